@@ -1,0 +1,148 @@
+"""The command line (a stable contract; see PRODUCT.md) and the app's entry point.
+
+Subcommands are dispatched lazily so that ``python -m companion content check``
+never imports Qt, and opening the window never imports reportlab.
+Exit codes: 0 done; 2 bad input (one clear message, no traceback); 1 an
+unexpected fault (the message names the log file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from companion import __version__
+from companion.errors import CompanionError
+
+log = logging.getLogger("companion.cli")
+
+# (command path) -> "module:function"; each function takes the parsed args and returns an exit code.
+HANDLERS: dict[str, str] = {
+    "content check": "companion.commands.content_cmd:run_check",
+    "content list": "companion.commands.content_cmd:run_list",
+    "plan": "companion.commands.plan_cmd:run_plan",
+    "demo": "companion.commands.session_cmd:run_demo",
+    "sessions list": "companion.commands.session_cmd:run_list",
+    "session show": "companion.commands.session_cmd:run_show",
+    "session export": "companion.commands.session_cmd:run_export",
+    "session import": "companion.commands.session_cmd:run_import",
+    "session delete": "companion.commands.session_cmd:run_delete",
+    "candidate delete": "companion.commands.session_cmd:run_delete_candidate",
+    "export": "companion.commands.export_cmd:run_export_pdf",
+    "panel": "companion.commands.export_cmd:run_panel_pdf",
+    "gui": "companion.ui.app:run_gui",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on bad usage already; keep its message to one clear line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="companion", description="Interview Companion: structured interview aid.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--data-dir", help="folder for the database, packs and logs "
+                   "(default: the per-user data folder; also COMPANION_DATA_DIR)")
+    p.add_argument("--pack", action="append", default=[], metavar="PATH",
+                   help="load an extra question pack (file or folder); may be repeated")
+    p.add_argument("--screen", type=int, default=None, metavar="N",
+                   help="open the window on screen N (0 is the first)")
+    p.add_argument("--smoke", action="store_true",
+                   help="open the window, wait for the first paint, exit 0")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    content = sub.add_parser("content", help="check or list question packs")
+    csub = content.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
+    check = csub.add_parser("check", help="validate the built-in pack and any given packs")
+    check.add_argument("paths", nargs="*", metavar="PATH")
+    lst = csub.add_parser("list", help="questions and scenarios by archetype")
+    lst.add_argument("--archetype", metavar="ID")
+
+    plan = sub.add_parser("plan", help="recommend an interview loop with calibration warnings")
+    plan.add_argument("--archetype", required=True, metavar="ID")
+    plan.add_argument("--level", required=True, metavar="LEVEL")
+    plan.add_argument("--base", type=int, metavar="USD", help="base pay offered, in US dollars")
+    plan.add_argument("--take-home", action="store_true", help="a take-home coding exercise")
+    plan.add_argument("--live-coding", action="store_true", help="a live pair-programming round")
+    plan.add_argument("--unpaid-take-home", action="store_true",
+                      help="the take-home is not paid (a calibration warning for senior+)")
+    plan.add_argument("--rounds", metavar="ID,ID,...",
+                      help="use exactly these round templates, in order, instead of the default")
+    plan.add_argument("--json", action="store_true", help="print JSON")
+
+    sub.add_parser("demo", help="store two finished example scorecards of one candidate")
+
+    sessions = sub.add_parser("sessions", help="list stored rounds")
+    ssub = sessions.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
+    sl = ssub.add_parser("list")
+    sl.add_argument("--json", action="store_true")
+
+    session = sub.add_parser("session", help="show, export, import or delete one round")
+    s1 = session.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
+    show = s1.add_parser("show")
+    show.add_argument("id")
+    exp = s1.add_parser("export")
+    exp.add_argument("id")
+    exp.add_argument("-o", "--output", required=True, metavar="FILE")
+    imp = s1.add_parser("import")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    dele = s1.add_parser("delete")
+    dele.add_argument("id")
+
+    cand = sub.add_parser("candidate", help="delete every round of one candidate")
+    c1 = cand.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
+    cdel = c1.add_parser("delete")
+    cdel.add_argument("name")
+
+    ex = sub.add_parser("export", help="one scorecard as PDF")
+    ex.add_argument("id")
+    ex.add_argument("--pdf", required=True, metavar="OUT")
+
+    panel = sub.add_parser("panel", help="merge scorecards into a panel debrief PDF")
+    panel.add_argument("sources", nargs="+", metavar="FILE_OR_ID")
+    panel.add_argument("--pdf", required=True, metavar="OUT")
+    return p
+
+
+def _handler_key(args: argparse.Namespace) -> str:
+    if not args.command:
+        return "gui"
+    sub = getattr(args, "subcommand", None)
+    return f"{args.command} {sub}" if sub else args.command
+
+
+def _resolve(key: str):  # type: ignore[no-untyped-def]
+    module_name, func = HANDLERS[key].split(":")
+    return getattr(importlib.import_module(module_name), func)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    from companion.logs import setup_logging
+    from companion.paths import data_dir
+
+    log_path = setup_logging(data_dir(args.data_dir))
+    key = _handler_key(args)
+    try:
+        handler = _resolve(key)
+        code = handler(args)
+        return int(code or 0)
+    except CompanionError as exc:
+        print(f"companion: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:
+        log.exception("unexpected fault in %r", key)
+        print(f"companion: unexpected error; details were written to {log_path}",
+              file=sys.stderr)
+        return 1

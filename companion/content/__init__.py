@@ -1,0 +1,1 @@
+"""Question packs: the built-in backend pack (TOML data) and its loader."""

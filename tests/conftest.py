@@ -1,0 +1,49 @@
+"""Shared fixtures: every test gets its own data folder; nothing touches the real one."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# Qt must never try to reach a display in tests; pytest-qt reads this at import.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the app's data folder (database, packs, logs, settings) at a fresh temp dir."""
+    root = tmp_path / "data"
+    monkeypatch.setenv("COMPANION_DATA_DIR", str(root))
+    return root
+
+
+def run_cli(*args: str, data_dir: Path | None = None, timeout: float = 120,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m companion ARGS`` as a real subprocess and capture its output."""
+    full_env = dict(os.environ)
+    full_env["PYTHONPATH"] = str(REPO) + os.pathsep + full_env.get("PYTHONPATH", "")
+    if data_dir is not None:
+        full_env["COMPANION_DATA_DIR"] = str(data_dir)
+    if env:
+        full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "companion", *args],
+        capture_output=True, text=True, timeout=timeout, env=full_env, cwd=REPO,
+    )
+
+
+@pytest.fixture
+def cli(data_dir: Path):  # type: ignore[no-untyped-def]
+    """Call the command line in a subprocess against this test's data folder."""
+
+    def _run(*args: str, **kw):  # type: ignore[no-untyped-def]
+        kw.setdefault("data_dir", data_dir)
+        return run_cli(*args, **kw)
+
+    return _run
