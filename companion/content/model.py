@@ -248,9 +248,12 @@ class Pack:
         return _by_id(self.scenarios, scenario_id, "scenario")
 
     def item(self, item_id: str) -> Question | Scenario:
-        for it in (*self.questions, *self.scenarios):
-            if it.id == item_id:
-                return it
+        for q in self.questions:
+            if q.id == item_id:
+                return q
+        for s in self.scenarios:
+            if s.id == item_id:
+                return s
         raise KeyError(f"no question or scenario {item_id!r}")
 
     def red_flag(self, flag_id: str) -> RedFlag:
