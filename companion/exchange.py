@@ -1,0 +1,247 @@
+"""Scorecard exchange files: how one interviewer's scorecard reaches the panel lead.
+
+There is no server: files travel by shared drive, chat or USB stick, so each
+file describes itself and is checked hard on the way in. A file is UTF-8 JSON::
+
+    {
+      "format": "interview-companion/scorecard",
+      "format_version": 1,
+      "app": {"name": "interview-companion", "version": "0.1.0"},
+      "exported_at": "2026-11-28T14:05:00+00:00",
+      "pack": {"id": "builtin", "version": "1"},
+      "content_sha256": "<hex digest of the canonical JSON of 'scorecard'>",
+      "scorecard": { ...every field of companion.scorecard.Scorecard... }
+    }
+
+The hash is taken over the payload serialised canonically (sorted keys, no
+spaces, UTF-8), so any edit to the scorecard after export is detected. It is a
+tamper *check*, not a signature: anyone can recompute it. Every problem on
+reading raises ``ImportFileError`` with one line naming the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from companion import APP_NAME, __version__
+from companion.content.model import Pack
+from companion.errors import CompanionError, ImportFileError
+from companion.exchange_schema import SchemaError, scorecard_from_dict, scorecard_to_dict
+from companion.scorecard import Scorecard
+
+FORMAT = "interview-companion/scorecard"
+FORMAT_VERSION = 1
+SUFFIX = ".icscore.json"
+# A real scorecard is a few tens of kilobytes; refuse anything absurd before parsing it.
+MAX_BYTES = 16 * 1024 * 1024
+
+
+def canonical_json(payload: Any) -> bytes:
+    """The one byte form of ``payload`` that the content hash is taken over."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def content_hash(payload: Any) -> str:
+    return hashlib.sha256(canonical_json(payload)).hexdigest()
+
+
+def scorecard_document(sc: Scorecard, exported_at: datetime | None = None) -> dict[str, Any]:
+    """The whole exchange document for ``sc`` (envelope plus payload)."""
+    payload = scorecard_to_dict(sc)
+    when = exported_at or datetime.now(UTC)
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "app": {"name": APP_NAME, "version": __version__},
+        "exported_at": when.isoformat(),
+        "pack": {"id": sc.pack_id, "version": sc.pack_version},
+        "content_sha256": content_hash(payload),
+        "scorecard": payload,
+    }
+
+
+def scorecard_to_json(sc: Scorecard) -> str:
+    """The exchange document as indented, human-readable JSON text."""
+    return json.dumps(scorecard_document(sc), indent=2, ensure_ascii=False,
+                      allow_nan=False) + "\n"
+
+
+def write_scorecard_file(sc: Scorecard, path: str | os.PathLike[str]) -> Path:
+    """Write ``sc`` to ``path`` atomically (temp file + rename), readable only by the user.
+
+    A crash mid-write leaves either the old file or the new one, never half of
+    one. Raises ``CompanionError`` naming the file when it cannot be written.
+    """
+    target = Path(path)
+    try:
+        text = scorecard_to_json(sc)
+    except (TypeError, ValueError) as exc:  # e.g. a non-JSON value in ``extra``
+        raise CompanionError(f"{target}: cannot write this scorecard: {exc}") from None
+    if target.is_dir():
+        raise CompanionError(f"{target}: is a folder; give a file name to write")
+    folder = target.parent
+    if not folder.is_dir():
+        raise CompanionError(f"{target}: cannot write: folder {folder} does not exist")
+    tmp_name = ""
+    try:
+        # mkstemp creates the file 0600 on POSIX, so the notes are never world-readable.
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if os.name == "posix":
+            os.chmod(tmp_name, 0o600)
+        os.replace(tmp_name, target)
+        tmp_name = ""
+        _fsync_dir(folder)
+    except OSError as exc:
+        raise CompanionError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        if tmp_name:
+            Path(tmp_name).unlink(missing_ok=True)
+    return target
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); harmless to skip elsewhere."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse fsync on folders; the data itself is already synced
+    finally:
+        os.close(fd)
+
+
+def read_scorecard_file(path: str | os.PathLike[str], pack: Pack | None) -> Scorecard:
+    """Read and validate an exchange file; every problem is an ``ImportFileError``.
+
+    With a ``pack`` the question, scenario, probe, red-flag, archetype, level and
+    round-template ids must all exist in it (a file from a different pack cannot
+    be rendered or merged honestly).
+    """
+    source = Path(path)
+    try:
+        if source.is_dir():
+            raise ImportFileError(f"{source}: is a folder, not a scorecard file")
+        size = source.stat().st_size
+        if size > MAX_BYTES:
+            raise ImportFileError(f"{source}: too large for a scorecard file ({size} bytes)")
+        raw = source.read_bytes()
+    except FileNotFoundError:
+        raise ImportFileError(f"{source}: no such file") from None
+    except OSError as exc:
+        raise ImportFileError(f"{source}: cannot read: {exc.strerror or exc}") from None
+    return parse_scorecard_bytes(raw, source, pack)
+
+
+def parse_scorecard_bytes(raw: bytes, source: str | os.PathLike[str],
+                          pack: Pack | None) -> Scorecard:
+    """Validate the bytes of an exchange file; ``source`` names it in messages."""
+    name = str(source)
+
+    def fail(what: str) -> ImportFileError:
+        return ImportFileError(f"{name}: {' '.join(what.split())}")
+
+    if not raw.strip():
+        raise fail("the file is empty")
+    try:
+        text = raw.decode("utf-8-sig")  # tolerate the BOM some Windows editors add
+    except UnicodeDecodeError as exc:
+        raise fail(f"not a scorecard file: not UTF-8 text (bad byte at offset {exc.start})") \
+            from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+            raise fail("the file is truncated: its JSON ends before the scorecard is "
+                       "complete") from None
+        raise fail(f"not a scorecard file: invalid JSON at line {exc.lineno} column "
+                   f"{exc.colno} ({exc.msg})") from None
+    except RecursionError:
+        raise fail("not a scorecard file: JSON nested too deeply") from None
+    if not isinstance(doc, dict):
+        raise fail("not a scorecard file: expected a JSON object at the top")
+    if doc.get("format") != FORMAT:
+        found = doc.get("format")
+        shown = "no format marker" if found is None else f"format {str(found)[:60]!r}"
+        raise fail(f"not an Interview Companion scorecard file ({shown}; "
+                   f"expected {FORMAT!r})")
+    version = doc.get("format_version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise fail(f"format_version must be a whole number of 1 or more, not {version!r}")
+    if version > FORMAT_VERSION:
+        raise fail(f"written by a newer Interview Companion (file format {version}; this "
+                   f"app reads up to {FORMAT_VERSION}): update the app to import it")
+    payload = doc.get("scorecard")
+    if not isinstance(payload, dict):
+        raise fail("the 'scorecard' section is missing")
+    expected = doc.get("content_sha256")
+    if not isinstance(expected, str):
+        raise fail("the content hash (content_sha256) is missing")
+    try:
+        actual = content_hash(payload)
+    except ValueError:  # NaN or Infinity smuggled into the payload
+        raise fail("the scorecard holds a number that is not finite") from None
+    if actual != expected.lower():
+        raise fail("the content was changed after export (content hash does not match)")
+    try:
+        sc = scorecard_from_dict(payload)
+    except SchemaError as exc:
+        raise fail(str(exc)) from None
+    pack_meta = doc.get("pack")
+    if pack_meta != {"id": sc.pack_id, "version": sc.pack_version}:
+        raise fail("the pack named in the header does not match the scorecard's pack")
+    if pack is not None:
+        problems = pack_problems(sc, pack)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise fail(problems[0] + more)
+    return sc
+
+
+def pack_problems(sc: Scorecard, pack: Pack) -> list[str]:
+    """Ids in ``sc`` that ``pack`` does not know, one line each (empty when all resolve)."""
+    problems: list[str] = []
+    ids = {a.id for a in pack.archetypes}
+    if sc.archetype not in ids:
+        problems.append(f"unknown archetype {sc.archetype!r} for pack {pack.id!r}")
+    if sc.level not in {lv.id for lv in pack.levels}:
+        problems.append(f"unknown level {sc.level!r} for pack {pack.id!r}")
+    if sc.template_id not in {t.id for t in pack.templates}:
+        problems.append(f"unknown round template {sc.template_id!r} for pack {pack.id!r}")
+    failure_ids = set(pack.failure_probe.probe_ids())
+    for it in sc.items:
+        try:
+            content = pack.item(it.item_id)
+        except KeyError:
+            problems.append(f"unknown {it.kind or 'item'} id {it.item_id!r} for pack {pack.id!r}")
+            continue
+        if content.kind != it.kind:
+            problems.append(f"{it.item_id!r} is a {content.kind} in pack {pack.id!r}, "
+                            f"not a {it.kind}")
+        known = {p.id for p in content.probes} | failure_ids
+        problems.extend(f"unknown probe {p.probe_id!r} on {it.item_id!r}"
+                        for p in it.probes if p.probe_id not in known)
+    item_ids = {it.item_id for it in sc.items}
+    flag_ids = {f.id for f in pack.red_flags}
+    for fl in sc.flags:
+        if fl.flag_id not in flag_ids:
+            problems.append(f"unknown red flag id {fl.flag_id!r} for pack {pack.id!r}")
+        if fl.item_id is not None and fl.item_id not in item_ids:
+            problems.append(f"red flag {fl.flag_id!r} points at {fl.item_id!r}, "
+                            "which is not in this round")
+    return problems
