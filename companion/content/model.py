@@ -99,6 +99,8 @@ class Item:
     hint: str = ""
     # Levels this item suits; empty means all levels.
     levels: tuple[str, ...] = ()
+    # Red-flag ids this item tends to bring out (the live view can surface them first).
+    watch_flags: tuple[str, ...] = ()
 
     kind: Literal["question", "scenario"] = "question"
 

@@ -1,0 +1,190 @@
+"""Checks that need the whole merged pack: references between items, sums and limits.
+
+``schema.check`` already reported unknown keys, missing fields and wrong types per
+table. These checks read the raw tables (guarding every type), so an item that failed
+the schema is still checked here: one run reports every problem in a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from companion.content.model import LEVELS
+from companion.content.problems import Origin, ProblemLog, SourceFile
+
+
+class _Entry(Protocol):
+    """An item's raw table and where it was defined (``loader.Entry``)."""
+
+    @property
+    def raw(self) -> dict[str, Any]: ...
+
+    @property
+    def origin(self) -> Origin: ...
+
+
+Lists = Mapping[str, Mapping[str, _Entry]]
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _strs(value: Any) -> list[tuple[int, str]]:
+    if not isinstance(value, list):
+        return []
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
+
+
+def _tables(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    if not isinstance(value, list):
+        return []
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
+
+
+def check_merged(lists: Lists, singles: Mapping[str, _Entry], root: SourceFile,
+                 log: ProblemLog) -> None:
+    """Add a problem to ``log`` for every cross-item inconsistency in the merged pack."""
+    archetypes = sorted(lists["archetypes"])
+    flags = sorted(lists["red_flags"])
+    for entry in lists["archetypes"].values():
+        _archetype(entry.raw, entry.origin, log)
+    openers: list[tuple[str, _Entry]] = []
+    for kind in ("questions", "scenarios"):
+        for item_id, entry in lists[kind].items():
+            _item(entry.raw, entry.origin, archetypes, flags, log)
+            if entry.raw.get("opener") is True:
+                openers.append((item_id, entry))
+    first_id, first = openers[0] if openers else ("", None)
+    for _id, extra in openers[1:]:
+        where = first.origin.where() if first else ""
+        log.at(extra.origin, ("opener",),
+               f"more than one question is the opener (also {first_id!r} at {where})",
+               "set opener = true on one question only")
+    _red_flag_keys(lists["red_flags"], log)
+    for entry in lists["templates"].values():
+        _template(entry.raw, entry.origin, log)
+    for entry in lists["levels"].values():
+        _level(entry.raw, entry.origin, log)
+    if "pay" in singles:
+        _pay(singles["pay"].raw, singles["pay"].origin, log)
+    _required(lists, singles, root, log)
+
+
+def _archetype(raw: dict[str, Any], at: Origin, log: ProblemLog) -> None:
+    weights = raw.get("weights")
+    if isinstance(weights, dict):
+        values = [_int(v) for v in weights.values()]
+        if values and all(v is not None for v in values):
+            total = sum(v for v in values if v is not None)
+            if total != 100:
+                log.at(at, ("weights",), f"weights add up to {total}, not 100",
+                       "adjust technical, design and ownership so they total 100")
+    pay = raw.get("pay")
+    if isinstance(pay, dict):
+        low, high = _int(pay.get("low")), _int(pay.get("high"))
+        if low is not None and high is not None and low > high:
+            log.at(at, ("pay", "low"), f"pay band low {low} is above high {high}",
+                   "swap them or correct one")
+
+
+def _item(raw: dict[str, Any], at: Origin, archetypes: list[str], flags: list[str],
+          log: ProblemLog) -> None:
+    for i, arch in _strs(raw.get("archetypes")):
+        if arch not in archetypes:
+            log.at(at, ("archetypes", i), f"unknown archetype {arch!r}",
+                   f"use one of {', '.join(archetypes)}, or define it in [[archetypes]]")
+    for i, flag in _strs(raw.get("watch_flags")):
+        if flag not in flags:
+            log.at(at, ("watch_flags", i), f"unknown red flag {flag!r}",
+                   f"use one of {', '.join(flags)}, or define it in [[red_flags]]")
+    cues = raw.get("cues")
+    if isinstance(cues, dict) and not cues:
+        log.at(at, ("cues",), "no cues at all",
+               "add at least cues.strong: what a strong answer sounds like")
+    seen: set[str] = set()
+    for i, probe in _tables(raw.get("probes")):
+        pid = probe.get("id")
+        if isinstance(pid, str) and pid in seen:
+            log.at(at, ("probes", i, "id"), f"duplicate probe id {pid!r} in this item",
+                   "give each probe of an item its own id")
+        if isinstance(pid, str):
+            seen.add(pid)
+
+
+def _red_flag_keys(entries: Mapping[str, _Entry], log: ProblemLog) -> None:
+    owners: dict[str, str] = {}
+    for flag_id, entry in entries.items():
+        key = entry.raw.get("key")
+        if not isinstance(key, str) or not key:
+            continue
+        if key in owners:
+            log.at(entry.origin, ("key",), f"key {key!r} is already used by red flag "
+                   f"{owners[key]!r}", "give each red flag its own digit")
+        owners.setdefault(key, flag_id)
+
+
+def _template(raw: dict[str, Any], at: Origin, log: ProblemLog) -> None:
+    sections = _tables(raw.get("sections"))
+    minutes = _int(raw.get("minutes"))
+    lengths = [_int(s.get("minutes")) for _i, s in sections]
+    if minutes is not None and all(v is not None for v in lengths):
+        used = sum(v for v in lengths if v is not None)
+        if used > minutes:
+            log.at(at, ("sections",), f"sections add up to {used} minutes but the round "
+                   f"lasts {minutes}", "shorten a section or lengthen the round")
+    seen: set[str] = set()
+    for i, s in sections:
+        sid = s.get("id")
+        if isinstance(sid, str) and sid in seen:
+            log.at(at, ("sections", i, "id"), f"duplicate section id {sid!r}",
+                   "give each section of a round its own id")
+        if isinstance(sid, str):
+            seen.add(sid)
+    draws = {s.get("draws", "none") for _i, s in sections}
+    if _int(raw.get("max_questions")) and "questions" not in draws:
+        log.at(at, ("max_questions",), "max_questions is set but no section draws questions",
+               'set draws = "questions" on the section that asks them, or drop max_questions')
+    if _int(raw.get("max_scenarios")) and "scenarios" not in draws:
+        log.at(at, ("max_scenarios",), "max_scenarios is set but no section draws scenarios",
+               'set draws = "scenarios" on the design section, or drop max_scenarios')
+    kind, fmt = raw.get("kind"), raw.get("coding_format", "")
+    coding = kind in ("coding", "take_home_review")
+    if coding and not fmt:
+        log.at(at, ("coding_format",), f"a {kind} round needs a coding format",
+               'add coding_format = "live" or "take_home"')
+    if isinstance(kind, str) and not coding and fmt:
+        log.at(at, ("coding_format",), f"coding_format on a {kind} round",
+               'remove it, or set kind = "coding" or "take_home_review"')
+
+
+def _level(raw: dict[str, Any], at: Origin, log: ProblemLog) -> None:
+    low, high = _int(raw.get("min_rounds", 3)), _int(raw.get("max_rounds", 5))
+    if low is not None and high is not None and low > high:
+        log.at(at, ("min_rounds",), f"min_rounds {low} is above max_rounds {high}",
+               "lower min_rounds or raise max_rounds")
+
+
+def _pay(raw: dict[str, Any], at: Origin, log: ProblemLog) -> None:
+    for low_key, high_key in (("public_low", "public_high"),
+                              ("take_home_fee_low", "take_home_fee_high")):
+        low, high = _int(raw.get(low_key)), _int(raw.get(high_key))
+        if low is not None and high is not None and low > high:
+            log.at(at, (low_key,), f"{low_key} {low} is above {high_key} {high}",
+                   "swap them or correct one")
+
+
+def _required(lists: Lists, singles: Mapping[str, _Entry], root: SourceFile,
+              log: ProblemLog) -> None:
+    """The merged pack must be complete enough to plan a loop."""
+    for lvl in LEVELS:
+        if lvl not in lists["levels"]:
+            log.add(root, ("levels",), f"no level rule for {lvl!r}",
+                    f'add a [[levels]] block with id = "{lvl}"')
+    for kind in ("archetypes", "templates"):
+        if not lists[kind]:
+            log.add(root, (kind,), f"the pack has no {kind}", f"add at least one [[{kind}]]")
+    for key in ("failure_probe", "pay"):
+        if key not in singles:
+            log.add(root, (key,), f"the pack has no [{key}] table", f"add a [{key}] table")
