@@ -1,0 +1,157 @@
+"""The database file on disk: folder checks, inspection, set-aside and backups.
+
+Everything here runs *before* SQLAlchemy touches the file, with plain sqlite3
+in read-only mode, so that a file we refuse (too new, damaged) is never
+changed by the act of looking at it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from companion.errors import StorageError
+from companion.paths import ensure_private_dir
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+SIDE_FILES = ("-wal", "-shm")
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What an existing database file looks like before we open it for writing."""
+
+    exists: bool
+    version: int = 0  # PRAGMA user_version; 0 for a new or empty file
+
+
+def prepare_folder(folder: Path) -> None:
+    """Create the data folder (0700 on POSIX) and prove we can write in it."""
+    try:
+        ensure_private_dir(folder)
+    except OSError as exc:
+        raise StorageError(f"cannot create the data folder {folder}: {exc.strerror or exc}") \
+            from exc
+    try:
+        # A real write, not os.access: access() says yes to root on a 0500 folder.
+        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot save in the data folder {folder}: it is read-only or not writable "
+            f"({exc.strerror or exc}); choose another folder with --data-dir") from exc
+
+
+def stamp(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def inspect(path: Path) -> FileState:
+    """Read the schema version of ``path`` without changing it.
+
+    Raises ``_Damaged`` when the file is not an SQLite database or fails its
+    quick check.
+    """
+    if not path.exists():
+        return FileState(exists=False)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        raise StorageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not head and not any(Path(f"{path}{s}").exists() for s in SIDE_FILES):
+        return FileState(exists=True)  # an empty file: SQLite treats it as a new database
+    if not head.startswith(SQLITE_MAGIC) or len(head) < 100:
+        raise Damaged("it is not a database file (or it was cut short)")
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise Damaged(str(exc)) from exc
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            raise StorageError(
+                f"cannot open {path}: it is locked by another running copy of the app") from exc
+        raise Damaged(str(exc)) from exc
+    finally:
+        conn.close()
+    if check != ["ok"]:
+        raise Damaged("; ".join(check[:3]))
+    return FileState(exists=True, version=version)
+
+
+class Damaged(Exception):
+    """The file exists but cannot be used as a database (internal signal)."""
+
+
+def set_aside(path: Path, reason: str) -> StorageError:
+    """Rename a damaged database (and its WAL/SHM) aside; never delete it.
+
+    Returns the StorageError to raise: it names the file, what is wrong and
+    where the damaged copy now lives.
+    """
+    when = stamp()
+    aside = path.with_name(f"{path.name}.corrupt-{when}")
+    try:
+        path.rename(aside)
+        for suffix in SIDE_FILES:
+            side = Path(f"{path}{suffix}")
+            if side.exists():
+                side.rename(Path(f"{aside}{suffix}"))
+    except OSError as exc:
+        return StorageError(
+            f"{path} is damaged ({reason}) and could not be moved aside "
+            f"({exc.strerror or exc}); nothing was changed")
+    return StorageError(
+        f"{path} is damaged ({reason}); it was kept as {aside.name} and a new, empty "
+        f"database will be created the next time the app starts")
+
+
+def backup(path: Path, version: int) -> Path:
+    """Copy the database (with any WAL content) beside it before a migration."""
+    dest = path.with_name(f"{path.name}.v{version}-backup-{stamp()}")
+    src = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        # Create the copy private before any byte of it is written.
+        fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        dst = sqlite3.connect(dest)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            dest.unlink()
+        raise StorageError(
+            f"cannot upgrade {path}: the backup copy {dest.name} could not be written "
+            f"({exc}); the file was left as it was") from exc
+    finally:
+        src.close()
+    private(dest)
+    return dest
+
+
+def create_private(path: Path) -> None:
+    """Create an empty file readable only by the user (SQLite copies its mode to -wal/-shm)."""
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+
+
+def private(path: Path) -> None:
+    """Make ``path`` and its -wal/-shm files 0600 on POSIX."""
+    if os.name != "posix":
+        return
+    for p in (path, *(Path(f"{path}{s}") for s in SIDE_FILES)):
+        with contextlib.suppress(FileNotFoundError):
+            p.chmod(0o600)

@@ -1,0 +1,60 @@
+"""Deleting for good: rows, then every old copy of the text in the file and its WAL.
+
+``secure_delete`` (set on every connection) zeroes the bytes of deleted rows
+in the pages it touches. Old versions of those pages can still sit in the
+write-ahead log, so after a delete we checkpoint the WAL into the main file
+and truncate it to zero bytes, ``VACUUM`` to rebuild the file without free
+pages, and checkpoint/truncate once more for the pages VACUUM itself logged.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session
+
+from companion.store.schema import Candidate, Round
+
+
+def delete_rounds(session: Session, round_ids: list[str]) -> int:
+    """Delete rounds (children cascade) and any candidate left with no round."""
+    if not round_ids:
+        return 0
+    cand_ids = set(session.scalars(select(Round.candidate_id).where(Round.id.in_(round_ids))))
+    session.execute(delete(Round).where(Round.id.in_(round_ids)))
+    for cid in cand_ids:
+        left = session.scalar(select(func.count()).select_from(Round)
+                              .where(Round.candidate_id == cid))
+        if not left:
+            session.execute(delete(Candidate).where(Candidate.id == cid))
+    return len(round_ids)
+
+
+def rounds_of_candidate(session: Session, name: str) -> list[str]:
+    return list(session.scalars(
+        select(Round.id).join(Candidate, Round.candidate_id == Candidate.id)
+        .where(Candidate.name == name)))
+
+
+def submitted_before(session: Session, cutoff: datetime) -> list[str]:
+    return list(session.scalars(
+        select(Round.id).where(Round.submitted_at.is_not(None), Round.submitted_at < cutoff)))
+
+
+def cutoff_for(now: datetime, days: int) -> datetime:
+    return now - timedelta(days=days)
+
+
+def scrub(engine: Engine) -> None:
+    """Leave no old copy of deleted text in the database file or its WAL."""
+    raw = engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        assert driver is not None
+        # Autocommit at the driver (see db.py): VACUUM refuses to run in a transaction.
+        driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        driver.execute("VACUUM")
+        driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()

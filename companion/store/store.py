@@ -1,0 +1,293 @@
+"""The durable store: one SQLite file in the data folder, opened safely.
+
+``Store.open`` checks the folder, sets a damaged file aside, refuses a file
+from a newer app, migrates an older one after a backup, then opens it with the
+durability settings of ``db.py``. Every failure becomes a ``StorageError``
+that names the file and what is wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from companion.errors import StorageError
+from companion.scorecard import Scorecard
+from companion.store import files, migrations, privacy, records
+from companion.store.db import (
+    BEGIN_MODE,
+    BUSY_TIMEOUT_MS,
+    DB_NAME,
+    current_pragmas,
+    make_engine,
+    storage_error,
+)
+from companion.store.locks import RoundLock, lock_path
+from companion.store.records import RoundSummary
+from companion.store.schema import Round, Setting
+
+RETENTION_KEY = "retention_days"
+
+
+class Store:
+    """The app's database. Use ``Store.open(data_dir)``; close it when done."""
+
+    def __init__(self, data_dir: Path, path: Path, engine: Engine) -> None:
+        self.data_dir = data_dir
+        self.path = path
+        self._engine = engine
+        # Same pool, but every transaction starts with BEGIN IMMEDIATE.
+        self._writer = engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
+        self.backup_path: Path | None = None  # set when open() migrated the file
+        self.purged_at_start = 0
+
+    # -- opening -----------------------------------------------------------------
+    @classmethod
+    def open(cls, data_dir: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+             max_page_count: int | None = None, now: datetime | None = None) -> Store:
+        """Open (creating if needed) ``<data_dir>/companion.sqlite3``.
+
+        Raises StorageError for a read-only folder, a damaged file (renamed
+        aside first), a file written by a newer version (left untouched) or a
+        lock held too long by another copy.
+        """
+        data_dir = Path(data_dir)
+        files.prepare_folder(data_dir)
+        path = data_dir / DB_NAME
+        try:
+            state = files.inspect(path)
+        except files.Damaged as exc:
+            raise files.set_aside(path, str(exc)) from exc
+        if state.version > migrations.SCHEMA_VERSION:
+            raise StorageError(
+                f"{path} was written by a newer version of the app (schema "
+                f"{state.version}; this version reads up to {migrations.SCHEMA_VERSION}); "
+                f"update the app. The file was not changed.")
+        backup_path = None
+        if 0 < state.version < migrations.SCHEMA_VERSION:
+            backup_path = files.backup(path, state.version)
+        files.create_private(path)
+        try:
+            cls._build_or_upgrade(path, state.version, busy_timeout_ms)
+        except sqlite3.Error as exc:
+            raise storage_error(path, exc, "prepare") from exc
+        engine = make_engine(path, busy_timeout_ms, max_page_count)
+        store = cls(data_dir, path, engine)
+        store.backup_path = backup_path
+        try:
+            with store.read() as s:
+                s.execute(select(Setting).limit(1)).all()
+        except StorageError:
+            engine.dispose()
+            raise
+        files.private(path)
+        days = store.retention_days()
+        if days:
+            store.purged_at_start = store.purge_submitted_older_than(days, now=now)
+        return store
+
+    @staticmethod
+    def _build_or_upgrade(path: Path, version: int, busy_timeout_ms: int) -> None:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            if version == 0:
+                tables = conn.execute(
+                    "SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+                if tables:
+                    raise StorageError(
+                        f"{path} is an SQLite database but not one of this app's "
+                        f"(it has tables and no schema version); it was not changed")
+                migrations.create_current(conn)
+            elif version < migrations.SCHEMA_VERSION:
+                migrations.upgrade(conn, version)
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        """Checkpoint the WAL into the main file and release the connections."""
+        with contextlib.suppress(SQLAlchemyError, sqlite3.Error):
+            raw = self._engine.raw_connection()
+            try:
+                driver = raw.driver_connection
+                assert driver is not None
+                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions ------------------------------------------------------------
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session; faults become StorageError."""
+        try:
+            with Session(self._engine, expire_on_commit=False) as session:
+                yield session
+                session.rollback()
+        except (SQLAlchemyError, sqlite3.Error) as exc:
+            raise storage_error(self.path, exc, "read") from exc
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction (BEGIN IMMEDIATE), committed (fsync'd) on exit."""
+        try:
+            with Session(self._writer, expire_on_commit=False, autoflush=True) as session:
+                yield session
+                session.commit()
+        except (SQLAlchemyError, sqlite3.Error) as exc:
+            raise storage_error(self.path, exc) from exc
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def pragmas(self) -> dict[str, str]:
+        """The SQLite settings in force (for the benchmark and diagnostics)."""
+        return current_pragmas(self._engine)
+
+    # -- rounds ------------------------------------------------------------------
+    def list_rounds(self) -> list[RoundSummary]:
+        """Every stored round, newest first."""
+        with self.read() as s:
+            return records.summaries(s)
+
+    def unfinished_rounds(self) -> list[RoundSummary]:
+        """Rounds started here and not yet submitted (offer to resume), newest first."""
+        with self.read() as s:
+            return records.summaries(s, unfinished_only=True)
+
+    def resolve_id(self, id_or_prefix: str) -> str:
+        """The full id of the one round whose id is or starts with ``id_or_prefix``."""
+        wanted = id_or_prefix.strip()
+        if not wanted:
+            raise StorageError("no round id given")
+        with self.read() as s:
+            if s.get(Round, wanted) is not None:
+                return wanted
+            like = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            ids = list(s.scalars(select(Round.id).where(Round.id.like(f"{like}%", escape="\\"))
+                                 .limit(2)))
+        if not ids:
+            raise StorageError(f"no round {wanted!r} in {self.path}")
+        if len(ids) > 1:
+            raise StorageError(f"more than one round starts with {wanted!r}; give more of the id")
+        return ids[0]
+
+    def load_scorecard(self, round_id: str) -> Scorecard:
+        """The stored scorecard of one round; StorageError if there is none."""
+        with self.read() as s:
+            sc = records.load(s, round_id)
+        if sc is None:
+            raise StorageError(f"no round {round_id!r} in {self.path}")
+        return sc
+
+    def save_imported(self, sc: Scorecard) -> bool:
+        """Store a scorecard from another interviewer; False if its id is already stored."""
+        with self.write() as s:
+            if s.get(Round, sc.id) is not None:
+                return False
+            records.insert(s, sc, imported=True)
+        return True
+
+    def save_scorecard(self, sc: Scorecard) -> bool:
+        """Store a whole scorecard as this app's own (demo data); False if already stored."""
+        with self.write() as s:
+            if s.get(Round, sc.id) is not None:
+                return False
+            records.insert(s, sc, imported=False)
+        return True
+
+    # -- deleting ----------------------------------------------------------------
+    def delete_round(self, round_id: str) -> None:
+        """Delete one round and every trace of its text; StorageError if unknown or open."""
+        with self.read() as s:
+            if s.get(Round, round_id) is None:
+                raise StorageError(f"no round {round_id!r} in {self.path}")
+        self._delete([round_id])
+
+    def delete_candidate(self, name: str) -> int:
+        """Delete every round of candidate ``name``; returns how many were deleted."""
+        with self.read() as s:
+            ids = privacy.rounds_of_candidate(s, name)
+        return self._delete(ids)
+
+    def purge_submitted_older_than(self, days: int, now: datetime | None = None) -> int:
+        """Delete submitted rounds whose submission is more than ``days`` days old."""
+        if days < 0:
+            raise StorageError("retention must be zero or more days")
+        cutoff = privacy.cutoff_for(now or datetime.now(UTC), days)
+        with self.read() as s:
+            ids = privacy.submitted_before(s, cutoff)
+        return self._delete(ids)
+
+    def _delete(self, ids: list[str]) -> int:
+        if not ids:
+            return 0
+        held: list[RoundLock] = []
+        try:
+            # A round open in a live window (here or in another copy) is not deleted under it.
+            for rid in ids:
+                held.append(RoundLock(self.data_dir, rid).acquire())
+            with self.write() as s:
+                n = privacy.delete_rounds(s, ids)
+            try:
+                privacy.scrub(self._engine)
+            except (SQLAlchemyError, sqlite3.Error) as exc:
+                raise storage_error(self.path, exc, "clean deleted text from") from exc
+        finally:
+            for lock in held:
+                lock.release()
+        for rid in ids:
+            with contextlib.suppress(OSError):
+                lock_path(self.data_dir, rid).unlink()
+        return n
+
+    def lock_round(self, round_id: str) -> RoundLock:
+        """Claim one round for writing by this process (see locks.py)."""
+        return RoundLock(self.data_dir, round_id).acquire()
+
+    # -- settings ----------------------------------------------------------------
+    def get_setting(self, key: str) -> str | None:
+        with self.read() as s:
+            row = s.get(Setting, key)
+            return row.value if row else None
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        """Set (or with ``None`` remove) one setting."""
+        with self.write() as s:
+            row = s.get(Setting, key)
+            if value is None:
+                if row is not None:
+                    s.delete(row)
+            elif row is None:
+                s.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+
+    def retention_days(self) -> int | None:
+        """Days after which submitted rounds are purged at start; None when off (default)."""
+        raw = self.get_setting(RETENTION_KEY)
+        if raw is None or not raw.strip():
+            return None
+        try:
+            days = int(raw)
+        except ValueError:
+            return None
+        return days if days > 0 else None
+
+    def set_retention_days(self, days: int | None) -> None:
+        self.set_setting(RETENTION_KEY, None if not days else str(int(days)))
