@@ -1,0 +1,306 @@
+"""The panel debrief PDF: several interviewers' scorecards of one candidate, merged.
+
+Disagreements come first, as the agenda, each with the evidence behind every
+position; then the rating matrix, red flags, recommendations, coverage and the
+rest of the evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from reportlab.platypus import Flowable, KeepTogether, Table
+
+from companion.content.model import Pack
+from companion.export.analysis import (
+    DISAGREEMENT_STEPS,
+    Disagreement,
+    PanelAnalysis,
+    analyse_panel,
+    check_panel,
+    format_score,
+    item_dimension,
+    item_title,
+)
+from companion.export.common import (
+    duration,
+    level_title,
+    offset,
+    rating_label,
+    recommendation_label,
+    when,
+)
+from companion.export.document import build_pdf
+from companion.export.scorecard_pdf import _probe_text
+from companion.export.styles import MARK, grid, labelled, para, styles
+from companion.scorecard import Scorecard
+
+_FLAG_STATE = {"probed": "Probed", "confirmed": "Confirmed", "off": "Cleared"}
+AGENDA_MARK = "(!)"
+
+
+def render_panel(scorecards: Sequence[Scorecard], pack: Pack, out: Path, *,
+                 labels: Sequence[str] | None = None, page_size: str = "a4") -> Path:
+    """Check, analyse and write a panel debrief of ``scorecards`` to ``out``; returns the path.
+
+    ``labels`` name each scorecard in error messages (file paths or stored ids).
+    Raises CompanionError for unsubmitted scorecards, mixed candidates or packs.
+    """
+    names = list(labels) if labels is not None else [sc.id for sc in scorecards]
+    scs = check_panel(scorecards, names)
+    analysis = analyse_panel(scs, pack)
+    story = panel_story(scs, pack, analysis)
+    who = ", ".join(analysis.columns)
+    return build_pdf(
+        story, Path(out), title=f"Panel debrief: {analysis.candidate}", author=who,
+        subject="Interview panel debrief (confidential candidate data)",
+        running_head=f"Panel debrief: {analysis.candidate}", page_size=page_size)
+
+
+def panel_story(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> list[Flowable]:
+    """The flowables of a debrief for already-checked scorecards."""
+    st = styles()
+    story: list[Flowable] = [para(f"Panel debrief: {a.candidate}", st.title), _header(scs, pack, a)]
+    for note in a.notes:
+        story.append(para(note, st.small))
+    story.extend(_agenda(scs, pack, a))
+    story.extend(_matrix(pack, a))
+    story.extend(_dimensions(pack, a))
+    story.extend(_flags(a))
+    story.extend(_recommendations(scs, a))
+    story.extend(_coverage(pack, a))
+    story.extend(_evidence(scs, pack, a))
+    return story
+
+
+def _header(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> Table:
+    st = styles()
+    levels = sorted({level_title(pack, sc.level) for sc in scs})
+    rows = [("Candidate", a.candidate), ("Archetype", a.archetype_title),
+            ("Level", ", ".join(levels)), ("Pack", f"{scs[0].pack_id} {scs[0].pack_version}")]
+    for col, sc in zip(a.columns, scs, strict=True):
+        rows.append((col, f"{sc.round_title} · {when(sc.started_at)} · "
+                          f"{duration(sc.duration_s)} · submitted {when(sc.submitted_at)}"))
+    data = [[para(k, st.cell_bold), para(v, st.cell)] for k, v in rows]
+    table = Table(data, colWidths=["24%", "76%"], hAlign="LEFT")
+    table.setStyle(grid(header_rows=0))
+    return table
+
+
+def _agenda(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> list[Flowable]:
+    st = styles()
+    out: list[Flowable] = [para("Debrief agenda: where the panel disagrees", st.h1)]
+    if not a.disagreements:
+        out.append(para("No disagreements: every item's ratings are within one step of each "
+                        "other and all recommendations are on the same side.", st.body))
+        return out
+    out.append(para(f"Ratings {DISAGREEMENT_STEPS} or more steps apart on one item, and "
+                    "recommendations split between yes and no. Widest gaps first; each comes "
+                    "with what every interviewer wrote.", st.small))
+    for n, d in enumerate(a.disagreements, 1):
+        out.append(para(f"{n}. {AGENDA_MARK} {_agenda_title(d)}", st.h2))
+        out.append(para("; ".join(f"{who}: {value}" for who, value in d.positions), st.body))
+        if d.kind == "rating":
+            out.extend(_item_voices(scs, pack, a, d.subject))
+    return out
+
+
+def _agenda_title(d: Disagreement) -> str:
+    if d.kind == "recommendation":
+        return "Recommendations split between yes and no"
+    return f"{d.title}: ratings {d.spread} steps apart"
+
+
+def _matrix(pack: Pack, a: PanelAnalysis) -> list[Flowable]:
+    st = styles()
+    out: list[Flowable] = [para("Ratings per question and scenario", st.h1)]
+    if not a.item_ids:
+        out.append(para("No question or scenario was recorded.", st.body))
+        return out
+    disputed = {d.subject for d in a.disagreements if d.kind == "rating"}
+    header = [para("Item", st.cell_bold), para("Dimension", st.cell_bold)]
+    header += [para(c, st.cell_bold) for c in a.columns]
+    data = [header]
+    marked_rows = []
+    for item_id in a.item_ids:
+        mark = item_id in disputed
+        title = f"{AGENDA_MARK} {item_title(pack, item_id)}" if mark else item_title(pack, item_id)
+        cell = st.cell_bold if mark else st.cell
+        row = [para(title, cell), para(_dim_label(pack, a, item_id), st.cell)]
+        row += [para(rating_label(r) if r else "-", cell) for r in a.ratings[item_id]]
+        if mark:
+            marked_rows.append(len(data))
+        data.append(row)
+    n = len(a.columns)
+    rest = 100 - 30 - 16
+    widths = ["30%", "16%"] + [f"{rest / n:.3f}%"] * n
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    style = grid()
+    for r in marked_rows:
+        style.add("BACKGROUND", (0, r), (-1, r), MARK)
+    table.setStyle(style)
+    out.append(table)
+    out.append(para(f"{AGENDA_MARK} and shading: on the agenda above. \"-\": not asked by "
+                    "this interviewer. \"Skipped\": passed over on purpose.", st.small))
+    return out
+
+
+def _dim_label(pack: Pack, a: PanelAnalysis, item_id: str) -> str:
+    dim = item_dimension(pack, item_id)
+    if dim is None:
+        return "-"
+    try:
+        return pack.archetype(a.archetype_id).label(dim)
+    except KeyError:
+        return dim
+
+
+def _dimensions(pack: Pack, a: PanelAnalysis) -> list[Flowable]:
+    st = styles()
+    out: list[Flowable] = [para("Dimensions and weighted summary (an aid, not a verdict)",
+                                st.h1)]
+    out.append(para("Mean item rating per dimension for each interviewer (strong 4, mid 3, "
+                    "thin 2, very thin 1; skipped items left out), and those means combined "
+                    f"with the {a.archetype_title} loop weighting. Use it to spot patterns "
+                    "beside the evidence, not to decide.", st.small))
+    header = [para("Dimension", st.cell_bold), para("Weight", st.cell_bold)]
+    header += [para(c, st.cell_bold) for c in a.columns]
+    data = [header]
+    first = a.weighted[0].dimensions if a.weighted else ()
+    for dim in first:
+        row = [para(dim.label, st.cell), para(f"{dim.weight}%", st.cell)]
+        row += [para(format_score(a.dimension_means[dim.dimension][c]), st.cell)
+                for c in range(len(a.columns))]
+        data.append(row)
+    data.append([para("Weighted mean", st.cell_bold), para("", st.cell)]
+                + [para(format_score(w.overall), st.cell_bold) for w in a.weighted])
+    n = len(a.columns)
+    widths = ["30%", "10%"] + [f"{60 / n:.3f}%"] * n
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(grid())
+    out.append(table)
+    return out
+
+
+def _flags(a: PanelAnalysis) -> list[Flowable]:
+    st = styles()
+    out: list[Flowable] = [para("Red flags raised", st.h1)]
+    if not a.flags:
+        out.append(para("No interviewer raised a red flag.", st.body))
+        return out
+    for f in a.flags:
+        at = "time not recorded" if f.raised_at_s is None else (
+            f"raised at {int(f.raised_at_s) // 60}:{int(f.raised_at_s) % 60:02d} into the round")
+        where = f" · during {f.item_title}" if f.item_title else ""
+        out.append(KeepTogether([
+            para(f"{_FLAG_STATE.get(f.state, f.state)}: {f.title}, raised by {f.interviewer}",
+                 st.h2),
+            para(f"{at}{where}", st.small),
+            para("Evidence", st.label),
+            para(f.evidence.strip() or "(no evidence written)", st.note),
+        ]))
+    return out
+
+
+def _recommendations(scs: Sequence[Scorecard], a: PanelAnalysis) -> list[Flowable]:
+    st = styles()
+    out: list[Flowable] = [para("Recommendations and summaries", st.h1)]
+    for col, sc in zip(a.columns, scs, strict=True):
+        out.append(para(f"{col}: {_rec(sc)}", st.h2))
+        out.append(para(sc.summary.strip() or "(no summary written)", st.body))
+    return out
+
+
+def _rec(sc: Scorecard) -> str:
+    amended = any(x.field == "recommendation" for x in sc.amendments)
+    return recommendation_label(sc.recommendation) + (
+        " (amended after submission)" if amended else "")
+
+
+def _coverage(pack: Pack, a: PanelAnalysis) -> list[Flowable]:
+    st = styles()
+    out: list[Flowable] = [para("Coverage", st.h1)]
+    try:
+        arche = pack.archetype(a.archetype_id)
+    except KeyError:
+        out.append(para("Coverage cannot be computed: the pack has no archetype "
+                        f"{a.archetype_id!r}.", st.body))
+        return out
+    if a.unscored_dimensions:
+        out.append(para("Dimensions of the loop weighting nobody scored: "
+                        + ", ".join(f"{arche.label(d)} ({arche.weight(d)}%)"
+                                    for d in a.unscored_dimensions), st.body))
+    else:
+        out.append(para("Every weighted dimension was scored by at least one interviewer.",
+                        st.body))
+    for what, ids in (("Questions", a.unasked_questions), ("Scenarios", a.unasked_scenarios)):
+        if ids:
+            out.append(para(f"{what} for this archetype and level that nobody asked:", st.label))
+            out.append(para("; ".join(item_title(pack, i) for i in ids), st.note))
+        else:
+            out.append(para(f"{what}: every one for this archetype and level was asked.",
+                            st.body))
+    return out
+
+
+def _evidence(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> list[Flowable]:
+    st = styles()
+    disputed = {d.subject for d in a.disagreements if d.kind == "rating"}
+    out: list[Flowable] = [para("Evidence by item", st.h1),
+                           para("What each interviewer wrote, item by item (items on the "
+                                "agenda are printed there instead).", st.small)]
+    for item_id in a.item_ids:
+        if item_id in disputed:
+            continue
+        out.append(para(item_title(pack, item_id), st.h2))
+        out.extend(_item_voices(scs, pack, a, item_id))
+    rounds = [(c, sc) for c, sc in zip(a.columns, scs, strict=True)
+              if sc.said.strip() or sc.read.strip()]
+    if rounds:
+        out.append(para("Round notes", st.h2))
+        for col, sc in rounds:
+            out.append(para(col, st.label))
+            out.extend(_said_read(sc.said, sc.read))
+    return out
+
+
+def _item_voices(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
+                 item_id: str) -> list[Flowable]:
+    st = styles()
+    try:
+        item = pack.item(item_id)
+    except KeyError:
+        item = None
+    out: list[Flowable] = []
+    for col, sc in zip(a.columns, scs, strict=True):
+        rec = sc.item(item_id)
+        if rec is None:
+            continue
+        when_rated = f" · rated {offset(sc, rec.rated_at)}" if rec.rated_at else ""
+        out.append(para(f"{col}: {rating_label(rec.rating)} · {duration(rec.time_spent_s)} spent"
+                        f"{when_rated}", st.label))
+        out.extend(_said_read(rec.said, rec.read))
+        for p in rec.probes:
+            if not p.asked:
+                continue
+            if p.probe_id.startswith("failure."):
+                target = dict(pack.failure_probe.targets).get(p.probe_id[8:], p.probe_id[8:])
+                text = f"Failure probe ({target})"
+            else:
+                text = _probe_text(item, p.probe_id)
+            note = f": {p.note.strip()}" if p.note.strip() else ""
+            out.append(labelled(f"Probe [{rating_label(p.rating)}]:", f"{text}{note}", st.note))
+    return out
+
+
+def _said_read(said: str, read: str) -> list[Flowable]:
+    st = styles()
+    out: list[Flowable] = []
+    if said.strip():
+        out.append(labelled("What they said:", said.strip(), st.note))
+    if read.strip():
+        out.append(labelled("My read:", read.strip(), st.note))
+    if not out:
+        out.append(para("(no notes)", st.note))
+    return out

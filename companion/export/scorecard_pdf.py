@@ -1,0 +1,306 @@
+"""One interviewer's scorecard as a printable PDF: evidence first, judgement after."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
+
+from companion.content.model import FAILURE_TARGETS, Item, Pack
+from companion.export.analysis import archetype_of, format_score, weighted_summary
+from companion.export.common import (
+    amended_targets,
+    amendment_subject,
+    duration,
+    level_title,
+    offset,
+    rating_label,
+    recommendation_label,
+    when,
+)
+from companion.export.document import build_pdf
+from companion.export.styles import grid, para, styles
+from companion.scorecard import RATING_LABEL, FlagRecord, ItemRecord, ProbeAnswer, Scorecard
+
+_FLAG_STATE = {"probed": "Probed", "confirmed": "Confirmed", "off": "Cleared"}
+
+
+def render_scorecard(sc: Scorecard, pack: Pack, out: Path, *, page_size: str = "a4") -> Path:
+    """Write ``sc`` as a PDF at ``out`` (atomically) and return the path.
+
+    ``pack`` supplies titles, anchored cue texts and the archetype weighting; items
+    the pack does not know are still printed, by id, with their notes.
+    """
+    story = scorecard_story(sc, pack)
+    return build_pdf(
+        story, Path(out), title=f"Scorecard: {sc.candidate} ({sc.round_title})",
+        author=sc.interviewer, subject="Interview scorecard (confidential candidate data)",
+        running_head=f"Scorecard: {sc.candidate} · {sc.round_title} · {sc.interviewer}",
+        page_size=page_size)
+
+
+def scorecard_story(sc: Scorecard, pack: Pack) -> list[Flowable]:
+    """The flowables of one scorecard (also used to size the benchmark baseline)."""
+    st = styles()
+    story: list[Flowable] = [para(f"Scorecard: {sc.candidate}", st.title)]
+    story.append(_header(sc, pack))
+    if not sc.submitted:
+        story.append(Spacer(1, 4))
+        story.append(para("DRAFT: this scorecard has not been submitted; ratings may change.",
+                          st.h2))
+    if (sc.pack_id, sc.pack_version) != (pack.id, pack.version):
+        story.append(para(f"Written with pack {sc.pack_id} {sc.pack_version}; printed with "
+                          f"{pack.id} {pack.version}. Cue texts may differ.", st.small))
+    amended = amended_targets(sc)
+    story.append(para("Questions and scenarios", st.h1))
+    counters = {"question": 0, "scenario": 0}
+    for rec in sc.items:
+        counters[rec.kind] = counters.get(rec.kind, 0) + 1
+        story.extend(_item(sc, pack, rec, counters[rec.kind], rec.item_id in amended))
+    if sc.said.strip() or sc.read.strip():
+        story.append(para("Round notes", st.h1))
+        story.extend(_notes(sc.said, sc.read))
+    story.append(para("Red flags", st.h1))
+    story.extend(_flags(sc, pack))
+    story.append(para("Sections: planned and actual", st.h1))
+    story.append(_sections(sc))
+    story.extend(_weighted(sc, pack))
+    story.append(para("Recommendation and summary", st.h1))
+    rec_mark = " (amended after submission)" if "recommendation" in amended else ""
+    story.append(para(f"Recommendation: {recommendation_label(sc.recommendation)}{rec_mark}",
+                      st.h2))
+    if "summary" in amended:
+        story.append(para("Summary (amended after submission)", st.label))
+    story.append(para(sc.summary.strip() or "(no summary written)", st.body))
+    story.extend(_amendments(sc, pack))
+    return story
+
+
+def _header(sc: Scorecard, pack: Pack) -> Table:
+    st = styles()
+    arche = archetype_of(pack, sc.archetype)
+    status = f"Submitted {when(sc.submitted_at)}" if sc.submitted else "Draft (not submitted)"
+    rows = [
+        ("Candidate", sc.candidate, "Interviewer", sc.interviewer),
+        ("Archetype", arche.title if arche else sc.archetype, "Level",
+         level_title(pack, sc.level)),
+        ("Round", sc.round_title, "Date", when(sc.started_at)),
+        ("Duration", duration(sc.duration_s), "Status", status),
+        ("Pack", f"{sc.pack_id} {sc.pack_version}", "Round id", sc.id),
+    ]
+    data = [[para(a, st.cell_bold), para(b, st.cell), para(c, st.cell_bold), para(d, st.cell)]
+            for a, b, c, d in rows]
+    table = Table(data, colWidths=["15%", "35%", "15%", "35%"], hAlign="LEFT")
+    table.setStyle(grid(header_rows=0))
+    return table
+
+
+def _pack_item(pack: Pack, item_id: str) -> Item | None:
+    try:
+        return pack.item(item_id)
+    except KeyError:
+        return None
+
+
+def _item(sc: Scorecard, pack: Pack, rec: ItemRecord, number: int,
+          amended: bool) -> list[Flowable]:
+    st = styles()
+    item = _pack_item(pack, rec.item_id)
+    title = item.title if item else rec.item_id
+    kind = "Scenario" if rec.kind == "scenario" else "Question"
+    mark = " (amended after submission)" if amended else ""
+    arche = archetype_of(pack, sc.archetype)
+    dim = item.dimension if item else ""
+    dim_label = arche.label(dim) if arche and dim else dim
+    head = [para(f"{kind} {number}: {title}{mark}", st.h2),
+            para(f"Scores {dim_label or 'no dimension'} · time spent "
+                 f"{duration(rec.time_spent_s)}", st.small)]
+    out: list[Flowable] = [KeepTogether([*head, _rating_table(rec, item)])]
+    asked = [p for p in rec.probes if p.asked and not p.probe_id.startswith("failure.")]
+    if asked:
+        out.append(para("Probes asked", st.label))
+        out.append(_probe_table(asked, item))
+    failure = {p.probe_id: p for p in rec.probes if p.probe_id.startswith("failure.")}
+    if any(p.asked for p in failure.values()):
+        out.append(para(f"Failure probe: {pack.failure_probe.question}", st.label))
+        out.append(_failure_table(pack, failure))
+    out.extend(_notes(rec.said, rec.read))
+    return out
+
+
+def _rating_table(rec: ItemRecord, item: Item | None) -> Table:
+    st = styles()
+    if rec.rating in (None, "skip"):
+        meaning = ("Passed over on purpose." if rec.rating == "skip"
+                   else "No rating was recorded for this item.")
+    else:
+        cue = item.cues.get(rec.rating) if item else None
+        meaning = cue or "(the pack gives no anchor text for this level)"
+    data = [[para("Rating", st.cell_bold), para(rating_label(rec.rating), st.cell_bold),
+             para(meaning, st.cell)]]
+    table = Table(data, colWidths=["15%", "15%", "70%"], hAlign="LEFT")
+    table.setStyle(grid(header_rows=0))
+    return table
+
+
+def _probe_text(item: Item | None, probe_id: str) -> str:
+    if item:
+        for p in item.probes:
+            if p.id == probe_id:
+                return p.text
+    return probe_id
+
+
+def _probe_table(probes: list[ProbeAnswer], item: Item | None) -> Table:
+    st = styles()
+    data = [[para("Probe", st.cell_bold), para("Rating", st.cell_bold),
+             para("Answer", st.cell_bold)]]
+    for p in probes:
+        data.append([para(_probe_text(item, p.probe_id), st.cell),
+                     para(rating_label(p.rating), st.cell),
+                     para(p.note.strip() or "-", st.cell)])
+    # splitInRow lets a very long answer continue on the next page instead of failing.
+    table = Table(data, colWidths=["32%", "12%", "56%"], repeatRows=1, splitInRow=1,
+                  hAlign="LEFT")
+    table.setStyle(grid())
+    return table
+
+
+def _failure_table(pack: Pack, answers: dict[str, ProbeAnswer]) -> Table:
+    """The three failure probes side by side: one column per target."""
+    st = styles()
+    phrasing = dict(pack.failure_probe.targets)
+    targets = [t for t, _ in pack.failure_probe.targets] or list(FAILURE_TARGETS)
+    header, asked, rating, note = [], [], [], []
+    for t in targets:
+        ans = answers.get(f"failure.{t}")
+        header.append(para(phrasing.get(t, t).capitalize(), st.cell_bold))
+        asked.append(para("Asked" if ans and ans.asked else "Not asked", st.cell))
+        rating.append(para(rating_label(ans.rating if ans else None), st.cell_bold))
+        note.append(para((ans.note.strip() if ans else "") or "-", st.cell))
+    width = f"{100 / len(targets):.3f}%"
+    table = Table([header, asked, rating, note], colWidths=[width] * len(targets),
+                  repeatRows=1, splitInRow=1, hAlign="LEFT")
+    table.setStyle(grid())
+    return table
+
+
+def _notes(said: str, read: str) -> list[Flowable]:
+    st = styles()
+    out: list[Flowable] = []
+    for label, text in (("What they said", said), ("My read", read)):
+        out.append(para(label, st.label))
+        out.append(para(text.strip() or "(no notes)", st.note))
+    return out
+
+
+def _flags(sc: Scorecard, pack: Pack) -> list[Flowable]:
+    st = styles()
+    raised = [f for f in sc.flags if f.state != "off" or any(e.state != "off" for e in f.events)]
+    if not raised:
+        return [para("No red flag was raised in this round.", st.body)]
+    out: list[Flowable] = []
+    for fl in raised:
+        out.extend(_flag(sc, pack, fl))
+    return out
+
+
+def _flag(sc: Scorecard, pack: Pack, fl: FlagRecord) -> list[Flowable]:
+    st = styles()
+    try:
+        title = pack.red_flag(fl.flag_id).title
+    except KeyError:
+        title = fl.flag_id
+    state = _FLAG_STATE.get(fl.state, fl.state)
+    history = "; ".join(f"{_FLAG_STATE.get(e.state, e.state).lower()} at "
+                        f"{offset(sc, e.at)}" for e in fl.events) or "no history recorded"
+    where = ""
+    if fl.item_id:
+        item = _pack_item(pack, fl.item_id)
+        where = f" · during {item.title if item else fl.item_id}"
+    return [KeepTogether([
+        para(f"{state}: {title}", st.h2),
+        para(f"{history}{where}", st.small),
+        para("Evidence", st.label),
+        para(fl.evidence.strip() or "(no evidence written)", st.note),
+    ])]
+
+
+def _sections(sc: Scorecard) -> Flowable:
+    st = styles()
+    if not sc.sections:
+        return para("No section timings were recorded.", st.body)
+    data = [[para(h, st.cell_bold) for h in ("Section", "Planned", "Actual", "Difference")]]
+    for s in sc.sections:
+        diff = s.elapsed_s - s.planned_s
+        if abs(diff) < 30:
+            note = "on plan"
+        else:
+            note = f"{duration(abs(diff))} {'over' if diff > 0 else 'under'}"
+        data.append([para(s.title, st.cell), para(duration(s.planned_s), st.cell),
+                     para(duration(s.elapsed_s), st.cell), para(note, st.cell)])
+    total_plan = sum(s.planned_s for s in sc.sections)
+    total_act = sum(s.elapsed_s for s in sc.sections)
+    data.append([para("Total", st.cell_bold), para(duration(total_plan), st.cell_bold),
+                 para(duration(total_act), st.cell_bold), para("", st.cell)])
+    table = Table(data, colWidths=["40%", "20%", "20%", "20%"], repeatRows=1, hAlign="LEFT")
+    table.setStyle(grid())
+    return table
+
+
+def _weighted(sc: Scorecard, pack: Pack) -> list[Flowable]:
+    st = styles()
+    ws = weighted_summary(sc, pack)
+    arche = archetype_of(pack, sc.archetype)
+    out: list[Flowable] = [para("Weighted summary (an aid, not a verdict)", st.h1)]
+    if arche is None:
+        out.append(para(f"The pack has no archetype {sc.archetype!r}, so no weighting "
+                        "can be applied.", st.body))
+        return out
+    out.append(para(
+        f"The item ratings above, averaged per dimension and combined with the loop "
+        f"weighting of the {arche.title} archetype (strong 4, mid 3, thin 2, very thin 1; "
+        "skipped and unrated items left out). Read it beside the evidence, not instead of "
+        "it.", st.small))
+    data = [[para(h, st.cell_bold) for h in ("Dimension", "Weight", "Items rated", "Mean")]]
+    for d in ws.dimensions:
+        data.append([para(d.label, st.cell), para(f"{d.weight}%", st.cell),
+                     para(str(d.rated), st.cell), para(format_score(d.mean), st.cell)])
+    data.append([para("Weighted mean", st.cell_bold), para("", st.cell), para("", st.cell),
+                  para(format_score(ws.overall), st.cell_bold)])
+    table = Table(data, colWidths=["46%", "18%", "18%", "18%"], hAlign="LEFT")
+    table.setStyle(grid())
+    out.append(table)
+    if ws.unscored:
+        labels = ", ".join(arche.label(d) for d in ws.unscored)
+        out.append(para(f"Not scored in this round: {labels}.", st.small))
+    return out
+
+
+def _amendments(sc: Scorecard, pack: Pack) -> list[Flowable]:
+    st = styles()
+    if not sc.amendments:
+        return []
+    out: list[Flowable] = [
+        para("Amendments after submission", st.h1),
+        para("Changes made after the scorecard was submitted, oldest first. The values "
+             "printed above are the amended ones.", st.small)]
+    for a in sorted(sc.amendments, key=lambda a: a.at):
+        out.append(para(f"{when(a.at)}: {amendment_subject(pack, a)}", st.h2))
+        out.append(para("Before", st.label))
+        out.append(para(_value(a.field, a.old), st.note))
+        out.append(para("After", st.label))
+        out.append(para(_value(a.field, a.new), st.note))
+        if a.reason.strip():
+            out.append(para("Reason", st.label))
+            out.append(para(a.reason.strip(), st.note))
+    return out
+
+
+def _value(field: str, value: str) -> str:
+    """An amended value as a reader knows it: rating and recommendation ids as labels."""
+    if field.startswith("rating:") or field.startswith("probe"):
+        return rating_label(value or None) if value in RATING_LABEL or not value else value
+    if field == "recommendation":
+        return recommendation_label(value or None)
+    return value.strip() or "(empty)"

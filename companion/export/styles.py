@@ -1,0 +1,90 @@
+"""Paragraph and table styles shared by the exports: black on white, printable.
+
+Meaning never rests on colour alone: anything shaded is also marked in words
+or with a symbol, so a greyscale print or a photocopy loses nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, TableStyle
+
+from companion.export.fonts import fonts, markup
+
+INK = colors.black
+MUTED = colors.Color(0.3, 0.3, 0.3)
+RULE = colors.Color(0.6, 0.6, 0.6)
+SHADE = colors.Color(0.92, 0.92, 0.92)
+MARK = colors.Color(0.82, 0.82, 0.82)  # disagreement rows: also marked "(!)" in text
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    body: ParagraphStyle
+    label: ParagraphStyle
+    small: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    note: ParagraphStyle
+
+
+@functools.lru_cache(maxsize=1)
+def styles() -> Styles:
+    """The house styles, built once (they register the fonts on first use)."""
+    fs = fonts()
+    base = ParagraphStyle("body", fontName=fs.regular, fontSize=9.5, leading=12.5,
+                          textColor=INK, spaceAfter=3, splitLongWords=1)
+    return Styles(
+        title=ParagraphStyle("title", parent=base, fontName=fs.bold, fontSize=17,
+                             leading=21, spaceAfter=6),
+        h1=ParagraphStyle("h1", parent=base, fontName=fs.bold, fontSize=13, leading=16,
+                          spaceBefore=12, spaceAfter=5, keepWithNext=1),
+        h2=ParagraphStyle("h2", parent=base, fontName=fs.bold, fontSize=10.5, leading=13.5,
+                          spaceBefore=9, spaceAfter=3, keepWithNext=1),
+        body=base,
+        label=ParagraphStyle("label", parent=base, fontName=fs.bold, fontSize=8.5,
+                             leading=11, spaceBefore=4, spaceAfter=1, keepWithNext=1),
+        small=ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=MUTED,
+                             spaceBefore=2),
+        cell=ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5, spaceAfter=0),
+        cell_bold=ParagraphStyle("cell_bold", parent=base, fontName=fs.bold, fontSize=8.5,
+                                 leading=10.5, spaceAfter=0),
+        note=ParagraphStyle("note", parent=base, leftIndent=8, spaceAfter=4),
+    )
+
+
+def para(text: str, style: ParagraphStyle, *, bold: bool = False) -> Paragraph:
+    """A Paragraph of user (or our own) plain text, escaped and font-fallback aware."""
+    return Paragraph(markup(text, bold=bold or style.fontName == fonts().bold), style)
+
+
+def labelled(label: str, text: str, style: ParagraphStyle) -> Paragraph:
+    """A Paragraph starting with a bold run-in label, e.g. "My read: ..."."""
+    fs = fonts()
+    head = f'<font name="{fs.bold}">{markup(label, bold=True)}</font>'
+    return Paragraph(f"{head} {markup(text)}", style)
+
+
+def grid(header_rows: int = 1, *, zebra: bool = False, rows: int = 0) -> TableStyle:
+    """Thin ruled table with a shaded bold header row (bold is the real cue)."""
+    cmds: list[tuple[object, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.4, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header_rows:
+        cmds.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), SHADE))
+    if zebra:
+        for r in range(header_rows + 1, rows, 2):
+            cmds.append(("BACKGROUND", (0, r), (-1, r), colors.Color(0.97, 0.97, 0.97)))
+    return TableStyle(cmds)
