@@ -43,6 +43,12 @@ def _tables(value: Any) -> list[tuple[int, dict[str, Any]]]:
     return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
 
 
+def _choose(known: list[str], table: str) -> str:
+    if not known:
+        return f"define it in {table} first"
+    return f"use one of {', '.join(known)}, or define it in {table}"
+
+
 def check_merged(lists: Lists, singles: Mapping[str, _Entry], root: SourceFile,
                  log: ProblemLog) -> None:
     """Add a problem to ``log`` for every cross-item inconsistency in the merged pack."""
@@ -94,11 +100,11 @@ def _item(raw: dict[str, Any], at: Origin, archetypes: list[str], flags: list[st
     for i, arch in _strs(raw.get("archetypes")):
         if arch not in archetypes:
             log.at(at, ("archetypes", i), f"unknown archetype {arch!r}",
-                   f"use one of {', '.join(archetypes)}, or define it in [[archetypes]]")
+                   _choose(archetypes, "[[archetypes]]"))
     for i, flag in _strs(raw.get("watch_flags")):
         if flag not in flags:
             log.at(at, ("watch_flags", i), f"unknown red flag {flag!r}",
-                   f"use one of {', '.join(flags)}, or define it in [[red_flags]]")
+                   _choose(flags, "[[red_flags]]"))
     cues = raw.get("cues")
     if isinstance(cues, dict) and not cues:
         log.at(at, ("cues",), "no cues at all",
