@@ -1,0 +1,129 @@
+"""Start-up budget: ``python -m companion --smoke`` against a bare PySide6 window.
+
+Both programs start a fresh interpreter, open one window, wait for its first
+paint and exit 0 (see bench/bare_window.py). They run in the same session,
+alternating app, bare, app, bare, ... so that cache warmth and machine load
+fall evenly on both; the figure is the median of the per-pair ratios of wall
+time from process start to exit (target: at most 1.5x). Each run is reaped with
+``os.wait4`` so its own CPU time and peak resident memory come from the kernel's
+resource accounting.
+
+``python -m bench.startup [--pairs N]`` prints the figures; ``run()`` is what
+the bench command calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+PAIRS = 7
+TARGET_RATIO = 1.5
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One run: wall seconds, CPU seconds (user + system) and peak RSS in MiB."""
+
+    wall_s: float
+    cpu_s: float
+    rss_mb: float
+
+
+def app_command() -> list[str]:
+    """The app's smoke run, as a user would start it from the wheel."""
+    return [sys.executable, "-m", "companion", "--smoke"]
+
+
+def bare_command() -> list[str]:
+    """The yardstick: a bare PySide6 window that does the same and nothing more."""
+    return [sys.executable, str(REPO / "bench" / "bare_window.py")]
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["COMPANION_DATA_DIR"] = str(data_dir)  # never the user's real data
+    return env
+
+
+def measure(cmd: list[str], env: dict[str, str]) -> Sample:
+    """Run ``cmd`` once; raise RuntimeError with its stderr if it does not exit 0."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            tail = err.read().decode(errors="replace").strip().splitlines()[-3:]
+            raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {' | '.join(tail)}")
+    # ru_maxrss is in KiB on Linux (bytes on macOS; this bench runs on Linux).
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def compare(pairs: int = PAIRS) -> tuple[list[Sample], list[Sample]]:
+    """Alternate app and bare window ``pairs`` times after one discarded warm-up each."""
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
+        env = _env(Path(tmp) / "data")
+        app_cmd, bare_cmd = app_command(), bare_command()
+        measure(app_cmd, env)  # warm-up: byte-code caches, fonts, the data folder
+        measure(bare_cmd, env)
+        app: list[Sample] = []
+        bare: list[Sample] = []
+        for _ in range(pairs):
+            app.append(measure(app_cmd, env))
+            bare.append(measure(bare_cmd, env))
+    return app, bare
+
+
+def run(pairs: int = PAIRS) -> dict[str, Any]:
+    """Figures for the bench table: the median ratio and the medians it came from."""
+    app, bare = compare(pairs)
+    ratios = [a.wall_s / b.wall_s for a, b in zip(app, bare, strict=True)]
+    ratio = statistics.median(ratios)
+    app_ms = statistics.median(s.wall_s for s in app) * 1000
+    bare_ms = statistics.median(s.wall_s for s in bare) * 1000
+    cpu_ratio = statistics.median(a.cpu_s / b.cpu_s for a, b in zip(app, bare, strict=True))
+    return {"figures": [
+        {"figure": f"start-up vs bare window (median of {pairs} pairs)", "value": ratio,
+         "unit": "x", "target": TARGET_RATIO, "ok": ratio <= TARGET_RATIO},
+        {"figure": "--smoke, process start to exit (median)", "value": app_ms, "unit": "ms",
+         "target": f"<= {TARGET_RATIO}x bare", "ok": ratio <= TARGET_RATIO},
+        {"figure": "bare PySide6 window, same (median)", "value": bare_ms, "unit": "ms",
+         "target": "reference", "ok": None},
+        {"figure": "start-up CPU time vs bare window (median)", "value": cpu_ratio,
+         "unit": "x", "target": "for information", "ok": None},
+        {"figure": "--smoke peak memory", "value": max(s.rss_mb for s in app), "unit": "MB",
+         "target": "for information", "ok": None},
+    ]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print each pair and the median ratio; exit 1 if over target."""
+    parser = argparse.ArgumentParser(description="time --smoke against a bare window")
+    parser.add_argument("--pairs", type=int, default=PAIRS)
+    args = parser.parse_args(argv)
+    app, bare = compare(args.pairs)
+    for i, (a, b) in enumerate(zip(app, bare, strict=True), 1):
+        print(f"pair {i}: app {a.wall_s * 1000:6.0f} ms  bare {b.wall_s * 1000:6.0f} ms  "
+              f"ratio {a.wall_s / b.wall_s:.2f}")
+    ratio = statistics.median(a.wall_s / b.wall_s for a, b in zip(app, bare, strict=True))
+    verdict = "within" if ratio <= TARGET_RATIO else "OVER"
+    print(f"median ratio {ratio:.2f}x (target <= {TARGET_RATIO}x): {verdict} target")
+    return 0 if ratio <= TARGET_RATIO else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
