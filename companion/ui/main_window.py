@@ -1,0 +1,372 @@
+"""The main window: layout and wiring only.
+
+A stack holds the start screen, the live view (built by ``companion.ui.live``
+for each round) and the finish page; above it sits the error banner, over it
+the help overlay, and a blank page can replace everything at once. Engine
+events reach widgets through one ``EngineBridge``; slots here only forward
+intent to the engine, the settings or the theme.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QScreen, QShowEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion import __version__
+from companion.errors import CompanionError
+from companion.ui import screens
+from companion.ui.banner import ErrorBanner
+from companion.ui.bridge import EngineBridge
+from companion.ui.help_overlay import HelpOverlay
+from companion.ui.settings import ZOOM_STEP, UiSettings
+from companion.ui.start_screen import StartRequest, StartScreen
+from companion.ui.submitted_page import SubmittedPage
+from companion.ui.theme import ThemeController
+from companion.ui.window_actions import WindowActions
+
+log = logging.getLogger("companion.ui.window")
+
+LiveFactory = Callable[[Any, QWidget], QWidget]
+COMPACT_WIDTH = 720
+
+
+def default_live_factory(engine: Any, parent: QWidget) -> QWidget:
+    """The real live view, imported only when the first round opens."""
+    from companion.ui.live import LiveView
+
+    view: QWidget = LiveView(engine, parent)
+    return view
+
+
+class MainWindow(QMainWindow):
+    """The app's one window; see the module docstring for its parts."""
+
+    def __init__(self, settings: UiSettings, theme: ThemeController,
+                 live_factory: LiveFactory = default_live_factory) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Interview Companion")
+        self.settings = settings
+        self.theme = theme
+        self.bridge = EngineBridge(self)
+        self.live_factory = live_factory
+        self.live_view: QWidget | None = None
+        self.store: Any = None
+        self.pack: Any = None
+        self._first_paint_callbacks: list[Callable[[], None]] = []
+        self._blank_return_focus: QWidget | None = None
+        self._normal_geometry: Any = None
+        self._shown_once = False
+
+        self.banner = ErrorBanner(self)
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("mainStack")
+        self.start_screen = StartScreen(self.stack)
+        self.live_host = QWidget(self.stack)
+        self.live_host.setObjectName("liveHost")
+        self._live_layout = QVBoxLayout(self.live_host)
+        self._live_layout.setContentsMargins(0, 0, 0, 0)
+        self.finish_page = SubmittedPage(self.stack)
+        for page in (self.start_screen, self.live_host, self.finish_page):
+            self.stack.addWidget(page)
+
+        self.blank_page = QWidget(self)
+        self.blank_page.setObjectName("blankPage")
+        hint = QLabel("Hidden. Press F12 to show the window again.", self.blank_page)
+        hint.setObjectName("blankHint")
+        hint.setProperty("role", "small")
+        blank_layout = QVBoxLayout(self.blank_page)
+        blank_layout.addWidget(hint, 0, Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
+
+        content = QWidget(self)
+        content.setObjectName("contentPage")
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.setSpacing(0)
+        content_layout.addWidget(self.banner)
+        content_layout.addWidget(self.stack, 1)
+        self.outer = QStackedWidget(self)
+        self.outer.setObjectName("outerStack")
+        self.outer.addWidget(content)
+        self.outer.addWidget(self.blank_page)
+        self.setCentralWidget(self.outer)
+
+        self.actions_ = WindowActions(self)
+        self.help_overlay = HelpOverlay(self.outer)
+        self.help_overlay.add_source("Window", self.actions_.all)
+        self.help_overlay.add_source("Live round", self._live_actions)
+        self._wire()
+
+    # -- wiring --------------------------------------------------------------------------------
+    def _wire(self) -> None:
+        a = self.actions_
+        a.back_to_start.triggered.connect(self.show_start)
+        a.quit.triggered.connect(self.close)
+        a.next_screen.triggered.connect(self.move_to_next_screen)
+        a.compact.toggled.connect(self.set_compact)
+        a.zoom_in.triggered.connect(lambda: self.set_zoom(self.theme.zoom + ZOOM_STEP))
+        a.zoom_out.triggered.connect(lambda: self.set_zoom(self.theme.zoom - ZOOM_STEP))
+        a.zoom_reset.triggered.connect(lambda: self.set_zoom(1.0))
+        a.blank.toggled.connect(self.set_blank)
+        a.help.triggered.connect(self.toggle_help)
+        a.about.triggered.connect(self.show_about)
+        for mode, act in a.theme.items():
+            act.triggered.connect(lambda _c=False, m=mode: self.set_theme(m))
+        a.theme[self.theme.mode].setChecked(True)
+        a.screen_menu.aboutToShow.connect(self._fill_screen_menu)
+
+        self.start_screen.start_requested.connect(self.start_round)
+        self.start_screen.resume_requested.connect(self.resume_round)
+        self.finish_page.back_requested.connect(self.show_start)
+        self.finish_page.amend_requested.connect(self.show_live)
+        self.bridge.save_failed.connect(self.banner.show_save_failed)
+        self.bridge.saved.connect(self.banner.on_saved)
+        self.bridge.submitted.connect(self.show_finished)
+
+    def set_sources(self, store: Any, pack: Any, data_dir: Path) -> None:
+        """Hand the opened store and loaded pack to the screens that list and start rounds."""
+        self.store, self.pack = store, pack
+        if pack is not None:
+            self.start_screen.set_pack(pack)
+        if store is not None:
+            self.start_screen.set_store(store, data_dir / "exports")
+            self.finish_page.set_sources(store, pack, data_dir / "exports")
+
+    # -- rounds -----------------------------------------------------------------------------------
+    def start_round(self, request: StartRequest) -> None:
+        from companion.live.engine import RoundEngine
+
+        try:
+            engine = RoundEngine.start(self.store, self.pack, request.planned,
+                                       candidate=request.candidate,
+                                       interviewer=request.interviewer,
+                                       archetype=request.archetype, level=request.level)
+        except CompanionError as exc:
+            self.start_screen.show_start_error(str(exc))
+            return
+        self.open_engine(engine)
+
+    def resume_round(self, round_id: str) -> None:
+        from companion.live.engine import RoundEngine
+
+        try:
+            engine = RoundEngine.resume(self.store, self.pack, round_id)
+        except CompanionError as exc:
+            self.banner.show_error(f"Cannot resume this round: {exc}")
+            return
+        self.open_engine(engine)
+
+    def open_engine(self, engine: Any) -> None:
+        """Show the live view of ``engine`` and start ticking it."""
+        self.close_engine()
+        self.bridge.attach(engine)
+        view = self.live_factory(engine, self.live_host)
+        self._live_layout.addWidget(view)
+        self.live_view = view
+        self._call_view("set_zoom", self.theme.zoom)
+        self._call_view("set_compact", self.actions_.compact.isChecked())
+        problem = getattr(view, "problem", None)
+        if problem is not None:  # engine refusals the view reports, e.g. a failed write
+            problem.connect(self.banner.show_error)
+        self.stack.setCurrentWidget(self.live_host)
+        self._call_view("focus_notes", "said")  # its shortcuts work while focus is inside it
+        log.info("round %s open", getattr(engine, "round_id", "?"))
+
+    def close_engine(self) -> None:
+        """Write pending notes, stop ticking and drop the live view (the round stays stored)."""
+        engine = self.bridge.engine
+        if engine is not None:
+            try:
+                engine.flush()
+            except CompanionError as exc:
+                self.banner.show_save_failed(str(exc))
+        self.bridge.detach()
+        if self.live_view is not None:
+            self._call_view("detach")
+            self._live_layout.removeWidget(self.live_view)
+            self.live_view.deleteLater()
+            self.live_view = None
+
+    def show_start(self) -> None:
+        self.close_engine()
+        self.start_screen.refresh_rounds()
+        self.stack.setCurrentWidget(self.start_screen)
+
+    def show_finished(self) -> None:
+        """The engine reports a submission: show the finish page (the round stays open
+        behind it, so "Back to the round" can still add amendments)."""
+        engine = self.bridge.engine
+        if engine is not None:
+            self.finish_page.show_round(engine.round_id, engine.scorecard())
+        self.stack.setCurrentWidget(self.finish_page)
+
+    def show_live(self) -> None:
+        if self.live_view is not None:
+            self.stack.setCurrentWidget(self.live_host)
+
+    def _live_actions(self) -> list[QAction]:
+        return list(self.live_view.actions()) if self.live_view is not None else []
+
+    def _call_view(self, name: str, *args: Any) -> None:
+        method = getattr(self.live_view, name, None)
+        if callable(method):
+            method(*args)
+
+    # -- view preferences ---------------------------------------------------------------------
+    def set_zoom(self, zoom: float) -> None:
+        self.theme.set_zoom(zoom)
+        self.settings.zoom = self.theme.zoom
+        self._call_view("set_zoom", self.theme.zoom)
+
+    def set_theme(self, mode: str) -> None:
+        self.theme.set_mode(mode)
+        self.settings.theme = self.theme.mode
+
+    def set_blank(self, blank: bool) -> None:
+        """Replace everything (menus, banner, live view) by a plain page, or bring it back."""
+        if blank:
+            self.help_overlay.hide()
+            self._blank_return_focus = self.focusWidget()
+            self.outer.setCurrentWidget(self.blank_page)
+            self.menuBar().hide()
+            self.blank_page.setFocus()
+        else:
+            self.outer.setCurrentIndex(0)
+            self.menuBar().setVisible(not self.actions_.compact.isChecked())
+            if self._blank_return_focus is not None:
+                self._blank_return_focus.setFocus()
+            self._blank_return_focus = None
+        if self.actions_.blank.isChecked() != blank:
+            self.actions_.blank.setChecked(blank)
+
+    @property
+    def blanked(self) -> bool:
+        return self.outer.currentWidget() is self.blank_page
+
+    def toggle_help(self) -> None:
+        if not self.blanked:
+            self.help_overlay.toggle()
+
+    def set_compact(self, compact: bool) -> None:
+        """A smaller window that stays on top; the menu bar hides (its keys still work)."""
+        if compact == bool(self.windowFlags() & Qt.WindowType.WindowStaysOnTopHint):
+            return
+        visible = self.isVisible()
+        if compact:
+            self._normal_geometry = self.saveGeometry()
+        # Changing window flags re-creates the native window: show it again without
+        # taking focus from the video call.
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, compact)
+        self.menuBar().setVisible(not compact and not self.blanked)
+        if compact:
+            self.resize(min(self.width(), COMPACT_WIDTH), self.height())
+        elif self._normal_geometry is not None:
+            self.restoreGeometry(self._normal_geometry)
+        if visible:
+            self.show()
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
+        screens.ensure_visible(self)
+        self.settings.compact = compact
+        self._call_view("set_compact", compact)
+        if self.actions_.compact.isChecked() != compact:
+            self.actions_.compact.setChecked(compact)
+
+    # -- screens ---------------------------------------------------------------------------------
+    def place(self, screen_index: int | None) -> None:
+        """Restore the saved geometry (or use ``screen_index``), always fully visible."""
+        screens.restore_placement(self, self.settings.geometry, screen_index,
+                                  self.settings.screen_name)
+
+    def move_to_screen(self, screen: QScreen) -> None:
+        screens.move_to_screen(self, screen)
+        screens.ensure_visible(self)
+        self.settings.screen_name = screen.name()
+
+    def move_to_next_screen(self) -> None:
+        found = screens.screens()
+        if len(found) > 1:
+            now = found.index(screens.current_screen(self))
+            self.move_to_screen(found[(now + 1) % len(found)])
+
+    def _fill_screen_menu(self) -> None:
+        menu, group = self.actions_.screen_menu, self.actions_.screen_group
+        for act in group.actions():
+            group.removeAction(act)
+        menu.clear()
+        here = screens.current_screen(self)
+        for i, screen in enumerate(QGuiApplication.screens()):
+            size = screen.size()
+            act = menu.addAction(f"{i}: {screen.name()} ({size.width()}×{size.height()})")
+            act.setObjectName(f"actScreen_{i}")
+            act.setCheckable(True)
+            act.setChecked(screen is here)
+            group.addAction(act)
+            act.triggered.connect(lambda _c=False, s=screen: self.move_to_screen(s))
+
+    def save_window_state(self) -> None:
+        self.settings.geometry = self.saveGeometry()
+        self.settings.screen_name = screens.current_screen(self).name()
+        self.settings.sync()
+
+    # -- events ------------------------------------------------------------------------------------
+    def when_first_painted(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once, right after the window's first paint has been handled."""
+        if not self._first_paint_callbacks:
+            self.installEventFilter(self)
+        self._first_paint_callbacks.append(callback)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self and event.type() == QEvent.Type.Paint and self._first_paint_callbacks:
+            callbacks, self._first_paint_callbacks = self._first_paint_callbacks, []
+            self.removeEventFilter(self)
+            for cb in callbacks:
+                QTimer.singleShot(0, cb)  # after the paint completes
+        return False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            # The frame's size is only known once the window is shown: clamp again with it.
+            self._shown_once = True
+            screens.ensure_visible(self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        engine = self.bridge.engine
+        if engine is not None:
+            try:
+                engine.flush()
+            except CompanionError as exc:
+                self.banner.show_save_failed(str(exc))
+                answer = QMessageBox.warning(
+                    self, "Notes not saved",
+                    f"The latest notes could not be saved:\n{exc}\n\nClose anyway and lose them?",
+                    QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+                    QMessageBox.StandardButton.Cancel)
+                if answer != QMessageBox.StandardButton.Close:
+                    event.ignore()
+                    return
+        self.bridge.detach()
+        if self.actions_.compact.isChecked() and self._normal_geometry is not None:
+            self.restoreGeometry(self._normal_geometry)  # remember the full-size placement
+        self.save_window_state()
+        event.accept()
+
+    def show_about(self) -> None:
+        data = self.settings.path.parent
+        QMessageBox.about(self, "About Interview Companion",
+                          f"Interview Companion {__version__}\n\nYour data is kept in:\n{data}\n"
+                          "\nIt never connects to a network.")

@@ -1,0 +1,353 @@
+"""The start screen: a new round, unfinished rounds to resume, past rounds to export.
+
+It forwards intent only: ``start_requested`` carries a ``StartRequest`` (the
+window hands it to the live engine), ``resume_requested`` a round id. The loop
+plan and its calibration warnings come from ``companion.planner``; the PDF
+export is imported inside a worker job so reportlab never loads at start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.errors import CompanionError
+from companion.ui.export_task import ExportStatus
+
+log = logging.getLogger("companion.ui.start")
+
+CODING_CHOICES: tuple[tuple[str, str], ...] = (
+    ("", "Level default"),
+    ("live", "Live coding"),
+    ("take_home", "Take-home"),
+    ("both", "Both"),
+)
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """What the interviewer filled in; ``planned`` is a ``planner.PlannedRound``."""
+
+    candidate: str
+    interviewer: str
+    archetype: str
+    level: str
+    planned: Any
+
+
+def _when(at: datetime | None) -> str:
+    return at.astimezone().strftime("%Y-%m-%d %H:%M") if at else ""
+
+
+def export_file_name(candidate: str, round_title: str, at: datetime | None) -> str:
+    """A portable file name such as ``2026-11-28 Jane Doe - Technical interview.pdf``."""
+    stem = f"{at.astimezone():%Y-%m-%d} " if at else ""
+    stem += f"{candidate} - {round_title}"
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", stem).strip(" .") + ".pdf"
+
+
+def _card(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame(parent)
+    frame.setProperty("role", "card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(18, 14, 18, 14)
+    layout.setSpacing(10)
+    heading = QLabel(title, frame)
+    heading.setProperty("role", "heading")
+    layout.addWidget(heading)
+    return frame, layout
+
+
+class StartScreen(QWidget):
+    """New round form, unfinished rounds and past rounds, side by side."""
+
+    start_requested = Signal(object)  # StartRequest
+    resume_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("startScreen")
+        self.pack: Any = None
+        self.store: Any = None
+        self.export_dir: Path | None = None
+        self._plan: Any = None
+
+        title = QLabel("Interview Companion", self)
+        title.setProperty("role", "title")
+        subtitle = QLabel("Start a round, pick up an unfinished one, or export a scorecard.", self)
+        subtitle.setProperty("role", "muted")
+
+        # -- new round ---------------------------------------------------------------------
+        new_card, new_layout = _card("New round", self)
+        new_card.setObjectName("newRoundCard")
+        self.candidate = QLineEdit(new_card)
+        self.candidate.setObjectName("candidateInput")
+        self.candidate.setPlaceholderText("Candidate's name")
+        self.interviewer = QLineEdit(new_card)
+        self.interviewer.setObjectName("interviewerInput")
+        self.interviewer.setPlaceholderText("Your name")
+        self.archetype = QComboBox(new_card)
+        self.archetype.setObjectName("archetypeCombo")
+        self.level = QComboBox(new_card)
+        self.level.setObjectName("levelCombo")
+        self.base = QLineEdit(new_card)
+        self.base.setObjectName("baseInput")
+        self.base.setPlaceholderText("optional, in US dollars")
+        self.base.setValidator(QIntValidator(1, 10_000_000, self.base))
+        self.coding = QComboBox(new_card)
+        self.coding.setObjectName("codingCombo")
+        for value, text in CODING_CHOICES:
+            self.coding.addItem(text, value)
+        self.round = QComboBox(new_card)
+        self.round.setObjectName("roundCombo")
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setHorizontalSpacing(14)
+        form.setVerticalSpacing(8)
+        form.addRow("Candidate", self.candidate)
+        form.addRow("Interviewer", self.interviewer)
+        form.addRow("Role", self.archetype)
+        form.addRow("Level", self.level)
+        form.addRow("Base offer", self.base)
+        form.addRow("Coding", self.coding)
+        form.addRow("Round", self.round)
+        new_layout.addLayout(form)
+
+        self.warnings = QFrame(new_card)
+        self.warnings.setObjectName("planWarnings")
+        self.warnings.setProperty("role", "warning")
+        self.warnings_text = QLabel(self.warnings)
+        self.warnings_text.setObjectName("planWarningsText")
+        self.warnings_text.setWordWrap(True)
+        self.warnings_text.setTextFormat(Qt.TextFormat.PlainText)
+        warn_layout = QVBoxLayout(self.warnings)
+        warn_layout.setContentsMargins(12, 8, 12, 8)
+        warn_layout.addWidget(self.warnings_text)
+        self.warnings.hide()
+        new_layout.addWidget(self.warnings)
+
+        self.form_error = QLabel(new_card)
+        self.form_error.setObjectName("startFormError")
+        self.form_error.setWordWrap(True)
+        self.form_error.hide()
+        new_layout.addWidget(self.form_error)
+        self.start_button = QPushButton("Start round", new_card)
+        self.start_button.setObjectName("startRoundButton")
+        self.start_button.setProperty("role", "primary")
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.request_start)
+        new_layout.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignRight)
+        new_layout.addStretch(1)
+
+        # -- unfinished rounds ----------------------------------------------------------------
+        resume_card, resume_layout = _card("Unfinished rounds", self)
+        resume_card.setObjectName("resumeCard")
+        self.unfinished = QTreeWidget(resume_card)
+        self.unfinished.setObjectName("unfinishedRounds")
+        self.unfinished.setHeaderLabels(["Candidate", "Round", "Started"])
+        self.unfinished.setRootIsDecorated(False)
+        self.unfinished.itemDoubleClicked.connect(lambda *_: self.request_resume())
+        self.resume_button = QPushButton("Resume", resume_card)
+        self.resume_button.setObjectName("resumeButton")
+        self.resume_button.clicked.connect(self.request_resume)
+        resume_layout.addWidget(self.unfinished, 1)
+        resume_layout.addWidget(self.resume_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        # -- past rounds ------------------------------------------------------------------------
+        past_card, past_layout = _card("Past rounds", self)
+        past_card.setObjectName("pastCard")
+        self.past = QTreeWidget(past_card)
+        self.past.setObjectName("pastRounds")
+        self.past.setHeaderLabels(["Candidate", "Round", "Interviewer", "Submitted"])
+        self.past.setRootIsDecorated(False)
+        self.past.setAlternatingRowColors(True)
+        self.export_button = QPushButton("Export PDF", past_card)
+        self.export_button.setObjectName("exportPdfButton")
+        self.export_button.clicked.connect(self.export_selected)
+        self.export_status = ExportStatus(past_card)
+        row = QHBoxLayout()
+        row.addWidget(self.export_status, 1)
+        row.addWidget(self.export_button)
+        past_layout.addWidget(self.past, 1)
+        past_layout.addLayout(row)
+
+        right = QVBoxLayout()
+        right.setSpacing(16)
+        right.addWidget(resume_card, 2)
+        right.addWidget(past_card, 3)
+        columns = QHBoxLayout()
+        columns.setSpacing(16)
+        columns.addWidget(new_card, 5)
+        columns.addLayout(right, 6)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(28, 20, 28, 24)
+        outer.setSpacing(12)
+        outer.addWidget(title)
+        outer.addWidget(subtitle)
+        outer.addLayout(columns, 1)
+
+        for combo in (self.archetype, self.level, self.coding):
+            combo.currentIndexChanged.connect(self.refresh_plan)
+        self.base.editingFinished.connect(self.refresh_plan)
+        self._set_enabled(False)
+
+    # -- data ------------------------------------------------------------------------------
+    def set_pack(self, pack: Any) -> None:
+        """Fill the role and level choices from a loaded pack."""
+        self.pack = pack
+        for combo in (self.archetype, self.level):
+            combo.blockSignals(True)
+            combo.clear()
+        for arch in pack.archetypes:
+            self.archetype.addItem(arch.title, arch.id)
+        for rule in pack.levels:
+            self.level.addItem(rule.title or rule.id, rule.id)
+        for combo in (self.archetype, self.level):
+            combo.blockSignals(False)
+        self._set_enabled(self.store is not None)
+        self.refresh_plan()
+
+    def set_store(self, store: Any, export_dir: Path) -> None:
+        """Use ``store`` for the round lists; exports go to ``export_dir``."""
+        self.store = store
+        self.export_dir = export_dir
+        self._set_enabled(self.pack is not None)
+        self.refresh_rounds()
+
+    def _set_enabled(self, ready: bool) -> None:
+        for w in (self.start_button, self.resume_button, self.export_button):
+            w.setEnabled(ready)
+
+    def refresh_plan(self) -> None:
+        """Ask the planner for the loop and show its rounds and calibration warnings."""
+        if self.pack is None or self.archetype.count() == 0:
+            return
+        from companion.planner import plan_loop  # the planner is only needed once a pack is in
+
+        base_text = self.base.text().strip()
+        try:
+            self._plan = plan_loop(self.pack, self.archetype.currentData(),
+                                   self.level.currentData(),
+                                   base=int(base_text) if base_text else None,
+                                   coding=self.coding.currentData() or None)
+        except CompanionError as exc:
+            self._plan = None
+            self._show_warnings([str(exc)])
+            return
+        previous = self.round.currentData()
+        self.round.clear()
+        for i, planned in enumerate(self._plan.rounds):
+            if planned.offline:
+                continue  # done on the candidate's own time: nothing to run live
+            t = planned.template
+            self.round.addItem(f"{t.title} ({t.minutes} min)", i)
+            if t.id == previous:
+                self.round.setCurrentIndex(self.round.count() - 1)
+        self._show_warnings([w.message for w in self._plan.warnings])
+
+    def _show_warnings(self, messages: list[str]) -> None:
+        self.warnings_text.setText("\n".join(f"⚠ {m}" for m in messages))
+        self.warnings.setVisible(bool(messages))
+
+    def refresh_rounds(self) -> None:
+        """Re-read the unfinished and past rounds from the store."""
+        if self.store is None:
+            return
+        self.unfinished.clear()
+        self.past.clear()
+        for s in self.store.list_rounds():
+            if s.submitted_at is None:
+                item = QTreeWidgetItem([s.candidate, s.round_title, _when(s.started_at)])
+                item.setData(0, Qt.ItemDataRole.UserRole, s.id)
+                self.unfinished.addTopLevelItem(item)
+            else:
+                item = QTreeWidgetItem([s.candidate, s.round_title, s.interviewer,
+                                        _when(s.submitted_at)])
+                item.setData(0, Qt.ItemDataRole.UserRole, s.id)
+                self.past.addTopLevelItem(item)
+        for tree in (self.unfinished, self.past):
+            first = tree.topLevelItem(0)
+            if first is not None:
+                tree.setCurrentItem(first)
+            for col in range(tree.columnCount() - 1):
+                tree.resizeColumnToContents(col)
+        self.resume_button.setEnabled(self.unfinished.topLevelItemCount() > 0)
+        self.export_button.setEnabled(self.past.topLevelItemCount() > 0)
+
+    # -- intent --------------------------------------------------------------------------------
+    def request_start(self) -> None:
+        """Check the form and emit ``start_requested``; problems show under the form."""
+        candidate = self.candidate.text().strip()
+        interviewer = self.interviewer.text().strip()
+        problem = ""
+        if not candidate:
+            problem = "Enter the candidate's name."
+        elif not interviewer:
+            problem = "Enter your name as the interviewer."
+        elif self._plan is None or self.round.currentData() is None:
+            problem = "Choose a round of the loop plan."
+        self.form_error.setText(problem)
+        self.form_error.setVisible(bool(problem))
+        if problem:
+            return
+        planned = self._plan.rounds[int(self.round.currentData())]
+        self.start_requested.emit(StartRequest(candidate, interviewer,
+                                               self.archetype.currentData(),
+                                               self.level.currentData(), planned))
+
+    def show_start_error(self, message: str) -> None:
+        self.form_error.setText(message)
+        self.form_error.show()
+
+    def request_resume(self) -> None:
+        item = self.unfinished.currentItem()
+        if item is not None:
+            self.resume_requested.emit(str(item.data(0, Qt.ItemDataRole.UserRole)))
+
+    def selected_past_round(self) -> str | None:
+        item = self.past.currentItem()
+        return None if item is None else str(item.data(0, Qt.ItemDataRole.UserRole))
+
+    def export_selected(self) -> None:
+        """Export the selected past round as a PDF, off the GUI thread."""
+        round_id = self.selected_past_round()
+        if round_id is None or self.store is None or self.export_dir is None:
+            return
+        try:
+            scorecard = self.store.load_scorecard(round_id)
+        except CompanionError as exc:
+            self.export_status.label.setText(f"Export failed: {exc}")
+            return
+        target = self.export_dir / export_file_name(scorecard.candidate, scorecard.round_title,
+                                                    scorecard.submitted_at)
+        pack = self.pack
+        self.export_status.start(lambda: write_scorecard_pdf(scorecard, pack, target),
+                                 f"{scorecard.candidate} ({scorecard.round_title})")
+
+
+def write_scorecard_pdf(scorecard: Any, pack: Any, target: Path) -> Path:
+    """Render one scorecard to ``target`` (runs on a worker thread)."""
+    from companion.export.scorecard_pdf import render_scorecard  # lazy: reportlab is heavy
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return render_scorecard(scorecard, pack, target)

@@ -1,0 +1,85 @@
+"""After submission: what was stored, a PDF export, and the way back to the start screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from companion.scorecard import RECOMMENDATION_LABEL
+from companion.ui.export_task import ExportStatus
+from companion.ui.start_screen import export_file_name, write_scorecard_pdf
+
+
+class SubmittedPage(QWidget):
+    """The finish page of the window's stack; ``back_requested`` returns to the start."""
+
+    back_requested = Signal()
+    amend_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("submittedPage")
+        self.store: Any = None
+        self.pack: Any = None
+        self.export_dir: Path | None = None
+        self.scorecard: Any = None
+        title = QLabel("Scorecard submitted", self)
+        title.setObjectName("submittedTitle")
+        title.setProperty("role", "title")
+        self.details = QLabel(self)
+        self.details.setObjectName("submittedDetails")
+        self.details.setWordWrap(True)
+        note = QLabel("It is stored on this computer. Later changes are kept as amendments; "
+                      "the submitted version is never overwritten.", self)
+        note.setProperty("role", "muted")
+        note.setWordWrap(True)
+        self.export_button = QPushButton("Export PDF", self)
+        self.export_button.setObjectName("submittedExportButton")
+        self.export_button.setProperty("role", "primary")
+        self.export_button.clicked.connect(self.export)
+        self.back_button = QPushButton("Back to rounds", self)
+        self.back_button.setObjectName("submittedBackButton")
+        self.back_button.clicked.connect(self.back_requested)
+        self.amend_button = QPushButton("Back to the round", self)
+        self.amend_button.setObjectName("submittedAmendButton")
+        self.amend_button.setToolTip("Changes after submission are kept as amendments")
+        self.amend_button.clicked.connect(self.amend_requested)
+        self.export_status = ExportStatus(self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.amend_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 40, 48, 40)
+        layout.setSpacing(14)
+        layout.addWidget(title)
+        layout.addWidget(self.details)
+        layout.addWidget(note)
+        layout.addLayout(buttons)
+        layout.addWidget(self.export_status)
+        layout.addStretch(1)
+        layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+
+    def set_sources(self, store: Any, pack: Any, export_dir: Path) -> None:
+        self.store, self.pack, self.export_dir = store, pack, export_dir
+
+    def show_round(self, round_id: str, scorecard: Any) -> None:
+        """Show what was submitted for ``round_id``."""
+        self.scorecard = scorecard
+        rec = RECOMMENDATION_LABEL.get(scorecard.recommendation or "", "none")
+        self.details.setText(f"{scorecard.candidate} · {scorecard.round_title} · "
+                             f"interviewer {scorecard.interviewer}\nRecommendation: {rec}")
+        self.export_status.label.clear()
+        self.export_status.open_folder.hide()
+
+    def export(self) -> None:
+        sc, pack, folder = self.scorecard, self.pack, self.export_dir
+        if sc is None or pack is None or folder is None:
+            return
+        target = folder / export_file_name(sc.candidate, sc.round_title, sc.submitted_at)
+        self.export_status.start(lambda: write_scorecard_pdf(sc, pack, target),
+                                 f"{sc.candidate} ({sc.round_title})")
