@@ -1,7 +1,8 @@
-"""Realistic Scorecards (and a small pack to go with them) for the export tests and bench.
+"""Realistic Scorecards over the built-in pack, for the export tests and the benchmark.
 
 Built in code rather than through the live engine so the PDF tests can pin exact
 ratings, notes and flags, and so the benchmark can scale the amount of text.
+Ids come from the pack itself, so the helpers follow content edits.
 """
 
 from __future__ import annotations
@@ -11,21 +12,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from companion.content.model import (
-    Archetype,
-    Cues,
-    FailureProbe,
-    LevelRule,
-    Pack,
-    PayAnchors,
-    PayBand,
-    Probe,
-    Question,
-    RedFlag,
-    RoundTemplate,
-    Scenario,
-    Section,
-)
+from companion.content.loader import builtin_pack
+from companion.content.model import Pack
 from companion.scorecard import (
     Amendment,
     FlagEvent,
@@ -37,7 +25,6 @@ from companion.scorecard import (
 )
 
 START = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
-_DIMS = ("technical", "design", "ownership")
 _TEXT = (
     "cache invalidation retries idempotency key queue backlog consumer lag replica failover "
     "timeout budget circuit breaker pagination cursor index migration rollback schema lock "
@@ -62,70 +49,9 @@ def words(n: int, seed: int) -> str:
     return " ".join(out) + "."
 
 
-def make_pack(n_questions: int = 12, n_scenarios: int = 4) -> Pack:
-    """A pack shaped like the built-in one: one archetype, cues at every level, probes."""
-    questions = tuple(
-        Question(
-            id=f"q{i + 1:02d}", title=_topic(i),
-            prompt=f"Walk me through how you would handle {_topic(i).lower()}.",
-            archetypes=("api",), dimension=_DIMS[i % 3],
-            cues=Cues(strong=f"Names the trade-off in {_topic(i).lower()} unprompted",
-                      mid=f"Gets to a workable answer on {_topic(i).lower()} with a nudge",
-                      thin="Describes tools, not decisions",
-                      very_thin="Cannot give a concrete example"),
-            probes=(Probe("why", "Why that choice over the obvious alternative?"),
-                    Probe("scale", "What changes at ten times the load?")),
-            opener=i == 0,
-        ) for i in range(n_questions))
-    scenarios = tuple(
-        Scenario(
-            id=f"s{i + 1:02d}", title=_system(i),
-            prompt=f"Design {_system(i).lower()}.", archetypes=("api",), dimension="design",
-            cues=Cues(strong="Sketches the data flow first, then the failure modes",
-                      mid="Reasonable boxes, failure modes only when asked",
-                      thin="Jumps to technology names",
-                      very_thin="No coherent design"),
-            probes=(Probe("why", "What would you build first, and why?"),),
-            sketch_minutes=10, strong_first_move="Asks about the read/write ratio",
-        ) for i in range(n_scenarios))
-    flags = tuple(RedFlag(f"rf{i}", title, "sounds like it", "probe first", str(i))
-                  for i, title in enumerate(
-                      ("Blames others for outages", "Cannot explain own past design",
-                       "Dismisses testing", "Hand-waves data loss", "No curiosity"), 1))
-    return Pack(
-        id="test-pack", version="1.0", title="Test pack",
-        archetypes=(Archetype(
-            id="api", title="API / service generalist", owns="public APIs",
-            weights=(("technical", 40), ("design", 35), ("ownership", 25)),
-            dimension_labels=(("technical", "API and service design"),
-                              ("design", "System design"), ("ownership", "Ownership")),
-            pay=PayBand(150_000, 210_000)),),
-        questions=questions, scenarios=scenarios, red_flags=flags,
-        templates=(RoundTemplate("technical", "technical", "Technical deep-dive", 60,
-                                 (Section("intro", "Introduction", 5),
-                                  Section("questions", "Questions", 40, "questions"),
-                                  Section("close", "Candidate questions", 15))),),
-        levels=(LevelRule("senior", "Senior", "owns a service", "take_home", True),),
-        failure_probe=FailureProbe(
-            "What happens when this fails?",
-            (("database", "the primary database"), ("queue", "the message queue"),
-             ("downstream", "a downstream service")),
-            ("recovery strategy", "retry behaviour", "consistency trade-off")),
-        pay=PayAnchors(180_000, 40, "2025", 150_000, 220_000, 300, 600),
-    )
-
-
-def _topic(i: int) -> str:
-    topics = ("Pagination", "Idempotent writes", "Schema migrations", "Rate limiting",
-              "Caching", "Retries", "Observability", "Auth tokens", "Bulk imports",
-              "API versioning", "On-call", "Incident review")
-    return topics[i % len(topics)]
-
-
-def _system(i: int) -> str:
-    systems = ("A webhook delivery service", "An order ledger", "A feature-flag service",
-               "A search indexer")
-    return systems[i % len(systems)]
+def pack() -> Pack:
+    """The real built-in pack (cached by the loader)."""
+    return builtin_pack()
 
 
 def make_scorecard(
@@ -143,17 +69,23 @@ def make_scorecard(
     item_ids: Sequence[str] | None = None,
     sc_id: str | None = None,
 ) -> Scorecard:
-    """A finished round: every listed item rated (default "mid"), notes, probes, timings."""
+    """A finished round: every listed item rated (default "mid"), notes, probes, timings.
+
+    Without ``item_ids`` it covers every question and scenario of the pack for the
+    "api" archetype.
+    """
     ids = list(item_ids) if item_ids is not None else [
-        *(q.id for q in pack.questions), *(s.id for s in pack.scenarios)]
+        *(q.id for q in pack.questions if q.suits("api")),
+        *(s.id for s in pack.scenarios if s.suits("api"))]
     ratings = ratings or {}
     items = []
     t = START + timedelta(minutes=5)
     for n, item_id in enumerate(ids):
         item = pack.item(item_id)
         probes: list[ProbeAnswer] = [
-            ProbeAnswer("why", True, "mid", words(12, seed * 1000 + n * 7 + 1), t)]
-        if item.kind == "scenario":
+            ProbeAnswer(p.id, True, "mid", words(12, seed * 1000 + n * 7 + k), t)
+            for k, p in enumerate(item.probes[:2])]
+        if item.kind == "scenario" and getattr(item, "failure_probes", False):
             probes += [ProbeAnswer(f"failure.{tgt}", True, r, words(15, seed * 1000 + n + k), t)
                        for k, (tgt, r) in enumerate(
                            (("database", "strong"), ("queue", "thin"), ("downstream", "mid")))]
@@ -166,7 +98,7 @@ def make_scorecard(
     return Scorecard(
         id=sc_id or f"round-{seed}-{interviewer.split()[0].lower()}",
         candidate=candidate, interviewer=interviewer, archetype="api", level="senior",
-        template_id="technical", round_title="Technical deep-dive",
+        template_id="technical", round_title=pack.template("technical").title,
         pack_id=pack.id, pack_version=pack.version, started_at=START,
         submitted_at=START + timedelta(minutes=62) if submitted else None,
         duration_s=62 * 60, items=tuple(items), flags=tuple(flags),
@@ -195,3 +127,31 @@ def with_notes(sc: Scorecard, item_id: str, said: str, read: str = "") -> Scorec
     items = tuple(replace(it, said=said, read=read or it.read) if it.item_id == item_id else it
                   for it in sc.items)
     return replace(sc, items=items)
+
+
+def pdf_pages(path: object) -> list[str]:
+    """The text of each page of a PDF, as a PDF reader extracts it."""
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+
+
+def pdf_body(path: object) -> str:
+    """The document's running text: footers, page numbers and running heads taken out,
+    so a note that continues on the next page reads as one piece again."""
+    import re
+
+    out: list[str] = []
+    for i, page in enumerate(pdf_pages(path)):
+        lines = [ln for ln in page.splitlines()
+                 if ln.strip() != "Confidential: candidate data"
+                 and not re.fullmatch(r"\s*page \d+ of \d+\s*", ln)]
+        if i and lines and lines[0].startswith(("Scorecard: ", "Panel debrief: ")):
+            lines = lines[1:]
+        out.extend(lines)
+    return "\n".join(out)
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace: line wrapping must not hide a note that is there."""
+    return "".join(text.split())

@@ -19,9 +19,12 @@ from companion.export.common import (
     when,
 )
 from companion.export.document import build_pdf
-from companion.export.styles import grid, para, styles
+from companion.export.styles import grid, labelled, para, styles
 from companion.scorecard import RATING_LABEL, FlagRecord, ItemRecord, ProbeAnswer, Scorecard
 
+_TARGET_NAME = {"database": "Database", "queue": "Queue", "downstream": "Downstream service"}
+# Beyond this many characters in one failure-probe answer, columns become too tall.
+_SIDE_BY_SIDE_MAX = 1200
 _FLAG_STATE = {"probed": "Probed", "confirmed": "Confirmed", "off": "Cleared"}
 
 
@@ -123,21 +126,34 @@ def _item(sc: Scorecard, pack: Pack, rec: ItemRecord, number: int,
     failure = {p.probe_id: p for p in rec.probes if p.probe_id.startswith("failure.")}
     if any(p.asked for p in failure.values()):
         out.append(para(f"Failure probe: {pack.failure_probe.question}", st.label))
-        out.append(_failure_table(pack, failure))
+        if max(len(p.note) for p in failure.values()) > _SIDE_BY_SIDE_MAX:
+            out.extend(_failure_stacked(pack, failure))
+        else:
+            out.append(_failure_table(pack, failure))
     out.extend(_notes(rec.said, rec.read))
     return out
 
 
 def _rating_table(rec: ItemRecord, item: Item | None) -> Table:
     st = styles()
+    meaning: list[Flowable]
     if rec.rating in (None, "skip"):
-        meaning = ("Passed over on purpose." if rec.rating == "skip"
-                   else "No rating was recorded for this item.")
+        meaning = [para("Passed over on purpose." if rec.rating == "skip"
+                        else "No rating was recorded for this item.", st.cell)]
     else:
         cue = item.cues.get(rec.rating) if item else None
-        meaning = cue or "(the pack gives no anchor text for this level)"
+        if cue:
+            meaning = [para(cue, st.cell)]
+        elif item and item.cues.present():
+            # The pack anchors only some levels; show those so the reader can place it.
+            meaning = [para(f"The pack has no anchor for {rating_label(rec.rating)}; "
+                            "its anchors for this item:", st.small_cell)]
+            meaning += [labelled(f"{rating_label(lvl)}:", txt, st.cell)
+                        for lvl, txt in item.cues.present()]
+        else:
+            meaning = [para("The pack gives no anchor text for this item.", st.cell)]
     data = [[para("Rating", st.cell_bold), para(rating_label(rec.rating), st.cell_bold),
-             para(meaning, st.cell)]]
+             meaning]]
     table = Table(data, colWidths=["15%", "15%", "70%"], hAlign="LEFT")
     table.setStyle(grid(header_rows=0))
     return table
@@ -171,18 +187,35 @@ def _failure_table(pack: Pack, answers: dict[str, ProbeAnswer]) -> Table:
     st = styles()
     phrasing = dict(pack.failure_probe.targets)
     targets = [t for t, _ in pack.failure_probe.targets] or list(FAILURE_TARGETS)
-    header, asked, rating, note = [], [], [], []
+    header, asked_as, rating, note = [], [], [], []
     for t in targets:
         ans = answers.get(f"failure.{t}")
-        header.append(para(phrasing.get(t, t).capitalize(), st.cell_bold))
-        asked.append(para("Asked" if ans and ans.asked else "Not asked", st.cell))
+        asked = bool(ans and ans.asked)
+        header.append(para(_TARGET_NAME.get(t, t), st.cell_bold))
+        asked_as.append(para(phrasing.get(t, "") if asked else "Not asked", st.small_cell))
         rating.append(para(rating_label(ans.rating if ans else None), st.cell_bold))
         note.append(para((ans.note.strip() if ans else "") or "-", st.cell))
     width = f"{100 / len(targets):.3f}%"
-    table = Table([header, asked, rating, note], colWidths=[width] * len(targets),
+    table = Table([header, asked_as, rating, note], colWidths=[width] * len(targets),
                   repeatRows=1, splitInRow=1, hAlign="LEFT")
     table.setStyle(grid())
     return table
+
+
+def _failure_stacked(pack: Pack, answers: dict[str, ProbeAnswer]) -> list[Flowable]:
+    """Failure probes one under another: long answers read badly in narrow columns."""
+    st = styles()
+    out: list[Flowable] = []
+    for t, phrasing in pack.failure_probe.targets:
+        ans = answers.get(f"failure.{t}")
+        name = _TARGET_NAME.get(t, t)
+        if not (ans and ans.asked):
+            out.append(para(f"{name}: not asked", st.label))
+            continue
+        out.append(para(f"{name}: {rating_label(ans.rating)}", st.label))
+        out.append(para(phrasing, st.small))
+        out.append(para(ans.note.strip() or "-", st.note))
+    return out
 
 
 def _notes(said: str, read: str) -> list[Flowable]:

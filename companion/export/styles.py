@@ -32,6 +32,7 @@ class Styles:
     small: ParagraphStyle
     cell: ParagraphStyle
     cell_bold: ParagraphStyle
+    small_cell: ParagraphStyle
     note: ParagraphStyle
 
 
@@ -56,6 +57,8 @@ def styles() -> Styles:
         cell=ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5, spaceAfter=0),
         cell_bold=ParagraphStyle("cell_bold", parent=base, fontName=fs.bold, fontSize=8.5,
                                  leading=10.5, spaceAfter=0),
+        small_cell=ParagraphStyle("small_cell", parent=base, fontSize=7.5, leading=9.5,
+                                  textColor=MUTED, spaceAfter=0),
         note=ParagraphStyle("note", parent=base, leftIndent=8, spaceAfter=4),
     )
 
