@@ -25,6 +25,10 @@ def open_window(qtbot, data_dir: Path, show: bool = True):  # type: ignore[no-un
     if show:
         window.show()
         qtbot.waitExposed(window)
+        # Window shortcuts need the active window; the app itself never activates itself,
+        # the test stands in for the user clicking on it.
+        with qtbot.waitActive(window):
+            window.activateWindow()
     return window
 
 

@@ -41,7 +41,7 @@ LIGHT: dict[str, str] = {
     "warn_bg": "#fff2cc",
     "warn_text": "#5f4300",
     "ok_text": "#175c2c",
-    "disabled": "#6b7280",
+    "disabled": "#5f6673",
 }
 
 DARK: dict[str, str] = {
@@ -107,11 +107,12 @@ def system_is_dark() -> bool:
     return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
-def resolve(mode: str) -> str:
+def resolve(mode: str, system_dark: bool | None = None) -> str:
     """``light`` or ``dark`` for a mode of ``system``, ``light`` or ``dark``."""
     if mode in PALETTES:
         return mode
-    return "dark" if system_is_dark() else "light"
+    dark = system_is_dark() if system_dark is None else system_dark
+    return "dark" if dark else "light"
 
 
 def font_sizes(zoom: float) -> dict[str, str]:
@@ -162,6 +163,7 @@ class ThemeController(QObject):
         self._mode = mode if mode in THEMES else "system"
         self._zoom = clamp_zoom(zoom)
         self.active = "light"
+        self._system_dark = system_is_dark()
         app.setStyle("Fusion")  # the same, fully palette-driven look on every platform
         app.styleHints().colorSchemeChanged.connect(self._system_changed)
 
@@ -183,7 +185,7 @@ class ThemeController(QObject):
 
     def apply(self) -> None:
         """Set palette, base font and style sheet for the current mode and zoom."""
-        name = resolve(self._mode)
+        name = resolve(self._mode, self._system_dark)
         font = QFont(self._app.font())
         font.setPointSizeF(BASE_POINT_SIZE * self._zoom)
         self._app.setFont(font)
@@ -193,6 +195,7 @@ class ThemeController(QObject):
         log.debug("theme %s (mode %s), zoom %.2f", name, self._mode, self._zoom)
         self.changed.emit(name)
 
-    def _system_changed(self, _scheme: Qt.ColorScheme) -> None:
+    def _system_changed(self, scheme: Qt.ColorScheme) -> None:
+        self._system_dark = scheme == Qt.ColorScheme.Dark
         if self._mode == "system":
             self.apply()

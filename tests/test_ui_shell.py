@@ -1,0 +1,183 @@
+"""The window shell: smoke start, help overlay, blank key, zoom, themes, error hook, banner."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox
+
+from companion.ui import theme
+from companion.ui.app import install_excepthook
+from companion.ui.help_overlay import shortcut_text
+from tests.conftest import REPO, run_cli
+from tests.ui_helpers import open_window
+
+
+def test_smoke_exits_zero_offscreen(data_dir: Path) -> None:
+    res = run_cli("--smoke", data_dir=data_dir, env={"QT_QPA_PLATFORM": "offscreen"})
+    assert res.returncode == 0, res.stderr
+    log = (data_dir / "logs" / "companion.log").read_text(encoding="utf-8")
+    assert "first paint" in log
+    assert (data_dir / "settings.ini").exists()  # the placement was saved on the way out
+
+
+def test_start_up_keeps_reportlab_out(data_dir: Path) -> None:
+    # Open the window and load packs and database as a real launch does, in a fresh process.
+    code = (
+        "import argparse, sys\n"
+        "from pathlib import Path\n"
+        "from companion.ui.app import build_window, create_app, load_sources\n"
+        "app = create_app()\n"
+        f"root = Path({str(data_dir)!r})\n"
+        "w = build_window(root, app); w.show(); app.processEvents()\n"
+        "load_sources(w, argparse.Namespace(data_dir=str(root), pack=[]), root)\n"
+        "print(w.start_screen.archetype.count(), 'reportlab' in sys.modules)\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COMPANION_DATA_DIR=str(data_dir))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=REPO, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    count, loaded = out.stdout.split()
+    assert int(count) >= 3 and loaded == "False"
+
+
+def test_help_overlay_lists_every_window_shortcut(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, data_dir)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    overlay = window.help_overlay
+    assert overlay.isVisible()
+    listed = {(keys, name) for _g, keys, name, _h in overlay.rows}
+    with_keys = [a for a in window.actions_.all() if not a.shortcut().isEmpty()]
+    assert len(with_keys) >= 9
+    for action in with_keys:
+        assert (shortcut_text(action), action.text().replace("&", "")) in listed
+    # The rows are really on screen, one key label per row.
+    keys_on_screen = [w.text() for w in overlay.findChildren(QLabel, "helpKey")]
+    assert keys_on_screen == [keys for _g, keys, _n, _h in overlay.rows]
+    assert "F12 / Ctrl+B" in keys_on_screen
+    qtbot.keyClick(overlay, Qt.Key.Key_Escape)
+    assert not overlay.isVisible()
+
+
+def test_question_mark_opens_help_but_types_in_text_fields(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, data_dir)
+    field = window.start_screen.findChild(QLineEdit, "candidateInput")
+    field.setFocus()
+    qtbot.keyClicks(field, "Who?")
+    assert field.text() == "Who?"
+    assert not window.help_overlay.isVisible()
+    window.start_screen.start_button.setFocus()
+    qtbot.keyClick(window.start_screen.start_button, Qt.Key.Key_Question)
+    assert window.help_overlay.isVisible()
+
+
+def test_blank_key_hides_everything_and_brings_it_back(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, data_dir)
+    field = window.start_screen.candidate
+    field.setFocus()
+    qtbot.keyClicks(field, "Ada")
+    qtbot.keyClick(field, Qt.Key.Key_F12)
+    assert window.blanked
+    assert not window.stack.isVisible() and not window.menuBar().isVisible()
+    assert not field.isVisible()
+    assert window.blank_page.isVisible()
+    qtbot.keyClick(window.blank_page, Qt.Key.Key_F12)
+    assert not window.blanked
+    assert window.stack.isVisible() and window.menuBar().isVisible()
+    assert field.hasFocus() and field.text() == "Ada"
+    # Ctrl+B does the same, and F1 does not open the help over a blank window.
+    qtbot.keyClick(field, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert window.blanked
+    qtbot.keyClick(window.blank_page, Qt.Key.Key_F1)
+    assert not window.help_overlay.isVisible()
+    qtbot.keyClick(window.blank_page, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert not window.blanked
+
+
+def test_zoom_persists_across_restarts(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, data_dir)
+    qtbot.keyClick(window, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert window.theme.zoom == pytest.approx(1.2)
+    assert QApplication.font().pointSizeF() == pytest.approx(theme.BASE_POINT_SIZE * 1.2)
+    window.close()
+
+    again = open_window(qtbot, data_dir)
+    assert again.theme.zoom == pytest.approx(1.2)
+    assert QApplication.font().pointSizeF() == pytest.approx(theme.BASE_POINT_SIZE * 1.2)
+    qtbot.keyClick(again, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert again.theme.zoom == pytest.approx(1.1)
+    again.actions_.zoom_reset.trigger()
+    again.close()
+    assert open_window(qtbot, data_dir).theme.zoom == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_theme_text_contrast_is_readable(name: str) -> None:
+    colours = theme.PALETTES[name]
+    for fg, bg in theme.TEXT_PAIRS:
+        ratio = theme.contrast_ratio(colours[fg], colours[bg])
+        assert ratio >= 4.5, f"{name}: {fg} on {bg} is {ratio:.2f}:1"
+    sheet = theme.style_sheet(name, 1.0)
+    assert "$" not in sheet and colours["text"] in sheet
+
+
+def test_theme_follows_the_system_and_can_be_fixed(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, data_dir)
+    # The offscreen platform has no colour scheme of its own: send the change notification
+    # the platform sends when the user switches their system to dark and back.
+    hints = QGuiApplication.styleHints()
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert window.theme.active == "dark"
+    window_colour = QApplication.palette().color(QPalette.ColorRole.Window).name()
+    assert window_colour == theme.DARK["window"]
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)
+    assert window.theme.active == "light"
+    window.actions_.theme["dark"].trigger()
+    assert window.theme.active == "dark"
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)
+    assert window.theme.active == "dark"  # chosen by the user: the system does not override
+    window.close()
+    assert open_window(qtbot, data_dir).theme.mode == "dark"
+
+
+def test_unexpected_exception_shows_dialog_logs_and_window_stays(
+        qtbot, data_dir: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+        caplog: pytest.LogCaptureFixture) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        lambda parent, title, text, *a, **k: shown.append(text))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    window = open_window(qtbot, data_dir)
+    install_excepthook(lambda: window, data_dir / "logs" / "companion.log")
+
+    def boom() -> None:
+        raise RuntimeError("kaboom in a slot")
+
+    with caplog.at_level(logging.CRITICAL, logger="companion"):
+        QTimer.singleShot(0, boom)
+        qtbot.waitUntil(lambda: bool(shown))
+    assert "kaboom in a slot" in shown[0] and "companion.log" in shown[0]
+    assert any("kaboom in a slot" in r.getMessage() for r in caplog.records)
+    assert window.isVisible()
+
+
+def test_banner_shows_save_failures_until_the_next_save(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, data_dir)
+    banner = window.banner
+    assert not banner.isVisible()
+    window.bridge.save_failed.emit("/data/companion.db: disk full")
+    assert banner.isVisible()
+    assert banner.text.startswith("Autosave failed: /data/companion.db: disk full; your text "
+                                  "is kept in the window and will be saved when possible")
+    window.bridge.changed.emit()
+    assert banner.isVisible()
+    window.bridge.saved.emit()
+    assert not banner.isVisible()
