@@ -92,11 +92,13 @@ def _add_file(pack: PackData, sf: SourceFile, data: dict[str, Any], log: Problem
             log.add(sf, (key,), f"{key} has the wrong shape", f"write it as {shape}")
             continue
         if key == "pack":
-            if pack.header is not None and pack.header_origin is not None:
+            if pack.header_origin is not None:
                 log.add(sf, (key,), "a second [pack] table in one pack",
                         f"keep only the one in {pack.header_origin.where()}")
-            elif schema.check(value, schema.PACK, sf, (key,), log):
-                pack.header, pack.header_origin = value, Origin(sf, (key,))
+                continue
+            pack.header_origin = Origin(sf, (key,))
+            if schema.check(value, schema.PACK, sf, (key,), log):
+                pack.header = value
         elif key in build.SINGLES:
             ok = schema.check(value, fld.sub or {}, sf, (key,), log)
             obj = build.SINGLES[key](value) if ok else None
@@ -136,7 +138,7 @@ def _finish(pack: PackData, files: Iterable[SourceFile], log: ProblemLog) -> Pac
         data = _parse(sf, log)
         if data is not None:
             _add_file(pack, sf, data, log)
-    if pack.header is None and pack.files:
+    if pack.header_origin is None and pack.files:
         first = pack.files[0]
         log.add(first, ("pack",), "no [pack] table in this pack",
                 "add [pack] with id, version and title to one of its files")

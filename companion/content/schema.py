@@ -206,7 +206,12 @@ def check(table: Mapping[str, Any], spec: Spec, file: SourceFile, path: Path_,
     before = len(log.lines)
     for key in table:
         if key not in spec:
-            log.add(file, (*path, key), f"unknown {key_noun} {key!r}", suggest(key, spec))
+            fix = suggest(key, spec)
+            if path and key in FILE:  # a top-level name written below some [table] header
+                block = f"[[{key}]]" if FILE[key].kind == "tables" else f"[{key}]"
+                fix = (f"{key!r} belongs at the top level: move it above the first [table] "
+                       f"header or write it as its own {block} block")
+            log.add(file, (*path, key), f"unknown {key_noun} {key!r}", fix)
     for key, fld in spec.items():
         where = (*path, key)
         if key not in table:
