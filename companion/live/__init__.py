@@ -1,0 +1,1 @@
+"""The live round: engine, timers, pacing and clocks (plain Python, no Qt)."""

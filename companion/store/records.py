@@ -20,6 +20,7 @@ from companion.scorecard import (
     Scorecard,
     SectionTiming,
 )
+from companion.store import amend
 from companion.store.schema import (
     AmendmentRow,
     Candidate,
@@ -102,7 +103,7 @@ def flag_records(events: list[FlagEventRow]) -> tuple[FlagRecord, ...]:
 
 
 def load(session: Session, round_id: str) -> Scorecard | None:
-    """The scorecard of one round as stored (amendments listed, not applied)."""
+    """The scorecard of one round: current values, with its amendments listed."""
     row = session.get(Round, round_id)
     if row is None:
         return None
@@ -129,7 +130,7 @@ def load(session: Session, round_id: str) -> Scorecard | None:
         extra: dict[str, Any] = json.loads(row.extra or "{}")
     except ValueError:
         extra = {}
-    return Scorecard(
+    return amend.apply_all(Scorecard(
         id=row.id,
         candidate=candidate.name if candidate else "",
         interviewer=interviewer.name if interviewer else "",
@@ -155,7 +156,7 @@ def load(session: Session, round_id: str) -> Scorecard | None:
         summary=row.summary,
         amendments=tuple(Amendment(a.at, a.field, a.old, a.new, a.reason) for a in amendments),
         extra=extra,
-    )
+    ))
 
 
 def insert(session: Session, sc: Scorecard, imported: bool) -> None:

@@ -1,0 +1,168 @@
+"""The live engine's writes: small, idempotent statements, one tap per transaction.
+
+Each function takes an open write session and changes a handful of rows. The
+engine queues them and replays the whole queue in one transaction after a
+failure, so every function here must be safe to run again in order (upserts
+and appends that a rolled-back transaction never kept).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from companion.store import records
+from companion.store.schema import (
+    AmendmentRow,
+    FlagEventRow,
+    ProbeAnswerRow,
+    Round,
+    RoundItem,
+    SectionTimingRow,
+)
+
+
+@dataclass(frozen=True)
+class NewRound:
+    """Everything needed to create the rows of a round about to be run."""
+
+    id: str
+    candidate: str
+    interviewer: str
+    archetype: str
+    level: str
+    template_id: str
+    round_title: str
+    pack_id: str
+    pack_version: str
+    started_at: datetime
+    items: tuple[tuple[str, str], ...]  # (item id, kind) in asking order
+    sections: tuple[tuple[str, str, float], ...]  # (section id, title, planned seconds)
+
+
+@dataclass(frozen=True)
+class TimerRecord:
+    """The timers as saved (the engine restores them paused)."""
+
+    round_elapsed_s: float
+    section_index: int
+    started: bool
+    section_elapsed: tuple[float, ...]
+    section_started_at: tuple[datetime | None, ...]
+    section_paused_at: tuple[datetime | None, ...]
+    listen: tuple[float, float] | None  # (started at round second, length)
+    sketch: tuple[float, float] | None
+    item_time: tuple[tuple[str, float], ...]
+    current_index: int
+
+
+def create_round(s: Session, r: NewRound) -> None:
+    cand = records.get_or_create_candidate(s, r.candidate)
+    inter = records.get_or_create_interviewer(s, r.interviewer)
+    s.add(Round(id=r.id, candidate_id=cand.id, interviewer_id=inter.id, archetype=r.archetype,
+                level=r.level, template_id=r.template_id, round_title=r.round_title,
+                pack_id=r.pack_id, pack_version=r.pack_version, started_at=r.started_at))
+    s.flush()
+    for pos, (item_id, kind) in enumerate(r.items):
+        s.add(RoundItem(round_id=r.id, item_id=item_id, position=pos, kind=kind))
+    for pos, (sid, title, planned) in enumerate(r.sections):
+        s.add(SectionTimingRow(round_id=r.id, position=pos, section_id=sid, title=title,
+                               planned_s=planned))
+
+
+def set_rating(s: Session, round_id: str, item_id: str, rating: str | None,
+               at: datetime | None) -> None:
+    s.execute(update(RoundItem)
+              .where(RoundItem.round_id == round_id, RoundItem.item_id == item_id)
+              .values(rating=rating, rated_at=at))
+
+
+def put_probe(s: Session, round_id: str, item_id: str, probe_id: str, asked: bool,
+              rating: str | None, note: str, at: datetime | None) -> None:
+    stmt = sqlite_insert(ProbeAnswerRow).values(
+        round_id=round_id, item_id=item_id, probe_id=probe_id, asked=asked, rating=rating,
+        note=note, at=at)
+    s.execute(stmt.on_conflict_do_update(
+        index_elements=["round_id", "item_id", "probe_id"],
+        set_={"asked": asked, "rating": rating, "note": note, "at": at}))
+
+
+def add_flag_event(s: Session, round_id: str, flag_id: str, state: str, at: datetime,
+                   evidence: str, item_id: str | None) -> None:
+    s.add(FlagEventRow(round_id=round_id, flag_id=flag_id, state=state, at=at,
+                       evidence=evidence, item_id=item_id))
+
+
+def set_item_notes(s: Session, round_id: str, item_id: str, field: str, text: str) -> None:
+    col = RoundItem.said if field == "said" else RoundItem.read
+    s.execute(update(RoundItem)
+              .where(RoundItem.round_id == round_id, RoundItem.item_id == item_id)
+              .values({col: text}))
+
+
+def set_round_fields(s: Session, round_id: str, **values: object) -> None:
+    """Update plain columns of the round row (notes, recommendation, summary, position)."""
+    allowed = {"said", "read", "recommendation", "summary", "current_index", "submitted_at"}
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValueError(f"not a round field: {sorted(unknown)}")
+    s.execute(update(Round).where(Round.id == round_id).values(**values))
+
+
+def add_amendment(s: Session, round_id: str, at: datetime, field: str, old: str, new: str,
+                  reason: str = "") -> None:
+    s.add(AmendmentRow(round_id=round_id, at=at, field=field, old=old, new=new, reason=reason))
+
+
+def save_timers(s: Session, round_id: str, t: TimerRecord) -> None:
+    s.execute(update(Round).where(Round.id == round_id).values(
+        round_elapsed_s=t.round_elapsed_s, section_index=t.section_index,
+        timer_started=t.started, current_index=t.current_index,
+        listen_started_s=t.listen[0] if t.listen else None,
+        listen_s=t.listen[1] if t.listen else None,
+        sketch_started_s=t.sketch[0] if t.sketch else None,
+        sketch_s=t.sketch[1] if t.sketch else None))
+    for pos, elapsed in enumerate(t.section_elapsed):
+        s.execute(update(SectionTimingRow)
+                  .where(SectionTimingRow.round_id == round_id,
+                         SectionTimingRow.position == pos)
+                  .values(elapsed_s=elapsed, started_at=t.section_started_at[pos],
+                          paused_at=t.section_paused_at[pos]))
+    for item_id, spent in t.item_time:
+        s.execute(update(RoundItem)
+                  .where(RoundItem.round_id == round_id, RoundItem.item_id == item_id)
+                  .values(time_spent_s=spent))
+
+
+def load_timers(s: Session, round_id: str) -> TimerRecord | None:
+    """The saved timers and position of a round (None if the round is gone)."""
+    row = s.get(Round, round_id)
+    if row is None:
+        return None
+    secs = s.scalars(select(SectionTimingRow).where(SectionTimingRow.round_id == round_id)
+                     .order_by(SectionTimingRow.position)).all()
+    items = s.scalars(select(RoundItem).where(RoundItem.round_id == round_id)).all()
+    return TimerRecord(
+        round_elapsed_s=row.round_elapsed_s,
+        section_index=row.section_index,
+        started=bool(row.timer_started),
+        section_elapsed=tuple(x.elapsed_s for x in secs),
+        section_started_at=tuple(x.started_at for x in secs),
+        section_paused_at=tuple(x.paused_at for x in secs),
+        listen=(row.listen_started_s, row.listen_s)
+        if row.listen_started_s is not None and row.listen_s is not None else None,
+        sketch=(row.sketch_started_s, row.sketch_s)
+        if row.sketch_started_s is not None and row.sketch_s is not None else None,
+        item_time=tuple((it.item_id, it.time_spent_s) for it in items),
+        current_index=row.current_index,
+    )
+
+
+def dumps(value: object) -> str:
+    """Compact, stable JSON for amendment values that are not plain text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
