@@ -1,0 +1,197 @@
+"""Stored rounds on the command line: list, show, export, import, delete, and the demo.
+
+Round ids may be shortened to any unique prefix for reading commands (``show``,
+``export``; ``Store.resolve_id``); deleting needs the whole id, so a typo can never
+remove the wrong round. Unknown ids and names are ``CompanionError`` (one line, exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from companion.commands.common import data_root, load_pack_for
+from companion.commands.session_show import format_scorecard, local_time
+from companion.content.model import Pack
+from companion.errors import CompanionError, ContentError, ImportFileError
+from companion.store import RoundSummary, Store
+
+# The keys of ``sessions list --json``, in this order (scripts rely on them).
+LIST_KEYS: tuple[str, ...] = (
+    "id", "candidate", "interviewer", "archetype", "level", "template_id", "round_title",
+    "started_at", "submitted_at", "status",
+)
+
+
+@contextmanager
+def open_store(args: argparse.Namespace) -> Iterator[Store]:
+    store = Store.open(data_root(args))
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def status_of(r: RoundSummary) -> str:
+    return "submitted" if r.submitted_at is not None else "in progress"
+
+
+def find_round(store: Store, wanted: str) -> RoundSummary:
+    """The stored round whose id is exactly ``wanted`` (for deleting: no prefixes)."""
+    found = next((r for r in store.list_rounds() if r.id == wanted.strip()), None)
+    if found is None:
+        raise CompanionError(f"no round with id {wanted!r} (deleting needs the whole id); "
+                             "`companion sessions list` shows the stored rounds")
+    return found
+
+
+def summary_dict(r: RoundSummary) -> dict[str, Any]:
+    """One ``sessions list --json`` entry, keys in ``LIST_KEYS`` order."""
+    return {
+        "id": r.id, "candidate": r.candidate, "interviewer": r.interviewer,
+        "archetype": r.archetype, "level": r.level, "template_id": r.template_id,
+        "round_title": r.round_title, "started_at": r.started_at.isoformat(),
+        "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
+        "status": "submitted" if r.submitted_at is not None else "in_progress",
+    }
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def format_table(rounds: list[RoundSummary]) -> str:
+    head = ("ID", "CANDIDATE", "INTERVIEWER", "ARCHETYPE", "LEVEL", "ROUND", "STARTED",
+            "STATUS")
+    rows = [(r.id, _cut(r.candidate, 28), _cut(r.interviewer, 22), r.archetype, r.level,
+             _cut(r.round_title, 28), local_time(r.started_at), status_of(r)) for r in rounds]
+    widths = [max(len(row[i]) for row in (head, *rows)) for i in range(len(head))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+                     .rstrip() for row in (head, *rows))
+
+
+def _sorted(rounds: list[RoundSummary]) -> list[RoundSummary]:
+    return sorted(rounds, key=lambda r: (r.started_at, r.id), reverse=True)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """``sessions list [--json]``: every stored round, newest first."""
+    with open_store(args) as store:
+        rounds = _sorted(store.list_rounds())
+    if args.json:
+        print(json.dumps([summary_dict(r) for r in rounds], indent=2, ensure_ascii=False))
+    elif not rounds:
+        print("No rounds stored yet. `companion demo` stores two example scorecards.")
+    else:
+        print(format_table(rounds))
+    return 0
+
+
+def _pack_or_none(args: argparse.Namespace) -> Pack | None:
+    """The pack for titles; a broken user pack must not stop anyone reading a scorecard."""
+    try:
+        return load_pack_for(args)
+    except ContentError:
+        return None
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """``session show ID``: the scorecard as readable text."""
+    with open_store(args) as store:
+        sc = store.load_scorecard(store.resolve_id(args.id))
+    print(format_scorecard(sc, _pack_or_none(args)))
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """``session export ID -o FILE``: write the exchange file for the panel lead."""
+    from companion.exchange import write_scorecard_file
+
+    with open_store(args) as store:
+        sc = store.load_scorecard(store.resolve_id(args.id))
+    path = write_scorecard_file(sc, Path(args.output))
+    print(f"wrote {path} (round {sc.id}: {sc.candidate}, by {sc.interviewer})")
+    if not sc.submitted:
+        print("note: this round is not submitted yet; the file shows it as in progress",
+              file=sys.stderr)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """``session import FILE...``: validate each file; store the good ones, report the bad.
+
+    One bad file never blocks the others; the exit code is 2 if any file failed.
+    """
+    from companion.exchange import read_scorecard_file
+
+    pack = load_pack_for(args)
+    imported = already = 0
+    failed: list[str] = []
+    with open_store(args) as store:
+        for name in args.files:
+            try:
+                sc = read_scorecard_file(Path(name), pack)
+            except ImportFileError as exc:
+                failed.append(name)
+                print(f"companion: not imported: {exc}", file=sys.stderr)
+                continue
+            who = f"round {sc.id}: {sc.candidate}, by {sc.interviewer}"
+            if store.save_imported(sc):
+                imported += 1
+                print(f"imported {name} ({who})")
+            else:
+                already += 1
+                print(f"already stored {name} ({who}); left as it was")
+    parts = [f"{imported} imported", f"{already} already stored"]
+    if failed:
+        parts.append(f"{len(failed)} failed: " + ", ".join(failed))
+    print("; ".join(parts), file=sys.stderr if failed else sys.stdout)
+    return 2 if failed else 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    """``session delete ID``: remove one round and every trace of its text."""
+    with open_store(args) as store:
+        r = find_round(store, args.id)
+        store.delete_round(r.id)
+    print(f"deleted round {r.id} ({r.candidate}, by {r.interviewer})")
+    return 0
+
+
+def run_delete_candidate(args: argparse.Namespace) -> int:
+    """``candidate delete NAME``: remove every round of one candidate."""
+    name = args.name
+    with open_store(args) as store:
+        names = {r.candidate for r in store.list_rounds()}
+        if name not in names:
+            close = sorted(n for n in names if n.casefold() == name.casefold())
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise CompanionError(f"no candidate named {name!r}{hint}; "
+                                 "`companion sessions list` shows the stored rounds")
+        count = store.delete_candidate(name)
+    print(f"deleted candidate {name!r} and {count} round{'s' if count != 1 else ''}")
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """``demo``: store two finished example scorecards of one candidate."""
+    from companion.demo import store_demo
+
+    pack = load_pack_for(args)
+    with open_store(args) as store:
+        result = store_demo(store, pack)
+    first, second = result.round_ids
+    verb = "stored" if result.created else "already stored (nothing added)"
+    print(f"Demo rounds {verb} for {result.candidate}:")
+    for rid, who in zip(result.round_ids, result.interviewers, strict=True):
+        print(f"  {rid}  by {who}")
+    print("Next, try:")
+    print(f"  companion session show {first}")
+    print(f"  companion export {first} --pdf card.pdf")
+    print(f"  companion panel {first} {second} --pdf debrief.pdf")
+    return 0
