@@ -97,8 +97,6 @@ class Store:
     def _build_or_upgrade(path: Path, version: int, busy_timeout_ms: int) -> None:
         conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
             if version == 0:
                 tables = conn.execute(
                     "SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
@@ -106,6 +104,9 @@ class Store:
                     raise StorageError(
                         f"{path} is an SQLite database but not one of this app's "
                         f"(it has tables and no schema version); it was not changed")
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            if version == 0:
                 migrations.create_current(conn)
             elif version < migrations.SCHEMA_VERSION:
                 migrations.upgrade(conn, version)

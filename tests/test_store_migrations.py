@@ -1,0 +1,122 @@
+"""Schema versions: upgrade a first-release file in place (after a backup); refuse newer."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from companion.errors import StorageError
+from companion.live.clock import ManualClock
+from companion.live.engine import RoundEngine
+from companion.store import Store
+from companion.store.db import DB_NAME
+from companion.store.migrations import SCHEMA_VERSION
+from companion.store.schema import Base
+from tests.fixtures.make_v1_db import ROUND_DONE, ROUND_OPEN
+from tests.fixtures.samples import sample_pack
+
+FIXTURE = Path(__file__).parent / "fixtures" / "v1_companion.sqlite3"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _version(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_fixture_is_the_first_schema() -> None:
+    assert _version(FIXTURE) == 1
+    conn = sqlite3.connect(f"{FIXTURE.as_uri()}?mode=ro", uri=True)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    conn.close()
+    assert "amendment" not in tables and "round" in tables
+
+
+def test_v1_file_is_upgraded_in_place_after_a_backup(tmp_path: Path) -> None:
+    shutil.copy(FIXTURE, tmp_path / DB_NAME)
+    original = _digest(FIXTURE)
+    with Store.open(tmp_path) as store:
+        assert store.backup_path is not None
+        backup = store.backup_path
+        assert backup.parent == tmp_path and backup.name.startswith(f"{DB_NAME}.v1-backup-")
+        done = store.load_scorecard(ROUND_DONE)
+        assert done.candidate == "Priya Raman" and done.recommendation == "strong_yes"
+        orders = done.item("s-orders")
+        assert orders is not None
+        assert [p.probe_id for p in orders.probes] == [
+            "failure.database", "failure.queue", "failure.downstream"]
+        assert done.flags[0].state == "off" and done.flags[0].evidence == "owned it after all"
+        assert done.amendments == () and done.extra == {}
+        assert [r.id for r in store.unfinished_rounds()] == [ROUND_OPEN]
+        # The upgraded file takes the new features: amend the old submitted round.
+        eng = RoundEngine.resume(store, sample_pack(), ROUND_DONE, clock=ManualClock())
+        eng.rate("thin", item_id="q-opener")
+        eng.close()
+        assert store.load_scorecard(ROUND_DONE).amendments[0].field == "rating:q-opener"
+        # And the unfinished one resumes where it stopped.
+        eng = RoundEngine.resume(store, sample_pack(), ROUND_OPEN, clock=ManualClock())
+        assert eng.index == 1 and eng.timers().section_index == 2
+        eng.close()
+    assert _version(tmp_path / DB_NAME) == SCHEMA_VERSION
+    # The backup is the untouched first-release database.
+    assert _version(backup) == 1
+    conn = sqlite3.connect(backup)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.close()
+    assert _digest(FIXTURE) == original
+    if os.name == "posix":
+        assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    # Opening again does not migrate (or back up) a second time.
+    with Store.open(tmp_path) as store:
+        assert store.backup_path is None
+    assert len(list(tmp_path.glob("*backup*"))) == 1
+
+
+def test_a_newer_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    db = tmp_path / DB_NAME
+    shutil.copy(FIXTURE, db)
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    before = _digest(db)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(StorageError, match="newer version") as err:
+        Store.open(tmp_path)
+    assert str(db) in str(err.value)
+    assert _digest(db) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == names
+
+
+def test_models_match_the_migrated_tables(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        path = store.path
+    conn = sqlite3.connect(path)
+    for table in Base.metadata.sorted_tables:
+        cols = {r[1] for r in conn.execute(f"PRAGMA table_info({table.name})")}
+        assert cols == {c.name for c in table.columns}, table.name
+    conn.close()
+
+
+def test_foreign_database_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / DB_NAME
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE photos (id INTEGER)")
+    conn.commit()
+    conn.close()
+    before = _digest(db)
+    with pytest.raises(StorageError, match="not one of this app's"):
+        Store.open(tmp_path)
+    assert _digest(db) == before
