@@ -42,8 +42,8 @@ class ErrorBanner(QFrame):
 
     def show_save_failed(self, message: str) -> None:
         """A failed autosave: stays up until the next successful save."""
-        self._show(SAVE_FAILED_TEMPLATE.format(message=message.strip() or "unknown reason"),
-                   "save", dismissable=False)
+        text = message.strip().removeprefix("cannot save to ") or "unknown reason"
+        self._show(SAVE_FAILED_TEMPLATE.format(message=text), "save", dismissable=False)
 
     def show_error(self, message: str) -> None:
         """A problem the user should know about; they may dismiss it."""

@@ -185,23 +185,27 @@ class MainWindow(QMainWindow):
         self._call_view("focus_notes", "said")  # its shortcuts work while focus is inside it
         log.info("round %s open", getattr(engine, "round_id", "?"))
 
-    def close_engine(self) -> None:
-        """Write pending notes, stop ticking and drop the live view (the round stays stored)."""
+    def close_engine(self) -> bool:
+        """Write what is pending, release the round and drop the live view.
+
+        Returns False, keeping everything as it is, when the final write fails: the
+        text stays in the window and the banner says why.
+        """
         engine = self.bridge.engine
-        if engine is not None:
-            try:
-                engine.flush()
-            except CompanionError as exc:
-                self.banner.show_save_failed(str(exc))
+        if engine is not None and not engine.close():
+            self.banner.show_save_failed(getattr(engine, "last_error", None) or "unknown reason")
+            return False
         self.bridge.detach()
         if self.live_view is not None:
             self._call_view("detach")
             self._live_layout.removeWidget(self.live_view)
             self.live_view.deleteLater()
             self.live_view = None
+        return True
 
     def show_start(self) -> None:
-        self.close_engine()
+        if not self.close_engine():
+            return
         self.start_screen.refresh_rounds()
         self.stack.setCurrentWidget(self.start_screen)
 
@@ -346,19 +350,19 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         engine = self.bridge.engine
-        if engine is not None:
-            try:
-                engine.flush()
-            except CompanionError as exc:
-                self.banner.show_save_failed(str(exc))
-                answer = QMessageBox.warning(
-                    self, "Notes not saved",
-                    f"The latest notes could not be saved:\n{exc}\n\nClose anyway and lose them?",
-                    QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
-                    QMessageBox.StandardButton.Cancel)
-                if answer != QMessageBox.StandardButton.Close:
-                    event.ignore()
-                    return
+        if engine is not None and not engine.close():
+            reason = getattr(engine, "last_error", None) or "unknown reason"
+            self.banner.show_save_failed(reason)
+            answer = QMessageBox.warning(
+                self, "Notes not saved",
+                f"The latest changes could not be saved:\n{reason}\n\n"
+                "Close anyway and lose them?",
+                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Close:
+                event.ignore()
+                return
+            engine.release()
         self.bridge.detach()
         if self.actions_.compact.isChecked() and self._normal_geometry is not None:
             self.restoreGeometry(self._normal_geometry)  # remember the full-size placement

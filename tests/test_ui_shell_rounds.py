@@ -1,0 +1,135 @@
+"""The shell with the real store, planner, engine and live view: start, leave, resume, finish."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QTreeWidget
+
+from companion.store import Store
+from tests.ui_helpers import loaded, open_window
+
+
+def _fill_form(qtbot, window, candidate: str = "Ada Lovelace") -> None:  # type: ignore[no-untyped-def]
+    start = window.start_screen
+    # QTest types ASCII only; insert() puts other names in as if typed at the caret.
+    start.findChild(QLineEdit, "candidateInput").insert(candidate)
+    qtbot.keyClicks(start.findChild(QLineEdit, "interviewerInput"), "Grace Hopper")
+    arch = start.findChild(QComboBox, "archetypeCombo")
+    arch.setCurrentIndex(arch.findData("distributed"))
+    level = start.findChild(QComboBox, "levelCombo")
+    level.setCurrentIndex(level.findData("senior"))
+    rounds = start.findChild(QComboBox, "roundCombo")
+    rounds.setCurrentIndex(rounds.findText("Technical interview", Qt.MatchFlag.MatchStartsWith))
+
+
+def test_start_screen_shows_plan_warnings_before_the_round(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, data_dir)
+    with loaded(window, data_dir):
+        _fill_form(qtbot, window)
+        start = window.start_screen
+        assert not start.warnings.isVisible()
+        base = start.findChild(QLineEdit, "baseInput")
+        qtbot.keyClicks(base, "120000")
+        qtbot.keyClick(base, Qt.Key.Key_Return)
+        assert start.warnings.isVisible()
+        assert "$120,000" in start.warnings_text.text()
+        titles = [start.round.itemText(i) for i in range(start.round.count())]
+        assert any(t.startswith("System design scenario") for t in titles)
+        assert not any(t.startswith("Take-home review") for t in titles)  # done off the clock
+
+
+def test_start_creates_a_round_then_resume_it(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, data_dir)
+    with loaded(window, data_dir):
+        start = window.start_screen
+        qtbot.mouseClick(start.findChild(QPushButton, "startRoundButton"),
+                         Qt.MouseButton.LeftButton)
+        assert start.form_error.isVisible() and "candidate" in start.form_error.text()
+
+        _fill_form(qtbot, window)
+        qtbot.mouseClick(start.findChild(QPushButton, "startRoundButton"),
+                         Qt.MouseButton.LeftButton)
+        assert window.stack.currentWidget() is window.live_host
+        view = window.live_view
+        assert view is not None and view.objectName() == "live.view"
+        assert window.bridge.timer.isActive()
+        round_id = window.bridge.engine.round_id
+
+        # The tick drives the engine: a rating reaches the database within a tick or two.
+        with qtbot.waitSignal(window.bridge.ticked, timeout=2000):
+            pass
+        view.action("action.rate.strong").trigger()
+        qtbot.waitUntil(lambda: window.bridge.engine.record().rating == "strong")
+
+        # Help lists the live view's shortcuts too.
+        window.actions_.help.trigger()
+        listed = {name for _g, _k, name, _h in window.help_overlay.rows}
+        for action in view.actions():
+            if not action.shortcut().isEmpty():
+                assert action.text() in listed
+        window.help_overlay.close_overlay()
+
+        window.actions_.back_to_start.trigger()
+        assert window.stack.currentWidget() is start
+        assert window.live_view is None and not window.bridge.timer.isActive()
+        unfinished = start.findChild(QTreeWidget, "unfinishedRounds")
+        assert unfinished.topLevelItemCount() == 1
+        assert unfinished.topLevelItem(0).text(0) == "Ada Lovelace"
+
+        qtbot.mouseClick(start.findChild(QPushButton, "resumeButton"), Qt.MouseButton.LeftButton)
+        assert window.stack.currentWidget() is window.live_host
+        assert window.bridge.engine.round_id == round_id
+        assert window.bridge.engine.record().rating == "strong"
+
+    store = Store.open(data_dir)
+    try:
+        (summary,) = store.list_rounds()
+        assert summary.candidate == "Ada Lovelace" and summary.round_title.startswith("Technical")
+        sc = store.load_scorecard(round_id)
+        assert sc.items[0].rating == "strong"
+    finally:
+        store.close()
+
+
+def test_submit_shows_finish_page_and_exports_pdf_off_the_gui_thread(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    window = open_window(qtbot, data_dir)
+    with loaded(window, data_dir):
+        _fill_form(qtbot, window, candidate="Zoë Ngata")
+        qtbot.mouseClick(window.start_screen.start_button, Qt.MouseButton.LeftButton)
+        view = window.live_view
+        view.action("action.rate.mid").trigger()
+        view.action("action.finish").trigger()
+        view.action("action.rec.yes").trigger()
+        with qtbot.waitSignal(window.bridge.submitted, timeout=3000):
+            view.action("action.submit").trigger()
+            view.action("action.submit").trigger()  # the first press asks to confirm
+        page = window.finish_page
+        assert window.stack.currentWidget() is page
+        assert "Zoë Ngata" in page.details.text() and "Yes" in page.details.text()
+
+        with qtbot.waitSignal(page.export_status.finished, timeout=30000) as blocker:
+            qtbot.mouseClick(page.findChild(QPushButton, "submittedExportButton"),
+                             Qt.MouseButton.LeftButton)
+            assert page.export_status.bar.isVisible()  # busy while the worker renders
+        pdf = Path(blocker.args[0])
+        assert pdf.parent == data_dir / "exports" and pdf.suffix == ".pdf"
+        text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
+        assert "Zoë Ngata" in text
+        assert page.export_status.open_folder.isVisible()
+
+        qtbot.mouseClick(page.findChild(QPushButton, "submittedBackButton"),
+                         Qt.MouseButton.LeftButton)
+        start = window.start_screen
+        assert window.stack.currentWidget() is start
+        past = start.findChild(QTreeWidget, "pastRounds")
+        assert past.topLevelItemCount() == 1 and past.topLevelItem(0).text(0) == "Zoë Ngata"
+        assert start.unfinished.topLevelItemCount() == 0
+        pdf.unlink()
+        with qtbot.waitSignal(start.export_status.finished, timeout=30000):
+            qtbot.mouseClick(start.findChild(QPushButton, "exportPdfButton"),
+                             Qt.MouseButton.LeftButton)
+        assert pdf.exists()
