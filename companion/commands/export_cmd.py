@@ -1,0 +1,74 @@
+"""``export ID --pdf OUT`` and ``panel FILE_OR_ID... --pdf OUT`` on the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from companion.commands.common import data_root, load_pack_for
+from companion.content.model import Pack
+from companion.errors import CompanionError
+from companion.scorecard import Scorecard
+from companion.store import Store
+
+
+def run_export_pdf(args: argparse.Namespace) -> int:
+    """Render one stored round (id or unique id prefix) as a scorecard PDF."""
+    from companion.export.scorecard_pdf import render_scorecard  # reportlab only when asked
+
+    pack = load_pack_for(args)
+    store = Store.open(data_root(args))
+    try:
+        sc = store.load_scorecard(store.resolve_id(args.id))
+    finally:
+        store.close()
+    out = render_scorecard(sc, pack, Path(args.pdf))
+    print(f"wrote {out}")
+    return 0
+
+
+def run_panel_pdf(args: argparse.Namespace) -> int:
+    """Merge scorecard files and stored rounds of one candidate into a debrief PDF."""
+    from companion.export.panel_pdf import render_panel
+
+    pack = load_pack_for(args)
+    scorecards, labels = load_sources(args.sources, pack, data_root(args))
+    out = render_panel(scorecards, pack, Path(args.pdf), labels=labels)
+    print(f"wrote {out} ({len(scorecards)} scorecards)")
+    return 0
+
+
+def _looks_like_file(source: str) -> bool:
+    path = Path(source)
+    return path.exists() or path.suffix.lower() == ".json" or len(path.parts) > 1
+
+
+def load_sources(sources: list[str], pack: Pack,
+                 data_dir: Path) -> tuple[list[Scorecard], list[str]]:
+    """Each source is a scorecard exchange file or a stored round id (or id prefix).
+
+    Returns the scorecards and a label per scorecard (the path or the id) so that
+    refusal messages can say which input was wrong.
+    """
+    from companion.exchange import read_scorecard_file
+
+    scorecards: list[Scorecard] = []
+    labels: list[str] = []
+    store: Store | None = None
+    try:
+        for source in sources:
+            if _looks_like_file(source):
+                scorecards.append(read_scorecard_file(source, pack))
+            else:
+                if store is None:
+                    store = Store.open(data_dir)
+                try:
+                    round_id = store.resolve_id(source)
+                except CompanionError as exc:
+                    raise CompanionError(f"{source}: not a file, and {exc}") from None
+                scorecards.append(store.load_scorecard(round_id))
+            labels.append(source)
+    finally:
+        if store is not None:
+            store.close()
+    return scorecards, labels
