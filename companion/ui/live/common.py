@@ -1,0 +1,67 @@
+"""Small shared helpers for the live-round widgets: time formats, colours, fonts.
+
+Nothing here knows a rule of the round; it only turns engine values into text
+and picks colours that stay readable on both light and dark palettes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QWidget
+
+from companion.scorecard import RATING_LABEL
+
+# Point sizes at zoom 1; the prompt stays at 20 pt or more so it reads at arm's length.
+PROMPT_PT = 22.0
+TITLE_PT = 13.0
+BODY_PT = 12.0
+SMALL_PT = 10.5
+TIMER_PT = 20.0
+
+RATING_SHORT: dict[str, str] = {
+    "strong": "S",
+    "mid": "M",
+    "thin": "T",
+    "very_thin": "VT",
+    "skip": "–",
+}
+
+
+def rating_label(value: str | None) -> str:
+    """Human label of a rubric value, or "not rated"."""
+    if not value:
+        return "not rated"
+    return RATING_LABEL.get(value, value)
+
+
+def mmss(seconds: float) -> str:
+    """``75.4`` -> ``01:15``; hours roll into minutes (a round is under two hours)."""
+    total = max(0, int(seconds))
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
+def clock_time(at: datetime | None) -> str:
+    """A stored UTC time as local wall-clock ``HH:MM:SS`` (what the interviewer sees)."""
+    if at is None:
+        return ""
+    return at.astimezone().strftime("%H:%M:%S")
+
+
+def short_time(at: datetime | None) -> str:
+    if at is None:
+        return ""
+    return at.astimezone().strftime("%H:%M")
+
+
+def is_dark(widget: QWidget) -> bool:
+    return widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def sized_font(base: QFont, points: float, zoom: float, bold: bool = False) -> QFont:
+    """``base`` at ``points * zoom`` point size."""
+    font = QFont(base)
+    font.setPointSizeF(max(6.0, points * zoom))
+    font.setBold(bold)
+    return font

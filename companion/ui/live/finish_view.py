@@ -1,0 +1,210 @@
+"""Finish the round: a recommendation with no neutral option, a summary, submit with confirm.
+
+After submission the page says it is locked; later changes still go through the
+engine, which keeps them as amendments, and they are listed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.scorecard import RECOMMENDATION_LABEL, RECOMMENDATIONS, Amendment
+from companion.ui.live.common import (
+    BODY_PT,
+    PROMPT_PT,
+    SMALL_PT,
+    TITLE_PT,
+    clock_time,
+    sized_font,
+)
+
+REC_KEYS: dict[str, str] = {
+    "strong_no": "Alt+1",
+    "no": "Alt+2",
+    "yes": "Alt+3",
+    "strong_yes": "Alt+4",
+}
+
+
+class FinishView(QWidget):
+    """Emits intent: ``recommend(value)``, ``summary_edited(text)``, ``submit``, ``back``."""
+
+    recommend = Signal(str)
+    summary_edited = Signal(str)
+    submit = Signal()
+    back = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("finish.page")
+        self._zoom = 1.0
+        self._loading = False
+        self.title = QLabel("Finish the round", self)
+        self.title.setObjectName("finish.title")
+        self.overview = QLabel(self)
+        self.overview.setObjectName("finish.overview")
+        self.overview.setWordWrap(True)
+        self.rec_caption = QLabel("Overall recommendation (pick a side)", self)
+        self.rec_caption.setObjectName("finish.rec.caption")
+        self.rec_buttons: dict[str, QPushButton] = {}
+        rec_row = QHBoxLayout()
+        rec_row.setSpacing(8)
+        for value in RECOMMENDATIONS:
+            btn = QPushButton(f"{RECOMMENDATION_LABEL[value]}\n{REC_KEYS[value]}", self)
+            btn.setObjectName(f"finish.rec.{value}")
+            btn.setCheckable(True)
+            btn.setProperty("rubric", True)
+            btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            btn.clicked.connect(lambda _c=False, v=value: self._picked(v))
+            rec_row.addWidget(btn)
+            self.rec_buttons[value] = btn
+        self.summary_caption = QLabel("Summary: the evidence behind your call", self)
+        self.summary_caption.setObjectName("finish.summary.caption")
+        self.summary = QPlainTextEdit(self)
+        self.summary.setObjectName("finish.summary")
+        self.summary.setTabChangesFocus(True)
+        self.summary.setPlaceholderText("Two or three sentences a panel lead can act on.")
+        self.summary.textChanged.connect(self._summary_changed)
+
+        self.submit_btn = QPushButton("Submit scorecard… (Ctrl+Return)", self)
+        self.submit_btn.setObjectName("finish.submit")
+        self.back_btn = QPushButton("Back to the round (Ctrl+Shift+F)", self)
+        self.back_btn.setObjectName("finish.back")
+        self.confirm_box = QFrame(self)
+        self.confirm_box.setObjectName("finish.confirm_box")
+        self.confirm_box.setProperty("live_role", "confirm")
+        self.confirm_text = QLabel("Submit now? Later changes are kept as amendments.",
+                                   self.confirm_box)
+        self.confirm_btn = QPushButton("Yes, submit (Ctrl+Return)", self.confirm_box)
+        self.confirm_btn.setObjectName("finish.confirm")
+        self.cancel_btn = QPushButton("Not yet", self.confirm_box)
+        self.cancel_btn.setObjectName("finish.cancel")
+        c_lay = QHBoxLayout(self.confirm_box)
+        c_lay.setContentsMargins(8, 4, 8, 4)
+        c_lay.addWidget(self.confirm_text, 1)
+        c_lay.addWidget(self.confirm_btn)
+        c_lay.addWidget(self.cancel_btn)
+        self.confirm_box.hide()
+        for btn in (self.submit_btn, self.back_btn, self.confirm_btn, self.cancel_btn):
+            btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.submit_btn.clicked.connect(self.ask_confirm)
+        self.confirm_btn.clicked.connect(self._confirmed)
+        self.cancel_btn.clicked.connect(lambda: self.confirm_box.hide())
+        self.back_btn.clicked.connect(self.back.emit)
+
+        self.status = QLabel(self)
+        self.status.setObjectName("finish.status")
+        self.status.setWordWrap(True)
+        self.amendments = QLabel(self)
+        self.amendments.setObjectName("finish.amendments")
+        self.amendments.setWordWrap(True)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_btn)
+        buttons.addStretch(1)
+        buttons.addWidget(self.submit_btn)
+        lay = QVBoxLayout(self)
+        lay.setSpacing(8)
+        lay.addWidget(self.title)
+        lay.addWidget(self.overview)
+        lay.addWidget(self.rec_caption)
+        lay.addLayout(rec_row)
+        lay.addWidget(self.summary_caption)
+        lay.addWidget(self.summary, 1)
+        lay.addLayout(buttons)
+        lay.addWidget(self.confirm_box)
+        lay.addWidget(self.status)
+        lay.addWidget(self.amendments)
+        self._apply_fonts()
+
+    # -- display -----------------------------------------------------------------------
+    def show_state(self, recommendation: str | None, summary: str,
+                   submitted_at: datetime | None,
+                   amendments: Sequence[Amendment], overview: str) -> None:
+        for value, btn in self.rec_buttons.items():
+            btn.setChecked(value == recommendation)
+        if not self.summary.hasFocus() and self.summary.toPlainText() != summary:
+            self._loading = True
+            self.summary.setPlainText(summary)
+            self._loading = False
+        self.overview.setText(overview)
+        locked = submitted_at is not None
+        if locked:
+            when = clock_time(submitted_at)
+            self.status.setText(f"Submitted {when}. Locked: any change from now on is kept "
+                                "as an amendment beside the original.")
+            self.confirm_box.hide()
+        else:
+            missing = [] if recommendation else ["a recommendation"]
+            if not summary.strip():
+                missing.append("a summary")
+            self.status.setText("Still needed: " + " and ".join(missing) if missing
+                                else "Ready to submit.")
+        self.status.setProperty("locked", locked)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self.submit_btn.setEnabled(not locked)
+        self.submit_btn.setText("Submitted" if locked else "Submit scorecard… (Ctrl+Return)")
+        lines = [f"Amended {clock_time(a.at)}: {a.field}  {a.old or '—'} → {a.new or '—'}"
+                 for a in amendments]
+        self.amendments.setText("\n".join(lines))
+        self.amendments.setVisible(bool(lines))
+
+    def ask_confirm(self) -> None:
+        if self.submit_btn.isEnabled():
+            self.confirm_box.show()
+
+    def confirming(self) -> bool:
+        return not self.confirm_box.isHidden()
+
+    def _confirmed(self) -> None:
+        self.confirm_box.hide()
+        self.submit.emit()
+
+    def confirm_or_ask(self) -> None:
+        """Ctrl+Return: first press asks, second press submits."""
+        if self.confirming():
+            self._confirmed()
+        else:
+            self.ask_confirm()
+
+    def _picked(self, value: str) -> None:
+        self.rec_buttons[value].setChecked(False)
+        self.recommend.emit(value)
+
+    def _summary_changed(self) -> None:
+        if not self._loading:
+            self.summary_edited.emit(self.summary.toPlainText())
+
+    def set_zoom(self, zoom: float) -> None:
+        self._zoom = zoom
+        self._apply_fonts()
+
+    def _apply_fonts(self) -> None:
+        base = self.font()
+        z = self._zoom
+        self.title.setFont(sized_font(base, PROMPT_PT, z, bold=True))
+        self.overview.setFont(sized_font(base, BODY_PT, z))
+        for cap in (self.rec_caption, self.summary_caption):
+            cap.setFont(sized_font(base, TITLE_PT, z, bold=True))
+        for btn in self.rec_buttons.values():
+            btn.setFont(sized_font(base, TITLE_PT, z, bold=True))
+            btn.setMinimumHeight(int(56 * z))
+        self.summary.setFont(sized_font(base, BODY_PT, z))
+        for w in (self.submit_btn, self.back_btn, self.confirm_btn, self.cancel_btn,
+                  self.confirm_text):
+            w.setFont(sized_font(base, BODY_PT, z))
+        self.status.setFont(sized_font(base, BODY_PT, z, bold=True))
+        self.amendments.setFont(sized_font(base, SMALL_PT, z))

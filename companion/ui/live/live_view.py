@@ -1,0 +1,556 @@
+"""The live-round view: composes the panels, mirrors the engine, forwards intent.
+
+``LiveView(engine)`` subscribes to the engine's events and re-reads its state;
+every button, checkbox, field and shortcut calls one engine method. No rule of
+the round (what a rating means, how a flag cycles, when notes are written) lives
+here. The host window lists ``actions()`` in its help overlay; they are already
+attached to this widget, so the host must not add them again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.errors import CompanionError
+from companion.scorecard import FLAG_STATES, RUBRIC_BUTTONS
+from companion.ui.live import actions as acts
+from companion.ui.live.common import SMALL_PT, is_dark, sized_font
+from companion.ui.live.finish_view import FinishView
+from companion.ui.live.flags import FlagsPanel
+from companion.ui.live.item_panel import ItemPanel
+from companion.ui.live.nav import NavBar
+from companion.ui.live.notes import FIELDS, NotesPanel
+from companion.ui.live.overview import finish_overview, probe_target_text
+from companion.ui.live.probes import ProbesPanel
+from companion.ui.live.rubric_bar import RubricBar
+from companion.ui.live.style import live_style
+from companion.ui.live.timers_view import TimersView
+
+log = logging.getLogger("companion.ui.live")
+
+BASE_POINT_SIZE = 12.0  # the app font at zoom 1 (see companion.ui.theme)
+REFRESH_MS = 250
+
+
+class _Relay(QObject):
+    """Carries engine events into the Qt thread (queued if they come from elsewhere)."""
+
+    arrived = Signal(object)
+
+
+def _once(func: Callable[[], object]) -> Callable[[], None]:
+    """``func`` callable any number of times but run at most once."""
+    done = False
+
+    def call() -> None:
+        nonlocal done
+        if not done:
+            done = True
+            func()
+
+    return call
+
+
+class LiveView(QWidget):
+    """The whole live round: timers, item, rubric, probes, flags, notes, navigation, finish."""
+
+    problem = Signal(str)  # a CompanionError from the engine, for the host's banner
+
+    def __init__(self, engine: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("live.view")
+        self.engine = engine
+        self._target: str | None = None  # probe id the next rubric key rates
+        self._item_id: str | None = None
+        self._dark: bool | None = None
+        self._zoom = 1.0
+        self._last_notes = "said"
+        self._editing_notes = False
+        self._compact = False
+
+        pack = engine.pack
+        self.timers = TimersView(self)
+        self.nav = NavBar(self)
+        self.item_panel = ItemPanel(self)
+        self.rubric = RubricBar(self)
+        self.probes = ProbesPanel(self)
+        self.flags = FlagsPanel(tuple(pack.red_flags), self)
+        self.notes = NotesPanel(self)
+        self.finish = FinishView(self)
+        self.message = QLabel(self)
+        self.message.setObjectName("live.message")
+        self.message.setProperty("live_role", "muted")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.nav.add_status(self.timers.pacing)
+        self._build_layout()
+        self._actions: list[QAction] = []
+        self._build_actions()
+        self._connect()
+
+        self._relay = _Relay(self)
+        self._relay.arrived.connect(self._on_event)
+        relay = self._relay
+
+        def forward(event: Any) -> None:
+            # The view may be gone while the engine lives on.
+            with contextlib.suppress(RuntimeError):
+                relay.arrived.emit(event)
+
+        self._unsubscribe: Callable[[], None] | None = _once(engine.subscribe(forward))
+        # Captures the callable, not self: the Python wrapper may be gone by then.
+        unsubscribe = self._unsubscribe
+        self.destroyed.connect(lambda *_: unsubscribe())
+
+        # The host's tick drives time; this only repaints the clocks from engine.timers().
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setObjectName("live.refresh")
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh_timers)
+        self._refresh_timer.start()
+
+        self._apply_style()
+        self._zoom_from_font()
+        self.refresh_all()
+        self.notes.show_saved(None)
+
+    # -- layout ------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("live.stack")
+        round_page = QWidget(self.stack)
+        round_page.setObjectName("live.page.round")
+
+        card = QFrame(round_page)
+        card.setObjectName("live.item_card")
+        card.setProperty("live_role", "card")
+        card_lay = QVBoxLayout(card)
+        card_lay.setContentsMargins(14, 10, 14, 10)
+        card_lay.setSpacing(10)
+        card_lay.addWidget(self.item_panel)
+        card_lay.addWidget(self.rubric)
+        card_lay.addWidget(self.probes)
+        card_lay.addStretch(1)
+        scroll = QScrollArea(round_page)
+        scroll.setObjectName("live.scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setWidget(card)
+
+        self.flags.setProperty("live_role", "card")
+        # Right column: what the interviewer produces (flags, notes); left: what they read.
+        side = QWidget(round_page)
+        side.setObjectName("live.side")
+        side_lay = QVBoxLayout(side)
+        side_lay.setContentsMargins(0, 0, 0, 0)
+        side_lay.setSpacing(8)
+        side_lay.addWidget(self.flags)
+        side_lay.addWidget(self.notes, 1)
+        side.setMinimumWidth(340)
+        side.setMaximumWidth(430)
+        self._side = side
+        middle = QHBoxLayout()
+        middle.setSpacing(10)
+        middle.addWidget(scroll, 1)
+        middle.addWidget(side)
+
+        page_lay = QVBoxLayout(round_page)
+        page_lay.setContentsMargins(10, 8, 10, 8)
+        page_lay.setSpacing(8)
+        page_lay.addWidget(self.timers)
+        page_lay.addWidget(self.nav)
+        page_lay.addLayout(middle, 1)
+        self._scroll = scroll
+
+        self.stack.addWidget(round_page)
+        self.stack.addWidget(self.finish)
+        self._round_page = round_page
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.stack, 1)
+        lay.addWidget(self.message)
+
+    def _build_actions(self) -> None:
+        handlers: dict[str, Callable[[], None]] = {}
+        for value in RUBRIC_BUTTONS:
+            handlers[f"action.rate.{value}"] = partial(self.rate, value)
+        for n in range(1, 10):
+            handlers[f"action.probe.{n}"] = partial(self.pick_probe_row, n)
+        handlers["action.probe.clear"] = lambda: self._set_target(None)
+        handlers.update({
+            "action.cues": self.toggle_cues,
+            "action.next": lambda: self._call(self.engine.go_next),
+            "action.previous": lambda: self._call(self.engine.go_previous),
+            "action.jump": self.nav.open_jump_list,
+            "action.clock": self.toggle_clock,
+            "action.listen": lambda: self._call(self.engine.start_listen_timer),
+            "action.sketch": lambda: self._call(self.engine.start_sketch_timer),
+            "action.section": lambda: self._call(self.engine.next_section),
+            "action.notes.said": lambda: self.focus_notes("said"),
+            "action.notes.read": lambda: self.focus_notes("read"),
+            "action.finish": self.toggle_finish,
+            "action.submit": self.finish.confirm_or_ask,
+        })
+        for value in self.finish.rec_buttons:
+            handlers[f"action.rec.{value}"] = partial(self.recommend, value)
+        flag_titles = tuple((f.id, f.title) for f in self.flags.flags)
+        for spec in acts.flag_specs(flag_titles):
+            fid = spec.name.removeprefix("action.flag.")
+            handlers[spec.name] = partial(self.cycle_flag, fid)
+        specs = (*acts.RATE_SPECS, *acts.PROBE_SPECS, *acts.flag_specs(flag_titles),
+                 *acts.OTHER_SPECS, *acts.REC_SPECS)
+        for spec in specs:
+            self._actions.append(acts.make_action(self, spec, handlers[spec.name]))
+        self._enable_page_actions()
+
+    def _connect(self) -> None:
+        self.rubric.rate_requested.connect(self.rate)
+        self.probes.asked_toggled.connect(self._probe_asked)
+        self.probes.rated.connect(self._probe_rated)
+        self.flags.cycle_requested.connect(self.cycle_flag)
+        self.flags.evidence_edited.connect(self._flag_evidence)
+        self.notes.edited.connect(self._notes_edited)
+        self.timers.toggle_clock.connect(self.toggle_clock)
+        self.timers.start_listen.connect(lambda: self._call(self.engine.start_listen_timer))
+        self.timers.start_sketch.connect(lambda: self._call(self.engine.start_sketch_timer))
+        self.timers.next_section.connect(lambda: self._call(self.engine.next_section))
+        self.nav.previous.connect(lambda: self._call(self.engine.go_previous))
+        self.nav.next.connect(lambda: self._call(self.engine.go_next))
+        self.nav.jump.connect(lambda i: self._call(self.engine.jump, i))
+        self.nav.finish.connect(self.toggle_finish)
+        self.finish.recommend.connect(self.recommend)
+        self.finish.summary_edited.connect(lambda t: self._call(self.engine.set_summary, t))
+        self.finish.submit.connect(lambda: self._call(self.engine.submit))
+        self.finish.back.connect(self.show_round)
+        for name, edit in self.notes.fields.items():
+            edit.installEventFilter(self)
+            edit.setProperty("notes_field", name)
+
+    # -- public ------------------------------------------------------------------------
+    def actions(self) -> list[QAction]:
+        """Every keyboard action, each with its shortcut and a help text (tool tip)."""
+        return list(self._actions)
+
+    def action(self, name: str) -> QAction:
+        """The action with objectName ``name`` (e.g. "action.rate.strong")."""
+        return next(a for a in self._actions if a.objectName() == name)
+
+    def detach(self) -> None:
+        """Stop listening to the engine and stop the display refresh (the host closes)."""
+        self._refresh_timer.stop()
+        self._detach_engine()
+
+    def set_zoom(self, zoom: float) -> None:
+        """Scale every panel's type; the host may call it, font changes also reach it."""
+        self._zoom = zoom
+        for panel in (self.item_panel, self.rubric, self.probes, self.flags, self.notes,
+                      self.timers, self.nav, self.finish):
+            panel.set_zoom(zoom)
+        self.message.setFont(sized_font(self.font(), SMALL_PT, zoom))
+
+    def zoom(self) -> float:
+        return self._zoom
+
+    def set_compact(self, compact: bool) -> None:
+        """The narrow always-on-top window: drop the helper lines, keep every control."""
+        self._compact = compact
+        self.item_panel.set_compact(compact)
+        self.flags.set_compact(compact)
+        self._side.setMinimumWidth(240 if compact else 340)
+
+    # -- intent ------------------------------------------------------------------------
+    def rate(self, value: str) -> None:
+        """A rubric tap or key: rates the picked probe row if there is one, else the item."""
+        target = self._target
+        if target is not None:
+            self._target = None
+            self._call(self.engine.answer_probe, target, asked=True, rating=value)
+        else:
+            self._call(self.engine.rate, value)
+        self._refocus()
+
+    def pick_probe_row(self, number: int) -> None:
+        """Ctrl+number: mark row asked; a failure row also becomes the rubric's target."""
+        row = self.probes.row_at(number)
+        if row is None:
+            return
+        pid = row.probe_id
+        answer = self._probe_answer(pid)
+        asked = bool(answer and answer.asked)
+        rating = answer.rating if answer else None
+        if not row.chips:
+            self._call(self.engine.answer_probe, pid, asked=not asked, rating=rating)
+        elif self._target == pid:
+            self._set_target(None)
+        else:
+            if not asked:
+                self._call(self.engine.answer_probe, pid, asked=True, rating=rating)
+            self._set_target(pid)
+            self._scroll.ensureWidgetVisible(row)
+        self._refocus()
+
+    def cycle_flag(self, flag_id: str) -> None:
+        """F5..F9 or a click: next flag state; words selected in the notes become evidence."""
+        selection = self._notes_selection()
+        current = self._flag_state(flag_id)
+        following = FLAG_STATES[(FLAG_STATES.index(current) + 1) % len(FLAG_STATES)]
+        if selection and following != "off" and self._flag_evidence_text(flag_id) != selection:
+            # One event carrying the evidence, in the contract's documented cycle order.
+            self._call(self.engine.set_flag, flag_id, following, evidence=selection)
+        else:
+            self._call(self.engine.cycle_flag, flag_id)
+        self._refocus()
+
+    def recommend(self, value: str) -> None:
+        self._call(self.engine.set_recommendation, value)
+
+    def toggle_cues(self) -> None:
+        self.item_panel.set_cues_visible(not self.item_panel.cues_visible())
+
+    def toggle_clock(self) -> None:
+        ts = self.engine.timers()
+        if ts.running:
+            self._call(self.engine.pause)
+        elif ts.started:
+            self._call(self.engine.resume)
+        else:
+            self._call(self.engine.start_round)
+        self.refresh_timers()
+        self._refocus()
+
+    def toggle_finish(self) -> None:
+        if self.stack.currentWidget() is self.finish:
+            self.show_round()
+        else:
+            self.show_finish()
+
+    def show_finish(self) -> None:
+        self._flush_notes()
+        self.stack.setCurrentWidget(self.finish)
+        self._enable_page_actions()
+        self.refresh_state()
+        self.finish.summary.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_round(self) -> None:
+        self.stack.setCurrentWidget(self._round_page)
+        self._enable_page_actions()
+        self.refresh_all()
+        self.focus_notes(self._last_notes)
+
+    def focus_notes(self, name: str) -> None:
+        self._last_notes = name
+        self.notes.fields[name].setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # -- engine -> view ----------------------------------------------------------------
+    def refresh_all(self) -> None:
+        """Re-read everything, including the current item and its notes."""
+        item = self.engine.current
+        if item is not None and item.id != self._item_id:
+            self._show_item(item)
+        self.refresh_state()
+        self.refresh_timers()
+
+    def refresh_state(self) -> None:
+        """Re-read ratings, probes, flags, navigation and the finish page."""
+        eng = self.engine
+        items = tuple(eng.items)
+        if not items:
+            return
+        item = eng.current
+        record = eng.record(item.id)
+        self.rubric.set_current(self._target_rating(record))
+        self.rubric.set_target(probe_target_text(self._target))
+        self.probes.show_record(record, self._target)
+        flags = tuple(eng.flags())
+        self.flags.show_flags(flags)
+        records = [eng.record(it.id) for it in items]
+        per_item = [sum(1 for f in flags if f.state != "off" and f.item_id == it.id)
+                    for it in items]
+        self.nav.show_state(items, int(eng.index), [r.rating if r else None for r in records],
+                            per_item)
+        if self.stack.currentWidget() is self.finish:
+            sc = eng.scorecard()
+            self.finish.show_state(eng.recommendation, eng.summary or "", sc.submitted_at,
+                                   sc.amendments, finish_overview(items, records, flags))
+
+    def refresh_timers(self) -> None:
+        item = self.engine.current
+        ts = self.engine.timers()
+        self.timers.show_state(ts, getattr(item, "listen_minutes", None),
+                               getattr(item, "sketch_minutes", None))
+
+    def _show_item(self, item: Any) -> None:
+        self._item_id = item.id
+        self._target = None
+        pack = self.engine.pack
+        try:
+            label = pack.archetype(self.engine.scorecard().archetype).label(item.dimension)
+        except (KeyError, AttributeError):
+            label = item.dimension
+        failure = pack.failure_probe if getattr(item, "failure_probes", False) else None
+        self.item_panel.show_item(item, label, failure)
+        self.rubric.set_cues(item.cues)
+        self.probes.show_item(item, failure)
+        said, read = self.engine.notes(item.id)
+        self.notes.load(said, read)
+
+    def _on_event(self, event: Any) -> None:
+        kind = getattr(event, "kind", "")
+        if kind == "saved":
+            if not self.engine.has_unsaved_notes:
+                self.notes.show_saved(datetime.now().astimezone())
+            return
+        if kind == "save_failed":
+            self.notes.show_failed(str(getattr(event, "message", "") or ""))
+            return
+        if self._editing_notes:
+            return  # a keystroke: the panels already show it; keep typing cheap
+        if kind == "navigated":
+            self.refresh_all()
+            self._refocus()
+        else:
+            self.refresh_state()
+            self.refresh_timers()
+
+    # -- helpers -----------------------------------------------------------------------
+    def _call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Forward one intent; a user-facing problem becomes a message, not a crash."""
+        try:
+            result = method(*args, **kwargs)
+        except CompanionError as exc:
+            self._show_message(str(exc))
+            self.problem.emit(str(exc))
+            return None
+        self.message.hide()
+        return result
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+    def _notes_edited(self, field: str, text: str) -> None:
+        self._last_notes = field
+        self._editing_notes = True
+        try:
+            self._call(self.engine.edit_notes, field, text, item_id=self._item_id)
+        finally:
+            self._editing_notes = False
+        if self.notes.save_state() != "failed" or not self.engine.has_unsaved_notes:
+            self.notes.show_saving()
+
+    def _flush_notes(self) -> None:
+        self._call(self.engine.flush)
+
+    def _probe_asked(self, probe_id: str, asked: bool) -> None:
+        answer = self._probe_answer(probe_id)
+        rating = answer.rating if answer else None  # ticking the box keeps the rating
+        self._call(self.engine.answer_probe, probe_id, asked=asked, rating=rating)
+        self._refocus()
+
+    def _probe_rated(self, probe_id: str, value: str) -> None:
+        self._call(self.engine.answer_probe, probe_id, asked=True, rating=value)
+        self._refocus()
+
+    def _flag_evidence(self, flag_id: str, text: str) -> None:
+        state = self._flag_state(flag_id)
+        if state != "off":
+            self._call(self.engine.set_flag, flag_id, state, evidence=text)
+
+    def _set_target(self, probe_id: str | None) -> None:
+        self._target = probe_id
+        self.refresh_state()
+
+    def _probe_answer(self, probe_id: str) -> Any:
+        record = self.engine.record(self.engine.current.id)
+        return next((a for a in record.probes if a.probe_id == probe_id), None) if record else None
+
+    def _target_rating(self, record: Any) -> str | None:
+        if record is None:
+            return None
+        if self._target is None:
+            return record.rating
+        answer = next((a for a in record.probes if a.probe_id == self._target), None)
+        return answer.rating if answer else None
+
+    def _flag_state(self, flag_id: str) -> str:
+        rec = next((f for f in self.engine.flags() if f.flag_id == flag_id), None)
+        return rec.state if rec else "off"
+
+    def _flag_evidence_text(self, flag_id: str) -> str:
+        rec = next((f for f in self.engine.flags() if f.flag_id == flag_id), None)
+        return rec.evidence if rec else ""
+
+    def _notes_selection(self) -> str:
+        for edit in self.notes.fields.values():
+            cursor = edit.textCursor()
+            if edit.hasFocus() and cursor.hasSelection():
+                return cursor.selectedText().replace("\u2029", " ").strip()
+        return ""
+
+    def _refocus(self) -> None:
+        """After a tap, put the caret back in the notes field last typed in."""
+        if self.stack.currentWidget() is not self._round_page:
+            return
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QPlainTextEdit) and focus.property("notes_field"):
+            return
+        if focus is not None and focus.objectName().endswith(".evidence"):
+            return
+        self.notes.fields[self._last_notes].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _enable_page_actions(self) -> None:
+        page = "finish" if self.stack.currentWidget() is self.finish else "round"
+        for action in self._actions:
+            where = action.property("page")
+            action.setEnabled(where in ("any", page))
+
+    def _detach_engine(self) -> None:
+        if self._unsubscribe is not None:
+            unsubscribe, self._unsubscribe = self._unsubscribe, None
+            unsubscribe()
+
+    def _apply_style(self) -> None:
+        dark = is_dark(self)
+        if dark != self._dark:
+            self._dark = dark
+            self.setStyleSheet(live_style(dark))
+
+    def _zoom_from_font(self) -> None:
+        size = QApplication.font().pointSizeF()
+        self.set_zoom(size / BASE_POINT_SIZE if size > 0 else 1.0)
+
+    def changeEvent(self, event: QEvent) -> None:
+        kind = event.type()
+        if kind == QEvent.Type.PaletteChange:
+            self._apply_style()
+        elif kind in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            self._zoom_from_font()
+        super().changeEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn:
+            name = watched.property("notes_field")
+            if name in FIELDS:
+                self._last_notes = str(name)
+        return super().eventFilter(watched, event)

@@ -1,0 +1,106 @@
+"""Two note fields, "What they said" and "My read", with a visible save state.
+
+Each keystroke is forwarded at once (the engine decides when to write); the
+indicator says Saving…, Saved HH:MM:SS or Not saved! so a lost note is never silent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from companion.ui.live.common import BODY_PT, SMALL_PT, clock_time, sized_font
+
+FIELDS: tuple[str, ...] = ("said", "read")
+FIELD_TITLE: dict[str, str] = {"said": "What they said", "read": "My read"}
+FIELD_KEY: dict[str, str] = {"said": "Ctrl+Shift+S", "read": "Ctrl+Shift+R"}
+
+
+class NotesPanel(QWidget):
+    """Emits ``edited(field, text)`` on every change the user makes (not on loads)."""
+
+    edited = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("notes.panel")
+        self._zoom = 1.0
+        self._loading = False
+        self.fields: dict[str, QPlainTextEdit] = {}
+        self.titles: dict[str, QLabel] = {}
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        for name in FIELDS:
+            title = QLabel(f"{FIELD_TITLE[name]}  ({FIELD_KEY[name]})", self)
+            title.setObjectName(f"notes.{name}.title")
+            edit = QPlainTextEdit(self)
+            edit.setObjectName(f"notes.{name}")
+            edit.setTabChangesFocus(True)
+            edit.setPlaceholderText("the candidate's words, as close as you can" if name == "said"
+                                    else "your interpretation, kept apart from the evidence")
+            edit.textChanged.connect(lambda n=name: self._changed(n))
+            title.setBuddy(edit)
+            box.addWidget(title)
+            box.addWidget(edit, 1)
+            self.fields[name] = edit
+            self.titles[name] = title
+        self.status = QLabel(self)
+        self.status.setObjectName("notes.status")
+        self.status.setWordWrap(True)
+        box.addWidget(self.status)
+        self._apply_fonts()
+
+    def load(self, said: str, read: str) -> None:
+        """Show stored notes without echoing them back as edits."""
+        self._loading = True
+        try:
+            for name, text in (("said", said), ("read", read)):
+                edit = self.fields[name]
+                if edit.toPlainText() != text:
+                    edit.setPlainText(text)
+        finally:
+            self._loading = False
+
+    def text(self, name: str) -> str:
+        return self.fields[name].toPlainText()
+
+    def _changed(self, name: str) -> None:
+        if not self._loading:
+            self.edited.emit(name, self.fields[name].toPlainText())
+
+    # -- save indicator -------------------------------------------------------------------
+    def show_saving(self) -> None:
+        self._set_status("Saving…", "saving")
+
+    def show_saved(self, at: datetime | None) -> None:
+        stamp = clock_time(at) or datetime.now().strftime("%H:%M:%S")
+        self._set_status(f"Saved {stamp}", "saved")
+
+    def show_failed(self, message: str) -> None:
+        detail = f" {message}" if message else ""
+        self._set_status(f"Not saved!{detail} Your text stays here until it can be saved.",
+                         "failed")
+
+    def save_state(self) -> str:
+        return str(self.status.property("savestate") or "")
+
+    def _set_status(self, text: str, state: str) -> None:
+        self.status.setText(text)
+        if self.status.property("savestate") != state:
+            self.status.setProperty("savestate", state)
+            self.status.style().unpolish(self.status)
+            self.status.style().polish(self.status)
+
+    def set_zoom(self, zoom: float) -> None:
+        self._zoom = zoom
+        self._apply_fonts()
+
+    def _apply_fonts(self) -> None:
+        base = self.font()
+        for name in FIELDS:
+            self.titles[name].setFont(sized_font(base, SMALL_PT, self._zoom, bold=True))
+            self.fields[name].setFont(sized_font(base, BODY_PT, self._zoom))
+        self.status.setFont(sized_font(base, SMALL_PT, self._zoom, bold=True))

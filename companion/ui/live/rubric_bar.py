@@ -1,0 +1,136 @@
+"""Quick-tap rubric buttons: Strong, Mid, Thin, Very thin, Skip.
+
+Hovering or focusing a button shows the anchored cue of that level; otherwise the
+cue of the current rating stays visible, so a tap always shows what it meant.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from companion.content.model import Cues
+from companion.scorecard import RUBRIC_BUTTONS
+from companion.ui.live.common import BODY_PT, SMALL_PT, rating_label, sized_font
+
+BUTTON_TEXT: dict[str, str] = {
+    "strong": "Strong",
+    "mid": "Mid",
+    "thin": "Thin",
+    "very_thin": "Very thin",
+    "skip": "Skip",
+}
+BUTTON_KEY: dict[str, str] = {
+    "strong": "Alt+1",
+    "mid": "Alt+2",
+    "thin": "Alt+3",
+    "very_thin": "Alt+4",
+    "skip": "Alt+0",
+}
+
+
+class RubricBar(QWidget):
+    """Five buttons and a cue line; emits ``rate_requested(value)`` and nothing else."""
+
+    rate_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("rubric.bar")
+        self._zoom = 1.0
+        self._cues = Cues()
+        self._current: str | None = None
+        self._hovered: str | None = None
+
+        self.target = QLabel(self)
+        self.target.setObjectName("rubric.target")
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        for value in RUBRIC_BUTTONS:
+            btn = QPushButton(f"{BUTTON_TEXT[value]}\n{BUTTON_KEY[value]}", self)
+            btn.setObjectName(f"rubric.{value}")
+            btn.setCheckable(True)
+            btn.setProperty("rubric", True)
+            # Taps must not pull the caret out of the notes; keyboard users have Alt+digits.
+            btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            btn.setToolTip(f"Rate {BUTTON_TEXT[value].lower()} ({BUTTON_KEY[value]})")
+            btn.clicked.connect(lambda _c=False, v=value: self._tapped(v))
+            btn.installEventFilter(self)
+            row.addWidget(btn, 0 if value == "skip" else 1)
+            self.buttons[value] = btn
+        self.cue = QLabel(self)
+        self.cue.setObjectName("rubric.cue")
+        self.cue.setWordWrap(True)
+        self.cue.setMinimumHeight(1)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(4)
+        lay.addWidget(self.target)
+        lay.addLayout(row)
+        lay.addWidget(self.cue)
+        self.set_target("")
+        self._apply_fonts()
+
+    def set_cues(self, cues: Cues) -> None:
+        self._cues = cues
+        self._show_cue()
+
+    def set_current(self, value: str | None) -> None:
+        """Highlight the current rating (of whatever the bar is rating now)."""
+        self._current = value
+        for v, btn in self.buttons.items():
+            btn.setChecked(v == value)
+        self._show_cue()
+
+    def current(self) -> str | None:
+        return self._current
+
+    def set_target(self, description: str) -> None:
+        """Say what a tap rates: the item, or a probe picked with Ctrl+digit."""
+        self.target.setText(f"Rating: {description}" if description else "Rating: this item")
+        self.target.setProperty("probe_target", bool(description))
+        self.target.style().unpolish(self.target)
+        self.target.style().polish(self.target)
+
+    def set_zoom(self, zoom: float) -> None:
+        self._zoom = zoom
+        self._apply_fonts()
+
+    def _apply_fonts(self) -> None:
+        base = self.font()
+        for btn in self.buttons.values():
+            btn.setFont(sized_font(base, BODY_PT, self._zoom, bold=True))
+            btn.setMinimumHeight(int(52 * self._zoom))
+        self.cue.setFont(sized_font(base, BODY_PT, self._zoom))
+        self.target.setFont(sized_font(base, SMALL_PT, self._zoom))
+
+    def _tapped(self, value: str) -> None:
+        # Keep the highlight on the engine's value until it reports back.
+        self.buttons[value].setChecked(value == self._current)
+        self.rate_requested.emit(value)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.Enter, QEvent.Type.FocusIn):
+            for value, btn in self.buttons.items():
+                if btn is watched:
+                    self._hovered = value
+                    self._show_cue()
+        elif kind in (QEvent.Type.Leave, QEvent.Type.FocusOut):
+            self._hovered = None
+            self._show_cue()
+        return super().eventFilter(watched, event)
+
+    def _show_cue(self) -> None:
+        level = self._hovered or self._current
+        if level is None:
+            self.cue.setText("Hover a button to see its anchored cue.")
+            return
+        if level == "skip":
+            self.cue.setText("Skip: passed over on purpose, not scored.")
+            return
+        text = self._cues.get(level) or "no cue for this level"
+        prefix = "" if self._hovered else "Current: "
+        self.cue.setText(f"{prefix}{rating_label(level)} — {text}")

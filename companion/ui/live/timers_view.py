@@ -1,0 +1,165 @@
+"""Round clock, section countdown, listen and sketch timers, and the pacing hint.
+
+The engine owns time (``TimerState``); this strip only formats it. A section with
+two minutes or less left turns amber; an overrun turns red and says "+01:23 over".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from companion.ui.live.common import SMALL_PT, TIMER_PT, mmss, sized_font
+
+
+def overrun_seconds(ts: Any) -> float:
+    """Seconds the current section has run past its plan (0 when within it)."""
+    if not ts.section_overrun:
+        return 0.0
+    sections = getattr(ts, "sections", ()) or ()
+    idx = int(ts.section_index)
+    if 0 <= idx < len(sections):
+        return max(0.0, float(ts.section_elapsed_s) - float(sections[idx].planned_s))
+    return 0.0
+
+
+def _box(name: str, parent: QWidget) -> tuple[QFrame, QLabel, QLabel]:
+    frame = QFrame(parent)
+    frame.setObjectName(f"{name}.box")
+    caption = QLabel(frame)
+    caption.setObjectName(f"{name}.caption")
+    value = QLabel(frame)
+    value.setObjectName(name)
+    lay = QVBoxLayout(frame)
+    lay.setContentsMargins(8, 2, 8, 2)
+    lay.setSpacing(0)
+    lay.addWidget(caption)
+    lay.addWidget(value)
+    return frame, caption, value
+
+
+class TimersView(QWidget):
+    """A strip of timers; the buttons emit intent only."""
+
+    toggle_clock = Signal()
+    start_listen = Signal()
+    start_sketch = Signal()
+    next_section = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("timers.strip")
+        self._zoom = 1.0
+        self.round_box, self.round_caption, self.round = _box("timer.round", self)
+        self.section_box, self.section_caption, self.section = _box("timer.section", self)
+        self.listen_box, self.listen_caption, self.listen = _box("timer.listen", self)
+        self.sketch_box, self.sketch_caption, self.sketch = _box("timer.sketch", self)
+        self.round_caption.setText("Round")
+        self.listen_caption.setText("Listen, don't interrupt")
+        self.sketch_caption.setText("Sketch")
+        self.pacing = QLabel(self)
+        self.pacing.setObjectName("timer.pacing")
+        self.pacing.setWordWrap(True)
+
+        self.clock_btn = self._button("timer.toggle", "Start clock", "Ctrl+Shift+P",
+                                      self.toggle_clock)
+        self.listen_btn = self._button("timer.listen.start", "Listen 3:00", "F2",
+                                       self.start_listen)
+        self.sketch_btn = self._button("timer.sketch.start", "Sketch 3:00", "F3",
+                                       self.start_sketch)
+        self.section_btn = self._button("timer.next_section", "Next section", "F4",
+                                        self.next_section)
+
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(6)
+        for w in (self.round_box, self.clock_btn, self.section_box, self.section_btn,
+                  self.listen_box, self.listen_btn, self.sketch_box, self.sketch_btn):
+            lay.addWidget(w)
+        lay.addStretch(1)
+        self._apply_fonts()
+
+    def _button(self, name: str, text: str, key: str, signal: Any) -> QPushButton:
+        btn = QPushButton(f"{text} ({key})", self)
+        btn.setObjectName(name)
+        btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        btn.clicked.connect(signal.emit)
+        return btn
+
+    def show_state(self, ts: Any, listen_minutes: int | None = None,
+                   sketch_minutes: int | None = None) -> None:
+        """Render a ``TimerState``; the minutes say whether the item offers those timers."""
+        running = bool(ts.running)
+        started = bool(ts.started)
+        self.round.setText(mmss(ts.round_elapsed_s))
+        label = "Pause clock" if running else ("Resume clock" if started else "Start clock")
+        self.clock_btn.setText(f"{label} (Ctrl+Shift+P)")
+        self.round_caption.setText("Round" if running or not started else "Round (paused)")
+
+        total = len(getattr(ts, "sections", ()) or ())
+        idx = int(ts.section_index)
+        where = f"{idx + 1}/{total} " if total else ""
+        over = overrun_seconds(ts)
+        if over > 0:
+            self.section_caption.setText(f"{where}{ts.section_title} — over time")
+            self.section.setText(f"+{mmss(over)} over")
+            state = "over"
+        else:
+            self.section_caption.setText(f"{where}{ts.section_title}")
+            self.section.setText(f"{mmss(ts.section_left_s)} left")
+            state = "warning" if ts.section_warning else "ok"
+        self._set_state(self.section_box, state)
+        self.section_btn.setEnabled(total == 0 or idx + 1 < total)
+
+        self._timer(self.listen_box, self.listen, self.listen_btn, ts.listen_left_s,
+                    listen_minutes, "Listen")
+        self._timer(self.sketch_box, self.sketch, self.sketch_btn, ts.sketch_left_s,
+                    sketch_minutes, "Sketch")
+
+        pace = float(ts.pacing_min or 0.0)
+        behind = round(-pace)
+        if behind >= 1:
+            self.pacing.setText(f"{behind} min behind plan: consider moving on")
+            self._set_state(self.pacing, "warning")
+        else:
+            self.pacing.setText("")
+            self._set_state(self.pacing, "ok")
+
+    def _timer(self, box: QFrame, value: QLabel, button: QPushButton, left: float | None,
+               minutes: int | None, name: str) -> None:
+        running = left is not None and left > 0
+        # A finished timer stays on screen ("done") only on the item that uses it.
+        shown = running or (left is not None and bool(minutes))
+        box.setVisible(shown)
+        key = "F2" if name == "Listen" else "F3"
+        button.setVisible(not running and bool(minutes))
+        button.setText(f"{'Restart' if left is not None else name} {minutes or 3}:00 ({key})")
+        if shown:
+            value.setText(mmss(left or 0.0) if running else "done")
+            self._set_state(box, "running" if running else "done")
+
+    @staticmethod
+    def _set_state(widget: QWidget, state: str) -> None:
+        if widget.property("timerstate") != state:
+            widget.setProperty("timerstate", state)
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+    def set_zoom(self, zoom: float) -> None:
+        self._zoom = zoom
+        self._apply_fonts()
+
+    def _apply_fonts(self) -> None:
+        base = self.font()
+        z = self._zoom
+        for cap in (self.round_caption, self.section_caption, self.listen_caption,
+                    self.sketch_caption):
+            cap.setFont(sized_font(base, SMALL_PT, z))
+        for val in (self.round, self.listen, self.sketch):
+            val.setFont(sized_font(base, TIMER_PT * 0.8, z, bold=True))
+        self.section.setFont(sized_font(base, TIMER_PT, z, bold=True))
+        self.pacing.setFont(sized_font(base, SMALL_PT + 1, z, bold=True))
+        for btn in (self.clock_btn, self.listen_btn, self.sketch_btn, self.section_btn):
+            btn.setFont(sized_font(base, SMALL_PT, z))

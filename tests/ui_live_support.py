@@ -1,0 +1,62 @@
+"""Builders shared by the live-view tests: a real store, the built-in pack, a real engine.
+
+Nothing is faked: the store is a SQLite file under the test's data folder and the
+engine is ``RoundEngine`` on a ``ManualClock`` the test advances.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from companion.content.loader import load_pack
+from companion.content.model import Pack
+from companion.live.clock import ManualClock
+from companion.live.engine import RoundEngine
+from companion.planner import PlannedRound, plan_loop
+from companion.store import Store
+
+START = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+
+
+@dataclass
+class Round:
+    store: Store
+    pack: Pack
+    engine: RoundEngine
+    clock: ManualClock
+    planned: PlannedRound
+
+
+def planned_round(pack: Pack) -> PlannedRound:
+    """The planner's technical round for a senior API engineer, plus its design scenario.
+
+    Three questions (the opener first) and one scenario with the failure probes, under
+    the technical round's timed sections (the opener starts the listening timer).
+    """
+    plan = plan_loop(pack, "api", "senior")
+    technical = next(r for r in plan.rounds if r.template.id == "technical")
+    scenario = next(r for r in plan.rounds if r.template.id == "scenario")
+    items = (*technical.items[:3], scenario.items[0])
+    return PlannedRound(template=technical.template, items=items)
+
+
+def start_round(data_dir: Path, clock: ManualClock | None = None, **names: Any) -> Round:
+    clock = clock or ManualClock(START)
+    store = Store.open(data_dir)
+    pack = load_pack()
+    planned = planned_round(pack)
+    engine = RoundEngine.start(store, pack, planned,
+                               candidate=names.get("candidate", "Dana Whitfield"),
+                               interviewer=names.get("interviewer", "Sam Okafor"),
+                               archetype="api", level="senior", clock=clock)
+    return Round(store, pack, engine, clock, planned)
+
+
+def reopen_round(data_dir: Path, round_id: str, clock: ManualClock) -> Round:
+    store = Store.open(data_dir)
+    pack = load_pack()
+    engine = RoundEngine.resume(store, pack, round_id, clock=clock)
+    return Round(store, pack, engine, clock, planned_round(pack))
