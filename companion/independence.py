@@ -1,0 +1,65 @@
+"""Independent scoring: nobody reads a colleague's scorecard before submitting their own.
+
+Anchored, independent judgement is what makes a panel's scores worth merging,
+so the window asks this module before it opens or exports another
+interviewer's scorecard of the same candidate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+
+class RoundLike(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def candidate(self) -> str: ...
+    @property
+    def interviewer(self) -> str: ...
+    @property
+    def submitted_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class Access:
+    allowed: bool
+    reason: str = ""
+
+
+def _same_person(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def can_view(viewer: str, target: RoundLike, rounds: Iterable[RoundLike]) -> Access:
+    """May ``viewer`` open ``target``, given every stored round?
+
+    Their own scorecards are always open. Another interviewer's scorecard of a
+    candidate is closed while the viewer still has an unsubmitted scorecard of
+    that same candidate. Someone who did not interview the candidate (the panel
+    lead collecting files) may read them all.
+    """
+    if _same_person(viewer, target.interviewer):
+        return Access(True)
+    pending = [
+        r for r in rounds
+        if _same_person(r.interviewer, viewer)
+        and _same_person(r.candidate, target.candidate)
+        and r.submitted_at is None
+    ]
+    if pending:
+        return Access(
+            False,
+            f"Submit your own scorecard of {target.candidate} first: colleagues' scores stay "
+            "hidden until then, so that every judgement is made independently.",
+        )
+    return Access(True)
+
+
+def viewable(viewer: str, rounds: Iterable[RoundLike]) -> list[RoundLike]:
+    """The rounds ``viewer`` may open, in the order given."""
+    everything = list(rounds)
+    return [r for r in everything if can_view(viewer, r, everything).allowed]
