@@ -85,7 +85,7 @@ def _probe_label(pack: Pack | None, item_id: str, probe: ProbeAnswer) -> str:
             text = next((p.text for p in item.probes if p.id == probe.probe_id), text)
         except KeyError:
             pass
-    return f"Probe {text if len(text) <= 48 else text[:47] + '…'}"
+    return f'Probe "{text if len(text) <= 48 else text[:47] + "…"}"'
 
 
 def _item_lines(n: int, it: ItemRecord, pack: Pack | None) -> list[str]:
