@@ -42,7 +42,10 @@ def words(n: int, seed: int) -> str:
     rng = random.Random(seed)
     out: list[str] = []
     for i in range(n):
-        w = rng.choice(_WORDS)
+        # A third of the words are made up, so the text is not unrealistically repetitive
+        # (the PDF export remembers word widths; a tiny vocabulary would flatter it).
+        w = rng.choice(_WORDS) if rng.random() < 0.67 else "".join(
+            rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
         out.append(w.capitalize() if i == 0 or out[-1].endswith(".") else w)
         if rng.random() < 0.08 and i < n - 1:
             out[-1] += "."

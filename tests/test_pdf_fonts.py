@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from companion.export.fonts import CJK, SYMBOLS, clean, fonts, markup, placeholder
+from companion.export.fonts import (
+    CJK,
+    SYMBOLS,
+    clean,
+    fallback_fonts,
+    fonts,
+    markup,
+    placeholder,
+)
 from companion.export.scorecard_pdf import render_scorecard
 from tests.scorecards import make_scorecard, pack, pdf_body, squash, with_notes
 
@@ -16,7 +24,7 @@ NAMES = ("Zoë Łukasiewicz", "Андрей Смирнов", "王芳", "Αθην
 def _uncovered() -> str:
     """A character none of the shipped fonts has (checked, not assumed)."""
     fs = fonts()
-    covers = [fs.main_cover, *(c for _, c in fs.fallbacks)]
+    covers = [fs.main_cover, *(c for _, c in fallback_fonts())]
     for cp in (0x1FAE8, 0x1FA77, 0x1FAE0, 0x10FFFD):
         if not any(cp in c for c in covers):
             return chr(cp)
@@ -35,9 +43,9 @@ def test_runs_switch_font_only_where_the_main_font_lacks_glyphs() -> None:
     assert f'<font name="{CJK}">王芳</font>' in out
     assert "Zoë Андрей " in out  # Latin and Cyrillic stay in the main font
     # A symbol only Symbola has goes to the symbol font.
-    only_symbola = next(cp for cp in sorted(fs.fallbacks[1][1])
-                        if cp > 0x1F000 and cp not in fs.main_cover
-                        and cp not in fs.fallbacks[0][1])
+    (_, cjk), (_, symbols) = fallback_fonts()
+    only_symbola = next(cp for cp in sorted(symbols)
+                        if cp > 0x1F000 and cp not in fs.main_cover and cp not in cjk)
     assert f'<font name="{SYMBOLS}">{chr(only_symbola)}</font>' in markup(chr(only_symbola))
 
 

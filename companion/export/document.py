@@ -18,7 +18,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 from companion import __version__
 from companion.errors import CompanionError
 from companion.export.fonts import fonts, markup
-from companion.export.styles import MUTED, RULE, styles
+from companion.export.styles import MUTED, RULE, keep_headings, styles
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 # Margins wide enough for either paper and for a hole punch or a staple.
@@ -95,7 +95,7 @@ def build_pdf(story: Sequence[Flowable], out: Path, *, title: str, author: str,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame],
                                        onPage=_footer(running_head))])
-    doc.build(list(story), canvasmaker=_NumberedCanvas)
+    doc.build(keep_headings(list(story)), canvasmaker=_NumberedCanvas)
     return write_atomic(out, buf.getvalue())
 
 

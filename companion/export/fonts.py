@@ -26,26 +26,23 @@ SANS_BOLD = "CompanionSans-Bold"
 CJK = "CompanionCJK"
 SYMBOLS = "CompanionSymbols"
 
-# (registered name, file under resources/fonts); the fallback order is this order.
-_FILES: tuple[tuple[str, str], ...] = (
-    (SANS, "DejaVuSans.ttf"),
-    (SANS_BOLD, "DejaVuSans-Bold.ttf"),
+# (registered name, file under resources/fonts), tried in this order after DejaVu.
+_FALLBACK_FILES: tuple[tuple[str, str], ...] = (
     (CJK, "DroidSansFallbackFull.ttf"),
     (SYMBOLS, "Symbola.ttf"),
 )
 
 # C0/C1 controls other than newline and tab cannot be drawn; show them as codes.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
 class FontSet:
-    """The registered fonts and the code points each one covers."""
+    """The registered main fonts and the code points each one covers."""
 
     regular: str
     bold: str
-    # (font name, covered code points) in fallback order after the main font.
-    fallbacks: tuple[tuple[str, frozenset[int]], ...]
     main_cover: frozenset[int]
     bold_cover: frozenset[int]
 
@@ -69,34 +66,70 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     return _ASTRAL.sub(pair, text)
 
 
+class _MeasuredFont(TTFont):
+    """A TTFont that remembers string widths.
+
+    reportlab measures every word again on every wrap, split and draw, in pure
+    Python unless its optional C accelerator is installed; notes repeat words a
+    lot, so remembering the width at one size (widths scale linearly) roughly
+    halves the time of a long export.
+    """
+
+    _LIMIT = 200_000  # distinct strings kept before starting afresh
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self._widths: dict[object, float] = {}
+
+    def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:
+        width = self._widths.get(text)
+        if width is None:
+            if len(self._widths) > self._LIMIT:
+                self._widths.clear()
+            width = self._widths[text] = super().stringWidth(text, 1000.0, encoding)
+        return width * size / 1000.0
+
+
 def _load(name: str, filename: str) -> frozenset[int]:
     path = resource_path("fonts", filename)
     try:
-        font = TTFont(name, str(path))
+        font = _MeasuredFont(name, str(path))
     except Exception as exc:  # reportlab raises several types for a bad or missing file
         raise CompanionError(f"cannot load the PDF font {path}: {exc}") from exc
     pdfmetrics.registerFont(font)
     return frozenset(font.face.charToGlyph)
 
 
+def _map_family(family: str, bold: str) -> None:
+    # Map bold/italic of every family so "<b>" inside any run never fails to resolve.
+    addMapping(family, 0, 0, family)
+    addMapping(family, 1, 0, bold)
+    addMapping(family, 0, 1, family)
+    addMapping(family, 1, 1, bold)
+
+
 @functools.lru_cache(maxsize=1)
 def fonts() -> FontSet:
-    """Register the shipped fonts with reportlab once per process and return them."""
+    """Register the main fonts with reportlab once per process and return them."""
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # see _to_unicode_cmap
-    cover = {name: _load(name, filename) for name, filename in _FILES}
-    # Map bold/italic of every family so "<b>" inside any run never fails to resolve.
-    for family, bold in ((SANS, SANS_BOLD), (CJK, CJK), (SYMBOLS, SYMBOLS)):
-        addMapping(family, 0, 0, family)
-        addMapping(family, 1, 0, bold)
-        addMapping(family, 0, 1, family)
-        addMapping(family, 1, 1, bold)
-    return FontSet(
-        regular=SANS,
-        bold=SANS_BOLD,
-        fallbacks=((CJK, cover[CJK]), (SYMBOLS, cover[SYMBOLS])),
-        main_cover=cover[SANS],
-        bold_cover=cover[SANS_BOLD],
-    )
+    regular = _load(SANS, "DejaVuSans.ttf")
+    bold = _load(SANS_BOLD, "DejaVuSans-Bold.ttf")
+    _map_family(SANS, SANS_BOLD)
+    return FontSet(regular=SANS, bold=SANS_BOLD, main_cover=regular, bold_cover=bold)
+
+
+@functools.lru_cache(maxsize=1)
+def fallback_fonts() -> tuple[tuple[str, frozenset[int]], ...]:
+    """The fallback fonts in order, with what each covers; loaded on first need.
+
+    The CJK font alone is 4 MB, so a document in Latin script never parses it.
+    """
+    fonts()
+    out = []
+    for name, filename in _FALLBACK_FILES:
+        out.append((name, _load(name, filename)))
+        _map_family(name, name)
+    return tuple(out)
 
 
 def placeholder(ch: str) -> str:
@@ -108,7 +141,7 @@ def clean(text: str) -> str:
     """Normalise user text: NFC, Unix newlines, tabs as spaces, controls as codes."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     # Lone surrogates (from a damaged file) cannot be encoded; show them as codes.
-    text = "".join(placeholder(c) if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+    text = _SURROGATE.sub(lambda m: placeholder(m.group()), text)
     text = unicodedata.normalize("NFC", text)
     return _CONTROL.sub(lambda m: placeholder(m.group()), text)
 
@@ -126,6 +159,9 @@ def markup(text: str, *, bold: bool = False) -> str:
     """
     fs = fonts()
     text = clean(text)
+    if text.isascii():
+        # The common case: the main font has every printable ASCII glyph.
+        return _escape(text).replace("\n", "<br/>")
     main = fs.bold_cover if bold else fs.main_cover
     out: list[str] = []
     run: list[str] = []
@@ -148,7 +184,7 @@ def markup(text: str, *, bold: bool = False) -> str:
         if cp in main or ch == " ":
             font = None
         else:
-            font = next((name for name, cov in fs.fallbacks if cp in cov), "")
+            font = next((name for name, cov in fallback_fonts() if cp in cov), "")
         if font == "":
             # Nothing can draw it: a readable code in the main font.
             if run_font is not None:

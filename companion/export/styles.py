@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, TableStyle
 
 from companion.export.fonts import fonts, markup
 
@@ -20,6 +20,22 @@ MUTED = colors.Color(0.3, 0.3, 0.3)
 RULE = colors.Color(0.6, 0.6, 0.6)
 SHADE = colors.Color(0.92, 0.92, 0.92)
 MARK = colors.Color(0.82, 0.82, 0.82)  # disagreement rows: also marked "(!)" in text
+
+
+# Headings must not end a page: each needs this much room below its top, or it
+# starts the next page. (reportlab's keepWithNext would do it too, but measures
+# the whole next flowable, a long note, twice; this is a cheap space check.)
+KEEP_SPACE: dict[str, float] = {"h1": 90, "h2": 60, "label": 36}
+
+
+def keep_headings(story: list[Flowable]) -> list[Flowable]:
+    """``story`` with a conditional page break before every heading."""
+    out: list[Flowable] = []
+    for f in story:
+        if isinstance(f, Paragraph) and f.style.name in KEEP_SPACE:
+            out.append(CondPageBreak(KEEP_SPACE[f.style.name]))
+        out.append(f)
+    return out
 
 
 @dataclass(frozen=True)
@@ -46,12 +62,12 @@ def styles() -> Styles:
         title=ParagraphStyle("title", parent=base, fontName=fs.bold, fontSize=17,
                              leading=21, spaceAfter=6),
         h1=ParagraphStyle("h1", parent=base, fontName=fs.bold, fontSize=13, leading=16,
-                          spaceBefore=12, spaceAfter=5, keepWithNext=1),
+                          spaceBefore=12, spaceAfter=5),
         h2=ParagraphStyle("h2", parent=base, fontName=fs.bold, fontSize=10.5, leading=13.5,
-                          spaceBefore=9, spaceAfter=3, keepWithNext=1),
+                          spaceBefore=9, spaceAfter=3),
         body=base,
         label=ParagraphStyle("label", parent=base, fontName=fs.bold, fontSize=8.5,
-                             leading=11, spaceBefore=4, spaceAfter=1, keepWithNext=1),
+                             leading=11, spaceBefore=4, spaceAfter=1),
         small=ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=MUTED,
                              spaceBefore=2),
         cell=ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5, spaceAfter=0),
