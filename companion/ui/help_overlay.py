@@ -22,11 +22,15 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
+
+# Above this many lines (rows plus group headings) rows show no explanation column.
+DETAILED_MAX_LINES = 28
 
 # Sources are (group title, a function returning that group's actions now).
 ActionSource = tuple[str, Callable[[], Sequence[QAction]]]
@@ -87,9 +91,15 @@ class HelpOverlay(QWidget):
         hint.setWordWrap(True)
         self._grid_host = QWidget()
         self._grid_host.setObjectName("helpRows")
-        self._grid = QGridLayout(self._grid_host)
-        self._grid.setHorizontalSpacing(18)
-        self._grid.setVerticalSpacing(6)
+        # Two columns of rows side by side, so the whole list fits a 1080p screen.
+        self._columns = QHBoxLayout(self._grid_host)
+        self._columns.setSpacing(32)
+        self._grids = [QGridLayout(), QGridLayout()]
+        for grid in self._grids:
+            grid.setHorizontalSpacing(14)
+            grid.setVerticalSpacing(6)
+            grid.setColumnStretch(2, 1)
+            self._columns.addLayout(grid, 1)
         scroll = QScrollArea(self._card)
         scroll.setObjectName("helpScroll")
         scroll.setWidgetResizable(True)
@@ -129,40 +139,60 @@ class HelpOverlay(QWidget):
         self._return_focus = None
 
     def _fill(self, rows: list[tuple[str, str, str, str]]) -> None:
-        while self._grid.count():
-            item = self._grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        for grid in self._grids:
+            while grid.count():
+                item = grid.takeAt(0)
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.hide()  # gone from view now, freed once the event loop runs
+                    widget.deleteLater()
         self.rows = rows
-        line, group_now = 0, None
+        # Lines to lay out: a heading line per group, then its rows.
+        lines: list[tuple[str, ...]] = []
+        group_now = None
         for group, keys, name, help_text in rows:
             if group != group_now:
-                heading = QLabel(group)
-                heading.setProperty("role", "heading")
-                self._grid.addWidget(heading, line, 0, 1, 3)
-                line, group_now = line + 1, group
-            key = QLabel(keys)
-            key.setProperty("role", "key")
-            key.setObjectName("helpKey")
-            self._grid.addWidget(key, line, 0, Qt.AlignmentFlag.AlignLeft)
-            self._grid.addWidget(QLabel(name), line, 1)
-            desc = QLabel(help_text)
-            desc.setProperty("role", "muted")
-            desc.setWordWrap(True)
-            self._grid.addWidget(desc, line, 2)
-            line += 1
-        self._grid.setColumnStretch(2, 1)
-        self._grid.setRowStretch(line, 1)
+                lines.append((group,))
+                group_now = group
+            lines.append((keys, name, help_text))
+        half = (len(lines) + 1) // 2
+        # With many rows (a live round) the explanations move to tool tips so that every
+        # shortcut fits on one screen without scrolling.
+        detailed = len(lines) <= DETAILED_MAX_LINES
+        for column, chunk in enumerate((lines[:half], lines[half:])):
+            grid = self._grids[column]
+            for r in range(grid.rowCount()):
+                grid.setRowStretch(r, 0)
+            for line, entry in enumerate(chunk):
+                if len(entry) == 1:
+                    heading = QLabel(entry[0])
+                    heading.setProperty("role", "heading")
+                    grid.addWidget(heading, line, 0, 1, 3)
+                    continue
+                keys, name, help_text = entry
+                key = QLabel(keys)
+                key.setProperty("role", "key")
+                key.setObjectName("helpKey")
+                grid.addWidget(key, line, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+                label = QLabel(name)
+                label.setObjectName("helpName")
+                label.setToolTip(help_text)
+                grid.addWidget(label, line, 1, Qt.AlignmentFlag.AlignTop)
+                if detailed:
+                    desc = QLabel(help_text)
+                    desc.setProperty("role", "small")
+                    desc.setWordWrap(True)
+                    grid.addWidget(desc, line, 2, Qt.AlignmentFlag.AlignTop)
+            grid.setRowStretch(len(chunk), 1)
 
     def _fit(self) -> None:
         parent = self.parentWidget()
         if parent is None:
             return
         self.setGeometry(parent.rect())
-        width = min(max(560, int(parent.width() * 0.7)), parent.width() - 40)
-        height = max(200, parent.height() - 80)
-        self._card.setGeometry((parent.width() - width) // 2, 40, width, height)
+        width = min(max(560, int(parent.width() * 0.9)), parent.width() - 40)
+        height = max(200, parent.height() - 40)
+        self._card.setGeometry((parent.width() - width) // 2, 20, width, height)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -74,6 +75,7 @@ def _card(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:
     layout.setSpacing(10)
     heading = QLabel(title, frame)
     heading.setProperty("role", "heading")
+    heading.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
     layout.addWidget(heading)
     return frame, layout
 
@@ -131,6 +133,11 @@ class StartScreen(QWidget):
         form.addRow("Base offer", self.base)
         form.addRow("Coding", self.coding)
         form.addRow("Round", self.round)
+        self.round_info = QLabel(new_card)
+        self.round_info.setObjectName("roundInfo")
+        self.round_info.setProperty("role", "muted")
+        self.round_info.setWordWrap(True)
+        form.addRow("", self.round_info)
         new_layout.addLayout(form)
 
         self.warnings = QFrame(new_card)
@@ -167,10 +174,17 @@ class StartScreen(QWidget):
         self.unfinished.setHeaderLabels(["Candidate", "Round", "Started"])
         self.unfinished.setRootIsDecorated(False)
         self.unfinished.itemDoubleClicked.connect(lambda *_: self.request_resume())
+        self.unfinished_empty = QLabel("No unfinished rounds. A round you leave before "
+                                       "submitting waits here.", resume_card)
+        self.unfinished_empty.setObjectName("unfinishedEmpty")
+        self.unfinished_empty.setProperty("role", "muted")
+        self.unfinished_empty.setWordWrap(True)
         self.resume_button = QPushButton("Resume", resume_card)
         self.resume_button.setObjectName("resumeButton")
         self.resume_button.clicked.connect(self.request_resume)
+        resume_layout.addWidget(self.unfinished_empty)
         resume_layout.addWidget(self.unfinished, 1)
+        resume_layout.addStretch(0)  # takes the room only while the list is hidden
         resume_layout.addWidget(self.resume_button, 0, Qt.AlignmentFlag.AlignRight)
 
         # -- past rounds ------------------------------------------------------------------------
@@ -181,6 +195,11 @@ class StartScreen(QWidget):
         self.past.setHeaderLabels(["Candidate", "Round", "Interviewer", "Submitted"])
         self.past.setRootIsDecorated(False)
         self.past.setAlternatingRowColors(True)
+        self.past_empty = QLabel("No submitted rounds yet. Submitted scorecards are listed "
+                                 "here for PDF export.", past_card)
+        self.past_empty.setObjectName("pastEmpty")
+        self.past_empty.setProperty("role", "muted")
+        self.past_empty.setWordWrap(True)
         self.export_button = QPushButton("Export PDF", past_card)
         self.export_button.setObjectName("exportPdfButton")
         self.export_button.clicked.connect(self.export_selected)
@@ -188,7 +207,9 @@ class StartScreen(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.export_status, 1)
         row.addWidget(self.export_button)
+        past_layout.addWidget(self.past_empty)
         past_layout.addWidget(self.past, 1)
+        past_layout.addStretch(0)
         past_layout.addLayout(row)
 
         right = QVBoxLayout()
@@ -209,6 +230,7 @@ class StartScreen(QWidget):
         for combo in (self.archetype, self.level, self.coding):
             combo.currentIndexChanged.connect(self.refresh_plan)
         self.base.editingFinished.connect(self.refresh_plan)
+        self.round.currentIndexChanged.connect(self._show_round_info)
         self._set_enabled(False)
 
     # -- data ------------------------------------------------------------------------------
@@ -265,6 +287,20 @@ class StartScreen(QWidget):
                 self.round.setCurrentIndex(self.round.count() - 1)
         self._show_warnings([w.message for w in self._plan.warnings])
 
+    def _show_round_info(self) -> None:
+        """The chosen round's sections and how many items it brings, in one line."""
+        index = self.round.currentData()
+        if self._plan is None or index is None:
+            self.round_info.clear()
+            return
+        planned = self._plan.rounds[int(index)]
+        sections = " · ".join(f"{s.title} {s.minutes}′" for s in planned.template.sections)
+        kinds = [self.pack.item(i).kind for i in planned.items]
+        parts = [f"{n} {kind}{'s' if n != 1 else ''}"
+                 for kind in ("question", "scenario") if (n := kinds.count(kind))]
+        items = ", ".join(parts) if parts else "No questions from the pack"
+        self.round_info.setText(f"{sections}\n{items}")
+
     def _show_warnings(self, messages: list[str]) -> None:
         self.warnings_text.setText("\n".join(f"⚠ {m}" for m in messages))
         self.warnings.setVisible(bool(messages))
@@ -291,8 +327,12 @@ class StartScreen(QWidget):
                 tree.setCurrentItem(first)
             for col in range(tree.columnCount() - 1):
                 tree.resizeColumnToContents(col)
-        self.resume_button.setEnabled(self.unfinished.topLevelItemCount() > 0)
-        self.export_button.setEnabled(self.past.topLevelItemCount() > 0)
+        for tree, empty, button in ((self.unfinished, self.unfinished_empty, self.resume_button),
+                                    (self.past, self.past_empty, self.export_button)):
+            has_rows = tree.topLevelItemCount() > 0
+            empty.setVisible(not has_rows)
+            tree.setVisible(has_rows)
+            button.setEnabled(has_rows)
 
     # -- intent --------------------------------------------------------------------------------
     def request_start(self) -> None:
