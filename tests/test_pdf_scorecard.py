@@ -86,7 +86,7 @@ def test_header_ratings_cues_probes_and_flags(tmp_path: Path) -> None:
     assert "Named four databases & <none> of the reasons." in flat
     assert f"Probed: {p.red_flag(sc.flags[1].flag_id).title}" in flat
     # Sections planned vs actual, weighted aid, recommendation, amendments.
-    assert "Introduction 5 min 00 s 7 min 00 s 2 min 00 s over" in flat
+    assert "Introduction 5 min 7 min 2 min over" in flat
     assert "Weighted summary (an aid, not a verdict)" in flat
     assert "Recommendation: Yes" in flat
     assert "Amendments after submission" in flat

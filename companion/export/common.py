@@ -17,7 +17,7 @@ def when(at: datetime | None) -> str:
 
 
 def duration(seconds: float | None) -> str:
-    """Seconds as "42 min 05 s" (or "5 s"); never negative."""
+    """Seconds as "42 min 05 s", "15 min", "5 s" or "1 h 02 min"; never negative."""
     if seconds is None:
         return "-"
     total = max(round(seconds), 0)
@@ -25,7 +25,9 @@ def duration(seconds: float | None) -> str:
     if mins >= 60:
         hours, mins = divmod(mins, 60)
         return f"{hours} h {mins:02d} min"
-    return f"{mins} min {secs:02d} s" if mins else f"{secs} s"
+    if not mins:
+        return f"{secs} s"
+    return f"{mins} min {secs:02d} s" if secs else f"{mins} min"
 
 
 def offset(sc: Scorecard, at: datetime | None) -> str:

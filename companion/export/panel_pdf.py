@@ -250,9 +250,10 @@ def _evidence(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> list[Fl
     out: list[Flowable] = [para("Evidence by item", st.h1),
                            para("What each interviewer wrote, item by item (items on the "
                                 "agenda are printed there instead).", st.small)]
-    for item_id in a.item_ids:
-        if item_id in disputed:
-            continue
+    rest = [i for i in a.item_ids if i not in disputed]
+    if not rest:
+        out.append(para("Every item is on the agenda above, with its notes.", st.body))
+    for item_id in rest:
         out.append(para(item_title(pack, item_id), st.h2))
         out.extend(_item_voices(scs, pack, a, item_id))
     rounds = [(c, sc) for c, sc in zip(a.columns, scs, strict=True)
@@ -284,13 +285,15 @@ def _item_voices(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
         for p in rec.probes:
             if not p.asked:
                 continue
+            note = p.note.strip() or "(no answer noted)"
             if p.probe_id.startswith("failure."):
-                target = dict(pack.failure_probe.targets).get(p.probe_id[8:], p.probe_id[8:])
-                text = f"Failure probe ({target})"
+                target = p.probe_id.removeprefix("failure.")
+                out.append(labelled(f"Failure probe, {target} [{rating_label(p.rating)}]:",
+                                    note, st.note))
             else:
-                text = _probe_text(item, p.probe_id)
-            note = f": {p.note.strip()}" if p.note.strip() else ""
-            out.append(labelled(f"Probe [{rating_label(p.rating)}]:", f"{text}{note}", st.note))
+                question = _probe_text(item, p.probe_id)
+                out.append(labelled(f"Probe [{rating_label(p.rating)}]:",
+                                    f"\u201c{question}\u201d {note}", st.note))
     return out
 
 

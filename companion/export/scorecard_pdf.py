@@ -93,6 +93,7 @@ def _header(sc: Scorecard, pack: Pack) -> Table:
     ]
     data = [[para(a, st.cell_bold), para(b, st.cell), para(c, st.cell_bold), para(d, st.cell)]
             for a, b, c, d in rows]
+    data[-1][3] = para(sc.id, st.small_cell)  # a 32-character id fits on one line
     table = Table(data, colWidths=["15%", "35%", "15%", "35%"], hAlign="LEFT")
     table.setStyle(grid(header_rows=0))
     return table
