@@ -37,7 +37,7 @@ from companion.errors import CompanionError
 from companion.live.clock import ManualClock
 from companion.live.engine import ROUND, RoundEngine
 from companion.planner import PlannedRound, plan_loop
-from companion.store import Store
+from companion.store import RoundSummary, Store
 
 
 @dataclass(frozen=True)
@@ -107,18 +107,29 @@ def _apply(engine: RoundEngine, step: Step) -> None:
         engine.rate(step.rating, item_id=SCENARIO)
 
 
-def existing_demo_rounds(store: Store) -> dict[str, str]:
-    """Interviewer -> round id of demo rounds already stored and submitted."""
+def _demo_rounds(store: Store) -> list[RoundSummary]:
+    """Stored rounds of the demo candidate by a demo interviewer, oldest first."""
     names = {s.interviewer for s in SCRIPTS}
-    return {r.interviewer: r.id for r in reversed(store.list_rounds())
-            if r.candidate == CANDIDATE and r.interviewer in names
-            and r.submitted_at is not None and r.template_id == TEMPLATE}
+    return [r for r in reversed(store.list_rounds())
+            if r.candidate == CANDIDATE and r.interviewer in names and r.template_id == TEMPLATE]
+
+
+def existing_demo_rounds(store: Store) -> dict[str, str]:
+    """Interviewer -> id of the newest submitted demo round."""
+    return {r.interviewer: r.id for r in _demo_rounds(store) if r.submitted_at is not None}
 
 
 def store_demo(store: Store, pack: Pack, scripts: Sequence[InterviewerScript] = SCRIPTS,
                now: datetime | None = None) -> DemoResult:
-    """Store the demo rounds that are not stored yet; report all of them."""
+    """Store the demo rounds that are not stored yet; report all of them.
+
+    A demo round left unfinished (the command was interrupted) is removed first,
+    so it is not offered for resume as if it were a real interview.
+    """
     demo_round(pack)  # fail early, before any round is created, if the content is missing
+    for r in _demo_rounds(store):
+        if r.submitted_at is None:
+            store.delete_round(r.id)
     found = existing_demo_rounds(store)
     start = demo_start(now)
     created = False

@@ -182,7 +182,8 @@ def parse_scorecard_bytes(raw: bytes, source: str | os.PathLike[str],
                    f"expected {FORMAT!r})")
     version = doc.get("format_version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise fail(f"format_version must be a whole number of 1 or more, not {version!r}")
+        raise fail("format_version must be a whole number of 1 or more, not "
+                   f"{json.dumps(version)[:40]}")
     if version > FORMAT_VERSION:
         raise fail(f"written by a newer Interview Companion (file format {version}; this "
                    f"app reads up to {FORMAT_VERSION}): update the app to import it")
@@ -209,7 +210,9 @@ def parse_scorecard_bytes(raw: bytes, source: str | os.PathLike[str],
         problems = pack_problems(sc, pack)
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise fail(problems[0] + more)
+            hint = ("; a file made with another question pack needs that pack loaded "
+                    "(--pack PATH)" if problems[0].startswith("unknown") else "")
+            raise fail(problems[0] + more + hint)
     return sc
 
 

@@ -11,9 +11,11 @@ import pytest
 
 from companion.content.loader import load_pack
 from companion.content.model import Pack
-from companion.demo import store_demo
+from companion.demo import demo_round, store_demo
 from companion.demo_script import CANDIDATE, SCENARIO, SCRIPTS
 from companion.exchange import read_scorecard_file, write_scorecard_file
+from companion.live.clock import ManualClock
+from companion.live.engine import RoundEngine
 from companion.scorecard import RATING_SCORE, Scorecard
 from companion.store import Store
 
@@ -69,6 +71,21 @@ def test_a_deleted_demo_round_is_stored_again_alone(tmp_path: Path, pack: Pack) 
         assert again.round_ids[0] == first.round_ids[0]
         assert again.round_ids[1] != first.round_ids[1]
         assert len(store.list_rounds()) == 2
+
+
+def test_an_interrupted_demo_round_is_replaced_not_left_to_resume(tmp_path: Path,
+                                                                 pack: Pack) -> None:
+    with Store.open(tmp_path / "d") as store:
+        engine = RoundEngine.start(store, pack, demo_round(pack), candidate=CANDIDATE,
+                                   interviewer=SCRIPTS[0].interviewer, archetype="distributed",
+                                   level="senior", clock=ManualClock(NOW))
+        engine.rate("mid", item_id=SCENARIO)
+        engine.close()  # the demo was killed here, before submitting
+        assert len(store.unfinished_rounds()) == 1
+        result = store_demo(store, pack, now=NOW)
+        assert store.unfinished_rounds() == []
+        assert sorted(r.id for r in store.list_rounds()) == sorted(result.round_ids)
+        assert engine.round_id not in result.round_ids
 
 
 def test_the_two_interviewers_disagree_two_steps_apart(cards: tuple[Scorecard, ...]) -> None:

@@ -209,6 +209,7 @@ def test_unknown_question_id(tmp_path: Path, good_doc: dict[str, Any]) -> None:
     assert "unknown question id 'q-made-up'" in message
     # The second problem (a flag pointing at the vanished item) is counted, not hidden.
     assert "1 more" in message
+    assert "--pack PATH" in message
 
 
 def test_unknown_scenario_id(tmp_path: Path, good_doc: dict[str, Any]) -> None:
