@@ -43,9 +43,10 @@ def planned_round(pack: Pack) -> PlannedRound:
     return PlannedRound(template=technical.template, items=items)
 
 
-def start_round(data_dir: Path, clock: ManualClock | None = None, **names: Any) -> Round:
+def start_round(data_dir: Path, clock: ManualClock | None = None, busy_timeout_ms: int = 5000,
+                **names: Any) -> Round:
     clock = clock or ManualClock(START)
-    store = Store.open(data_dir)
+    store = Store.open(data_dir, busy_timeout_ms=busy_timeout_ms)
     pack = load_pack()
     planned = planned_round(pack)
     engine = RoundEngine.start(store, pack, planned,
