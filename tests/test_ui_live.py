@@ -1,0 +1,269 @@
+"""The live view's promises one at a time, on the real engine and store.
+
+Keys never fire while typing, every action has a shortcut and help text, the
+rubric shows its cues, a failed save is shown until it recovers, the view never
+takes focus from another window, and the question stays large.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QEnterEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from companion.scorecard import RECOMMENDATIONS, RUBRIC_BUTTONS
+from companion.ui.live import LiveView
+from companion.ui.live.timers_view import overrun_seconds
+from tests.ui_live_support import Round, start_round
+
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+@pytest.fixture
+def rnd(data_dir: Path) -> Iterator[Round]:
+    r = start_round(data_dir, busy_timeout_ms=50)
+    yield r
+    if not r.engine.closed:
+        r.engine.release()
+    r.store.close()
+
+
+def shown(qtbot: QtBot, rnd: Round, activate: bool = True) -> LiveView:
+    view = LiveView(rnd.engine)
+    qtbot.addWidget(view)
+    view.resize(1280, 860)
+    view.show()
+    qtbot.waitExposed(view)
+    if activate:
+        view.activateWindow()
+        qtbot.waitUntil(view.isActiveWindow)
+        view.focus_notes("said")
+    return view
+
+
+def w(view: QWidget, cls: type, name: str):  # type: ignore[no-untyped-def]
+    found = view.findChild(cls, name)
+    assert found is not None, name
+    return found
+
+
+def test_typing_letters_and_digits_fires_no_shortcut(qtbot: QtBot, rnd: Round) -> None:
+    view = shown(qtbot, rnd)
+    said = w(view, QPlainTextEdit, "notes.said")
+    text = "c 1234 0 f j p s r n ? Caching, 2 replicas"
+    qtbot.keyClicks(said, text)
+    eng = rnd.engine
+    assert said.toPlainText() == text
+    assert eng.record().rating is None
+    assert eng.index == 0
+    assert all(f.state == "off" for f in eng.flags())
+    assert not eng.timers().started
+    assert not view.item_panel.cues_visible()
+    assert eng.notes() == (text, "")
+
+
+def test_every_action_has_a_modified_or_function_key_and_help(qtbot: QtBot, rnd: Round) -> None:
+    view = shown(qtbot, rnd, activate=False)
+    actions = view.actions()
+    names = [a.objectName() for a in actions]
+    assert len(names) == len(set(names))
+    for value in RUBRIC_BUTTONS:
+        assert f"action.rate.{value}" in names
+    for flag in rnd.pack.red_flags:
+        assert f"action.flag.{flag.id}" in names
+    per_page: dict[tuple[str, str], str] = {}
+    modifiers = (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier
+                 | Qt.KeyboardModifier.MetaModifier)
+    for action in actions:
+        assert action.shortcuts(), action.objectName()
+        assert action.toolTip() and action.toolTip() != action.text(), action.objectName()
+        assert action.shortcutContext() == Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for seq in action.shortcuts():
+            combo = seq[0]
+            is_fkey = Qt.Key.Key_F1 <= combo.key() <= Qt.Key.Key_F35
+            assert is_fkey or combo.keyboardModifiers() & modifiers, (
+                f"{action.objectName()}: {seq.toString()} would fire while typing")
+            # A key may serve the round and the finish page, never twice on one page.
+            for page in ("round", "finish"):
+                where = action.property("page")
+                if where in (page, "any"):
+                    slot = (page, seq.toString(QKeySequence.SequenceFormat.PortableText))
+                    assert slot not in per_page, f"{slot} used by {per_page.get(slot)}"
+                    per_page[slot] = action.objectName()
+
+
+def test_alt_digit_rates_from_the_notes_and_keeps_the_caret(qtbot: QtBot, rnd: Round) -> None:
+    view = shown(qtbot, rnd)
+    said = w(view, QPlainTextEdit, "notes.said")
+    qtbot.keyClicks(said, "abc")
+    for digit, value in ((Qt.Key.Key_1, "strong"), (Qt.Key.Key_4, "very_thin"),
+                         (Qt.Key.Key_0, "skip")):
+        qtbot.keyClick(said, digit, ALT)
+        assert rnd.engine.record().rating == value
+        assert w(view, QPushButton, f"rubric.{value}").isChecked()
+        assert said.hasFocus()
+        assert said.toPlainText() == "abc"
+        assert said.textCursor().position() == 3
+
+
+def test_rubric_shows_the_anchored_cue_on_hover(qtbot: QtBot, rnd: Round) -> None:
+    view = shown(qtbot, rnd, activate=False)
+    item = rnd.engine.current
+    strong = w(view, QPushButton, "rubric.strong")
+    cue = w(view, QLabel, "rubric.cue")
+    QApplication.sendEvent(strong, QEnterEvent(QPointF(5, 5), QPointF(5, 5), QPointF(5, 5)))
+    assert item.cues.strong and item.cues.strong in cue.text()
+    QApplication.sendEvent(strong, QEvent(QEvent.Type.Leave))
+    assert item.cues.strong not in cue.text()
+    rnd.engine.rate("thin")
+    assert cue.text().startswith("Current: Thin")
+    assert item.cues.thin and item.cues.thin in cue.text()
+
+
+def test_cues_fold_out_with_alt_c(qtbot: QtBot, rnd: Round) -> None:
+    view = shown(qtbot, rnd)
+    cues = w(view, QFrame, "item.cues")
+    assert not cues.isVisible()
+    qtbot.keyClick(w(view, QPlainTextEdit, "notes.said"), Qt.Key.Key_C, ALT)
+    assert cues.isVisible()
+    strong = w(view, QLabel, "item.cue.strong")
+    assert rnd.engine.current.cues.strong.split()[0] in strong.text()
+    qtbot.keyClick(w(view, QPlainTextEdit, "notes.said"), Qt.Key.Key_C, ALT)
+    assert not cues.isVisible()
+
+
+def test_question_is_large_and_zoom_scales_it(qtbot: QtBot, rnd: Round) -> None:
+    view = shown(qtbot, rnd, activate=False)
+    view.set_zoom(1.0)
+    prompt = w(view, QLabel, "item.prompt")
+    assert prompt.font().pointSizeF() >= 20
+    view.set_zoom(1.5)
+    assert prompt.font().pointSizeF() >= 30
+    assert w(view, QLabel, "timer.section").font().pointSizeF() >= 20
+
+
+def test_finish_offers_no_neutral_recommendation(qtbot: QtBot, rnd: Round) -> None:
+    view = shown(qtbot, rnd, activate=False)
+    buttons = [b.objectName() for b in view.findChildren(QPushButton)
+               if b.objectName().startswith("finish.rec.")]
+    assert sorted(buttons) == sorted(f"finish.rec.{v}" for v in RECOMMENDATIONS)
+    assert len(RECOMMENDATIONS) % 2 == 0
+
+
+def test_failed_save_is_shown_until_it_recovers(qtbot: QtBot, rnd: Round,
+                                                data_dir: Path) -> None:
+    view = shown(qtbot, rnd)
+    said = w(view, QPlainTextEdit, "notes.said")
+    status = w(view, QLabel, "notes.status")
+    # Another connection holds the write lock: every save fails until it lets go.
+    blocker = sqlite3.connect(rnd.store.path, timeout=0.1)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        qtbot.keyClicks(said, "uses a token bucket")
+        rnd.clock.advance(1.0)
+        rnd.engine.tick()
+        assert status.text().startswith("Not saved!")
+        assert status.property("savestate") == "failed"
+        qtbot.keyClicks(said, " per tenant")
+        assert status.text().startswith("Not saved!"), "typing must not hide the failure"
+        assert said.toPlainText() == "uses a token bucket per tenant"
+    finally:
+        blocker.rollback()
+        blocker.close()
+    rnd.clock.advance(1.0)
+    rnd.engine.tick()
+    assert status.text().startswith("Saved ")
+    assert rnd.store.load_scorecard(rnd.engine.round_id).items[0].said == (
+        "uses a token bucket per tenant")
+
+
+def test_never_takes_focus_from_another_window(qtbot: QtBot, rnd: Round) -> None:
+    other = QLineEdit()
+    other.setObjectName("otherApp")
+    qtbot.addWidget(other)
+    view = shown(qtbot, rnd, activate=False)
+    other.show()
+    qtbot.waitExposed(other)
+    other.activateWindow()
+    qtbot.waitUntil(other.isActiveWindow)
+    other.setFocus()
+    eng = rnd.engine
+    eng.rate("mid")
+    eng.cycle_flag(rnd.pack.red_flags[1].id)
+    eng.go_next()
+    eng.start_round()
+    view.rate("strong")  # a click on the second monitor's button, say
+    view.refresh_timers()
+    assert other.isActiveWindow()
+    assert QApplication.focusWidget() is other
+    assert not view.isActiveWindow()
+
+
+def test_overrun_is_counted_from_the_section_plan() -> None:
+    from companion.live.timers import TimerState
+    from companion.scorecard import SectionTiming
+
+    over = TimerState(running=True, round_elapsed_s=1000, section_index=0, section_title="A",
+                      section_left_s=0.0, section_overrun=True, section_warning=True,
+                      listen_left_s=None, sketch_left_s=None, pacing_min=-1.4,
+                      sections=(SectionTiming("a", "A", 900.0, 983.0),),
+                      started=True, section_elapsed_s=983.0)
+    assert overrun_seconds(over) == pytest.approx(83.0)
+    within = TimerState(running=True, round_elapsed_s=100, section_index=0, section_title="A",
+                        section_left_s=800.0, section_overrun=False, section_warning=False,
+                        listen_left_s=None, sketch_left_s=None, pacing_min=0.0,
+                        sections=(SectionTiming("a", "A", 900.0, 100.0),),
+                        started=True, section_elapsed_s=100.0)
+    assert overrun_seconds(within) == 0.0
+
+
+def test_pacing_hint_appears_when_behind_plan(qtbot: QtBot, rnd: Round) -> None:
+    view = shown(qtbot, rnd, activate=False)
+    pacing = w(view, QLabel, "timer.pacing")
+    eng = rnd.engine
+    eng.start_round()
+    rnd.clock.advance(15 * 60 - 10)
+    eng.tick()
+    view.refresh_timers()
+    assert pacing.text() == ""
+    rnd.clock.advance(4 * 60 + 10)  # four minutes past the opener's plan
+    eng.tick()
+    view.refresh_timers()
+    assert pacing.text().startswith("4 min behind plan")
+    assert eng.timers().pacing_min == pytest.approx(-4.0)
+
+
+def test_probe_row_keys_follow_the_screen_numbers(qtbot: QtBot, rnd: Round) -> None:
+    eng = rnd.engine
+    eng.jump(3)  # the scenario: three failure rows, then its follow-ups
+    view = shown(qtbot, rnd)
+    said = w(view, QPlainTextEdit, "notes.said")
+    assert w(view, QLabel, "probe.failure.database.key").text() == "Ctrl+1"
+    follow_up = eng.current.probes[0].id
+    assert w(view, QLabel, f"probe.{follow_up}.key").text() == "Ctrl+4"
+    qtbot.keyClick(said, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    asked = {a.probe_id for a in eng.record().probes if a.asked}
+    assert asked == {follow_up}
+    # Picking a failure row twice drops it as the target without un-asking it.
+    qtbot.keyClick(said, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert w(view, QFrame, "probe.failure.queue").property("targeted") is True
+    qtbot.keyClick(said, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert w(view, QFrame, "probe.failure.queue").property("targeted") is False
+    answers = {a.probe_id: a.asked for a in eng.record().probes}
+    assert answers["failure.queue"] is True
+    qtbot.keyClick(said, Qt.Key.Key_1, ALT)
+    assert eng.record().rating == "strong"
