@@ -14,7 +14,14 @@ import pytest
 from companion.content.loader import load_pack
 from companion.content.model import Pack
 from companion.exchange import content_hash, read_scorecard_file, write_scorecard_file
-from companion.scorecard import FlagEvent, FlagRecord, ItemRecord, ProbeAnswer, Scorecard
+from companion.scorecard import (
+    Amendment,
+    FlagEvent,
+    FlagRecord,
+    ItemRecord,
+    ProbeAnswer,
+    Scorecard,
+)
 from companion.store import Store
 
 T0 = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -100,6 +107,21 @@ def test_import_is_idempotent(cli: Any, card_file: Path, tmp_path: Path) -> None
     assert sum(ln.startswith("already stored ") for ln in res.stdout.splitlines()) == 2
     assert "0 imported; 2 already stored" in res.stdout
     assert len(_list(cli)) == 1
+
+
+def test_reimporting_a_changed_version_keeps_the_stored_copy_and_says_so(
+        cli: Any, card_file: Path, tmp_path: Path, pack: Pack) -> None:
+    assert cli("session", "import", str(card_file)).returncode == 0
+    later = make_card(pack, amendments=(Amendment(T0 + timedelta(hours=3), "summary", "a", "b",
+                                                  "typo"),))
+    newer = write_scorecard_file(later, tmp_path / "kim-amended.json")
+    res = cli("session", "import", str(newer))
+    assert res.returncode == 0, res.stderr
+    assert "already stored" in res.stdout and "differs from this file" in res.stdout
+    same = cli("session", "import", str(card_file))
+    assert "differs" not in same.stdout
+    shown = cli("session", "show", "rnd-a1b2c3d4").stdout
+    assert "Amendments" not in shown
 
 
 def test_imported_scorecard_is_stored_exactly(cli: Any, card_file: Path, data_dir: Path,

@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from companion.commands.common import data_root, load_pack_for
 from companion.commands.session_show import format_scorecard, local_time
 from companion.content.model import Pack
 from companion.errors import CompanionError, ContentError, ImportFileError
+from companion.scorecard import Scorecard
 from companion.store import RoundSummary, Store
 
 # The keys of ``sessions list --json``, in this order (scripts rely on them).
@@ -146,12 +148,26 @@ def run_import(args: argparse.Namespace) -> int:
                 print(f"imported {name} ({who})")
             else:
                 already += 1
-                print(f"already stored {name} ({who}); left as it was")
+                kept = store.load_scorecard(sc.id)
+                note = ("" if same_content(kept, sc) else
+                        "; the stored copy differs from this file (e.g. later amendments) and "
+                        "was kept: delete the round first to replace it")
+                print(f"already stored {name} ({who}); left as it was{note}")
     parts = [f"{imported} imported", f"{already} already stored"]
     if failed:
         parts.append(f"{len(failed)} failed: " + ", ".join(failed))
     print("; ".join(parts), file=sys.stderr if failed else sys.stdout)
     return 2 if failed else 0
+
+
+def same_content(a: Scorecard, b: Scorecard) -> bool:
+    """Equal up to the order the store lists probes and flags in."""
+    def norm(sc: Scorecard) -> Scorecard:
+        items = tuple(replace(it, probes=tuple(sorted(it.probes, key=lambda p: p.probe_id)))
+                      for it in sc.items)
+        return replace(sc, items=items, flags=tuple(sorted(sc.flags, key=lambda f: f.flag_id)))
+
+    return norm(a) == norm(b)
 
 
 def run_delete(args: argparse.Namespace) -> int:
