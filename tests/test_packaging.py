@@ -1,0 +1,120 @@
+"""The one-folder bundle builds here, runs, and carries only what the app uses.
+
+The bundle is built once per test session from packaging/companion.spec into a
+temporary folder (about a minute on a laptop), then exercised as a user would:
+``companion --smoke`` opens the window and exits 0, the bundled command line
+reads the built-in pack and writes a PDF, and a ``portable`` marker moves the
+data beside the executable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import REPO
+
+SPEC = REPO / "packaging" / "companion.spec"
+BUILD_TIMEOUT_S = 1200
+# Qt parts the app never uses; finding any of them in the bundle is a regression.
+FORBIDDEN = ("Qt6Network", "QtNetwork", "Qt6Qml", "QtQml", "Qt6Quick", "QtQuick", "Qt6Pdf",
+             "WebEngine", "Qt63D", "Multimedia", "VirtualKeyboard", "libqgtk3", "libqvnc")
+MAX_BUNDLE_MB = 200
+
+
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the bundle once; returns the folder holding ``companion`` and ``companion-cli``."""
+    out = tmp_path_factory.mktemp("bundle")
+    proc = subprocess.run(
+        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+         "--distpath", str(out / "dist"), "--workpath", str(out / "work"), str(SPEC)],
+        cwd=REPO, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    folder = out / "dist" / "companion"
+    assert (folder / exe("companion")).is_file()
+    return folder
+
+
+def exe(name: str) -> str:
+    return name + (".exe" if sys.platform == "win32" else "")
+
+
+def bundle_env(data_dir: Path | None) -> dict[str, str]:
+    """The environment of a user's shell: no source tree on the path, offscreen Qt."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "PYTHONHOME", "COMPANION_DATA_DIR")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    if data_dir is not None:
+        env["COMPANION_DATA_DIR"] = str(data_dir)
+    return env
+
+
+def run_bundled(folder: Path, name: str, *args: str, data_dir: Path | None,
+                cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(folder / exe(name)), *args], capture_output=True, text=True,
+                          timeout=120, env=bundle_env(data_dir), cwd=cwd)
+
+
+def test_smoke_from_the_bundle_paints_and_exits_zero(bundle: Path, data_dir: Path,
+                                                     tmp_path: Path) -> None:
+    res = run_bundled(bundle, "companion", "--smoke", data_dir=data_dir, cwd=tmp_path)
+    # --smoke exits 0 only after the first paint (1 if none comes within its timeout).
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_bundled_cli_reads_the_builtin_pack(bundle: Path, data_dir: Path,
+                                            tmp_path: Path) -> None:
+    res = run_bundled(bundle, "companion-cli", "content", "check", data_dir=data_dir,
+                      cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "questions" in res.stdout and "scenarios" in res.stdout
+
+
+def test_bundled_cli_exports_a_readable_pdf(bundle: Path, data_dir: Path,
+                                            tmp_path: Path) -> None:
+    demo = run_bundled(bundle, "companion-cli", "demo", data_dir=data_dir, cwd=tmp_path)
+    assert demo.returncode == 0, demo.stderr
+    listed = run_bundled(bundle, "companion-cli", "sessions", "list", "--json",
+                         data_dir=data_dir, cwd=tmp_path)
+    rounds = json.loads(listed.stdout)
+    assert rounds, listed.stderr
+    out = tmp_path / "card.pdf"
+    res = run_bundled(bundle, "companion-cli", "export", rounds[0]["id"], "--pdf", str(out),
+                      data_dir=data_dir, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert rounds[0]["candidate"] in text  # reportlab and the shipped fonts work frozen
+
+
+def test_portable_marker_keeps_data_beside_the_executable(bundle: Path,
+                                                          tmp_path: Path) -> None:
+    marker = bundle / "portable"
+    marker.touch()
+    try:
+        res = run_bundled(bundle, "companion-cli", "demo", data_dir=None, cwd=tmp_path)
+        assert res.returncode == 0, res.stderr
+        assert any((bundle / "data").glob("companion.sqlite3*"))
+    finally:
+        marker.unlink()
+        shutil.rmtree(bundle / "data", ignore_errors=True)
+
+
+def test_bundle_carries_only_the_qt_it_uses(bundle: Path) -> None:
+    # PyInstaller links some libraries twice by symbolic link; count each file once.
+    files = [p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink()]
+    names = [p.relative_to(bundle).as_posix() for p in files]
+    assert any("QtWidgets" in n for n in names)
+    assert [n for n in names if any(bad in n for bad in FORBIDDEN)] == []
+    assert [n for n in names if n.endswith(".qm")] == []  # Qt's translations left out
+    size_mb = sum(p.stat().st_size for p in files) / 2**20
+    assert size_mb < MAX_BUNDLE_MB, f"bundle grew to {size_mb:.0f} MB"
