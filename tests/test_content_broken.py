@@ -207,3 +207,13 @@ def test_broken_pack_in_the_data_folder_fails_other_commands_cleanly(  # type: i
     res = cli("content", "list")
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert f"{packs / 'team.toml'}: questions[0].promt (line 9)" in res.stderr
+
+
+def test_template_without_sections(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    text = HEADER + TEMPLATE.split("[[templates.sections]]")[0] + "sections = []\n"
+    path = tmp_path / "empty-sections.toml"
+    path.write_text(text, encoding="utf-8")
+    res = cli("content", "check", str(path))
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    line = _expected_line(text, "sections = []")
+    assert f"{path}: templates[0].sections (line {line}): sections is empty" in res.stderr

@@ -176,3 +176,12 @@ def test_content_list_unknown_archetype(cli) -> None:  # type: ignore[no-untyped
     assert res.returncode == 2 and res.stdout == ""
     assert res.stderr.strip() == ("companion: unknown archetype 'frontend'; "
                                   "choose one of api, distributed, data")
+
+
+def test_the_documented_example_pack_loads(tmp_path: Path) -> None:
+    from tests.conftest import REPO
+
+    doc = (REPO / "docs" / "packs.md").read_text(encoding="utf-8")
+    example = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    pack = load_pack([_write(tmp_path / "example.toml", example)])
+    assert pack.question("q-rollback").levels == ("senior", "staff")

@@ -115,7 +115,7 @@ TEMPLATE: Spec = {
     "kind": Field("str", required=True, choices=ROUND_KINDS, value_noun="round kind"),
     "title": Field("str", required=True, nonempty=True),
     "minutes": Field("int", required=True, minimum=1),
-    "sections": Field("tables", required=True, sub=SECTION),
+    "sections": Field("tables", required=True, nonempty=True, sub=SECTION),
     "levels": _LEVEL_LIST,
     "senior_grade": Field("bool"),
     "coding_format": Field("str", choices=("live", "take_home", "")),
@@ -252,5 +252,7 @@ def _check_value(fld: Field, value: Any, file: SourceFile, where: Path_,
     elif fld.kind == "table" and fld.sub is not None:
         check(value, fld.sub, file, where, log, key_noun=fld.key_noun)
     elif fld.kind == "tables" and fld.sub is not None:
+        if fld.nonempty and not value:
+            log.add(file, where, f"{where[-1]} is empty", "add at least one entry")
         for i, sub in enumerate(value):
             check(sub, fld.sub, file, (*where, i), log)
