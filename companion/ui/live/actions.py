@@ -24,8 +24,9 @@ class ActionSpec:
     page: str  # "round", "finish" or "any": where the action is enabled
 
 
-def make_action(parent: QWidget, spec: ActionSpec, handler: Callable[[], None]) -> QAction:
-    """A QAction limited to ``parent`` and its children, added to ``parent``."""
+def make_action(parent: QWidget, spec: ActionSpec, handler: Callable[[], None],
+                attach: bool = True) -> QAction:
+    """A QAction limited to ``parent`` and its children, added to ``parent`` if ``attach``."""
     action = QAction(spec.text, parent)
     action.setObjectName(spec.name)
     action.setShortcuts([QKeySequence(k) for k in spec.keys])
@@ -34,7 +35,8 @@ def make_action(parent: QWidget, spec: ActionSpec, handler: Callable[[], None]) 
     action.setStatusTip(spec.help)
     action.setProperty("page", spec.page)
     action.triggered.connect(lambda _checked=False: handler())
-    parent.addAction(action)
+    if attach:
+        parent.addAction(action)
     return action
 
 
@@ -56,9 +58,16 @@ PROBE_SPECS: tuple[ActionSpec, ...] = (
                  f"Mark probe row {n} asked; on a failure row, the next Alt+digit rates it",
                  "round")
       for n in range(1, 10)),
-    ActionSpec("action.probe.clear", "Rate the item again", ("Ctrl+0",),
+    ActionSpec("action.probe.clear", "Rate the whole item", ("Ctrl+0",),
                "Point the rubric keys back at the whole item", "round"),
 )
+
+# The nine row keys appear once in the help, as this entry; it is never attached to a
+# widget, so its key is not registered twice.
+PROBE_HELP_SPEC = ActionSpec(
+    "action.probe.rows", "Probe row 1 … 9 (Ctrl+1 … Ctrl+9)", ("Ctrl+1",),
+    "Mark the numbered row asked; on a failure row the next Alt+digit rates it; "
+    "the same key again drops it as the target", "round")
 
 FLAG_KEYS: tuple[str, ...] = ("F5", "F6", "F7", "F8", "F9")
 
@@ -88,13 +97,14 @@ OTHER_SPECS: tuple[ActionSpec, ...] = (
 )
 
 REC_SPECS: tuple[ActionSpec, ...] = (
-    ActionSpec("action.rec.strong_no", "Strong no", ("Alt+1",),
+    ActionSpec("action.rec.strong_no", "Recommend strong no", ("Alt+1",),
                "Finish page: recommend strong no", "finish"),
-    ActionSpec("action.rec.no", "No", ("Alt+2",), "Finish page: recommend no", "finish"),
-    ActionSpec("action.rec.yes", "Yes", ("Alt+3",), "Finish page: recommend yes", "finish"),
-    ActionSpec("action.rec.strong_yes", "Strong yes", ("Alt+4",),
+    ActionSpec("action.rec.no", "Recommend no", ("Alt+2",), "Finish page: recommend no", "finish"),
+    ActionSpec("action.rec.yes", "Recommend yes", ("Alt+3",), "Finish page: recommend yes",
+               "finish"),
+    ActionSpec("action.rec.strong_yes", "Recommend strong yes", ("Alt+4",),
                "Finish page: recommend strong yes", "finish"),
-    ActionSpec("action.submit", "Submit", ("Ctrl+Return", "Ctrl+Enter"),
+    ActionSpec("action.submit", "Submit the scorecard", ("Ctrl+Return", "Ctrl+Enter"),
                "Finish page: first press asks to confirm, second press submits", "finish"),
 )
 

@@ -116,17 +116,21 @@ class FinishView(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.submit_btn)
         lay = QVBoxLayout(self)
-        lay.setSpacing(8)
+        lay.setContentsMargins(28, 20, 28, 20)
+        lay.setSpacing(10)
         lay.addWidget(self.title)
         lay.addWidget(self.overview)
+        lay.addSpacing(6)
         lay.addWidget(self.rec_caption)
         lay.addLayout(rec_row)
+        lay.addSpacing(6)
         lay.addWidget(self.summary_caption)
-        lay.addWidget(self.summary, 1)
+        lay.addWidget(self.summary)
         lay.addLayout(buttons)
         lay.addWidget(self.confirm_box)
         lay.addWidget(self.status)
         lay.addWidget(self.amendments)
+        lay.addStretch(1)
         self._apply_fonts()
 
     # -- display -----------------------------------------------------------------------
@@ -203,6 +207,7 @@ class FinishView(QWidget):
             btn.setFont(sized_font(base, TITLE_PT, z, bold=True))
             btn.setMinimumHeight(int(56 * z))
         self.summary.setFont(sized_font(base, BODY_PT, z))
+        self.summary.setFixedHeight(int(170 * z))
         for w in (self.submit_btn, self.back_btn, self.confirm_btn, self.cancel_btn,
                   self.confirm_text):
             w.setFont(sized_font(base, BODY_PT, z))

@@ -66,7 +66,7 @@ class FlagsPanel(QFrame):
             state.hide()
             ev = QLineEdit(self)
             ev.setObjectName(f"flag.{flag.id}.evidence")
-            ev.setPlaceholderText("evidence (or select words in the notes before the key)")
+            ev.setPlaceholderText("evidence: type it, or select notes first")
             ev.setClearButtonEnabled(True)
             ev.editingFinished.connect(lambda f=flag.id, e=ev: self._evidence_done(f, e))
             ev.hide()

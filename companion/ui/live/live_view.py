@@ -104,6 +104,7 @@ class LiveView(QWidget):
         self.nav.add_status(self.timers.pacing)
         self._build_layout()
         self._actions: list[QAction] = []
+        self._row_actions: list[QAction] = []  # Ctrl+1..9: listed once, as "action.probe.rows"
         self._build_actions()
         self._connect()
 
@@ -221,7 +222,14 @@ class LiveView(QWidget):
         specs = (*acts.RATE_SPECS, *acts.PROBE_SPECS, *acts.flag_specs(flag_titles),
                  *acts.OTHER_SPECS, *acts.REC_SPECS)
         for spec in specs:
-            self._actions.append(acts.make_action(self, spec, handlers[spec.name]))
+            action = acts.make_action(self, spec, handlers[spec.name])
+            if spec.name.removeprefix("action.probe.").isdigit():
+                self._row_actions.append(action)
+            else:
+                self._actions.append(action)
+        listing = acts.make_action(self, acts.PROBE_HELP_SPEC, partial(self.pick_probe_row, 1),
+                                   attach=False)
+        self._actions.insert(len(acts.RATE_SPECS), listing)
         self._enable_page_actions()
 
     def _connect(self) -> None:
@@ -254,7 +262,7 @@ class LiveView(QWidget):
 
     def action(self, name: str) -> QAction:
         """The action with objectName ``name`` (e.g. "action.rate.strong")."""
-        return next(a for a in self._actions if a.objectName() == name)
+        return next(a for a in (*self._actions, *self._row_actions) if a.objectName() == name)
 
     def detach(self) -> None:
         """Stop listening to the engine and stop the display refresh (the host closes)."""
@@ -521,7 +529,7 @@ class LiveView(QWidget):
 
     def _enable_page_actions(self) -> None:
         page = "finish" if self.stack.currentWidget() is self.finish else "round"
-        for action in self._actions:
+        for action in (*self._actions, *self._row_actions):
             where = action.property("page")
             action.setEnabled(where in ("any", page))
 

@@ -20,7 +20,7 @@ def probe_target_text(probe_id: str | None) -> str:
 
 
 def finish_overview(items: Sequence[Any], records: Sequence[Any], flags: Sequence[Any]) -> str:
-    """"7 of 9 rated: 2 Strong, 3 Mid... Red flags: 1 confirmed, 1 probed once"."""
+    """A headline ("3 of 4 items rated: 2 Strong, 1 Mid. Red flags: ...") and one line per item."""
     ratings = [r.rating for r in records if r is not None and r.rating]
     counts = [f"{ratings.count(v)} {RATING_LABEL[v]}" for v in RUBRIC_BUTTONS
               if ratings.count(v)]
@@ -33,4 +33,10 @@ def finish_overview(items: Sequence[Any], records: Sequence[Any], flags: Sequenc
         text += f". Red flags: {confirmed} confirmed, {probed} probed once"
     else:
         text += ". No red flags raised"
-    return text + "."
+    lines = [text + "."]
+    for number, (item, record) in enumerate(zip(items, records, strict=False), start=1):
+        rating = RATING_LABEL.get(record.rating, "") if record and record.rating else "not rated"
+        raised = [f for f in flags if f.state != "off" and f.item_id == item.id]
+        extra = f"  ·  {len(raised)} red flag{'s' if len(raised) != 1 else ''}" if raised else ""
+        lines.append(f"   {number}. {item.title}  —  {rating}{extra}")
+    return "\n".join(lines)

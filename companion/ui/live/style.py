@@ -48,6 +48,17 @@ QFrame[probe_row="true"][targeted="true"] {
     border: 2px solid ${accent};
 }
 QFrame[targeted="true"] QLabel, QFrame[targeted="true"] QCheckBox { color: ${on_selection}; }
+QCheckBox::indicator {
+    width: 16px;
+    height: 16px;
+    border: 2px solid ${muted};
+    border-radius: 3px;
+    background: ${surface};
+}
+QCheckBox::indicator:checked {
+    background: ${accent};
+    border-color: ${text};
+}
 QLabel[probe_target="true"] { color: ${accent}; font-weight: 600; }
 QFrame[timerstate="warning"] {
     background: ${warn_bg};

@@ -61,7 +61,7 @@ class TimersView(QWidget):
         self.sketch_caption.setText("Sketch")
         self.pacing = QLabel(self)
         self.pacing.setObjectName("timer.pacing")
-        self.pacing.setWordWrap(True)
+        self.pacing.setToolTip("The round, if the rest goes to plan, ends this much later")
 
         self.clock_btn = self._button("timer.toggle", "Start clock", "Ctrl+Shift+P",
                                       self.toggle_clock)
@@ -121,11 +121,12 @@ class TimersView(QWidget):
         pace = float(ts.pacing_min or 0.0)
         behind = round(-pace)
         if behind >= 1:
-            self.pacing.setText(f"{behind} min behind plan: consider moving on")
+            self.pacing.setText(f"{behind} min behind plan")
             self._set_state(self.pacing, "warning")
         else:
             self.pacing.setText("")
             self._set_state(self.pacing, "ok")
+        self.pacing.setVisible(behind >= 1)
 
     def _timer(self, box: QFrame, value: QLabel, button: QPushButton, left: float | None,
                minutes: int | None, name: str) -> None:
