@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from companion.content.model import Pack
-from companion.paths import data_dir, packs_dir
+from companion.paths import data_dir
 
 
 def data_root(args: argparse.Namespace) -> Path:
@@ -15,7 +15,6 @@ def data_root(args: argparse.Namespace) -> Path:
 
 def load_pack_for(args: argparse.Namespace) -> Pack:
     """The built-in pack merged with the user's packs and any ``--pack`` paths."""
-    from companion.content.loader import load_pack
+    from companion.content.loader import load_for_cli
 
-    extra = [Path(p) for p in getattr(args, "pack", []) or []]
-    return load_pack(extra=extra, user_dir=packs_dir(data_root(args)))
+    return load_for_cli(args)
