@@ -181,3 +181,55 @@ def test_banner_shows_save_failures_until_the_next_save(qtbot, data_dir: Path) -
     assert banner.isVisible()
     window.bridge.saved.emit()
     assert not banner.isVisible()
+
+
+def test_compact_mode_stays_on_top_and_is_remembered(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, data_dir)
+    window.resize(780, 600)  # fits the offscreen platform's 800x800 screen
+    full = window.size()
+    qtbot.keyClick(window, Qt.Key.Key_T,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert window.isVisible() and not window.menuBar().isVisible()
+    assert window.width() <= 720
+    # The menu bar is hidden but its keys still work.
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    assert window.help_overlay.isVisible()
+    window.help_overlay.close_overlay()
+    window.close()
+
+    again = open_window(qtbot, data_dir)
+    assert again.actions_.compact.isChecked()
+    assert again.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    again.actions_.compact.trigger()
+    assert not again.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert again.menuBar().isVisible()
+    assert again.size() == full  # the full-size placement was kept while compact
+
+
+def test_screen_menu_lists_present_screens(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, data_dir)
+    menu = window.actions_.screen_menu
+    menu.aboutToShow.emit()
+    entries = menu.actions()
+    assert len(entries) == len(QGuiApplication.screens())
+    assert [a.isChecked() for a in entries].count(True) == 1
+
+
+def test_broken_pack_shows_banner_and_keeps_start_disabled(qtbot, data_dir: Path,  # type: ignore[no-untyped-def]
+                                                           tmp_path: Path) -> None:
+    import argparse
+
+    from companion.ui.app import load_sources
+
+    bad = tmp_path / "broken.toml"
+    bad.write_text("this is [not valid toml", encoding="utf-8")
+    window = open_window(qtbot, data_dir)
+    load_sources(window, argparse.Namespace(data_dir=str(data_dir), pack=[str(bad)]), data_dir)
+    try:
+        assert window.banner.isVisible()
+        assert "question packs cannot be used" in window.banner.text
+        assert "broken.toml" in window.banner.text
+        assert not window.start_screen.start_button.isEnabled()
+    finally:
+        window.store.close()

@@ -133,3 +133,37 @@ def test_submit_shows_finish_page_and_exports_pdf_off_the_gui_thread(qtbot, data
             qtbot.mouseClick(start.findChild(QPushButton, "exportPdfButton"),
                              Qt.MouseButton.LeftButton)
         assert pdf.exists()
+
+
+def test_tick_drives_timers_and_note_saves_on_an_injected_clock(
+        qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from companion.live.clock import ManualClock
+    from companion.live.engine import RoundEngine
+    from companion.planner import plan_loop
+
+    window = open_window(qtbot, data_dir)
+    with loaded(window, data_dir):
+        clock = ManualClock()
+        plan = plan_loop(window.pack, "api", "senior")
+        engine = RoundEngine.start(window.store, window.pack, plan.rounds[1],
+                                   candidate="Ada", interviewer="Grace", archetype="api",
+                                   level="senior", clock=clock)
+        window.open_engine(engine)
+        assert 200 <= window.bridge.timer.interval() <= 300  # about four ticks a second
+        engine.start_round()
+        said = window.live_view.findChild(QPlainTextEdit, "notes.said")
+        said.setFocus()
+        qtbot.keyClicks(said, "Sharded by tenant")
+        assert engine.has_unsaved_notes
+        # Nothing is written until the clock moves: the shell's tick is what flushes.
+        clock.advance(2.0)
+        with qtbot.waitSignal(window.bridge.saved, timeout=2000):
+            pass
+        assert not engine.has_unsaved_notes
+        assert window.store.load_scorecard(engine.round_id).items[0].said == "Sharded by tenant"
+        clock.advance(60.0)
+        with qtbot.waitSignal(window.bridge.ticked, timeout=2000):
+            pass
+        assert engine.timers().round_elapsed_s >= 62.0
