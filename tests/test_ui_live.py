@@ -267,3 +267,13 @@ def test_probe_row_keys_follow_the_screen_numbers(qtbot: QtBot, rnd: Round) -> N
     assert answers["failure.queue"] is True
     qtbot.keyClick(said, Qt.Key.Key_1, ALT)
     assert eng.record().rating == "strong"
+
+
+def test_item_names_the_red_flags_to_watch_for_with_their_keys(qtbot: QtBot, rnd: Round) -> None:
+    view = shown(qtbot, rnd, activate=False)
+    watch = w(view, QLabel, "item.watch")
+    opener = rnd.engine.current
+    assert opener.watch_flags
+    keys = {f.id: f"F{5 + i}" for i, f in enumerate(rnd.pack.red_flags)}
+    for fid in opener.watch_flags:
+        assert f"{rnd.pack.red_flag(fid).title} ({keys[fid]})" in watch.text()

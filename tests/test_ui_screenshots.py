@@ -120,6 +120,8 @@ def test_live_screenshots(qtbot: QtBot, data_dir: Path, mode: str) -> None:
         qtbot.keyClicks(said, "Asked for p50/p99 first. Timeout at the LB, not the app.")
         press(qtbot, Qt.Key.Key_F5)
         press(qtbot, Qt.Key.Key_F5)
+        clock.advance(1)
+        engine.tick()
         view.refresh_timers()
         image = shot(window, f"live_scenario_{mode}")
         assert share(image, colours["danger_bg"]) > 0.002  # the overrun and confirmed flag

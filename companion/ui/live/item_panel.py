@@ -30,6 +30,10 @@ class ItemPanel(QWidget):
 
         self.heading = QLabel(self)
         self.heading.setObjectName("item.heading")
+        self.watch = QLabel(self)
+        self.watch.setObjectName("item.watch")
+        self.watch.setWordWrap(True)
+        self.watch.setProperty("live_role", "muted")
         self.prompt = QLabel(self)
         self.prompt.setObjectName("item.prompt")
         self.prompt.setWordWrap(True)
@@ -79,14 +83,15 @@ class ItemPanel(QWidget):
         lay.setSpacing(6)
         lay.addWidget(self.heading)
         lay.addWidget(self.prompt)
+        lay.addWidget(self.watch)
         lay.addWidget(self.cue_hint)
         lay.addWidget(self.cues)
         self._apply_fonts()
 
     # -- display -------------------------------------------------------------------------
     def show_item(self, item: Question | Scenario, dimension_label: str = "",
-                  failure: FailureProbe | None = None) -> None:
-        """Display ``item``; the cue panel keeps its folded / unfolded state."""
+                  failure: FailureProbe | None = None, watch: str = "") -> None:
+        """Display ``item``; ``watch`` names the red flags it tends to bring out."""
         self._item = item
         kind = "Scenario" if item.kind == "scenario" else "Question"
         parts = [kind, item.title]
@@ -94,6 +99,8 @@ class ItemPanel(QWidget):
             parts.append(dimension_label)
         self.heading.setText("  ·  ".join(parts))
         self.prompt.setText(item.prompt)
+        self.watch.setText(f"Watch for: {watch}" if watch else "")
+        self.watch.setVisible(bool(watch))
         self.hint.setText(item.hint)
         self.hint.setVisible(bool(item.hint))
         for level in CUE_LEVELS:
@@ -130,5 +137,6 @@ class ItemPanel(QWidget):
         self.prompt.setFont(sized_font(base, PROMPT_PT, z))
         self.hint.setFont(sized_font(base, SMALL_PT, z))
         self.cue_hint.setFont(sized_font(base, SMALL_PT, z))
+        self.watch.setFont(sized_font(base, SMALL_PT + 0.5, z))
         for label in (self.first_move, self.failure_note, *self._cue_texts.values()):
             label.setFont(sized_font(base, BODY_PT, z))

@@ -417,7 +417,10 @@ class LiveView(QWidget):
         except (KeyError, AttributeError):
             label = item.dimension
         failure = pack.failure_probe if getattr(item, "failure_probes", False) else None
-        self.item_panel.show_item(item, label, failure)
+        keys = dict(zip((f.id for f in self.flags.flags), acts.FLAG_KEYS, strict=False))
+        watch = "; ".join(f"{pack.red_flag(fid).title} ({keys[fid]})"
+                          for fid in getattr(item, "watch_flags", ()) if fid in keys)
+        self.item_panel.show_item(item, label, failure, watch)
         self.rubric.set_cues(item.cues)
         self.probes.show_item(item, failure)
         said, read = self.engine.notes(item.id)
