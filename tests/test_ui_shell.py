@@ -88,6 +88,7 @@ def test_blank_key_hides_everything_and_brings_it_back(qtbot, data_dir: Path) ->
     assert not window.stack.isVisible() and not window.menuBar().isVisible()
     assert not field.isVisible()
     assert window.blank_page.isVisible()
+    assert QApplication.focusWidget() is window.blank_page
     qtbot.keyClick(window.blank_page, Qt.Key.Key_F12)
     assert not window.blanked
     assert window.stack.isVisible() and window.menuBar().isVisible()

@@ -167,3 +167,28 @@ def test_tick_drives_timers_and_note_saves_on_an_injected_clock(
         with qtbot.waitSignal(window.bridge.ticked, timeout=2000):
             pass
         assert engine.timers().round_elapsed_s >= 62.0
+
+
+def test_live_keys_work_after_opening_and_are_dead_while_blank(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from companion.live.engine import RoundEngine
+    from companion.planner import plan_loop
+
+    window = open_window(qtbot, data_dir)
+    with loaded(window, data_dir):
+        plan = plan_loop(window.pack, "api", "senior")
+        engine = RoundEngine.start(window.store, window.pack, plan.rounds[1], candidate="Ada",
+                                   interviewer="Grace", archetype="api", level="senior")
+        window.open_engine(engine)
+        focus = window.focusWidget()
+        assert focus is not None and window.live_view.isAncestorOf(focus)  # keys reach it
+
+        qtbot.keyClick(window, Qt.Key.Key_F12)
+        assert window.blanked
+        qtbot.keyClick(window.blank_page, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+        assert engine.record().rating is None  # nothing happens behind a blank screen
+
+        qtbot.keyClick(window.blank_page, Qt.Key.Key_F12)
+        focus = window.focusWidget()
+        assert focus is not None and window.live_view.isAncestorOf(focus)
+        qtbot.keyClick(focus, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+        assert engine.record().rating == "strong"

@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
 
         self.blank_page = QWidget(self)
         self.blank_page.setObjectName("blankPage")
+        # It takes the keyboard while shown, so typing cannot land in a hidden notes field.
+        self.blank_page.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         hint = QLabel("Hidden. Press F12 to show the window again.", self.blank_page)
         hint.setObjectName("blankHint")
         hint.setProperty("role", "small")
