@@ -192,3 +192,29 @@ def test_live_keys_work_after_opening_and_are_dead_while_blank(qtbot, data_dir: 
         assert focus is not None and window.live_view.isAncestorOf(focus)
         qtbot.keyClick(focus, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
         assert engine.record().rating == "strong"
+
+
+def test_close_window_mid_round_then_reopen_and_resume(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    window = open_window(qtbot, data_dir)
+    with loaded(window, data_dir):
+        _fill_form(qtbot, window)
+        qtbot.mouseClick(window.start_screen.start_button, Qt.MouseButton.LeftButton)
+        said = window.live_view.findChild(QPlainTextEdit, "notes.said")
+        said.setFocus()
+        qtbot.keyClicks(said, "Retries with jitter")
+        window.live_view.action("action.rate.thin").trigger()
+        window.close()  # writes what is pending and releases the round at once
+        assert window.bridge.engine is None
+
+    again = open_window(qtbot, data_dir)
+    with loaded(again, data_dir):
+        start = again.start_screen
+        assert start.unfinished.topLevelItemCount() == 1
+        qtbot.mouseClick(start.resume_button, Qt.MouseButton.LeftButton)
+        engine = again.bridge.engine
+        assert engine.notes(None)[0] == "Retries with jitter"
+        assert engine.record().rating == "thin"
+        notes = again.live_view.findChild(QPlainTextEdit, "notes.said")
+        assert notes.toPlainText() == "Retries with jitter"
