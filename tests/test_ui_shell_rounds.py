@@ -78,6 +78,9 @@ def test_start_creates_a_round_then_resume_it(qtbot, data_dir: Path) -> None:  #
         assert unfinished.topLevelItemCount() == 1
         assert unfinished.topLevelItem(0).text(0) == "Ada Lovelace"
 
+        # The interviewer's name is kept for the next round; the candidate's is not.
+        assert start.interviewer.text() == "Grace Hopper" and start.candidate.text() == ""
+
         qtbot.mouseClick(start.findChild(QPushButton, "resumeButton"), Qt.MouseButton.LeftButton)
         assert window.stack.currentWidget() is window.live_host
         assert window.bridge.engine.round_id == round_id
@@ -211,6 +214,7 @@ def test_close_window_mid_round_then_reopen_and_resume(qtbot, data_dir: Path) ->
     again = open_window(qtbot, data_dir)
     with loaded(again, data_dir):
         start = again.start_screen
+        assert start.interviewer.text() == "Grace Hopper"  # remembered across restarts
         assert start.unfinished.topLevelItemCount() == 1
         qtbot.mouseClick(start.resume_button, Qt.MouseButton.LeftButton)
         engine = again.bridge.engine

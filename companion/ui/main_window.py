@@ -141,6 +141,8 @@ class MainWindow(QMainWindow):
     def set_sources(self, store: Any, pack: Any, data_dir: Path) -> None:
         """Hand the opened store and loaded pack to the screens that list and start rounds."""
         self.store, self.pack = store, pack
+        if not self.start_screen.interviewer.text():
+            self.start_screen.interviewer.setText(self.settings.interviewer)
         if pack is not None:
             self.start_screen.set_pack(pack)
         if store is not None:
@@ -159,6 +161,8 @@ class MainWindow(QMainWindow):
         except CompanionError as exc:
             self.start_screen.show_start_error(str(exc))
             return
+        self.settings.interviewer = request.interviewer
+        self.start_screen.candidate.clear()  # the next round is another candidate
         self.open_engine(engine)
 
     def resume_round(self, round_id: str) -> None:

@@ -86,6 +86,15 @@ class UiSettings:
     def compact(self, value: bool) -> None:
         self._qs.setValue("window/compact", bool(value))
 
+    # -- the interviewer's own name, so a second round needs no retyping ---------------------
+    @property
+    def interviewer(self) -> str:
+        return str(self._qs.value("round/interviewer", "") or "")
+
+    @interviewer.setter
+    def interviewer(self, value: str) -> None:
+        self._qs.setValue("round/interviewer", value.strip())
+
     def sync(self) -> None:
         """Write pending values to disk now (Qt otherwise writes them lazily)."""
         self._qs.sync()

@@ -227,6 +227,9 @@ class StartScreen(QWidget):
         outer.addWidget(subtitle)
         outer.addLayout(columns, 1)
 
+        # Enter moves on from the names and starts the round from the last one.
+        self.candidate.returnPressed.connect(lambda: self.interviewer.setFocus())
+        self.interviewer.returnPressed.connect(self.request_start)
         for combo in (self.archetype, self.level, self.coding):
             combo.currentIndexChanged.connect(self.refresh_plan)
         self.base.editingFinished.connect(self.refresh_plan)
