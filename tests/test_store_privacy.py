@@ -88,3 +88,18 @@ def test_retention_purges_old_submitted_rounds_at_start(tmp_path: Path) -> None:
         assert [r.id for r in store.list_rounds()] == ["unfinished"]
         store.set_retention_days(None)
         assert store.retention_days() is None
+
+
+def test_retention_skips_a_round_open_in_another_window(tmp_path: Path) -> None:
+    now = T0 + timedelta(days=100)
+    with Store.open(tmp_path) as store:
+        store.save_imported(sample_scorecard("old-a", started=T0))
+        store.save_imported(sample_scorecard("old-b", started=T0))
+        store.set_retention_days(30)
+        lock = store.lock_round("old-a")  # being amended in a window
+        try:
+            with Store.open(tmp_path, now=now) as other:
+                assert other.purged_at_start == 1
+                assert [r.id for r in other.list_rounds()] == ["old-a"]
+        finally:
+            lock.release()

@@ -227,22 +227,30 @@ class Store:
         return self._delete(ids)
 
     def purge_submitted_older_than(self, days: int, now: datetime | None = None) -> int:
-        """Delete submitted rounds whose submission is more than ``days`` days old."""
+        """Delete submitted rounds whose submission is more than ``days`` days old.
+
+        A round open in a window (being amended) is skipped, not waited for.
+        """
         if days < 0:
             raise StorageError("retention must be zero or more days")
         cutoff = privacy.cutoff_for(now or datetime.now(UTC), days)
         with self.read() as s:
             ids = privacy.submitted_before(s, cutoff)
-        return self._delete(ids)
+        return self._delete(ids, skip_busy=True)
 
-    def _delete(self, ids: list[str]) -> int:
-        if not ids:
-            return 0
+    def _delete(self, ids: list[str], skip_busy: bool = False) -> int:
         held: list[RoundLock] = []
         try:
             # A round open in a live window (here or in another copy) is not deleted under it.
             for rid in ids:
-                held.append(RoundLock(self.data_dir, rid).acquire())
+                try:
+                    held.append(RoundLock(self.data_dir, rid).acquire())
+                except StorageError:
+                    if not skip_busy:
+                        raise
+            ids = [lock.round_id for lock in held]
+            if not ids:
+                return 0
             with self.write() as s:
                 n = privacy.delete_rounds(s, ids)
             try:
