@@ -1,8 +1,9 @@
 """The panel debrief PDF: several interviewers' scorecards of one candidate, merged.
 
-Disagreements come first, as the agenda, each with the evidence behind every
-position; then the rating matrix, red flags, recommendations, coverage and the
-rest of the evidence.
+Disagreements come first, as the agenda; then the overview (rating matrix,
+dimensions, red flags, recommendations, coverage); then the evidence, what each
+interviewer wrote, with the agenda items first so the debrief can walk through
+them in order.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def panel_story(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> list[
     story: list[Flowable] = [para(f"Panel debrief: {a.candidate}", st.title), _header(scs, pack, a)]
     for note in a.notes:
         story.append(para(note, st.small))
-    story.extend(_agenda(scs, pack, a))
+    story.extend(_agenda(a))
     story.extend(_matrix(pack, a))
     story.extend(_dimensions(pack, a))
     story.extend(_flags(a))
@@ -88,7 +89,8 @@ def _header(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> Table:
     return table
 
 
-def _agenda(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> list[Flowable]:
+def _agenda(a: PanelAnalysis) -> list[Flowable]:
+    """The disagreements as a compact numbered list; their evidence follows later."""
     st = styles()
     out: list[Flowable] = [para("Debrief agenda: where the panel disagrees", st.h1)]
     if not a.disagreements:
@@ -96,13 +98,18 @@ def _agenda(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> list[Flow
                         "other and all recommendations are on the same side.", st.body))
         return out
     out.append(para(f"Ratings {DISAGREEMENT_STEPS} or more steps apart on one item, and "
-                    "recommendations split between yes and no. Widest gaps first; each comes "
-                    "with what every interviewer wrote.", st.small))
+                    "recommendations split between yes and no; widest gaps first. What each "
+                    "interviewer wrote on these items is under \u201cEvidence on the agenda "
+                    "items\u201d.", st.small))
+    data = [[para("#", st.cell_bold), para("Topic", st.cell_bold),
+             para("Who said what", st.cell_bold)]]
     for n, d in enumerate(a.disagreements, 1):
-        out.append(para(f"{n}. {AGENDA_MARK} {_agenda_title(d)}", st.h2))
-        out.append(para("; ".join(f"{who}: {value}" for who, value in d.positions), st.body))
-        if d.kind == "rating":
-            out.extend(_item_voices(scs, pack, a, d.subject))
+        data.append([para(f"{n}.", st.cell_bold),
+                     para(f"{AGENDA_MARK} {_agenda_title(d)}", st.cell_bold),
+                     para("; ".join(f"{who}: {value}" for who, value in d.positions), st.cell)])
+    table = Table(data, colWidths=["6%", "40%", "54%"], repeatRows=1, hAlign="LEFT")
+    table.setStyle(grid())
+    out.append(table)
     return out
 
 
@@ -119,22 +126,22 @@ def _matrix(pack: Pack, a: PanelAnalysis) -> list[Flowable]:
         out.append(para("No question or scenario was recorded.", st.body))
         return out
     disputed = {d.subject for d in a.disagreements if d.kind == "rating"}
-    header = [para("Item", st.cell_bold), para("Dimension", st.cell_bold)]
-    header += [para(c, st.cell_bold) for c in a.columns]
+    header = [para("Item (dimension)", st.cell_bold)]
+    header += [para(c, st.col_head) for c in a.columns]
     data = [header]
     marked_rows = []
     for item_id in a.item_ids:
         mark = item_id in disputed
         title = f"{AGENDA_MARK} {item_title(pack, item_id)}" if mark else item_title(pack, item_id)
         cell = st.cell_bold if mark else st.cell
-        row = [para(title, cell), para(_dim_label(pack, a, item_id), st.cell)]
+        row: list[object] = [[para(title, cell),
+                              para(_dim_label(pack, a, item_id), st.small_cell)]]
         row += [para(rating_label(r) if r else "-", cell) for r in a.ratings[item_id]]
         if mark:
             marked_rows.append(len(data))
         data.append(row)
     n = len(a.columns)
-    rest = 100 - 30 - 16
-    widths = ["30%", "16%"] + [f"{rest / n:.3f}%"] * n
+    widths = ["34%"] + [f"{66 / n:.3f}%"] * n
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     style = grid()
     for r in marked_rows:
@@ -165,7 +172,7 @@ def _dimensions(pack: Pack, a: PanelAnalysis) -> list[Flowable]:
                     f"with the {a.archetype_title} loop weighting. Use it to spot patterns "
                     "beside the evidence, not to decide.", st.small))
     header = [para("Dimension", st.cell_bold), para("Weight", st.cell_bold)]
-    header += [para(c, st.cell_bold) for c in a.columns]
+    header += [para(c, st.col_head) for c in a.columns]
     data = [header]
     first = a.weighted[0].dimensions if a.weighted else ()
     for dim in first:
@@ -245,14 +252,20 @@ def _coverage(pack: Pack, a: PanelAnalysis) -> list[Flowable]:
 
 
 def _evidence(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> list[Flowable]:
+    """What each interviewer wrote: the agenda items first, in agenda order, then the rest."""
     st = styles()
-    disputed = {d.subject for d in a.disagreements if d.kind == "rating"}
-    out: list[Flowable] = [para("Evidence by item", st.h1),
-                           para("What each interviewer wrote, item by item (items on the "
-                                "agenda are printed there instead).", st.small)]
+    agenda = [(n, d) for n, d in enumerate(a.disagreements, 1) if d.kind == "rating"]
+    out: list[Flowable] = []
+    if agenda:
+        out.append(para("Evidence on the agenda items", st.h1))
+        for n, d in agenda:
+            out.append(para(f"{n}. {AGENDA_MARK} {_agenda_title(d)}", st.h2))
+            out.extend(_item_voices(scs, pack, a, d.subject))
+    disputed = {d.subject for _, d in agenda}
     rest = [i for i in a.item_ids if i not in disputed]
+    out.append(para("Evidence on the other items" if agenda else "Evidence by item", st.h1))
     if not rest:
-        out.append(para("Every item is on the agenda above, with its notes.", st.body))
+        out.append(para("Every item is on the agenda; its notes are above.", st.body))
     for item_id in rest:
         out.append(para(item_title(pack, item_id), st.h2))
         out.extend(_item_voices(scs, pack, a, item_id))

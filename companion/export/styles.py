@@ -49,6 +49,7 @@ class Styles:
     cell: ParagraphStyle
     cell_bold: ParagraphStyle
     small_cell: ParagraphStyle
+    col_head: ParagraphStyle
     note: ParagraphStyle
 
 
@@ -75,6 +76,8 @@ def styles() -> Styles:
                                  leading=10.5, spaceAfter=0),
         small_cell=ParagraphStyle("small_cell", parent=base, fontSize=7.5, leading=9.5,
                                   textColor=MUTED, spaceAfter=0),
+        # Interviewer names over narrow matrix columns: regular weight fits more letters.
+        col_head=ParagraphStyle("col_head", parent=base, fontSize=8, leading=9.5, spaceAfter=0),
         note=ParagraphStyle("note", parent=base, leftIndent=8, spaceAfter=4),
     )
 
