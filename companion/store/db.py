@@ -10,6 +10,9 @@ Durability settings, applied to every connection by a ``connect`` listener:
   bytes are already in the OS page cache) but after a *power cut* the last
   commits can vanish, because the OS never flushed them to the disk. A rating
   tapped in a live round must survive both, so we pay the fsync.
+- ``fullfsync`` / ``checkpoint_fullfsync``: on macOS a plain fsync() leaves data in
+  the drive's cache, so a power cut can still lose it; F_FULLFSYNC flushes the
+  drive. Other systems ignore these.
 - ``busy_timeout``: wait for a short write held by another copy of the app
   rather than failing at once.
 - ``foreign_keys=ON``: SQLite leaves it off by default; deletes must cascade.
@@ -49,6 +52,8 @@ def pragmas(busy_timeout_ms: int) -> tuple[tuple[str, str], ...]:
     return (
         ("journal_mode", "WAL"),
         ("synchronous", "FULL"),
+        ("fullfsync", "ON"),
+        ("checkpoint_fullfsync", "ON"),
         ("busy_timeout", str(busy_timeout_ms)),
         ("foreign_keys", "ON"),
         ("secure_delete", "ON"),
