@@ -93,3 +93,35 @@ def test_delete_round_and_candidate(tmp_path: Path) -> None:
         assert store.delete_candidate("Nobody") == 0
         with pytest.raises(StorageError, match="no round"):
             store.delete_round("a")
+
+
+def test_writes_take_the_write_lock_up_front(tmp_path: Path) -> None:
+    """BEGIN IMMEDIATE, not the driver's late implicit BEGIN: the lock is ours from the start."""
+    import sqlite3
+
+    with Store.open(tmp_path) as store, store.write() as session:
+        session.connection()  # the transaction has begun, nothing written yet
+        other = sqlite3.connect(store.path, timeout=0.05, isolation_level=None)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+            # Readers are never blocked by the writer (WAL).
+            assert other.execute("SELECT count(*) FROM round").fetchone() == (0,)
+        finally:
+            other.close()
+
+
+def test_reads_see_one_snapshot(tmp_path: Path) -> None:
+    """A read session is a real transaction: a commit elsewhere does not appear midway."""
+    with Store.open(tmp_path) as store:
+        store.save_imported(sample_scorecard("first"))
+        with store.read() as session:
+            from sqlalchemy import func, select
+
+            from companion.store.schema import Round
+
+            before = session.scalar(select(func.count()).select_from(Round))
+            with Store.open(tmp_path) as other:
+                other.save_imported(sample_scorecard("second"))
+            assert session.scalar(select(func.count()).select_from(Round)) == before == 1
+        assert len(store.list_rounds()) == 2
