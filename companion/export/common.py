@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from companion.content.model import Pack
@@ -57,32 +58,82 @@ def level_title(pack: Pack, level: str) -> str:
         return level
 
 
+# Amendment field names, as the live engine writes them:
+#   rating:<item>  probe:<item>:<probe>  flag:<flag>  recommendation  summary
+#   notes:<said|read>  (round notes)     notes:<said|read>:<item>
+_NOTE_NAME = {"said": "what they said", "read": "my read"}
+
+
+def amendment_item(a: Amendment) -> str | None:
+    """The question or scenario an amendment touched, if any."""
+    parts = a.field.split(":")
+    if parts[0] in ("rating", "probe") and len(parts) >= 2:
+        return parts[1]
+    if parts[0] == "notes" and len(parts) >= 3:
+        return parts[2]
+    return None
+
+
 def amendment_subject(pack: Pack, a: Amendment) -> str:
     """What an amendment changed, in words: "rating of Caching", "round notes (my read)"."""
     parts = a.field.split(":")
     kind = parts[0]
-    target = parts[-1] if len(parts) > 1 else ""
+    item = amendment_item(a)
     if kind == "notes" and len(parts) >= 2:
-        which = {"said": "what they said", "read": "my read"}.get(parts[1], parts[1])
-        if len(parts) == 2 or target in ("", "round"):
-            return f"round notes ({which})"
-        return f"notes ({which}) on {item_title(pack, target)}"
-    if kind == "rating" and target:
-        return f"rating of {item_title(pack, target)}"
-    if kind == "probe" and target:
-        return f"probe {parts[1] if len(parts) > 2 else ''} on {item_title(pack, target)}".strip()
-    if kind == "flag" and target:
+        which = _NOTE_NAME.get(parts[1], parts[1])
+        return f"notes ({which}) on {item_title(pack, item)}" if item else f"round notes ({which})"
+    if kind == "rating" and item:
+        return f"rating of {item_title(pack, item)}"
+    if kind == "probe" and item:
+        probe = parts[2] if len(parts) > 2 else ""
+        if probe.startswith("failure."):
+            return f"failure probe ({probe.removeprefix('failure.')}) on {item_title(pack, item)}"
         try:
-            return f"red flag {pack.red_flag(target).title}"
+            text = next(p.text for p in pack.item(item).probes if p.id == probe)
+        except (KeyError, StopIteration):
+            text = probe
+        return f"probe \u201c{text}\u201d on {item_title(pack, item)}"
+    if kind == "flag" and len(parts) > 1:
+        try:
+            return f"red flag {pack.red_flag(parts[1]).title}"
         except KeyError:
-            return f"red flag {target}"
+            return f"red flag {parts[1]}"
     return {"summary": "summary", "recommendation": "recommendation"}.get(kind, a.field)
 
 
+def amendment_value(a: Amendment, value: str) -> str:
+    """An amended value as a reader knows it: labels for ids, probe answers in words."""
+    kind = a.field.split(":")[0]
+    if kind == "rating":
+        return rating_label(value or None)
+    if kind == "recommendation":
+        return recommendation_label(value or None)
+    if kind == "flag":
+        return {"off": "Off", "probed": "Probed", "confirmed": "Confirmed"}.get(value, value)
+    if kind == "probe":
+        return _probe_value(value)
+    return value.strip() or "(empty)"
+
+
+def _probe_value(value: str) -> str:
+    # The engine stores a probe's before/after as JSON: {"asked", "rating", "note"}.
+    try:
+        data = json.loads(value) if value.strip() else {}
+    except ValueError:
+        return value.strip() or "(empty)"
+    if not isinstance(data, dict) or not data:
+        return "(not recorded)"
+    asked = "asked" if data.get("asked") else "not asked"
+    rating = data.get("rating")
+    note = str(data.get("note") or "").strip()
+    text = f"{asked}, {rating_label(rating if isinstance(rating, str) else None)}"
+    return f"{text}: {note}" if note else text
+
+
 def amended_targets(sc: Scorecard) -> set[str]:
-    """Item ids and top-level fields touched by an amendment (for "amended" marks)."""
+    """Item ids and top-level fields ("summary", "recommendation") touched by amendments."""
     out: set[str] = set()
     for a in sc.amendments:
-        parts = a.field.split(":")
-        out.add(parts[0] if len(parts) == 1 else parts[-1])
+        item = amendment_item(a)
+        out.add(item if item else a.field.split(":")[0])
     return out

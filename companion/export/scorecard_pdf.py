@@ -11,6 +11,7 @@ from companion.export.analysis import archetype_of, format_score, weighted_summa
 from companion.export.common import (
     amended_targets,
     amendment_subject,
+    amendment_value,
     duration,
     level_title,
     offset,
@@ -20,7 +21,7 @@ from companion.export.common import (
 )
 from companion.export.document import build_pdf
 from companion.export.styles import grid, labelled, para, styles
-from companion.scorecard import RATING_LABEL, FlagRecord, ItemRecord, ProbeAnswer, Scorecard
+from companion.scorecard import FlagRecord, ItemRecord, ProbeAnswer, Scorecard
 
 _TARGET_NAME = {"database": "Database", "queue": "Queue", "downstream": "Downstream service"}
 # Beyond this many characters in one failure-probe answer, columns become too tall.
@@ -321,20 +322,9 @@ def _amendments(sc: Scorecard, pack: Pack) -> list[Flowable]:
              "printed above are the amended ones.", st.small)]
     for a in sorted(sc.amendments, key=lambda a: a.at):
         out.append(para(f"{when(a.at)}: {amendment_subject(pack, a)}", st.h2))
-        out.append(para("Before", st.label))
-        out.append(para(_value(a.field, a.old), st.note))
-        out.append(para("After", st.label))
-        out.append(para(_value(a.field, a.new), st.note))
+        out.append(labelled("Before:", amendment_value(a, a.old), st.note))
+        out.append(labelled("After:", amendment_value(a, a.new), st.note))
         if a.reason.strip():
-            out.append(para("Reason", st.label))
-            out.append(para(a.reason.strip(), st.note))
+            out.append(labelled("Reason:", a.reason.strip(), st.note))
     return out
 
-
-def _value(field: str, value: str) -> str:
-    """An amended value as a reader knows it: rating and recommendation ids as labels."""
-    if field.startswith("rating:") or field.startswith("probe"):
-        return rating_label(value or None) if value in RATING_LABEL or not value else value
-    if field == "recommendation":
-        return recommendation_label(value or None)
-    return value.strip() or "(empty)"
