@@ -168,3 +168,14 @@ def test_write_is_atomic_and_errors_name_the_file(tmp_path: Path,
         render_scorecard(sc, p, tmp_path)
     render_scorecard(sc, p, out)
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_letter_paper_and_unknown_sizes(tmp_path: Path) -> None:
+    sc = make_scorecard(pack())
+    out = render_scorecard(sc, pack(), tmp_path / "letter.pdf", page_size="letter")
+    box = PdfReader(str(out)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+    a4 = PdfReader(str(render_scorecard(sc, pack(), tmp_path / "a4.pdf"))).pages[0].mediabox
+    assert (round(float(a4.width)), round(float(a4.height))) == (595, 842)
+    with pytest.raises(CompanionError, match="page size"):
+        render_scorecard(sc, pack(), tmp_path / "x.pdf", page_size="tabloid")

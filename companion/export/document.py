@@ -57,6 +57,9 @@ class _NumberedCanvas(Canvas):
 
 def _footer(running_head: str) -> Any:
     st = styles().small
+    # One line only: it sits in the top margin (the title page prints the full text).
+    if len(running_head) > 110:
+        running_head = running_head[:109] + "…"
 
     def draw(canvas: Canvas, doc: BaseDocTemplate) -> None:
         width, height = doc.pagesize
