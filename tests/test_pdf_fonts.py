@@ -15,7 +15,7 @@ from companion.export.fonts import (
     placeholder,
 )
 from companion.export.scorecard_pdf import render_scorecard
-from tests.scorecards import make_scorecard, pack, pdf_body, squash, with_notes
+from tests.scorecards import make_scorecard, pack, pdf_body, pdf_pages, squash, with_notes
 
 LONG_WORD = "".join(chr(ord("a") + i % 26) for i in range(300))
 NAMES = ("Zoë Łukasiewicz", "Андрей Смирнов", "王芳", "Αθηνά Παπαδοπούλου")
@@ -81,3 +81,20 @@ def test_names_and_notes_in_any_script_round_trip(tmp_path: Path) -> None:
     assert placeholder(uncovered) in text
     # The long word wrapped: no line is wider than the page allows.
     assert max(len(line) for line in text.splitlines()) < 200
+
+
+def test_a_300_character_name_wraps_in_the_body_and_is_cut_in_the_running_head(
+        tmp_path: Path) -> None:
+    p = pack()
+    sc = make_scorecard(p, candidate=LONG_WORD, words_per_note=150)
+    out = render_scorecard(sc, p, tmp_path / "long-name.pdf")
+    pages = pdf_pages(out)
+    assert len(pages) > 2
+    for page in pages[1:]:
+        lines = [ln for ln in page.splitlines() if ln.strip()]
+        head = next(ln for ln in lines if ln.startswith("Scorecard: "))
+        assert head.endswith("…")  # cut to one line, not spilling into the page
+    body = squash(pdf_body(out))
+    assert LONG_WORD in body  # the title and header print the whole name, wrapped
+    notes = [it.said for it in sc.items]
+    assert all(squash(n) in body for n in notes)

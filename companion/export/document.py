@@ -55,11 +55,19 @@ class _NumberedCanvas(Canvas):
                              f"page {self._pageNumber} of {total}")
 
 
-def _footer(running_head: str) -> Any:
+def _one_line(text: str, width: float) -> Paragraph:
+    """A small Paragraph of ``text`` cut (with an ellipsis) until it fits on one line."""
     st = styles().small
-    # One line only: it sits in the top margin (the title page prints the full text).
-    if len(running_head) > 110:
-        running_head = running_head[:109] + "…"
+    head = Paragraph(markup(text), st)
+    while head.wrap(width, 10_000)[1] > st.leading * 1.5 and len(text) > 1:
+        text = text[: max(1, int(len(text) * 0.85))].rstrip() + "…"
+        head = Paragraph(markup(text), st)
+    return head
+
+
+def _footer(running_head: str) -> Any:
+    # The running head sits in the top margin, so it must stay on one line.
+    heads: dict[float, Paragraph] = {}
 
     def draw(canvas: Canvas, doc: BaseDocTemplate) -> None:
         width, height = doc.pagesize
@@ -73,8 +81,11 @@ def _footer(running_head: str) -> Any:
         if doc.page > 1:
             # The running head carries the candidate's name: draw it as a Paragraph
             # so CJK or Cyrillic names get their fallback fonts too.
-            head = Paragraph(markup(running_head), st)
-            head.wrap(width - 2 * MARGIN_X, MARGIN_TOP)
+            avail = width - 2 * MARGIN_X
+            if avail not in heads:
+                heads[avail] = _one_line(running_head, avail)
+            head = heads[avail]
+            head.wrap(avail, MARGIN_TOP)
             head.drawOn(canvas, MARGIN_X, height - MARGIN_TOP + 4 * mm)
         canvas.restoreState()
 
