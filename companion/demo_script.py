@@ -66,11 +66,37 @@ class InterviewerScript:
     summary: str
 
 
-# What the candidate said, as both interviewers wrote it down in the first minutes.
-_OPENING_SAID = (
+def _growing(*parts: str) -> tuple[str, ...]:
+    """Notes as they grow during the round: each version adds one part to the last."""
+    return tuple(" ".join(parts[: n + 1]) for n in range(len(parts)))
+
+
+# Each interviewer's notes box at three moments of the round.
+_DANA_SAID = _growing(
     "Did not draw anything until he had numbers: asked for request rate and the latency "
     "split. Told 1,800 req/s, p50 90 ms, p99 4.2 s, he said the gap means a slow minority "
-    "of requests rather than a box that is out of CPU."
+    "of requests rather than a box that is out of CPU.",
+    "Found the pool wait himself from the two log timestamps. Fix: cache the hot keys, "
+    "move the report query to a replica.",
+    "On operations: alert on p99 per route, not on the average.",
+)
+_DANA_READ = _growing(
+    "Right first move. Calm, asked before assuming.",
+    "The diagnosis is the part that matters on call and it was the best I have seen this "
+    "quarter.",
+    "Queue failure is a real gap, but he said plainly he had not run that part.",
+)
+_MARCUS_SAID = _growing(
+    "Asked for rps and percentiles first. 1.8k req/s, p99 4.2 s vs p50 90 ms: \"a slow "
+    "minority, not a saturated host\".",
+    "Spotted the pool wait from the log timestamps. Fix: cache the hot keys, replica for "
+    "the report query.",
+    "Ops: alert on p99 per route.",
+)
+_MARCUS_READ = _growing(
+    "Textbook opening, but the numbers did not drive the fix: he reached for a cache "
+    "before showing the hot keys were the slow ones.",
+    "Failure handling beyond the database was thin, and that is the job.",
 )
 
 DANA = InterviewerScript(
@@ -84,7 +110,7 @@ DANA = InterviewerScript(
         "senior."
     ),
     steps=(
-        Notes(240, _OPENING_SAID, "Right first move. Calm, asked before assuming."),
+        Notes(240, _DANA_SAID[0], _DANA_READ[0]),
         NextSection(420),
         Probe(300, "where", "strong",
               "Compare load balancer and app access logs: if the app finishes in 2 s and "
@@ -100,10 +126,7 @@ DANA = InterviewerScript(
         Probe(300, "verify", "mid",
               "Would watch p99 on the dashboard for a day. No load test, no before/after "
               "at the same traffic."),
-        Notes(240, _OPENING_SAID + " Found the pool wait himself from the two log "
-              "timestamps. Fix: cache the hot keys, move the report query to a replica.",
-              "Right first move. Calm, asked before assuming. The diagnosis is the part "
-              "that matters on call and it was the best I have seen this quarter."),
+        Notes(240, _DANA_SAID[1], _DANA_READ[1]),
         NextSection(60),
         Probe(180, "failure.database", "strong",
               "Primary down: reads carry on from the replica with a stale-data header, "
@@ -117,12 +140,7 @@ DANA = InterviewerScript(
               "known price. Two retries with jitter; unsure who owns the retry budget."),
         Rate(60, "strong"),
         NextSection(90),
-        Notes(420, _OPENING_SAID + " Found the pool wait himself from the two log "
-              "timestamps. Fix: cache the hot keys, move the report query to a replica. "
-              "On operations: alert on p99 per route, not on the average.",
-              "Right first move. Calm, asked before assuming. The diagnosis is the part "
-              "that matters on call and it was the best I have seen this quarter. Queue "
-              "failure is a real gap, but he said plainly he had not run that part."),
+        Notes(420, _DANA_SAID[2], _DANA_READ[2]),
         NextSection(120),
         Notes(200, "Asked how our incident reviews work and who is on call for this "
               "service. Runs a weekly latency review at his current job.",
@@ -142,9 +160,7 @@ MARCUS = InterviewerScript(
         "at this level. No."
     ),
     steps=(
-        Notes(260, "Asked for rps and percentiles first. 1.8k req/s, p99 4.2 s vs p50 "
-              "90 ms: \"a slow minority, not a saturated host\".",
-              "Textbook opening. Waiting to see if he uses the numbers."),
+        Notes(260, _MARCUS_SAID[0], "Textbook opening. Waiting to see if he uses the numbers."),
         NextSection(400),
         Probe(320, "where", "mid",
               "Compare balancer and app timings; the gap is queueing for a worker or a "
@@ -160,11 +176,7 @@ MARCUS = InterviewerScript(
              "picking the replica without a reason."),
         Probe(180, "verify", "thin",
               "\"Watch the dashboard.\" No percentile target, no comparison at equal load."),
-        Notes(200, "Asked for rps and percentiles first. 1.8k req/s, p99 4.2 s vs p50 "
-              "90 ms: \"a slow minority, not a saturated host\". Spotted the pool wait from "
-              "the log timestamps. Fix: cache the hot keys, replica for the report query.",
-              "Textbook opening, but the numbers did not drive the fix: he reached for a "
-              "cache before showing the hot keys were the slow ones."),
+        Notes(200, _MARCUS_SAID[1], _MARCUS_READ[0]),
         NextSection(50),
         Probe(200, "failure.database", "mid",
               "Reads from the replica with a staleness header, writes get 503 + "
@@ -177,13 +189,7 @@ MARCUS = InterviewerScript(
               "could not say how retries from many callers stay bounded."),
         Rate(70, "thin"),
         NextSection(80),
-        Notes(400, "Asked for rps and percentiles first. 1.8k req/s, p99 4.2 s vs p50 "
-              "90 ms: \"a slow minority, not a saturated host\". Spotted the pool wait from "
-              "the log timestamps. Fix: cache the hot keys, replica for the report query. "
-              "Ops: alert on p99 per route.",
-              "Textbook opening, but the numbers did not drive the fix: he reached for a "
-              "cache before showing the hot keys were the slow ones. Failure handling "
-              "beyond the database was thin, and that is the job."),
+        Notes(400, _MARCUS_SAID[2], _MARCUS_READ[1]),
         NextSection(130),
         Notes(180, "Asked who owns the cache today and how big the team is.",
               "Pleasant and quick. Would not commit to one design and defend it.",

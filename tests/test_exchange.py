@@ -314,3 +314,14 @@ def test_reading_without_a_pack_skips_only_the_id_checks(tmp_path: Path,
     good_doc["scorecard"]["items"][0]["rating"] = "wow"
     with pytest.raises(ImportFileError, match="allowed"):
         read_scorecard_file(_write_doc(tmp_path / "w.json", good_doc), None)
+
+
+def test_a_folder_is_not_a_scorecard(tmp_path: Path) -> None:
+    assert "is a folder" in _error(tmp_path)
+
+
+def test_an_absurdly_large_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "huge.json"
+    with path.open("wb") as fh:
+        fh.truncate(17 * 1024 * 1024)  # sparse: no real disk space used
+    assert "too large" in _error(path)
