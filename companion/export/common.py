@@ -9,6 +9,9 @@ from companion.content.model import Pack
 from companion.export.analysis import item_title
 from companion.scorecard import RATING_LABEL, RECOMMENDATION_LABEL, Amendment, Scorecard
 
+# A flag's state as printed; "off" after having been raised means it was cleared.
+FLAG_STATE_LABEL = {"probed": "Probed", "confirmed": "Confirmed", "off": "Cleared"}
+
 
 def when(at: datetime | None) -> str:
     """A timestamp as printed: UTC, to the minute."""
@@ -109,7 +112,7 @@ def amendment_value(a: Amendment, value: str) -> str:
     if kind == "recommendation":
         return recommendation_label(value or None)
     if kind == "flag":
-        return {"off": "Off", "probed": "Probed", "confirmed": "Confirmed"}.get(value, value)
+        return "Off" if value == "off" else FLAG_STATE_LABEL.get(value, value)
     if kind == "probe":
         return _probe_value(value)
     return value.strip() or "(empty)"

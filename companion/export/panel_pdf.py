@@ -25,6 +25,7 @@ from companion.export.analysis import (
     item_title,
 )
 from companion.export.common import (
+    FLAG_STATE_LABEL,
     duration,
     level_title,
     offset,
@@ -37,7 +38,6 @@ from companion.export.scorecard_pdf import _probe_text
 from companion.export.styles import MARK, grid, labelled, para, styles
 from companion.scorecard import Scorecard
 
-_FLAG_STATE = {"probed": "Probed", "confirmed": "Confirmed", "off": "Cleared"}
 AGENDA_MARK = "(!)"
 
 
@@ -201,7 +201,7 @@ def _flags(a: PanelAnalysis) -> list[Flowable]:
             f"raised at {int(f.raised_at_s) // 60}:{int(f.raised_at_s) % 60:02d} into the round")
         where = f" · during {f.item_title}" if f.item_title else ""
         out.append(KeepTogether([
-            para(f"{_FLAG_STATE.get(f.state, f.state)}: {f.title}, raised by {f.interviewer}",
+            para(f"{FLAG_STATE_LABEL.get(f.state, f.state)}: {f.title}, raised by {f.interviewer}",
                  st.h2),
             para(f"{at}{where}", st.small),
             para("Evidence", st.label),

@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 from companion.content.model import FAILURE_TARGETS, Item, Pack
 from companion.export.analysis import archetype_of, format_score, weighted_summary
 from companion.export.common import (
+    FLAG_STATE_LABEL,
     amended_targets,
     amendment_subject,
     amendment_value,
@@ -26,7 +27,6 @@ from companion.scorecard import FlagRecord, ItemRecord, ProbeAnswer, Scorecard
 _TARGET_NAME = {"database": "Database", "queue": "Queue", "downstream": "Downstream service"}
 # Beyond this many characters in one failure-probe answer, columns become too tall.
 _SIDE_BY_SIDE_MAX = 1200
-_FLAG_STATE = {"probed": "Probed", "confirmed": "Confirmed", "off": "Cleared"}
 
 
 def render_scorecard(sc: Scorecard, pack: Pack, out: Path, *, page_size: str = "a4") -> Path:
@@ -246,8 +246,8 @@ def _flag(sc: Scorecard, pack: Pack, fl: FlagRecord) -> list[Flowable]:
         title = pack.red_flag(fl.flag_id).title
     except KeyError:
         title = fl.flag_id
-    state = _FLAG_STATE.get(fl.state, fl.state)
-    history = "; ".join(f"{_FLAG_STATE.get(e.state, e.state).lower()} at "
+    state = FLAG_STATE_LABEL.get(fl.state, fl.state)
+    history = "; ".join(f"{FLAG_STATE_LABEL.get(e.state, e.state).lower()} at "
                         f"{offset(sc, e.at)}" for e in fl.events) or "no history recorded"
     where = ""
     if fl.item_id:
