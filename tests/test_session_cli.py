@@ -151,8 +151,9 @@ def test_list_table_and_empty_list(cli: Any, card_file: Path, pack: Pack,
     assert res.returncode == 0 and "No rounds stored yet" in res.stdout
     assert _list(cli) == []
     open_card = make_card(pack, id="rnd-open", submitted_at=None, recommendation=None)
-    cli("session", "import", str(card_file),
-        str(write_scorecard_file(open_card, tmp_path / "open.json")))
+    imported = cli("session", "import", str(card_file),
+                   str(write_scorecard_file(open_card, tmp_path / "open.json")))
+    assert "rnd-open: Robin Test, by Kim Lee, not submitted yet" in imported.stdout
     lines = cli("sessions", "list").stdout.splitlines()
     assert lines[0].split() == ["ID", "CANDIDATE", "INTERVIEWER", "ARCHETYPE", "LEVEL", "ROUND",
                                 "STARTED", "STATUS"]

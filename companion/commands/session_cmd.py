@@ -142,7 +142,8 @@ def run_import(args: argparse.Namespace) -> int:
                 failed.append(name)
                 print(f"companion: not imported: {exc}", file=sys.stderr)
                 continue
-            who = f"round {sc.id}: {sc.candidate}, by {sc.interviewer}"
+            who = f"round {sc.id}: {sc.candidate}, by {sc.interviewer}" + (
+                "" if sc.submitted else ", not submitted yet")
             if store.save_imported(sc):
                 imported += 1
                 print(f"imported {name} ({who})")
