@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from companion.content.model import Pack
+from companion.content.model import Item, Pack
 from companion.export.analysis import item_title
 from companion.scorecard import RATING_LABEL, RECOMMENDATION_LABEL, Amendment, Scorecard
 
@@ -92,8 +92,8 @@ def amendment_subject(pack: Pack, a: Amendment) -> str:
         if probe.startswith("failure."):
             return f"failure probe ({probe.removeprefix('failure.')}) on {item_title(pack, item)}"
         try:
-            text = next(p.text for p in pack.item(item).probes if p.id == probe)
-        except (KeyError, StopIteration):
+            text = probe_text(pack.item(item), probe)
+        except KeyError:
             text = probe
         return f"probe \u201c{text}\u201d on {item_title(pack, item)}"
     if kind == "flag" and len(parts) > 1:
@@ -140,3 +140,12 @@ def amended_targets(sc: Scorecard) -> set[str]:
         item = amendment_item(a)
         out.add(item if item else a.field.split(":")[0])
     return out
+
+
+def probe_text(item: Item | None, probe_id: str) -> str:
+    """The wording of a probe as the pack gives it, or its id if the pack lacks it."""
+    if item:
+        for p in item.probes:
+            if p.id == probe_id:
+                return p.text
+    return probe_id

@@ -29,12 +29,12 @@ from companion.export.common import (
     duration,
     level_title,
     offset,
+    probe_text,
     rating_label,
     recommendation_label,
     when,
 )
 from companion.export.document import build_pdf
-from companion.export.scorecard_pdf import _probe_text
 from companion.export.styles import MARK, grid, labelled, para, styles
 from companion.scorecard import Scorecard
 
@@ -304,7 +304,7 @@ def _item_voices(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
                 out.append(labelled(f"Failure probe, {target} [{rating_label(p.rating)}]:",
                                     note, st.note))
             else:
-                question = _probe_text(item, p.probe_id)
+                question = probe_text(item, p.probe_id)
                 out.append(labelled(f"Probe [{rating_label(p.rating)}]:",
                                     f"\u201c{question}\u201d {note}", st.note))
     return out

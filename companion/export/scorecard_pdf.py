@@ -16,6 +16,7 @@ from companion.export.common import (
     duration,
     level_title,
     offset,
+    probe_text,
     rating_label,
     recommendation_label,
     when,
@@ -161,20 +162,12 @@ def _rating_table(rec: ItemRecord, item: Item | None) -> Table:
     return table
 
 
-def _probe_text(item: Item | None, probe_id: str) -> str:
-    if item:
-        for p in item.probes:
-            if p.id == probe_id:
-                return p.text
-    return probe_id
-
-
 def _probe_table(probes: list[ProbeAnswer], item: Item | None) -> Table:
     st = styles()
     data = [[para("Probe", st.cell_bold), para("Rating", st.cell_bold),
              para("Answer", st.cell_bold)]]
     for p in probes:
-        data.append([para(_probe_text(item, p.probe_id), st.cell),
+        data.append([para(probe_text(item, p.probe_id), st.cell),
                      para(rating_label(p.rating), st.cell),
                      para(p.note.strip() or "-", st.cell)])
     # splitInRow lets a very long answer continue on the next page instead of failing.
