@@ -264,6 +264,10 @@ def analyse_panel(scorecards: Sequence[Scorecard], pack: Pack) -> PanelAnalysis:
         notes.append("The scorecards name different archetypes ("
                      + ", ".join(sorted(set(archetypes)))
                      + f"); coverage and weighting use {arche_id!r}.")
+    if (scs[0].pack_id, scs[0].pack_version) != (pack.id, pack.version):
+        notes.append(f"The scorecards were written with pack {scs[0].pack_id} "
+                     f"{scs[0].pack_version}; titles and coverage come from {pack.id} "
+                     f"{pack.version}.")
     if arche is None:
         notes.append(f"The pack has no archetype {arche_id!r}; weighting and coverage "
                      "cannot be computed.")
