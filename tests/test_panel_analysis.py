@@ -144,3 +144,11 @@ def test_column_labels_tell_one_interviewer_s_rounds_apart() -> None:
     t = a.round_title
     assert column_labels([a, b, c]) == (f"Sam Lee ({t}) #1", "Sam Lee (Scenario)",
                                         f"Sam Lee ({t}) #3")
+
+
+def test_notes_say_when_the_printing_pack_differs() -> None:
+    p, _, _, scs = _panel()
+    assert analyse_panel(scs, p).notes == ()
+    older = [replace(sc, pack_version="0.9") for sc in scs]
+    (note,) = analyse_panel(older, p).notes
+    assert f"written with pack {p.id} 0.9" in note and f"{p.id} {p.version}" in note
