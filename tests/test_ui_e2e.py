@@ -178,6 +178,11 @@ def test_whole_round_close_reopen_finish(qtbot: QtBot, data_dir: Path) -> None:
                      pos=popup.visualRect(popup.model().index(3, 0)).center())
     qtbot.waitUntil(lambda: eng.index == 3)
     assert find(view, QLabel, "nav.progress").text() == "4 / 4"
+    # The caret goes back to the notes field last typed in ("My read"). Offscreen, a closed
+    # popup leaves no active window, so ask the window for its focus widget, then re-activate.
+    qtbot.waitUntil(lambda: view.focusWidget() is read)
+    view.activateWindow()
+    qtbot.waitUntil(read.hasFocus)
 
     # The three failure probes, each rated its own way: keys, a chip tap, keys.
     view.focus_notes("said")
@@ -206,6 +211,12 @@ def test_whole_round_close_reopen_finish(qtbot: QtBot, data_dir: Path) -> None:
     assert find(view, QLabel, "timer.sketch").text() == "01:30"
     qtbot.keyClicks(said, "Reads p99 first")
     tick(rnd, view, 1)
+    # On to the last section: its countdown shows, and there is no section after it.
+    next_section = find(view, QPushButton, "timer.next_section")
+    key(qtbot, view, Qt.Key.Key_F4)
+    assert eng.timers().section_index == 2
+    assert not next_section.isEnabled()
+    assert find(view, QLabel, "timer.section.caption").text().startswith("3/3")
     elapsed = eng.timers().round_elapsed_s
     round_text = find(view, QLabel, "timer.round").text()
 

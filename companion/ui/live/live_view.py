@@ -245,7 +245,7 @@ class LiveView(QWidget):
         self.timers.next_section.connect(lambda: self._call(self.engine.next_section))
         self.nav.previous.connect(lambda: self._call(self.engine.go_previous))
         self.nav.next.connect(lambda: self._call(self.engine.go_next))
-        self.nav.jump.connect(lambda i: self._call(self.engine.jump, i))
+        self.nav.jump.connect(self.jump_to)
         self.nav.finish.connect(self.toggle_finish)
         self.finish.recommend.connect(self.recommend)
         self.finish.summary_edited.connect(lambda t: self._call(self.engine.set_summary, t))
@@ -329,6 +329,12 @@ class LiveView(QWidget):
         else:
             self._call(self.engine.cycle_flag, flag_id)
         self._refocus()
+
+    def jump_to(self, index: int) -> None:
+        """A pick in the jump list; the caret goes back to the notes even if nothing moved."""
+        self._call(self.engine.jump, index)
+        # The closing popup hands focus back to the combo box; take it back after that.
+        QTimer.singleShot(0, self._refocus)
 
     def recommend(self, value: str) -> None:
         self._call(self.engine.set_recommendation, value)
