@@ -22,7 +22,7 @@ from companion.scorecard import (
 # The notes key for round-level notes (``edit_notes(..., item_id=ROUND)``).
 ROUND = "__round__"
 # Free text written with the notes debounce: (owner, field).
-NoteKey = tuple[str, str]
+NoteKey = tuple[str, str]  # same as companion.live.drafts.NoteKey
 
 
 @dataclass
@@ -36,7 +36,7 @@ class RoundState:
     text: dict[NoteKey, str] = field(default_factory=dict)
     recommendation: str | None = None
     submitted_at: datetime | None = None
-    item_time: dict[str, float] = field(default_factory=dict)
+    item_time: dict[str, float] = field(default_factory=dict)  # as loaded; the clock owns it
     amendments: list[Amendment] = field(default_factory=list)
 
     @classmethod
@@ -61,7 +61,7 @@ class RoundState:
     def note(self, owner: str, name: str) -> str:
         return self.text.get((owner, name), "")
 
-    def record(self, item_id: str, extra_time: float = 0.0) -> ItemRecord:
+    def record(self, item_id: str, time_spent_s: float = 0.0) -> ItemRecord:
         rating, at = self.ratings.get(item_id, (None, None))
         return ItemRecord(
             item_id=item_id,
@@ -71,7 +71,7 @@ class RoundState:
             probes=tuple(self.probes.get(item_id, {}).values()),
             said=self.note(item_id, "said"),
             read=self.note(item_id, "read"),
-            time_spent_s=self.item_time.get(item_id, 0.0) + extra_time,
+            time_spent_s=time_spent_s,
         )
 
     # -- changing ------------------------------------------------------------------

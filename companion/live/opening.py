@@ -1,0 +1,128 @@
+"""Creating a round from a plan, or loading one to reopen it; both claim the round first."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from companion.content.model import Pack, Question, RoundTemplate, Scenario
+from companion.errors import CompanionError, ContentError, StorageError
+from companion.live.clock import Clock
+from companion.scorecard import Scorecard
+from companion.store import Store, writes
+from companion.store.locks import RoundLock
+
+if TYPE_CHECKING:
+    from companion.live.engine import RoundEngine
+
+Item = Question | Scenario
+
+
+class PlannedLike(Protocol):
+    """What a round is started from: a planner ``PlannedRound`` or anything shaped like it."""
+
+    @property
+    def template(self) -> RoundTemplate: ...
+
+    @property
+    def items(self) -> tuple[str, ...]: ...
+
+
+class Reopen(Protocol):
+    """The signature of ``RoundEngine.resume`` called on the class."""
+
+    def __call__(self, store: Store, pack: Pack, round_id: str,
+                 clock: Clock | None = None) -> RoundEngine: ...
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    """The fixed facts of a round: who, what, and its sections."""
+
+    round_id: str
+    candidate: str
+    interviewer: str
+    archetype: str
+    level: str
+    template_id: str
+    round_title: str
+    pack_id: str
+    pack_version: str
+    started_at: datetime
+    items: tuple[Item, ...]
+    sections: tuple[tuple[str, str, float], ...]  # (id, title, planned seconds)
+    section_timers: tuple[str, ...]  # "listen" / "sketch" / "" per section
+
+
+def pack_items(pack: Pack, ids: tuple[str, ...]) -> tuple[Item, ...]:
+    """The pack's questions and scenarios for ``ids``; ContentError naming any missing."""
+    found: list[Item] = []
+    missing: list[str] = []
+    for item_id in ids:
+        try:
+            found.append(pack.item(item_id))
+        except KeyError:
+            missing.append(item_id)
+    if missing:
+        raise ContentError([f"pack {pack.id} has no question or scenario {i!r}" for i in missing])
+    return tuple(found)
+
+
+def create_round(store: Store, pack: Pack, planned: PlannedLike, *, candidate: str,
+                 interviewer: str, archetype: str, level: str,
+                 now: datetime) -> tuple[RoundInfo, RoundLock]:
+    """Write the rows of a new round and hold its lock."""
+    candidate, interviewer = candidate.strip(), interviewer.strip()
+    if not candidate or not interviewer:
+        raise CompanionError("a round needs the candidate's and the interviewer's names")
+    template = planned.template
+    info = RoundInfo(
+        round_id=uuid.uuid4().hex, candidate=candidate, interviewer=interviewer,
+        archetype=archetype, level=level, template_id=template.id, round_title=template.title,
+        pack_id=pack.id, pack_version=pack.version, started_at=now,
+        items=pack_items(pack, tuple(planned.items)),
+        sections=tuple((s.id, s.title, float(s.minutes * 60)) for s in template.sections),
+        section_timers=tuple(s.timer for s in template.sections))
+    lock = store.lock_round(info.round_id)
+    spec = writes.NewRound(
+        id=info.round_id, candidate=candidate, interviewer=interviewer, archetype=archetype,
+        level=level, template_id=template.id, round_title=template.title, pack_id=pack.id,
+        pack_version=pack.version, started_at=now,
+        items=tuple((it.id, it.kind) for it in info.items), sections=info.sections)
+    try:
+        with store.write() as s:
+            writes.create_round(s, spec)
+    except StorageError:
+        lock.release()
+        raise
+    return info, lock
+
+
+def load_round(store: Store, pack: Pack, round_id: str
+               ) -> tuple[RoundInfo, Scorecard, writes.TimerRecord, RoundLock]:
+    """Claim a stored round and read everything needed to carry on with it."""
+    lock = store.lock_round(round_id)
+    try:
+        sc = store.load_scorecard(round_id)
+        with store.read() as s:
+            saved = writes.load_timers(s, round_id)
+        if saved is None:
+            raise StorageError(f"no round {round_id!r} in {store.path}")
+        items = pack_items(pack, tuple(it.item_id for it in sc.items))
+    except CompanionError:
+        lock.release()
+        raise
+    try:
+        kinds: tuple[str, ...] = tuple(s.timer for s in pack.template(sc.template_id).sections)
+    except KeyError:  # the template left the pack: keep the timings, lose the auto timers
+        kinds = ()
+    info = RoundInfo(
+        round_id=round_id, candidate=sc.candidate, interviewer=sc.interviewer,
+        archetype=sc.archetype, level=sc.level, template_id=sc.template_id,
+        round_title=sc.round_title, pack_id=sc.pack_id, pack_version=sc.pack_version,
+        started_at=sc.started_at, items=items,
+        sections=tuple((t.section_id, t.title, t.planned_s) for t in sc.sections),
+        section_timers=kinds)
+    return info, sc, saved, lock
