@@ -102,6 +102,40 @@ def _target_text(fig: dict[str, Any]) -> str:
     return f"{op} {_fmt(target, str(fig.get('unit', '')))}"
 
 
+def _flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    items: list[tuple[str, Any]] = []
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            items.extend(_flatten(value, path + " "))
+        else:
+            items.append((path, value))
+    return items
+
+
+def _from_target_keys(bench: str, result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Figures from a result that names its targets ``target_<name>`` (an older shape).
+
+    Every nested ``<name>`` value becomes a figure against that target, except
+    values under a ``baseline`` key, which are shown as the reference they are.
+    """
+    figures: list[dict[str, Any]] = []
+    targets = {k[len("target_"):]: v for k, v in result.items()
+               if k.startswith("target_") and isinstance(v, int | float)}
+    for name, target in targets.items():
+        unit = name.rsplit("_", 1)[-1] if "_" in name else ""
+        for path, value in _flatten(result):
+            if path.split(" ")[-1] != name or not isinstance(value, int | float):
+                continue
+            if "baseline" in path.split(" "):
+                figures.append({"figure": f"{bench}: {path}", "value": value, "unit": unit,
+                                "target": "reference", "ok": None})
+            else:
+                figures.append({"figure": f"{bench}: {path}", "value": value, "unit": unit,
+                                "target": target})
+    return figures
+
+
 def normalise(bench: str, result: Any) -> list[Row]:
     """Turn one benchmark's ``run()`` result into table rows (either documented shape)."""
     figures: list[dict[str, Any]] = []
@@ -113,8 +147,10 @@ def normalise(bench: str, result: Any) -> list[Row]:
         for name, fig in result.items():
             if isinstance(fig, dict) and "value" in fig:
                 figures.append({"figure": name, **fig})
+    if not figures and isinstance(result, dict):
+        figures = _from_target_keys(bench, result)
     if not figures:
-        return [Row(bench, "(no figures returned)", _fmt(result), "-", False)]
+        return [Row(bench, "(no figures returned)", _fmt(result)[:60], "-", False)]
     rows = []
     for fig in figures:
         name = str(fig.get("figure") or fig.get("name") or bench)
