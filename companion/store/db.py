@@ -99,7 +99,8 @@ def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
 
 def current_pragmas(engine: Engine) -> dict[str, str]:
     """The PRAGMA values actually in force on a connection (for reports and tests)."""
-    names = ("journal_mode", "synchronous", "busy_timeout", "foreign_keys", "secure_delete")
+    names = ("journal_mode", "synchronous", "fullfsync", "checkpoint_fullfsync", "busy_timeout",
+             "foreign_keys", "secure_delete", "wal_autocheckpoint")
     out: dict[str, str] = {}
     with engine.connect() as conn:
         for name in names:
