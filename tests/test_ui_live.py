@@ -277,3 +277,20 @@ def test_item_names_the_red_flags_to_watch_for_with_their_keys(qtbot: QtBot, rnd
     keys = {f.id: f"F{5 + i}" for i, f in enumerate(rnd.pack.red_flags)}
     for fid in opener.watch_flags:
         assert f"{rnd.pack.red_flag(fid).title} ({keys[fid]})" in watch.text()
+
+
+def test_compact_mode_fits_a_narrow_always_on_top_window(qtbot: QtBot, rnd: Round) -> None:
+    rnd.engine.jump(3)  # the widest item: a scenario with its three failure rows
+    view = shown(qtbot, rnd, activate=False)
+    view.set_compact(True)
+    assert view.minimumSizeHint().width() <= 700
+    view.resize(700, 760)
+    QApplication.processEvents()
+    card = view.findChild(QWidget, "live.item_card")
+    scroll = view.findChild(QWidget, "live.scroll")
+    assert card is not None and scroll is not None
+    assert card.width() <= scroll.width(), "nothing is cut off on the right"
+    assert not w(view, QPushButton, "timer.toggle").isVisible()  # keys still work
+    assert w(view, QPushButton, "rubric.strong").text() == "Strong"
+    view.set_compact(False)
+    assert w(view, QPushButton, "rubric.strong").text() == "Strong\nAlt+1"

@@ -87,6 +87,7 @@ class FinishView(QWidget):
         self.confirm_box.setProperty("live_role", "confirm")
         self.confirm_text = QLabel("Submit now? Later changes are kept as amendments.",
                                    self.confirm_box)
+        self.confirm_text.setWordWrap(True)
         self.confirm_btn = QPushButton("Yes, submit (Ctrl+Return)", self.confirm_box)
         self.confirm_btn.setObjectName("finish.confirm")
         self.cancel_btn = QPushButton("Not yet", self.confirm_box)

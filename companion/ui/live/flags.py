@@ -19,6 +19,7 @@ from companion.ui.live.common import SMALL_PT, short_time, sized_font
 
 STATE_TEXT: dict[str, str] = {"off": "Off", "probed": "Probed once", "confirmed": "Confirmed"}
 FLAG_KEYS: tuple[str, ...] = ("F5", "F6", "F7", "F8", "F9")
+COMPACT_TITLE = 17  # characters of a flag's title shown in compact mode
 
 
 def state_line(record: FlagRecord | None) -> str:
@@ -114,7 +115,12 @@ class FlagsPanel(QFrame):
             self.evidence_edited.emit(flag_id, text)
 
     def set_compact(self, compact: bool) -> None:
-        """Compact mode keeps the toggles and their state, drops the width."""
+        """Compact: titles shortened to fit a narrow column (the tool tip has them whole)."""
+        for i, flag in enumerate(self.flags):
+            title = flag.title
+            if compact and len(title) > COMPACT_TITLE:
+                title = title[: COMPACT_TITLE - 1].rstrip() + "…"
+            self.buttons[flag.id].setText(f"{FLAG_KEYS[i]}  {title}")
         for label in self.states.values():
             label.setWordWrap(compact)
 

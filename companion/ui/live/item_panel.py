@@ -30,6 +30,7 @@ class ItemPanel(QWidget):
 
         self.heading = QLabel(self)
         self.heading.setObjectName("item.heading")
+        self.heading.setWordWrap(True)
         self.watch = QLabel(self)
         self.watch.setObjectName("item.watch")
         self.watch.setWordWrap(True)

@@ -156,6 +156,7 @@ class LiveView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(card)
 
         self.flags.setProperty("live_role", "card")
@@ -285,7 +286,13 @@ class LiveView(QWidget):
         self._compact = compact
         self.item_panel.set_compact(compact)
         self.flags.set_compact(compact)
-        self._side.setMinimumWidth(240 if compact else 340)
+        self.timers.set_compact(compact)
+        self.nav.set_compact(compact)
+        self.rubric.set_compact(compact)
+        self.probes.set_compact(compact)
+        self._side.setMinimumWidth(220 if compact else 340)
+        self._side.setMaximumWidth(250 if compact else 430)
+        self.refresh_timers()
 
     # -- intent ------------------------------------------------------------------------
     def rate(self, value: str) -> None:

@@ -43,11 +43,16 @@ class NavBar(QWidget):
         self.jump_list = QComboBox(self)
         self.jump_list.setObjectName("nav.jump")
         self.jump_list.setToolTip("Jump to an item (Ctrl+J)")
-        self.jump_list.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.jump_list.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.jump_list.setMinimumContentsLength(16)
         self.finish_btn = QPushButton("Finish… (Ctrl+Shift+F)", self)
         self.finish_btn.setObjectName("nav.finish")
-        for btn in (self.prev_btn, self.next_btn, self.finish_btn):
+        for btn, tip in ((self.prev_btn, "Previous item (Alt+Left)"),
+                         (self.next_btn, "Next item (Alt+Right)"),
+                         (self.finish_btn, "Finish the round (Ctrl+Shift+F)")):
             btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            btn.setToolTip(tip)
         self.prev_btn.clicked.connect(self.previous.emit)
         self.next_btn.clicked.connect(self.next.emit)
         self.finish_btn.clicked.connect(self.finish.emit)
@@ -86,6 +91,12 @@ class NavBar(QWidget):
         box = self.layout()
         assert isinstance(box, QHBoxLayout)
         box.insertWidget(self._extra_at, widget)
+
+    def set_compact(self, compact: bool) -> None:
+        """Compact: arrows instead of words; the keys are in the tool tips and the help."""
+        self.prev_btn.setText("◀" if compact else "◀ Previous (Alt+←)")
+        self.next_btn.setText("▶" if compact else "Next (Alt+→) ▶")
+        self.finish_btn.setText("Finish…" if compact else "Finish… (Ctrl+Shift+F)")
 
     def open_jump_list(self) -> None:
         self.jump_list.showPopup()

@@ -6,6 +6,8 @@ Rows are numbered on screen; Ctrl+<number> picks a row (the view forwards that a
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,11 +42,15 @@ class ProbeRow(QFrame):
         self.setProperty("probe_row", True)
         self.number = QLabel(f"Ctrl+{number}" if number <= MAX_ROWS else "", self)
         self.number.setObjectName(f"probe.{probe_id}.key")
-        self.asked = QCheckBox(title, self)
+        self.asked = QCheckBox(self)
         self.asked.setObjectName(f"probe.{probe_id}.asked")
         self.asked.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.text = QLabel(text, self)
+        self.asked.setToolTip(f"{title or 'This probe'}: asked")
+        # The title sits in the wrapping label, so a narrow window wraps it too.
+        self.text = QLabel(f"<b>{escape(title)}</b>&nbsp; {escape(text)}" if title
+                           else escape(text), self)
         self.text.setObjectName(f"probe.{probe_id}.text")
+        self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setWordWrap(True)
         self.chips: dict[str, QPushButton] = {}
         lay = QHBoxLayout(self)
@@ -84,6 +90,7 @@ class ProbesPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("probes.panel")
         self._zoom = 1.0
+        self._compact = False
         self.rows: list[ProbeRow] = []
         self.header = QLabel("Probes", self)
         self.header.setObjectName("probes.header")
@@ -150,6 +157,11 @@ class ProbesPanel(QWidget):
     def row_for(self, probe_id: str) -> ProbeRow | None:
         return next((r for r in self.rows if r.probe_id == probe_id), None)
 
+    def set_compact(self, compact: bool) -> None:
+        """Compact: no key labels (the help lists them), narrower rating chips."""
+        self._compact = compact
+        self._apply_fonts()
+
     def set_zoom(self, zoom: float) -> None:
         self._zoom = zoom
         self._apply_fonts()
@@ -161,9 +173,10 @@ class ProbesPanel(QWidget):
         self.failure_note.setFont(sized_font(base, SMALL_PT, z))
         self.empty.setFont(sized_font(base, SMALL_PT, z))
         for row in self.rows:
+            row.number.setVisible(not self._compact)
             row.number.setFont(sized_font(base, SMALL_PT, z))
-            row.asked.setFont(sized_font(base, BODY_PT, z, bold=True))
             row.text.setFont(sized_font(base, BODY_PT, z))
             for chip in row.chips.values():
                 chip.setFont(sized_font(base, SMALL_PT, z, bold=True))
-                chip.setMinimumWidth(int(38 * z))
+                chip.setMinimumWidth(int((28 if self._compact else 38) * z))
+                chip.setStyleSheet("padding: 2px 2px;" if self._compact else "")

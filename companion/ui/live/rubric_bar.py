@@ -38,6 +38,7 @@ class RubricBar(QWidget):
         super().__init__(parent)
         self.setObjectName("rubric.bar")
         self._zoom = 1.0
+        self._compact = False
         self._cues = Cues()
         self._current: str | None = None
         self._hovered: str | None = None
@@ -94,15 +95,26 @@ class RubricBar(QWidget):
         self.target.style().unpolish(self.target)
         self.target.style().polish(self.target)
 
+    def set_compact(self, compact: bool) -> None:
+        """Compact: the level names alone; the Alt+digit keys stay in tool tips and help."""
+        self._compact = compact
+        for value, btn in self.buttons.items():
+            btn.setText(BUTTON_TEXT[value] if compact
+                        else f"{BUTTON_TEXT[value]}\n{BUTTON_KEY[value]}")
+        self._apply_fonts()
+
     def set_zoom(self, zoom: float) -> None:
         self._zoom = zoom
         self._apply_fonts()
 
     def _apply_fonts(self) -> None:
         base = self.font()
+        size = SMALL_PT if self._compact else BODY_PT
         for btn in self.buttons.values():
-            btn.setFont(sized_font(base, BODY_PT, self._zoom, bold=True))
-            btn.setMinimumHeight(int(52 * self._zoom))
+            btn.setFont(sized_font(base, size, self._zoom, bold=True))
+            btn.setMinimumHeight(int((38 if self._compact else 52) * self._zoom))
+            # Narrow buttons in compact mode: the level name is all that must fit.
+            btn.setStyleSheet("padding: 4px 4px;" if self._compact else "")
         self.cue.setFont(sized_font(base, BODY_PT, self._zoom))
         self.target.setFont(sized_font(base, SMALL_PT, self._zoom))
 

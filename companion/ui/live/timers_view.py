@@ -52,6 +52,7 @@ class TimersView(QWidget):
         super().__init__(parent)
         self.setObjectName("timers.strip")
         self._zoom = 1.0
+        self._compact = False
         self.round_box, self.round_caption, self.round = _box("timer.round", self)
         self.section_box, self.section_caption, self.section = _box("timer.section", self)
         self.listen_box, self.listen_caption, self.listen = _box("timer.listen", self)
@@ -135,7 +136,7 @@ class TimersView(QWidget):
         shown = running or (left is not None and bool(minutes))
         box.setVisible(shown)
         key = "F2" if name == "Listen" else "F3"
-        button.setVisible(not running and bool(minutes))
+        button.setVisible(not running and bool(minutes) and not self._compact)
         button.setText(f"{'Restart' if left is not None else name} {minutes or 3}:00 ({key})")
         if shown:
             value.setText(mmss(left or 0.0) if running else "done")
@@ -147,6 +148,15 @@ class TimersView(QWidget):
             widget.setProperty("timerstate", state)
             widget.style().unpolish(widget)
             widget.style().polish(widget)
+
+    def set_compact(self, compact: bool) -> None:
+        """Compact: the clocks only; their controls stay on the keyboard (and in the help)."""
+        self._compact = compact
+        for btn in (self.clock_btn, self.section_btn):
+            btn.setVisible(not compact)
+        if compact:
+            self.listen_btn.hide()
+            self.sketch_btn.hide()
 
     def set_zoom(self, zoom: float) -> None:
         self._zoom = zoom
