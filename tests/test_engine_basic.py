@@ -174,3 +174,29 @@ def test_bad_start_input_is_a_clear_error(tmp_path: Path) -> None:
             RoundEngine.start(store, pack, bad, candidate="A", interviewer="B",
                               archetype="api", level="senior")
         assert store.list_rounds() == []
+
+
+def test_engine_snapshot_matches_the_stored_scorecard(tmp_path: Path) -> None:
+    """What the window exports (engine.scorecard) is what the file holds after a flush."""
+    clock = ManualClock()
+    with Store.open(tmp_path) as store:
+        eng = _start(store, clock)
+        eng.start_round()
+        clock.advance(65)
+        eng.rate("mid")
+        eng.answer_probe("p-scale", rating="strong", note="consistent hashing")
+        eng.cycle_flag("rf-buzzwords")
+        eng.edit_notes("said", "ran on-call for the ledger")
+        eng.next_section()
+        clock.advance(30)
+        eng.go_next()
+        clock.advance(12)
+        eng.pause()
+        eng.set_summary("Solid")
+        assert eng.flush()
+        assert eng.scorecard() == store.load_scorecard(eng.round_id)
+        # A copy imported elsewhere (e.g. by the panel lead) reads back the same.
+        with Store.open(tmp_path / "panel") as panel:
+            assert panel.save_imported(eng.scorecard())
+            assert panel.load_scorecard(eng.round_id) == eng.scorecard()
+        eng.close()
