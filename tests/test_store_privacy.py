@@ -62,6 +62,7 @@ def test_delete_candidate_removes_every_round_and_the_name(tmp_path: Path) -> No
         assert store.delete_candidate(NAME) == 2
         raw = _raw(store)
         assert NAME.encode() not in raw and SECRET.encode() not in raw
+        assert b"Kim" not in raw  # an interviewer with no round left goes too
         assert [r.id for r in store.list_rounds()] == ["keep"]
         assert not (tmp_path / "locks" / f"{rid}.lock").exists()
 

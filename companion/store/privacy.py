@@ -14,20 +14,25 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
-from companion.store.schema import Candidate, Round
+from companion.store.schema import Candidate, Interviewer, Round
 
 
 def delete_rounds(session: Session, round_ids: list[str]) -> int:
-    """Delete rounds (children cascade) and any candidate left with no round."""
+    """Delete rounds (children cascade) and any candidate or interviewer left with no round."""
     if not round_ids:
         return 0
     cand_ids = set(session.scalars(select(Round.candidate_id).where(Round.id.in_(round_ids))))
+    inter_ids = set(session.scalars(
+        select(Round.interviewer_id).where(Round.id.in_(round_ids))))
     session.execute(delete(Round).where(Round.id.in_(round_ids)))
     for cid in cand_ids:
-        left = session.scalar(select(func.count()).select_from(Round)
-                              .where(Round.candidate_id == cid))
-        if not left:
+        if not session.scalar(select(func.count()).select_from(Round)
+                              .where(Round.candidate_id == cid)):
             session.execute(delete(Candidate).where(Candidate.id == cid))
+    for iid in inter_ids:
+        if not session.scalar(select(func.count()).select_from(Round)
+                              .where(Round.interviewer_id == iid)):
+            session.execute(delete(Interviewer).where(Interviewer.id == iid))
     return len(round_ids)
 
 
