@@ -6,7 +6,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
@@ -48,22 +48,24 @@ class RoundSummary:
     submitted_at: datetime | None
 
 
-def get_or_create_candidate(session: Session, name: str) -> Candidate:
-    found = session.scalars(select(Candidate).where(Candidate.name == name)).first()
+_Named = TypeVar("_Named", Candidate, Interviewer)
+
+
+def _get_or_create(session: Session, model: type[_Named], name: str) -> _Named:
+    found = session.scalars(select(model).where(model.name == name)).first()
     if found is None:
-        found = Candidate(name=name)
+        found = model(name=name)
         session.add(found)
         session.flush()
     return found
+
+
+def get_or_create_candidate(session: Session, name: str) -> Candidate:
+    return _get_or_create(session, Candidate, name)
 
 
 def get_or_create_interviewer(session: Session, name: str) -> Interviewer:
-    found = session.scalars(select(Interviewer).where(Interviewer.name == name)).first()
-    if found is None:
-        found = Interviewer(name=name)
-        session.add(found)
-        session.flush()
-    return found
+    return _get_or_create(session, Interviewer, name)
 
 
 def summaries(session: Session, unfinished_only: bool = False) -> list[RoundSummary]:
