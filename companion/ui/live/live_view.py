@@ -13,33 +13,29 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from companion.errors import CompanionError
-from companion.scorecard import FLAG_STATES, RUBRIC_BUTTONS
 from companion.ui.live import actions as acts
 from companion.ui.live.common import SMALL_PT, is_dark, sized_font
 from companion.ui.live.finish_view import FinishView
 from companion.ui.live.flags import FlagsPanel
+from companion.ui.live.intents import IntentsMixin
 from companion.ui.live.item_panel import ItemPanel
 from companion.ui.live.nav import NavBar
 from companion.ui.live.notes import FIELDS, NotesPanel
 from companion.ui.live.overview import finish_overview, probe_target_text
+from companion.ui.live.page import build_round_page, set_side_width
 from companion.ui.live.probes import ProbesPanel
 from companion.ui.live.rubric_bar import RubricBar
 from companion.ui.live.style import live_style
@@ -70,7 +66,7 @@ def _once(func: Callable[[], object]) -> Callable[[], None]:
     return call
 
 
-class LiveView(QWidget):
+class LiveView(QWidget, IntentsMixin):
     """The whole live round: timers, item, rubric, probes, flags, notes, navigation, finish."""
 
     problem = Signal(str)  # a CompanionError from the engine, for the host's banner
@@ -103,8 +99,9 @@ class LiveView(QWidget):
         self.message.hide()
         self.nav.add_status(self.timers.pacing)
         self._build_layout()
+        # Ctrl+1..9 live in _row_actions and are listed once, as "action.probe.rows".
         self._actions: list[QAction] = []
-        self._row_actions: list[QAction] = []  # Ctrl+1..9: listed once, as "action.probe.rows"
+        self._row_actions: list[QAction] = []
         self._build_actions()
         self._connect()
 
@@ -138,55 +135,13 @@ class LiveView(QWidget):
     def _build_layout(self) -> None:
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("live.stack")
-        round_page = QWidget(self.stack)
-        round_page.setObjectName("live.page.round")
-
-        card = QFrame(round_page)
-        card.setObjectName("live.item_card")
-        card.setProperty("live_role", "card")
-        card_lay = QVBoxLayout(card)
-        card_lay.setContentsMargins(14, 10, 14, 10)
-        card_lay.setSpacing(10)
-        card_lay.addWidget(self.item_panel)
-        card_lay.addWidget(self.rubric)
-        card_lay.addWidget(self.probes)
-        card_lay.addStretch(1)
-        scroll = QScrollArea(round_page)
-        scroll.setObjectName("live.scroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(card)
-
         self.flags.setProperty("live_role", "card")
-        # Right column: what the interviewer produces (flags, notes); left: what they read.
-        side = QWidget(round_page)
-        side.setObjectName("live.side")
-        side_lay = QVBoxLayout(side)
-        side_lay.setContentsMargins(0, 0, 0, 0)
-        side_lay.setSpacing(8)
-        side_lay.addWidget(self.flags)
-        side_lay.addWidget(self.notes, 1)
-        side.setMinimumWidth(340)
-        side.setMaximumWidth(430)
-        self._side = side
-        middle = QHBoxLayout()
-        middle.setSpacing(10)
-        middle.addWidget(scroll, 1)
-        middle.addWidget(side)
-
-        page_lay = QVBoxLayout(round_page)
-        page_lay.setContentsMargins(10, 8, 10, 8)
-        page_lay.setSpacing(8)
-        page_lay.addWidget(self.timers)
-        page_lay.addWidget(self.nav)
-        page_lay.addLayout(middle, 1)
-        self._scroll = scroll
-
-        self.stack.addWidget(round_page)
+        built = build_round_page(self.stack, (self.timers, self.nav),
+                                 (self.item_panel, self.rubric, self.probes),
+                                 (self.flags, self.notes))
+        self._round_page, self._scroll, self._side = built.page, built.scroll, built.side
+        self.stack.addWidget(self._round_page)
         self.stack.addWidget(self.finish)
-        self._round_page = round_page
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
@@ -194,43 +149,7 @@ class LiveView(QWidget):
         lay.addWidget(self.message)
 
     def _build_actions(self) -> None:
-        handlers: dict[str, Callable[[], None]] = {}
-        for value in RUBRIC_BUTTONS:
-            handlers[f"action.rate.{value}"] = partial(self.rate, value)
-        for n in range(1, 10):
-            handlers[f"action.probe.{n}"] = partial(self.pick_probe_row, n)
-        handlers["action.probe.clear"] = lambda: self._set_target(None)
-        handlers.update({
-            "action.cues": self.toggle_cues,
-            "action.next": lambda: self._call(self.engine.go_next),
-            "action.previous": lambda: self._call(self.engine.go_previous),
-            "action.jump": self.nav.open_jump_list,
-            "action.clock": self.toggle_clock,
-            "action.listen": lambda: self._call(self.engine.start_listen_timer),
-            "action.sketch": lambda: self._call(self.engine.start_sketch_timer),
-            "action.section": lambda: self._call(self.engine.next_section),
-            "action.notes.said": lambda: self.focus_notes("said"),
-            "action.notes.read": lambda: self.focus_notes("read"),
-            "action.finish": self.toggle_finish,
-            "action.submit": self.finish.confirm_or_ask,
-        })
-        for value in self.finish.rec_buttons:
-            handlers[f"action.rec.{value}"] = partial(self.recommend, value)
-        flag_titles = tuple((f.id, f.title) for f in self.flags.flags)
-        for spec in acts.flag_specs(flag_titles):
-            fid = spec.name.removeprefix("action.flag.")
-            handlers[spec.name] = partial(self.cycle_flag, fid)
-        specs = (*acts.RATE_SPECS, *acts.PROBE_SPECS, *acts.flag_specs(flag_titles),
-                 *acts.OTHER_SPECS, *acts.REC_SPECS)
-        for spec in specs:
-            action = acts.make_action(self, spec, handlers[spec.name])
-            if spec.name.removeprefix("action.probe.").isdigit():
-                self._row_actions.append(action)
-            else:
-                self._actions.append(action)
-        listing = acts.make_action(self, acts.PROBE_HELP_SPEC, partial(self.pick_probe_row, 1),
-                                   attach=False)
-        self._actions.insert(len(acts.RATE_SPECS), listing)
+        self._actions, self._row_actions = acts.bind_actions(self)
         self._enable_page_actions()
 
     def _connect(self) -> None:
@@ -290,75 +209,12 @@ class LiveView(QWidget):
         self.nav.set_compact(compact)
         self.rubric.set_compact(compact)
         self.probes.set_compact(compact)
-        self._side.setMinimumWidth(220 if compact else 340)
-        self._side.setMaximumWidth(250 if compact else 430)
+        set_side_width(self._side, compact)
         self.refresh_timers()
 
     # -- intent ------------------------------------------------------------------------
-    def rate(self, value: str) -> None:
-        """A rubric tap or key: rates the picked probe row if there is one, else the item."""
-        target = self._target
-        if target is not None:
-            self._target = None
-            self._call(self.engine.answer_probe, target, asked=True, rating=value)
-        else:
-            self._call(self.engine.rate, value)
-        self._refocus()
-
-    def pick_probe_row(self, number: int) -> None:
-        """Ctrl+number: mark row asked; a failure row also becomes the rubric's target."""
-        row = self.probes.row_at(number)
-        if row is None:
-            return
-        pid = row.probe_id
-        answer = self._probe_answer(pid)
-        asked = bool(answer and answer.asked)
-        rating = answer.rating if answer else None
-        if not row.chips:
-            self._call(self.engine.answer_probe, pid, asked=not asked, rating=rating)
-        elif self._target == pid:
-            self._set_target(None)
-        else:
-            if not asked:
-                self._call(self.engine.answer_probe, pid, asked=True, rating=rating)
-            self._set_target(pid)
-            self._scroll.ensureWidgetVisible(row)
-        self._refocus()
-
-    def cycle_flag(self, flag_id: str) -> None:
-        """F5..F9 or a click: next flag state; words selected in the notes become evidence."""
-        selection = self._notes_selection()
-        current = self._flag_state(flag_id)
-        following = FLAG_STATES[(FLAG_STATES.index(current) + 1) % len(FLAG_STATES)]
-        if selection and following != "off" and self._flag_evidence_text(flag_id) != selection:
-            # One event carrying the evidence, in the contract's documented cycle order.
-            self._call(self.engine.set_flag, flag_id, following, evidence=selection)
-        else:
-            self._call(self.engine.cycle_flag, flag_id)
-        self._refocus()
-
-    def jump_to(self, index: int) -> None:
-        """A pick in the jump list; the caret goes back to the notes even if nothing moved."""
-        self._call(self.engine.jump, index)
-        # The closing popup hands focus back to the combo box; take it back after that.
-        QTimer.singleShot(0, self._refocus)
-
-    def recommend(self, value: str) -> None:
-        self._call(self.engine.set_recommendation, value)
-
     def toggle_cues(self) -> None:
         self.item_panel.set_cues_visible(not self.item_panel.cues_visible())
-
-    def toggle_clock(self) -> None:
-        ts = self.engine.timers()
-        if ts.running:
-            self._call(self.engine.pause)
-        elif ts.started:
-            self._call(self.engine.resume)
-        else:
-            self._call(self.engine.start_round)
-        self.refresh_timers()
-        self._refocus()
 
     def toggle_finish(self) -> None:
         if self.stack.currentWidget() is self.finish:
@@ -458,80 +314,6 @@ class LiveView(QWidget):
             self.refresh_timers()
 
     # -- helpers -----------------------------------------------------------------------
-    def _call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Forward one intent; a user-facing problem becomes a message, not a crash."""
-        try:
-            result = method(*args, **kwargs)
-        except CompanionError as exc:
-            self._show_message(str(exc))
-            self.problem.emit(str(exc))
-            return None
-        self.message.hide()
-        return result
-
-    def _show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()
-
-    def _notes_edited(self, field: str, text: str) -> None:
-        self._last_notes = field
-        self._editing_notes = True
-        try:
-            self._call(self.engine.edit_notes, field, text, item_id=self._item_id)
-        finally:
-            self._editing_notes = False
-        if self.notes.save_state() != "failed" or not self.engine.has_unsaved_notes:
-            self.notes.show_saving()
-
-    def _flush_notes(self) -> None:
-        self._call(self.engine.flush)
-
-    def _probe_asked(self, probe_id: str, asked: bool) -> None:
-        answer = self._probe_answer(probe_id)
-        rating = answer.rating if answer else None  # ticking the box keeps the rating
-        self._call(self.engine.answer_probe, probe_id, asked=asked, rating=rating)
-        self._refocus()
-
-    def _probe_rated(self, probe_id: str, value: str) -> None:
-        self._call(self.engine.answer_probe, probe_id, asked=True, rating=value)
-        self._refocus()
-
-    def _flag_evidence(self, flag_id: str, text: str) -> None:
-        state = self._flag_state(flag_id)
-        if state != "off":
-            self._call(self.engine.set_flag, flag_id, state, evidence=text)
-
-    def _set_target(self, probe_id: str | None) -> None:
-        self._target = probe_id
-        self.refresh_state()
-
-    def _probe_answer(self, probe_id: str) -> Any:
-        record = self.engine.record(self.engine.current.id)
-        return next((a for a in record.probes if a.probe_id == probe_id), None) if record else None
-
-    def _target_rating(self, record: Any) -> str | None:
-        if record is None:
-            return None
-        if self._target is None:
-            return record.rating
-        answer = next((a for a in record.probes if a.probe_id == self._target), None)
-        return answer.rating if answer else None
-
-    def _flag_state(self, flag_id: str) -> str:
-        rec = next((f for f in self.engine.flags() if f.flag_id == flag_id), None)
-        return rec.state if rec else "off"
-
-    def _flag_evidence_text(self, flag_id: str) -> str:
-        rec = next((f for f in self.engine.flags() if f.flag_id == flag_id), None)
-        return rec.evidence if rec else ""
-
-    def _notes_selection(self) -> str:
-        for edit in self.notes.fields.values():
-            cursor = edit.textCursor()
-            if edit.hasFocus() and cursor.hasSelection():
-                return cursor.selectedText().replace("\u2029", " ").strip()
-        return ""
-
     def _refocus(self) -> None:
         """After a tap, put the caret back in the notes field last typed in."""
         if self.stack.currentWidget() is not self._round_page:
