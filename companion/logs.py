@@ -24,9 +24,9 @@ def setup_logging(root: Path) -> Path:
         return path
     logger = logging.getLogger("companion")
     logger.setLevel(logging.INFO)
-    for handler in list(logger.handlers):
-        logger.removeHandler(handler)
-        handler.close()
+    for old in list(logger.handlers):
+        logger.removeHandler(old)
+        old.close()
     try:
         ensure_private_dir(path.parent)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(

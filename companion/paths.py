@@ -11,6 +11,7 @@ Resolution order for the data folder:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -71,8 +72,7 @@ def ensure_private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) readable only by the user on POSIX."""
     path.mkdir(parents=True, exist_ok=True)
     if os.name == "posix":
-        try:
+        # Not ours to change on e.g. a shared mount; storage reports real failures.
+        with contextlib.suppress(OSError):
             path.chmod(0o700)
-        except OSError:
-            pass  # not ours to change (e.g. a shared mount); storage reports real failures
     return path
