@@ -276,6 +276,8 @@ def test_whole_round_close_reopen_finish(qtbot: QtBot, data_dir: Path) -> None:
 
     # After submission a change is an amendment, listed on the finish page.
     key(qtbot, view2, Qt.Key.Key_F, CTRL | SHIFT)
+    locked = find(view2, QLabel, "live.locked")
+    assert locked.isVisible() and "amendments" in locked.text()
     key(qtbot, view2, Qt.Key.Key_1, ALT)
     assert eng2.record(second).rating == "strong"
     key(qtbot, view2, Qt.Key.Key_F, CTRL | SHIFT)

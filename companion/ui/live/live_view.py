@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.ui.live import actions as acts
-from companion.ui.live.common import SMALL_PT, is_dark, sized_font
+from companion.ui.live.common import SMALL_PT, is_dark, short_time, sized_font
 from companion.ui.live.finish_view import FinishView
 from companion.ui.live.flags import FlagsPanel
 from companion.ui.live.intents import IntentsMixin
@@ -97,7 +97,12 @@ class LiveView(QWidget, IntentsMixin):
         self.message.setProperty("live_role", "muted")
         self.message.setWordWrap(True)
         self.message.hide()
+        self.locked = QLabel(self)
+        self.locked.setObjectName("live.locked")
+        self.locked.setProperty("locked", True)
+        self.locked.hide()
         self.nav.add_status(self.timers.pacing)
+        self.nav.add_status(self.locked)
         self._build_layout()
         # Ctrl+1..9 live in _row_actions and are listed once, as "action.probe.rows".
         self._actions: list[QAction] = []
@@ -196,6 +201,7 @@ class LiveView(QWidget, IntentsMixin):
                       self.timers, self.nav, self.finish):
             panel.set_zoom(zoom)
         self.message.setFont(sized_font(self.font(), SMALL_PT, zoom))
+        self.locked.setFont(sized_font(self.font(), SMALL_PT, zoom, bold=True))
 
     def zoom(self) -> float:
         return self._zoom
@@ -266,6 +272,10 @@ class LiveView(QWidget, IntentsMixin):
                     for it in items]
         self.nav.show_state(items, int(eng.index), [r.rating if r else None for r in records],
                             per_item)
+        submitted_at = getattr(eng, "submitted_at", None)
+        self.locked.setVisible(submitted_at is not None)
+        if submitted_at is not None:
+            self.locked.setText(f"Submitted {short_time(submitted_at)}: changes are amendments")
         if self.stack.currentWidget() is self.finish:
             sc = eng.scorecard()
             self.finish.show_state(eng.recommendation, eng.summary or "", sc.submitted_at,
