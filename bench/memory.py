@@ -40,8 +40,6 @@ def _peak_mb() -> float:
 
 def child(out: Path) -> None:
     """The measured workload (runs in its own interpreter)."""
-    from PySide6.QtWidgets import QApplication
-
     from companion.content.loader import load_pack
     from companion.live.clock import ManualClock
     from companion.live.engine import ROUND, RoundEngine
