@@ -1,0 +1,73 @@
+"""The wheel route for locked-down laptops: build it, install it, use it from elsewhere."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+import venv
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import REPO
+
+
+def test_every_package_in_the_source_tree_is_listed_for_the_wheel() -> None:
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    found = {
+        ".".join(p.parent.relative_to(REPO).parts)
+        for p in (REPO / "companion").rglob("__init__.py")
+    }
+    assert found - listed == set(), "add these packages to pyproject.toml"
+    assert "companion.resources" in listed
+
+
+@pytest.fixture(scope="module")
+def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A venv with our wheel installed (dependencies come from this interpreter)."""
+    root = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-q",
+                    "-w", str(root / "dist")],
+                   check=True, capture_output=True, cwd=root)
+    wheel = next((root / "dist").glob("interview_companion-*.whl"))
+    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(root / "venv")
+    python = root / "venv" / "bin" / "python"
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
+                    "--no-deps", "-q", str(wheel)], check=True, capture_output=True)
+    return python
+
+
+def _run(python: Path, cwd: Path, data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["COMPANION_DATA_DIR"] = str(data)
+    return subprocess.run([str(python), "-m", "companion", *args], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=120)
+
+
+def test_installed_wheel_works_outside_the_source_tree(installed_wheel: Path,
+                                                       tmp_path: Path) -> None:
+    probe = subprocess.run(
+        [str(installed_wheel), "-c", "import companion; print(companion.__file__)"],
+        capture_output=True, text=True, cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert str(REPO) not in probe.stdout, "the test must exercise the installed copy"
+
+    data = tmp_path / "data"
+    check = _run(installed_wheel, tmp_path, data, "content", "check")
+    assert check.returncode == 0, check.stderr
+    assert "12 questions" in check.stdout
+    demo = _run(installed_wheel, tmp_path, data, "demo")
+    assert demo.returncode == 0, demo.stderr
+    listed = _run(installed_wheel, tmp_path, data, "sessions", "list", "--json")
+    ids = [r["id"] for r in json.loads(listed.stdout)]
+    assert len(ids) == 2
+    out = tmp_path / "debrief.pdf"
+    panel = _run(installed_wheel, tmp_path, data, "panel", *ids, "--pdf", str(out))
+    assert panel.returncode == 0, panel.stderr
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Panel debrief" in text
