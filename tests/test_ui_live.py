@@ -294,3 +294,21 @@ def test_compact_mode_fits_a_narrow_always_on_top_window(qtbot: QtBot, rnd: Roun
     assert w(view, QPushButton, "rubric.strong").text() == "Strong"
     view.set_compact(False)
     assert w(view, QPushButton, "rubric.strong").text() == "Strong\nAlt+1"
+
+
+def test_finish_overview_counts_skips_apart_from_ratings(rnd: Round) -> None:
+    from companion.ui.live.overview import finish_overview
+
+    eng = rnd.engine
+    first, second, _third, scenario = (it.id for it in eng.items)
+    eng.rate("strong", item_id=first)
+    eng.rate("skip", item_id=second)
+    eng.rate("thin", item_id=scenario)
+    eng.set_flag(rnd.pack.red_flags[0].id, "confirmed")
+    items = eng.items
+    text = finish_overview(items, [eng.record(i.id) for i in items], eng.flags())
+    head, *lines = text.splitlines()
+    assert head == ("2 of 4 items rated: 1 Strong, 1 Thin; 1 skipped. "
+                    "Red flags: 1 confirmed, 0 probed once.")
+    assert lines[1].endswith("Skipped") and lines[2].endswith("not rated")
+    assert lines[0].endswith("Strong  ·  1 red flag")

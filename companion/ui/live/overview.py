@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from companion.scorecard import RATING_LABEL, RUBRIC_BUTTONS
+from companion.scorecard import RATING_LABEL, RATINGS
 from companion.ui.live.probes import TARGET_TITLE
 
 
@@ -22,11 +22,13 @@ def probe_target_text(probe_id: str | None) -> str:
 def finish_overview(items: Sequence[Any], records: Sequence[Any], flags: Sequence[Any]) -> str:
     """A headline ("3 of 4 items rated: 2 Strong, 1 Mid. Red flags: ...") and one line per item."""
     ratings = [r.rating for r in records if r is not None and r.rating]
-    counts = [f"{ratings.count(v)} {RATING_LABEL[v]}" for v in RUBRIC_BUTTONS
-              if ratings.count(v)]
-    text = f"{len(ratings)} of {len(items)} items rated"
+    scored = [v for v in ratings if v in RATINGS]
+    counts = [f"{scored.count(v)} {RATING_LABEL[v]}" for v in RATINGS if scored.count(v)]
+    text = f"{len(scored)} of {len(items)} items rated"
     if counts:
         text += ": " + ", ".join(counts)
+    if skipped := ratings.count("skip"):
+        text += f"; {skipped} skipped"
     confirmed = sum(1 for f in flags if f.state == "confirmed")
     probed = sum(1 for f in flags if f.state == "probed")
     if confirmed or probed:
