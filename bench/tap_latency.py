@@ -4,8 +4,9 @@ Runs ``N`` taps (rate, toggle a red flag, answer a failure probe, in turn)
 through the real RoundEngine on a real SQLite file in a temporary folder. Each
 call returns only after its transaction has committed, so the time of the call
 is the time to a row that survives a crash and a power cut. The same run times
-a baseline: a bare ``sqlite3`` INSERT + COMMIT under the same PRAGMAs, in the
-same folder. Both medians and p99s are printed with the settings in force.
+a baseline, one bare ``sqlite3`` INSERT + COMMIT under the same PRAGMAs in the
+same folder after each tap, so both meet the same disk. Medians, p99s and
+their ratios are printed with the settings in force.
 
 Run ``python bench/tap_latency.py``, or import it and call ``run()``.
 Target: p99 under 10 ms.
@@ -42,17 +43,39 @@ def _pct(values: list[float], pct: float) -> float:
     return ordered[k]
 
 
-def _engine_taps(folder: Path, n: int) -> tuple[list[float], dict[str, str]]:
+class _Baseline:
+    """A bare sqlite3 INSERT + COMMIT with the same PRAGMAs, in the same folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.conn = sqlite3.connect(folder / "baseline.sqlite3", isolation_level=None)
+        for name, value in pragmas(BUSY_TIMEOUT_MS):
+            self.conn.execute(f"PRAGMA {name}={value}")
+        self.conn.execute(
+            "CREATE TABLE tap (id INTEGER PRIMARY KEY, item TEXT, value TEXT, at TEXT)")
+
+    def tap(self, i: int) -> float:
+        t0 = time.perf_counter()
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("INSERT INTO tap (item, value, at) VALUES (?, ?, datetime('now'))",
+                          (f"q{i % 7}", RATINGS[i % 4]))
+        self.conn.execute("COMMIT")
+        return (time.perf_counter() - t0) * 1000
+
+
+def _measure(folder: Path, n: int) -> tuple[list[float], list[float], dict[str, str]]:
+    """Engine taps and bare commits, interleaved so both meet the same disk conditions."""
     pack = builtin_pack()
     plan = plan_loop(pack, "api", "senior")
     planned = next(r for r in plan.rounds if not r.offline and r.items)
-    store = Store.open(folder)
+    store = Store.open(folder / "data")
     eng = RoundEngine.start(store, pack, planned, candidate="Bench Candidate",
                             interviewer="Bench", archetype="api", level="senior",
                             clock=SystemClock())
+    base = _Baseline(folder)
     flag = pack.red_flags[0].id
     probes = ("failure.database", "failure.queue", "failure.downstream")
-    times: list[float] = []
+    taps: list[float] = []
+    bare: list[float] = []
     for i in range(n):
         kind = i % 3
         t0 = time.perf_counter()
@@ -62,41 +85,27 @@ def _engine_taps(folder: Path, n: int) -> tuple[list[float], dict[str, str]]:
             eng.cycle_flag(flag)
         else:
             eng.answer_probe(probes[i % 3], rating=RATINGS[i % len(RATINGS)])
-        times.append((time.perf_counter() - t0) * 1000)
+        taps.append((time.perf_counter() - t0) * 1000)
         if eng.last_error:
             raise RuntimeError(eng.last_error)
+        bare.append(base.tap(i))
+    base.conn.close()
     settings = store.pragmas()
-    # Proof the last tap is in the file: read it back through a fresh connection.
-    with Store.open(folder) as other:
-        assert other.load_scorecard(eng.round_id).round_title == planned.template.title
+    # Proof the taps are in the file: read them back through a fresh connection.
+    last_rate = max(i for i in range(n) if i % 3 == 0)
+    with Store.open(folder / "data") as other:
+        stored = other.load_scorecard(eng.round_id).items[0].rating
+        assert stored == RATINGS[last_rate % len(RATINGS)], stored
     eng.close()
     store.close()
-    return times, settings
-
-
-def _baseline(folder: Path, n: int) -> list[float]:
-    conn = sqlite3.connect(folder / "baseline.sqlite3", isolation_level=None)
-    for name, value in pragmas(BUSY_TIMEOUT_MS):
-        conn.execute(f"PRAGMA {name}={value}")
-    conn.execute("CREATE TABLE tap (id INTEGER PRIMARY KEY, item TEXT, value TEXT, at TEXT)")
-    times: list[float] = []
-    for i in range(n):
-        t0 = time.perf_counter()
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("INSERT INTO tap (item, value, at) VALUES (?, ?, datetime('now'))",
-                     (f"q{i % 7}", RATINGS[i % 4]))
-        conn.execute("COMMIT")
-        times.append((time.perf_counter() - t0) * 1000)
-    conn.close()
-    return times
+    return taps, bare, settings
 
 
 def run(taps: int = TAPS) -> dict[str, Any]:
     """Measure and return the figures (milliseconds) in the bench runner's shape."""
     with tempfile.TemporaryDirectory(prefix="tap-latency-") as tmp:
         folder = Path(tmp)
-        taps_ms, settings = _engine_taps(folder / "data", taps)
-        base_ms = _baseline(folder, taps)
+        taps_ms, base_ms, settings = _measure(folder, taps)
     med, p99 = statistics.median(taps_ms), _pct(taps_ms, 99)
     bmed, bp99 = statistics.median(base_ms), _pct(base_ms, 99)
     pragma_text = ", ".join(f"{k}={v}" for k, v in settings.items())
