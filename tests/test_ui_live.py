@@ -312,3 +312,19 @@ def test_finish_overview_counts_skips_apart_from_ratings(rnd: Round) -> None:
                     "Red flags: 1 confirmed, 0 probed once.")
     assert lines[1].endswith("Skipped") and lines[2].endswith("not rated")
     assert lines[0].endswith("Strong  ·  1 red flag")
+
+
+def test_evidence_typed_in_a_flag_field_is_stored_and_return_goes_back_to_notes(
+        qtbot: QtBot, rnd: Round) -> None:
+    view = shown(qtbot, rnd)
+    flag = rnd.pack.red_flags[2]
+    said = w(view, QPlainTextEdit, "notes.said")
+    qtbot.keyClick(said, Qt.Key.Key_F7)
+    evidence = w(view, QLineEdit, f"flag.{flag.id}.evidence")
+    assert evidence.isVisible()
+    qtbot.mouseClick(evidence, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(evidence, "picked Kafka because everyone does")
+    qtbot.keyClick(evidence, Qt.Key.Key_Return)
+    assert said.hasFocus()
+    record = next(f for f in rnd.engine.flags() if f.flag_id == flag.id)
+    assert (record.state, record.evidence) == ("probed", "picked Kafka because everyone does")

@@ -38,6 +38,7 @@ class FlagsPanel(QFrame):
 
     cycle_requested = Signal(str)
     evidence_edited = Signal(str, str)
+    evidence_done = Signal()  # Return in an evidence field: back to the notes
 
     def __init__(self, flags: tuple[RedFlag, ...], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +71,7 @@ class FlagsPanel(QFrame):
             ev.setPlaceholderText("evidence: type it, or select notes first")
             ev.setClearButtonEnabled(True)
             ev.editingFinished.connect(lambda f=flag.id, e=ev: self._evidence_done(f, e))
+            ev.returnPressed.connect(self.evidence_done.emit)
             ev.hide()
             grid.addWidget(btn, 3 * i, 0)
             grid.addWidget(state, 3 * i + 1, 0)

@@ -163,6 +163,7 @@ class LiveView(QWidget, IntentsMixin):
         self.probes.rated.connect(self._probe_rated)
         self.flags.cycle_requested.connect(self.cycle_flag)
         self.flags.evidence_edited.connect(self._flag_evidence)
+        self.flags.evidence_done.connect(lambda: self.focus_notes(self._last_notes))
         self.notes.edited.connect(self._notes_edited)
         self.timers.toggle_clock.connect(self.toggle_clock)
         self.timers.start_listen.connect(lambda: self._call(self.engine.start_listen_timer))
