@@ -328,3 +328,21 @@ def test_evidence_typed_in_a_flag_field_is_stored_and_return_goes_back_to_notes(
     assert said.hasFocus()
     record = next(f for f in rnd.engine.flags() if f.flag_id == flag.id)
     assert (record.state, record.evidence) == ("probed", "picked Kafka because everyone does")
+
+
+def test_refusals_show_inline_and_only_failed_writes_reach_the_banner(
+        qtbot: QtBot, rnd: Round) -> None:
+    view = shown(qtbot, rnd, activate=False)
+    message = w(view, QLabel, "live.message")
+    with qtbot.assertNotEmitted(view.problem):
+        view.show_finish()
+        view.finish.confirm_or_ask()
+        view.finish.confirm_or_ask()  # no recommendation yet: refused, said inline
+    assert message.isVisible() and "recommendation" in message.text()
+    assert not rnd.engine.submitted
+    view.show_round()
+    rnd.engine.close()  # the round is released: any further write is refused
+    with qtbot.waitSignal(view.problem, timeout=1000) as blocker:
+        view.rate("mid")
+    assert "closed" in blocker.args[0]
+    assert message.isVisible()

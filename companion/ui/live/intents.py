@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QScrollArea
 
-from companion.errors import CompanionError
+from companion.errors import CompanionError, StorageError
 from companion.scorecard import FLAG_STATES
 from companion.ui.live.notes import NotesPanel
 from companion.ui.live.probes import ProbesPanel
@@ -50,7 +50,6 @@ class IntentsMixin:
             self._call(self.engine.rate, value)
         self._refocus()
 
-
     def pick_probe_row(self, number: int) -> None:
         """Ctrl+number: mark row asked; a failure row also becomes the rubric's target."""
         row = self.probes.row_at(number)
@@ -71,7 +70,6 @@ class IntentsMixin:
             self._scroll.ensureWidgetVisible(row)
         self._refocus()
 
-
     def cycle_flag(self, flag_id: str) -> None:
         """F5..F9 or a click: next flag state; words selected in the notes become evidence."""
         selection = self._notes_selection()
@@ -84,17 +82,14 @@ class IntentsMixin:
             self._call(self.engine.cycle_flag, flag_id)
         self._refocus()
 
-
     def jump_to(self, index: int) -> None:
         """A pick in the jump list; the caret goes back to the notes even if nothing moved."""
         self._call(self.engine.jump, index)
         # The closing popup hands focus back to the combo box; take it back after that.
         QTimer.singleShot(0, self._refocus)
 
-
     def recommend(self, value: str) -> None:
         self._call(self.engine.set_recommendation, value)
-
 
     def toggle_clock(self) -> None:
         ts = self.engine.timers()
@@ -107,23 +102,21 @@ class IntentsMixin:
         self.refresh_timers()
         self._refocus()
 
-
     def _call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Forward one intent; a user-facing problem becomes a message, not a crash."""
         try:
             result = method(*args, **kwargs)
         except CompanionError as exc:
             self._show_message(str(exc))
-            self.problem.emit(str(exc))
+            if isinstance(exc, StorageError):  # a failed write also goes to the window's banner
+                self.problem.emit(str(exc))
             return None
         self.message.hide()
         return result
 
-
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
-
 
     def _notes_edited(self, field: str, text: str) -> None:
         self._last_notes = field
@@ -135,10 +128,8 @@ class IntentsMixin:
         if self.notes.save_state() != "failed" or not self.engine.has_unsaved_notes:
             self.notes.show_saving()
 
-
     def _flush_notes(self) -> None:
         self._call(self.engine.flush)
-
 
     def _probe_asked(self, probe_id: str, asked: bool) -> None:
         answer = self._probe_answer(probe_id)
@@ -146,27 +137,22 @@ class IntentsMixin:
         self._call(self.engine.answer_probe, probe_id, asked=asked, rating=rating)
         self._refocus()
 
-
     def _probe_rated(self, probe_id: str, value: str) -> None:
         self._call(self.engine.answer_probe, probe_id, asked=True, rating=value)
         self._refocus()
-
 
     def _flag_evidence(self, flag_id: str, text: str) -> None:
         state = self._flag_state(flag_id)
         if state != "off":
             self._call(self.engine.set_flag, flag_id, state, evidence=text)
 
-
     def _set_target(self, probe_id: str | None) -> None:
         self._target = probe_id
         self.refresh_state()
 
-
     def _probe_answer(self, probe_id: str) -> Any:
         record = self.engine.record(self.engine.current.id)
         return next((a for a in record.probes if a.probe_id == probe_id), None) if record else None
-
 
     def _target_rating(self, record: Any) -> str | None:
         if record is None:
@@ -176,16 +162,13 @@ class IntentsMixin:
         answer = next((a for a in record.probes if a.probe_id == self._target), None)
         return answer.rating if answer else None
 
-
     def _flag_state(self, flag_id: str) -> str:
         rec = next((f for f in self.engine.flags() if f.flag_id == flag_id), None)
         return rec.state if rec else "off"
 
-
     def _flag_evidence_text(self, flag_id: str) -> str:
         rec = next((f for f in self.engine.flags() if f.flag_id == flag_id), None)
         return rec.evidence if rec else ""
-
 
     def _notes_selection(self) -> str:
         for edit in self.notes.fields.values():

@@ -69,7 +69,7 @@ def _once(func: Callable[[], object]) -> Callable[[], None]:
 class LiveView(QWidget, IntentsMixin):
     """The whole live round: timers, item, rubric, probes, flags, notes, navigation, finish."""
 
-    problem = Signal(str)  # a CompanionError from the engine, for the host's banner
+    problem = Signal(str)  # a failed write (StorageError) from the engine, for the host's banner
 
     def __init__(self, engine: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
