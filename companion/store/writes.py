@@ -82,6 +82,8 @@ def create_round(s: Session, r: NewRound) -> None:
 _items = cast(Table, RoundItem.__table__)
 _probes = cast(Table, ProbeAnswerRow.__table__)
 _flags = cast(Table, FlagEventRow.__table__)
+_rounds = cast(Table, Round.__table__)
+_sections = cast(Table, SectionTimingRow.__table__)
 _SET_RATING = (
     update(_items)
     .where(_items.c.round_id == bindparam("b_round"), _items.c.item_id == bindparam("b_item"))
@@ -121,10 +123,12 @@ def add_flag_event(s: Session, round_id: str, flag_id: str, state: str, at: date
 
 
 def set_item_notes(s: Session, round_id: str, item_id: str, field: str, text: str) -> None:
-    col = RoundItem.said if field == "said" else RoundItem.read
-    s.execute(update(RoundItem)
-              .where(RoundItem.round_id == round_id, RoundItem.item_id == item_id)
-              .values({col: text}))
+    if field not in ("said", "read"):
+        raise ValueError(f"not a notes field: {field!r}")
+    s.connection().execute(
+        update(_items)
+        .where(_items.c.round_id == round_id, _items.c.item_id == item_id)
+        .values({field: text}))
 
 
 def set_round_fields(s: Session, round_id: str, **values: object) -> None:
@@ -133,7 +137,7 @@ def set_round_fields(s: Session, round_id: str, **values: object) -> None:
     unknown = set(values) - allowed
     if unknown:
         raise ValueError(f"not a round field: {sorted(unknown)}")
-    s.execute(update(Round).where(Round.id == round_id).values(**values))
+    s.connection().execute(update(_rounds).where(_rounds.c.id == round_id).values(**values))
 
 
 def add_amendment(s: Session, round_id: str, at: datetime, field: str, old: str, new: str,
@@ -141,24 +145,43 @@ def add_amendment(s: Session, round_id: str, at: datetime, field: str, old: str,
     s.add(AmendmentRow(round_id=round_id, at=at, field=field, old=old, new=new, reason=reason))
 
 
+_SAVE_ROUND_CLOCK = (
+    update(_rounds).where(_rounds.c.id == bindparam("b_round"))
+    .values(round_elapsed_s=bindparam("b_elapsed"), section_index=bindparam("b_section"),
+            timer_started=bindparam("b_started"), current_index=bindparam("b_index"),
+            listen_started_s=bindparam("b_listen_at"), listen_s=bindparam("b_listen"),
+            sketch_started_s=bindparam("b_sketch_at"), sketch_s=bindparam("b_sketch")))
+_SAVE_SECTION = (
+    update(_sections)
+    .where(_sections.c.round_id == bindparam("b_round"),
+           _sections.c.position == bindparam("b_pos"))
+    .values(elapsed_s=bindparam("b_elapsed"), started_at=bindparam("b_started"),
+            paused_at=bindparam("b_paused")))
+_SAVE_ITEM_TIME = (
+    update(_items)
+    .where(_items.c.round_id == bindparam("b_round"), _items.c.item_id == bindparam("b_item"))
+    .values(time_spent_s=bindparam("b_spent")))
+
+
 def save_timers(s: Session, round_id: str, t: TimerRecord) -> None:
-    s.execute(update(Round).where(Round.id == round_id).values(
-        round_elapsed_s=t.round_elapsed_s, section_index=t.section_index,
-        timer_started=t.started, current_index=t.current_index,
-        listen_started_s=t.listen[0] if t.listen else None,
-        listen_s=t.listen[1] if t.listen else None,
-        sketch_started_s=t.sketch[0] if t.sketch else None,
-        sketch_s=t.sketch[1] if t.sketch else None))
-    for pos, elapsed in enumerate(t.section_elapsed):
-        s.execute(update(SectionTimingRow)
-                  .where(SectionTimingRow.round_id == round_id,
-                         SectionTimingRow.position == pos)
-                  .values(elapsed_s=elapsed, started_at=t.section_started_at[pos],
-                          paused_at=t.section_paused_at[pos]))
-    for item_id, spent in t.item_time:
-        s.execute(update(RoundItem)
-                  .where(RoundItem.round_id == round_id, RoundItem.item_id == item_id)
-                  .values(time_spent_s=spent))
+    """Save the clock once a second while it runs: three statements, batched."""
+    conn = s.connection()
+    conn.execute(_SAVE_ROUND_CLOCK, {
+        "b_round": round_id, "b_elapsed": t.round_elapsed_s, "b_section": t.section_index,
+        "b_started": t.started, "b_index": t.current_index,
+        "b_listen_at": t.listen[0] if t.listen else None,
+        "b_listen": t.listen[1] if t.listen else None,
+        "b_sketch_at": t.sketch[0] if t.sketch else None,
+        "b_sketch": t.sketch[1] if t.sketch else None})
+    if t.section_elapsed:
+        conn.execute(_SAVE_SECTION, [
+            {"b_round": round_id, "b_pos": pos, "b_elapsed": elapsed,
+             "b_started": t.section_started_at[pos], "b_paused": t.section_paused_at[pos]}
+            for pos, elapsed in enumerate(t.section_elapsed)])
+    if t.item_time:
+        conn.execute(_SAVE_ITEM_TIME, [
+            {"b_round": round_id, "b_item": item_id, "b_spent": spent}
+            for item_id, spent in t.item_time])
 
 
 def load_timers(s: Session, round_id: str) -> TimerRecord | None:
