@@ -346,3 +346,38 @@ def test_refusals_show_inline_and_only_failed_writes_reach_the_banner(
         view.rate("mid")
     assert "closed" in blocker.args[0]
     assert message.isVisible()
+
+
+def test_a_round_without_questions_keeps_round_notes(qtbot: QtBot, data_dir: Path) -> None:
+    from companion.content.loader import load_pack
+    from companion.live.clock import ManualClock
+    from companion.live.engine import RoundEngine
+    from companion.planner import plan_loop
+    from companion.store import Store
+    from tests.ui_live_support import START
+
+    store = Store.open(data_dir)
+    pack = load_pack()
+    screen = next(r for r in plan_loop(pack, "api", "senior").rounds if r.template.id == "screen")
+    assert screen.items == ()
+    clock = ManualClock(START)
+    engine = RoundEngine.start(store, pack, screen, candidate="Dana Whitfield",
+                               interviewer="Sam Okafor", archetype="api", level="senior",
+                               clock=clock)
+    try:
+        view = shown(qtbot, Round(store, pack, engine, clock, screen))
+        assert "no questions" in w(view, QLabel, "item.prompt").text()
+        assert not w(view, QPushButton, "rubric.strong").isVisible()
+        assert w(view, QLabel, "nav.progress").text() == "0 / 0"
+        said = w(view, QPlainTextEdit, "notes.said")
+        qtbot.keyClicks(said, "Wants a platform team; notice period 4 weeks")
+        qtbot.keyClick(said, Qt.Key.Key_1, ALT)
+        assert "no questions to rate" in w(view, QLabel, "live.message").text()
+        clock.advance(1.0)
+        engine.tick()  # the window's tick writes the round-level notes
+        sc = store.load_scorecard(engine.round_id)
+        assert sc.said == "Wants a platform team; notice period 4 weeks"
+        assert w(view, QLabel, "notes.status").text().startswith("Saved ")
+    finally:
+        engine.release()
+        store.close()

@@ -42,6 +42,9 @@ class IntentsMixin:
 
     def rate(self, value: str) -> None:
         """A rubric tap or key: rates the picked probe row if there is one, else the item."""
+        if not self.engine.items:
+            self._show_message("This round has no questions to rate; use the notes.")
+            return
         target = self._target
         if target is not None:
             self._target = None
@@ -151,6 +154,8 @@ class IntentsMixin:
         self.refresh_state()
 
     def _probe_answer(self, probe_id: str) -> Any:
+        if not self.engine.items:
+            return None
         record = self.engine.record(self.engine.current.id)
         return next((a for a in record.probes if a.probe_id == probe_id), None) if record else None
 

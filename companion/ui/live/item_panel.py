@@ -116,6 +116,15 @@ class ItemPanel(QWidget):
             f"<b>Failure probe, complete answer:</b> {escape(names)}" if names else "")
         self.failure_note.setVisible(bool(names))
 
+    def show_round_only(self, round_title: str) -> None:
+        """No question or scenario in this round (say, a screening call): say so plainly."""
+        self._item = None
+        self.heading.setText(f"Round  ·  {round_title}" if round_title else "Round")
+        self.prompt.setText("This round has no questions from the pack. Follow its sections "
+                            "on the clock above; your notes belong to the round as a whole.")
+        for label in (self.watch, self.cue_hint, self.cues):
+            label.hide()
+
     def set_cues_visible(self, visible: bool) -> None:
         self.cues.setVisible(visible)
         self.cue_hint.setVisible(not visible and not self._compact)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.live.engine import ROUND
 from companion.ui.live import actions as acts
 from companion.ui.live.common import SMALL_PT, is_dark, short_time, sized_font
 from companion.ui.live.finish_view import FinishView
@@ -221,7 +222,8 @@ class LiveView(QWidget, IntentsMixin):
 
     # -- intent ------------------------------------------------------------------------
     def toggle_cues(self) -> None:
-        self.item_panel.set_cues_visible(not self.item_panel.cues_visible())
+        if self.engine.items:
+            self.item_panel.set_cues_visible(not self.item_panel.cues_visible())
 
     def toggle_finish(self) -> None:
         if self.stack.currentWidget() is self.finish:
@@ -247,10 +249,17 @@ class LiveView(QWidget, IntentsMixin):
         self.notes.fields[name].setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- engine -> view ----------------------------------------------------------------
+    def current_item(self) -> Any:
+        """The item on screen, or None in a round without questions (a screening call)."""
+        return self.engine.current if self.engine.items else None
+
     def refresh_all(self) -> None:
         """Re-read everything, including the current item and its notes."""
-        item = self.engine.current
-        if item is not None and item.id != self._item_id:
+        item = self.current_item()
+        if item is None:
+            if self._item_id != ROUND:
+                self._show_round_only()
+        elif item.id != self._item_id:
             self._show_item(item)
         self.refresh_state()
         self.refresh_timers()
@@ -259,13 +268,11 @@ class LiveView(QWidget, IntentsMixin):
         """Re-read ratings, probes, flags, navigation and the finish page."""
         eng = self.engine
         items = tuple(eng.items)
-        if not items:
-            return
-        item = eng.current
-        record = eng.record(item.id)
-        self.rubric.set_current(self._target_rating(record))
-        self.rubric.set_target(probe_target_text(self._target))
-        self.probes.show_record(record, self._target)
+        if items:
+            record = eng.record(eng.current.id)
+            self.rubric.set_current(self._target_rating(record))
+            self.rubric.set_target(probe_target_text(self._target))
+            self.probes.show_record(record, self._target)
         flags = tuple(eng.flags())
         self.flags.show_flags(flags)
         records = [eng.record(it.id) for it in items]
@@ -283,7 +290,7 @@ class LiveView(QWidget, IntentsMixin):
                                    sc.amendments, finish_overview(items, records, flags))
 
     def refresh_timers(self) -> None:
-        item = self.engine.current
+        item = self.current_item()
         ts = self.engine.timers()
         self.timers.show_state(ts, getattr(item, "listen_minutes", None),
                                getattr(item, "sketch_minutes", None))
@@ -304,6 +311,16 @@ class LiveView(QWidget, IntentsMixin):
         self.rubric.set_cues(item.cues)
         self.probes.show_item(item, failure)
         said, read = self.engine.notes(item.id)
+        self.notes.load(said, read)
+
+    def _show_round_only(self) -> None:
+        """A round with no questions: the notes belong to the round as a whole."""
+        self._item_id = ROUND
+        self._target = None
+        self.item_panel.show_round_only(self.engine.scorecard().round_title)
+        for panel in (self.rubric, self.probes):
+            panel.hide()
+        said, read = self.engine.notes(ROUND)
         self.notes.load(said, read)
 
     def _on_event(self, event: Any) -> None:
