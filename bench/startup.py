@@ -6,7 +6,8 @@ alternating app, bare, app, bare, ... so that cache warmth and machine load
 fall evenly on both; the figure is the median of the per-pair ratios of wall
 time from process start to exit (target: at most 1.5x). Each run is reaped with
 ``os.wait4`` so its own CPU time and peak resident memory come from the kernel's
-resource accounting.
+resource accounting. If a bundle has been built (``make bundle``), its
+``--smoke`` runs in the same rotation and is reported for information.
 
 ``python -m bench.startup [--pairs N]`` prints the figures; ``run()`` is what
 the bench command calls.
@@ -49,6 +50,13 @@ def bare_command() -> list[str]:
     return [sys.executable, str(REPO / "bench" / "bare_window.py")]
 
 
+def bundle_command() -> list[str] | None:
+    """The one-folder bundle's launcher, if one has been built (``make bundle``)."""
+    exe = REPO / "packaging" / "dist" / "companion" / (
+        "companion.exe" if sys.platform == "win32" else "companion")
+    return [str(exe), "--smoke"] if exe.is_file() else None
+
+
 def _env(data_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
@@ -73,30 +81,39 @@ def measure(cmd: list[str], env: dict[str, str]) -> Sample:
     return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def compare(pairs: int = PAIRS) -> tuple[list[Sample], list[Sample]]:
-    """Alternate app and bare window ``pairs`` times after one discarded warm-up each."""
+def compare(pairs: int = PAIRS) -> tuple[list[Sample], list[Sample], list[Sample]]:
+    """Alternate app and bare window ``pairs`` times after one discarded warm-up each.
+
+    When a bundle has been built, its ``--smoke`` joins each round (third list,
+    for information); otherwise that list is empty.
+    """
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
         env = _env(Path(tmp) / "data")
-        app_cmd, bare_cmd = app_command(), bare_command()
+        app_cmd, bare_cmd, bundle_cmd = app_command(), bare_command(), bundle_command()
         measure(app_cmd, env)  # warm-up: byte-code caches, fonts, the data folder
         measure(bare_cmd, env)
+        if bundle_cmd:
+            measure(bundle_cmd, env)
         app: list[Sample] = []
         bare: list[Sample] = []
+        bundle: list[Sample] = []
         for _ in range(pairs):
             app.append(measure(app_cmd, env))
             bare.append(measure(bare_cmd, env))
-    return app, bare
+            if bundle_cmd:
+                bundle.append(measure(bundle_cmd, env))
+    return app, bare, bundle
 
 
 def run(pairs: int = PAIRS) -> dict[str, Any]:
     """Figures for the bench table: the median ratio and the medians it came from."""
-    app, bare = compare(pairs)
+    app, bare, bundle = compare(pairs)
     ratios = [a.wall_s / b.wall_s for a, b in zip(app, bare, strict=True)]
     ratio = statistics.median(ratios)
     app_ms = statistics.median(s.wall_s for s in app) * 1000
     bare_ms = statistics.median(s.wall_s for s in bare) * 1000
     cpu_ratio = statistics.median(a.cpu_s / b.cpu_s for a, b in zip(app, bare, strict=True))
-    return {"figures": [
+    figures: list[dict[str, Any]] = [
         {"figure": f"start-up vs bare window (median of {pairs} pairs)", "value": ratio,
          "unit": "x", "target": TARGET_RATIO, "ok": ratio <= TARGET_RATIO},
         {"figure": "--smoke, process start to exit (median)", "value": app_ms, "unit": "ms",
@@ -107,7 +124,14 @@ def run(pairs: int = PAIRS) -> dict[str, Any]:
          "unit": "x", "target": "for information", "ok": None},
         {"figure": "--smoke peak memory", "value": max(s.rss_mb for s in app), "unit": "MB",
          "target": "for information", "ok": None},
-    ]}
+    ]
+    if bundle:
+        figures.append({
+            "figure": "bundle --smoke vs bare window (median)",
+            "value": statistics.median(c.wall_s / b.wall_s
+                                       for c, b in zip(bundle, bare, strict=True)),
+            "unit": "x", "target": "for information", "ok": None})
+    return {"figures": figures}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,10 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="time --smoke against a bare window")
     parser.add_argument("--pairs", type=int, default=PAIRS)
     args = parser.parse_args(argv)
-    app, bare = compare(args.pairs)
+    app, bare, bundle = compare(args.pairs)
     for i, (a, b) in enumerate(zip(app, bare, strict=True), 1):
+        extra = f"  bundle {bundle[i - 1].wall_s * 1000:6.0f} ms" if bundle else ""
         print(f"pair {i}: app {a.wall_s * 1000:6.0f} ms  bare {b.wall_s * 1000:6.0f} ms  "
-              f"ratio {a.wall_s / b.wall_s:.2f}")
+              f"ratio {a.wall_s / b.wall_s:.2f}{extra}")
     ratio = statistics.median(a.wall_s / b.wall_s for a, b in zip(app, bare, strict=True))
     verdict = "within" if ratio <= TARGET_RATIO else "OVER"
     print(f"median ratio {ratio:.2f}x (target <= {TARGET_RATIO}x): {verdict} target")
