@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
 from PySide6.QtGui import QEnterEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -381,3 +381,16 @@ def test_a_round_without_questions_keeps_round_notes(qtbot: QtBot, data_dir: Pat
     finally:
         engine.release()
         store.close()
+
+
+def test_clocks_repaint_on_the_views_own_timer(qtbot: QtBot, rnd: Round) -> None:
+    view = shown(qtbot, rnd, activate=False)
+    refresh = view.findChild(QTimer, "live.refresh")
+    assert refresh is not None and refresh.isActive()
+    rnd.engine.start_round()
+    rnd.clock.advance(125)
+    rnd.engine.tick()  # what the window's tick does; the view is not told
+    with qtbot.waitSignal(refresh.timeout, timeout=2000):
+        pass
+    assert w(view, QLabel, "timer.round").text() == "02:05"
+    assert w(view, QLabel, "timer.listen").text() == "00:55"
