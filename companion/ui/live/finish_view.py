@@ -152,11 +152,11 @@ class FinishView(QWidget):
                                 "as an amendment beside the original.")
             self.confirm_box.hide()
         else:
-            missing = [] if recommendation else ["a recommendation"]
+            # The engine decides what a submission needs; this only prompts the obvious.
+            text = "Ready to submit." if recommendation else "Pick a side to submit."
             if not summary.strip():
-                missing.append("a summary")
-            self.status.setText("Still needed: " + " and ".join(missing) if missing
-                                else "Ready to submit.")
+                text += " A sentence or two of summary helps the panel lead."
+            self.status.setText(text)
         self.status.setProperty("locked", locked)
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
