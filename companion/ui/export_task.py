@@ -51,6 +51,7 @@ class ExportStatus(QWidget):
 
     finished = Signal(str)
     failed = Signal(str)
+    refused = Signal(str)  # nothing was started, and why
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +88,15 @@ class ExportStatus(QWidget):
         self.label.setProperty("role", "muted")
         self.label.setText(f"Exporting {what}…")
         QThreadPool.globalInstance().start(_Runnable(job, self._signals))
+
+    def refuse(self, message: str) -> None:
+        """Say why nothing is exported (e.g. the independence rule); no job runs."""
+        self.bar.hide()
+        self.open_folder.hide()
+        self.label.setProperty("role", "muted")
+        self._repolish()
+        self.label.setText(message)
+        self.refused.emit(message)
 
     def _done(self, path: str) -> None:
         self.running = False

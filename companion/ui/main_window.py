@@ -31,6 +31,7 @@ from companion.ui import screens
 from companion.ui.banner import ErrorBanner
 from companion.ui.bridge import EngineBridge
 from companion.ui.help_overlay import HelpOverlay
+from companion.ui.panel_page import PanelPage
 from companion.ui.settings import ZOOM_STEP, UiSettings
 from companion.ui.start_screen import StartRequest, StartScreen
 from companion.ui.submitted_page import SubmittedPage
@@ -80,8 +81,11 @@ class MainWindow(QMainWindow):
         self._live_layout = QVBoxLayout(self.live_host)
         self._live_layout.setContentsMargins(0, 0, 0, 0)
         self.finish_page = SubmittedPage(self.stack)
-        for page in (self.start_screen, self.live_host, self.finish_page):
+        self.panel_page = PanelPage(self.stack)
+        for page in (self.start_screen, self.live_host, self.finish_page, self.panel_page):
             self.stack.addWidget(page)
+        # The independence rule asks who is reading: the name the start screen remembers.
+        self.start_screen.viewer = self.panel_page.viewer = lambda: self.settings.interviewer
 
         self.blank_page = QWidget(self)
         self.blank_page.setObjectName("blankPage")
@@ -116,6 +120,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         a = self.actions_
         a.back_to_start.triggered.connect(self.show_start)
+        a.panel.triggered.connect(self.show_panel)
         a.quit.triggered.connect(self.close)
         a.next_screen.triggered.connect(self.move_to_next_screen)
         a.compact.toggled.connect(self.set_compact)
@@ -132,6 +137,8 @@ class MainWindow(QMainWindow):
 
         self.start_screen.start_requested.connect(self.start_round)
         self.start_screen.resume_requested.connect(self.resume_round)
+        self.start_screen.panel_requested.connect(self.show_panel)
+        self.panel_page.back_requested.connect(self.show_start)
         self.finish_page.back_requested.connect(self.show_start)
         self.finish_page.amend_requested.connect(self.show_live)
         self.bridge.save_failed.connect(self.banner.show_save_failed)
@@ -148,6 +155,7 @@ class MainWindow(QMainWindow):
         if store is not None:
             self.start_screen.set_store(store, data_dir / "exports")
             self.finish_page.set_sources(store, pack, data_dir / "exports")
+            self.panel_page.set_sources(store, pack, data_dir / "exports")
 
     # -- rounds -----------------------------------------------------------------------------------
     def start_round(self, request: StartRequest) -> None:
@@ -167,8 +175,13 @@ class MainWindow(QMainWindow):
 
     def resume_round(self, round_id: str) -> None:
         from companion.live.engine import RoundEngine
+        from companion.panel_select import round_access
 
         try:
+            access = round_access(self.settings.interviewer, round_id, self.store.list_rounds())
+            if not access.allowed:  # a colleague's round of a candidate one is still scoring
+                self.banner.show_error(f"Cannot open this round: {access.reason}")
+                return
             engine = RoundEngine.resume(self.store, self.pack, round_id)
         except CompanionError as exc:
             self.banner.show_error(f"Cannot resume this round: {exc}")
@@ -214,6 +227,14 @@ class MainWindow(QMainWindow):
             return
         self.start_screen.refresh_rounds()
         self.stack.setCurrentWidget(self.start_screen)
+
+    def show_panel(self) -> None:
+        """The panel debrief page; a live round is saved and left, as for the rounds list."""
+        if self.store is None or not self.close_engine():
+            return
+        self.panel_page.refresh()
+        self.stack.setCurrentWidget(self.panel_page)
+        self.panel_page.import_button.setFocus()
 
     def show_finished(self) -> None:
         """The engine reports a submission: show the finish page (the round stays open

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -85,6 +86,7 @@ class StartScreen(QWidget):
 
     start_requested = Signal(object)  # StartRequest
     resume_requested = Signal(str)
+    panel_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,6 +95,7 @@ class StartScreen(QWidget):
         self.store: Any = None
         self.export_dir: Path | None = None
         self._plan: Any = None
+        self.viewer: Callable[[], str] = lambda: ""  # who is reading; the window sets it
 
         title = QLabel("Interview Companion", self)
         title.setProperty("role", "title")
@@ -203,9 +206,15 @@ class StartScreen(QWidget):
         self.export_button = QPushButton("Export PDF", past_card)
         self.export_button.setObjectName("exportPdfButton")
         self.export_button.clicked.connect(self.export_selected)
+        self.panel_button = QPushButton("Panel debrief…", past_card)
+        self.panel_button.setObjectName("panelDebriefButton")
+        self.panel_button.setToolTip("Import the panel's scorecard files and export one "
+                                     "debrief PDF (Ctrl+Shift+D)")
+        self.panel_button.clicked.connect(self.panel_requested)
         self.export_status = ExportStatus(past_card)
         row = QHBoxLayout()
         row.addWidget(self.export_status, 1)
+        row.addWidget(self.panel_button)
         row.addWidget(self.export_button)
         past_layout.addWidget(self.past_empty)
         past_layout.addWidget(self.past, 1)
@@ -260,7 +269,7 @@ class StartScreen(QWidget):
         self.refresh_rounds()
 
     def _set_enabled(self, ready: bool) -> None:
-        for w in (self.start_button, self.resume_button, self.export_button):
+        for w in (self.start_button, self.resume_button, self.export_button, self.panel_button):
             w.setEnabled(ready)
 
     def refresh_plan(self) -> None:
@@ -375,6 +384,14 @@ class StartScreen(QWidget):
         """Export the selected past round as a PDF, off the GUI thread."""
         round_id = self.selected_past_round()
         if round_id is None or self.store is None or self.export_dir is None:
+            return
+        if self.export_status.running:
+            return
+        from companion.panel_select import round_access
+
+        access = round_access(self.viewer(), round_id, self.store.list_rounds())
+        if not access.allowed:  # a colleague's scorecard while one's own is still open
+            self.export_status.refuse(access.reason)
             return
         try:
             scorecard = self.store.load_scorecard(round_id)

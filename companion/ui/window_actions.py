@@ -33,6 +33,9 @@ class WindowActions:
         self.back_to_start = _action(
             w, "actBackToStart", "&Rounds list", "Ctrl+Shift+N",
             "Leave the live view for the start screen; the round stays saved and resumable")
+        self.panel = _action(
+            w, "actPanelDebrief", "&Panel debrief…", "Ctrl+Shift+D",
+            "Import the panel's scorecard files, pick a candidate, export the debrief PDF")
         self.quit = _action(w, "actQuit", "&Quit", "Ctrl+Q", "Save and close the window")
         self.next_screen = _action(w, "actNextScreen", "Move to &next screen", "Ctrl+Shift+M",
                                    "Move the window to the next monitor")
@@ -66,6 +69,7 @@ class WindowActions:
         round_menu = bar.addMenu("&Round")
         round_menu.setObjectName("menuRound")
         round_menu.addAction(self.back_to_start)
+        round_menu.addAction(self.panel)
         round_menu.addSeparator()
         round_menu.addAction(self.quit)
         view = bar.addMenu("&View")
@@ -91,6 +95,6 @@ class WindowActions:
 
     def all(self) -> list[QAction]:
         """The window's actions in menu order (screen entries excluded: they have no keys)."""
-        return [self.back_to_start, self.quit, self.next_screen, self.compact, self.zoom_in,
-                self.zoom_out, self.zoom_reset, *self.theme.values(), self.blank, self.help,
-                self.about]
+        return [self.back_to_start, self.panel, self.quit, self.next_screen, self.compact,
+                self.zoom_in, self.zoom_out, self.zoom_reset, *self.theme.values(), self.blank,
+                self.help, self.about]

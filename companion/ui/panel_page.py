@@ -1,0 +1,287 @@
+"""The panel debrief page: import the panel's scorecard files, pick a candidate, export.
+
+Layout and intent only. Importing, grouping and the independence rule live in
+``companion.panel_select`` (plain Python); the PDF is rendered by
+``companion.export.panel_pdf`` inside the export worker, off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.errors import CompanionError
+from companion.ui.export_task import ExportStatus
+from companion.ui.start_screen import export_file_name
+
+log = logging.getLogger("companion.ui.panel")
+
+FILE_FILTER = "Scorecard files (*.icscore.json *.json);;All files (*)"
+
+
+def _when(at: datetime | None) -> str:
+    return at.astimezone().strftime("%Y-%m-%d %H:%M") if at else ""
+
+
+class Notice(QFrame):
+    """A message line: plain for good news, in the warning frame for refusals."""
+
+    def __init__(self, name: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.label = QLabel(self)
+        self.label.setObjectName(f"{name}Text")
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.label)
+        self.hide()
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def say(self, text: str, warn: bool) -> None:
+        self.setProperty("role", "warning" if warn else "")
+        # Framed when warning; plain text lines up with the rest of the page otherwise.
+        self._layout.setContentsMargins(*((12, 8, 12, 8) if warn else (0, 0, 0, 0)))
+        self.label.setProperty("role", "" if warn else "ok")
+        for w in (self, self.label):
+            w.style().unpolish(w)
+            w.style().polish(w)
+        self.label.setText(text)
+        self.show()
+
+
+class PanelPage(QWidget):
+    """One page of the window's stack; ``back_requested`` returns to the start screen."""
+
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panel.page")
+        self.store: Any = None
+        self.pack: Any = None
+        self.export_dir: Path | None = None
+        self.viewer: Callable[[], str] = lambda: ""  # the window points it at its settings
+        self.groups: list[Any] = []  # panel_select.PanelGroup, in combo order
+
+        title = QLabel("Panel debrief", self)
+        title.setProperty("role", "title")
+        intro = QLabel("Import the scorecard files your panel sent you, choose the candidate, "
+                       "and export one PDF that puts their disagreements first.", self)
+        intro.setProperty("role", "muted")
+        intro.setWordWrap(True)
+
+        self.import_button = QPushButton("Import scorecard files…", self)
+        self.import_button.setObjectName("panel.import")
+        self.import_button.clicked.connect(self.import_files)
+        self.import_message = Notice("panel.importMessage", self)
+
+        self.candidate = QComboBox(self)
+        self.candidate.setObjectName("panel.candidate")
+        self.candidate.setMinimumContentsLength(28)
+        self.candidate.currentIndexChanged.connect(self._show_group)
+        self.empty = QLabel("No submitted scorecards yet. Import the files your colleagues "
+                            "exported, or submit your own round first.", self)
+        self.empty.setObjectName("panel.empty")
+        self.empty.setProperty("role", "muted")
+        self.empty.setWordWrap(True)
+
+        self.scorecards = QTreeWidget(self)
+        self.scorecards.setObjectName("panel.scorecards")
+        # Names and dates only: no scores show here, so nothing leaks before the rule allows.
+        self.scorecards.setHeaderLabels(["Interviewer", "Round", "Submitted"])
+        self.scorecards.setRootIsDecorated(False)
+        self.scorecards.setAlternatingRowColors(True)
+        self.notice = Notice("panel.notice", self)  # why the rule holds this panel back
+
+        self.export_button = QPushButton("Export debrief PDF", self)
+        self.export_button.setObjectName("panel.export")
+        self.export_button.setProperty("role", "primary")
+        self.export_button.clicked.connect(self.export)
+        self.back_button = QPushButton("Back to rounds", self)
+        self.back_button.setObjectName("panel.back")
+        self.back_button.clicked.connect(self.back_requested)
+        self.export_status = ExportStatus(self)
+
+        import_row = QHBoxLayout()
+        import_row.addWidget(self.import_button)
+        import_row.addStretch(1)
+        pick_row = QHBoxLayout()
+        pick_label = QLabel("Candidate", self)
+        pick_label.setBuddy(self.candidate)
+        pick_row.addWidget(pick_label)
+        pick_row.addWidget(self.candidate, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 32, 48, 32)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addLayout(import_row)
+        layout.addWidget(self.import_message)
+        layout.addLayout(pick_row)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.scorecards, 1)
+        layout.addWidget(self.notice)
+        layout.addLayout(buttons)
+        layout.addWidget(self.export_status)
+
+    def set_sources(self, store: Any, pack: Any, export_dir: Path) -> None:
+        self.store, self.pack, self.export_dir = store, pack, export_dir
+
+    # -- data --------------------------------------------------------------------------------
+    def refresh(self, select: tuple[str, str, str] | None = None) -> None:
+        """Re-read the panels from the store; keep (or move to) the ``select`` group."""
+        if self.store is None:
+            return
+        from companion.panel_select import load_panels, needs_pack_label
+
+        keep = select or self._current_key()
+        try:
+            self.groups = load_panels(self.store)
+        except CompanionError as exc:
+            self.groups = []
+            self.import_message.say(f"Cannot read the stored scorecards: {exc}", warn=True)
+        with_pack = needs_pack_label(self.groups)
+        self.candidate.blockSignals(True)
+        self.candidate.clear()
+        for g in self.groups:
+            self.candidate.addItem(g.label(g.key in with_pack))
+        keys = [g.key for g in self.groups]
+        self.candidate.setCurrentIndex(keys.index(keep) if keep in keys else 0)
+        self.candidate.blockSignals(False)
+        has = bool(self.groups)
+        self.empty.setVisible(not has)
+        for w in (self.candidate, self.scorecards, self.export_button):
+            w.setEnabled(has)
+        self._show_group()
+
+    def _current_key(self) -> tuple[str, str, str] | None:
+        group = self.current_group()
+        return None if group is None else group.key
+
+    def current_group(self) -> Any:
+        i = self.candidate.currentIndex()
+        return self.groups[i] if 0 <= i < len(self.groups) else None
+
+    def _show_group(self) -> None:
+        """List the picked candidate's scorecards and say now if the rule holds them back."""
+        self.scorecards.clear()
+        group = self.current_group()
+        if group is None:
+            self.notice.hide()
+            return
+        for sc in group.scorecards:
+            item = QTreeWidgetItem([sc.interviewer, sc.round_title, _when(sc.submitted_at)])
+            item.setData(0, Qt.ItemDataRole.UserRole, sc.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(0, Qt.CheckState.Checked)
+            self.scorecards.addTopLevelItem(item)
+        for col in range(self.scorecards.columnCount() - 1):
+            self.scorecards.resizeColumnToContents(col)
+        access = self._access(group.scorecards)
+        if access.allowed:
+            self.notice.hide()
+        else:
+            self.notice.say(access.reason, warn=True)
+
+    def checked_ids(self) -> list[str]:
+        """Ids of the ticked scorecards, in list order."""
+        out = []
+        for i in range(self.scorecards.topLevelItemCount()):
+            item = self.scorecards.topLevelItem(i)
+            if item is not None and item.checkState(0) == Qt.CheckState.Checked:
+                out.append(str(item.data(0, Qt.ItemDataRole.UserRole)))
+        return out
+
+    def _access(self, scorecards: Any) -> Any:
+        from companion.independence import Access
+        from companion.panel_select import panel_access
+
+        try:
+            rounds = self.store.list_rounds()
+        except CompanionError as exc:  # cannot tell whose rounds are open: stay closed
+            return Access(False, f"Cannot check the stored rounds: {exc}")
+        return panel_access(self.viewer(), scorecards, rounds)
+
+    # -- intent --------------------------------------------------------------------------------
+    def import_files(self) -> None:
+        """Ask for exchange files, store the good ones and say what happened to each."""
+        if self.store is None:
+            return
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self, "Import scorecard files", str(Path.home()), FILE_FILTER)
+        if not paths:
+            return
+        from companion.panel_select import import_files
+
+        try:
+            report = import_files(self.store, self.pack, paths)
+        except CompanionError as exc:  # the store itself failed (disk full, locked)
+            self.import_message.say(f"Import stopped: {exc}", warn=True)
+            return
+        log.info("panel import: %d new, %d already stored, %d refused",
+                 len(report.imported), len(report.already), len(report.failed))
+        self.import_message.say(report.summary(), warn=bool(report.failed))
+        submitted = [sc for sc in report.stored if sc.submitted]
+        select = None
+        if submitted:
+            last = submitted[-1]
+            select = (last.candidate.strip().casefold(), last.pack_id, last.pack_version)
+        self.refresh(select)
+
+    def export(self) -> None:
+        """Export the ticked scorecards of the picked candidate, if the rule allows."""
+        group = self.current_group()
+        if group is None or self.pack is None or self.export_dir is None:
+            return
+        if self.export_status.running:
+            return
+        wanted = set(self.checked_ids())
+        chosen = [sc for sc in group.scorecards if sc.id in wanted]
+        if not chosen:
+            self.export_status.refuse("Tick at least one scorecard to export.")
+            return
+        access = self._access(chosen)
+        if not access.allowed:
+            self.export_status.refuse(access.reason)
+            return
+        from companion.panel_select import panel_labels
+
+        labels = panel_labels(chosen)
+        pack = self.pack
+        target = self.export_dir / export_file_name(group.candidate, "Panel debrief",
+                                                    datetime.now(UTC))
+        self.export_status.start(lambda: write_panel_pdf(chosen, pack, target, labels),
+                                 f"the debrief of {group.candidate}")
+
+
+def write_panel_pdf(scorecards: list[Any], pack: Any, target: Path, labels: list[str]) -> Path:
+    """Render the debrief to ``target`` (runs on a worker thread)."""
+    from companion.export.panel_pdf import render_panel  # lazy: reportlab is heavy
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return render_panel(scorecards, pack, target, labels=labels)
