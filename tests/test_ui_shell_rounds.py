@@ -37,7 +37,10 @@ def test_start_screen_shows_plan_warnings_before_the_round(qtbot, data_dir: Path
         assert "$120,000" in start.warnings_text.text()
         titles = [start.round.itemText(i) for i in range(start.round.count())]
         assert any(t.startswith("System design scenario") for t in titles)
-        assert not any(t.startswith("Take-home review") for t in titles)  # done off the clock
+        # The take-home is in the loop plan, but done off the clock: never offered live.
+        take_home = window.pack.template("take-home-review").title
+        assert any(r.offline and r.template.title == take_home for r in start._plan.rounds)
+        assert not any(t.startswith(take_home) for t in titles)
 
 
 def test_start_creates_a_round_then_resume_it(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
