@@ -65,3 +65,17 @@ def sized_font(base: QFont, points: float, zoom: float, bold: bool = False) -> Q
     font.setPointSizeF(max(6.0, points * zoom))
     font.setBold(bold)
     return font
+
+
+class Zoomable:
+    """A panel that sizes its own type: ``set_zoom`` rescales it through ``_apply_fonts``."""
+
+    _zoom = 1.0
+
+    def set_zoom(self, zoom: float) -> None:
+        """Scale this panel's type; 1.0 gives the point sizes named in this module."""
+        self._zoom = zoom
+        self._apply_fonts()
+
+    def _apply_fonts(self) -> None:
+        raise NotImplementedError

@@ -26,6 +26,7 @@ from companion.ui.live.common import (
     PROMPT_PT,
     SMALL_PT,
     TITLE_PT,
+    Zoomable,
     clock_time,
     sized_font,
 )
@@ -38,7 +39,7 @@ REC_KEYS: dict[str, str] = {
 }
 
 
-class FinishView(QWidget):
+class FinishView(QWidget, Zoomable):
     """Emits intent: ``recommend(value)``, ``summary_edited(text)``, ``submit``, ``back``."""
 
     recommend = Signal(str)
@@ -49,7 +50,6 @@ class FinishView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("finish.page")
-        self._zoom = 1.0
         self._loading = False
         self.title = QLabel("Finish the round", self)
         self.title.setObjectName("finish.title")
@@ -192,10 +192,6 @@ class FinishView(QWidget):
     def _summary_changed(self) -> None:
         if not self._loading:
             self.summary_edited.emit(self.summary.toPlainText())
-
-    def set_zoom(self, zoom: float) -> None:
-        self._zoom = zoom
-        self._apply_fonts()
 
     def _apply_fonts(self) -> None:
         base = self.font()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from companion.content.model import RedFlag
 from companion.scorecard import FlagRecord
-from companion.ui.live.common import SMALL_PT, short_time, sized_font
+from companion.ui.live.common import SMALL_PT, Zoomable, short_time, sized_font
 
 STATE_TEXT: dict[str, str] = {"off": "Off", "probed": "Probed once", "confirmed": "Confirmed"}
 FLAG_KEYS: tuple[str, ...] = ("F5", "F6", "F7", "F8", "F9")
@@ -33,7 +33,7 @@ def state_line(record: FlagRecord | None) -> str:
     return text.strip()
 
 
-class FlagsPanel(QFrame):
+class FlagsPanel(QFrame, Zoomable):
     """One row per red flag; ``cycle_requested`` and ``evidence_edited`` carry the intent."""
 
     cycle_requested = Signal(str)
@@ -43,7 +43,6 @@ class FlagsPanel(QFrame):
     def __init__(self, flags: tuple[RedFlag, ...], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("flags.panel")
-        self._zoom = 1.0
         self.flags = flags[: len(FLAG_KEYS)]
         self.buttons: dict[str, QPushButton] = {}
         self.states: dict[str, QLabel] = {}
@@ -125,10 +124,6 @@ class FlagsPanel(QFrame):
             self.buttons[flag.id].setText(f"{FLAG_KEYS[i]}  {title}")
         for label in self.states.values():
             label.setWordWrap(compact)
-
-    def set_zoom(self, zoom: float) -> None:
-        self._zoom = zoom
-        self._apply_fonts()
 
     def _apply_fonts(self) -> None:
         base = self.font()

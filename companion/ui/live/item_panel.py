@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from companion.content.model import CUE_LEVELS, FailureProbe, Question, Scenario
-from companion.ui.live.common import BODY_PT, PROMPT_PT, SMALL_PT, TITLE_PT, sized_font
+from companion.ui.live.common import BODY_PT, PROMPT_PT, SMALL_PT, TITLE_PT, Zoomable, sized_font
 
 CUE_TITLE: dict[str, str] = {
     "strong": "Strong",
@@ -18,13 +18,12 @@ CUE_TITLE: dict[str, str] = {
 }
 
 
-class ItemPanel(QWidget):
+class ItemPanel(QWidget, Zoomable):
     """Shows one item: a small heading, the prompt big, the cues folded away until asked for."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("item.panel")
-        self._zoom = 1.0
         self._item: Question | Scenario | None = None
         self._compact = False
 
@@ -135,10 +134,6 @@ class ItemPanel(QWidget):
 
     def cues_visible(self) -> bool:
         return not self.cues.isHidden()
-
-    def set_zoom(self, zoom: float) -> None:
-        self._zoom = zoom
-        self._apply_fonts()
 
     def _apply_fonts(self) -> None:
         base = self.font()

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from companion.content.model import Question, Scenario
-from companion.ui.live.common import SMALL_PT, TITLE_PT, rating_label, sized_font
+from companion.ui.live.common import SMALL_PT, TITLE_PT, Zoomable, rating_label, sized_font
 
 
 def jump_entry(number: int, item: Question | Scenario, rating: str | None, flags: int) -> str:
@@ -21,7 +21,7 @@ def jump_entry(number: int, item: Question | Scenario, rating: str | None, flags
     return "  ·  ".join(parts)
 
 
-class NavBar(QWidget):
+class NavBar(QWidget, Zoomable):
     """Emits ``previous``, ``next``, ``jump(index)`` and ``finish``; shows where we are."""
 
     previous = Signal()
@@ -32,7 +32,6 @@ class NavBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("nav.bar")
-        self._zoom = 1.0
         self.prev_btn = QPushButton("◀ Previous (Alt+←)", self)
         self.prev_btn.setObjectName("nav.prev")
         self.next_btn = QPushButton("Next (Alt+→) ▶", self)
@@ -103,10 +102,6 @@ class NavBar(QWidget):
 
     def _jumped(self, index: int) -> None:
         self.jump.emit(index)
-
-    def set_zoom(self, zoom: float) -> None:
-        self._zoom = zoom
-        self._apply_fonts()
 
     def _apply_fonts(self) -> None:
         base = self.font()

@@ -11,14 +11,14 @@ from datetime import datetime
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from companion.ui.live.common import BODY_PT, SMALL_PT, clock_time, sized_font
+from companion.ui.live.common import BODY_PT, SMALL_PT, Zoomable, clock_time, sized_font
 
 FIELDS: tuple[str, ...] = ("said", "read")
 FIELD_TITLE: dict[str, str] = {"said": "What they said", "read": "My read"}
 FIELD_KEY: dict[str, str] = {"said": "Ctrl+Shift+S", "read": "Ctrl+Shift+R"}
 
 
-class NotesPanel(QWidget):
+class NotesPanel(QWidget, Zoomable):
     """Emits ``edited(field, text)`` on every change the user makes (not on loads)."""
 
     edited = Signal(str, str)
@@ -26,7 +26,6 @@ class NotesPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("notes.panel")
-        self._zoom = 1.0
         self._loading = False
         self.fields: dict[str, QPlainTextEdit] = {}
         self.titles: dict[str, QLabel] = {}
@@ -93,10 +92,6 @@ class NotesPanel(QWidget):
             self.status.setProperty("savestate", state)
             self.status.style().unpolish(self.status)
             self.status.style().polish(self.status)
-
-    def set_zoom(self, zoom: float) -> None:
-        self._zoom = zoom
-        self._apply_fonts()
 
     def _apply_fonts(self) -> None:
         base = self.font()

@@ -21,7 +21,14 @@ from PySide6.QtWidgets import (
 
 from companion.content.model import FailureProbe, Question, Scenario
 from companion.scorecard import RATINGS, ItemRecord
-from companion.ui.live.common import BODY_PT, RATING_SHORT, SMALL_PT, rating_label, sized_font
+from companion.ui.live.common import (
+    BODY_PT,
+    RATING_SHORT,
+    SMALL_PT,
+    Zoomable,
+    rating_label,
+    sized_font,
+)
 
 TARGET_TITLE: dict[str, str] = {
     "database": "Database",
@@ -80,7 +87,7 @@ class ProbeRow(QFrame):
             self.style().polish(self)
 
 
-class ProbesPanel(QWidget):
+class ProbesPanel(QWidget, Zoomable):
     """The probes of the current item; emits intent, shows what the engine recorded."""
 
     asked_toggled = Signal(str, bool)
@@ -89,7 +96,6 @@ class ProbesPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("probes.panel")
-        self._zoom = 1.0
         self._compact = False
         self.rows: list[ProbeRow] = []
         self.header = QLabel("Probes", self)
@@ -160,10 +166,6 @@ class ProbesPanel(QWidget):
     def set_compact(self, compact: bool) -> None:
         """Compact: no key labels (the help lists them), narrower rating chips."""
         self._compact = compact
-        self._apply_fonts()
-
-    def set_zoom(self, zoom: float) -> None:
-        self._zoom = zoom
         self._apply_fonts()
 
     def _apply_fonts(self) -> None:

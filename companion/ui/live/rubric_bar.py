@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from companion.content.model import Cues
 from companion.scorecard import RUBRIC_BUTTONS
-from companion.ui.live.common import BODY_PT, SMALL_PT, rating_label, sized_font
+from companion.ui.live.common import BODY_PT, SMALL_PT, Zoomable, rating_label, sized_font
 
 BUTTON_TEXT: dict[str, str] = {
     "strong": "Strong",
@@ -29,7 +29,7 @@ BUTTON_KEY: dict[str, str] = {
 }
 
 
-class RubricBar(QWidget):
+class RubricBar(QWidget, Zoomable):
     """Five buttons and a cue line; emits ``rate_requested(value)`` and nothing else."""
 
     rate_requested = Signal(str)
@@ -37,7 +37,6 @@ class RubricBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("rubric.bar")
-        self._zoom = 1.0
         self._compact = False
         self._cues = Cues()
         self._current: str | None = None
@@ -101,10 +100,6 @@ class RubricBar(QWidget):
         for value, btn in self.buttons.items():
             btn.setText(BUTTON_TEXT[value] if compact
                         else f"{BUTTON_TEXT[value]}\n{BUTTON_KEY[value]}")
-        self._apply_fonts()
-
-    def set_zoom(self, zoom: float) -> None:
-        self._zoom = zoom
         self._apply_fonts()
 
     def _apply_fonts(self) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from companion.ui.live.common import SMALL_PT, TIMER_PT, mmss, sized_font
+from companion.ui.live.common import SMALL_PT, TIMER_PT, Zoomable, mmss, sized_font
 
 
 def overrun_seconds(ts: Any) -> float:
@@ -40,7 +40,7 @@ def _box(name: str, parent: QWidget) -> tuple[QFrame, QLabel, QLabel]:
     return frame, caption, value
 
 
-class TimersView(QWidget):
+class TimersView(QWidget, Zoomable):
     """A strip of timers; the buttons emit intent only."""
 
     toggle_clock = Signal()
@@ -51,7 +51,6 @@ class TimersView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("timers.strip")
-        self._zoom = 1.0
         self._compact = False
         self.round_box, self.round_caption, self.round = _box("timer.round", self)
         self.section_box, self.section_caption, self.section = _box("timer.section", self)
@@ -157,10 +156,6 @@ class TimersView(QWidget):
         if compact:
             self.listen_btn.hide()
             self.sketch_btn.hide()
-
-    def set_zoom(self, zoom: float) -> None:
-        self._zoom = zoom
-        self._apply_fonts()
 
     def _apply_fonts(self) -> None:
         base = self.font()
