@@ -81,7 +81,8 @@ def measure(cmd: list[str], env: dict[str, str]) -> Sample:
     return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def compare(pairs: int = PAIRS) -> tuple[list[Sample], list[Sample], list[Sample]]:
+def compare(pairs: int = PAIRS, with_bundle: bool = True,
+            ) -> tuple[list[Sample], list[Sample], list[Sample]]:
     """Alternate app and bare window ``pairs`` times after one discarded warm-up each.
 
     When a bundle has been built, its ``--smoke`` joins each round (third list,
@@ -89,7 +90,8 @@ def compare(pairs: int = PAIRS) -> tuple[list[Sample], list[Sample], list[Sample
     """
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
         env = _env(Path(tmp) / "data")
-        app_cmd, bare_cmd, bundle_cmd = app_command(), bare_command(), bundle_command()
+        app_cmd, bare_cmd = app_command(), bare_command()
+        bundle_cmd = bundle_command() if with_bundle else None
         measure(app_cmd, env)  # warm-up: byte-code caches, fonts, the data folder
         measure(bare_cmd, env)
         if bundle_cmd:
@@ -105,9 +107,9 @@ def compare(pairs: int = PAIRS) -> tuple[list[Sample], list[Sample], list[Sample
     return app, bare, bundle
 
 
-def run(pairs: int = PAIRS) -> dict[str, Any]:
+def run(pairs: int = PAIRS, with_bundle: bool = True) -> dict[str, Any]:
     """Figures for the bench table: the median ratio and the medians it came from."""
-    app, bare, bundle = compare(pairs)
+    app, bare, bundle = compare(pairs, with_bundle)
     ratios = [a.wall_s / b.wall_s for a, b in zip(app, bare, strict=True)]
     ratio = statistics.median(ratios)
     app_ms = statistics.median(s.wall_s for s in app) * 1000
