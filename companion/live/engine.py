@@ -126,6 +126,16 @@ class RoundEngine:
         return self.items[self.index]
 
     @property
+    def current_id(self) -> str | None:
+        """The id of the item on screen; None in a round without items (a screening call)."""
+        return self.items[self.index].id if self.items else None
+
+    def _fold(self) -> None:
+        """Add the running time to the item on screen, if the round has items at all."""
+        if self.items:
+            self._rc.fold_item(self.items[self.index].id)
+
+    @property
     def submitted(self) -> bool:
         return self._state.submitted_at is not None
 
@@ -169,7 +179,7 @@ class RoundEngine:
     def record(self, item_id: str | None = None) -> ItemRecord:
         iid = self._item_id(item_id)
         spent = self._rc.item_time.get(iid, 0.0)
-        if iid == self.current.id and not self.submitted:
+        if iid == self.current_id and not self.submitted:
             spent += self._rc.on_item()
         return self._state.record(iid, spent)
 
@@ -212,7 +222,9 @@ class RoundEngine:
 
     def _item_id(self, item_id: str | None) -> str:
         if item_id is None:
-            return self.current.id
+            if not self.items:
+                raise KeyError("this round has no questions or scenarios; use ROUND notes")
+            return self.items[self.index].id
         if item_id not in self._state.kinds:
             raise KeyError(f"item {item_id!r} is not in this round")
         return item_id
@@ -225,7 +237,7 @@ class RoundEngine:
 
     def _timer_op(self) -> Op:
         if not self.submitted:
-            self._rc.fold_item(self.current.id)
+            self._fold()
         return ops.timers(self.round_id, self._rc.record(self.index))
 
     def _changed(self, op: Op) -> bool:
@@ -247,7 +259,7 @@ class RoundEngine:
             self.index = index
             self._writer.commit(ops.round_fields(self.round_id, current_index=index))
         else:
-            self._rc.fold_item(self.current.id)
+            self._fold()
             self.index = index
             self._writer.commit(self._timer_op())
         self._events.emit("navigated")
@@ -294,7 +306,7 @@ class RoundEngine:
             return True
         old_state = self.flag_state(flag_id)
         at = self._clock.now()
-        on_item = self.current.id
+        on_item = self.current_id
         new = self._state.set_flag(flag_id, state, at, evidence, on_item)
         if self.submitted:
             value = {"state": state, "evidence": evidence or "", "item": new.item_id}
@@ -302,10 +314,14 @@ class RoundEngine:
         return self._changed(ops.flag_event(self.round_id, flag_id, state, at, evidence or "",
                                             on_item))
 
-    def cycle_flag(self, flag_id: str) -> str:
-        """Move a flag off -> probed -> confirmed -> off; returns the new state."""
+    def cycle_flag(self, flag_id: str, evidence: str | None = None) -> str:
+        """Move a flag off -> probed -> confirmed -> off; returns the new state.
+
+        ``evidence`` (e.g. words selected in the notes) is stored with the step,
+        unless the step turns the flag off.
+        """
         nxt = FLAG_STATES[(FLAG_STATES.index(self.flag_state(flag_id)) + 1) % len(FLAG_STATES)]
-        self.set_flag(flag_id, nxt)
+        self.set_flag(flag_id, nxt, evidence if nxt != "off" else None)
         return nxt
 
     def set_recommendation(self, value: str) -> bool:
@@ -375,7 +391,7 @@ class RoundEngine:
     def _timer_length(self, which: str) -> float:
         """Minutes from the current item if it sets them, else the first item that does."""
         attr = "listen_minutes" if which == "listen" else "sketch_minutes"
-        for it in (self.current, *self.items):
+        for it in (*self.items[self.index:self.index + 1], *self.items):
             minutes = getattr(it, attr)
             if minutes:
                 return float(minutes) * 60.0
@@ -396,7 +412,7 @@ class RoundEngine:
     def pause(self) -> bool:
         if self.submitted or not self._rc.running:
             return False
-        self._rc.fold_item(self.current.id)
+        self._fold()
         return self._timer_changed(self._rc.pause())
 
     def resume_clock(self) -> bool:
@@ -408,7 +424,7 @@ class RoundEngine:
     def next_section(self) -> bool:
         if self.submitted:
             return False
-        self._rc.fold_item(self.current.id)
+        self._fold()
         return self._timer_changed(self._rc.next_section(self._timer_length))
 
     def start_listen_timer(self, seconds: float | None = None) -> None:
@@ -430,7 +446,7 @@ class RoundEngine:
             raise CompanionError("choose a recommendation (strong no, no, yes, strong yes) "
                                  "before submitting")
         due = self._text_ops()
-        self._rc.fold_item(self.current.id)
+        self._fold()
         self._rc.pause()
         due.append(self._timer_op())
         at = self._clock.now()

@@ -14,7 +14,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QScrollArea
 
 from companion.errors import CompanionError, StorageError
-from companion.scorecard import FLAG_STATES
 from companion.ui.live.notes import NotesPanel
 from companion.ui.live.probes import ProbesPanel
 
@@ -76,13 +75,9 @@ class IntentsMixin:
     def cycle_flag(self, flag_id: str) -> None:
         """F5..F9 or a click: next flag state; words selected in the notes become evidence."""
         selection = self._notes_selection()
-        current = self._flag_state(flag_id)
-        following = FLAG_STATES[(FLAG_STATES.index(current) + 1) % len(FLAG_STATES)]
-        if selection and following != "off" and self._flag_evidence_text(flag_id) != selection:
-            # One event carrying the evidence, in the contract's documented cycle order.
-            self._call(self.engine.set_flag, flag_id, following, evidence=selection)
-        else:
-            self._call(self.engine.cycle_flag, flag_id)
+        if selection and self._flag_evidence_text(flag_id) == selection:
+            selection = ""  # already recorded; do not store it twice
+        self._call(self.engine.cycle_flag, flag_id, selection or None)
         self._refocus()
 
     def jump_to(self, index: int) -> None:
