@@ -31,6 +31,7 @@ HANDLERS: dict[str, str] = {
     "session import": "companion.commands.session_cmd:run_import",
     "session delete": "companion.commands.session_cmd:run_delete",
     "candidate delete": "companion.commands.session_cmd:run_delete_candidate",
+    "retention": "companion.commands.retention_cmd:run_retention",
     "export": "companion.commands.export_cmd:run_export_pdf",
     "panel": "companion.commands.export_cmd:run_panel_pdf",
     "gui": "companion.ui.app:run_gui",
@@ -99,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     c1 = cand.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
     cdel = c1.add_parser("delete")
     cdel.add_argument("name")
+
+    ret = sub.add_parser("retention", help="show or set how many days submitted rounds are "
+                         "kept (off by default)")
+    ret.add_argument("days", nargs="?", metavar="DAYS|off")
 
     ex = sub.add_parser("export", help="one scorecard as PDF")
     ex.add_argument("id")

@@ -1,0 +1,32 @@
+"""``companion retention [DAYS|off]``: show or set how long submitted rounds are kept."""
+
+from __future__ import annotations
+
+import argparse
+
+from companion.commands.common import data_root
+from companion.errors import CompanionError
+
+
+def run_retention(args: argparse.Namespace) -> int:
+    from companion.store.store import Store
+
+    value = args.days
+    days: int | None = None
+    if value is not None and value.lower() != "off":
+        try:
+            days = int(value)
+        except ValueError:
+            raise CompanionError(f"retention takes a number of days or 'off', not {value!r}"
+                                 ) from None
+        if days <= 0:
+            raise CompanionError("retention must be a positive number of days, or 'off'")
+    with Store.open(data_root(args)) as store:
+        if value is not None:
+            store.set_retention_days(days)
+        current = store.retention_days()
+    if current is None:
+        print("retention: off (submitted rounds are kept until you delete them)")
+    else:
+        print(f"retention: {current} days (older submitted rounds are purged at start)")
+    return 0
