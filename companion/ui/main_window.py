@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QScreen, QShowEvent
@@ -30,13 +31,15 @@ from companion.errors import CompanionError
 from companion.ui import screens
 from companion.ui.banner import ErrorBanner
 from companion.ui.bridge import EngineBridge
-from companion.ui.help_overlay import HelpOverlay
-from companion.ui.panel_page import PanelPage
 from companion.ui.settings import ZOOM_STEP, UiSettings
 from companion.ui.start_screen import StartRequest, StartScreen
-from companion.ui.submitted_page import SubmittedPage
 from companion.ui.theme import ThemeController
 from companion.ui.window_actions import WindowActions
+
+if TYPE_CHECKING:
+    from companion.ui.help_overlay import HelpOverlay
+    from companion.ui.panel_page import PanelPage
+    from companion.ui.submitted_page import SubmittedPage
 
 log = logging.getLogger("companion.ui.window")
 
@@ -67,6 +70,7 @@ class MainWindow(QMainWindow):
         self.live_view: QWidget | None = None
         self.store: Any = None
         self.pack: Any = None
+        self.exports_dir: Path | None = None
         self._first_paint_callbacks: list[Callable[[], None]] = []
         self._blank_return_focus: QWidget | None = None
         self._normal_geometry: Any = None
@@ -80,12 +84,10 @@ class MainWindow(QMainWindow):
         self.live_host.setObjectName("liveHost")
         self._live_layout = QVBoxLayout(self.live_host)
         self._live_layout.setContentsMargins(0, 0, 0, 0)
-        self.finish_page = SubmittedPage(self.stack)
-        self.panel_page = PanelPage(self.stack)
-        for page in (self.start_screen, self.live_host, self.finish_page, self.panel_page):
+        for page in (self.start_screen, self.live_host):
             self.stack.addWidget(page)
         # The independence rule asks who is reading: the name the start screen remembers.
-        self.start_screen.viewer = self.panel_page.viewer = lambda: self.settings.interviewer
+        self.start_screen.viewer = self._viewer
 
         self.blank_page = QWidget(self)
         self.blank_page.setObjectName("blankPage")
@@ -111,10 +113,50 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.outer)
 
         self.actions_ = WindowActions(self)
-        self.help_overlay = HelpOverlay(self.outer)
-        self.help_overlay.add_source("Window", self.actions_.all)
-        self.help_overlay.add_source("Live round", self._live_actions)
         self._wire()
+
+    # -- pages built on first use ---------------------------------------------------------------
+    # The finish page, the panel page and the help overlay are not needed for the first
+    # frame; building them (and importing their modules) later keeps start-up short.
+    @cached_property
+    def finish_page(self) -> SubmittedPage:
+        from companion.ui.submitted_page import SubmittedPage
+
+        page = SubmittedPage(self.stack)
+        self.stack.addWidget(page)
+        page.back_requested.connect(self.show_start)
+        page.amend_requested.connect(self.show_live)
+        if self.store is not None and self.exports_dir is not None:
+            page.set_sources(self.store, self.pack, self.exports_dir)
+        return page
+
+    @cached_property
+    def panel_page(self) -> PanelPage:
+        from companion.ui.panel_page import PanelPage
+
+        page = PanelPage(self.stack)
+        self.stack.addWidget(page)
+        page.viewer = self._viewer
+        page.back_requested.connect(self.show_start)
+        if self.store is not None and self.exports_dir is not None:
+            page.set_sources(self.store, self.pack, self.exports_dir)
+        return page
+
+    @cached_property
+    def help_overlay(self) -> HelpOverlay:
+        from companion.ui.help_overlay import HelpOverlay
+
+        overlay = HelpOverlay(self.outer)
+        overlay.add_source("Window", self.actions_.all)
+        overlay.add_source("Live round", self._live_actions)
+        return overlay
+
+    def _built(self, name: str) -> Any:
+        """A lazily built page if it exists already, else None (never builds it)."""
+        return self.__dict__.get(name)
+
+    def _viewer(self) -> str:
+        return self.settings.interviewer
 
     # -- wiring --------------------------------------------------------------------------------
     def _wire(self) -> None:
@@ -138,9 +180,6 @@ class MainWindow(QMainWindow):
         self.start_screen.start_requested.connect(self.start_round)
         self.start_screen.resume_requested.connect(self.resume_round)
         self.start_screen.panel_requested.connect(self.show_panel)
-        self.panel_page.back_requested.connect(self.show_start)
-        self.finish_page.back_requested.connect(self.show_start)
-        self.finish_page.amend_requested.connect(self.show_live)
         self.bridge.save_failed.connect(self.banner.show_save_failed)
         self.bridge.saved.connect(self.banner.on_saved)
         self.bridge.submitted.connect(self.show_finished)
@@ -153,9 +192,12 @@ class MainWindow(QMainWindow):
         if pack is not None:
             self.start_screen.set_pack(pack)
         if store is not None:
-            self.start_screen.set_store(store, data_dir / "exports")
-            self.finish_page.set_sources(store, pack, data_dir / "exports")
-            self.panel_page.set_sources(store, pack, data_dir / "exports")
+            self.exports_dir = data_dir / "exports"
+            self.start_screen.set_store(store, self.exports_dir)
+            for name in ("finish_page", "panel_page"):
+                page = self._built(name)
+                if page is not None:
+                    page.set_sources(store, pack, self.exports_dir)
 
     # -- rounds -----------------------------------------------------------------------------------
     def start_round(self, request: StartRequest) -> None:
@@ -269,7 +311,9 @@ class MainWindow(QMainWindow):
     def set_blank(self, blank: bool) -> None:
         """Replace everything (menus, banner, live view) by a plain page, or bring it back."""
         if blank:
-            self.help_overlay.hide()
+            overlay = self._built("help_overlay")
+            if overlay is not None:
+                overlay.hide()
             self._blank_return_focus = self.focusWidget()
             self.outer.setCurrentWidget(self.blank_page)
             self.menuBar().hide()
