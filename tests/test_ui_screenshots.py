@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
@@ -22,7 +22,7 @@ from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
 from companion.ui import theme
 from tests.conftest import REPO
-from tests.ui_helpers import loaded, open_window, screenshot
+from tests.ui_helpers import colour_share, loaded, open_window, screenshot
 from tests.ui_live_support import START, planned_round
 
 SIZE = (1600, 960)
@@ -30,20 +30,6 @@ ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 DOC_IMAGE = REPO / "docs" / "images" / "live-view.png"
-
-
-def share(image: QImage, colour: str, step: int = 5) -> float:
-    """Fraction of sampled pixels within a small distance of ``colour``."""
-    want = QColor(colour)
-    hits = total = 0
-    for y in range(0, image.height(), step):
-        for x in range(0, image.width(), step):
-            px = image.pixelColor(x, y)
-            total += 1
-            if (abs(px.red() - want.red()) + abs(px.green() - want.green())
-                    + abs(px.blue() - want.blue())) <= 24:
-                hits += 1
-    return hits / total
 
 
 def press(qtbot: QtBot, key: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
@@ -73,7 +59,9 @@ def test_live_screenshots(qtbot: QtBot, data_dir: Path, mode: str) -> None:
         start.level.setCurrentIndex(start.level.findData("senior"))
         start.refresh_plan()
         image = shot(window, f"round_start_{mode}")
-        assert share(image, colours["window"]) + share(image, colours["surface"]) > 0.6
+        background = (colour_share(image, colours["window"])
+                      + colour_share(image, colours["surface"]))
+        assert background > 0.6
 
         clock = ManualClock(START)
         engine = RoundEngine.start(window.store, window.pack, planned_round(window.pack),
@@ -99,8 +87,8 @@ def test_live_screenshots(qtbot: QtBot, data_dir: Path, mode: str) -> None:
         engine.tick()
         view.refresh_timers()
         image = shot(window, f"live_question_{mode}")
-        assert share(image, colours["accent"]) > 0.002  # the Strong button
-        assert share(image, colours["warn_bg"]) > 0.002  # the probed flag
+        assert colour_share(image, colours["accent"]) > 0.002  # the Strong button
+        assert colour_share(image, colours["warn_bg"]) > 0.002  # the probed flag
 
         # The scenario late in the round: section over time, behind plan, probes half done.
         clock.advance(19 * 60 - 95)
@@ -124,8 +112,8 @@ def test_live_screenshots(qtbot: QtBot, data_dir: Path, mode: str) -> None:
         engine.tick()
         view.refresh_timers()
         image = shot(window, f"live_scenario_{mode}")
-        assert share(image, colours["danger_bg"]) > 0.002  # the overrun and confirmed flag
-        assert share(image, colours["selection"]) > 0.005  # the picked failure row
+        assert colour_share(image, colours["danger_bg"]) > 0.002  # the overrun and confirmed flag
+        assert colour_share(image, colours["selection"]) > 0.005  # the picked failure row
         if mode == "light" and os.environ.get("COMPANION_DOC_IMAGES") == "1":
             DOC_IMAGE.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(REPO / "screenshots" / "live_scenario_light.png", DOC_IMAGE)
@@ -153,5 +141,5 @@ def test_live_screenshots(qtbot: QtBot, data_dir: Path, mode: str) -> None:
         press(qtbot, Qt.Key.Key_Return, CTRL)
         image = shot(window, f"finish_{mode}")
         assert engine.recommendation == "yes"
-        assert share(image, colours["accent"]) > 0.002  # the chosen recommendation
-        assert share(image, colours["warn_bg"]) > 0.002  # the confirm bar
+        assert colour_share(image, colours["accent"]) > 0.002  # the chosen recommendation
+        assert colour_share(image, colours["warn_bg"]) > 0.002  # the confirm bar

@@ -10,28 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QImage
 
 from companion.live.engine import RoundEngine
 from companion.planner import plan_loop
 from companion.ui import theme
-from tests.ui_helpers import loaded, open_window, screenshot
+from tests.ui_helpers import colour_share, loaded, open_window, screenshot
 
 SIZE = (1600, 960)  # a window filling most of a 1920x1080 second monitor
-
-
-def _share_of(image: QImage, colour: str, step: int = 7) -> float:
-    """Fraction of sampled pixels within a small distance of ``colour``."""
-    want = QColor(colour)
-    hits = total = 0
-    for y in range(0, image.height(), step):
-        for x in range(0, image.width(), step):
-            px = image.pixelColor(x, y)
-            total += 1
-            if (abs(px.red() - want.red()) + abs(px.green() - want.green())
-                    + abs(px.blue() - want.blue())) <= 24:
-                hits += 1
-    return hits / total
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
@@ -51,9 +37,9 @@ def test_shell_screenshots(qtbot, data_dir: Path, mode: str) -> None:  # type: i
         shot = QImage(str(screenshot(window, f"start_{mode}")))
         assert shot.width() >= SIZE[0]
         # Background and cards in this theme's colours make up most of the picture.
-        assert _share_of(shot, colours["window"]) + _share_of(shot, colours["surface"]) > 0.6
-        assert _share_of(shot, colours["text"]) > 0.001
-        assert _share_of(shot, colours["warn_bg"]) > 0.01  # the calibration warning shows
+        assert colour_share(shot, colours["window"]) + colour_share(shot, colours["surface"]) > 0.6
+        assert colour_share(shot, colours["text"]) > 0.001
+        assert colour_share(shot, colours["warn_bg"]) > 0.01  # the calibration warning shows
 
         plan = plan_loop(window.pack, "api", "senior")
         engine = RoundEngine.start(window.store, window.pack, plan.rounds[1],
@@ -62,16 +48,16 @@ def test_shell_screenshots(qtbot, data_dir: Path, mode: str) -> None:  # type: i
         window.open_engine(engine)
         window.actions_.help.trigger()
         shot = QImage(str(screenshot(window, f"help_overlay_{mode}")))
-        assert _share_of(shot, colours["surface"]) > 0.3  # the card covers most of it
+        assert colour_share(shot, colours["surface"]) > 0.3  # the card covers most of it
         window.help_overlay.close_overlay()
 
         engine.set_recommendation("yes")
         engine.submit()
         assert window.stack.currentWidget() is window.finish_page
         shot = QImage(str(screenshot(window, f"submitted_{mode}")))
-        assert _share_of(shot, colours["accent"]) > 0.001  # the export button
+        assert colour_share(shot, colours["accent"]) > 0.001  # the export button
 
         window.set_blank(True)
         shot = QImage(str(screenshot(window, f"blank_{mode}")))
-        assert _share_of(shot, colours["window"]) > 0.95
+        assert colour_share(shot, colours["window"]) > 0.95
         window.set_blank(False)

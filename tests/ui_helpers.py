@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.conftest import REPO
@@ -72,3 +73,17 @@ def offscreen_env(config: Path | None = None) -> dict[str, str]:
     if "PYTHONPATH" in os.environ:
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     return env
+
+
+def colour_share(image: QImage, colour: str, step: int = 5) -> float:
+    """Fraction of sampled pixels of ``image`` within a small distance of ``colour``."""
+    want = QColor(colour)
+    hits = total = 0
+    for y in range(0, image.height(), step):
+        for x in range(0, image.width(), step):
+            px = image.pixelColor(x, y)
+            total += 1
+            if (abs(px.red() - want.red()) + abs(px.green() - want.green())
+                    + abs(px.blue() - want.blue())) <= 24:
+                hits += 1
+    return hits / total
