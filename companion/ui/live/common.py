@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from companion.scorecard import RATING_LABEL
 
@@ -57,6 +58,23 @@ def short_time(at: datetime | None) -> str:
 
 def is_dark(widget: QWidget) -> bool:
     return widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def tap_button(parent: QWidget, text: str, name: str, *, checkable: bool = False,
+               style: str | None = None) -> QPushButton:
+    """A button that acts on a click but never takes the keyboard focus.
+
+    A tap must not pull the caret out of the notes the interviewer is typing in;
+    keyboard users have each button's shortcut instead. ``style`` names the
+    boolean property the style sheet keys its look on (``rubric``, ``chip``, ...).
+    """
+    btn = QPushButton(text, parent)
+    btn.setObjectName(name)
+    btn.setCheckable(checkable)
+    if style:
+        btn.setProperty(style, True)
+    btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return btn
 
 
 def sized_font(base: QFont, points: float, zoom: float, bold: bool = False) -> QFont:

@@ -29,6 +29,7 @@ from companion.ui.live.common import (
     Zoomable,
     clock_time,
     sized_font,
+    tap_button,
 )
 
 REC_KEYS: dict[str, str] = {
@@ -62,11 +63,8 @@ class FinishView(QWidget, Zoomable):
         rec_row = QHBoxLayout()
         rec_row.setSpacing(8)
         for value in RECOMMENDATIONS:
-            btn = QPushButton(f"{RECOMMENDATION_LABEL[value]}\n{REC_KEYS[value]}", self)
-            btn.setObjectName(f"finish.rec.{value}")
-            btn.setCheckable(True)
-            btn.setProperty("rubric", True)
-            btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            btn = tap_button(self, f"{RECOMMENDATION_LABEL[value]}\n{REC_KEYS[value]}",
+                             f"finish.rec.{value}", checkable=True, style="rubric")
             btn.clicked.connect(lambda _c=False, v=value: self._picked(v))
             rec_row.addWidget(btn)
             self.rec_buttons[value] = btn

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from companion.content.model import RedFlag
 from companion.scorecard import FlagRecord
-from companion.ui.live.common import SMALL_PT, Zoomable, short_time, sized_font
+from companion.ui.live.common import SMALL_PT, Zoomable, short_time, sized_font, tap_button
 
 STATE_TEXT: dict[str, str] = {"off": "Off", "probed": "Probed once", "confirmed": "Confirmed"}
 FLAG_KEYS: tuple[str, ...] = ("F5", "F6", "F7", "F8", "F9")
@@ -54,11 +54,8 @@ class FlagsPanel(QFrame, Zoomable):
         grid.setVerticalSpacing(2)
         for i, flag in enumerate(self.flags):
             key = FLAG_KEYS[i]
-            btn = QPushButton(f"{key}  {flag.title}", self)
-            btn.setObjectName(f"flag.{flag.id}")
-            btn.setProperty("flag", True)
+            btn = tap_button(self, f"{key}  {flag.title}", f"flag.{flag.id}", style="flag")
             btn.setProperty("flagstate", "off")
-            btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             btn.setToolTip(f"Sounds like: {flag.sounds_like}\nProbe first: {flag.probe_first}\n"
                            f"{key} cycles off → probed once → confirmed → off")
             btn.clicked.connect(lambda _c=False, f=flag.id: self.cycle_requested.emit(f))

@@ -28,6 +28,7 @@ from companion.ui.live.common import (
     Zoomable,
     rating_label,
     sized_font,
+    tap_button,
 )
 
 TARGET_TITLE: dict[str, str] = {
@@ -68,11 +69,8 @@ class ProbeRow(QFrame):
         lay.addWidget(self.text, 1)
         if ratable:
             for value in RATINGS:
-                chip = QPushButton(RATING_SHORT[value], self)
-                chip.setObjectName(f"probe.{probe_id}.{value}")
-                chip.setCheckable(True)
-                chip.setProperty("chip", True)
-                chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                chip = tap_button(self, RATING_SHORT[value], f"probe.{probe_id}.{value}",
+                                  checkable=True, style="chip")
                 chip.setToolTip(f"{title}: {rating_label(value)}")
                 lay.addWidget(chip)
                 self.chips[value] = chip

@@ -6,12 +6,19 @@ cue of the current rating stays visible, so a tap always shows what it meant.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from companion.content.model import Cues
 from companion.scorecard import RUBRIC_BUTTONS
-from companion.ui.live.common import BODY_PT, SMALL_PT, Zoomable, rating_label, sized_font
+from companion.ui.live.common import (
+    BODY_PT,
+    SMALL_PT,
+    Zoomable,
+    rating_label,
+    sized_font,
+    tap_button,
+)
 
 BUTTON_TEXT: dict[str, str] = {
     "strong": "Strong",
@@ -48,12 +55,8 @@ class RubricBar(QWidget, Zoomable):
         row = QHBoxLayout()
         row.setSpacing(8)
         for value in RUBRIC_BUTTONS:
-            btn = QPushButton(f"{BUTTON_TEXT[value]}\n{BUTTON_KEY[value]}", self)
-            btn.setObjectName(f"rubric.{value}")
-            btn.setCheckable(True)
-            btn.setProperty("rubric", True)
-            # Taps must not pull the caret out of the notes; keyboard users have Alt+digits.
-            btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            btn = tap_button(self, f"{BUTTON_TEXT[value]}\n{BUTTON_KEY[value]}",
+                             f"rubric.{value}", checkable=True, style="rubric")
             btn.setToolTip(f"Rate {BUTTON_TEXT[value].lower()} ({BUTTON_KEY[value]})")
             btn.clicked.connect(lambda _c=False, v=value: self._tapped(v))
             btn.installEventFilter(self)

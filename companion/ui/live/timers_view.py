@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from companion.ui.live.common import SMALL_PT, TIMER_PT, Zoomable, mmss, sized_font
+from companion.ui.live.common import SMALL_PT, TIMER_PT, Zoomable, mmss, sized_font, tap_button
 
 
 def overrun_seconds(ts: Any) -> float:
@@ -82,9 +82,7 @@ class TimersView(QWidget, Zoomable):
         self._apply_fonts()
 
     def _button(self, name: str, text: str, key: str, signal: Any) -> QPushButton:
-        btn = QPushButton(f"{text} ({key})", self)
-        btn.setObjectName(name)
-        btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        btn = tap_button(self, f"{text} ({key})", name)
         btn.clicked.connect(signal.emit)
         return btn
 
