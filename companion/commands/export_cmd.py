@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from companion.commands.common import data_root, load_pack_for
+from companion.commands.common import data_root
+from companion.content.loader import load_for_cli
 from companion.content.model import Pack
 from companion.errors import CompanionError
 from companion.scorecard import Scorecard
@@ -16,7 +17,7 @@ def run_export_pdf(args: argparse.Namespace) -> int:
     """Render one stored round (id or unique id prefix) as a scorecard PDF."""
     from companion.export.scorecard_pdf import render_scorecard  # reportlab only when asked
 
-    pack = load_pack_for(args)
+    pack = load_for_cli(args)
     store = Store.open(data_root(args))
     try:
         sc = store.load_scorecard(store.resolve_id(args.id))
@@ -31,7 +32,7 @@ def run_panel_pdf(args: argparse.Namespace) -> int:
     """Merge scorecard files and stored rounds of one candidate into a debrief PDF."""
     from companion.export.panel_pdf import render_panel
 
-    pack = load_pack_for(args)
+    pack = load_for_cli(args)
     scorecards, labels = load_sources(args.sources, pack, data_root(args))
     out = render_panel(scorecards, pack, Path(args.pdf), labels=labels)
     print(f"wrote {out} ({len(scorecards)} scorecards)")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 
-from companion.commands.common import load_pack_for
+from companion.content.loader import load_for_cli
 from companion.planner import CodingChoice, LoopPlan, plan_loop, usd
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    pack = load_pack_for(args)
+    pack = load_for_cli(args)
     coding: CodingChoice | None = None
     if args.take_home and args.live_coding:
         coding = "both"

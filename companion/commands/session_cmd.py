@@ -16,8 +16,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from companion.commands.common import data_root, load_pack_for
+from companion.commands.common import data_root
 from companion.commands.session_show import format_scorecard, local_time
+from companion.content.loader import load_for_cli
 from companion.content.model import Pack
 from companion.errors import CompanionError, ContentError, ImportFileError
 from companion.scorecard import Scorecard
@@ -97,7 +98,7 @@ def run_list(args: argparse.Namespace) -> int:
 def _pack_or_none(args: argparse.Namespace) -> Pack | None:
     """The pack for titles; a broken user pack must not stop anyone reading a scorecard."""
     try:
-        return load_pack_for(args)
+        return load_for_cli(args)
     except ContentError:
         return None
 
@@ -131,7 +132,7 @@ def run_import(args: argparse.Namespace) -> int:
     """
     from companion.exchange import read_scorecard_file
 
-    pack = load_pack_for(args)
+    pack = load_for_cli(args)
     imported = already = 0
     failed: list[str] = []
     with open_store(args) as store:
@@ -199,7 +200,7 @@ def run_demo(args: argparse.Namespace) -> int:
     """``demo``: store two finished example scorecards of one candidate."""
     from companion.demo import store_demo
 
-    pack = load_pack_for(args)
+    pack = load_for_cli(args)
     with open_store(args) as store:
         result = store_demo(store, pack)
     first, second = result.round_ids
