@@ -16,6 +16,7 @@ the bench command calls.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import statistics
 import subprocess
@@ -57,12 +58,28 @@ def bundle_command() -> list[str] | None:
     return [str(exe), "--smoke"] if exe.is_file() else None
 
 
-def _env(data_dir: Path) -> dict[str, str]:
+def _env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    env["COMPANION_DATA_DIR"] = str(data_dir)  # never the user's real data
+    # The default data folder, found as a user's would be (platformdirs), but inside
+    # the temporary home so the user's real data is never touched.
+    env.pop("COMPANION_DATA_DIR", None)
+    env["HOME"] = str(home)
+    env["XDG_DATA_HOME"] = str(home / ".local" / "share")
+    env["XDG_CONFIG_HOME"] = str(home / ".config")
+    env["XDG_CACHE_HOME"] = str(home / ".cache")
     return env
+
+
+def compile_sources() -> None:
+    """Byte-compile the package as pip does when it installs the wheel.
+
+    Without this, a checkout whose ``__pycache__`` is stale (or a shell with
+    PYTHONDONTWRITEBYTECODE set) would time compiling our modules, which no
+    installed copy ever does at start-up.
+    """
+    compileall.compile_dir(str(REPO / "companion"), quiet=1)
 
 
 def measure(cmd: list[str], env: dict[str, str]) -> Sample:
@@ -88,11 +105,12 @@ def compare(pairs: int = PAIRS, with_bundle: bool = True,
     When a bundle has been built, its ``--smoke`` joins each round (third list,
     for information); otherwise that list is empty.
     """
+    compile_sources()
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
-        env = _env(Path(tmp) / "data")
+        env = _env(Path(tmp))
         app_cmd, bare_cmd = app_command(), bare_command()
         bundle_cmd = bundle_command() if with_bundle else None
-        measure(app_cmd, env)  # warm-up: byte-code caches, fonts, the data folder
+        measure(app_cmd, env)  # warm-up: fonts, the data folder
         measure(bare_cmd, env)
         if bundle_cmd:
             measure(bundle_cmd, env)
