@@ -59,3 +59,25 @@ def test_without_the_guard_the_leak_aborts_the_interpreter() -> None:
     else:
         # A fixed PySide6 or CPython >= 3.12: nothing leaks and the guard is a no-op.
         assert res.returncode == 0
+
+
+def test_the_guard_is_needed_only_for_the_leaking_series() -> None:
+    from companion.ui.refcounts import needed
+
+    assert not needed((6, 11, 3))
+    assert needed((6, 12, 0)) == (sys.version_info < (3, 12))
+
+
+def test_forced_pin_adds_headroom_to_the_singletons() -> None:
+    code = ("import sys\n"
+            "from companion.ui.refcounts import HEADROOM, pin_singletons\n"
+            "before = sys.getrefcount(True)\n"
+            "done = pin_singletons(force=True)\n"
+            "print(done, sys.getrefcount(True) - before >= HEADROOM)\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, env=env, cwd=REPO)
+    assert res.returncode == 0, res.stderr[-2000:]
+    expected = "True True" if sys.version_info < (3, 12) else "False False"
+    assert res.stdout.split("\n")[0] == expected
