@@ -45,7 +45,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The first word of each subcommand; "gui" is the default, not a word on the command line.
+COMMAND_WORDS = frozenset(key.split()[0] for key in HANDLERS) - {"gui"}
+
+
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line, or with ``commands=False`` only the window's options."""
     p = _Parser(prog="companion", description="Interview Companion: structured interview aid.")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--data-dir", help="folder for the database, packs and logs "
@@ -56,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="open the window on screen N (0 is the first)")
     p.add_argument("--smoke", action="store_true",
                    help="open the window, wait for the first paint, exit 0")
+    if not commands:
+        return p
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     content = sub.add_parser("content", help="check or list question packs")
@@ -127,9 +134,25 @@ def _resolve(key: str):  # type: ignore[no-untyped-def]
     return getattr(importlib.import_module(module_name), func)
 
 
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """Parse ``argv``; opening the window skips building the subcommands' parsers.
+
+    Those parsers cost about 9 ms (argparse looks up translations for every help
+    text), which is time on the way to the first frame. When no word of ``argv``
+    names a command and no help is asked for, the window's options alone are
+    enough; anything they do not recognise goes to the whole parser, so errors
+    read the same either way.
+    """
+    if not COMMAND_WORDS.intersection(argv) and not {"-h", "--help"}.intersection(argv):
+        args, rest = build_parser(commands=False).parse_known_args(argv)
+        if not rest:
+            args.command = None
+            return args
+    return build_parser().parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    args = parse_args(list(sys.argv[1:] if argv is None else argv))
     from companion.logs import setup_logging
     from companion.paths import data_dir
 
