@@ -25,7 +25,15 @@ def test_smoke_exits_zero_offscreen(data_dir: Path) -> None:
     assert res.returncode == 0, res.stderr
     log = (data_dir / "logs" / "companion.log").read_text(encoding="utf-8")
     assert "first paint" in log
-    assert (data_dir / "settings.ini").exists()  # the placement was saved on the way out
+    settings = data_dir / "settings.ini"
+    assert settings.exists()  # the placement was saved on the way out
+    stats = []
+    for _ in range(2):  # the first restore may still settle the placement
+        again = run_cli("--smoke", data_dir=data_dir, env={"QT_QPA_PLATFORM": "offscreen"})
+        assert again.returncode == 0, again.stderr
+        stats.append(settings.stat())
+    # Then nothing moves, so closing does not write the file again.
+    assert (stats[1].st_ino, stats[1].st_mtime_ns) == (stats[0].st_ino, stats[0].st_mtime_ns)
 
 
 def test_start_up_keeps_reportlab_out(data_dir: Path) -> None:

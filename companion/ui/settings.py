@@ -65,7 +65,8 @@ class UiSettings:
 
     @screen_name.setter
     def screen_name(self, value: str) -> None:
-        self._qs.setValue("window/screen", value)
+        if self.screen_name != value:
+            self._qs.setValue("window/screen", value)
 
     # -- geometry -------------------------------------------------------------
     @property
@@ -75,7 +76,9 @@ class UiSettings:
 
     @geometry.setter
     def geometry(self, value: QByteArray) -> None:
-        self._qs.setValue("window/geometry", value)
+        # Saved on every close: leave the file alone when the window has not moved.
+        if self.geometry != value:
+            self._qs.setValue("window/geometry", value)
 
     # -- compact, always-on-top mode ----------------------------------------------
     @property
