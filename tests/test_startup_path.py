@@ -7,12 +7,16 @@ that path. ``-X importtime`` lists each one; reportlab (PDF export), SQLAlchemy
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 
 KEPT_OFF = ("reportlab", "sqlalchemy", "PIL", "companion.export", "companion.store",
-            "companion.content.loader", "pypdf", "PySide6.QtNetwork")
+            "companion.content.loader", "pypdf", "PySide6.QtNetwork",
+            "logging.handlers")  # socket, pickle and queue come with it: see companion/logs.py
 
 
 def test_smoke_imports_nothing_heavy_before_the_first_paint(data_dir) -> None:  # type: ignore[no-untyped-def]
@@ -26,3 +30,35 @@ def test_smoke_imports_nothing_heavy_before_the_first_paint(data_dir) -> None:  
     heavy = sorted({m for m in imported if m.split(".")[0] in KEPT_OFF
                     or any(m == k or m.startswith(k + ".") for k in KEPT_OFF)})
     assert heavy == []
+
+
+# Reports, at the first paint, whether PySide6 has built its ``Qt`` namespace yet.
+FIRST_FRAME_SPY = """
+import sys
+import PySide6.QtCore as QtCore
+import companion.ui.main_window as mw
+seen = []
+original = mw.MainWindow.when_first_painted
+def spy(self, callback):
+    def check():
+        seen.append(QtCore.__dict__.get("Qt") is not None)
+        callback()
+    original(self, check)
+mw.MainWindow.when_first_painted = spy
+from companion.cli import main
+code = main(["--smoke"])
+print("qt-namespace-built", seen)
+sys.exit(code)
+"""
+
+
+def test_the_first_frame_never_builds_the_qt_namespace(data_dir) -> None:  # type: ignore[no-untyped-def]
+    # The first use of ``QtCore.Qt`` makes PySide6 build all its ninety-odd enums, about
+    # 40 ms. Modules on the start path reach it as ``QtCore.Qt`` inside functions that
+    # run later; a module-level ``from PySide6.QtCore import Qt`` there fails this test.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COMPANION_DATA_DIR=str(data_dir))
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    res = subprocess.run([sys.executable, "-c", FIRST_FRAME_SPY], capture_output=True,
+                         text=True, cwd=REPO, env=env, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "qt-namespace-built [False]" in res.stdout

@@ -157,6 +157,42 @@ def test_theme_follows_the_system_and_can_be_fixed(qtbot, data_dir: Path) -> Non
     assert open_window(qtbot, data_dir).theme.mode == "dark"
 
 
+def test_start_up_guess_comes_from_the_platform_palette(qtbot) -> None:  # type: ignore[no-untyped-def]
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    kept, saved = app.property(theme.PLATFORM_DARK_PROPERTY), QApplication.palette()
+    try:
+        for window_colour, dark in (("#202124", True), ("#f6f6f4", False)):
+            app.setProperty(theme.PLATFORM_DARK_PROPERTY, None)  # as before any window
+            palette = QPalette(saved)
+            palette.setColor(QPalette.ColorRole.Window, window_colour)
+            QApplication.setPalette(palette)
+            assert theme.palette_is_dark() is dark
+            # Read once: the app's own palette, set later, does not change the answer.
+            QApplication.setPalette(saved)
+            assert theme.palette_is_dark() is dark
+    finally:
+        app.setProperty(theme.PLATFORM_DARK_PROPERTY, kept)
+        QApplication.setPalette(saved)
+
+
+def test_after_the_first_frame_the_desktop_scheme_decides(
+        qtbot, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, data_dir)
+    assert window.theme.active == "light"  # the offscreen palette is light
+    assert theme.system_scheme_is_dark() is None  # and offscreen reports no scheme
+    monkeypatch.setattr(theme, "system_scheme_is_dark", lambda: None)
+    window.theme.check_system_scheme()
+    assert window.theme.active == "light"  # the desktop says nothing: the guess stands
+    monkeypatch.setattr(theme, "system_scheme_is_dark", lambda: True)
+    window.theme.check_system_scheme()
+    assert window.theme.active == "dark"
+    assert QApplication.palette().color(QPalette.ColorRole.Window).name() == theme.DARK["window"]
+    window.actions_.theme["light"].trigger()
+    window.theme.check_system_scheme()
+    assert window.theme.active == "light"  # chosen by the user: the desktop does not override
+
+
 def test_unexpected_exception_shows_dialog_logs_and_window_stays(
         qtbot, data_dir: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
         caplog: pytest.LogCaptureFixture) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from companion.errors import CompanionError
 from companion.logs import setup_logging
@@ -26,7 +26,7 @@ from companion.paths import data_dir
 from companion.ui import screens
 from companion.ui.main_window import MainWindow
 from companion.ui.settings import UiSettings
-from companion.ui.theme import ThemeController
+from companion.ui.theme import ThemeController, app_arguments, mark_styled
 
 log = logging.getLogger("companion.ui.app")
 
@@ -41,7 +41,8 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
-    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app = QApplication(app_arguments(argv if argv is not None else sys.argv[:1]))
+    mark_styled(app)
     app.setApplicationName("Interview Companion")
     app.setApplicationDisplayName("Interview Companion")
     app.setDesktopFileName("interview-companion")
@@ -64,6 +65,8 @@ def make_excepthook(parent: Callable[[], QWidget | None], log_path: Path) -> Exc
             return  # an error while the dialog is up: logged, one dialog is enough
         showing = True
         try:
+            from PySide6.QtWidgets import QMessageBox  # only when something went wrong
+
             QMessageBox.critical(
                 parent(), "Unexpected error",
                 f"Something went wrong: {exc_type.__name__}: {exc}\n\n"
@@ -138,5 +141,11 @@ def run_gui(args: argparse.Namespace) -> int:
         window.when_first_painted(painted)
         QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(1))
     else:
-        QTimer.singleShot(0, lambda: load_sources(window, args, root))
+        def after_first_frame() -> None:
+            window.theme.check_system_scheme()
+            load_sources(window, args, root)
+
+        # Not a zero timer: that can run before the first paint, and loading the packs
+        # and the database would then hold the window back.
+        window.when_first_painted(after_first_frame)
     return int(app.exec())

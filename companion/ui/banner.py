@@ -7,7 +7,7 @@ takes focus, so typing in the notes carries on while it is shown.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 SAVE_FAILED_TEMPLATE = ("Autosave failed: {message}; your text is kept in the window "
@@ -15,30 +15,43 @@ SAVE_FAILED_TEMPLATE = ("Autosave failed: {message}; your text is kept in the wi
 
 
 class ErrorBanner(QFrame):
-    """Shows one error line; ``kind`` says what clears it ("save" or "error")."""
+    """Shows one error line; ``kind`` says what clears it ("save" or "error").
+
+    Its label and button are built the first time there is something to show:
+    most sessions never need them, and they are not part of the first frame.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("errorBanner")
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.kind = ""
-        self._label = QLabel(self)
-        self._label.setObjectName("errorBannerText")
-        self._label.setWordWrap(True)
-        self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._dismiss = QPushButton("Dismiss", self)
-        self._dismiss.setObjectName("errorBannerDismiss")
-        self._dismiss.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self._dismiss.clicked.connect(self.clear)
+        self._label: QLabel | None = None
+        self._dismiss: QPushButton | None = None
+        self.hide()
+
+    def _build(self) -> tuple[QLabel, QPushButton]:
+        if self._label is not None and self._dismiss is not None:
+            return self._label, self._dismiss
+        Qt = QtCore.Qt
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        label = QLabel(self)
+        label.setObjectName("errorBannerText")
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        dismiss = QPushButton("Dismiss", self)
+        dismiss.setObjectName("errorBannerDismiss")
+        dismiss.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        dismiss.clicked.connect(self.clear)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 8, 14, 8)
-        layout.addWidget(self._label, 1)
-        layout.addWidget(self._dismiss, 0, Qt.AlignmentFlag.AlignTop)
-        self.hide()
+        layout.addWidget(label, 1)
+        layout.addWidget(dismiss, 0, Qt.AlignmentFlag.AlignTop)
+        self._label, self._dismiss = label, dismiss
+        return label, dismiss
 
     @property
     def text(self) -> str:
-        return self._label.text()
+        return self._label.text() if self._label is not None else ""
 
     def show_save_failed(self, message: str) -> None:
         """A failed autosave: stays up until the next successful save."""
@@ -56,11 +69,13 @@ class ErrorBanner(QFrame):
 
     def clear(self) -> None:
         self.kind = ""
-        self._label.clear()
+        if self._label is not None:
+            self._label.clear()
         self.hide()
 
     def _show(self, text: str, kind: str, dismissable: bool) -> None:
+        label, dismiss = self._build()
         self.kind = kind
-        self._label.setText(text)
-        self._dismiss.setVisible(dismissable)
+        label.setText(text)
+        dismiss.setVisible(dismissable)
         self.show()

@@ -11,8 +11,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from companion.errors import CompanionError
@@ -57,9 +56,11 @@ class ExportStatus(QWidget):
         super().__init__(parent)
         self.setObjectName("exportStatus")
         self.last_file: Path | None = None
+        # The worker emits from its own thread, so the automatic connection type queues
+        # these slots onto the GUI thread.
         self._signals = _Signals(self)
-        self._signals.finished.connect(self._done, Qt.ConnectionType.QueuedConnection)
-        self._signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
+        self._signals.finished.connect(self._done)
+        self._signals.failed.connect(self._failed)
         self.bar = QProgressBar(self)
         self.bar.setObjectName("exportProgress")
         self.bar.setRange(0, 0)  # busy: the renderer reports no steps
@@ -123,4 +124,7 @@ class ExportStatus(QWidget):
 
     def open_containing_folder(self) -> None:
         if self.last_file is not None:
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices
+
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_file.parent)))

@@ -15,12 +15,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QScreen, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -76,48 +76,54 @@ class MainWindow(QMainWindow):
         self._normal_geometry: Any = None
         self._shown_once = False
 
-        self.banner = ErrorBanner(self)
-        self.stack = QStackedWidget(self)
-        self.stack.setObjectName("mainStack")
-        self.start_screen = StartScreen(self.stack)
-        self.live_host = QWidget(self.stack)
-        self.live_host.setObjectName("liveHost")
-        self._live_layout = QVBoxLayout(self.live_host)
-        self._live_layout.setContentsMargins(0, 0, 0, 0)
-        for page in (self.start_screen, self.live_host):
-            self.stack.addWidget(page)
-        # The independence rule asks who is reading: the name the start screen remembers.
-        self.start_screen.viewer = self._viewer
-
-        self.blank_page = QWidget(self)
-        self.blank_page.setObjectName("blankPage")
-        # It takes the keyboard while shown, so typing cannot land in a hidden notes field.
-        self.blank_page.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        hint = QLabel("Hidden. Press F12 to show the window again.", self.blank_page)
-        hint.setObjectName("blankHint")
-        hint.setProperty("role", "small")
-        blank_layout = QVBoxLayout(self.blank_page)
-        blank_layout.addWidget(hint, 0, Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
-
-        content = QWidget(self)
+        # Built top-down, each widget under its final parent: moving a subtree to a new
+        # parent makes the style sheet polish all of it again (about 20 ms here).
+        self.outer = QStackedWidget(self)
+        self.outer.setObjectName("outerStack")
+        self.setCentralWidget(self.outer)
+        content = QWidget(self.outer)
         content.setObjectName("contentPage")
+        self.outer.addWidget(content)
         content_layout = QVBoxLayout(content)
         content_layout.setContentsMargins(0, 0, 0, 0)
         content_layout.setSpacing(0)
+        self.banner = ErrorBanner(content)
         content_layout.addWidget(self.banner)
+        self.stack = QStackedWidget(content)
+        self.stack.setObjectName("mainStack")
         content_layout.addWidget(self.stack, 1)
-        self.outer = QStackedWidget(self)
-        self.outer.setObjectName("outerStack")
-        self.outer.addWidget(content)
-        self.outer.addWidget(self.blank_page)
-        self.setCentralWidget(self.outer)
+        self.start_screen = StartScreen(self.stack)
+        self.stack.addWidget(self.start_screen)
+        self.live_host = QWidget(self.stack)
+        self.live_host.setObjectName("liveHost")
+        self.stack.addWidget(self.live_host)
+        self._live_layout = QVBoxLayout(self.live_host)
+        self._live_layout.setContentsMargins(0, 0, 0, 0)
+        # The independence rule asks who is reading: the name the start screen remembers.
+        self.start_screen.viewer = self._viewer
 
         self.actions_ = WindowActions(self)
         self._wire()
 
     # -- pages built on first use ---------------------------------------------------------------
-    # The finish page, the panel page and the help overlay are not needed for the first
-    # frame; building them (and importing their modules) later keeps start-up short.
+    # The finish page, the panel page, the blank page and the help overlay are not needed
+    # for the first frame; building them (and importing their modules) later keeps
+    # start-up short.
+    @cached_property
+    def blank_page(self) -> QWidget:
+        page = QWidget(self.outer)
+        page.setObjectName("blankPage")
+        # It takes the keyboard while shown, so typing cannot land in a hidden notes field.
+        page.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+        hint = QLabel("Hidden. Press F12 to show the window again.", page)
+        hint.setObjectName("blankHint")
+        hint.setProperty("role", "small")
+        layout = QVBoxLayout(page)
+        align = QtCore.Qt.AlignmentFlag
+        layout.addWidget(hint, 0, align.AlignBottom | align.AlignLeft)
+        self.outer.addWidget(page)
+        return page
+
     @cached_property
     def finish_page(self) -> SubmittedPage:
         from companion.ui.submitted_page import SubmittedPage
@@ -329,7 +335,8 @@ class MainWindow(QMainWindow):
 
     @property
     def blanked(self) -> bool:
-        return self.outer.currentWidget() is self.blank_page
+        page = self._built("blank_page")
+        return page is not None and self.outer.currentWidget() is page
 
     def toggle_help(self) -> None:
         if not self.blanked:
@@ -337,6 +344,7 @@ class MainWindow(QMainWindow):
 
     def set_compact(self, compact: bool) -> None:
         """A smaller window that stays on top; the menu bar hides (its keys still work)."""
+        Qt = QtCore.Qt
         if compact == bool(self.windowFlags() & Qt.WindowType.WindowStaysOnTopHint):
             return
         visible = self.isVisible()
@@ -424,6 +432,8 @@ class MainWindow(QMainWindow):
         if engine is not None and not engine.close():
             reason = getattr(engine, "last_error", None) or "unknown reason"
             self.banner.show_save_failed(reason)
+            from PySide6.QtWidgets import QMessageBox  # dialogs are off the start-up path
+
             answer = QMessageBox.warning(
                 self, "Notes not saved",
                 f"The latest changes could not be saved:\n{reason}\n\n"
@@ -442,6 +452,8 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         data = self.settings.path.parent
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self, "About Interview Companion",
                           f"Interview Companion {__version__}\n\nYour data is kept in:\n{data}\n"
                           "\nIt never connects to a network.")

@@ -11,12 +11,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from PySide6.QtCore import Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,6 +35,9 @@ from PySide6.QtWidgets import (
 from companion.errors import CompanionError
 from companion.ui.export_task import ExportStatus
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
 log = logging.getLogger("companion.ui.start")
 
 CODING_CHOICES: tuple[tuple[str, str], ...] = (
@@ -46,8 +48,7 @@ CODING_CHOICES: tuple[tuple[str, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class StartRequest:
+class StartRequest(NamedTuple):
     """What the interviewer filled in; ``planned`` is a ``planner.PlannedRound``."""
 
     candidate: str
@@ -79,6 +80,15 @@ def _card(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:
     heading.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
     layout.addWidget(heading)
     return frame, layout
+
+
+def _right_aligned(button: QPushButton) -> QHBoxLayout:
+    """A row that pushes ``button`` to the right edge (no Qt alignment flag needed)."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addStretch(1)
+    row.addWidget(button)
+    return row
 
 
 class StartScreen(QWidget):
@@ -126,7 +136,6 @@ class StartScreen(QWidget):
         self.round = QComboBox(new_card)
         self.round.setObjectName("roundCombo")
         form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setHorizontalSpacing(14)
         form.setVerticalSpacing(8)
         form.addRow("Candidate", self.candidate)
@@ -149,7 +158,6 @@ class StartScreen(QWidget):
         self.warnings_text = QLabel(self.warnings)
         self.warnings_text.setObjectName("planWarningsText")
         self.warnings_text.setWordWrap(True)
-        self.warnings_text.setTextFormat(Qt.TextFormat.PlainText)
         warn_layout = QVBoxLayout(self.warnings)
         warn_layout.setContentsMargins(12, 8, 12, 8)
         warn_layout.addWidget(self.warnings_text)
@@ -166,7 +174,7 @@ class StartScreen(QWidget):
         self.start_button.setProperty("role", "primary")
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.request_start)
-        new_layout.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignRight)
+        new_layout.addLayout(_right_aligned(self.start_button))
         new_layout.addStretch(1)
 
         # -- unfinished rounds ----------------------------------------------------------------
@@ -188,7 +196,7 @@ class StartScreen(QWidget):
         resume_layout.addWidget(self.unfinished_empty)
         resume_layout.addWidget(self.unfinished, 1)
         resume_layout.addStretch(0)  # takes the room only while the list is hidden
-        resume_layout.addWidget(self.resume_button, 0, Qt.AlignmentFlag.AlignRight)
+        resume_layout.addLayout(_right_aligned(self.resume_button))
 
         # -- past rounds ------------------------------------------------------------------------
         past_card, past_layout = _card("Past rounds", self)
@@ -314,6 +322,8 @@ class StartScreen(QWidget):
         self.round_info.setText(f"{sections}\n{items}")
 
     def _show_warnings(self, messages: list[str]) -> None:
+        # Pack text is shown as typed, never as markup.
+        self.warnings_text.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         self.warnings_text.setText("\n".join(f"⚠ {m}" for m in messages))
         self.warnings.setVisible(bool(messages))
 
@@ -326,12 +336,12 @@ class StartScreen(QWidget):
         for s in self.store.list_rounds():
             if s.submitted_at is None:
                 item = QTreeWidgetItem([s.candidate, s.round_title, _when(s.started_at)])
-                item.setData(0, Qt.ItemDataRole.UserRole, s.id)
+                item.setData(0, QtCore.Qt.ItemDataRole.UserRole, s.id)
                 self.unfinished.addTopLevelItem(item)
             else:
                 item = QTreeWidgetItem([s.candidate, s.round_title, s.interviewer,
                                         _when(s.submitted_at)])
-                item.setData(0, Qt.ItemDataRole.UserRole, s.id)
+                item.setData(0, QtCore.Qt.ItemDataRole.UserRole, s.id)
                 self.past.addTopLevelItem(item)
         for tree in (self.unfinished, self.past):
             first = tree.topLevelItem(0)
@@ -374,11 +384,11 @@ class StartScreen(QWidget):
     def request_resume(self) -> None:
         item = self.unfinished.currentItem()
         if item is not None:
-            self.resume_requested.emit(str(item.data(0, Qt.ItemDataRole.UserRole)))
+            self.resume_requested.emit(str(item.data(0, QtCore.Qt.ItemDataRole.UserRole)))
 
     def selected_past_round(self) -> str | None:
         item = self.past.currentItem()
-        return None if item is None else str(item.data(0, Qt.ItemDataRole.UserRole))
+        return None if item is None else str(item.data(0, QtCore.Qt.ItemDataRole.UserRole))
 
     def export_selected(self) -> None:
         """Export the selected past round as a PDF, off the GUI thread."""

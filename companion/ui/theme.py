@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 from string import Template
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -103,15 +104,62 @@ def contrast_ratio(fg: str, bg: str) -> float:
     return (a + 0.05) / (b + 0.05)
 
 
-def system_is_dark() -> bool:
-    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+# Fusion gives the same, fully palette-driven look on every platform. It is chosen
+# on the command line of the QApplication (see ``app_arguments``): setStyle() later
+# would build a second style and hand it to Python, about 15 ms of start-up.
+STYLE = "Fusion"
+STYLE_PROPERTY = "companionStyle"
+
+
+def app_arguments(argv: list[str]) -> list[str]:
+    """QApplication arguments that select the app's style at construction."""
+    return [*argv, "-style", STYLE]
+
+
+def mark_styled(app: QApplication) -> None:
+    """Record that ``app`` was constructed with ``app_arguments``."""
+    app.setProperty(STYLE_PROPERTY, STYLE)
+
+
+PLATFORM_DARK_PROPERTY = "companionPlatformDark"
+
+
+def palette_is_dark() -> bool:
+    """Whether the platform's palette has a dark window colour.
+
+    It is read once, before the app's own palette replaces it, and kept on the
+    application object for any later window.
+
+    This is the first guess at start-up: ``styleHints().colorScheme()`` returns a
+    ``Qt.ColorScheme``, and the first use of PySide6's ``Qt`` namespace builds all
+    of its ninety-odd enums, about 40 ms on the way to the first frame.
+    ``ThemeController.check_system_scheme`` asks the real question once the
+    window is up.
+    """
+    app = QGuiApplication.instance()
+    known = app.property(PLATFORM_DARK_PROPERTY) if app is not None else None
+    if known is None:
+        window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
+        known = window.lightness() < 128
+        if app is not None:
+            app.setProperty(PLATFORM_DARK_PROPERTY, known)
+    return bool(known)
+
+
+def system_scheme_is_dark() -> bool | None:
+    """The desktop's colour scheme: True dark, False light, None when it says nothing."""
+    Qt = QtCore.Qt
+    scheme = QGuiApplication.styleHints().colorScheme()
+    if scheme == Qt.ColorScheme.Unknown:
+        return None
+    return scheme == Qt.ColorScheme.Dark
 
 
 def resolve(mode: str, system_dark: bool | None = None) -> str:
     """``light`` or ``dark`` for a mode of ``system``, ``light`` or ``dark``."""
     if mode in PALETTES:
         return mode
-    dark = system_is_dark() if system_dark is None else system_dark
+    dark = palette_is_dark() if system_dark is None else system_dark
     return "dark" if dark else "light"
 
 
@@ -163,8 +211,9 @@ class ThemeController(QObject):
         self._mode = mode if mode in THEMES else "system"
         self._zoom = clamp_zoom(zoom)
         self.active = "light"
-        self._system_dark = system_is_dark()
-        app.setStyle("Fusion")  # the same, fully palette-driven look on every platform
+        self._system_dark = palette_is_dark()
+        if app.property(STYLE_PROPERTY) != STYLE:
+            app.setStyle(STYLE)  # an application made elsewhere (a test's): set it now
         app.styleHints().colorSchemeChanged.connect(self._system_changed)
 
     @property
@@ -195,7 +244,18 @@ class ThemeController(QObject):
         log.debug("theme %s (mode %s), zoom %.2f", name, self._mode, self._zoom)
         self.changed.emit(name)
 
-    def _system_changed(self, scheme: Qt.ColorScheme) -> None:
-        self._system_dark = scheme == Qt.ColorScheme.Dark
+    def check_system_scheme(self) -> None:
+        """Confirm the start-up guess against the desktop's scheme; re-apply if it differs.
+
+        Called once the first frame is shown (see ``palette_is_dark``).
+        """
+        dark = system_scheme_is_dark()
+        if dark is not None and dark != self._system_dark:
+            self._system_dark = dark
+            if self._mode == "system":
+                self.apply()
+
+    def _system_changed(self, scheme: QtCore.Qt.ColorScheme) -> None:
+        self._system_dark = scheme == QtCore.Qt.ColorScheme.Dark
         if self._mode == "system":
             self.apply()
