@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-PAIRS = 7
+PAIRS = 11
 TARGET_RATIO = 1.5
 
 
