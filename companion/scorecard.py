@@ -9,7 +9,7 @@ Times are timezone-aware UTC ``datetime`` objects; durations are seconds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -101,8 +101,13 @@ class Amendment:
 
 
 @dataclass(frozen=True)
-class Scorecard:
-    id: str
+class RoundHeader:
+    """Who was interviewed, by whom, for which role and round, from which pack, and when.
+
+    The scorecard, a round about to be written (``store.writes.NewRound``) and a
+    running round (``live.opening.RoundInfo``) all start with these fields.
+    """
+
     candidate: str
     interviewer: str
     archetype: str
@@ -112,6 +117,16 @@ class Scorecard:
     pack_id: str
     pack_version: str
     started_at: datetime
+
+
+def header_fields(source: RoundHeader) -> dict[str, Any]:
+    """The header fields of ``source`` (any RoundHeader), to build another from."""
+    return {f.name: getattr(source, f.name) for f in fields(RoundHeader)}
+
+
+@dataclass(frozen=True)
+class Scorecard(RoundHeader):
+    id: str
     submitted_at: datetime | None = None
     duration_s: float = 0.0
     items: tuple[ItemRecord, ...] = ()

@@ -44,6 +44,7 @@ from companion.scorecard import (
     ItemRecord,
     ProbeAnswer,
     Scorecard,
+    header_fields,
 )
 from companion.store import Store, writes
 from companion.store.locks import RoundLock
@@ -204,10 +205,7 @@ class RoundEngine:
         """A snapshot of the round as it is now (unsaved text included)."""
         st, info, t = self._state, self._info, self.timers()
         return Scorecard(
-            id=self.round_id, candidate=info.candidate, interviewer=info.interviewer,
-            archetype=info.archetype, level=info.level, template_id=info.template_id,
-            round_title=info.round_title, pack_id=info.pack_id, pack_version=info.pack_version,
-            started_at=info.started_at, submitted_at=st.submitted_at,
+            **header_fields(info), id=self.round_id, submitted_at=st.submitted_at,
             duration_s=t.round_elapsed_s,
             items=tuple(self.record(it.id) for it in self.items),
             flags=self.flags(), sections=t.sections,

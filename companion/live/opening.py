@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 from companion.content.model import Pack, Question, RoundTemplate, Scenario
 from companion.errors import CompanionError, ContentError, StorageError
 from companion.live.clock import Clock
-from companion.scorecard import Scorecard
+from companion.scorecard import RoundHeader, Scorecard, header_fields
 from companion.store import Store, writes
 from companion.store.locks import RoundLock
 
@@ -38,19 +38,10 @@ class Reopen(Protocol):
 
 
 @dataclass(frozen=True)
-class RoundInfo:
+class RoundInfo(RoundHeader):
     """The fixed facts of a round: who, what, and its sections."""
 
     round_id: str
-    candidate: str
-    interviewer: str
-    archetype: str
-    level: str
-    template_id: str
-    round_title: str
-    pack_id: str
-    pack_version: str
-    started_at: datetime
     items: tuple[Item, ...]
     sections: tuple[tuple[str, str, float], ...]  # (id, title, planned seconds)
     section_timers: tuple[str, ...]  # "listen" / "sketch" / "" per section
@@ -78,19 +69,18 @@ def create_round(store: Store, pack: Pack, planned: PlannedLike, *, candidate: s
     if not candidate or not interviewer:
         raise CompanionError("a round needs the candidate's and the interviewer's names")
     template = planned.template
+    header = header_fields(RoundHeader(
+        candidate=candidate, interviewer=interviewer, archetype=archetype, level=level,
+        template_id=template.id, round_title=template.title, pack_id=pack.id,
+        pack_version=pack.version, started_at=now))
     info = RoundInfo(
-        round_id=uuid.uuid4().hex, candidate=candidate, interviewer=interviewer,
-        archetype=archetype, level=level, template_id=template.id, round_title=template.title,
-        pack_id=pack.id, pack_version=pack.version, started_at=now,
-        items=pack_items(pack, tuple(planned.items)),
+        **header, round_id=uuid.uuid4().hex, items=pack_items(pack, tuple(planned.items)),
         sections=tuple((s.id, s.title, float(s.minutes * 60)) for s in template.sections),
         section_timers=tuple(s.timer for s in template.sections))
     lock = store.lock_round(info.round_id)
     spec = writes.NewRound(
-        id=info.round_id, candidate=candidate, interviewer=interviewer, archetype=archetype,
-        level=level, template_id=template.id, round_title=template.title, pack_id=pack.id,
-        pack_version=pack.version, started_at=now,
-        items=tuple((it.id, it.kind) for it in info.items), sections=info.sections)
+        **header, id=info.round_id, items=tuple((it.id, it.kind) for it in info.items),
+        sections=info.sections)
     try:
         with store.write() as s:
             writes.create_round(s, spec)
@@ -119,10 +109,7 @@ def load_round(store: Store, pack: Pack, round_id: str
     except KeyError:  # the template left the pack: keep the timings, lose the auto timers
         kinds = ()
     info = RoundInfo(
-        round_id=round_id, candidate=sc.candidate, interviewer=sc.interviewer,
-        archetype=sc.archetype, level=sc.level, template_id=sc.template_id,
-        round_title=sc.round_title, pack_id=sc.pack_id, pack_version=sc.pack_version,
-        started_at=sc.started_at, items=items,
+        **header_fields(sc), round_id=round_id, items=items,
         sections=tuple((t.section_id, t.title, t.planned_s) for t in sc.sections),
         section_timers=kinds)
     return info, sc, saved, lock

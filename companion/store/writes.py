@@ -17,6 +17,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from companion.scorecard import RoundHeader
 from companion.store import records
 from companion.store.schema import (
     AmendmentRow,
@@ -29,19 +30,10 @@ from companion.store.schema import (
 
 
 @dataclass(frozen=True)
-class NewRound:
+class NewRound(RoundHeader):
     """Everything needed to create the rows of a round about to be run."""
 
     id: str
-    candidate: str
-    interviewer: str
-    archetype: str
-    level: str
-    template_id: str
-    round_title: str
-    pack_id: str
-    pack_version: str
-    started_at: datetime
     items: tuple[tuple[str, str], ...]  # (item id, kind) in asking order
     sections: tuple[tuple[str, str, float], ...]  # (section id, title, planned seconds)
 
