@@ -225,3 +225,42 @@ def test_close_window_mid_round_then_reopen_and_resume(qtbot, data_dir: Path) ->
         assert engine.record().rating == "thin"
         notes = again.live_view.findChild(QPlainTextEdit, "notes.said")
         assert notes.toPlainText() == "Retries with jitter"
+
+
+def test_resume_after_the_pack_lost_an_item_opens_and_says_so(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from companion.content.loader import builtin_pack
+
+    window = open_window(qtbot, data_dir)
+    with loaded(window, data_dir):
+        _fill_form(qtbot, window)
+        qtbot.mouseClick(window.start_screen.start_button, Qt.MouseButton.LeftButton)
+        engine = window.bridge.engine
+        gone = engine.current_id
+        said = window.live_view.findChild(QPlainTextEdit, "notes.said")
+        said.setFocus()
+        qtbot.keyClicks(said, "Talked through the outbox table")
+        window.live_view.action("action.rate.mid").trigger()
+        window.close()
+
+    pack = builtin_pack()
+    newer = replace(pack, questions=tuple(q for q in pack.questions if q.id != gone),
+                    scenarios=tuple(s for s in pack.scenarios if s.id != gone))
+    again = open_window(qtbot, data_dir)
+    store = Store.open(data_dir)
+    try:
+        again.set_sources(store, newer, data_dir)
+        qtbot.mouseClick(again.start_screen.resume_button, Qt.MouseButton.LeftButton)
+        engine = again.bridge.engine
+        assert engine is not None and engine.stand_ins == (gone,)
+        assert again.banner.isVisible() and gone in again.banner.text
+        assert "kept" in again.banner.text
+        assert engine.record(gone).rating == "mid"
+        notes = again.live_view.findChild(QPlainTextEdit, "notes.said")
+        assert notes.toPlainText() == "Talked through the outbox table"
+    finally:
+        again.close_engine()
+        store.close()

@@ -157,6 +157,11 @@ class RoundEngine:
         return self._info.candidate
 
     @property
+    def stand_ins(self) -> tuple[str, ...]:
+        """Ids of this round's items that the pack no longer has (shown as stand-ins)."""
+        return self._info.stand_ins
+
+    @property
     def interviewer(self) -> str:
         return self._info.interviewer
 

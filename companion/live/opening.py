@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from companion.content.model import Pack, Question, RoundTemplate, Scenario
+from companion.content.model import Cues, Pack, Question, RoundTemplate, Scenario
 from companion.errors import CompanionError, ContentError, StorageError
 from companion.live.clock import Clock
 from companion.scorecard import RoundHeader, Scorecard, header_fields
@@ -45,6 +45,8 @@ class RoundInfo(RoundHeader):
     items: tuple[Item, ...]
     sections: tuple[tuple[str, str, float], ...]  # (id, title, planned seconds)
     section_timers: tuple[str, ...]  # "listen" / "sketch" / "" per section
+    # Items the pack no longer has; they appear as stand-ins (see ``stand_in``).
+    stand_ins: tuple[str, ...] = ()
 
 
 def pack_items(pack: Pack, ids: tuple[str, ...]) -> tuple[Item, ...]:
@@ -59,6 +61,38 @@ def pack_items(pack: Pack, ids: tuple[str, ...]) -> tuple[Item, ...]:
     if missing:
         raise ContentError([f"pack {pack.id} has no question or scenario {i!r}" for i in missing])
     return tuple(found)
+
+
+def stand_in(pack: Pack, item_id: str, kind: str) -> Item:
+    """A placeholder for a stored round's item that the pack no longer has.
+
+    An unfinished round must stay finishable after the pack changes: the rating,
+    probe answers and notes recorded for the item are kept and can still be
+    changed; only the prompt, cues and probe wording are gone with the pack entry.
+    """
+    prompt = (f"This {kind} is no longer in the question pack ({pack.id} {pack.version}). "
+              "What you recorded for it (rating, probes, notes) is kept; its prompt and "
+              "answer cues cannot be shown.")
+    title = f"{item_id} (no longer in the pack)"
+    if kind == "scenario":
+        return Scenario(id=item_id, title=title, prompt=prompt, archetypes=(), dimension="",
+                        cues=Cues(), failure_probes=False)
+    return Question(id=item_id, title=title, prompt=prompt, archetypes=(), dimension="",
+                    cues=Cues())
+
+
+def reopened_items(pack: Pack, recorded: tuple[tuple[str, str], ...]
+                   ) -> tuple[tuple[Item, ...], tuple[str, ...]]:
+    """The pack's items for a stored round's (id, kind) pairs, and the ids stood in for."""
+    items: list[Item] = []
+    missing: list[str] = []
+    for item_id, kind in recorded:
+        try:
+            items.append(pack.item(item_id))
+        except KeyError:
+            items.append(stand_in(pack, item_id, kind))
+            missing.append(item_id)
+    return tuple(items), tuple(missing)
 
 
 def create_round(store: Store, pack: Pack, planned: PlannedLike, *, candidate: str,
@@ -100,7 +134,7 @@ def load_round(store: Store, pack: Pack, round_id: str
             saved = writes.load_timers(s, round_id)
         if saved is None:
             raise StorageError(f"no round {round_id!r} in {store.path}")
-        items = pack_items(pack, tuple(it.item_id for it in sc.items))
+        items, missing = reopened_items(pack, tuple((it.item_id, it.kind) for it in sc.items))
     except CompanionError:
         lock.release()
         raise
@@ -111,5 +145,5 @@ def load_round(store: Store, pack: Pack, round_id: str
     info = RoundInfo(
         **header_fields(sc), round_id=round_id, items=items,
         sections=tuple((t.section_id, t.title, t.planned_s) for t in sc.sections),
-        section_timers=kinds)
+        section_timers=kinds, stand_ins=missing)
     return info, sc, saved, lock

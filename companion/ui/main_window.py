@@ -235,6 +235,11 @@ class MainWindow(QMainWindow):
             self.banner.show_error(f"Cannot resume this round: {exc}")
             return
         self.open_engine(engine)
+        if engine.stand_ins:
+            self.banner.show_error(
+                f"Not in the question pack any more: {', '.join(engine.stand_ins)}. What you "
+                "recorded for them is kept and still editable; their prompts and cues cannot "
+                "be shown.")
 
     def open_engine(self, engine: Any) -> None:
         """Show the live view of ``engine`` and start ticking it."""
