@@ -1,4 +1,4 @@
-"""The command line (a stable contract; see PRODUCT.md) and the app's entry point.
+"""The command line (a stable contract; the README lists it) and the app's entry point.
 
 Subcommands are dispatched lazily so that ``python -m companion content check``
 never imports Qt, and opening the window never imports reportlab.
@@ -44,6 +44,9 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {message}\n")
 
+
+# Page sizes the PDF exports know (companion.export.document.PAGE_SIZES).
+PAPER_SIZES = ("a4", "letter")
 
 # The first word of each subcommand; "gui" is the default, not a word on the command line.
 COMMAND_WORDS = frozenset(key.split()[0] for key in HANDLERS) - {"gui"}
@@ -115,10 +118,14 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     ex = sub.add_parser("export", help="one scorecard as PDF")
     ex.add_argument("id")
     ex.add_argument("--pdf", required=True, metavar="OUT")
+    ex.add_argument("--paper", choices=PAPER_SIZES, default="a4",
+                    help="page size (default a4)")
 
     panel = sub.add_parser("panel", help="merge scorecards into a panel debrief PDF")
     panel.add_argument("sources", nargs="+", metavar="FILE_OR_ID")
     panel.add_argument("--pdf", required=True, metavar="OUT")
+    panel.add_argument("--paper", choices=PAPER_SIZES, default="a4",
+                       help="page size (default a4)")
     return p
 
 

@@ -23,7 +23,7 @@ def run_export_pdf(args: argparse.Namespace) -> int:
         sc = store.load_scorecard(store.resolve_id(args.id))
     finally:
         store.close()
-    out = render_scorecard(sc, pack, Path(args.pdf))
+    out = render_scorecard(sc, pack, Path(args.pdf), page_size=args.paper)
     print(f"wrote {out}")
     return 0
 
@@ -34,7 +34,7 @@ def run_panel_pdf(args: argparse.Namespace) -> int:
 
     pack = load_for_cli(args)
     scorecards, labels = load_sources(args.sources, pack, data_root(args))
-    out = render_panel(scorecards, pack, Path(args.pdf), labels=labels)
+    out = render_panel(scorecards, pack, Path(args.pdf), labels=labels, page_size=args.paper)
     print(f"wrote {out} ({len(scorecards)} scorecards)")
     return 0
 

@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self._live_layout.setContentsMargins(0, 0, 0, 0)
         # The independence rule asks who is reading: the name the start screen remembers.
         self.start_screen.viewer = self._viewer
+        self.start_screen.paper = self.paper
 
         self.actions_ = WindowActions(self)
         self._wire()
@@ -129,6 +130,7 @@ class MainWindow(QMainWindow):
         from companion.ui.submitted_page import SubmittedPage
 
         page = SubmittedPage(self.stack)
+        page.paper = self.paper
         self.stack.addWidget(page)
         page.back_requested.connect(self.show_start)
         page.amend_requested.connect(self.show_live)
@@ -143,6 +145,7 @@ class MainWindow(QMainWindow):
         page = PanelPage(self.stack)
         self.stack.addWidget(page)
         page.viewer = self._viewer
+        page.paper = self.paper
         page.back_requested.connect(self.show_start)
         if self.store is not None and self.exports_dir is not None:
             page.set_sources(self.store, self.pack, self.exports_dir)
@@ -164,6 +167,21 @@ class MainWindow(QMainWindow):
     def _viewer(self) -> str:
         return self.settings.interviewer
 
+    def paper(self) -> str:
+        """The page size for PDF exports: the user's choice, else what the locale uses."""
+        chosen = self.settings.paper
+        if not chosen:
+            from PySide6.QtCore import QLocale  # not needed for the first frame
+
+            us = QLocale().measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem
+            chosen = "letter" if us else "a4"
+            self.actions_.paper[chosen].setChecked(True)
+        return chosen
+
+    def set_paper(self, size: str) -> None:
+        self.settings.paper = size
+        self.actions_.paper[self.paper()].setChecked(True)
+
     # -- wiring --------------------------------------------------------------------------------
     def _wire(self) -> None:
         a = self.actions_
@@ -181,6 +199,10 @@ class MainWindow(QMainWindow):
         for mode, act in a.theme.items():
             act.triggered.connect(lambda _c=False, m=mode: self.set_theme(m))
         a.theme[self.theme.mode].setChecked(True)
+        for size, act in a.paper.items():
+            act.triggered.connect(lambda _c=False, p=size: self.set_paper(p))
+        a.paper[self.settings.paper or "a4"].setChecked(True)
+        a.view_menu.aboutToShow.connect(self.paper)  # shows the locale's size until one is chosen
         a.screen_menu.aboutToShow.connect(self._fill_screen_menu)
 
         self.start_screen.start_requested.connect(self.start_round)

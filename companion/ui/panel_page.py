@@ -82,6 +82,7 @@ class PanelPage(QWidget):
         self.pack: Any = None
         self.export_dir: Path | None = None
         self.viewer: Callable[[], str] = lambda: ""  # the window points it at its settings
+        self.paper: Callable[[], str] = lambda: "a4"  # page size for the debrief; likewise
         self.groups: list[Any] = []  # panel_select.PanelGroup, in combo order
 
         title = QLabel("Panel debrief", self)
@@ -272,16 +273,17 @@ class PanelPage(QWidget):
         from companion.panel_select import panel_labels
 
         labels = panel_labels(chosen)
-        pack = self.pack
+        pack, paper = self.pack, self.paper()
         target = self.export_dir / export_file_name(group.candidate, "Panel debrief",
                                                     datetime.now(UTC))
-        self.export_status.start(lambda: write_panel_pdf(chosen, pack, target, labels),
+        self.export_status.start(lambda: write_panel_pdf(chosen, pack, target, labels, paper),
                                  f"the debrief of {group.candidate}")
 
 
-def write_panel_pdf(scorecards: list[Any], pack: Any, target: Path, labels: list[str]) -> Path:
-    """Render the debrief to ``target`` (runs on a worker thread)."""
+def write_panel_pdf(scorecards: list[Any], pack: Any, target: Path, labels: list[str],
+                    paper: str = "a4") -> Path:
+    """Render the debrief to ``target`` on ``paper`` (runs on a worker thread)."""
     from companion.export.panel_pdf import render_panel  # lazy: reportlab is heavy
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    return render_panel(scorecards, pack, target, labels=labels)
+    return render_panel(scorecards, pack, target, labels=labels, page_size=paper)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from companion.paths import ensure_private_dir, settings_file
 
 THEMES: tuple[str, ...] = ("system", "light", "dark")
+PAPERS: tuple[str, ...] = ("a4", "letter")
 ZOOM_MIN = 0.6
 ZOOM_MAX = 2.5
 ZOOM_STEP = 0.1
@@ -97,6 +98,16 @@ class UiSettings:
     @interviewer.setter
     def interviewer(self, value: str) -> None:
         self._qs.setValue("round/interviewer", value.strip())
+
+    # -- paper for PDF exports; "" until chosen (the window then follows the locale) --------
+    @property
+    def paper(self) -> str:
+        value = str(self._qs.value("export/paper", "") or "")
+        return value if value in PAPERS else ""
+
+    @paper.setter
+    def paper(self, value: str) -> None:
+        self._qs.setValue("export/paper", value if value in PAPERS else "")
 
     def sync(self) -> None:
         """Write pending values to disk now (Qt otherwise writes them lazily)."""

@@ -106,6 +106,7 @@ class StartScreen(QWidget):
         self.export_dir: Path | None = None
         self._plan: Any = None
         self.viewer: Callable[[], str] = lambda: ""  # who is reading; the window sets it
+        self.paper: Callable[[], str] = lambda: "a4"  # page size for exports; likewise
 
         title = QLabel("Interview Companion", self)
         title.setProperty("role", "title")
@@ -410,14 +411,14 @@ class StartScreen(QWidget):
             return
         target = self.export_dir / export_file_name(scorecard.candidate, scorecard.round_title,
                                                     scorecard.submitted_at)
-        pack = self.pack
-        self.export_status.start(lambda: write_scorecard_pdf(scorecard, pack, target),
+        pack, paper = self.pack, self.paper()
+        self.export_status.start(lambda: write_scorecard_pdf(scorecard, pack, target, paper),
                                  f"{scorecard.candidate} ({scorecard.round_title})")
 
 
-def write_scorecard_pdf(scorecard: Any, pack: Any, target: Path) -> Path:
-    """Render one scorecard to ``target`` (runs on a worker thread)."""
+def write_scorecard_pdf(scorecard: Any, pack: Any, target: Path, paper: str = "a4") -> Path:
+    """Render one scorecard to ``target`` on ``paper`` (runs on a worker thread)."""
     from companion.export.scorecard_pdf import render_scorecard  # lazy: reportlab is heavy
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    return render_scorecard(scorecard, pack, target)
+    return render_scorecard(scorecard, pack, target, page_size=paper)

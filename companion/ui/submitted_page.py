@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ class SubmittedPage(QWidget):
         self.pack: Any = None
         self.export_dir: Path | None = None
         self.scorecard: Any = None
+        self.paper: Callable[[], str] = lambda: "a4"  # page size; the window sets it
         title = QLabel("Scorecard submitted", self)
         title.setObjectName("submittedTitle")
         title.setProperty("role", "title")
@@ -81,5 +83,6 @@ class SubmittedPage(QWidget):
         if sc is None or pack is None or folder is None:
             return
         target = folder / export_file_name(sc.candidate, sc.round_title, sc.submitted_at)
-        self.export_status.start(lambda: write_scorecard_pdf(sc, pack, target),
+        paper = self.paper()
+        self.export_status.start(lambda: write_scorecard_pdf(sc, pack, target, paper),
                                  f"{sc.candidate} ({sc.round_title})")

@@ -9,7 +9,9 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
-from companion.ui.settings import THEMES
+from companion.ui.settings import PAPERS, THEMES
+
+PAPER_TEXT = {"a4": "A4 paper for PDFs", "letter": "US Letter paper for PDFs"}
 
 
 def _action(window: QMainWindow, name: str, text: str, keys: tuple[str, ...] | str,
@@ -64,6 +66,15 @@ class WindowActions:
             self.theme_group.addAction(act)
             self.theme[mode] = act
 
+        self.paper_group = QActionGroup(w)
+        self.paper: dict[str, QAction] = {}
+        for size in PAPERS:
+            act = _action(w, f"actPaper_{size}", PAPER_TEXT[size], "",
+                          f"Export scorecards and debriefs on {PAPER_TEXT[size].split(' for')[0]}",
+                          checkable=True)
+            self.paper_group.addAction(act)
+            self.paper[size] = act
+
         bar = w.menuBar()
         bar.setObjectName("menuBar")
         round_menu = bar.addMenu("&Round")
@@ -74,6 +85,7 @@ class WindowActions:
         round_menu.addAction(self.quit)
         view = bar.addMenu("&View")
         view.setObjectName("menuView")
+        self.view_menu = view
         self.screen_menu = QMenu("&Screen", view)
         self.screen_menu.setObjectName("menuScreen")
         view.addMenu(self.screen_menu)
@@ -86,6 +98,9 @@ class WindowActions:
         for act in self.theme.values():
             view.addAction(act)
         view.addSeparator()
+        for act in self.paper.values():
+            view.addAction(act)
+        view.addSeparator()
         view.addAction(self.blank)
         help_menu = bar.addMenu("&Help")
         help_menu.setObjectName("menuHelp")
@@ -96,5 +111,6 @@ class WindowActions:
     def all(self) -> list[QAction]:
         """The window's actions in menu order (screen entries excluded: they have no keys)."""
         return [self.back_to_start, self.panel, self.quit, self.next_screen, self.compact,
-                self.zoom_in, self.zoom_out, self.zoom_reset, *self.theme.values(), self.blank,
+                self.zoom_in, self.zoom_out, self.zoom_reset, *self.theme.values(),
+                *self.paper.values(), self.blank,
                 self.help, self.about]
