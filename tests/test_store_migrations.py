@@ -120,3 +120,36 @@ def test_foreign_database_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="not one of this app's"):
         Store.open(tmp_path)
     assert _digest(db) == before
+
+
+def test_a_step_failing_halfway_leaves_the_file_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from companion.store import migrations
+
+    db = tmp_path / DB_NAME
+    shutil.copy(FIXTURE, db)
+    # The step's first statement works, its second fails: the whole step must roll back.
+    broken = (migrations.STEPS[2][0], "ALTER TABLE no_such_table ADD COLUMN x TEXT")
+    monkeypatch.setitem(migrations.STEPS, 2, broken)
+    with pytest.raises(StorageError) as err:
+        Store.open(tmp_path)
+    message = str(err.value)
+    assert str(db) in message and "schema 1 to 2" in message and "no_such_table" in message
+    assert _version(db) == 1
+    conn = sqlite3.connect(db)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "amendment" not in tables  # the half-done step left nothing behind
+        assert conn.execute("SELECT count(*) FROM round").fetchone() == (2,)
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        conn.close()
+    (backup,) = tmp_path.glob("*backup*")
+    assert _version(backup) == 1 and backup.name in message
+
+    # With a working step the same file upgrades on the next start, nothing lost.
+    monkeypatch.undo()
+    with Store.open(tmp_path) as store:
+        assert store.load_scorecard(ROUND_DONE).candidate == "Priya Raman"
+        assert [r.id for r in store.unfinished_rounds()] == [ROUND_OPEN]
+    assert _version(db) == SCHEMA_VERSION

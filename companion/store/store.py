@@ -77,7 +77,14 @@ class Store:
         try:
             cls._build_or_upgrade(path, state.version, busy_timeout_ms)
         except sqlite3.Error as exc:
-            raise storage_error(path, exc, "prepare") from exc
+            if backup_path is None:
+                raise storage_error(path, exc, "prepare") from exc
+            # Each step is one transaction, so a failed step left no partial change.
+            raise StorageError(
+                f"cannot upgrade {path} from schema {state.version} to "
+                f"{migrations.SCHEMA_VERSION}: {exc}. Nothing is lost: the file keeps "
+                f"every completed step, and a copy from before the upgrade is at "
+                f"{backup_path.name}.") from exc
         engine = make_engine(path, busy_timeout_ms, max_page_count)
         store = cls(data_dir, path, engine)
         store.backup_path = backup_path
