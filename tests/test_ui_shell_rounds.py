@@ -264,3 +264,22 @@ def test_resume_after_the_pack_lost_an_item_opens_and_says_so(qtbot, data_dir: P
     finally:
         again.close_engine()
         store.close()
+
+
+def test_the_next_round_is_never_drawn_over_the_last_one(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from companion.live.engine import RoundEngine
+
+    window = open_window(qtbot, data_dir)
+    with loaded(window, data_dir):
+        _fill_form(qtbot, window)
+        qtbot.mouseClick(window.start_screen.start_button, Qt.MouseButton.LeftButton)
+        first = window.live_view
+        planned = window.start_screen._plan.rounds[0]
+        engine = RoundEngine.start(window.store, window.pack, planned, candidate="Second",
+                                   interviewer="Grace Hopper", archetype="api", level="mid")
+        # No event loop turn in between: the old view still exists (deleteLater) but
+        # must already be out of sight.
+        window.open_engine(engine)
+        assert window.live_view is not first
+        assert not first.isVisible()
+        qtbot.waitUntil(window.live_view.isVisible)

@@ -293,6 +293,9 @@ class MainWindow(QMainWindow):
         if self.live_view is not None:
             self._call_view("detach")
             self._live_layout.removeWidget(self.live_view)
+            # Hidden now: deleteLater waits for the event loop, and a new round's view
+            # must never be drawn over the old one in the meantime.
+            self.live_view.hide()
             self.live_view.deleteLater()
             self.live_view = None
         return True
