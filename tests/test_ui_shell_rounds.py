@@ -283,3 +283,24 @@ def test_the_next_round_is_never_drawn_over_the_last_one(qtbot, data_dir: Path) 
         assert window.live_view is not first
         assert not first.isVisible()
         qtbot.waitUntil(window.live_view.isVisible)
+
+
+def test_compact_mode_is_narrow_with_a_design_round_open(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from companion.ui.main_window import COMPACT_WIDTH
+
+    window = open_window(qtbot, data_dir)
+    with loaded(window, data_dir):
+        _fill_form(qtbot, window)
+        rounds = window.start_screen.findChild(QComboBox, "roundCombo")
+        rounds.setCurrentIndex(rounds.findText("System design", Qt.MatchFlag.MatchStartsWith))
+        qtbot.mouseClick(window.start_screen.start_button, Qt.MouseButton.LeftButton)
+        assert window.live_view is not None
+        wide = window.width()
+        assert wide > COMPACT_WIDTH  # the normal live view of a design round is wider
+        window.actions_.compact.trigger()
+        # Narrowed at once, not one layout level per event loop turn.
+        assert window.width() <= COMPACT_WIDTH
+        qtbot.wait(50)
+        assert window.width() <= COMPACT_WIDTH
+        window.actions_.compact.trigger()
+        assert window.width() == wide

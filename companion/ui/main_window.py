@@ -19,6 +19,7 @@ from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QScreen, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QStackedWidget,
@@ -380,6 +381,10 @@ class MainWindow(QMainWindow):
         visible = self.isVisible()
         if compact:
             self._normal_geometry = self.saveGeometry()
+        # The pages take their narrow layout first, and the layouts settle while the window
+        # is still shown: resize() clamps to the minimum width the window has at the time.
+        self._call_view("set_compact", compact)
+        self._settle_layouts()
         # Changing window flags re-creates the native window: show it again without
         # taking focus from the video call.
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
@@ -394,9 +399,22 @@ class MainWindow(QMainWindow):
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
         screens.ensure_visible(self)
         self.settings.compact = compact
-        self._call_view("set_compact", compact)
         if self.actions_.compact.isChecked() != compact:
             self.actions_.compact.setChecked(compact)
+
+    def _settle_layouts(self) -> None:
+        """Let the new minimum sizes reach the window now, not over the next loop turns.
+
+        A widget's changed minimum travels up one parent per LayoutRequest pass, and
+        resize() clamps to whatever minimum the window has at that moment.
+        """
+        widget = self.live_view
+        if widget is None:
+            return
+        widget.updateGeometry()
+        while widget is not None:
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            widget = widget.parentWidget()
 
     # -- screens ---------------------------------------------------------------------------------
     def place(self, screen_index: int | None) -> None:
