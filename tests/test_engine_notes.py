@@ -32,10 +32,13 @@ def test_notes_are_written_within_a_second_of_the_last_keystroke(tmp_path: Path)
             clock.advance(0.1)
             eng.tick()
         # Typing continuously: the oldest unsaved keystroke forces a write within ~0.8 s.
+        # The write happens on the autosave thread; wait for it before reading the file.
+        eng.wait_for_autosaves()
         assert _said(store, eng.round_id, "q-opener").startswith("owns the")
         for _ in range(4):  # one second of quiet, ticking at 4 Hz
             clock.advance(0.25)
             eng.tick()
+        eng.wait_for_autosaves()
         assert _said(store, eng.round_id, "q-opener") == "owns the pager"
         assert not eng.has_unsaved_notes
         eng.close()
@@ -77,6 +80,7 @@ def test_a_locked_file_reports_save_failed_and_the_retry_saves_everything(
     blocker.close()
     clock.advance(1.0)
     eng.tick()  # the retry
+    eng.wait_for_autosaves()
     assert events[-1].kind == "saved"
     sc = store.load_scorecard(eng.round_id)
     assert sc.items[0].rating == "strong" and sc.items[0].said == "sharded by region"

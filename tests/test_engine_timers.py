@@ -116,6 +116,7 @@ def test_timers_are_saved_about_every_second_while_running(tmp_path: Path) -> No
     for _ in range(20):  # five seconds of ticks at 4 Hz
         clock.advance(0.25)
         eng.tick()
+    eng.wait_for_autosaves()  # the saves run on the autosave thread
     saved = store.load_scorecard(eng.round_id).duration_s
     assert 4.0 <= saved <= 5.0
     eng.close()

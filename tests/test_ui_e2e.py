@@ -56,6 +56,9 @@ def tick(rnd: Round, view: LiveView, seconds: float) -> None:
     """What the window's 250 ms timer does, on the test's clock."""
     rnd.clock.advance(seconds)
     rnd.engine.tick()
+    # Autosaves are written on a worker thread and reported by a later tick; wait for
+    # them here so the test reads a settled state.
+    rnd.engine.wait_for_autosaves()
     view.refresh_timers()
 
 

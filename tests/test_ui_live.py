@@ -176,6 +176,7 @@ def test_failed_save_is_shown_until_it_recovers(qtbot: QtBot, rnd: Round,
         qtbot.keyClicks(said, "uses a token bucket")
         rnd.clock.advance(1.0)
         rnd.engine.tick()
+        rnd.engine.wait_for_autosaves()  # the autosave thread reports through the engine
         assert status.text().startswith("Not saved!")
         assert status.property("savestate") == "failed"
         qtbot.keyClicks(said, " per tenant")
@@ -186,6 +187,7 @@ def test_failed_save_is_shown_until_it_recovers(qtbot: QtBot, rnd: Round,
         blocker.close()
     rnd.clock.advance(1.0)
     rnd.engine.tick()
+    rnd.engine.wait_for_autosaves()
     assert status.text().startswith("Saved ")
     assert rnd.store.load_scorecard(rnd.engine.round_id).items[0].said == (
         "uses a token bucket per tenant")
@@ -375,6 +377,7 @@ def test_a_round_without_questions_keeps_round_notes(qtbot: QtBot, data_dir: Pat
         assert "no questions to rate" in w(view, QLabel, "live.message").text()
         clock.advance(1.0)
         engine.tick()  # the window's tick writes the round-level notes
+        engine.wait_for_autosaves()
         sc = store.load_scorecard(engine.round_id)
         assert sc.said == "Wants a platform team; notice period 4 weeks"
         assert w(view, QLabel, "notes.status").text().startswith("Saved ")

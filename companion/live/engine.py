@@ -20,6 +20,7 @@ from typing import overload
 from companion.content.model import Pack
 from companion.errors import CompanionError
 from companion.live import ops
+from companion.live.background import BackgroundWriter, Batch
 from companion.live.clock import Clock, SystemClock
 from companion.live.drafts import Drafts, NoteKey
 from companion.live.events import Emitter, EngineEvent
@@ -92,6 +93,7 @@ class RoundEngine:
         self._lock = lock
         self._events = Emitter()
         self._writer = Writer(store, self._events, clock.monotonic)
+        self._autosave = BackgroundWriter(store)
         self._drafts = Drafts()
         self._saved_text: dict[NoteKey, str] = dict(state.text)
         self._rc = RoundClock(info.sections, info.section_timers, clock)
@@ -167,7 +169,7 @@ class RoundEngine:
 
     @property
     def has_unsaved_notes(self) -> bool:
-        return bool(self._drafts) or bool(self._writer.pending)
+        return bool(self._drafts) or bool(self._writer.pending) or self._autosave.busy
 
     @property
     def last_error(self) -> str | None:
@@ -243,9 +245,39 @@ class RoundEngine:
             self._fold()
         return ops.timers(self.round_id, self._rc.record(self.index))
 
+    def _commit(self, *pending: Op) -> bool:
+        """Write now, on this thread, after every autosave still in flight (order kept)."""
+        self._settle(wait=True)
+        return self._writer.commit(*pending)
+
+    def _settle(self, wait: bool) -> None:
+        """Take in the outcomes of background autosaves (all of them with ``wait``).
+
+        A failed autosave leaves its fields to be written again with their current
+        text, and sends later writes down the synchronous path (with its retries)
+        until one succeeds.
+        """
+        for outcome in self._autosave.collect(wait):
+            if outcome.error is None:
+                if not self._writer.pending:
+                    self._writer.last_error = None
+                self._events.emit("saved")
+                continue
+            now = self._clock.monotonic()
+            for key in outcome.batch.keys:
+                self._drafts.touch(key, now)
+            if outcome.batch.timers:
+                self._rc.last_save = float("-inf")
+            self._writer.last_error = outcome.error
+            self._events.emit("save_failed", outcome.error)
+
+    def wait_for_autosaves(self) -> None:
+        """Block until background autosaves have been written (tests, shutdown)."""
+        self._settle(wait=True)
+
     def _changed(self, op: Op) -> bool:
         self._events.emit("changed")
-        return self._writer.commit(op)
+        return self._commit(op)
 
     # -- navigation ----------------------------------------------------------------------
     def go_next(self) -> bool:
@@ -260,11 +292,11 @@ class RoundEngine:
             return False
         if self.submitted:
             self.index = index
-            self._writer.commit(ops.round_fields(self.round_id, current_index=index))
+            self._commit(ops.round_fields(self.round_id, current_index=index))
         else:
             self._fold()
             self.index = index
-            self._writer.commit(self._timer_op())
+            self._commit(self._timer_op())
         self._events.emit("navigated")
         return True
 
@@ -371,25 +403,45 @@ class RoundEngine:
 
     # -- the clock -------------------------------------------------------------------------
     def tick(self) -> None:
-        """Called by the UI a few times a second: writes due text, timers and retries."""
+        """Called by the UI a few times a second: writes due text, timers and retries.
+
+        Due text and timers go to the background writer while all is well; after a
+        failure, and once the round is submitted (amendments), they are written here.
+        """
         if self.closed:
             return
+        self._settle(wait=False)
+        text_due = self._drafts.due(self._clock.monotonic())
+        timers_due = self._rc.save_due(TIMER_SAVE_S)
+        background = (not self.submitted and not self._writer.pending
+                      and self._writer.last_error is None)
+        if background and (text_due or timers_due):
+            keys = self._drafts.take() if text_due else []
+            batch = [ops.text(self.round_id, key, self._state.text.get(key, ""))
+                     for key in keys]
+            for key in keys:
+                self._saved_text[key] = self._state.text.get(key, "")
+            if timers_due:
+                batch.append(self._timer_op())
+            self._autosave.submit(Batch(tuple(batch), tuple(keys), timers_due))
+            return
         due: list[Op] = []
-        if self._drafts.due(self._clock.monotonic()):
+        if text_due:
             due.extend(self._text_ops())
-        if self._rc.save_due(TIMER_SAVE_S):
+        if timers_due:
             due.append(self._timer_op())
         if due or self._writer.retry_due(RETRY_S):
-            self._writer.commit(*due)
+            self._commit(*due)
 
     def flush(self) -> bool:
         """Write everything now (text, timers, anything a failed write left queued)."""
         if self.closed:
             return True
+        self._settle(wait=True)  # a failed autosave marks its text to be written below
         due = self._text_ops()
         if not self.submitted:
             due.append(self._timer_op())
-        return self._writer.commit(*due)
+        return self._commit(*due)
 
     def _timer_length(self, which: str) -> float:
         """Minutes from the current item if it sets them, else the first item that does."""
@@ -403,7 +455,7 @@ class RoundEngine:
     def _timer_changed(self, changed: bool) -> bool:
         if changed:
             self._events.emit("changed")
-            self._writer.commit(self._timer_op())
+            self._commit(self._timer_op())
         return changed
 
     def start_round(self) -> bool:
@@ -445,6 +497,7 @@ class RoundEngine:
         """Lock the scorecard; later changes become amendments. Needs a recommendation."""
         if self.submitted:
             return True
+        self._settle(wait=True)
         if self._state.recommendation is None:
             raise CompanionError("choose a recommendation (strong no, no, yes, strong yes) "
                                  "before submitting")
@@ -455,7 +508,7 @@ class RoundEngine:
         at = self._clock.now()
         due.append(ops.round_fields(self.round_id, submitted_at=at))
         self._state.submitted_at = at
-        ok = self._writer.commit(*due)
+        ok = self._commit(*due)
         self._events.emit("submitted")
         return ok
 
@@ -470,5 +523,6 @@ class RoundEngine:
 
     def release(self) -> None:
         """Release the round without writing (after a failure the user chose to abandon)."""
+        self._autosave.stop()
         self._writer.closed = True
         self._lock.release()
