@@ -86,8 +86,9 @@ def run() -> dict[str, Any]:
 
 
 def main() -> int:
-    for figure in run()["figures"]:
-        print(f"{figure['figure']}: {figure['value']} {figure['unit']} ({figure['target']})")
+    from bench.run_all import print_figures
+
+    print_figures(run())
     return 0
 
 

@@ -188,6 +188,12 @@ def render(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def print_figures(result: dict[str, Any]) -> None:
+    """One line per figure of a benchmark's ``run()`` result (for its own ``main``)."""
+    for row in normalise("", result):
+        print(f"{row.figure}: {row.value} ({row.target})")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks, print the table, return 0 only if every figure is within target."""
     parser = argparse.ArgumentParser(prog="bench", description=__doc__.split("\n")[0])
