@@ -15,7 +15,7 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QPushButton
 
 from tests.conftest import run_cli
-from tests.test_ui_shell_rounds import _fill_form
+from tests.test_ui_shell_rounds import _run_and_submit
 from tests.ui_helpers import loaded, open_window
 
 A4 = (595, 842)
@@ -79,15 +79,7 @@ def test_window_exports_on_the_chosen_paper(qtbot, data_dir: Path) -> None:  # t
     window = open_window(qtbot, data_dir)
     window.actions_.paper["letter"].trigger()
     with loaded(window, data_dir):
-        _fill_form(qtbot, window, candidate="Ines Duarte")
-        qtbot.mouseClick(window.start_screen.start_button, Qt.MouseButton.LeftButton)
-        view = window.live_view
-        view.action("action.rate.mid").trigger()
-        view.action("action.finish").trigger()
-        view.action("action.rec.no").trigger()
-        with qtbot.waitSignal(window.bridge.submitted, timeout=3000):
-            view.action("action.submit").trigger()
-            view.action("action.submit").trigger()  # the first press asks to confirm
+        _run_and_submit(qtbot, window, "Ines Duarte", "no")
         page = window.finish_page
         with qtbot.waitSignal(page.export_status.finished, timeout=30000) as blocker:
             qtbot.mouseClick(page.findChild(QPushButton, "submittedExportButton"),

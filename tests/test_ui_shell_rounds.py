@@ -24,6 +24,19 @@ def _fill_form(qtbot, window, candidate: str = "Ada Lovelace") -> None:  # type:
     rounds.setCurrentIndex(rounds.findText("Technical interview", Qt.MatchFlag.MatchStartsWith))
 
 
+def _run_and_submit(qtbot, window, candidate: str, recommendation: str) -> None:  # type: ignore[no-untyped-def]
+    """Start a round from the form, rate the first item, pick a side and submit it."""
+    _fill_form(qtbot, window, candidate=candidate)
+    qtbot.mouseClick(window.start_screen.start_button, Qt.MouseButton.LeftButton)
+    view = window.live_view
+    view.action("action.rate.mid").trigger()
+    view.action("action.finish").trigger()
+    view.action(f"action.rec.{recommendation}").trigger()
+    with qtbot.waitSignal(window.bridge.submitted, timeout=3000):
+        view.action("action.submit").trigger()
+        view.action("action.submit").trigger()  # the first press asks to confirm
+
+
 def test_start_screen_shows_plan_warnings_before_the_round(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     window = open_window(qtbot, data_dir)
     with loaded(window, data_dir):
@@ -104,15 +117,7 @@ def test_submit_shows_finish_page_and_exports_pdf_off_the_gui_thread(qtbot, data
 
     window = open_window(qtbot, data_dir)
     with loaded(window, data_dir):
-        _fill_form(qtbot, window, candidate="Zoë Ngata")
-        qtbot.mouseClick(window.start_screen.start_button, Qt.MouseButton.LeftButton)
-        view = window.live_view
-        view.action("action.rate.mid").trigger()
-        view.action("action.finish").trigger()
-        view.action("action.rec.yes").trigger()
-        with qtbot.waitSignal(window.bridge.submitted, timeout=3000):
-            view.action("action.submit").trigger()
-            view.action("action.submit").trigger()  # the first press asks to confirm
+        _run_and_submit(qtbot, window, "Zoë Ngata", "yes")
         page = window.finish_page
         assert window.stack.currentWidget() is page
         assert "Zoë Ngata" in page.details.text() and "Yes" in page.details.text()
