@@ -389,9 +389,10 @@ class RoundEngine:
         self._drafts.touch(key, self._clock.monotonic())
         self._events.emit("changed")
 
-    def _text_ops(self) -> list[Op]:
+    def _text_ops(self, keys: list[NoteKey] | None = None) -> list[Op]:
+        """Writes for the edited text fields (``keys``, or every one edited), now saved."""
         out: list[Op] = []
-        for key in self._drafts.take():
+        for key in self._drafts.take() if keys is None else keys:
             text = self._state.text.get(key, "")
             old = self._saved_text.get(key, "")
             self._saved_text[key] = text
@@ -417,10 +418,7 @@ class RoundEngine:
                       and self._writer.last_error is None)
         if background and (text_due or timers_due):
             keys = self._drafts.take() if text_due else []
-            batch = [ops.text(self.round_id, key, self._state.text.get(key, ""))
-                     for key in keys]
-            for key in keys:
-                self._saved_text[key] = self._state.text.get(key, "")
+            batch = self._text_ops(keys)
             if timers_due:
                 batch.append(self._timer_op())
             self._autosave.submit(Batch(tuple(batch), tuple(keys), timers_due))
