@@ -169,7 +169,10 @@ class MainWindow(QMainWindow):
         return self.settings.interviewer
 
     def paper(self) -> str:
-        """The page size for PDF exports: the user's choice, else what the locale uses."""
+        """The page size for PDF exports: the user's choice, else what the locale uses.
+
+        Also ticks that size in the View menu, which is why the menu calls it on opening.
+        """
         chosen = self.settings.paper
         if not chosen:
             from PySide6.QtCore import QLocale  # not needed for the first frame
