@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from companion.errors import CompanionError
+from companion.ui.theme import set_look
 
 log = logging.getLogger("companion.ui.export")
 
@@ -86,7 +87,7 @@ class ExportStatus(QWidget):
         self.running = True
         self.bar.show()
         self.open_folder.hide()
-        self.label.setProperty("role", "muted")
+        set_look(self.label, "role", "muted")
         self.label.setText(f"Exporting {what}…")
         QThreadPool.globalInstance().start(_Runnable(job, self._signals))
 
@@ -94,8 +95,7 @@ class ExportStatus(QWidget):
         """Say why nothing is exported (e.g. the independence rule); no job runs."""
         self.bar.hide()
         self.open_folder.hide()
-        self.label.setProperty("role", "muted")
-        self._repolish()
+        set_look(self.label, "role", "muted")
         self.label.setText(message)
         self.refused.emit(message)
 
@@ -103,8 +103,7 @@ class ExportStatus(QWidget):
         self.running = False
         self.last_file = Path(path)
         self.bar.hide()
-        self.label.setProperty("role", "ok")
-        self._repolish()
+        set_look(self.label, "role", "ok")
         self.label.setText(f"Saved {self.last_file.name} in {self.last_file.parent}")
         self.open_folder.show()
         log.info("exported %s", path)
@@ -113,14 +112,9 @@ class ExportStatus(QWidget):
     def _failed(self, message: str) -> None:
         self.running = False
         self.bar.hide()
-        self.label.setProperty("role", "muted")
-        self._repolish()
+        set_look(self.label, "role", "muted")
         self.label.setText(f"Export failed: {message}")
         self.failed.emit(message)
-
-    def _repolish(self) -> None:
-        self.label.style().unpolish(self.label)
-        self.label.style().polish(self.label)
 
     def open_containing_folder(self) -> None:
         if self.last_file is not None:

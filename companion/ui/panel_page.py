@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from companion.errors import CompanionError
 from companion.ui.export_task import ExportStatus
 from companion.ui.start_screen import export_file_name
+from companion.ui.theme import set_look
 
 log = logging.getLogger("companion.ui.panel")
 
@@ -59,13 +60,10 @@ class Notice(QFrame):
         return self.label.text()
 
     def say(self, text: str, warn: bool) -> None:
-        self.setProperty("role", "warning" if warn else "")
+        set_look(self, "role", "warning" if warn else "")
         # Framed when warning; plain text lines up with the rest of the page otherwise.
         self._layout.setContentsMargins(*((12, 8, 12, 8) if warn else (0, 0, 0, 0)))
-        self.label.setProperty("role", "" if warn else "ok")
-        for w in (self, self.label):
-            w.style().unpolish(w)
-            w.style().polish(w)
+        set_look(self.label, "role", "" if warn else "ok")
         self.label.setText(text)
         self.show()
 

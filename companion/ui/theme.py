@@ -16,7 +16,7 @@ from string import Template
 from PySide6 import QtCore
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from companion.assets import resource_path
 from companion.ui.settings import THEMES, clamp_zoom
@@ -144,6 +144,20 @@ def palette_is_dark() -> bool:
         if app is not None:
             app.setProperty(PLATFORM_DARK_PROPERTY, known)
     return bool(known)
+
+
+def set_look(widget: QWidget, name: str, value: object) -> None:
+    """Set the style-sheet property ``name`` and, if it changed, restyle ``widget``.
+
+    Qt reads dynamic properties only when it polishes a widget, so a changed look
+    needs an unpolish and polish; an unchanged one needs nothing.
+    """
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
 
 
 def system_scheme_is_dark() -> bool | None:

@@ -31,6 +31,7 @@ from companion.ui.live.common import (
     sized_font,
     tap_button,
 )
+from companion.ui.theme import set_look
 
 REC_KEYS: dict[str, str] = {
     "strong_no": "Alt+1",
@@ -155,9 +156,7 @@ class FinishView(QWidget, Zoomable):
             if not summary.strip():
                 text += " A sentence or two of summary helps the panel lead."
             self.status.setText(text)
-        self.status.setProperty("locked", locked)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        set_look(self.status, "locked", locked)
         self.submit_btn.setEnabled(not locked)
         self.submit_btn.setText("Submitted" if locked else "Submit scorecard… (Ctrl+Return)")
         lines = [f"Amended {clock_time(a.at)}: {a.field}  {a.old or '—'} → {a.new or '—'}"

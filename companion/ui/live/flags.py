@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from companion.content.model import RedFlag
 from companion.scorecard import FlagRecord
 from companion.ui.live.common import SMALL_PT, Zoomable, short_time, sized_font, tap_button
+from companion.ui.theme import set_look
 
 STATE_TEXT: dict[str, str] = {"off": "Off", "probed": "Probed once", "confirmed": "Confirmed"}
 FLAG_KEYS: tuple[str, ...] = ("F5", "F6", "F7", "F8", "F9")
@@ -92,10 +93,7 @@ class FlagsPanel(QFrame, Zoomable):
             rec = by_id.get(flag.id)
             state = rec.state if rec else "off"
             btn = self.buttons[flag.id]
-            if btn.property("flagstate") != state:
-                btn.setProperty("flagstate", state)
-                btn.style().unpolish(btn)
-                btn.style().polish(btn)
+            set_look(btn, "flagstate", state)
             self.states[flag.id].setText(state_line(rec))
             self.states[flag.id].setVisible(state != "off")
             ev = self.evidence[flag.id]

@@ -12,6 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from companion.ui.live.common import BODY_PT, SMALL_PT, Zoomable, clock_time, sized_font
+from companion.ui.theme import set_look
 
 FIELDS: tuple[str, ...] = ("said", "read")
 FIELD_TITLE: dict[str, str] = {"said": "What they said", "read": "My read"}
@@ -88,10 +89,7 @@ class NotesPanel(QWidget, Zoomable):
 
     def _set_status(self, text: str, state: str) -> None:
         self.status.setText(text)
-        if self.status.property("savestate") != state:
-            self.status.setProperty("savestate", state)
-            self.status.style().unpolish(self.status)
-            self.status.style().polish(self.status)
+        set_look(self.status, "savestate", state)
 
     def _apply_fonts(self) -> None:
         base = self.font()

@@ -30,6 +30,7 @@ from companion.ui.live.common import (
     sized_font,
     tap_button,
 )
+from companion.ui.theme import set_look
 
 TARGET_TITLE: dict[str, str] = {
     "database": "Database",
@@ -79,10 +80,7 @@ class ProbeRow(QFrame):
         self.asked.setChecked(asked)
         for value, chip in self.chips.items():
             chip.setChecked(value == rating)
-        if self.property("targeted") != targeted:
-            self.setProperty("targeted", targeted)
-            self.style().unpolish(self)
-            self.style().polish(self)
+        set_look(self, "targeted", targeted)
 
 
 class ProbesPanel(QWidget, Zoomable):

@@ -19,6 +19,7 @@ from companion.ui.live.common import (
     sized_font,
     tap_button,
 )
+from companion.ui.theme import set_look
 
 BUTTON_TEXT: dict[str, str] = {
     "strong": "Strong",
@@ -93,9 +94,7 @@ class RubricBar(QWidget, Zoomable):
     def set_target(self, description: str) -> None:
         """Say what a tap rates: the item, or a probe picked with Ctrl+digit."""
         self.target.setText(f"Rating: {description}" if description else "Rating: this item")
-        self.target.setProperty("probe_target", bool(description))
-        self.target.style().unpolish(self.target)
-        self.target.style().polish(self.target)
+        set_look(self.target, "probe_target", bool(description))
 
     def set_compact(self, compact: bool) -> None:
         """Compact: the level names alone; the Alt+digit keys stay in tool tips and help."""

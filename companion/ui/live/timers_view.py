@@ -12,6 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from companion.ui.live.common import SMALL_PT, TIMER_PT, Zoomable, mmss, sized_font, tap_button
+from companion.ui.theme import set_look
 
 
 def overrun_seconds(ts: Any) -> float:
@@ -141,10 +142,7 @@ class TimersView(QWidget, Zoomable):
 
     @staticmethod
     def _set_state(widget: QWidget, state: str) -> None:
-        if widget.property("timerstate") != state:
-            widget.setProperty("timerstate", state)
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
+        set_look(widget, "timerstate", state)
 
     def set_compact(self, compact: bool) -> None:
         """Compact: the clocks only; their controls stay on the keyboard (and in the help)."""
