@@ -50,11 +50,9 @@ class DemoResult:
 
 def demo_round(pack: Pack) -> PlannedRound:
     """The planner's scenario round for the demo role, holding the scripted scenario."""
-    try:
-        pack.scenario(SCENARIO)
-    except KeyError:
+    if pack.find_scenario(SCENARIO) is None:
         raise CompanionError(f"the demo needs scenario {SCENARIO!r}, which the loaded "
-                             "packs do not have") from None
+                             "packs do not have")
     plan = plan_loop(pack, ARCHETYPE, LEVEL, rounds=[TEMPLATE])
     planned = plan.rounds[0]
     # The notes are written for one scenario; keep it even if the planner's pick changes.

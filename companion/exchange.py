@@ -228,9 +228,8 @@ def pack_problems(sc: Scorecard, pack: Pack) -> list[str]:
         problems.append(f"unknown round template {sc.template_id!r} for pack {pack.id!r}")
     failure_ids = set(pack.failure_probe.probe_ids())
     for it in sc.items:
-        try:
-            content = pack.item(it.item_id)
-        except KeyError:
+        content = pack.find_item(it.item_id)
+        if content is None:
             problems.append(f"unknown {it.kind or 'item'} id {it.item_id!r} for pack {pack.id!r}")
             continue
         if content.kind != it.kind:

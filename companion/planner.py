@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from companion.content.model import Archetype, LevelRule, Pack, RoundTemplate
 from companion.errors import CompanionError
+
+_T = TypeVar("_T")
 
 CodingChoice = Literal["live", "take_home", "both"]
 
@@ -100,13 +102,14 @@ def plan_loop(
     ``rounds`` replaces the default loop with exactly these template ids, so a
     hand-made loop gets the same warnings as a recommended one.
     """
-    arch = _lookup(pack.archetype, archetype, "archetype", [a.id for a in pack.archetypes])
-    rule = _lookup(pack.level, level, "level", [lv.id for lv in pack.levels])
+    arch = _known(pack.find_archetype(archetype), archetype, "archetype",
+                  [a.id for a in pack.archetypes])
+    rule = _known(pack.find_level(level), level, "level", [lv.id for lv in pack.levels])
     if base is not None and base <= 0:
         raise CompanionError(f"--base must be a positive amount in US dollars, not {base}")
     if rounds is not None:
         templates = [
-            _lookup(pack.template, t, "round template", [x.id for x in pack.templates])
+            _known(pack.find_template(t), t, "round template", [x.id for x in pack.templates])
             for t in rounds
         ]
         chosen = _coding_of(templates) or coding or rule.default_coding
@@ -118,13 +121,10 @@ def plan_loop(
     return LoopPlan(arch, rule, base, chosen, take_home_paid, planned, warnings)
 
 
-def _lookup(getter: Any, wanted: str, what: str, known: list[str]) -> Any:
-    try:
-        return getter(wanted)
-    except KeyError:
-        raise CompanionError(
-            f"unknown {what} {wanted!r}; choose one of: {', '.join(known)}"
-        ) from None
+def _known(found: _T | None, wanted: str, what: str, known: list[str]) -> _T:
+    if found is None:
+        raise CompanionError(f"unknown {what} {wanted!r}; choose one of: {', '.join(known)}")
+    return found
 
 
 def _coding_of(templates: Sequence[RoundTemplate]) -> CodingChoice | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 from datetime import datetime
 
-from companion.content.model import Pack
+from companion.content.model import Archetype, Item, Pack, RedFlag
 from companion.scorecard import (
     RATING_LABEL,
     RECOMMENDATION_LABEL,
@@ -59,19 +59,13 @@ def _rating(value: str | None) -> str:
     return RATING_LABEL.get(value, value) if value else "not rated"
 
 
-def _named(pack: Pack | None, lookup: str, wanted: str) -> str:
-    """The title of ``wanted`` via ``pack.<lookup>(id)``; the id itself when unknown."""
-    if pack is None:
-        return wanted
-    try:
-        title: str = getattr(pack, lookup)(wanted).title
-    except KeyError:
-        return wanted
-    return title
+def _named(found: Item | RedFlag | Archetype | None, wanted: str) -> str:
+    """The title of a pack entry looked up with ``find_*``; the id itself when unknown."""
+    return found.title if found is not None else wanted
 
 
 def _title(pack: Pack | None, item_id: str) -> str:
-    return _named(pack, "item", item_id)
+    return _named(pack.find_item(item_id) if pack else None, item_id)
 
 
 def _probe_label(pack: Pack | None, item_id: str, probe: ProbeAnswer) -> str:
@@ -80,11 +74,9 @@ def _probe_label(pack: Pack | None, item_id: str, probe: ProbeAnswer) -> str:
         return f"Failure probe, {probe.probe_id.removeprefix('failure.')}"
     text = probe.probe_id
     if pack is not None:
-        try:
-            item = pack.item(item_id)
+        item = pack.find_item(item_id)
+        if item is not None:
             text = next((p.text for p in item.probes if p.id == probe.probe_id), text)
-        except KeyError:
-            pass
     return f'Probe "{text if len(text) <= 48 else text[:47] + "…"}"'
 
 
@@ -102,7 +94,7 @@ def _item_lines(n: int, it: ItemRecord, pack: Pack | None) -> list[str]:
 
 
 def _flag_lines(fl: FlagRecord, pack: Pack | None) -> list[str]:
-    title = _named(pack, "red_flag", fl.flag_id)
+    title = _named(pack.find_red_flag(fl.flag_id) if pack else None, fl.flag_id)
     raised = next((e.at for e in fl.events if e.state != "off"), None)
     where = f" during {_title(pack, fl.item_id)}" if fl.item_id else ""
     return [f"  - {title} [{fl.flag_id}]: {fl.state}",
@@ -113,7 +105,7 @@ def _flag_lines(fl: FlagRecord, pack: Pack | None) -> list[str]:
 def format_scorecard(sc: Scorecard, pack: Pack | None) -> str:
     """The whole scorecard as plain text, about 100 columns wide."""
     status = f"submitted {local_time(sc.submitted_at)}" if sc.submitted else "in progress"
-    role = _named(pack, "archetype", sc.archetype)
+    role = _named(pack.find_archetype(sc.archetype) if pack else None, sc.archetype)
     rec = RECOMMENDATION_LABEL.get(sc.recommendation or "", "none yet")
     lines = [
         f"Round {sc.id} ({status})",

@@ -240,36 +240,60 @@ class Pack:
     sources: tuple[str, ...] = field(default=())
 
     # Lookups by id. Linear scans are fine: a pack holds tens of items.
+    # ``find_*`` answer None for an unknown id, so callers ask instead of catching
+    # KeyError; the plain forms raise KeyError for ids that must exist.
+    def find_archetype(self, archetype_id: str) -> Archetype | None:
+        return _find(self.archetypes, archetype_id)
+
+    def find_question(self, question_id: str) -> Question | None:
+        return _find(self.questions, question_id)
+
+    def find_scenario(self, scenario_id: str) -> Scenario | None:
+        return _find(self.scenarios, scenario_id)
+
+    def find_item(self, item_id: str) -> Question | Scenario | None:
+        question = self.find_question(item_id)
+        return question if question is not None else self.find_scenario(item_id)
+
+    def find_red_flag(self, flag_id: str) -> RedFlag | None:
+        return _find(self.red_flags, flag_id)
+
+    def find_template(self, template_id: str) -> RoundTemplate | None:
+        return _find(self.templates, template_id)
+
+    def find_level(self, level_id: str) -> LevelRule | None:
+        return _find(self.levels, level_id)
+
     def archetype(self, archetype_id: str) -> Archetype:
-        return _by_id(self.archetypes, archetype_id, "archetype")
+        return _must(self.find_archetype(archetype_id), archetype_id, "archetype")
 
     def question(self, question_id: str) -> Question:
-        return _by_id(self.questions, question_id, "question")
+        return _must(self.find_question(question_id), question_id, "question")
 
     def scenario(self, scenario_id: str) -> Scenario:
-        return _by_id(self.scenarios, scenario_id, "scenario")
+        return _must(self.find_scenario(scenario_id), scenario_id, "scenario")
 
     def item(self, item_id: str) -> Question | Scenario:
-        for q in self.questions:
-            if q.id == item_id:
-                return q
-        for s in self.scenarios:
-            if s.id == item_id:
-                return s
-        raise KeyError(f"no question or scenario {item_id!r}")
+        found = self.find_item(item_id)
+        if found is None:
+            raise KeyError(f"no question or scenario {item_id!r}")
+        return found
 
     def red_flag(self, flag_id: str) -> RedFlag:
-        return _by_id(self.red_flags, flag_id, "red flag")
+        return _must(self.find_red_flag(flag_id), flag_id, "red flag")
 
     def template(self, template_id: str) -> RoundTemplate:
-        return _by_id(self.templates, template_id, "round template")
+        return _must(self.find_template(template_id), template_id, "round template")
 
     def level(self, level_id: str) -> LevelRule:
-        return _by_id(self.levels, level_id, "level")
+        return _must(self.find_level(level_id), level_id, "level")
 
 
-def _by_id(items: tuple[T, ...], wanted: str, what: str) -> T:
-    for it in items:
-        if getattr(it, "id", None) == wanted:
-            return it
-    raise KeyError(f"no {what} {wanted!r}")
+def _find(items: tuple[T, ...], wanted: str) -> T | None:
+    return next((it for it in items if getattr(it, "id", None) == wanted), None)
+
+
+def _must(found: T | None, wanted: str, what: str) -> T:
+    if found is None:
+        raise KeyError(f"no {what} {wanted!r}")
+    return found

@@ -40,17 +40,12 @@ class WeightedSummary:
 
 
 def archetype_of(pack: Pack, archetype_id: str) -> Archetype | None:
-    try:
-        return pack.archetype(archetype_id)
-    except KeyError:
-        return None
+    return pack.find_archetype(archetype_id)
 
 
 def item_dimension(pack: Pack, item_id: str) -> str | None:
-    try:
-        return pack.item(item_id).dimension
-    except KeyError:
-        return None
+    item = pack.find_item(item_id)
+    return item.dimension if item else None
 
 
 def weighted_summary(sc: Scorecard, pack: Pack) -> WeightedSummary:
@@ -186,10 +181,8 @@ def column_labels(scorecards: Sequence[Scorecard]) -> tuple[str, ...]:
 
 
 def item_title(pack: Pack, item_id: str) -> str:
-    try:
-        return pack.item(item_id).title
-    except KeyError:
-        return item_id
+    item = pack.find_item(item_id)
+    return item.title if item else item_id
 
 
 def _was_asked(sc: Scorecard, item_id: str) -> bool:
@@ -242,10 +235,8 @@ def _flags(pack: Pack, columns: Sequence[str],
             raised = [e for e in fl.events if e.state != "off"]
             if fl.state == "off" and not raised:
                 continue
-            try:
-                title = pack.red_flag(fl.flag_id).title
-            except KeyError:
-                title = fl.flag_id
+            found = pack.find_red_flag(fl.flag_id)
+            title = found.title if found else fl.flag_id
             at = ((raised[0].at - sc.started_at).total_seconds() if raised else None)
             where = item_title(pack, fl.item_id) if fl.item_id else ""
             out.append(RaisedFlag(fl.flag_id, title, col, fl.state, at, fl.evidence, where))

@@ -55,10 +55,8 @@ def recommendation_label(value: str | None) -> str:
 
 
 def level_title(pack: Pack, level: str) -> str:
-    try:
-        return pack.level(level).title
-    except KeyError:
-        return level
+    found = pack.find_level(level)
+    return found.title if found else level
 
 
 # Amendment field names, as the live engine writes them:
@@ -91,16 +89,11 @@ def amendment_subject(pack: Pack, a: Amendment) -> str:
         probe = parts[2] if len(parts) > 2 else ""
         if probe.startswith("failure."):
             return f"failure probe ({probe.removeprefix('failure.')}) on {item_title(pack, item)}"
-        try:
-            text = probe_text(pack.item(item), probe)
-        except KeyError:
-            text = probe
+        text = probe_text(pack.find_item(item), probe)
         return f"probe \u201c{text}\u201d on {item_title(pack, item)}"
     if kind == "flag" and len(parts) > 1:
-        try:
-            return f"red flag {pack.red_flag(parts[1]).title}"
-        except KeyError:
-            return f"red flag {parts[1]}"
+        flag = pack.find_red_flag(parts[1])
+        return f"red flag {flag.title if flag else parts[1]}"
     return {"summary": "summary", "recommendation": "recommendation"}.get(kind, a.field)
 
 

@@ -157,10 +157,8 @@ def _dim_label(pack: Pack, a: PanelAnalysis, item_id: str) -> str:
     dim = item_dimension(pack, item_id)
     if dim is None:
         return "-"
-    try:
-        return pack.archetype(a.archetype_id).label(dim)
-    except KeyError:
-        return dim
+    arche = pack.find_archetype(a.archetype_id)
+    return arche.label(dim) if arche else dim
 
 
 def _dimensions(pack: Pack, a: PanelAnalysis) -> list[Flowable]:
@@ -228,9 +226,8 @@ def _rec(sc: Scorecard) -> str:
 def _coverage(pack: Pack, a: PanelAnalysis) -> list[Flowable]:
     st = styles()
     out: list[Flowable] = [para("Coverage", st.h1)]
-    try:
-        arche = pack.archetype(a.archetype_id)
-    except KeyError:
+    arche = pack.find_archetype(a.archetype_id)
+    if arche is None:
         out.append(para("Coverage cannot be computed: the pack has no archetype "
                         f"{a.archetype_id!r}.", st.body))
         return out
@@ -282,10 +279,7 @@ def _evidence(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> list[Fl
 def _item_voices(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
                  item_id: str) -> list[Flowable]:
     st = styles()
-    try:
-        item = pack.item(item_id)
-    except KeyError:
-        item = None
+    item = pack.find_item(item_id)
     out: list[Flowable] = []
     for col, sc in zip(a.columns, scs, strict=True):
         rec = sc.item(item_id)

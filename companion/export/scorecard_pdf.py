@@ -102,10 +102,7 @@ def _header(sc: Scorecard, pack: Pack) -> Table:
 
 
 def _pack_item(pack: Pack, item_id: str) -> Item | None:
-    try:
-        return pack.item(item_id)
-    except KeyError:
-        return None
+    return pack.find_item(item_id)
 
 
 def _item(sc: Scorecard, pack: Pack, rec: ItemRecord, number: int,
@@ -235,10 +232,8 @@ def _flags(sc: Scorecard, pack: Pack) -> list[Flowable]:
 
 def _flag(sc: Scorecard, pack: Pack, fl: FlagRecord) -> list[Flowable]:
     st = styles()
-    try:
-        title = pack.red_flag(fl.flag_id).title
-    except KeyError:
-        title = fl.flag_id
+    found = pack.find_red_flag(fl.flag_id)
+    title = found.title if found else fl.flag_id
     state = FLAG_STATE_LABEL.get(fl.state, fl.state)
     history = "; ".join(f"{FLAG_STATE_LABEL.get(e.state, e.state).lower()} at "
                         f"{offset(sc, e.at)}" for e in fl.events) or "no history recorded"

@@ -54,10 +54,11 @@ def pack_items(pack: Pack, ids: tuple[str, ...]) -> tuple[Item, ...]:
     found: list[Item] = []
     missing: list[str] = []
     for item_id in ids:
-        try:
-            found.append(pack.item(item_id))
-        except KeyError:
+        item = pack.find_item(item_id)
+        if item is None:
             missing.append(item_id)
+        else:
+            found.append(item)
     if missing:
         raise ContentError([f"pack {pack.id} has no question or scenario {i!r}" for i in missing])
     return tuple(found)
@@ -87,11 +88,11 @@ def reopened_items(pack: Pack, recorded: tuple[tuple[str, str], ...]
     items: list[Item] = []
     missing: list[str] = []
     for item_id, kind in recorded:
-        try:
-            items.append(pack.item(item_id))
-        except KeyError:
-            items.append(stand_in(pack, item_id, kind))
+        item = pack.find_item(item_id)
+        if item is None:
+            item = stand_in(pack, item_id, kind)
             missing.append(item_id)
+        items.append(item)
     return tuple(items), tuple(missing)
 
 
@@ -138,10 +139,9 @@ def load_round(store: Store, pack: Pack, round_id: str
     except CompanionError:
         lock.release()
         raise
-    try:
-        kinds: tuple[str, ...] = tuple(s.timer for s in pack.template(sc.template_id).sections)
-    except KeyError:  # the template left the pack: keep the timings, lose the auto timers
-        kinds = ()
+    # A template that left the pack: keep the timings, lose the auto timers.
+    template = pack.find_template(sc.template_id)
+    kinds = tuple(s.timer for s in template.sections) if template else ()
     info = RoundInfo(
         **header_fields(sc), round_id=round_id, items=items,
         sections=tuple((t.section_id, t.title, t.planned_s) for t in sc.sections),
