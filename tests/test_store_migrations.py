@@ -129,8 +129,8 @@ def test_a_step_failing_halfway_leaves_the_file_as_it_was(
     db = tmp_path / DB_NAME
     shutil.copy(FIXTURE, db)
     # The step's first statement works, its second fails: the whole step must roll back.
-    broken = (migrations.STEPS[2][0], "ALTER TABLE no_such_table ADD COLUMN x TEXT")
-    monkeypatch.setitem(migrations.STEPS, 2, broken)
+    broken = (migrations.V2_DDL[0], "ALTER TABLE no_such_table ADD COLUMN x TEXT")
+    monkeypatch.setattr(migrations, "V2_DDL", broken)
     with pytest.raises(StorageError) as err:
         Store.open(tmp_path)
     message = str(err.value)
@@ -153,3 +153,43 @@ def test_a_step_failing_halfway_leaves_the_file_as_it_was(
         assert store.load_scorecard(ROUND_DONE).candidate == "Priya Raman"
         assert [r.id for r in store.unfinished_rounds()] == [ROUND_OPEN]
     assert _version(db) == SCHEMA_VERSION
+
+
+def _revision(path: Path) -> str | None:
+    conn = sqlite3.connect(path)
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    finally:
+        conn.close()
+    return row[0] if row else None
+
+
+def test_alembic_head_is_the_schema_version() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from companion.store import migrations
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations.REVISIONS))
+    script = ScriptDirectory.from_config(cfg)
+    assert script.get_current_head() == migrations.revision_id(SCHEMA_VERSION)
+    assert sorted(r.revision for r in script.walk_revisions()) == [
+        migrations.revision_id(v) for v in range(1, SCHEMA_VERSION + 1)]
+
+
+def test_new_and_upgraded_files_record_the_same_revision(tmp_path: Path) -> None:
+    from companion.store.migrations import revision_id
+
+    with Store.open(tmp_path / "new") as store:
+        fresh = store.path
+    old = tmp_path / "old"
+    old.mkdir()
+    shutil.copy(FIXTURE, old / DB_NAME)
+    assert _revision(old / DB_NAME) is None  # from before Alembic: user_version only
+    Store.open(old).close()
+    for path in (fresh, old / DB_NAME):
+        assert _revision(path) == revision_id(SCHEMA_VERSION)
+        assert _version(path) == SCHEMA_VERSION

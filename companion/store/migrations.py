@@ -1,9 +1,17 @@
-"""Schema versions: the DDL of every released schema and the steps between them.
+"""Schema versions of the local database: the DDL of every released schema, run by Alembic.
 
-The file records its version in ``PRAGMA user_version`` (a field of the SQLite
-header, so it can be read without knowing any table). A new file is built by
-running version 1 and then every step, so a fresh database and an upgraded one
+The revisions live in ``revisions/versions`` (one file per schema version, each
+a thin wrapper over the frozen statements below) and Alembic runs them on a
+connection this module opens; there is no alembic.ini. A new file is built by
+running every revision from the first, so a fresh database and an upgraded one
 are the same by construction (a test checks the ORM models agree with both).
+
+Besides Alembic's own ``alembic_version`` table, each revision records its
+number in ``PRAGMA user_version``: a field of the SQLite header that
+``files.inspect`` reads without knowing any table, before anything is changed,
+and that released versions of the app check to refuse a file newer than they
+are. Files from before Alembic (versions 1 and 2) have only ``user_version``;
+they are stamped with the matching revision, then upgraded.
 
 Version history:
 1. first release: rounds, items, probes, flag events, sections, settings.
@@ -12,10 +20,22 @@ Version history:
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, event, inspect, text
+from sqlalchemy.pool import NullPool
 
 SCHEMA_VERSION = 2
+REVISIONS = Path(__file__).with_name("revisions")
+
+
+def revision_id(version: int) -> str:
+    """The Alembic revision of schema ``version`` ("0002" for version 2)."""
+    return f"{version:04d}"
+
 
 # Frozen: this is what version 1 of the app created. Never edit; add a step.
 V1_DDL: tuple[str, ...] = (
@@ -105,7 +125,7 @@ V1_DDL: tuple[str, ...] = (
     )""",
 )
 
-_V2: tuple[str, ...] = (
+V2_DDL: tuple[str, ...] = (
     """CREATE TABLE amendment (
         id INTEGER PRIMARY KEY,
         round_id TEXT NOT NULL REFERENCES round(id) ON DELETE CASCADE,
@@ -119,50 +139,59 @@ _V2: tuple[str, ...] = (
     "ALTER TABLE round ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'",
 )
 
-# Step N takes a file from version N-1 to version N.
-STEPS: dict[int, tuple[str, ...]] = {2: _V2}
-
-
-def _run(conn: sqlite3.Connection, statements: tuple[str, ...]) -> None:
+def run_step(conn: Connection, statements: tuple[str, ...], version: int) -> None:
+    """Run one revision's statements and record its number (inside its transaction)."""
     for sql in statements:
-        conn.execute(sql)
+        conn.exec_driver_sql(sql)
+    conn.exec_driver_sql(f"PRAGMA user_version={int(version)}")
 
 
-def create_v1(conn: sqlite3.Connection) -> None:
-    """Build an empty version-1 schema (also used to make the test fixture)."""
-    conn.execute("BEGIN IMMEDIATE")
-    _run(conn, V1_DDL)
-    conn.execute("PRAGMA user_version=1")
-    conn.execute("COMMIT")
+@contextmanager
+def _connection(path: Path, busy_timeout_ms: int) -> Iterator[Connection]:
+    """A connection for migrating: WAL, full sync, transactions begun by us (see db.py)."""
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool,
+                           connect_args={"timeout": busy_timeout_ms / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        dbapi_conn.execute("PRAGMA journal_mode=WAL")
+        dbapi_conn.execute("PRAGMA synchronous=FULL")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
 
 
-def upgrade(conn: sqlite3.Connection, from_version: int,
-            on_step: Callable[[int], None] | None = None) -> int:
-    """Run every step after ``from_version``, each in its own transaction.
+def upgrade(path: Path, from_version: int, busy_timeout_ms: int = 5000) -> None:
+    """Bring the file at ``path`` from ``from_version`` (0: new) to ``SCHEMA_VERSION``.
 
-    ``conn`` must be in autocommit mode (``isolation_level=None``). Returns the
-    new version. A failed step rolls back, leaving the file at the last
-    completed version.
+    Each revision is one transaction; a failure raises and leaves the file at
+    the last completed version. Alembic is imported here only: most starts
+    open a file that is already current and never pay for it.
     """
-    version = from_version
-    for target in sorted(STEPS):
-        if target <= version:
-            continue
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            _run(conn, STEPS[target])
-            conn.execute(f"PRAGMA user_version={target}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        version = target
-        if on_step is not None:
-            on_step(version)
-    return version
+    from alembic import command
+    from alembic.config import Config
+
+    with _connection(path, busy_timeout_ms) as conn:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(REVISIONS))
+        cfg.attributes["connection"] = conn
+        if from_version and not inspect(conn).has_table("alembic_version"):
+            command.stamp(cfg, revision_id(from_version))
+        command.upgrade(cfg, revision_id(SCHEMA_VERSION))
+        if conn.in_transaction():
+            conn.commit()
 
 
-def create_current(conn: sqlite3.Connection) -> None:
-    """Build an empty database at the current version."""
-    create_v1(conn)
-    upgrade(conn, 1)
+def stored_revision(conn: Connection) -> str | None:
+    """The Alembic revision recorded in an open database (None before Alembic)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()

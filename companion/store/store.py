@@ -26,6 +26,7 @@ from companion.store.db import (
     BUSY_TIMEOUT_MS,
     DB_NAME,
     current_pragmas,
+    describe,
     make_engine,
     storage_error,
 )
@@ -76,14 +77,14 @@ class Store:
         files.create_private(path)
         try:
             cls._build_or_upgrade(path, state.version, busy_timeout_ms)
-        except sqlite3.Error as exc:
+        except (SQLAlchemyError, sqlite3.Error) as exc:
             if backup_path is None:
                 raise storage_error(path, exc, "prepare") from exc
             # Each step is one transaction, so a failed step left no partial change.
             raise StorageError(
                 f"cannot upgrade {path} from schema {state.version} to "
-                f"{migrations.SCHEMA_VERSION}: {exc}. Nothing is lost: the file keeps "
-                f"every completed step, and a copy from before the upgrade is at "
+                f"{migrations.SCHEMA_VERSION}: {describe(exc)}. Nothing is lost: the file "
+                f"keeps every completed step, and a copy from before the upgrade is at "
                 f"{backup_path.name}.") from exc
         engine = make_engine(path, busy_timeout_ms, max_page_count)
         store = cls(data_dir, path, engine)
@@ -102,23 +103,20 @@ class Store:
 
     @staticmethod
     def _build_or_upgrade(path: Path, version: int, busy_timeout_ms: int) -> None:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
-        try:
-            if version == 0:
+        if version == migrations.SCHEMA_VERSION:
+            return
+        if version == 0:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
+            try:
                 tables = conn.execute(
                     "SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
-                if tables:
-                    raise StorageError(
-                        f"{path} is an SQLite database but not one of this app's "
-                        f"(it has tables and no schema version); it was not changed")
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            if version == 0:
-                migrations.create_current(conn)
-            elif version < migrations.SCHEMA_VERSION:
-                migrations.upgrade(conn, version)
-        finally:
-            conn.close()
+            finally:
+                conn.close()
+            if tables:
+                raise StorageError(
+                    f"{path} is an SQLite database but not one of this app's "
+                    f"(it has tables and no schema version); it was not changed")
+        migrations.upgrade(path, version, busy_timeout_ms)
 
     def close(self) -> None:
         """Checkpoint the WAL into the main file and release the connections."""
