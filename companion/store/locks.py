@@ -8,7 +8,10 @@ not per data folder: the command line (``sessions list``, ``session export``)
 must keep working while the window holds a live round open.
 
 The lock files live in ``<data>/locks/<round id>.lock``; they hold no text
-(round ids are random) and are removed when the round is deleted.
+(round ids are random). Releasing a lock removes its file while still holding
+it, and taking one checks that the file locked is still the one at the path,
+so a copy that opened the file just before it was removed never believes it
+holds the lock. Files left by a crash are swept at start (``sweep``).
 """
 
 from __future__ import annotations
@@ -48,6 +51,37 @@ else:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+_ATTEMPTS = 5
+
+
+def _still_at(fd: int, path: Path) -> bool:
+    """Whether the open file ``fd`` is still the file at ``path`` (not removed or replaced)."""
+    try:
+        here, there = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
+def sweep(data_dir: Path) -> int:
+    """Remove lock files no running copy holds (left by a crash); returns how many."""
+    removed = 0
+    folder = lock_dir(data_dir)
+    try:
+        names = [p for p in folder.iterdir() if p.suffix == ".lock"]
+    except OSError:
+        return 0
+    for path in names:
+        lock = RoundLock(data_dir, path.stem)
+        try:
+            lock.acquire()
+        except StorageError:
+            continue  # held: a round open in a window
+        lock.release()
+        removed += 1
+    return removed
+
+
 def lock_dir(data_dir: Path) -> Path:
     return data_dir / "locks"
 
@@ -67,28 +101,38 @@ class RoundLock:
     def acquire(self) -> RoundLock:
         """Take the lock or raise StorageError if another copy holds it."""
         folder = self.path.parent
-        try:
-            folder.mkdir(mode=0o700, exist_ok=True)
-            fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
-        except OSError as exc:
-            raise StorageError(
-                f"cannot lock round {self.round_id} in {folder}: {exc.strerror or exc}") from exc
-        if not _try_lock(fd):
+        for _ in range(_ATTEMPTS):
+            try:
+                folder.mkdir(mode=0o700, exist_ok=True)
+                fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
+            except OSError as exc:
+                raise StorageError(f"cannot lock round {self.round_id} in {folder}: "
+                                   f"{exc.strerror or exc}") from exc
+            if not _try_lock(fd):
+                os.close(fd)
+                raise StorageError(
+                    f"round {self.round_id} is open in another running copy of the app "
+                    f"(lock {self.path}); close it there first")
+            if _still_at(fd, self.path):
+                self._fd = fd
+                return self
+            # Released and removed by its holder between our open and our lock: try afresh.
+            _unlock(fd)
             os.close(fd)
-            raise StorageError(
-                f"round {self.round_id} is open in another running copy of the app "
-                f"(lock {self.path}); close it there first")
-        self._fd = fd
-        return self
+        raise StorageError(f"cannot lock round {self.round_id}: its lock file {self.path} "
+                           "keeps changing; another copy of the app may be busy with it")
 
     @property
     def held(self) -> bool:
         return self._fd is not None
 
     def release(self) -> None:
+        """Give the round up and remove its lock file (removed while still held)."""
         if self._fd is None:
             return
         fd, self._fd = self._fd, None
+        with contextlib.suppress(OSError):  # Windows keeps an open file; sweep() removes it
+            self.path.unlink()
         _unlock(fd)
         os.close(fd)
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from companion.errors import StorageError
 from companion.scorecard import Scorecard
-from companion.store import files, migrations, privacy, records
+from companion.store import files, locks, migrations, privacy, records
 from companion.store.db import (
     BEGIN_MODE,
     BUSY_TIMEOUT_MS,
@@ -30,7 +30,7 @@ from companion.store.db import (
     make_engine,
     storage_error,
 )
-from companion.store.locks import RoundLock, lock_path
+from companion.store.locks import RoundLock
 from companion.store.records import RoundSummary
 from companion.store.schema import Round, Setting
 
@@ -96,6 +96,7 @@ class Store:
             engine.dispose()
             raise
         files.private(path)
+        locks.sweep(data_dir)
         days = store.retention_days()
         if days:
             store.purged_at_start = store.purge_submitted_older_than(days, now=now)
@@ -119,12 +120,18 @@ class Store:
         migrations.upgrade(path, version, busy_timeout_ms)
 
     def close(self) -> None:
-        """Checkpoint the WAL into the main file and release the connections."""
+        """Checkpoint the WAL into the main file if nobody is reading, and let go.
+
+        The checkpoint is a courtesy (the WAL is replayed at the next open either
+        way), so it must not wait: with a reader in another connection (a backup
+        tool, a second copy of the app) it would sit out the whole busy timeout.
+        """
         with contextlib.suppress(SQLAlchemyError, sqlite3.Error):
             raw = self._engine.raw_connection()
             try:
                 driver = raw.driver_connection
                 assert driver is not None
+                driver.execute("PRAGMA busy_timeout=0")
                 driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 raw.close()
@@ -265,9 +272,6 @@ class Store:
         finally:
             for lock in held:
                 lock.release()
-        for rid in ids:
-            with contextlib.suppress(OSError):
-                lock_path(self.data_dir, rid).unlink()
         return n
 
     def lock_round(self, round_id: str) -> RoundLock:
