@@ -5,7 +5,7 @@ file describes itself and is checked hard on the way in. A file is UTF-8 JSON::
 
     {
       "format": "interview-companion/scorecard",
-      "format_version": 1,
+      "format_version": 2,
       "app": {"name": "interview-companion", "version": "0.1.0"},
       "exported_at": "2026-11-28T14:05:00+00:00",
       "pack": {"id": "builtin", "version": "1"},
@@ -32,11 +32,13 @@ from typing import Any
 from companion import APP_NAME, __version__
 from companion.content.model import Pack
 from companion.errors import CompanionError, ImportFileError
-from companion.exchange_schema import SchemaError, scorecard_from_dict, scorecard_to_dict
+from companion.exchange_schema import scorecard_from_dict, scorecard_to_dict
+from companion.json_reader import SchemaError
 from companion.scorecard import Scorecard
 
 FORMAT = "interview-companion/scorecard"
-FORMAT_VERSION = 1
+# 2: amendments are typed changes and the round records when it ended (1 still reads).
+FORMAT_VERSION = 2
 SUFFIX = ".icscore.json"
 # A real scorecard is a few tens of kilobytes; refuse anything absurd before parsing it.
 MAX_BYTES = 16 * 1024 * 1024
@@ -200,7 +202,7 @@ def parse_scorecard_bytes(raw: bytes, source: str | os.PathLike[str],
     if actual != expected.lower():
         raise fail("the content was changed after export (content hash does not match)")
     try:
-        sc = scorecard_from_dict(payload)
+        sc = scorecard_from_dict(payload, version=version)
     except SchemaError as exc:
         raise fail(str(exc)) from None
     pack_meta = doc.get("pack")

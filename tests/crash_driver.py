@@ -50,7 +50,7 @@ def child(data_dir: Path, seed: int) -> None:
     store = Store.open(data_dir)
     unfinished = store.unfinished_rounds()
     if unfinished:
-        eng = RoundEngine.resume(store, pack, unfinished[0].id)
+        eng = RoundEngine.reopen(store, pack, unfinished[0].id)
         eng.resume()
     else:
         eng = RoundEngine.start(store, pack, sample_planned(pack), candidate="Crash Test",

@@ -55,7 +55,7 @@ def test_a_tap_after_an_autosave_is_written_after_it(tmp_path: Path) -> None:
         rid = eng.round_id
         eng.release()  # as if the process ended here: no final write
     with Store.open(tmp_path) as store:
-        again = RoundEngine.resume(store, sample_pack(), rid, clock=ManualClock())
+        again = RoundEngine.reopen(store, sample_pack(), rid, clock=ManualClock())
         assert again.index == 2  # not the stale index of the earlier timer save
         assert again.close()
 

@@ -21,7 +21,7 @@ def _start(store: Store, clock: ManualClock | None = None) -> RoundEngine:
 
 def _reopened(path: Path, round_id: str) -> tuple[Store, RoundEngine]:
     store = Store.open(path)
-    return store, RoundEngine.resume(store, sample_pack(), round_id, clock=ManualClock())
+    return store, RoundEngine.reopen(store, sample_pack(), round_id, clock=ManualClock())
 
 
 def test_start_creates_the_round(tmp_path: Path) -> None:
@@ -130,12 +130,12 @@ def test_a_round_cannot_be_open_twice(tmp_path: Path) -> None:
     with Store.open(tmp_path) as store:
         eng = _start(store)
         with Store.open(tmp_path) as second, pytest.raises(StorageError, match="another running"):
-            RoundEngine.resume(second, sample_pack(), eng.round_id)
+            RoundEngine.reopen(second, sample_pack(), eng.round_id)
         # Nor deleted from under the live window.
         with pytest.raises(StorageError, match="another running"):
             store.delete_round(eng.round_id)
         eng.close()
-        again = RoundEngine.resume(store, sample_pack(), eng.round_id)
+        again = RoundEngine.reopen(store, sample_pack(), eng.round_id)
         again.close()
 
 

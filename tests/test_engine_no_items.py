@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from companion.changes import ROUND
 from companion.content.loader import builtin_pack
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
-from companion.live.state import ROUND
 from companion.planner import plan_loop
 from companion.store.store import Store
 
@@ -28,7 +28,7 @@ def test_screening_round_flags_timers_notes_and_submit(data_dir: Path) -> None:
         assert engine.cycle_flag("resume-voice", "Listed duties, no system") == "probed"
         engine.edit_notes("said", "Ran the billing API on-call for a year.", item_id=ROUND)
         assert engine.pause()
-        assert engine.resume_clock()
+        assert engine.resume()
         assert engine.next_section()
         clock.advance(2)
         engine.tick()

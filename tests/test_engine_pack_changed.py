@@ -34,7 +34,7 @@ def test_items_that_left_the_pack_come_back_as_stand_ins(tmp_path: Path) -> None
         assert eng.close()
 
         newer = _without("q-pagination", "s-orders")
-        again = RoundEngine.resume(store, newer, round_id, clock=ManualClock())
+        again = RoundEngine.reopen(store, newer, round_id, clock=ManualClock())
         assert again.stand_ins == ("q-pagination", "s-orders")
         assert [it.id for it in again.items] == list(sample_planned().items)
         assert again.current.id == "q-pagination"  # where the round stopped
@@ -65,6 +65,6 @@ def test_a_round_whose_items_are_all_known_has_no_stand_ins(tmp_path: Path) -> N
                                 clock=ManualClock())
         round_id = eng.round_id
         assert eng.close()
-        again = RoundEngine.resume(store, sample_pack(), round_id, clock=ManualClock())
+        again = RoundEngine.reopen(store, sample_pack(), round_id, clock=ManualClock())
         assert again.stand_ins == ()
         assert again.close()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from companion.changes import AnswerProbe, EditText, Rate, Recommend, StepFlag
 from companion.errors import CompanionError
 from companion.live.clock import ManualClock
 from companion.live.engine import ROUND, EngineEvent, RoundEngine
@@ -59,11 +60,16 @@ def test_changes_after_submit_are_amendments(tmp_path: Path) -> None:
     assert eng.record().rating == "mid"
 
     sc = store.load_scorecard(eng.round_id)
-    fields = [a.field for a in sc.amendments]
-    assert fields == ["rating:q-opener", "recommendation", "flag:rf-blame",
-                      "probe:s-orders:failure.queue", "notes:said:q-opener", "notes:read"]
+    assert [a.change for a in sc.amendments] == [
+        Rate("q-opener", "mid", clock.now()), Recommend("yes"),
+        StepFlag("rf-blame", "probed", clock.now(), "", "q-opener"),
+        AnswerProbe("s-orders", "failure.queue", True, "thin", "", clock.now()),
+        EditText("q-opener", "said", "no retries; idempotency keys when prompted"),
+        EditText(ROUND, "read", "reconsidered")]
     first = sc.amendments[0]
-    assert (first.old, first.new, first.at) == ("thin", "mid", clock.now())
+    assert first.undo == Rate("q-opener", "thin", submitted.items[0].rated_at)
+    assert first.at == clock.now()
+    assert [a.undo.value for a in sc.amendments if isinstance(a.undo, Recommend)] == ["no"]
     # Current values shown, with the history listed.
     assert sc.items[0].rating == "mid" and sc.recommendation == "yes"
     assert sc.read == "reconsidered"
@@ -89,9 +95,47 @@ def test_amended_round_reopens_with_current_values(tmp_path: Path) -> None:
         eng.submit()
         eng.rate("strong")
         eng.close()
-        back = RoundEngine.resume(store, sample_pack(), eng.round_id, clock=clock)
+        back = RoundEngine.reopen(store, sample_pack(), eng.round_id, clock=clock)
         assert back.submitted and back.record("q-opener").rating == "strong"
         assert len(back.amendments()) == 1
         assert back.start_round() is False  # the clock stays stopped after submission
         assert back.scorecard() == store.load_scorecard(eng.round_id)
         back.close()
+
+
+def test_the_round_records_when_it_ended_and_the_card_how_late_it_was_submitted(
+        tmp_path: Path) -> None:
+    from companion.commands.session_show import format_scorecard
+    from companion.export.scorecard_pdf import render_scorecard
+    from tests.scorecards import pdf_body
+
+    clock = ManualClock()
+    with Store.open(tmp_path / "data") as store:
+        eng = _engine(store, clock)
+        eng.start_round()
+        clock.advance(45 * 60)
+        eng.pause()  # the round is over; the interviewer goes to the next meeting
+        ended = clock.now()
+        eng.set_recommendation("yes")
+        clock.advance(2 * 3600)
+        eng.submit()
+        eng.close()
+        sc = store.load_scorecard(eng.round_id)
+    assert sc.ended_at == ended and sc.submitted_at == clock.now()
+    assert sc.submit_delay_s == 2 * 3600
+    assert "120 min after the round ended" in format_scorecard(sc, sample_pack())
+    out = render_scorecard(sc, sample_pack(), tmp_path / "card.pdf")
+    assert "2 h 00 min after the round ended" in " ".join(pdf_body(out).split())
+
+
+def test_a_round_submitted_while_its_clock_runs_ended_at_submission(tmp_path: Path) -> None:
+    clock = ManualClock()
+    with Store.open(tmp_path) as store:
+        eng = _engine(store, clock)
+        eng.start_round()
+        clock.advance(600)
+        eng.set_recommendation("no")
+        eng.submit()
+        eng.close()
+        sc = store.load_scorecard(eng.round_id)
+    assert sc.ended_at == sc.submitted_at == clock.now() and sc.submit_delay_s == 0

@@ -10,6 +10,7 @@ from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
 from companion.live.pacing import pacing_minutes
 from companion.live.timers import SectionTimers
+from companion.scorecard import SectionTiming
 from companion.store import Store
 from tests.fixtures.samples import sample_pack, sample_planned
 
@@ -34,7 +35,7 @@ def test_pacing_arithmetic() -> None:
 
 def test_side_timers_pause_with_the_round() -> None:
     clock = ManualClock()
-    t = SectionTimers([("a", "A", 600)], clock.monotonic)
+    t = SectionTimers([SectionTiming("a", "A", 600.0)], clock.monotonic)
     t.start()
     t.start_listen(180)
     clock.advance(60)

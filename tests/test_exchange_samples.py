@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from companion.changes import ROUND, Amendment, EditText
 from companion.content.model import (
     Archetype,
     Cues,
@@ -21,7 +22,6 @@ from companion.content.model import (
     Section,
 )
 from companion.scorecard import (
-    Amendment,
     FlagEvent,
     FlagRecord,
     ItemRecord,
@@ -93,7 +93,8 @@ def sample_scorecard(**changes: object) -> Scorecard:
                   SectionTiming("design", "Design", 2700.0, 0.0, None)),
         said="round said", read="round read", recommendation="no",
         summary="Knows the words; thin on failure.",
-        amendments=(Amendment(T0 + timedelta(hours=2), "summary", "old", "new", "typo"),),
+        amendments=(Amendment(T0 + timedelta(hours=2), EditText(ROUND, "summary", "new"),
+                              EditText(ROUND, "summary", "old"), "typo"),),
         extra={"client": {"os": "linux"}, "n": [1, 2]},
     )
     return replace(sc, **changes)  # type: ignore[arg-type]

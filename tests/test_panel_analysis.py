@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from companion.changes import ROUND, Amendment, EditText
 from companion.errors import CompanionError
 from companion.export.analysis import (
     analyse_panel,
@@ -14,7 +15,6 @@ from companion.export.analysis import (
     column_labels,
     weighted_summary,
 )
-from companion.scorecard import Amendment
 from tests.scorecards import START, flag, make_scorecard, pack
 
 
@@ -132,7 +132,8 @@ def test_same_person_despite_case_and_spacing_and_duplicates_kept_once() -> None
     assert [sc.id for sc in kept] == [scs[0].id, scs[1].id]
     # The same round from a file and from the store: the later (amended) copy wins.
     later = replace(scs[0], amendments=(
-        Amendment(START + timedelta(days=1), "summary", "old", "new", "typo"),))
+        Amendment(START + timedelta(days=1), EditText(ROUND, "summary", "new"),
+                  EditText(ROUND, "summary", "old"), "typo"),))
     assert check_panel([scs[0], later], ["stored", "file.json"]) == [later]
 
 

@@ -46,10 +46,10 @@ def test_engine_round_with_amendments_prints_them_in_words(tmp_path: Path) -> No
     out = render_scorecard(sc, pack, tmp_path / "round.pdf")
     flat = " ".join(pdf_body(out).split())
     assert "Андрей Смирнов" in flat and "Zoë Łukasiewicz" in flat
-    assert f"rating of {scenario.title}" in flat
-    assert f"failure probe (queue) on {scenario.title}" in flat
-    assert "Before: (not recorded) After: asked, Thin: Retries forever, no dead letters." in flat
-    assert f"notes (what they said) on {scenario.title}" in flat
+    assert f"Rating of {scenario.title}" in flat
+    assert f"Queue failure probe on {scenario.title}" in flat
+    assert "Before: not recorded After: asked, Thin: Retries forever, no dead letters." in flat
+    assert f"Notes (what they said) on {scenario.title}" in flat
     assert ("Before: Started from the cache, not from the numbers. "
             "After: Started from the cache; measured once asked.") in flat
     assert "Before: Thin After: Mid" in flat

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from companion.changes import Amendment, Rate
 from companion.errors import CompanionError
 from companion.export import document
 from companion.export.scorecard_pdf import render_scorecard
-from companion.scorecard import Amendment, Scorecard
+from companion.scorecard import Scorecard
 from tests.scorecards import (
     START,
     flag,
@@ -37,8 +38,10 @@ def _card() -> Scorecard:
                     qs[1]),
                flag(flags[1], "probed", "Spoke only of what the team did, never of own part.",
                     31)],
-        amendments=[Amendment(START + timedelta(hours=3), f"rating:{qs[1]}", "very_thin",
-                              "thin", "Re-read the notes: rollback was covered.")],
+        amendments=[Amendment(START + timedelta(hours=3),
+                              Rate(qs[1], "thin", START + timedelta(hours=3)),
+                              Rate(qs[1], "very_thin", None),
+                              "Re-read the notes: rollback was covered.")],
         words_per_note=120)
     return sc
 

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
+from companion.changes import ROUND, Amendment, EditText
 from companion.content.loader import load_pack
 from companion.content.model import Pack
 from companion.exchange import content_hash, read_scorecard_file, write_scorecard_file
 from companion.scorecard import (
-    Amendment,
     FlagEvent,
     FlagRecord,
     ItemRecord,
@@ -112,8 +112,9 @@ def test_import_is_idempotent(cli: Any, card_file: Path, tmp_path: Path) -> None
 def test_reimporting_a_changed_version_keeps_the_stored_copy_and_says_so(
         cli: Any, card_file: Path, tmp_path: Path, pack: Pack) -> None:
     assert cli("session", "import", str(card_file)).returncode == 0
-    later = make_card(pack, amendments=(Amendment(T0 + timedelta(hours=3), "summary", "a", "b",
-                                                  "typo"),))
+    later = make_card(pack, amendments=(Amendment(
+        T0 + timedelta(hours=3), EditText(ROUND, "summary", "b"), EditText(ROUND, "summary", "a"),
+        "typo"),))
     newer = write_scorecard_file(later, tmp_path / "kim-amended.json")
     res = cli("session", "import", str(newer))
     assert res.returncode == 0, res.stderr

@@ -143,7 +143,7 @@ from companion.store import Store
 from tests.fixtures.samples import sample_pack
 store = Store.open(Path(sys.argv[1]))
 try:
-    RoundEngine.resume(store, sample_pack(), sys.argv[2])
+    RoundEngine.reopen(store, sample_pack(), sys.argv[2])
 except StorageError as exc:
     print(exc)
     sys.exit(2)

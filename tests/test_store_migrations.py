@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from companion.changes import Rate
 from companion.errors import StorageError
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
@@ -61,12 +62,14 @@ def test_v1_file_is_upgraded_in_place_after_a_backup(tmp_path: Path) -> None:
         assert done.amendments == () and done.extra == {}
         assert [r.id for r in store.unfinished_rounds()] == [ROUND_OPEN]
         # The upgraded file takes the new features: amend the old submitted round.
-        eng = RoundEngine.resume(store, sample_pack(), ROUND_DONE, clock=ManualClock())
+        eng = RoundEngine.reopen(store, sample_pack(), ROUND_DONE, clock=ManualClock())
         eng.rate("thin", item_id="q-opener")
         eng.close()
-        assert store.load_scorecard(ROUND_DONE).amendments[0].field == "rating:q-opener"
+        (amended,) = store.load_scorecard(ROUND_DONE).amendments
+        assert isinstance(amended.change, Rate) and amended.change.item_id == "q-opener"
+        assert (amended.undo.rating, amended.change.rating) == ("strong", "thin")
         # And the unfinished one resumes where it stopped.
-        eng = RoundEngine.resume(store, sample_pack(), ROUND_OPEN, clock=ManualClock())
+        eng = RoundEngine.reopen(store, sample_pack(), ROUND_OPEN, clock=ManualClock())
         assert eng.index == 1 and eng.timers().section_index == 2
         eng.close()
     assert _version(tmp_path / DB_NAME) == SCHEMA_VERSION
@@ -134,7 +137,8 @@ def test_a_step_failing_halfway_leaves_the_file_as_it_was(
     with pytest.raises(StorageError) as err:
         Store.open(tmp_path)
     message = str(err.value)
-    assert str(db) in message and "schema 1 to 2" in message and "no_such_table" in message
+    assert str(db) in message and f"schema 1 to {SCHEMA_VERSION}" in message
+    assert "no_such_table" in message
     assert _version(db) == 1
     conn = sqlite3.connect(db)
     try:

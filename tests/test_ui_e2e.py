@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from companion.changes import Rate
 from companion.store import Store
 from companion.ui.live import LiveView
 from tests.ui_live_support import Round, reopen_round, start_round
@@ -285,7 +286,7 @@ def test_whole_round_close_reopen_finish(qtbot: QtBot, data_dir: Path) -> None:
     assert eng2.record(second).rating == "strong"
     key(qtbot, view2, Qt.Key.Key_F, CTRL | SHIFT)
     amendments = find(view2, QLabel, "finish.amendments")
-    assert f"rating:{second}" in amendments.text() and "thin → strong" in amendments.text()
+    assert f"Rating of {eng2.pack.item(second).title}: Thin -> Strong" in amendments.text()
     submitted_at = eng2.submitted_at
     close_round(view2, rnd2)
 
@@ -317,6 +318,7 @@ def test_whole_round_close_reopen_finish(qtbot: QtBot, data_dir: Path) -> None:
     assert flag.evidence == "pool ran out"
     assert [e.state for e in flag.events] == ["probed", "confirmed"]
     assert flag.item_id == opener
-    assert any(a.field == f"rating:{second}" and a.old == "thin" and a.new == "strong"
-               for a in sc.amendments)
+    assert any(isinstance(a.change, Rate) and isinstance(a.undo, Rate)
+               and a.change.item_id == second and (a.undo.rating, a.change.rating)
+               == ("thin", "strong") for a in sc.amendments)
     assert sc.sections[0].elapsed_s == pytest.approx(15 * 60 + 83, abs=0.01)

@@ -59,5 +59,5 @@ def start_round(data_dir: Path, clock: ManualClock | None = None, busy_timeout_m
 def reopen_round(data_dir: Path, round_id: str, clock: ManualClock) -> Round:
     store = Store.open(data_dir)
     pack = load_pack()
-    engine = RoundEngine.resume(store, pack, round_id, clock=clock)
+    engine = RoundEngine.reopen(store, pack, round_id, clock=clock)
     return Round(store, pack, engine, clock, planned_round(pack))

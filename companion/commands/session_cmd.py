@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,13 +56,12 @@ def find_round(store: Store, wanted: str) -> RoundSummary:
 
 def summary_dict(r: RoundSummary) -> dict[str, Any]:
     """One ``sessions list --json`` entry, keys in ``LIST_KEYS`` order."""
-    return {
-        "id": r.id, "candidate": r.candidate, "interviewer": r.interviewer,
-        "archetype": r.archetype, "level": r.level, "template_id": r.template_id,
-        "round_title": r.round_title, "started_at": r.started_at.isoformat(),
-        "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
-        "status": "submitted" if r.submitted_at is not None else "in_progress",
-    }
+    def plain(value: object) -> object:
+        return value.isoformat() if isinstance(value, datetime) else value
+
+    out = {key: plain(getattr(r, key)) for key in LIST_KEYS if key != "status"}
+    out["status"] = "submitted" if r.submitted_at is not None else "in_progress"
+    return out
 
 
 def _cut(text: str, width: int) -> str:

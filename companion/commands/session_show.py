@@ -11,6 +11,7 @@ from __future__ import annotations
 import textwrap
 from datetime import datetime
 
+from companion.change_text import describe
 from companion.content.model import Archetype, Item, Pack, RedFlag
 from companion.scorecard import (
     RATING_LABEL,
@@ -105,6 +106,8 @@ def _flag_lines(fl: FlagRecord, pack: Pack | None) -> list[str]:
 def format_scorecard(sc: Scorecard, pack: Pack | None) -> str:
     """The whole scorecard as plain text, about 100 columns wide."""
     status = f"submitted {local_time(sc.submitted_at)}" if sc.submitted else "in progress"
+    if sc.submit_delay_s is not None and sc.submit_delay_s >= 60:
+        status += f", {minutes(sc.submit_delay_s)} after the round ended"
     role = _named(pack.find_archetype(sc.archetype) if pack else None, sc.archetype)
     rec = RECOMMENDATION_LABEL.get(sc.recommendation or "", "none yet")
     lines = [
@@ -139,6 +142,5 @@ def format_scorecard(sc: Scorecard, pack: Pack | None) -> str:
         lines += ["", f"Amendments after submission ({len(sc.amendments)})"]
         for a in sc.amendments:
             why = f" ({a.reason})" if a.reason else ""
-            lines += _wrapped(f"  {local_time(a.at)} {a.field}", f"{a.old!r} -> {a.new!r}{why}",
-                              0)
+            lines += _wrapped(f"  {local_time(a.at)}", f"{describe(a, pack)}{why}", 0)
     return "\n".join(lines)

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from companion.change_text import item_title
 from companion.content.model import DIMENSIONS, Archetype, Pack
 from companion.errors import CompanionError
 from companion.scorecard import RATING_LABEL, RATING_SCORE, RECOMMENDATION_LABEL, Scorecard
@@ -178,11 +179,6 @@ def column_labels(scorecards: Sequence[Scorecard]) -> tuple[str, ...]:
     # Still equal (same interviewer, same round title): number them.
     return tuple(f"{lab} #{i + 1}" if labels.count(lab) > 1 else lab
                  for i, lab in enumerate(labels))
-
-
-def item_title(pack: Pack, item_id: str) -> str:
-    item = pack.find_item(item_id)
-    return item.title if item else item_id
 
 
 def _was_asked(sc: Scorecard, item_id: str) -> bool:

@@ -13,6 +13,13 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, KeepTogether, Table
 
+from companion.change_text import (
+    FLAG_STATE_LABEL,
+    probe_text,
+    rating_label,
+    recommendation_label,
+)
+from companion.changes import Recommend
 from companion.content.model import Pack
 from companion.export.analysis import (
     DISAGREEMENT_STEPS,
@@ -24,16 +31,7 @@ from companion.export.analysis import (
     item_dimension,
     item_title,
 )
-from companion.export.common import (
-    FLAG_STATE_LABEL,
-    duration,
-    level_title,
-    offset,
-    probe_text,
-    rating_label,
-    recommendation_label,
-    when,
-)
+from companion.export.common import duration, level_title, offset, when
 from companion.export.document import build_pdf
 from companion.export.styles import MARK, grid, labelled, para, styles
 from companion.scorecard import Scorecard
@@ -218,7 +216,7 @@ def _recommendations(scs: Sequence[Scorecard], a: PanelAnalysis) -> list[Flowabl
 
 
 def _rec(sc: Scorecard) -> str:
-    amended = any(x.field == "recommendation" for x in sc.amendments)
+    amended = any(isinstance(x.change, Recommend) for x in sc.amendments)
     return recommendation_label(sc.recommendation) + (
         " (amended after submission)" if amended else "")
 

@@ -6,21 +6,18 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
-from companion.content.model import FAILURE_TARGETS, Item, Pack
-from companion.export.analysis import archetype_of, format_score, weighted_summary
-from companion.export.common import (
+from companion.change_text import (
     FLAG_STATE_LABEL,
     amended_targets,
-    amendment_subject,
-    amendment_value,
-    duration,
-    level_title,
-    offset,
     probe_text,
     rating_label,
     recommendation_label,
-    when,
+    subject,
+    value,
 )
+from companion.content.model import FAILURE_TARGETS, Item, Pack
+from companion.export.analysis import archetype_of, format_score, weighted_summary
+from companion.export.common import duration, level_title, offset, when
 from companion.export.document import build_pdf
 from companion.export.styles import grid, labelled, para, styles
 from companion.scorecard import FlagRecord, ItemRecord, ProbeAnswer, Scorecard
@@ -85,6 +82,8 @@ def _header(sc: Scorecard, pack: Pack) -> Table:
     st = styles()
     arche = archetype_of(pack, sc.archetype)
     status = f"Submitted {when(sc.submitted_at)}" if sc.submitted else "Draft (not submitted)"
+    if sc.submit_delay_s is not None and sc.submit_delay_s >= 60:
+        status += f", {duration(sc.submit_delay_s)} after the round ended"
     rows = [
         ("Candidate", sc.candidate, "Interviewer", sc.interviewer),
         ("Archetype", arche.title if arche else sc.archetype, "Level",
@@ -309,9 +308,9 @@ def _amendments(sc: Scorecard, pack: Pack) -> list[Flowable]:
         para("Changes made after the scorecard was submitted, oldest first. The values "
              "printed above are the amended ones.", st.small)]
     for a in sorted(sc.amendments, key=lambda a: a.at):
-        out.append(para(f"{when(a.at)}: {amendment_subject(pack, a)}", st.h2))
-        out.append(labelled("Before:", amendment_value(a, a.old), st.note))
-        out.append(labelled("After:", amendment_value(a, a.new), st.note))
+        out.append(para(f"{when(a.at)}: {subject(a.change, pack)}", st.h2))
+        out.append(labelled("Before:", value(a.undo), st.note))
+        out.append(labelled("After:", value(a.change), st.note))
         if a.reason.strip():
             out.append(labelled("Reason:", a.reason.strip(), st.note))
     return out

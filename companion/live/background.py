@@ -17,19 +17,19 @@ import queue
 import threading
 from dataclasses import dataclass
 
+from companion.changes import Change
 from companion.errors import StorageError
 from companion.live.drafts import NoteKey
-from companion.live.writer import Op
-from companion.store import Store
+from companion.store import Store, writes
 
 log = logging.getLogger("companion.live.background")
 
 
 @dataclass(frozen=True)
 class Batch:
-    """Writes of one autosave: the text fields it carries, and whether the timers."""
+    """Changes of one autosave: the text fields it carries, and whether the timers."""
 
-    ops: tuple[Op, ...]
+    changes: tuple[Change, ...]
     keys: tuple[NoteKey, ...]
     timers: bool
 
@@ -43,8 +43,9 @@ class Outcome:
 class BackgroundWriter:
     """One worker thread writing batches in order; outcomes come back through ``collect``."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, round_id: str) -> None:
         self._store = store
+        self._round_id = round_id
         self._jobs: queue.Queue[Batch | None] = queue.Queue()
         self._outcomes: queue.Queue[Outcome] = queue.Queue()
         self._thread: threading.Thread | None = None
@@ -90,8 +91,8 @@ class BackgroundWriter:
                 return
             try:
                 with self._store.write() as s:
-                    for op in batch.ops:
-                        op(s)
+                    for change in batch.changes:
+                        writes.write(s, self._round_id, change)
             except StorageError as exc:
                 self._outcomes.put(Outcome(batch, str(exc)))
             except Exception as exc:  # the worker must report, never die silently

@@ -14,41 +14,42 @@ the next tick or flush writes the whole queue again in one transaction.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
-from typing import overload
 
+from companion.changes import (
+    ROUND,
+    Amendment,
+    AnswerProbe,
+    Change,
+    Edit,
+    EditText,
+    Move,
+    Rate,
+    Recommend,
+    StepFlag,
+    Submit,
+    Timers,
+)
 from companion.content.model import Pack
 from companion.errors import CompanionError
-from companion.live import ops
 from companion.live.background import BackgroundWriter, Batch
 from companion.live.clock import Clock, SystemClock
 from companion.live.drafts import Drafts, NoteKey
 from companion.live.events import Emitter, EngineEvent
-from companion.live.opening import (
-    Item,
-    PlannedLike,
-    Reopen,
-    RoundInfo,
-    create_round,
-    load_round,
-)
+from companion.live.opening import Item, Opened, PlannedLike, create_round, load_round
 from companion.live.roundclock import RoundClock
-from companion.live.state import ROUND, RoundState
 from companion.live.timers import DEFAULT_TIMER_S, TimerState
-from companion.live.writer import Op, Writer
+from companion.live.writer import Writer
 from companion.scorecard import (
     FLAG_STATES,
     RECOMMENDATIONS,
     RUBRIC_BUTTONS,
-    Amendment,
     FlagRecord,
     ItemRecord,
-    ProbeAnswer,
     Scorecard,
-    header_fields,
 )
-from companion.store import Store, writes
-from companion.store.locks import RoundLock
+from companion.store import Store
 
 __all__ = ["ROUND", "EngineEvent", "RoundEngine", "TimerState"]
 
@@ -56,48 +57,35 @@ TIMER_SAVE_S = 1.0  # while the clock runs, save the timers this often
 RETRY_S = 1.0  # after a failed write, try again at most this often
 
 
-class _Resume:
-    """``RoundEngine.resume(store, pack, id)`` reopens a round; ``engine.resume()`` restarts
-    the clock. The contract names both ``resume``; this descriptor serves each caller."""
-
-    @overload
-    def __get__(self, obj: None, objtype: type[RoundEngine]) -> Reopen: ...
-
-    @overload
-    def __get__(self, obj: RoundEngine, objtype: type[RoundEngine] | None = None
-                ) -> Callable[[], bool]: ...
-
-    def __get__(self, obj: RoundEngine | None, objtype: type[RoundEngine] | None = None
-                ) -> Reopen | Callable[[], bool]:
-        if obj is None:
-            assert objtype is not None
-            return objtype.reopen
-        return obj.resume_clock
-
-
 class RoundEngine:
-    """One round being run (or amended after submission). Not thread-safe: one UI thread."""
+    """One round being run (or amended after submission). Not thread-safe: one UI thread.
 
-    resume = _Resume()
+    The engine holds the round's ``Scorecard`` and changes it only by applying
+    change values (``companion.changes``); each change goes to the store as it is.
+    """
 
-    def __init__(self, store: Store, pack: Pack, info: RoundInfo, state: RoundState,
-                 clock: Clock, lock: RoundLock) -> None:
+    def __init__(self, store: Store, pack: Pack, opened: Opened, clock: Clock) -> None:
+        card = opened.card
         self._store = store
         self.pack = pack
-        self.round_id = info.round_id
-        self.items: tuple[Item, ...] = info.items
+        self.round_id = card.id
+        self.items: tuple[Item, ...] = opened.items
+        self.stand_ins = opened.stand_ins  # ids of items the pack no longer has
         self.index = 0
-        self._info = info
-        self._state = state
+        self._card = card
         self._clock = clock
-        self._lock = lock
+        self._lock = opened.lock
         self._events = Emitter()
-        self._writer = Writer(store, self._events, clock.monotonic)
-        self._autosave = BackgroundWriter(store)
+        self._writer = Writer(store, card.id, self._events, clock.monotonic)
+        self._autosave = BackgroundWriter(store, card.id)
         self._drafts = Drafts()
-        self._saved_text: dict[NoteKey, str] = dict(state.text)
-        self._rc = RoundClock(info.sections, info.section_timers, clock)
-        self._rc.item_time.update(state.item_time)
+        # Text as last written, keyed like the drafts: the old side of a text amendment.
+        self._saved_text: dict[NoteKey, str] = {}
+        self._rc = RoundClock(card.sections, opened.section_timers, clock)
+        self._rc.item_time.update({it.item_id: it.time_spent_s for it in card.items})
+        if opened.saved is not None:
+            self._rc.restore(opened.saved)
+            self.index = max(0, min(opened.saved.current_index, len(self.items) - 1))
 
     # -- construction ----------------------------------------------------------------
     @classmethod
@@ -106,22 +94,16 @@ class RoundEngine:
               clock: Clock | None = None) -> RoundEngine:
         """Create a new round from a planned round and claim it for this process."""
         clock = clock or SystemClock()
-        info, lock = create_round(store, pack, planned, candidate=candidate,
-                                  interviewer=interviewer, archetype=archetype, level=level,
-                                  now=clock.now())
-        return cls(store, pack, info, RoundState(kinds={it.id: it.kind for it in info.items}),
-                   clock, lock)
+        opened = create_round(store, pack, planned, candidate=candidate,
+                              interviewer=interviewer, archetype=archetype, level=level,
+                              now=clock.now())
+        return cls(store, pack, opened, clock)
 
     @classmethod
     def reopen(cls, store: Store, pack: Pack, round_id: str,
                clock: Clock | None = None) -> RoundEngine:
         """Reopen a stored round where it stopped: same item, same section, timers paused."""
-        info, sc, saved, lock = load_round(store, pack, round_id)
-        engine = cls(store, pack, info, RoundState.from_scorecard(sc),
-                     clock or SystemClock(), lock)
-        engine._rc.restore(saved)
-        engine.index = max(0, min(saved.current_index, len(engine.items) - 1))
-        return engine
+        return cls(store, pack, load_round(store, pack, round_id), clock or SystemClock())
 
     # -- reading ---------------------------------------------------------------------
     @property
@@ -140,32 +122,27 @@ class RoundEngine:
 
     @property
     def submitted(self) -> bool:
-        return self._state.submitted_at is not None
+        return self._card.submitted_at is not None
 
     @property
     def submitted_at(self) -> datetime | None:
-        return self._state.submitted_at
+        return self._card.submitted_at
 
     @property
     def recommendation(self) -> str | None:
-        return self._state.recommendation
+        return self._card.recommendation
 
     @property
     def summary(self) -> str:
-        return self._state.note(ROUND, "summary")
+        return self._card.summary
 
     @property
     def candidate(self) -> str:
-        return self._info.candidate
-
-    @property
-    def stand_ins(self) -> tuple[str, ...]:
-        """Ids of this round's items that the pack no longer has (shown as stand-ins)."""
-        return self._info.stand_ins
+        return self._card.candidate
 
     @property
     def interviewer(self) -> str:
-        return self._info.interviewer
+        return self._card.interviewer
 
     @property
     def has_unsaved_notes(self) -> bool:
@@ -189,37 +166,32 @@ class RoundEngine:
         spent = self._rc.item_time.get(iid, 0.0)
         if iid == self.current_id and not self.submitted:
             spent += self._rc.on_item()
-        return self._state.record(iid, spent)
+        found = self._card.item(iid)
+        assert found is not None  # _item_id checked it
+        return replace(found, time_spent_s=spent)
 
     def flags(self) -> tuple[FlagRecord, ...]:
-        return tuple(self._state.flags.values())
+        return self._card.flags
 
     def flag_state(self, flag_id: str) -> str:
-        f = self._state.flags.get(flag_id)
+        f = self._card.flag(flag_id)
         return f.state if f else "off"
 
     def notes(self, item_id: str | None = None) -> tuple[str, str]:
         owner = ROUND if item_id == ROUND else self._item_id(item_id)
-        return self._state.note(owner, "said"), self._state.note(owner, "read")
+        return self._card.text(owner, "said"), self._card.text(owner, "read")
 
     def timers(self) -> TimerState:
         return self._rc.state()
 
     def amendments(self) -> tuple[Amendment, ...]:
-        return tuple(self._state.amendments)
+        return self._card.amendments
 
     def scorecard(self) -> Scorecard:
-        """A snapshot of the round as it is now (unsaved text included)."""
-        st, info, t = self._state, self._info, self.timers()
-        return Scorecard(
-            **header_fields(info), id=self.round_id, submitted_at=st.submitted_at,
-            duration_s=t.round_elapsed_s,
-            items=tuple(self.record(it.id) for it in self.items),
-            flags=self.flags(), sections=t.sections,
-            said=st.note(ROUND, "said"), read=st.note(ROUND, "read"),
-            recommendation=st.recommendation, summary=self.summary,
-            amendments=tuple(st.amendments),
-        )
+        """A snapshot of the round as it is now (unsaved text and running time included)."""
+        t = self.timers()
+        return replace(self._card, duration_s=t.round_elapsed_s, sections=t.sections,
+                       items=tuple(self.record(it.id) for it in self.items))
 
     def subscribe(self, callback: Callable[[EngineEvent], None]) -> Callable[[], None]:
         """Call ``callback(event)`` on every event; returns a function that unsubscribes."""
@@ -230,22 +202,28 @@ class RoundEngine:
             if not self.items:
                 raise KeyError("this round has no questions or scenarios; use ROUND notes")
             return self.items[self.index].id
-        if item_id not in self._state.kinds:
+        if self._card.item(item_id) is None:
             raise KeyError(f"item {item_id!r} is not in this round")
         return item_id
 
     # -- writing helpers ---------------------------------------------------------------
-    def _amend(self, field: str, old: str, new: str) -> Op:
-        at = self._clock.now()
-        self._state.amendments.append(Amendment(at, field, old, new))
-        return ops.amendment(self.round_id, at, field, old, new)
+    def _edit(self, change: Edit) -> bool:
+        """Make an edit: at once before submission, as an amendment after it."""
+        made: Change = change
+        if self.submitted:
+            made = Amendment(self._clock.now(), change, self._card.undo_for(change))
+        self._card = self._card.apply(made)
+        self._events.emit("changed")
+        return self._commit(made)
 
-    def _timer_op(self) -> Op:
+    def _timer_change(self) -> Timers:
         if not self.submitted:
             self._fold()
-        return ops.timers(self.round_id, self._rc.record(self.index))
+        change = Timers(self._rc.record(self.index))
+        self._card = self._card.apply(change)
+        return change
 
-    def _commit(self, *pending: Op) -> bool:
+    def _commit(self, *pending: Change) -> bool:
         """Write now, on this thread, after every autosave still in flight (order kept)."""
         self._settle(wait=True)
         return self._writer.commit(*pending)
@@ -275,10 +253,6 @@ class RoundEngine:
         """Block until background autosaves have been written (tests, shutdown)."""
         self._settle(wait=True)
 
-    def _changed(self, op: Op) -> bool:
-        self._events.emit("changed")
-        return self._commit(op)
-
     # -- navigation ----------------------------------------------------------------------
     def go_next(self) -> bool:
         return self.jump(self.index + 1)
@@ -292,11 +266,11 @@ class RoundEngine:
             return False
         if self.submitted:
             self.index = index
-            self._commit(ops.round_fields(self.round_id, current_index=index))
+            self._commit(Move(index))
         else:
             self._fold()
             self.index = index
-            self._commit(self._timer_op())
+            self._commit(self._timer_change())
         self._events.emit("navigated")
         return True
 
@@ -306,12 +280,7 @@ class RoundEngine:
         if value is not None and value not in RUBRIC_BUTTONS:
             raise ValueError(f"not a rating: {value!r}")
         iid = self._item_id(item_id)
-        old, _ = self._state.ratings.get(iid, (None, None))
-        at = self._clock.now() if value else None
-        self._state.ratings[iid] = (value, at)
-        if self.submitted:
-            return self._changed(self._amend(f"rating:{iid}", old or "", value or ""))
-        return self._changed(ops.rating(self.round_id, iid, value, at))
+        return self._edit(Rate(iid, value, self._clock.now() if value else None))
 
     def answer_probe(self, probe_id: str, *, asked: bool = True, rating: str | None = None,
                      note: str | None = None, item_id: str | None = None) -> bool:
@@ -321,17 +290,12 @@ class RoundEngine:
         if rating is not None and rating not in RUBRIC_BUTTONS:
             raise ValueError(f"not a rating: {rating!r}")
         iid = self._item_id(item_id)
-        probes = self._state.probes.setdefault(iid, {})
-        old = probes.get(probe_id)
-        text = note if note is not None else (old.note if old else "")
-        at = self._clock.now()
-        probes[probe_id] = ProbeAnswer(probe_id, asked, rating, text, at)
-        if self.submitted:
-            before = {"asked": old.asked, "rating": old.rating, "note": old.note} if old else {}
-            after = {"asked": asked, "rating": rating, "note": text}
-            return self._changed(self._amend(f"probe:{iid}:{probe_id}", writes.dumps(before),
-                                             writes.dumps(after)))
-        return self._changed(ops.probe(self.round_id, iid, probe_id, asked, rating, text, at))
+        if note is None:
+            record = self._card.item(iid)
+            old = next((p for p in record.probes if p.probe_id == probe_id),
+                       None) if record else None
+            note = old.note if old else ""
+        return self._edit(AnswerProbe(iid, probe_id, asked, rating, note, self._clock.now()))
 
     def set_flag(self, flag_id: str, state: str, evidence: str | None = None) -> bool:
         """Set a red flag's state (off / probed / confirmed), with optional evidence."""
@@ -339,15 +303,8 @@ class RoundEngine:
             raise ValueError(f"not a flag state: {state!r}")
         if self.flag_state(flag_id) == state and not evidence:
             return True
-        old_state = self.flag_state(flag_id)
-        at = self._clock.now()
-        on_item = self.current_id
-        new = self._state.set_flag(flag_id, state, at, evidence, on_item)
-        if self.submitted:
-            value = {"state": state, "evidence": evidence or "", "item": new.item_id}
-            return self._changed(self._amend(f"flag:{flag_id}", old_state, writes.dumps(value)))
-        return self._changed(ops.flag_event(self.round_id, flag_id, state, at, evidence or "",
-                                            on_item))
+        return self._edit(StepFlag(flag_id, state, self._clock.now(), evidence or "",
+                                   self.current_id))
 
     def cycle_flag(self, flag_id: str, evidence: str | None = None) -> str:
         """Move a flag off -> probed -> confirmed -> off; returns the new state.
@@ -362,13 +319,9 @@ class RoundEngine:
     def set_recommendation(self, value: str) -> bool:
         if value not in RECOMMENDATIONS:
             raise ValueError(f"not a recommendation: {value!r}")
-        old = self._state.recommendation
-        if old == value:
+        if self._card.recommendation == value:
             return True
-        self._state.recommendation = value
-        if self.submitted:
-            return self._changed(self._amend("recommendation", old or "", value))
-        return self._changed(ops.round_fields(self.round_id, recommendation=value))
+        return self._edit(Recommend(value))
 
     # -- typed text ------------------------------------------------------------------------
     def edit_notes(self, field: str, text: str, item_id: str | None = None) -> None:
@@ -383,23 +336,28 @@ class RoundEngine:
         self._edit_text((ROUND, "summary"), text)
 
     def _edit_text(self, key: NoteKey, text: str) -> None:
-        if self._state.text.get(key, "") == text:
+        before = self._card.text(*key)
+        if before == text:
             return
-        self._state.text[key] = text
+        self._saved_text.setdefault(key, before)
+        self._card = self._card.apply(EditText(*key, text))
         self._drafts.touch(key, self._clock.monotonic())
         self._events.emit("changed")
 
-    def _text_ops(self, keys: list[NoteKey] | None = None) -> list[Op]:
-        """Writes for the edited text fields (``keys``, or every one edited), now saved."""
-        out: list[Op] = []
+    def _text_changes(self, keys: list[NoteKey] | None = None) -> list[Change]:
+        """Changes for the edited text fields (``keys``, or every one edited), now saved."""
+        out: list[Change] = []
         for key in self._drafts.take() if keys is None else keys:
-            text = self._state.text.get(key, "")
-            old = self._saved_text.get(key, "")
+            text = self._card.text(*key)
+            old = self._saved_text.get(key, text)
             self._saved_text[key] = text
+            change = EditText(*key, text)
             if not self.submitted:
-                out.append(ops.text(self.round_id, key, text))
+                out.append(change)
             elif old != text:
-                out.append(self._amend(self._state.key_field(key), old, text))
+                amendment = Amendment(self._clock.now(), change, EditText(*key, old))
+                self._card = self._card.apply(amendment)
+                out.append(amendment)
         return out
 
     # -- the clock -------------------------------------------------------------------------
@@ -418,16 +376,16 @@ class RoundEngine:
                       and self._writer.last_error is None)
         if background and (text_due or timers_due):
             keys = self._drafts.take() if text_due else []
-            batch = self._text_ops(keys)
+            batch = self._text_changes(keys)
             if timers_due:
-                batch.append(self._timer_op())
+                batch.append(self._timer_change())
             self._autosave.submit(Batch(tuple(batch), tuple(keys), timers_due))
             return
-        due: list[Op] = []
+        due: list[Change] = []
         if text_due:
-            due.extend(self._text_ops())
+            due.extend(self._text_changes())
         if timers_due:
-            due.append(self._timer_op())
+            due.append(self._timer_change())
         if due or self._writer.retry_due(RETRY_S):
             self._commit(*due)
 
@@ -436,9 +394,9 @@ class RoundEngine:
         if self.closed:
             return True
         self._settle(wait=True)  # a failed autosave marks its text to be written below
-        due = self._text_ops()
+        due = self._text_changes()
         if not self.submitted:
-            due.append(self._timer_op())
+            due.append(self._timer_change())
         return self._commit(*due)
 
     def _timer_length(self, which: str) -> float:
@@ -453,7 +411,7 @@ class RoundEngine:
     def _timer_changed(self, changed: bool) -> bool:
         if changed:
             self._events.emit("changed")
-            self._commit(self._timer_op())
+            self._commit(self._timer_change())
         return changed
 
     def start_round(self) -> bool:
@@ -468,7 +426,7 @@ class RoundEngine:
         self._fold()
         return self._timer_changed(self._rc.pause())
 
-    def resume_clock(self) -> bool:
+    def resume(self) -> bool:
         """Restart the round's clock after ``pause`` (or after reopening a round)."""
         if self.submitted:
             return False
@@ -496,16 +454,17 @@ class RoundEngine:
         if self.submitted:
             return True
         self._settle(wait=True)
-        if self._state.recommendation is None:
+        if self._card.recommendation is None:
             raise CompanionError("choose a recommendation (strong no, no, yes, strong yes) "
                                  "before submitting")
-        due = self._text_ops()
+        due = self._text_changes()
         self._fold()
         self._rc.pause()
-        due.append(self._timer_op())
+        due.append(self._timer_change())
         at = self._clock.now()
-        due.append(ops.round_fields(self.round_id, submitted_at=at))
-        self._state.submitted_at = at
+        submit = Submit(at, self._rc.stopped_at() or at)
+        self._card = self._card.apply(submit)
+        due.append(submit)
         ok = self._commit(*due)
         self._events.emit("submitted")
         return ok

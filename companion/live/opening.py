@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
+from companion.changes import TimerRecord
 from companion.content.model import Cues, Pack, Question, RoundTemplate, Scenario
 from companion.errors import CompanionError, ContentError, StorageError
-from companion.live.clock import Clock
-from companion.scorecard import RoundHeader, Scorecard, header_fields
-from companion.store import Store, writes
+from companion.scorecard import ItemRecord, RoundHeader, Scorecard, SectionTiming
+from companion.store import Store, records, writes
 from companion.store.locks import RoundLock
-
-if TYPE_CHECKING:
-    from companion.live.engine import RoundEngine
 
 Item = Question | Scenario
 
@@ -30,21 +27,15 @@ class PlannedLike(Protocol):
     def items(self) -> tuple[str, ...]: ...
 
 
-class Reopen(Protocol):
-    """The signature of ``RoundEngine.resume`` called on the class."""
-
-    def __call__(self, store: Store, pack: Pack, round_id: str,
-                 clock: Clock | None = None) -> RoundEngine: ...
-
-
 @dataclass(frozen=True)
-class RoundInfo(RoundHeader):
-    """The fixed facts of a round: who, what, and its sections."""
+class Opened:
+    """A claimed round: its scorecard, the pack's content for its items, and its clock."""
 
-    round_id: str
+    card: Scorecard
     items: tuple[Item, ...]
-    sections: tuple[tuple[str, str, float], ...]  # (id, title, planned seconds)
     section_timers: tuple[str, ...]  # "listen" / "sketch" / "" per section
+    lock: RoundLock
+    saved: TimerRecord | None = None  # the clock as saved, for a reopened round
     # Items the pack no longer has; they appear as stand-ins (see ``stand_in``).
     stand_ins: tuple[str, ...] = ()
 
@@ -97,53 +88,46 @@ def reopened_items(pack: Pack, recorded: tuple[tuple[str, str], ...]
 
 
 def create_round(store: Store, pack: Pack, planned: PlannedLike, *, candidate: str,
-                 interviewer: str, archetype: str, level: str,
-                 now: datetime) -> tuple[RoundInfo, RoundLock]:
+                 interviewer: str, archetype: str, level: str, now: datetime) -> Opened:
     """Write the rows of a new round and hold its lock."""
     candidate, interviewer = candidate.strip(), interviewer.strip()
     if not candidate or not interviewer:
         raise CompanionError("a round needs the candidate's and the interviewer's names")
     template = planned.template
-    header = header_fields(RoundHeader(
+    header = RoundHeader(
         candidate=candidate, interviewer=interviewer, archetype=archetype, level=level,
         template_id=template.id, round_title=template.title, pack_id=pack.id,
-        pack_version=pack.version, started_at=now))
-    info = RoundInfo(
-        **header, round_id=uuid.uuid4().hex, items=pack_items(pack, tuple(planned.items)),
-        sections=tuple((s.id, s.title, float(s.minutes * 60)) for s in template.sections),
-        section_timers=tuple(s.timer for s in template.sections))
-    lock = store.lock_round(info.round_id)
-    spec = writes.NewRound(
-        **header, id=info.round_id, items=tuple((it.id, it.kind) for it in info.items),
-        sections=info.sections)
+        pack_version=pack.version, started_at=now)
+    items = pack_items(pack, tuple(planned.items))
+    card = replace(
+        Scorecard.begin(header, uuid.uuid4().hex),
+        items=tuple(ItemRecord(it.id, it.kind) for it in items),
+        sections=tuple(SectionTiming(s.id, s.title, float(s.minutes * 60))
+                       for s in template.sections))
+    lock = store.lock_round(card.id)
     try:
         with store.write() as s:
-            writes.create_round(s, spec)
+            records.insert(s, card, imported=False, live=True)
     except StorageError:
         lock.release()
         raise
-    return info, lock
+    return Opened(card, items, tuple(s.timer for s in template.sections), lock)
 
 
-def load_round(store: Store, pack: Pack, round_id: str
-               ) -> tuple[RoundInfo, Scorecard, writes.TimerRecord, RoundLock]:
+def load_round(store: Store, pack: Pack, round_id: str) -> Opened:
     """Claim a stored round and read everything needed to carry on with it."""
     lock = store.lock_round(round_id)
     try:
-        sc = store.load_scorecard(round_id)
+        card = store.load_scorecard(round_id)
         with store.read() as s:
             saved = writes.load_timers(s, round_id)
         if saved is None:
             raise StorageError(f"no round {round_id!r} in {store.path}")
-        items, missing = reopened_items(pack, tuple((it.item_id, it.kind) for it in sc.items))
     except CompanionError:
         lock.release()
         raise
-    # A template that left the pack: keep the timings, lose the auto timers.
-    template = pack.find_template(sc.template_id)
+    items, missing = reopened_items(pack, tuple((it.item_id, it.kind) for it in card.items))
+    # A template that left the pack: keep the timings, lose the automatic side timers.
+    template = pack.find_template(card.template_id)
     kinds = tuple(s.timer for s in template.sections) if template else ()
-    info = RoundInfo(
-        **header_fields(sc), round_id=round_id, items=items,
-        sections=tuple((t.section_id, t.title, t.planned_s) for t in sc.sections),
-        section_timers=kinds, stand_ins=missing)
-    return info, sc, saved, lock
+    return Opened(card, items, kinds, lock, saved, missing)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from companion.changes import TimerRecord
 from companion.live.clock import Clock
 from companion.live.timers import SectionTimers, SideTimer, TimerState
-from companion.store import writes
+from companion.scorecard import SectionTiming
 
 # Whether a section starts a side timer: "listen", "sketch" or "".
 SectionTimerKind = str
@@ -21,7 +22,7 @@ SectionTimerKind = str
 class RoundClock:
     """Timers of one round; every change is reported back as a ``TimerRecord`` to save."""
 
-    def __init__(self, sections: tuple[tuple[str, str, float], ...],
+    def __init__(self, sections: tuple[SectionTiming, ...],
                  kinds: tuple[SectionTimerKind, ...], clock: Clock) -> None:
         self._clock = clock
         self.timers = SectionTimers(sections, clock.monotonic)
@@ -44,17 +45,23 @@ class RoundClock:
         """Running time on the current item not yet added to its total."""
         return max(0.0, self.timers.round_elapsed() - self._item_mark)
 
-    def record(self, current_index: int) -> writes.TimerRecord:
+    def record(self, current_index: int) -> TimerRecord:
         """Everything to save, as of now."""
         t = self.timers
         self.last_save = self._clock.monotonic()
-        return writes.TimerRecord(
+        return TimerRecord(
             round_elapsed_s=t.round_elapsed(), section_index=t.index, started=t.started,
             section_elapsed=tuple(t.elapsed_now()), section_started_at=tuple(self.started_at),
             section_paused_at=tuple(self.paused_at),
             listen=(t.listen.started_at_s, t.listen.length_s) if t.listen else None,
             sketch=(t.sketch.started_at_s, t.sketch.length_s) if t.sketch else None,
             item_time=tuple(self.item_time.items()), current_index=current_index)
+
+    def stopped_at(self) -> datetime | None:
+        """When the clock last stopped (None while it runs or before it first stopped)."""
+        if self.running:
+            return None
+        return max((t for t in self.paused_at if t is not None), default=None)
 
     def save_due(self, every_s: float) -> bool:
         return self.running and self._clock.monotonic() - self.last_save >= every_s
@@ -105,7 +112,7 @@ class RoundClock:
         elif self.kinds[i] == "sketch":
             self.timers.start_sketch(length_for("sketch"))
 
-    def restore(self, t: writes.TimerRecord) -> None:
+    def restore(self, t: TimerRecord) -> None:
         """Put back a saved state, paused."""
         def side(v: tuple[float, float] | None) -> SideTimer | None:
             return SideTimer(v[0], v[1]) if v else None

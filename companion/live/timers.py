@@ -9,7 +9,7 @@ they pause with the round.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from companion.live.pacing import pacing_minutes
@@ -54,12 +54,10 @@ class SideTimer:
 class SectionTimers:
     """Start, pause, resume and advance through the sections of one round."""
 
-    def __init__(self, sections: Sequence[tuple[str, str, float]],
+    def __init__(self, sections: Sequence[SectionTiming],
                  monotonic: Callable[[], float]) -> None:
-        # (section_id, title, planned seconds) in order
-        self.ids = [s[0] for s in sections]
-        self.titles = [s[1] for s in sections]
-        self.planned = [float(s[2]) for s in sections]
+        self._sections = tuple(sections)
+        self.planned = [float(s.planned_s) for s in sections]
         self.elapsed = [0.0] * len(sections)
         self.index = 0
         self.started = False
@@ -149,13 +147,13 @@ class SectionTimers:
         if elapsed:
             planned = self.planned[self.index]
             left = planned - elapsed[self.index]
-            title = self.titles[self.index]
+            title = self._sections[self.index].title
         else:
             left, title = 0.0, ""
         sections = tuple(
-            SectionTiming(self.ids[i], self.titles[i], self.planned[i], elapsed[i],
-                          started_at[i] if i < len(started_at) else None)
-            for i in range(len(elapsed)))
+            replace(s, elapsed_s=elapsed[i],
+                    started_at=started_at[i] if i < len(started_at) else None)
+            for i, s in enumerate(self._sections))
         return TimerState(
             running=self.running,
             round_elapsed_s=total,

@@ -16,6 +16,8 @@ they are stamped with the matching revision, then upgraded.
 Version history:
 1. first release: rounds, items, probes, flag events, sections, settings.
 2. amendments table (changes after submission) and ``round.extra`` (JSON).
+3. amendments as typed changes (JSON ``change`` and ``undo`` instead of field strings,
+   converted once by ``legacy_amendments``) and ``round.ended_at``.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, event, inspect, text
 from sqlalchemy.pool import NullPool
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 REVISIONS = Path(__file__).with_name("revisions")
 
 
@@ -138,6 +140,63 @@ V2_DDL: tuple[str, ...] = (
     "CREATE INDEX ix_amendment_round ON amendment(round_id)",
     "ALTER TABLE round ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'",
 )
+
+V3_DDL: tuple[str, ...] = (
+    "ALTER TABLE round ADD COLUMN ended_at TEXT",
+    """CREATE TABLE amendment_v3 (
+        id INTEGER PRIMARY KEY,
+        round_id TEXT NOT NULL REFERENCES round(id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        change TEXT NOT NULL,
+        undo TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT ''
+    )""",
+)
+V3_FINISH: tuple[str, ...] = (
+    "DROP TABLE amendment",
+    "ALTER TABLE amendment_v3 RENAME TO amendment",
+    "CREATE INDEX ix_amendment_round ON amendment(round_id)",
+)
+
+
+def convert_amendments(conn: Connection) -> None:
+    """Copy every schema-2 amendment into ``amendment_v3`` as a typed change.
+
+    A row whose field string this app never wrote (it can only have come from a
+    hand-edited file) is not dropped: its text is kept in the round's ``extra``
+    under ``unreadable_amendments``, where exports carry it along.
+    """
+    import json
+    from datetime import UTC, datetime
+
+    from companion import legacy_amendments
+    from companion.change_codec import edit_to_dict
+
+    def when(text: str) -> datetime:
+        at = datetime.fromisoformat(text)
+        return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+    unreadable: dict[str, list[dict[str, str]]] = {}
+    rows = conn.exec_driver_sql(
+        "SELECT id, round_id, at, field, old, new, reason FROM amendment ORDER BY id").all()
+    for row_id, round_id, at, field, old, new, reason in rows:
+        found = legacy_amendments.convert(when(at), field, old, new, reason)
+        if found is None:
+            unreadable.setdefault(round_id, []).append(
+                {"at": at, "field": field, "old": old, "new": new, "reason": reason})
+            continue
+        conn.exec_driver_sql(
+            "INSERT INTO amendment_v3 (id, round_id, at, change, undo, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (row_id, round_id, at, json.dumps(edit_to_dict(found.change), sort_keys=True),
+             json.dumps(edit_to_dict(found.undo), sort_keys=True), reason))
+    for round_id, kept in unreadable.items():
+        (raw,) = conn.exec_driver_sql("SELECT extra FROM round WHERE id = ?", (round_id,)).one()
+        extra = json.loads(raw or "{}")
+        extra.setdefault("unreadable_amendments", []).extend(kept)
+        conn.exec_driver_sql("UPDATE round SET extra = ? WHERE id = ?",
+                             (json.dumps(extra, sort_keys=True), round_id))
+
 
 def run_step(conn: Connection, statements: tuple[str, ...], version: int) -> None:
     """Run one revision's statements and record its number (inside its transaction)."""

@@ -1,26 +1,39 @@
-"""Between database rows and the plain ``Scorecard`` snapshot, both ways."""
+"""Between database rows and the plain ``Scorecard`` snapshot, both ways.
+
+One row builder (``insert``) serves a new round, an imported file and the demo;
+one reader (``load``) gives the scorecard back with every amendment applied. The
+round header and the scalar fields travel between ``Scorecard`` and the round
+row by name (``SHARED``), so a new field of a round is a field of the scorecard
+plus a column of the same name.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import literal_column, select
+from sqlalchemy import Table, literal_column, select
 from sqlalchemy.orm import Session
 
+from companion.change_codec import amendment_from, edit_to_dict
+from companion.changes import Amendment
+from companion.errors import StorageError
+from companion.json_reader import Obj, SchemaError
 from companion.scorecard import (
-    Amendment,
+    HEADER_FIELDS,
     FlagEvent,
     FlagRecord,
     ItemRecord,
     ProbeAnswer,
+    RoundHeader,
     Scorecard,
     SectionTiming,
+    header_from,
+    header_values,
 )
-from companion.store import amend
 from companion.store.schema import (
     AmendmentRow,
     Candidate,
@@ -32,20 +45,23 @@ from companion.store.schema import (
     SectionTimingRow,
 )
 
+# Scorecard fields kept as they are in round columns of the same name (candidate and
+# interviewer are rows of their own, referenced by id; ``extra`` is stored as JSON).
+_COLUMNS = frozenset(c.name for c in cast(Table, Round.__table__).columns)
+SHARED: tuple[str, ...] = tuple(f.name for f in fields(Scorecard)
+                                if f.name in _COLUMNS and f.name != "extra")
+
 
 @dataclass(frozen=True)
-class RoundSummary:
-    """One line of ``list_rounds``."""
+class RoundSummary(RoundHeader):
+    """One line of ``list_rounds``: the header, the id and whether it was submitted."""
 
     id: str
-    candidate: str
-    interviewer: str
-    archetype: str
-    level: str
-    template_id: str
-    round_title: str
-    started_at: datetime
     submitted_at: datetime | None
+
+    @classmethod
+    def of(cls, header: RoundHeader, id: str, submitted_at: datetime | None) -> RoundSummary:
+        return cls(**header_values(header), id=id, submitted_at=submitted_at)
 
 
 _Named = TypeVar("_Named", Candidate, Interviewer)
@@ -60,12 +76,9 @@ def _get_or_create(session: Session, model: type[_Named], name: str) -> _Named:
     return found
 
 
-def get_or_create_candidate(session: Session, name: str) -> Candidate:
-    return _get_or_create(session, Candidate, name)
-
-
-def get_or_create_interviewer(session: Session, name: str) -> Interviewer:
-    return _get_or_create(session, Interviewer, name)
+def _header(row: Round, candidate: str, interviewer: str) -> RoundHeader:
+    values: dict[str, object] = {n: getattr(row, n) for n in HEADER_FIELDS if n in _COLUMNS}
+    return header_from({**values, "candidate": candidate, "interviewer": interviewer})
 
 
 def summaries(session: Session, unfinished_only: bool = False) -> list[RoundSummary]:
@@ -78,11 +91,8 @@ def summaries(session: Session, unfinished_only: bool = False) -> list[RoundSumm
     )
     if unfinished_only:
         stmt = stmt.where(Round.submitted_at.is_(None), Round.imported.is_(False))
-    return [
-        RoundSummary(r.id, cand, inter, r.archetype, r.level, r.template_id, r.round_title,
-                     r.started_at, r.submitted_at)
-        for r, cand, inter in session.execute(stmt).all()
-    ]
+    return [RoundSummary.of(_header(r, cand, inter), r.id, r.submitted_at)
+            for r, cand, inter in session.execute(stmt).all()]
 
 
 def flag_records(events: list[FlagEventRow]) -> tuple[FlagRecord, ...]:
@@ -102,6 +112,17 @@ def flag_records(events: list[FlagEventRow]) -> tuple[FlagRecord, ...]:
             item_id=raised_on,
         ))
     return tuple(out)
+
+
+def decode_amendment(row: AmendmentRow) -> Amendment:
+    """A stored amendment as a typed value; StorageError if the row is not one."""
+    try:
+        data = {"at": row.at.isoformat(), "change": json.loads(row.change),
+                "undo": json.loads(row.undo), "reason": row.reason}
+        return amendment_from(Obj(data, f"amendment {row.id}"))
+    except (ValueError, SchemaError) as exc:
+        raise StorageError(f"round {row.round_id} has an amendment this app cannot read "
+                           f"({exc}); the database may be damaged") from exc
 
 
 def load(session: Session, round_id: str) -> Scorecard | None:
@@ -132,18 +153,12 @@ def load(session: Session, round_id: str) -> Scorecard | None:
         extra: dict[str, Any] = json.loads(row.extra or "{}")
     except ValueError:
         extra = {}
-    return amend.apply_all(Scorecard(
-        id=row.id,
-        candidate=candidate.name if candidate else "",
-        interviewer=interviewer.name if interviewer else "",
-        archetype=row.archetype,
-        level=row.level,
-        template_id=row.template_id,
-        round_title=row.round_title,
-        pack_id=row.pack_id,
-        pack_version=row.pack_version,
-        started_at=row.started_at,
-        submitted_at=row.submitted_at,
+    header = _header(row, candidate.name if candidate else "",
+                     interviewer.name if interviewer else "")
+    scalars: dict[str, Any] = {n: getattr(row, n) for n in SHARED
+                               if n not in HEADER_FIELDS and n != "id"}
+    sc = replace(
+        Scorecard.begin(header, row.id), **scalars,
         duration_s=row.round_elapsed_s,
         items=tuple(
             ItemRecord(it.item_id, it.kind, it.rating, it.rated_at, tuple(probes[it.item_id]),
@@ -152,26 +167,32 @@ def load(session: Session, round_id: str) -> Scorecard | None:
         flags=flag_records(events),
         sections=tuple(SectionTiming(s.section_id, s.title, s.planned_s, s.elapsed_s,
                                      s.started_at) for s in sections),
-        said=row.said,
-        read=row.read,
-        recommendation=row.recommendation,
-        summary=row.summary,
-        amendments=tuple(Amendment(a.at, a.field, a.old, a.new, a.reason) for a in amendments),
         extra=extra,
-    ))
+    )
+    # The rows hold the round as submitted; the amendments bring it up to date.
+    for a in amendments:
+        sc = sc.apply(decode_amendment(a))
+    return sc
 
 
-def insert(session: Session, sc: Scorecard, imported: bool) -> None:
-    """Write a whole scorecard as new rows (the caller checked the id is free)."""
-    cand = get_or_create_candidate(session, sc.candidate)
-    inter = get_or_create_interviewer(session, sc.interviewer)
+def amendment_row(round_id: str, a: Amendment) -> AmendmentRow:
+    return AmendmentRow(round_id=round_id, at=a.at, reason=a.reason,
+                        change=json.dumps(edit_to_dict(a.change), sort_keys=True),
+                        undo=json.dumps(edit_to_dict(a.undo), sort_keys=True))
+
+
+def insert(session: Session, sc: Scorecard, *, imported: bool, live: bool = False) -> None:
+    """Write a whole scorecard as new rows (the caller checked the id is free).
+
+    ``live`` marks a round about to be run here (its clock not started yet);
+    otherwise the scorecard is a finished record (imported, or the demo's).
+    """
+    cand = _get_or_create(session, Candidate, sc.candidate)
+    inter = _get_or_create(session, Interviewer, sc.interviewer)
     session.add(Round(
-        id=sc.id, candidate_id=cand.id, interviewer_id=inter.id, archetype=sc.archetype,
-        level=sc.level, template_id=sc.template_id, round_title=sc.round_title,
-        pack_id=sc.pack_id, pack_version=sc.pack_version, started_at=sc.started_at,
-        submitted_at=sc.submitted_at, recommendation=sc.recommendation, summary=sc.summary,
-        said=sc.said, read=sc.read, round_elapsed_s=sc.duration_s, timer_started=True,
-        imported=imported, extra=json.dumps(sc.extra, sort_keys=True, default=str),
+        **{n: getattr(sc, n) for n in SHARED}, candidate_id=cand.id, interviewer_id=inter.id,
+        round_elapsed_s=sc.duration_s, timer_started=not live, imported=imported,
+        extra=json.dumps(sc.extra, sort_keys=True, default=str),
     ))
     session.flush()
     for pos, it in enumerate(sc.items):
@@ -196,5 +217,4 @@ def insert(session: Session, sc: Scorecard, imported: bool) -> None:
             round_id=sc.id, position=pos, section_id=s.section_id, title=s.title,
             planned_s=s.planned_s, elapsed_s=s.elapsed_s, started_at=s.started_at))
     for a in sc.amendments:
-        session.add(AmendmentRow(round_id=sc.id, at=a.at, field=a.field, old=a.old, new=a.new,
-                                 reason=a.reason))
+        session.add(amendment_row(sc.id, a))

@@ -69,6 +69,7 @@ class Round(Base):
     pack_version: Mapped[str]
     started_at: Mapped[datetime] = mapped_column(UtcText)
     submitted_at: Mapped[datetime | None] = mapped_column(UtcText)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcText)  # v3
     recommendation: Mapped[str | None]
     summary: Mapped[str] = mapped_column(default="")
     said: Mapped[str] = mapped_column(default="")
@@ -137,11 +138,12 @@ class SectionTimingRow(Base):
 
 
 class AmendmentRow(Base):
+    """An edit after submission: the edit and its undo, each a JSON-encoded change (v3)."""
+
     __tablename__ = "amendment"
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[str] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UtcText)
-    field: Mapped[str]
-    old: Mapped[str]
-    new: Mapped[str]
+    change: Mapped[str]
+    undo: Mapped[str]
     reason: Mapped[str] = mapped_column(default="")

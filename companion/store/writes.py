@@ -1,26 +1,36 @@
-"""The live engine's writes: small, idempotent statements, one tap per transaction.
+"""The live engine's writes: each change becomes a few small statements (``write``).
 
-Each function takes an open write session and changes a handful of rows. The
-engine queues them and replays the whole queue in one transaction after a
-failure, so every function here must be safe to run again in order (upserts
-and appends that a rolled-back transaction never kept).
+The engine hands every change (``companion.changes``) to ``write`` inside an
+open write session. It queues them and replays the whole queue in one
+transaction after a failure, so every statement here must be safe to run again
+in order (upserts and appends that a rolled-back transaction never kept).
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import assert_never, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from companion.scorecard import RoundHeader
-from companion.store import records
+from companion.changes import (
+    ROUND,
+    Amendment,
+    AnswerProbe,
+    Change,
+    EditText,
+    Move,
+    Rate,
+    Recommend,
+    StepFlag,
+    Submit,
+    TimerRecord,
+    Timers,
+)
+from companion.store.records import amendment_row
 from companion.store.schema import (
-    AmendmentRow,
     FlagEventRow,
     ProbeAnswerRow,
     Round,
@@ -29,43 +39,34 @@ from companion.store.schema import (
 )
 
 
-@dataclass(frozen=True)
-class NewRound(RoundHeader):
-    """Everything needed to create the rows of a round about to be run."""
-
-    id: str
-    items: tuple[tuple[str, str], ...]  # (item id, kind) in asking order
-    sections: tuple[tuple[str, str, float], ...]  # (section id, title, planned seconds)
-
-
-@dataclass(frozen=True)
-class TimerRecord:
-    """The timers as saved (the engine restores them paused)."""
-
-    round_elapsed_s: float
-    section_index: int
-    started: bool
-    section_elapsed: tuple[float, ...]
-    section_started_at: tuple[datetime | None, ...]
-    section_paused_at: tuple[datetime | None, ...]
-    listen: tuple[float, float] | None  # (started at round second, length)
-    sketch: tuple[float, float] | None
-    item_time: tuple[tuple[str, float], ...]
-    current_index: int
-
-
-def create_round(s: Session, r: NewRound) -> None:
-    cand = records.get_or_create_candidate(s, r.candidate)
-    inter = records.get_or_create_interviewer(s, r.interviewer)
-    s.add(Round(id=r.id, candidate_id=cand.id, interviewer_id=inter.id, archetype=r.archetype,
-                level=r.level, template_id=r.template_id, round_title=r.round_title,
-                pack_id=r.pack_id, pack_version=r.pack_version, started_at=r.started_at))
-    s.flush()
-    for pos, (item_id, kind) in enumerate(r.items):
-        s.add(RoundItem(round_id=r.id, item_id=item_id, position=pos, kind=kind))
-    for pos, (sid, title, planned) in enumerate(r.sections):
-        s.add(SectionTimingRow(round_id=r.id, position=pos, section_id=sid, title=title,
-                               planned_s=planned))
+def write(s: Session, round_id: str, change: Change) -> None:
+    """Store one change of round ``round_id`` (the one way the engine writes)."""
+    match change:
+        case Rate():
+            set_rating(s, round_id, change.item_id, change.rating, change.at)
+        case AnswerProbe():
+            put_probe(s, round_id, change.item_id, change.probe_id, change.asked,
+                      change.rating, change.note, change.at)
+        case StepFlag():
+            add_flag_event(s, round_id, change.flag_id, change.state, change.at,
+                           change.evidence, change.item_id)
+        case EditText():
+            if change.owner == ROUND:
+                set_round_fields(s, round_id, **{change.field: change.text})
+            else:
+                set_item_notes(s, round_id, change.owner, change.field, change.text)
+        case Recommend():
+            set_round_fields(s, round_id, recommendation=change.value)
+        case Submit():
+            set_round_fields(s, round_id, submitted_at=change.at, ended_at=change.ended_at)
+        case Move():
+            set_round_fields(s, round_id, current_index=change.index)
+        case Timers():
+            save_timers(s, round_id, change.record)
+        case Amendment():
+            s.add(amendment_row(round_id, change))
+        case _:
+            assert_never(change)
 
 
 # The taps' statements are built once, with bound parameters, and run on the
@@ -125,16 +126,12 @@ def set_item_notes(s: Session, round_id: str, item_id: str, field: str, text: st
 
 def set_round_fields(s: Session, round_id: str, **values: object) -> None:
     """Update plain columns of the round row (notes, recommendation, summary, position)."""
-    allowed = {"said", "read", "recommendation", "summary", "current_index", "submitted_at"}
+    allowed = {"said", "read", "recommendation", "summary", "current_index", "submitted_at",
+               "ended_at"}
     unknown = set(values) - allowed
     if unknown:
         raise ValueError(f"not a round field: {sorted(unknown)}")
     s.connection().execute(update(_rounds).where(_rounds.c.id == round_id).values(**values))
-
-
-def add_amendment(s: Session, round_id: str, at: datetime, field: str, old: str, new: str,
-                  reason: str = "") -> None:
-    s.add(AmendmentRow(round_id=round_id, at=at, field=field, old=old, new=new, reason=reason))
 
 
 _SAVE_ROUND_CLOCK = (
@@ -198,8 +195,3 @@ def load_timers(s: Session, round_id: str) -> TimerRecord | None:
         item_time=tuple((it.item_id, it.time_spent_s) for it in items),
         current_index=row.current_index,
     )
-
-
-def dumps(value: object) -> str:
-    """Compact, stable JSON for amendment values that are not plain text."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))

@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
             if not access.allowed:  # a colleague's round of a candidate one is still scoring
                 self.banner.show_error(f"Cannot open this round: {access.reason}")
                 return
-            engine = RoundEngine.resume(self.store, self.pack, round_id)
+            engine = RoundEngine.reopen(self.store, self.pack, round_id)
         except CompanionError as exc:
             self.banner.show_error(f"Cannot resume this round: {exc}")
             return

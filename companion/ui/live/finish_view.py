@@ -20,7 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.scorecard import RECOMMENDATION_LABEL, RECOMMENDATIONS, Amendment
+from companion.change_text import describe
+from companion.changes import Amendment
+from companion.content.model import Pack
+from companion.scorecard import RECOMMENDATION_LABEL, RECOMMENDATIONS
 from companion.ui.live.common import (
     BODY_PT,
     PROMPT_PT,
@@ -136,7 +139,8 @@ class FinishView(QWidget, Zoomable):
     # -- display -----------------------------------------------------------------------
     def show_state(self, recommendation: str | None, summary: str,
                    submitted_at: datetime | None,
-                   amendments: Sequence[Amendment], overview: str) -> None:
+                   amendments: Sequence[Amendment], overview: str,
+                   pack: Pack | None = None) -> None:
         for value, btn in self.rec_buttons.items():
             btn.setChecked(value == recommendation)
         if not self.summary.hasFocus() and self.summary.toPlainText() != summary:
@@ -159,8 +163,7 @@ class FinishView(QWidget, Zoomable):
         set_look(self.status, "locked", locked)
         self.submit_btn.setEnabled(not locked)
         self.submit_btn.setText("Submitted" if locked else "Submit scorecard… (Ctrl+Return)")
-        lines = [f"Amended {clock_time(a.at)}: {a.field}  {a.old or '—'} → {a.new or '—'}"
-                 for a in amendments]
+        lines = [f"Amended {clock_time(a.at)}: {describe(a, pack)}" for a in amendments]
         self.amendments.setText("\n".join(lines))
         self.amendments.setVisible(bool(lines))
 

@@ -287,7 +287,8 @@ class LiveView(QWidget, IntentsMixin):
         if self.stack.currentWidget() is self.finish:
             sc = eng.scorecard()
             self.finish.show_state(eng.recommendation, eng.summary or "", sc.submitted_at,
-                                   sc.amendments, finish_overview(items, records, flags))
+                                   sc.amendments, finish_overview(items, records, flags),
+                                   eng.pack)
 
     def refresh_timers(self) -> None:
         item = self.current_item()
