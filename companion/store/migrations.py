@@ -18,6 +18,7 @@ Version history:
 2. amendments table (changes after submission) and ``round.extra`` (JSON).
 3. amendments as typed changes (JSON ``change`` and ``undo`` instead of field strings,
    converted once by ``legacy_amendments``) and ``round.ended_at``.
+4. the outbox: submissions and amendments waiting to be published to a team store.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, event, inspect, text
 from sqlalchemy.pool import NullPool
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 REVISIONS = Path(__file__).with_name("revisions")
 
 
@@ -156,6 +157,22 @@ V3_FINISH: tuple[str, ...] = (
     "DROP TABLE amendment",
     "ALTER TABLE amendment_v3 RENAME TO amendment",
     "CREATE INDEX ix_amendment_round ON amendment(round_id)",
+)
+
+V4_DDL: tuple[str, ...] = (
+    """CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        round_id TEXT NOT NULL REFERENCES round(id) ON DELETE CASCADE,
+        amendment_id INTEGER REFERENCES amendment(id) ON DELETE CASCADE,
+        queued_at TEXT NOT NULL,
+        tries INTEGER NOT NULL DEFAULT 0,
+        failing_since TEXT,
+        last_error TEXT NOT NULL DEFAULT '',
+        next_try_at TEXT,
+        published_at TEXT
+    )""",
+    "CREATE INDEX ix_outbox_round ON outbox(round_id)",
+    "CREATE INDEX ix_outbox_waiting ON outbox(published_at, queued_at)",
 )
 
 

@@ -147,3 +147,19 @@ class AmendmentRow(Base):
     change: Mapped[str]
     undo: Mapped[str]
     reason: Mapped[str] = mapped_column(default="")
+
+
+class OutboxRow(Base):
+    """A submission or amendment waiting to be published to the team store (v4)."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
+    amendment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("amendment.id", ondelete="CASCADE"))
+    queued_at: Mapped[datetime] = mapped_column(UtcText)
+    tries: Mapped[int] = mapped_column(default=0)
+    failing_since: Mapped[datetime | None] = mapped_column(UtcText)
+    last_error: Mapped[str] = mapped_column(default="")
+    next_try_at: Mapped[datetime | None] = mapped_column(UtcText)
+    published_at: Mapped[datetime | None] = mapped_column(UtcText)

@@ -29,6 +29,7 @@ from companion.changes import (
     TimerRecord,
     Timers,
 )
+from companion.store import outbox
 from companion.store.records import amendment_row
 from companion.store.schema import (
     FlagEventRow,
@@ -59,12 +60,16 @@ def write(s: Session, round_id: str, change: Change) -> None:
             set_round_fields(s, round_id, recommendation=change.value)
         case Submit():
             set_round_fields(s, round_id, submitted_at=change.at, ended_at=change.ended_at)
+            outbox.enqueue(s, round_id, None, change.at)
         case Move():
             set_round_fields(s, round_id, current_index=change.index)
         case Timers():
             save_timers(s, round_id, change.record)
         case Amendment():
-            s.add(amendment_row(round_id, change))
+            row = amendment_row(round_id, change)
+            s.add(row)
+            s.flush()  # the outbox entry needs the amendment's id
+            outbox.enqueue(s, round_id, row.id, change.at)
         case _:
             assert_never(change)
 

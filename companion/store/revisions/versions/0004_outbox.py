@@ -1,0 +1,12 @@
+"""Schema 4: the outbox of submissions and amendments waiting for the team store."""
+
+from alembic import op
+
+from companion.store import migrations
+
+revision = "0004"
+down_revision = "0003"
+
+
+def upgrade() -> None:
+    migrations.run_step(op.get_bind(), migrations.V4_DDL, 4)
