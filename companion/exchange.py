@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -195,6 +196,35 @@ def parse_scorecard_bytes(raw: bytes, source: str | os.PathLike[str],
     expected = doc.get("content_sha256")
     if not isinstance(expected, str):
         raise fail("the content hash (content_sha256) is missing")
+    sc = _decode_payload(payload, expected, version, fail)
+    pack_meta = doc.get("pack")
+    if pack_meta != {"id": sc.pack_id, "version": sc.pack_version}:
+        raise fail("the pack named in the header does not match the scorecard's pack")
+    _check_pack(sc, pack, fail)
+    return sc
+
+
+def scorecard_from_payload(payload: dict[str, Any], expected_sha256: str, source: str,
+                           pack: Pack | None, version: int = FORMAT_VERSION) -> Scorecard:
+    """The checks of an imported file, for a payload that came without its envelope.
+
+    The team store keeps the ``scorecard`` section, its hash and its format
+    version; what it hands back passes the same version, hash, shape and pack
+    checks as a file (``ImportFileError`` naming ``source`` on the first problem).
+    """
+    def fail(what: str) -> ImportFileError:
+        return ImportFileError(f"{source}: {' '.join(what.split())}")
+
+    if version > FORMAT_VERSION:
+        raise fail(f"written by a newer Interview Companion (format {version}; this app "
+                   f"reads up to {FORMAT_VERSION}): update the app")
+    sc = _decode_payload(payload, expected_sha256, version, fail)
+    _check_pack(sc, pack, fail)
+    return sc
+
+
+def _decode_payload(payload: dict[str, Any], expected: str, version: int,
+                    fail: Callable[[str], ImportFileError]) -> Scorecard:
     try:
         actual = content_hash(payload)
     except ValueError:  # NaN or Infinity smuggled into the payload
@@ -202,20 +232,21 @@ def parse_scorecard_bytes(raw: bytes, source: str | os.PathLike[str],
     if actual != expected.lower():
         raise fail("the content was changed after export (content hash does not match)")
     try:
-        sc = scorecard_from_dict(payload, version=version)
+        return scorecard_from_dict(payload, version=version)
     except SchemaError as exc:
         raise fail(str(exc)) from None
-    pack_meta = doc.get("pack")
-    if pack_meta != {"id": sc.pack_id, "version": sc.pack_version}:
-        raise fail("the pack named in the header does not match the scorecard's pack")
-    if pack is not None:
-        problems = pack_problems(sc, pack)
-        if problems:
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            hint = ("; a file made with another question pack needs that pack loaded "
-                    "(--pack PATH)" if problems[0].startswith("unknown") else "")
-            raise fail(problems[0] + more + hint)
-    return sc
+
+
+def _check_pack(sc: Scorecard, pack: Pack | None,
+                fail: Callable[[str], ImportFileError]) -> None:
+    if pack is None:
+        return
+    problems = pack_problems(sc, pack)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        hint = ("; a file made with another question pack needs that pack loaded "
+                "(--pack PATH)" if problems[0].startswith("unknown") else "")
+        raise fail(problems[0] + more + hint)
 
 
 def pack_problems(sc: Scorecard, pack: Pack) -> list[str]:
