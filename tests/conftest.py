@@ -47,3 +47,21 @@ def cli(data_dir: Path):  # type: ignore[no-untyped-def]
         return run_cli(*args, **kw)
 
     return _run
+
+
+@pytest.fixture(scope="session")
+def pg_server():  # type: ignore[no-untyped-def]
+    """One real PostgreSQL server for the whole run (see tests/pg_server.py).
+
+    The team-store tests must run wherever the suite runs: if no server can be
+    started they fail, saying what is missing, rather than being skipped.
+    """
+    from tests.pg_server import PgServer, PgServerError
+
+    try:
+        server = PgServer.start()
+    except PgServerError as exc:
+        pytest.fail(f"the team store tests need a PostgreSQL server, and none could be "
+                    f"started: {exc}", pytrace=False)
+    yield server
+    server.stop()
