@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from companion.team.schema import head_revision
 from tests.conftest import REPO
 
 
@@ -71,3 +72,15 @@ def test_installed_wheel_works_outside_the_source_tree(installed_wheel: Path,
     assert panel.returncode == 0, panel.stderr
     text = "".join(page.extract_text() for page in PdfReader(out).pages)
     assert "Panel debrief" in text
+
+
+def test_installed_wheel_carries_the_team_store_migrations(installed_wheel: Path,
+                                                            tmp_path: Path) -> None:
+    code = ("import companion.team.schema as s, json; "
+            "print(json.dumps([s.head_revision(), str(s._scripts_folder())]))")
+    out = subprocess.run([str(installed_wheel), "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path, check=True,
+                         env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    head, folder = json.loads(out.stdout)
+    assert head == head_revision()
+    assert str(REPO) not in folder and (Path(folder) / "env.py").is_file()

@@ -1,0 +1,31 @@
+"""What can go wrong with the team store, as errors a user can act on (exit 2)."""
+
+from __future__ import annotations
+
+from companion.errors import CompanionError
+
+
+class TeamStoreError(CompanionError):
+    """Any problem with the team store; the text is one line saying what to do."""
+
+
+class TeamConnectError(TeamStoreError):
+    """The server cannot be reached, or refused the login."""
+
+
+class TeamSchemaError(TeamStoreError):
+    """The server's schema is missing, older or newer than this app knows."""
+
+
+class TeamRefusedError(TeamStoreError):
+    """The server refused an action (its privileges or row-level security)."""
+
+
+class TeamConflictError(TeamStoreError):
+    """Different content is already stored under the same key; nothing was changed."""
+
+
+def server_reason(exc: BaseException) -> tuple[str | None, str]:
+    """(SQLSTATE, the server's message on one line) of a driver error, wrapped or not."""
+    orig = getattr(exc, "orig", None) or exc
+    return getattr(orig, "sqlstate", None), " ".join(str(orig).split())
