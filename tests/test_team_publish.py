@@ -1,0 +1,268 @@
+"""Server-side operations on a real PostgreSQL: publish, amend, read back, decide, delete."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from companion.errors import ImportFileError
+from companion.exchange import content_hash
+from companion.exchange_schema import scorecard_to_dict
+from companion.scorecard import Scorecard
+from companion.team import server
+from companion.team.errors import (
+    TeamConflictError,
+    TeamConnectError,
+    TeamRefusedError,
+    TeamStoreError,
+)
+from tests.pg_server import PgServer
+from tests.scorecards import make_scorecard, pack
+from tests.team_support import TeamDb, create_database, drop_database
+
+AT = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+
+
+@dataclass
+class Team:
+    db: TeamDb
+    sam: str
+    lee: str
+    ana: str  # panel lead
+    root: str  # admin
+
+
+@pytest.fixture
+def team(pg_server: PgServer) -> Iterator[Team]:
+    db = create_database(pg_server)
+    try:
+        yield Team(db, db.add("sam", "interviewer", "Sam Okafor"),
+                   db.add("lee", "interviewer", "Lee Chen"),
+                   db.add("ana", "lead", "Ana Pereira"),
+                   db.add("root", "admin", "Rita Admin"))
+    finally:
+        drop_database(db)
+
+
+def card(interviewer: str, candidate: str = "Zoë Łukasiewicz", seed: int = 1,
+         sc_id: str | None = None) -> Scorecard:
+    return make_scorecard(pack(), interviewer=interviewer, candidate=candidate, seed=seed,
+                          sc_id=sc_id, words_per_note=20)
+
+
+def test_publishing_twice_stores_once(team: Team) -> None:
+    sc = card("Sam Okafor")
+    with team.db.begin(team.sam) as conn:
+        assert server.publish_scorecard(conn, sc) is True
+    with team.db.begin(team.sam) as conn:
+        assert server.publish_scorecard(conn, sc) is False
+        assert conn.execute(text("SELECT count(*) FROM companion.scorecards")).scalar() == 1
+        row = conn.execute(text("SELECT owner, published_by, content_sha256 "
+                                "FROM companion.scorecards")).one()
+    assert tuple(row) == (team.sam, team.sam, content_hash(scorecard_to_dict(sc)))
+
+
+def test_different_content_under_the_same_id_is_refused_and_changes_nothing(
+        team: Team) -> None:
+    sc = card("Sam Okafor")
+    with team.db.begin(team.sam) as conn:
+        server.publish_scorecard(conn, sc)
+    edited = replace(sc, summary="Rewritten after the debrief.")
+    with pytest.raises(TeamConflictError, match=r"different content.*only by amendments"), \
+            team.db.begin(team.sam) as conn:
+        server.publish_scorecard(conn, edited)
+    with team.db.begin(team.sam) as conn:
+        stored = server.fetch_scorecards(conn, sc.candidate, pack())
+    assert [s.scorecard for s in stored] == [sc]
+
+
+def test_an_id_taken_by_a_colleague_is_refused_without_revealing_it(team: Team) -> None:
+    with team.db.begin(team.sam) as conn:
+        server.publish_scorecard(conn, card("Sam Okafor", sc_id="shared-id"))
+    with pytest.raises(TeamConflictError, match="another interviewer's account"), \
+            team.db.begin(team.lee) as conn:
+        server.publish_scorecard(conn, card("Lee Chen", sc_id="shared-id", seed=2))
+
+
+def test_an_unsubmitted_scorecard_is_never_published(team: Team) -> None:
+    draft = make_scorecard(pack(), interviewer="Sam Okafor", submitted=False)
+    with pytest.raises(TeamStoreError, match="not submitted"), team.db.begin(team.sam) as conn:
+        server.publish_scorecard(conn, draft)
+
+
+def test_a_scorecard_comes_back_equal_and_validated(team: Team) -> None:
+    sc = card("Sam Okafor", candidate="Élodie Durand")
+    with team.db.begin(team.sam) as conn:
+        server.publish_scorecard(conn, sc)
+    with team.db.begin(team.ana) as conn:
+        # names compare case- and space-insensitively, on the server
+        stored = server.fetch_scorecards(conn, "  élodie   DURAND ", pack())
+        listed = server.list_candidates(conn)
+    assert [s.scorecard for s in stored] == [sc]
+    assert stored[0].owner == team.sam and stored[0].amendments == ()
+    assert [(c.name, c.scorecards) for c in listed] == [("Élodie Durand", 1)]
+
+
+def test_a_payload_altered_on_the_server_fails_the_import_checks(team: Team) -> None:
+    sc = card("Sam Okafor")
+    with team.db.begin(team.sam) as conn:
+        server.publish_scorecard(conn, sc)
+    # Only the table owner can do this, and only by switching the guard off first.
+    with team.db.begin() as conn:
+        conn.execute(text("ALTER TABLE companion.scorecards DISABLE TRIGGER "
+                          "scorecards_append_only"))
+        conn.execute(text("UPDATE companion.scorecards SET payload = jsonb_set(payload, "
+                          "'{recommendation}', '\"strong_yes\"')"))
+    with pytest.raises(ImportFileError, match=f"team store scorecard {sc.id}: .*hash"), \
+            team.db.begin(team.ana) as conn:
+        server.fetch_scorecards(conn, sc.candidate, pack())
+
+
+def test_a_payload_from_another_pack_is_refused_on_read(team: Team) -> None:
+    sc = replace(card("Sam Okafor"), archetype="no-such-archetype")
+    with team.db.begin(team.sam) as conn:
+        server.publish_scorecard(conn, sc)
+    with pytest.raises(ImportFileError, match="unknown archetype 'no-such-archetype'"), \
+            team.db.begin(team.sam) as conn:
+        server.fetch_scorecards(conn, sc.candidate, pack())
+
+
+def test_amendments_are_appended_once_with_the_servers_author(team: Team) -> None:
+    sc = card("Sam Okafor")
+    change = {"kind": "rate", "item": sc.items[0].item_id, "old": "mid", "new": "strong"}
+    with team.db.begin(team.sam) as conn:
+        server.publish_scorecard(conn, sc)
+        assert server.append_amendment(conn, sc.id, 1, AT, change) is True
+    with team.db.begin(team.sam) as conn:
+        assert server.append_amendment(conn, sc.id, 1, AT, dict(change)) is False
+        assert server.append_amendment(conn, sc.id, 2, AT + timedelta(minutes=5),
+                                       {"kind": "summary", "new": "Amended."}) is True
+    with pytest.raises(TeamConflictError, match=r"amendment 1 .* different content"), \
+            team.db.begin(team.sam) as conn:
+        server.append_amendment(conn, sc.id, 1, AT, {**change, "new": "thin"})
+    with team.db.begin(team.ana) as conn:
+        (stored,) = server.fetch_scorecards(conn, sc.candidate, pack())
+    assert [(a.seq, a.at, a.author, a.change) for a in stored.amendments] == [
+        (1, AT, "Sam Okafor", change),
+        (2, AT + timedelta(minutes=5), "Sam Okafor", {"kind": "summary", "new": "Amended."})]
+
+
+def test_only_the_owner_amends_a_scorecard(team: Team) -> None:
+    sc = card("Sam Okafor")
+    with team.db.begin(team.sam) as conn:
+        server.publish_scorecard(conn, sc)
+    with team.db.begin(team.lee) as conn:
+        server.publish_scorecard(conn, card("Lee Chen", seed=2))
+    with pytest.raises(TeamRefusedError, match="row-level security"), \
+            team.db.begin(team.lee) as conn:
+        server.append_amendment(conn, sc.id, 1, AT, {"kind": "summary", "new": "mine now"})
+
+
+def test_a_lead_imports_a_hand_carried_file_for_its_interviewer(team: Team) -> None:
+    sc = card("lee chen")  # the name as typed on an offline laptop
+    with team.db.begin(team.ana) as conn:
+        assert server.import_scorecard(conn, sc) is True
+        assert server.import_scorecard(conn, sc) is False
+    with team.db.begin(team.lee) as conn:
+        (stored,) = server.fetch_scorecards(conn, sc.candidate, pack())
+    assert (stored.owner, stored.published_by) == (team.lee, team.ana)
+    stranger = card("Pat Nobody", seed=3)
+    with pytest.raises(TeamRefusedError, match="not a member"), team.db.begin(team.ana) as conn:
+        server.import_scorecard(conn, stranger)
+
+
+@dataclass(frozen=True)
+class Decision:  # the fields of companion.decision.Decision
+    candidate: str
+    outcome: str
+    level: str | None
+    decided_by: str
+    decided_at: datetime
+    note: str = ""
+
+
+def test_the_lead_records_and_reads_the_panels_decision(team: Team) -> None:
+    first = Decision("Zoë Łukasiewicz", "no_hire", None, "Ana Pereira", AT, "Thin on design.")
+    later = Decision("zoë  łukasiewicz", "hire", "senior", "Ana Pereira",
+                     AT + timedelta(days=1), "Re-run design round went well.")
+    with team.db.begin(team.ana) as conn:
+        assert server.record_decision(conn, first) is True
+        assert server.record_decision(conn, first) is False
+        assert server.record_decision(conn, later) is True
+    with team.db.begin(team.ana) as conn:
+        got = server.read_decision(conn, "ZOË ŁUKASIEWICZ")
+    assert got is not None
+    assert (got.outcome, got.level, got.decided_by, got.decided_at, got.note,
+            got.recorded_by) == ("hire", "senior", "Ana Pereira", later.decided_at,
+                                 later.note, team.ana)
+    with pytest.raises(TeamConflictError), team.db.begin(team.ana) as conn:
+        server.record_decision(conn, replace(first, outcome="hire"))
+    with pytest.raises(TeamStoreError, match="outcome"), team.db.begin(team.ana) as conn:
+        server.record_decision(conn, replace(first, outcome="maybe",
+                                             decided_at=AT + timedelta(hours=2)))
+    with pytest.raises(TeamRefusedError), team.db.begin(team.ana) as conn:
+        server.record_decision(conn, replace(first, decided_by="Sam Okafor",
+                                             decided_at=AT + timedelta(hours=3)))
+
+
+def test_an_admin_deletes_a_candidate_and_leaves_an_audit_row_without_their_data(
+        team: Team) -> None:
+    sam_card, lee_card = card("Sam Okafor"), card("Lee Chen", seed=2)
+    other = card("Sam Okafor", candidate="Kofi Mensah", seed=3)
+    with team.db.begin(team.sam) as conn:
+        server.publish_scorecard(conn, sam_card)
+        server.publish_scorecard(conn, other)
+        server.append_amendment(conn, sam_card.id, 1, AT, {"kind": "summary", "new": "x"})
+    with team.db.begin(team.lee) as conn:
+        server.publish_scorecard(conn, lee_card)
+    with team.db.begin(team.ana) as conn:
+        server.record_decision(conn, Decision(sam_card.candidate, "withdrawn", None,
+                                              "Ana Pereira", AT))
+    with pytest.raises(TeamRefusedError, match="permission denied"), \
+            team.db.begin(team.ana) as conn:
+        server.delete_candidate(conn, sam_card.candidate)
+    with team.db.begin(team.root) as conn:
+        deleted = server.delete_candidate(conn, " zoë łukasiewicz")
+        assert server.fetch_scorecards(conn, sam_card.candidate, pack()) == []
+        assert server.read_decision(conn, sam_card.candidate) is None
+        assert len(server.fetch_scorecards(conn, other.candidate, pack())) == 1
+        audit = conn.execute(text("SELECT * FROM companion.deletions")).mappings().all()
+        left = conn.execute(text("SELECT count(*) FROM companion.amendments")).scalar()
+    assert (deleted.scorecards, deleted.decisions) == (2, 1)
+    assert left == 0
+    assert sorted((a["record_kind"], a["deleted_by"]) for a in audit) == [
+        ("decision", team.root), ("scorecard", team.root), ("scorecard", team.root)]
+    assert {a["record_id"] for a in audit if a["record_kind"] == "scorecard"} == {
+        sam_card.id, lee_card.id}
+    dumped = json.dumps([dict(a) for a in audit], default=str).casefold()
+    assert "zo" not in dumped and "łukasiewicz" not in dumped and "okafor" not in dumped
+
+
+def test_a_nul_character_is_refused_before_it_reaches_the_server(team: Team) -> None:
+    sc = replace(card("Sam Okafor"), summary="copied from a PDF\x00 with a NUL")
+    with pytest.raises(TeamStoreError, match="NUL character"), team.db.begin(team.sam) as conn:
+        server.publish_scorecard(conn, sc)
+
+
+def test_a_connection_lost_mid_publish_is_a_retryable_error_and_stores_nothing(
+        team: Team) -> None:
+    sc = card("Sam Okafor")
+    engine = team.db.engine(team.sam)
+    try:
+        lost = f"lost the team store while trying to store scorecard {sc.id}"
+        with pytest.raises(TeamConnectError, match=lost), engine.begin() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+            with team.db.begin() as admin:  # the server drops Sam's session
+                admin.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+            server.publish_scorecard(conn, sc)
+    finally:
+        engine.dispose()
+    with team.db.begin(team.sam) as conn:  # the retry stores it, once
+        assert server.publish_scorecard(conn, sc) is True
+    with team.db.begin(team.ana) as conn:
+        assert len(server.fetch_scorecards(conn, sc.candidate, pack())) == 1
