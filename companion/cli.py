@@ -34,6 +34,13 @@ HANDLERS: dict[str, str] = {
     "retention": "companion.commands.retention_cmd:run_retention",
     "export": "companion.commands.export_cmd:run_export_pdf",
     "panel": "companion.commands.export_cmd:run_panel_pdf",
+    "team setup": "companion.commands.team_admin_cmd:run_setup",
+    "team add-interviewer": "companion.commands.team_admin_cmd:run_add_interviewer",
+    "team add-lead": "companion.commands.team_admin_cmd:run_add_lead",
+    "team add-admin": "companion.commands.team_admin_cmd:run_add_admin",
+    "team connect": "companion.commands.team_cmd:run_connect",
+    "team status": "companion.commands.team_cmd:run_status",
+    "team disconnect": "companion.commands.team_cmd:run_disconnect",
     "gui": "companion.ui.app:run_gui",
 }
 
@@ -126,7 +133,35 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     panel.add_argument("--pdf", required=True, metavar="OUT")
     panel.add_argument("--paper", choices=PAPER_SIZES, default="a4",
                        help="page size (default a4)")
+    _team_parser(sub)
     return p
+
+
+def _team_parser(sub: argparse._SubParsersAction) -> None:
+    team = sub.add_parser("team", help="share submitted scorecards on a PostgreSQL server")
+    t1 = team.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
+    setup = t1.add_parser("setup", help="create or upgrade the team store (database admin)")
+    setup.add_argument("url", metavar="URL", help="libpq URL or service=NAME of an account "
+                       "with CREATE on the database (and CREATEROLE the first time)")
+    for kind in ("interviewer", "lead", "admin"):
+        add = t1.add_parser(f"add-{kind}", help=f"add a login role to the team's {kind}s")
+        add.add_argument("name", metavar="NAME", help="the login (role) name")
+        add.add_argument("--display-name", metavar="TEXT",
+                         help="the name on their scorecards (default: NAME)")
+        add.add_argument("--url", metavar="URL", help="an account allowed to add members "
+                         "(default: the connected team store)")
+        secret = add.add_mutually_exclusive_group()
+        secret.add_argument("--password-file", metavar="FILE",
+                            help="read the new login's password from the first line of FILE")
+        secret.add_argument("--password-env", metavar="VARIABLE",
+                            help="read the new login's password from this environment variable")
+    connect = t1.add_parser("connect", help="publish to this team store (password not saved)")
+    connect.add_argument("url", metavar="URL", help="libpq URL, key=value string, or "
+                         "service=NAME")
+    connect.add_argument("--no-check", action="store_true", help="save without connecting")
+    status = t1.add_parser("status", help="who you are on the team store, and its schema")
+    status.add_argument("--json", action="store_true")
+    t1.add_parser("disconnect", help="stop using the team store (deletes nothing)")
 
 
 def _handler_key(args: argparse.Namespace) -> str:

@@ -45,8 +45,10 @@ FAILURE_PROBES = ("failure.database", "failure.queue", "failure.downstream")
 # appended to the log at once, so even a child that dies leaves the evidence.
 SITECUSTOMIZE = textwrap.dedent('''
     import _socket
+    import atexit
     import os
     import socket
+    import sys
 
     _LOG = os.environ["COMPANION_NET_LOG"]
 
@@ -77,6 +79,18 @@ SITECUSTOMIZE = textwrap.dedent('''
     _socket.getaddrinfo = _blocked("_socket.getaddrinfo")
     with open(_LOG, "a", encoding="utf-8") as fh:
         fh.write("loaded\\n")
+
+
+    # libpq opens its connections in C, past the blocks above: the only proof that
+    # no team store connection was tried is that the driver was never loaded.
+    def _drivers():
+        loaded = [m for m in ("psycopg", "psycopg_binary") if m in sys.modules]
+        if loaded:
+            with open(_LOG, "a", encoding="utf-8") as fh:
+                fh.write("driver " + " ".join(loaded) + "\\n")
+
+
+    atexit.register(_drivers)
 ''')
 
 
@@ -261,6 +275,12 @@ def test_the_child_blocker_really_blocks(blocked_cli) -> None:  # type: ignore[n
     assert "blocked socket.create_connection" in blocked_cli.log.read_text(encoding="utf-8")
 
 
+def test_the_child_blocker_reports_a_loaded_database_driver(blocked_cli) -> None:  # type: ignore[no-untyped-def]
+    res = blocked_cli("-c", "import psycopg.conninfo")
+    assert res.returncode == 0, res.stderr
+    assert "driver psycopg" in blocked_cli.log.read_text(encoding="utf-8")
+
+
 def test_cli_round_trip_never_touches_a_socket(blocked_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     def ok(*args: str, **kw: Path) -> str:
         res = blocked_cli("-m", "companion", *args, **kw)
@@ -280,9 +300,12 @@ def test_cli_round_trip_never_touches_a_socket(blocked_cli, tmp_path: Path) -> N
     ok("session", "import", *files, data=tmp_path / "lead")
     ok("panel", *files, "--pdf", str(tmp_path / "panel.pdf"))
     ok("--smoke")
+    # without a team store, its commands answer from the data folder alone
+    assert "not configured" in ok("team", "status")
+    assert "no team store was configured" in ok("team", "disconnect")
     assert PdfReader(tmp_path / "card.pdf").pages and PdfReader(tmp_path / "panel.pdf").pages
     lines = blocked_cli.log.read_text(encoding="utf-8").splitlines()
-    assert lines.count("loaded") == 10  # the blocker ran in every one of the ten processes
+    assert lines.count("loaded") == 12  # the blocker ran in every one of the twelve processes
     assert [line for line in lines if line != "loaded"] == []
 
 
@@ -331,6 +354,40 @@ def test_no_module_of_the_app_imports_a_network_library() -> None:
         if bad or urls:
             offenders[str(path.relative_to(REPO))] = bad + urls
     assert offenders == {}
+
+
+# The team store's driver opens connections from C; only the team code may load it.
+DRIVER_MODULES = ("psycopg", "psycopg_binary", "psycopg2", "asyncpg", "pg8000",
+                  "sqlalchemy.dialects.postgresql")
+
+
+def _may_load_the_driver(path: Path) -> bool:
+    rel = path.relative_to(REPO / "companion")
+    return rel.parts[0] == "team" or (rel.parts[0] == "commands"
+                                      and rel.name.startswith("team_"))
+
+
+def test_only_the_team_store_code_loads_a_database_driver() -> None:
+    users = {}
+    for path in sorted((REPO / "companion").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        found = sorted(m for m in _imports(tree)
+                       if any(m == d or m.startswith(d + ".") for d in DRIVER_MODULES))
+        if found:
+            users[str(path.relative_to(REPO))] = _may_load_the_driver(path)
+    assert "companion/team/connect.py" in users  # the walk really saw the team code
+    assert [p for p, allowed in users.items() if not allowed] == []
+
+
+def test_asking_whether_a_team_store_is_configured_loads_no_driver(tmp_path: Path) -> None:
+    code = ("import sys, companion.cli, companion.commands.team_cmd, companion.team.settings\n"
+            "from pathlib import Path\n"
+            "assert companion.team.settings.load_conninfo(Path(sys.argv[1])) is None\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('psycopg', 'alembic', 'sqlalchemy')))\n")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                         text=True, cwd=REPO, check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_the_static_check_would_catch_an_offender() -> None:

@@ -20,6 +20,8 @@ import pytest
 from pypdf import PdfReader
 
 from tests.conftest import REPO
+from tests.pg_server import PgServer
+from tests.team_support import create_database, drop_database
 
 SPEC = REPO / "packaging" / "companion.spec"
 BUILD_TIMEOUT_S = 1200
@@ -118,3 +120,16 @@ def test_bundle_carries_only_the_qt_it_uses(bundle: Path) -> None:
     assert [n for n in names if n.endswith(".qm")] == []  # Qt's translations left out
     size_mb = sum(p.stat().st_size for p in files) / 2**20
     assert size_mb < MAX_BUNDLE_MB, f"bundle grew to {size_mb:.0f} MB"
+
+
+def test_bundled_cli_sets_up_a_team_store(bundle: Path, data_dir: Path, tmp_path: Path,
+                                          pg_server: PgServer) -> None:
+    """The frozen app finds its migration scripts and its PostgreSQL driver (with libpq)."""
+    db = create_database(pg_server, set_up=False)
+    try:
+        res = run_bundled(bundle, "companion-cli", "team", "setup", db.conninfo(),
+                          data_dir=data_dir, cwd=tmp_path)
+        assert res.returncode == 0, res.stderr
+        assert "(created)" in res.stdout
+    finally:
+        drop_database(db)
