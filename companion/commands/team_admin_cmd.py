@@ -22,7 +22,7 @@ from companion.team import schema
 from companion.team.connect import connection, make_engine
 from companion.team.conninfo import Target, parse_target
 from companion.team.errors import TeamStoreError, server_reason
-from companion.team.roles import GROUPS, Kind, add_member, check_role_name
+from companion.team.roles import GROUPS, KIND_LABEL, Kind, add_member, check_role_name
 from companion.team.settings import load_conninfo
 from companion.team.status import whoami
 
@@ -88,11 +88,12 @@ def _add(args: argparse.Namespace, kind: Kind) -> int:
             conn.commit()
     finally:
         engine.dispose()
+    label = KIND_LABEL[added.group]
     if added.created:
-        print(f"added {added.role} ({added.display_name}) as {kind}: a new login role "
+        print(f"added {added.role} ({added.display_name}) as {label}: a new login role "
               f"in group {added.group}")
     else:
-        print(f"added {added.role} ({added.display_name}) as {kind}: the login role existed, "
+        print(f"added {added.role} ({added.display_name}) as {label}: the login role existed, "
               f"its password was left unchanged; now in group {added.group}")
     print(f"{added.role} connects with: companion team connect "
           f"'postgresql://{added.role}@HOST/DATABASE?sslmode=verify-full' (password in "
