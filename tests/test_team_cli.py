@@ -18,9 +18,11 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
+from companion.team import server
 from companion.team.schema import head_revision
 from tests.conftest import REPO
 from tests.pg_server import PgServer
+from tests.scorecards import make_scorecard, pack
 from tests.team_support import PASSWORD, TeamDb, create_database, drop_database
 
 
@@ -146,6 +148,16 @@ def test_a_managed_server_admin_without_superuser_sets_it_up(
     assert res.returncode == 0, res.stderr
     res = team("connect", db.conninfo(lee))
     assert res.returncode == 0 and f"connected as: {lee} ({lee})" in res.stdout
+    # the rules work the same with a non-superuser owning the policy functions
+    sam = db.add("sam", "interviewer", "Sam Okafor")
+    with db.begin(lee) as conn:
+        server.publish_scorecard(conn, make_scorecard(pack(), interviewer=lee,
+                                                      candidate="Priya Raman"))
+    with db.begin(sam) as conn:
+        assert server.list_candidates(conn) == []
+        assert server.fetch_scorecards(conn, "Priya Raman", pack()) == []
+    with db.begin(dba) as conn:
+        assert len(server.fetch_scorecards(conn, "Priya Raman", pack())) == 1
 
 
 def test_a_server_that_is_not_there_is_saved_and_reported(team, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
@@ -245,3 +257,25 @@ def test_the_password_prompt_does_not_echo(db: TeamDb, data_dir: Path) -> None:
     code, screen = _in_a_terminal(
         ["team", "add-lead", db.role("max"), "--url", db.conninfo()], [typed, "other"], env)
     assert code == 2 and "the two passwords differ" in screen
+
+
+def test_service_files_and_tls_options_reach_libpq(
+        pg_server: PgServer, team, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = create_database(pg_server)
+    try:
+        sam = db.add("sam", "interviewer", "Sam Okafor")
+        services = tmp_path / "pg_service.conf"
+        services.write_text(f"[hiring]\nhost=127.0.0.1\nport={db.server.port}\n"
+                            f"dbname={db.name}\nuser={sam}\n", encoding="utf-8")
+        pgpass = tmp_path / "pgpass"
+        pgpass.write_text(f"*:*:*:{sam}:{PASSWORD}\n", encoding="utf-8")
+        pgpass.chmod(0o600)
+        env = {"PGSERVICEFILE": str(services), "PGPASSFILE": str(pgpass)}
+        res = team("connect", "service=hiring", **env)
+        assert res.returncode == 0 and f"connected as: {sam} (Sam Okafor)" in res.stdout
+        # the throwaway server has no TLS: libpq itself refuses, so the option got there
+        res = team("connect", tcp_url(db, sam) + "?sslmode=require", **env)
+        assert "reachable: no" in res.stdout
+        assert "server does not support SSL, but SSL was required" in res.stdout
+    finally:
+        drop_database(db)
