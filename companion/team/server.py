@@ -233,7 +233,7 @@ def list_candidates(conn: Connection) -> list[CandidateSummary]:
                     "SELECT min(candidate), count(*), max(submitted_at) "
                     "FROM companion.scorecards GROUP BY candidate_key "
                     "ORDER BY max(submitted_at) DESC, min(candidate)", {})
-    return [CandidateSummary(str(name), int(str(n)), _time(last, "candidate list"))
+    return [CandidateSummary(str(name), int(n), _time(last, "candidate list"))
             for name, n, last in rows]
 
 
@@ -276,7 +276,7 @@ def _amendments(conn: Connection, ids: list[str]) -> dict[str, list[StoredAmendm
         if not isinstance(change, dict):
             raise ImportFileError(f"{source}: the change is not a JSON object")
         found.setdefault(str(sid), []).append(StoredAmendment(
-            str(sid), int(str(seq)), _time(at, source), str(author), change,
+            str(sid), int(seq), _time(at, source), str(author), change,
             _time(recorded, source)))
     return found
 
