@@ -16,7 +16,7 @@ from tests.pg_server import PgServer
 from tests.scorecards import make_scorecard, pack
 from tests.team_support import TeamDb, create_database, drop_database
 
-MIGRATIONS = REPO / "companion" / "team" / "migrations"
+REVISIONS = REPO / "companion" / "team" / "revisions"
 
 
 @pytest.fixture
@@ -85,9 +85,9 @@ def test_a_schema_newer_than_the_app_is_never_written_to(empty_db: TeamDb) -> No
                             ).scalar() == "t0999"
 
 
-def test_the_migrations_are_package_files_and_need_no_ini() -> None:
-    assert (MIGRATIONS / "env.py").is_file()
-    scripts = sorted(p.name for p in (MIGRATIONS / "versions").glob("*.py"))
+def test_the_revisions_are_package_files_and_need_no_ini() -> None:
+    assert (REVISIONS / "env.py").is_file()
+    scripts = sorted(p.name for p in (REVISIONS / "versions").glob("*.py"))
     assert scripts and all(p.startswith("t") for p in scripts)
     assert schema.known_revisions()[-1] == schema.head_revision()
     assert len(schema.known_revisions()) == len(scripts)
@@ -95,7 +95,7 @@ def test_the_migrations_are_package_files_and_need_no_ini() -> None:
 
 
 def test_every_policy_helper_pins_its_search_path() -> None:
-    source = (MIGRATIONS / "versions" / "t0001_team_store.py").read_text(encoding="utf-8")
+    source = (REVISIONS / "versions" / "t0001_team_store.py").read_text(encoding="utf-8")
     # each function's header: from CREATE FUNCTION to the start of its body
     headers = re.findall(r"CREATE FUNCTION companion\.\w+\(.*?AS \$\$", source, re.S)
     assert len(headers) == source.count("CREATE FUNCTION") == 6

@@ -74,7 +74,7 @@ def test_installed_wheel_works_outside_the_source_tree(installed_wheel: Path,
     assert "Panel debrief" in text
 
 
-def test_installed_wheel_carries_the_team_store_migrations(installed_wheel: Path,
+def test_installed_wheel_carries_the_team_store_revisions(installed_wheel: Path,
                                                             tmp_path: Path) -> None:
     code = ("import companion.team.schema as s, json; "
             "print(json.dumps([s.head_revision(), str(s._scripts_folder())]))")

@@ -1,6 +1,6 @@
 """Versions of the team store's schema, created and upgraded by Alembic.
 
-The migration scripts ship inside the package (``companion/team/migrations``) and
+The migration scripts ship inside the package (``companion/team/revisions``) and
 Alembic is configured here in code: no alembic.ini is read at run time. The
 server's revision sits in ``companion.alembic_version``; every team role may read
 it, so each client can tell, before it writes, whether it knows that schema.
@@ -30,7 +30,7 @@ SchemaState = Literal["current", "older", "newer", "missing"]
 
 def _scripts_folder() -> Path:
     # A plain folder inside the installed package (wheel or bundle), not a zip.
-    return Path(str(resources.files("companion.team") / "migrations"))
+    return Path(str(resources.files("companion.team") / "revisions"))
 
 
 def _config(connection: Connection | None = None) -> Config:
@@ -50,7 +50,7 @@ def head_revision() -> str:
     """The newest schema revision this app knows."""
     head = _scripts().get_current_head()
     if head is None:  # a packaging fault, not a user's
-        raise RuntimeError(f"no team store migrations in {_scripts_folder()}")
+        raise RuntimeError(f"no team store revisions in {_scripts_folder()}")
     return head
 
 

@@ -4,7 +4,7 @@ Each function runs inside the caller's transaction (``with engine.begin() as
 conn:``), so a publisher can commit a scorecard and mark its outbox entry in one
 step of its own. Writes first check that the server runs exactly this app's
 schema. The server decides who may do what (row-level security, see
-``migrations``); a refusal comes back as ``TeamRefusedError`` with the server's
+``revisions``); a refusal comes back as ``TeamRefusedError`` with the server's
 reason, never as a silent no-op.
 
 Scorecards travel as the exchange file's ``scorecard`` payload (jsonb) with the
