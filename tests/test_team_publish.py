@@ -123,6 +123,19 @@ def test_a_payload_altered_on_the_server_fails_the_import_checks(team: Team) -> 
         server.fetch_scorecards(conn, sc.candidate, pack())
 
 
+def test_a_payload_in_a_newer_format_is_refused_on_read(team: Team) -> None:
+    sc = card("Sam Okafor")
+    with team.db.begin(team.sam) as conn:
+        server.publish_scorecard(conn, sc)
+    with team.db.begin() as conn:  # as a newer app would have stored it
+        conn.execute(text("ALTER TABLE companion.scorecards DISABLE TRIGGER "
+                          "scorecards_append_only"))
+        conn.execute(text("UPDATE companion.scorecards SET format_version = 99"))
+    with pytest.raises(ImportFileError, match=r"newer Interview Companion \(format 99"), \
+            team.db.begin(team.ana) as conn:
+        server.fetch_scorecards(conn, sc.candidate, pack())
+
+
 def test_a_payload_from_another_pack_is_refused_on_read(team: Team) -> None:
     sc = replace(card("Sam Okafor"), archetype="no-such-archetype")
     with team.db.begin(team.sam) as conn:

@@ -16,7 +16,7 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
-from companion.exchange import canonical_json, content_hash
+from companion.exchange import FORMAT_VERSION, canonical_json, content_hash
 from companion.exchange_schema import scorecard_to_dict
 from companion.scorecard import Scorecard
 from companion.team import server
@@ -92,8 +92,9 @@ def insert_sql(sc: Scorecard, columns: str = "", values: tuple[object, ...] = ()
     extra_cols = f", {columns}" if columns else ""
     marks = ", %s" * len(values)
     return (f"INSERT INTO companion.scorecards (id, interviewer, candidate, submitted_at, "
-            f"content_sha256, payload{extra_cols}) VALUES (%s, %s, %s, %s, %s, %s{marks})",
-            (sc.id, sc.interviewer, sc.candidate, sc.submitted_at,
+            f"format_version, content_sha256, payload{extra_cols}) "
+            f"VALUES (%s, %s, %s, %s, %s, %s, %s{marks})",
+            (sc.id, sc.interviewer, sc.candidate, sc.submitted_at, FORMAT_VERSION,
              content_hash(payload), body, *values))
 
 

@@ -24,7 +24,12 @@ from sqlalchemy.exc import DBAPIError
 
 from companion.content.model import Pack
 from companion.errors import ImportFileError
-from companion.exchange import canonical_json, content_hash, scorecard_from_payload
+from companion.exchange import (
+    FORMAT_VERSION,
+    canonical_json,
+    content_hash,
+    scorecard_from_payload,
+)
 from companion.exchange_schema import scorecard_to_dict
 from companion.scorecard import Scorecard
 from companion.team.errors import (
@@ -148,11 +153,12 @@ def _store(conn: Connection, sc: Scorecard, owner_sql: str, owner: dict[str, obj
     body, digest = _payload_text(sc)
     params: dict[str, object] = {
         "id": sc.id, "interviewer": sc.interviewer, "candidate": sc.candidate,
-        "submitted_at": sc.submitted_at, "sha": digest, "payload": body, **owner}
+        "submitted_at": sc.submitted_at, "fmt": FORMAT_VERSION, "sha": digest,
+        "payload": body, **owner}
     stored = _execute(conn, f"to store {what}", (
-        "INSERT INTO companion.scorecards "
-        "(id, owner, interviewer, candidate, submitted_at, content_sha256, payload) "
-        f"VALUES (:id, {owner_sql}, :interviewer, :candidate, :submitted_at, :sha, "
+        "INSERT INTO companion.scorecards (id, owner, interviewer, candidate, submitted_at, "
+        "format_version, content_sha256, payload) "
+        f"VALUES (:id, {owner_sql}, :interviewer, :candidate, :submitted_at, :fmt, :sha, "
         "CAST(:payload AS jsonb)) ON CONFLICT (id) DO NOTHING RETURNING id"),
         params).first()
     if stored is not None:
@@ -245,17 +251,17 @@ def fetch_scorecards(conn: Connection, candidate: str,
     them raises ``ImportFileError`` naming it.
     """
     rows = _execute(conn, f"to read the scorecards of {candidate!r}",
-                    "SELECT id, owner, published_by, published_at, content_sha256, payload, "
-                    "candidate, interviewer FROM companion.scorecards "
+                    "SELECT id, owner, published_by, published_at, format_version, "
+                    "content_sha256, payload, candidate, interviewer FROM companion.scorecards "
                     "WHERE candidate_key = companion.fold_name(:c) "
                     "ORDER BY submitted_at, id", {"c": candidate}).all()
     amendments = _amendments(conn, [str(r[0]) for r in rows])
     out = []
-    for sid, owner, by, at, digest, payload, cand, who in rows:
+    for sid, owner, by, at, version, digest, payload, cand, who in rows:
         source = f"team store scorecard {sid}"
         if not isinstance(payload, dict) or not isinstance(digest, str):
             raise ImportFileError(f"{source}: the stored payload is not a JSON object")
-        sc = scorecard_from_payload(payload, digest, source, pack)
+        sc = scorecard_from_payload(payload, digest, source, pack, int(version))
         if (sc.id, sc.candidate, sc.interviewer) != (sid, cand, who):
             raise ImportFileError(f"{source}: the payload does not match its row")
         out.append(StoredScorecard(sc, str(owner), str(by), _time(at, source),

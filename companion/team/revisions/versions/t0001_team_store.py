@@ -61,6 +61,9 @@ UPGRADE = [
         candidate text NOT NULL,
         candidate_key text GENERATED ALWAYS AS (companion.fold_name(candidate)) STORED,
         submitted_at timestamptz NOT NULL,
+        -- the exchange file's format version of the payload, and the hash such a
+        -- file would carry: what comes back is checked exactly like a file
+        format_version integer NOT NULL CHECK (format_version >= 1),
         content_sha256 text NOT NULL CHECK (content_sha256 ~ '^[0-9a-f]{64}$'),
         payload jsonb NOT NULL,
         CONSTRAINT payload_matches_row CHECK (
