@@ -10,9 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
+from companion.change_codec import amendment_from, amendment_to_dict
+from companion.changes import Amendment, Rate
 from companion.errors import ImportFileError
 from companion.exchange import content_hash
 from companion.exchange_schema import scorecard_to_dict
+from companion.json_reader import Obj
 from companion.scorecard import Scorecard
 from companion.team import server
 from companion.team.errors import (
@@ -163,6 +166,23 @@ def test_amendments_are_appended_once_with_the_servers_author(team: Team) -> Non
     assert [(a.seq, a.at, a.author, a.change) for a in stored.amendments] == [
         (1, AT, "Sam Okafor", change),
         (2, AT + timedelta(minutes=5), "Sam Okafor", {"kind": "summary", "new": "Amended."})]
+
+
+def test_a_typed_amendment_travels_through_the_server_unchanged(team: Team) -> None:
+    """The server stores the change codec's encoding as is; the debrief decodes it back."""
+    sc = card("Sam Okafor")
+    item = sc.items[0].item_id
+    change = Rate(item, "strong", AT)
+    amendment = Amendment(AT, change, sc.undo_for(change), "re-read my notes")
+    with team.db.begin(team.sam) as conn:
+        server.publish_scorecard(conn, sc)
+        server.append_amendment(conn, sc.id, 1, amendment.at, amendment_to_dict(amendment))
+    with team.db.begin(team.ana) as conn:
+        (stored,) = server.fetch_scorecards(conn, sc.candidate, pack())
+    decoded = amendment_from(Obj(stored.amendments[0].change, "amendment"))
+    assert decoded == amendment
+    amended = stored.scorecard.apply(decoded)
+    assert amended.item(item).rating == "strong" and amended.amendments == (amendment,)
 
 
 def test_only_the_owner_amends_a_scorecard(team: Team) -> None:
