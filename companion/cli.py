@@ -31,6 +31,7 @@ HANDLERS: dict[str, str] = {
     "session import": "companion.commands.session_cmd:run_import",
     "session delete": "companion.commands.session_cmd:run_delete",
     "candidate delete": "companion.commands.session_cmd:run_delete_candidate",
+    "candidate decide": "companion.commands.decision_cmd:run_decide",
     "retention": "companion.commands.retention_cmd:run_retention",
     "export": "companion.commands.export_cmd:run_export_pdf",
     "panel": "companion.commands.export_cmd:run_panel_pdf",
@@ -106,10 +107,22 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     dele = s1.add_parser("delete")
     dele.add_argument("id")
 
-    cand = sub.add_parser("candidate", help="delete every round of one candidate")
+    cand = sub.add_parser("candidate", help="record the panel's decision on a candidate, or "
+                          "delete every round of one")
     c1 = cand.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
     cdel = c1.add_parser("delete")
     cdel.add_argument("name")
+    decide = c1.add_parser("decide", help="record the panel's decision (replaces an earlier one)")
+    decide.add_argument("name")
+    outcome = decide.add_mutually_exclusive_group(required=True)
+    outcome.add_argument("--hire", action="store_true", help="hire (give --level)")
+    outcome.add_argument("--no-hire", action="store_true", help="no hire")
+    outcome.add_argument("--withdrawn", action="store_true",
+                         help="the candidate withdrew before a decision")
+    decide.add_argument("--level", metavar="LEVEL", help="the level offered, with --hire")
+    decide.add_argument("--note", metavar="TEXT", help="a short note kept with the decision")
+    decide.add_argument("--by", metavar="NAME",
+                        help="who decided (default: your login name)")
 
     ret = sub.add_parser("retention", help="show or set how many days submitted rounds are "
                          "kept (off by default)")

@@ -8,6 +8,7 @@ are the same by construction (a test checks the ORM models agree with both).
 Version history:
 1. first release: rounds, items, probes, flag events, sections, settings.
 2. amendments table (changes after submission) and ``round.extra`` (JSON).
+3. the panel's decision per candidate (``decision``; deleted with the candidate).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Frozen: this is what version 1 of the app created. Never edit; add a step.
 V1_DDL: tuple[str, ...] = (
@@ -119,8 +120,21 @@ _V2: tuple[str, ...] = (
     "ALTER TABLE round ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'",
 )
 
+_V3: tuple[str, ...] = (
+    # One row per candidate: the latest decision replaces an earlier one. It goes
+    # with the candidate row, which goes when the candidate's last round is deleted.
+    """CREATE TABLE decision (
+        candidate_id INTEGER PRIMARY KEY REFERENCES candidate(id) ON DELETE CASCADE,
+        outcome TEXT NOT NULL,
+        level TEXT,
+        decided_by TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT ''
+    )""",
+)
+
 # Step N takes a file from version N-1 to version N.
-STEPS: dict[int, tuple[str, ...]] = {2: _V2}
+STEPS: dict[int, tuple[str, ...]] = {2: _V2, 3: _V3}
 
 
 def _run(conn: sqlite3.Connection, statements: tuple[str, ...]) -> None:

@@ -145,3 +145,16 @@ class AmendmentRow(Base):
     old: Mapped[str]
     new: Mapped[str]
     reason: Mapped[str] = mapped_column(default="")
+
+
+class DecisionRow(Base):
+    """The panel's decision on a candidate (schema 3)."""
+
+    __tablename__ = "decision"
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidate.id", ondelete="CASCADE"), primary_key=True)
+    outcome: Mapped[str]
+    level: Mapped[str | None]
+    decided_by: Mapped[str]
+    decided_at: Mapped[datetime] = mapped_column(UtcText)
+    note: Mapped[str] = mapped_column(default="")
