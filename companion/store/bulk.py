@@ -1,0 +1,113 @@
+"""One read of everything calibration needs, in a few SELECTs.
+
+``records.load`` builds a whole scorecard per round (notes, sections, flag
+history): about ten queries a round, far too slow for a quarter's worth of
+scorecards. Calibration needs much less, so this module reads only those
+columns, all rounds at once, and builds ``Scorecard`` objects that carry
+just that: the header and timing, item ratings, failure probes, the current
+state of each red flag, the recommendation, and the amendments of those
+fields (applied, so the values are current, as everywhere else). Notes,
+sections and flag histories are left empty. See bench/calibration.py.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from companion.decision import Decision
+from companion.scorecard import Amendment, FlagRecord, ItemRecord, ProbeAnswer, Scorecard
+from companion.store import amend
+from companion.store.decisions import all_decisions
+from companion.store.records import RoundSummary
+from companion.store.store import Store
+
+_ROUNDS = """
+SELECT r.id, c.name, i.name, r.archetype, r.level, r.template_id, r.round_title,
+       r.pack_id, r.pack_version, r.started_at, r.submitted_at, r.round_elapsed_s,
+       r.recommendation
+FROM round r JOIN candidate c ON c.id = r.candidate_id
+             JOIN interviewer i ON i.id = r.interviewer_id
+"""
+_ITEMS = """
+SELECT ri.round_id, ri.item_id, ri.kind, ri.rating
+FROM round_item ri JOIN round r ON r.id = ri.round_id
+WHERE r.submitted_at IS NOT NULL
+ORDER BY ri.round_id, ri.position
+"""
+_FAILURE_PROBES = """
+SELECT p.round_id, p.item_id, p.probe_id, p.asked, p.rating
+FROM probe_answer p JOIN round r ON r.id = p.round_id
+WHERE r.submitted_at IS NOT NULL AND p.probe_id LIKE 'failure.%'
+ORDER BY p.rowid
+"""
+# The state each flag was left in: its newest event.
+_FLAGS = """
+SELECT f.round_id, f.flag_id, f.state
+FROM flag_event f
+WHERE f.id IN (SELECT max(id) FROM flag_event GROUP BY round_id, flag_id)
+ORDER BY f.id
+"""
+_AMENDMENTS = """
+SELECT a.round_id, a.at, a.field, a.old, a.new
+FROM amendment a
+WHERE a.field = 'recommendation' OR a.field LIKE 'rating:%' OR a.field LIKE 'flag:%'
+   OR a.field LIKE 'probe:%:failure.%'
+ORDER BY a.id
+"""
+
+
+@dataclass(frozen=True)
+class CalibrationRead:
+    """Every stored round (for the independence rule), the submitted scorecards, decisions."""
+
+    rounds: list[RoundSummary]
+    scorecards: list[Scorecard]
+    decisions: list[Decision]
+
+
+def _when(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def read_for_calibration(store: Store) -> CalibrationRead:
+    """Read what calibration needs from ``store`` (raises StorageError on a fault)."""
+    with store.read() as s:
+        conn = s.connection()
+        rounds = conn.exec_driver_sql(_ROUNDS).all()
+        items: dict[str, list[tuple[str, str, str | None]]] = defaultdict(list)
+        for rid, item_id, kind, rating in conn.exec_driver_sql(_ITEMS):
+            items[rid].append((item_id, kind, rating))
+        probes: dict[tuple[str, str], list[ProbeAnswer]] = defaultdict(list)
+        for rid, item_id, probe_id, asked, rating in conn.exec_driver_sql(_FAILURE_PROBES):
+            probes[rid, item_id].append(ProbeAnswer(probe_id, bool(asked), rating))
+        flags: dict[str, list[FlagRecord]] = defaultdict(list)
+        for rid, flag_id, state in conn.exec_driver_sql(_FLAGS):
+            flags[rid].append(FlagRecord(flag_id, state))
+        changes: dict[str, list[Amendment]] = defaultdict(list)
+        for rid, at, field, old, new in conn.exec_driver_sql(_AMENDMENTS):
+            changes[rid].append(Amendment(datetime.fromisoformat(at), field, old, new))
+    summaries: list[RoundSummary] = []
+    scorecards: list[Scorecard] = []
+    no_probes: tuple[ProbeAnswer, ...] = ()
+    for (rid, cand, inter, archetype, level, template_id, title, pack_id, pack_version,
+         started, submitted, elapsed, recommendation) in rounds:
+        started_at = datetime.fromisoformat(started)
+        submitted_at = _when(submitted)
+        summaries.append(RoundSummary(rid, cand, inter, archetype, level, template_id, title,
+                                      started_at, submitted_at))
+        if submitted_at is None:
+            continue
+        sc = Scorecard(
+            candidate=cand, interviewer=inter, archetype=archetype, level=level,
+            template_id=template_id, round_title=title, pack_id=pack_id,
+            pack_version=pack_version, started_at=started_at, id=rid,
+            submitted_at=submitted_at, duration_s=elapsed,
+            items=tuple(ItemRecord(item_id, kind, rating,
+                                   probes=tuple(probes.get((rid, item_id), no_probes)))
+                        for item_id, kind, rating in items.get(rid, ())),
+            flags=tuple(flags.get(rid, ())), recommendation=recommendation,
+            amendments=tuple(changes.get(rid, ())))
+        scorecards.append(amend.apply_all(sc) if sc.amendments else sc)
+    return CalibrationRead(summaries, scorecards, all_decisions(store))
