@@ -88,7 +88,10 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
                       help="use exactly these round templates, in order, instead of the default")
     plan.add_argument("--json", action="store_true", help="print JSON")
 
-    sub.add_parser("demo", help="store two finished example scorecards of one candidate")
+    demo = sub.add_parser("demo", help="store two finished example scorecards of one candidate")
+    demo.add_argument("--team", action="store_true",
+                      help="instead, a quarter of a hiring team's loops (about 150 scorecards "
+                      "of 40 candidates, with planted biases) to try calibration on")
 
     sessions = sub.add_parser("sessions", help="list stored rounds")
     ssub = sessions.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
