@@ -13,6 +13,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 from companion import __version__
 from companion.errors import CompanionError
@@ -32,6 +33,7 @@ HANDLERS: dict[str, str] = {
     "session delete": "companion.commands.session_cmd:run_delete",
     "candidate delete": "companion.commands.session_cmd:run_delete_candidate",
     "candidate decide": "companion.commands.decision_cmd:run_decide",
+    "calibration": "companion.commands.calibration_cmd:run_calibration",
     "retention": "companion.commands.retention_cmd:run_retention",
     "export": "companion.commands.export_cmd:run_export_pdf",
     "panel": "companion.commands.export_cmd:run_panel_pdf",
@@ -127,6 +129,16 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     decide.add_argument("--by", metavar="NAME",
                         help="who decided (default: your login name)")
 
+    cal = sub.add_parser("calibration", help="which interviewers rate harshly, which questions "
+                         "tell candidates apart, and how far to trust it")
+    cal.add_argument("--since", type=_since, metavar="DATE",
+                     help="only rounds started on or after DATE (YYYY-MM-DD)")
+    cal.add_argument("--archetype", metavar="ID", help="only rounds for this archetype")
+    cal.add_argument("--json", action="store_true", help="print every figure as JSON")
+    cal.add_argument("--pdf", metavar="OUT", help="write the calibration report as PDF")
+    cal.add_argument("--paper", choices=PAPER_SIZES, default="a4",
+                     help="page size of the PDF (default a4)")
+
     ret = sub.add_parser("retention", help="show or set how many days submitted rounds are "
                          "kept (off by default)")
     ret.add_argument("days", nargs="?", metavar="DAYS|off")
@@ -143,6 +155,15 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     panel.add_argument("--paper", choices=PAPER_SIZES, default="a4",
                        help="page size (default a4)")
     return p
+
+
+def _since(text: str) -> date:
+    """``--since``: a date as YYYY-MM-DD (argparse turns the error into exit 2)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a date: {text!r} (use YYYY-MM-DD, e.g. 2026-01-31)") from None
 
 
 def _handler_key(args: argparse.Namespace) -> str:

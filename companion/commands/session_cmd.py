@@ -232,4 +232,7 @@ def run_team_demo(args: argparse.Namespace) -> int:
     else:
         print(f"The team demo is already stored ({result.rounds_kept} scorecards); "
               "nothing added.")
+    print("Some biases are planted in it. Next, try:")
+    print("  companion calibration")
+    print("  companion calibration --pdf calibration.pdf")
     return 0
