@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import random
 import statistics
+from collections import Counter
 
 import krippendorff
 import numpy as np
@@ -267,3 +268,25 @@ def test_status_thresholds() -> None:
     est = wilson(25, 30)
     assert est.above(0.6) and not est.above(0.7) and est.below(0.95)
     assert math.isclose(est.to_dict()["value"], 25 / 30)
+
+
+def test_tau_b_leave_one_candidate_out_matches_recomputing() -> None:
+    # The jackknife updates S and the tie counts instead of recomputing: check each
+    # candidate's update against tau-b of the data without that candidate.
+    rng = random.Random(12)
+    pairs, clusters = [], []
+    for g in range(25):
+        for _ in range(rng.randint(1, 6)):
+            pairs.append((rng.randint(1, 4), rng.choice((0.0, 0.5, 1.0))))
+            clusters.append(g)
+    xs = sorted({x for x, _ in pairs})
+    ys = sorted({y for _, y in pairs})
+    coded = [(xs.index(x), ys.index(y)) for x, y in pairs]
+    table = stats._TauTable(Counter(coded), len(xs), len(ys))
+    for g in range(25):
+        part = [c for c, k in zip(coded, clusters, strict=True) if k == g]
+        ds, dx, dy = table.change(part)
+        rest = [p for p, k in zip(pairs, clusters, strict=True) if k != g]
+        expected = sps.kendalltau(*zip(*rest, strict=True)).statistic
+        got = stats._tau(table.s + ds, table.untied_x + dx, table.untied_y + dy)
+        assert got == pytest.approx(expected, abs=1e-12), g

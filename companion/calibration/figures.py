@@ -25,7 +25,7 @@ import math
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from companion.calibration.findings import find
@@ -45,10 +45,12 @@ from companion.calibration.stats import (
     kendall_tau_b,
     mean_interval,
     median_interval,
+    tau_b_grouped,
     wilson,
 )
 from companion.content.model import DIMENSIONS, Pack
 from companion.decision import Decision
+from companion.gcpause import paused_gc
 from companion.independence import RoundLike, closed_candidates
 from companion.scorecard import (
     RATING_SCORE,
@@ -56,6 +58,8 @@ from companion.scorecard import (
     RECOMMENDATIONS,
     Scorecard,
 )
+
+REC_INDEX = {rec: n for n, rec in enumerate(RECOMMENDATIONS)}  # strong no 0 .. strong yes 3
 
 
 def round_end(sc: Scorecard) -> datetime:
@@ -115,11 +119,16 @@ class _Round:
 
     sc: Scorecard
     cand: str
+    who: str  # the interviewer, as compared (trimmed, casefolded)
     ratings: dict[str, str | None]
     scores: dict[str, int]  # items rated on the scale (not skipped, not unrated)
     recommendation: str | None
     usual_score: float = 0.0  # this interviewer's mean rating score, over every item
     usual_rec: float = 0.0  # and their mean recommendation (0 strong no .. 3 strong yes)
+    # Ranks of (score - usual_score) by score, and of (recommendation - usual_rec),
+    # among every interviewer's: what the rank correlations compare.
+    score_rank: dict[int, int] = field(default_factory=dict)
+    rec_rank: int | None = None
 
 
 def compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pack: Pack, *,
@@ -127,10 +136,17 @@ def compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pack
             filters: Filters | None = None) -> Calibration:
     """Every calibration figure over ``scorecards`` as ``viewer`` may see them.
 
-    ``rounds`` lists every stored round, submitted or not (for the independence
-    rule); by default the scorecards themselves. Unsubmitted scorecards never
-    count.
+    ``rounds`` lists the stored rounds for the independence rule (only the ones not
+    submitted matter, so those alone will do); by default the scorecards themselves.
+    Unsubmitted scorecards never count.
     """
+    with paused_gc():  # many small acyclic objects: see companion/gcpause.py
+        return _compute(scorecards, decisions, pack, viewer, rounds, filters)
+
+
+def _compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pack: Pack,
+             viewer: str | None, rounds: Iterable[RoundLike] | None,
+             filters: Filters | None) -> Calibration:
     filters = filters or Filters()
     everything = list(rounds) if rounds is not None else list(scorecards)
     hidden = held_back(viewer, everything)
@@ -149,14 +165,16 @@ def compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pack
             continue
         ratings = submitted_ratings(sc)
         scores = {i: RATING_SCORE[r] for i, r in ratings.items() if r in RATING_SCORE}
-        chosen.append(_Round(sc, cand, ratings, scores, submitted_recommendation(sc)))
-    _set_usual(chosen)
+        chosen.append(_Round(sc, cand, _key(sc.interviewer), ratings, scores,
+                             submitted_recommendation(sc)))
+    codes = _set_usual(chosen)
     verdicts = {_key(d.candidate): d for d in decisions if d.decided}
     cands = {r.cand for r in chosen}
     units = _units(chosen)
     interviewers = _interviewers(chosen, units, verdicts, pack)
-    items = _items(chosen, units, verdicts, pack)
-    dimensions = _dimensions(chosen, units, verdicts, pack, filters.archetype)
+    tallies = _tallies(chosen, units, verdicts)
+    items = _items(tallies, chosen, pack, codes)
+    dimensions = _dimensions(tallies, chosen, pack, verdicts, filters.archetype)
     starts = [r.sc.started_at for r in chosen]
     result = Calibration(
         viewer=viewer, filters=filters, scorecards=len(chosen), candidates=len(cands),
@@ -166,19 +184,30 @@ def compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pack
     return replace(result, findings=find(result))
 
 
-def _set_usual(rounds: Sequence[_Round]) -> None:
-    """Give each round its interviewer's mean rating and mean recommendation."""
-    scores: dict[str, list[int]] = defaultdict(list)
-    recs: dict[str, list[int]] = defaultdict(list)
+def _set_usual(rounds: Sequence[_Round]) -> tuple[int, int]:
+    """Give each round its interviewer's mean rating and recommendation, and the ranks of
+    its ratings and recommendation measured from those means; returns how many distinct
+    ranks each has (so every question's comparison shares one coding)."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # sum, n, rec sum, n
     for r in rounds:
-        who = _key(r.sc.interviewer)
-        scores[who].extend(r.scores.values())
-        if r.recommendation in RECOMMENDATIONS:
-            recs[who].append(RECOMMENDATIONS.index(r.recommendation))
+        t = totals[r.who]
+        t[0] += sum(r.scores.values())
+        t[1] += len(r.scores)
+        if r.recommendation in REC_INDEX:
+            t[2] += REC_INDEX[r.recommendation]
+            t[3] += 1
+    usual = {who: (t[0] / t[1] if t[1] else 0.0, t[2] / t[3] if t[3] else 0.0)
+             for who, t in totals.items()}
+    xs = {s - u for u, _ in usual.values() for s in RATING_SCORE.values()}
+    ys = {x - v for _, v in usual.values() for x in REC_INDEX.values()}
+    x_rank = {x: n for n, x in enumerate(sorted(xs))}
+    y_rank = {y: n for n, y in enumerate(sorted(ys))}
     for r in rounds:
-        who = _key(r.sc.interviewer)
-        r.usual_score = sum(scores[who]) / len(scores[who]) if scores[who] else 0.0
-        r.usual_rec = sum(recs[who]) / len(recs[who]) if recs[who] else 0.0
+        r.usual_score, r.usual_rec = usual[r.who]
+        r.score_rank = {s: x_rank[s - r.usual_score] for s in RATING_SCORE.values()}
+        if r.recommendation in REC_INDEX:
+            r.rec_rank = y_rank[REC_INDEX[r.recommendation] - r.usual_rec]
+    return len(x_rank), len(y_rank)
 
 
 # (candidate, item) -> [(interviewer key, score)], for every rated item
@@ -188,9 +217,8 @@ Units = dict[tuple[str, str], list[tuple[str, int]]]
 def _units(rounds: Sequence[_Round]) -> Units:
     units: Units = defaultdict(list)
     for r in rounds:
-        who = _key(r.sc.interviewer)
         for item_id, score in r.scores.items():
-            units[r.cand, item_id].append((who, score))
+            units[r.cand, item_id].append((r.who, score))
     return units
 
 
@@ -199,25 +227,33 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
     by_person: dict[str, list[_Round]] = defaultdict(list)
     names: dict[str, str] = {}
     for r in rounds:
-        who = _key(r.sc.interviewer)
-        by_person[who].append(r)
-        names.setdefault(who, r.sc.interviewer.strip())
+        by_person[r.who].append(r)
+        names.setdefault(r.who, r.sc.interviewer.strip())
+    # Each rating against the mean of the co-panelists' ratings of the same answer.
+    diffs: dict[str, list[float]] = defaultdict(list)
+    clusters: dict[str, list[str]] = defaultdict(list)
+    for (cand, _item), rated in units.items():
+        m = len(rated)
+        if m < 2:
+            continue
+        people = {w for w, _ in rated}
+        if len(people) < 2:
+            continue
+        total = sum(s for _, s in rated)
+        for who, score in rated:
+            if len(people) == m:  # each rated it once: the others' mean without a scan
+                mean_others = (total - score) / (m - 1)
+            else:
+                others = [s for w, s in rated if w != who]
+                mean_others = sum(others) / len(others)
+            diffs[who].append(score - mean_others)
+            clusters[who].append(cand)
     failure_ids = set(pack.failure_probe.probe_ids())
+    probed = {s.id for s in pack.scenarios if s.failure_probes}  # scenarios with the 3 probes
     out = []
     for who, mine in by_person.items():
-        diffs: list[float] = []
-        clusters: list[str] = []
-        for (cand, _item), rated in units.items():
-            others = [s for w, s in rated if w != who]
-            if not others:
-                continue
-            mean_others = sum(others) / len(others)
-            for w, s in rated:
-                if w == who:
-                    diffs.append(s - mean_others)
-                    clusters.append(cand)
-        leniency = mean_interval(diffs, clusters, unit="pairs")
-        scatter = _scatter(diffs, clusters, leniency.value)
+        leniency = mean_interval(diffs[who], clusters[who], unit="pairs")
+        scatter = _scatter(diffs[who], clusters[who], leniency.value)
         counts = Counter(r.ratings[i] or "unrated" for r in mine for i in r.ratings)
         ratings = {k: counts.get(k, 0) for k in (*RATINGS, "skip", "unrated")}
         judged = [r for r in mine if r.cand in verdicts and r.recommendation in RECOMMENDATIONS]
@@ -227,8 +263,7 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
         scenarios = skips = 0
         for r in mine:
             for it in r.sc.items:
-                scen = pack.find_scenario(it.item_id)
-                if scen is None or not scen.failure_probes or it.item_id not in r.scores:
+                if it.item_id not in probed or it.item_id not in r.scores:
                     continue
                 scenarios += 1
                 asked = {p.probe_id for p in it.probes if p.asked}
@@ -258,95 +293,167 @@ def _scatter(diffs: Sequence[float], clusters: Sequence[str], lean: float | None
                    "the mean square, clustered by candidate")
 
 
-def _prediction(pairs: list[tuple[float, float]], clusters: list[str],
-                varies: bool) -> Estimate:
+Groups = defaultdict[str, list[tuple[int, int]]]  # candidate -> (rating rank, outcome rank)
+
+
+def _prediction(groups: Groups, codes: tuple[int, int], varies: bool) -> Estimate:
     """Kendall's tau-b of ratings (from each interviewer's average) against an outcome.
 
     A rating that never varies would seem to once measured from each interviewer's
     average: it has nothing to correlate, and says so.
     """
-    if not varies and len(pairs) >= MIN_N:
-        return estimate(None, None, None, len(pairs), "ratings", "Kendall's tau-b",
+    n = sum(map(len, groups.values()))
+    if not varies and n >= MIN_N:
+        return estimate(None, None, None, n, "ratings", "Kendall's tau-b",
                         note="the rating never varies: no rank correlation")
-    return kendall_tau_b(pairs, clusters, unit="ratings")
+    return tau_b_grouped(list(groups.values()), *codes)
 
 
-def _rating_figures(rounds: Sequence[_Round], item_ids: set[str], units: Units,
-                    verdicts: Mapping[str, Decision], *, id: str, title: str, kind: str,
-                    dimension: str | None, weight: int | None = None) -> RatingFigures:
-    asked = skipped = unrated = 0
-    dist: Counter[str] = Counter()
-    rec_pairs: list[tuple[float, float]] = []
-    rec_clusters: list[str] = []
-    dec_pairs: list[tuple[float, float]] = []
-    dec_clusters: list[str] = []
+@dataclass
+class _Tally:
+    """Everything one question (or a dimension's questions together) contributes."""
+
+    asked: int = 0
+    skipped: int = 0
+    unrated: int = 0
+    dist: Counter[str] = field(default_factory=Counter)
+    rec: Groups = field(default_factory=lambda: defaultdict(list))  # vs recommendation
+    dec: Groups = field(default_factory=lambda: defaultdict(list))  # vs hire (1) / not (0)
+    # (a dimension's predictions come from each round's mean: _dimension_predictions)
+    units: list[list[int]] = field(default_factory=list)  # scores of one answer, 2 or more
+
+    def add(self, other: _Tally) -> None:
+        self.asked += other.asked
+        self.skipped += other.skipped
+        self.unrated += other.unrated
+        self.dist.update(other.dist)
+        self.units += other.units
+
+
+def _tallies(rounds: Sequence[_Round], units: Units,
+             verdicts: Mapping[str, Decision]) -> dict[str, _Tally]:
+    """One pass over every rating, per item."""
+    out: dict[str, _Tally] = defaultdict(_Tally)
     for r in rounds:
-        rec = r.recommendation
         verdict = verdicts.get(r.cand)
+        hired = None if verdict is None else int(verdict.outcome == "hire")
         for item_id, rating in r.ratings.items():
-            if item_id not in item_ids:
-                continue
-            asked += 1
+            t = out[item_id]
+            t.asked += 1
             if rating is None:
-                unrated += 1
-                continue
-            if rating == "skip":
-                skipped += 1
-                continue
-            if rating not in RATING_SCORE:
-                continue
-            dist[rating] += 1
-            # Measured from the interviewer's own average, so that a lenient interviewer's
-            # high ratings and many yeses do not pass for prediction.
-            score = RATING_SCORE[rating] - r.usual_score
-            if rec in RECOMMENDATIONS:
-                rec_pairs.append((score, RECOMMENDATIONS.index(rec) - r.usual_rec))
-                rec_clusters.append(r.cand)
-            if verdict is not None:
-                dec_pairs.append((score, 1.0 if verdict.outcome == "hire" else 0.0))
-                dec_clusters.append(r.cand)
-    rated = sum(dist.values())
-    top = max(RATINGS, key=lambda k: (dist[k], -RATINGS.index(k))) if rated else None
-    unit_values = [[s for _, s in rated_by] for (_, item_id), rated_by in units.items()
-                   if item_id in item_ids]
-    varies = len([k for k in RATINGS if dist[k]]) >= 2
+                t.unrated += 1
+            elif rating == "skip":
+                t.skipped += 1
+            elif rating in RATING_SCORE:
+                t.dist[rating] += 1
+                # Measured from the interviewer's own average, so that a lenient
+                # interviewer's high ratings and many yeses do not pass for prediction.
+                x = r.score_rank[RATING_SCORE[rating]]
+                if r.rec_rank is not None:
+                    t.rec[r.cand].append((x, r.rec_rank))
+                if hired is not None:
+                    t.dec[r.cand].append((x, hired))
+    for (_, item_id), rated_by in units.items():
+        if len(rated_by) >= 2:
+            out[item_id].units.append([s for _, s in rated_by])
+    return out
+
+
+def _rating_figures(t: _Tally, predicts: tuple[Estimate, Estimate], *, id: str, title: str,
+                    kind: str, dimension: str | None, weight: int | None = None,
+                    items: tuple[str, ...] = ()) -> RatingFigures:
+    rated = sum(t.dist.values())
+    top = max(RATINGS, key=lambda k: (t.dist[k], -RATINGS.index(k))) if rated else None
     return RatingFigures(
-        id=id, title=title, kind=kind, dimension=dimension, asked=asked, skipped=skipped,
-        unrated=unrated, distribution={k: dist[k] for k in RATINGS}, most_common=top,
-        spread=wilson(dist[top] if top else 0, rated, unit="ratings"),
-        agreement=alpha_interval(unit_values, "ordinal", seed=_seed(id)),
-        predicts_recommendation=_prediction(rec_pairs, rec_clusters, varies),
-        predicts_decision=_prediction(dec_pairs, dec_clusters, varies),
-        weight=weight, items=tuple(sorted(item_ids)) if kind == "dimension" else ())
+        id=id, title=title, kind=kind, dimension=dimension, asked=t.asked, skipped=t.skipped,
+        unrated=t.unrated, distribution={k: t.dist[k] for k in RATINGS}, most_common=top,
+        spread=wilson(t.dist[top] if top else 0, rated, unit="ratings"),
+        agreement=alpha_interval(t.units, "ordinal", seed=_seed(id)),
+        predicts_recommendation=predicts[0], predicts_decision=predicts[1],
+        weight=weight, items=items)
 
 
-def _items(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str, Decision],
-           pack: Pack) -> tuple[RatingFigures, ...]:
-    asked = {i for r in rounds for i in r.ratings}
+def _varies(t: _Tally) -> bool:
+    return len([k for k in RATINGS if t.dist[k]]) >= 2
+
+
+def _items(tallies: Mapping[str, _Tally], rounds: Sequence[_Round], pack: Pack,
+           codes: tuple[int, int]) -> tuple[RatingFigures, ...]:
     order = [it.id for it in (*pack.questions, *pack.scenarios)]
-    known = [i for i in order if i in asked]
-    unknown = sorted(asked - set(order))
+    known = [i for i in order if i in tallies]
+    unknown = sorted(set(tallies) - set(order))
     out = []
     for item_id in (*known, *unknown):
         item = pack.find_item(item_id)
         kind = item.kind if item else next(
             (it.kind for r in rounds for it in r.sc.items if it.item_id == item_id), "question")
-        out.append(_rating_figures(
-            rounds, {item_id}, units, verdicts, id=item_id,
-            title=item.title if item else item_id, kind=kind,
-            dimension=item.dimension if item else None))
+        t = tallies[item_id]
+        predicts = (_prediction(t.rec, codes, _varies(t)),
+                    _prediction(t.dec, (codes[0], 2), _varies(t)))
+        out.append(_rating_figures(t, predicts, id=item_id,
+                                   title=item.title if item else item_id, kind=kind,
+                                   dimension=item.dimension if item else None))
     return tuple(out)
 
 
-def _dimensions(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str, Decision],
-                pack: Pack, archetype: str | None) -> tuple[RatingFigures, ...]:
+def _dimensions(tallies: Mapping[str, _Tally], rounds: Sequence[_Round], pack: Pack,
+                verdicts: Mapping[str, Decision],
+                archetype: str | None) -> tuple[RatingFigures, ...]:
     arche = pack.find_archetype(archetype) if archetype else None
-    asked = {i for r in rounds for i in r.ratings}
+    of_item = {i: item.dimension for i in tallies if (item := pack.find_item(i)) is not None}
+    links = _dimension_links(rounds, of_item, verdicts)
     out = []
     for dim in DIMENSIONS:
-        ids = {i for i in asked if (item := pack.find_item(i)) and item.dimension == dim}
+        ids = sorted(i for i, d in of_item.items() if d == dim)
+        pooled = _Tally()
+        for i in ids:
+            pooled.add(tallies[i])
         label = arche.label(dim) if arche else GENERIC_DIMENSION.get(dim, dim)
-        out.append(_rating_figures(rounds, ids, units, verdicts, id=dim, title=label,
-                                   kind="dimension", dimension=dim,
-                                   weight=arche.weight(dim) if arche else None))
+        rec, rec_cands, dec, dec_cands = links[dim]
+        predicts = (_round_link(rec, rec_cands, _varies(pooled)),
+                    _round_link(dec, dec_cands, _varies(pooled)))
+        out.append(_rating_figures(pooled, predicts, id=dim, title=label, kind="dimension",
+                                   dimension=dim, weight=arche.weight(dim) if arche else None,
+                                   items=tuple(ids)))
     return tuple(out)
+
+
+_Links = tuple[list[tuple[float, float]], list[str], list[tuple[float, float]], list[str]]
+
+
+def _dimension_links(rounds: Sequence[_Round], of_item: Mapping[str, str],
+                     verdicts: Mapping[str, Decision]) -> dict[str, _Links]:
+    """Per dimension: (the round's mean rating of its items, measured from the interviewer's
+    own average; the recommendation likewise) and (the same rating; hire 1 / no hire 0),
+    each with its candidate: a dimension predicts as the loop weighting combines it."""
+    out: dict[str, _Links] = {d: ([], [], [], []) for d in DIMENSIONS}
+    for r in rounds:
+        sums: dict[str, list[int]] = {}
+        for item_id, score in r.scores.items():
+            dim = of_item.get(item_id)
+            if dim is not None:
+                acc = sums.setdefault(dim, [0, 0])
+                acc[0] += score
+                acc[1] += 1
+        if not sums:
+            continue
+        rec = REC_INDEX[r.recommendation] - r.usual_rec if (
+            r.recommendation in REC_INDEX) else None
+        verdict = verdicts.get(r.cand)
+        for dim, (total, count) in sums.items():
+            x = total / count - r.usual_score
+            pairs = out.setdefault(dim, ([], [], [], []))
+            if rec is not None:
+                pairs[0].append((x, rec))
+                pairs[1].append(r.cand)
+            if verdict is not None:
+                pairs[2].append((x, float(verdict.outcome == "hire")))
+                pairs[3].append(r.cand)
+    return out
+
+
+def _round_link(pairs: list[tuple[float, float]], cands: list[str], varies: bool) -> Estimate:
+    if not varies and len(pairs) >= MIN_N:
+        return estimate(None, None, None, len(pairs), "rounds", "Kendall's tau-b",
+                        note="the rating never varies: no rank correlation")
+    return kendall_tau_b(pairs, cands, unit="rounds")

@@ -22,11 +22,13 @@ import functools
 import math
 import random
 import statistics
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from operator import mul
+from itertools import accumulate, chain
+from math import floor, lgamma, sqrt
+from operator import add, mul
 from typing import Any, Literal
 
 MIN_N = 10  # below this, "too few": no number is shown
@@ -37,7 +39,7 @@ Z95 = statistics.NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)
 BOOTSTRAP_BATCH = 200
 BOOTSTRAP_MIN = 200
 BOOTSTRAP_MAX = 1000
-BOOTSTRAP_PRECISION = 0.0025  # half the last digit shown (alpha is printed to 2 places)
+BOOTSTRAP_PRECISION = 0.005  # the last digit shown (alpha is printed to 2 places)
 RARE_UNITS = 5  # unit types with fewer units than this are resampled together (cheaper)
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
@@ -463,26 +465,30 @@ def binomial(rng: random.Random, n: int, p: float) -> int:
             if y > n:
                 return x
             x += 1
-    spq = math.sqrt(n * p * (1.0 - p))
+    spq = sqrt(n * p * (1.0 - p))
     b = 1.15 + 2.53 * spq
-    a = -0.0873 + 0.0248 * b + 0.01 * p
+    a2 = 2.0 * (-0.0873 + 0.0248 * b + 0.01 * p)
     c = n * p + 0.5
     v_r = 0.92 - 4.2 / b
-    alpha = (2.83 + 5.1 / b) * spq
-    lpq = math.log(p / (1.0 - p))
-    m = math.floor((n + 1) * p)
-    h = math.lgamma(m + 1) + math.lgamma(n - m + 1)
+    rand = rng.random  # the loop below is the bootstrap's hottest: names bound locally
+    setup = False  # the exact test's constants, only if the quick squeeze test fails
     while True:
-        u = rng.random() - 0.5
-        v = rng.random()
+        u = rand() - 0.5
+        v = rand()
         us = 0.5 - abs(u)
-        k = math.floor((2.0 * a / us + b) * u + c)
+        k = floor((a2 / us + b) * u + c)
         if k < 0 or k > n:
             continue
         if us >= 0.07 and v <= v_r:
             return k
-        v = v * alpha / (a / (us * us) + b)
-        if math.log(v) <= h - math.lgamma(k + 1) - math.lgamma(n - k + 1) + (k - m) * lpq:
+        if not setup:
+            alpha = (2.83 + 5.1 / b) * spq
+            lpq = math.log(p / (1.0 - p))
+            m = floor((n + 1) * p)
+            h = lgamma(m + 1) + lgamma(n - m + 1)
+            setup = True
+        v = v * alpha / (a2 / 2.0 / (us * us) + b)
+        if math.log(v) <= h - lgamma(k + 1) - lgamma(n - k + 1) + (k - m) * lpq:
             return k
 
 
@@ -500,42 +506,56 @@ class _TauTable:
             self.row[i] += c
             self.col[j] += c
             grid[i][j] = c
-        cum = [[0] * (cols + 1) for _ in range(rows + 1)]  # cum[i][j]: cells above-left
+        # cum[i][j]: observations in rows < i and columns < j (running sums at C speed)
+        cum = [[0] * (cols + 1)]
         for i in range(rows):
-            run = 0
-            for j in range(cols):
-                run += grid[i][j]
-                cum[i + 1][j + 1] = cum[i][j + 1] + run
+            cum.append([0, *map(add, cum[-1][1:], accumulate(grid[i]))])
         n, last = self.n, cum[rows]
         # k[i][j]: pairs concordant minus discordant between one observation in cell
-        # (i, j) and every observation of the table.
-        self.k = [[cum[i][j]  # both smaller
-                   + n - cum[i + 1][cols] - last[j + 1] + cum[i + 1][j + 1]  # both larger
-                   - (cum[i][cols] - cum[i][j + 1])  # smaller row, larger column
-                   - (last[j] - cum[i + 1][j])  # larger row, smaller column
-                   for j in range(cols)] for i in range(rows)]
+        # (i, j) and every observation of the table; only occupied cells are needed.
+        self.k = [[0] * cols for _ in range(rows)]
+        for i, j in cells:
+            self.k[i][j] = (cum[i][j]  # both smaller
+                            + n - cum[i + 1][cols] - last[j + 1] + cum[i + 1][j + 1]  # larger
+                            - (cum[i][cols] - cum[i][j + 1])  # smaller row, larger column
+                            - (last[j] - cum[i + 1][j]))  # larger row, smaller column
         self.s = sum(c * self.k[i][j] for (i, j), c in cells.items()) // 2
         self.untied_x = (n * n - sum(r * r for r in self.row)) // 2  # pairs not tied on x
         self.untied_y = (n * n - sum(c * c for c in self.col)) // 2
 
     def change(self, part: Sequence[tuple[int, int]]) -> tuple[int, int, int]:
-        """How S and the untied pair counts change when ``part`` (cells) is taken out."""
-        s_part = 0
-        for a in range(len(part)):
-            for b in range(a + 1, len(part)):
-                d = (part[a][0] - part[b][0]) * (part[a][1] - part[b][1])
-                s_part += (d > 0) - (d < 0)
-        ds = s_part - sum(self.k[i][j] for i, j in part)
+        """How S and the untied pair counts change when ``part`` (cells) is taken out.
+
+        Called once per candidate for the jackknife, so it avoids allocating: a
+        candidate has a handful of ratings of one question.
+        """
+        k, row, col = self.k, self.row, self.col
+        ds = dr = dc = 0
         m = len(part)
-        n2 = self.n - m
-        rows = Counter(i for i, _ in part)
-        cols = Counter(j for _, j in part)
-        # untied = (n^2 - sum of squared margins) / 2, recomputed for the touched margins
-        dr = sum(self.row[i] ** 2 - (self.row[i] - a) ** 2 for i, a in rows.items())
-        dc = sum(self.col[j] ** 2 - (self.col[j] - a) ** 2 for j, a in cols.items())
-        dx = (n2 * n2 - self.n * self.n + dr) // 2
-        dy = (n2 * n2 - self.n * self.n + dc) // 2
-        return ds, dx, dy
+        j0 = part[0][1]
+        if all(j == j0 for _, j in part):
+            # One outcome for the whole group (the panel's decision): its pairs are tied
+            # on it, so only the other margin's shared pairs need counting.
+            seen: dict[int, int] = {}
+            for i, j in part:
+                ds -= k[i][j]
+                dr += 2 * row[i] - 1 - 2 * seen.get(i, 0)
+                seen[i] = seen.get(i, 0) + 1
+            dc = m * (2 * col[j0] - m)
+        else:
+            for a, (i, j) in enumerate(part):
+                ds -= k[i][j]
+                for i2, j2 in part[a + 1:]:
+                    d = (i - i2) * (j - j2)
+                    ds += (d > 0) - (d < 0)
+                    # A second observation in the same row (column) lowers that margin
+                    # again: (r - a)^2 expands pairwise, so count the shared pairs here.
+                    dr -= 2 * (i == i2)
+                    dc -= 2 * (j == j2)
+                dr += 2 * row[i] - 1
+                dc += 2 * col[j] - 1
+        shrink = (self.n - m) ** 2 - self.n ** 2
+        return ds, (shrink + dr) // 2, (shrink + dc) // 2
 
 
 def _tau(s: int, untied_x: int, untied_y: int) -> float | None:
@@ -552,42 +572,54 @@ def kendall_tau_b(pairs: Sequence[tuple[float, float]],
     whole group at a time gives a standard error that holds when pairs of one
     candidate move together. Without clusters each pair is its own group.
     """
-    n = len(pairs)
-    method = "Kendall's tau-b, 95% jackknife interval" + (
-        ", clustered by candidate" if clusters is not None else "")
+    if len(pairs) < MIN_N:
+        return too_few(len(pairs), unit, _tau_method(clusters is not None))
+    x_col, y_col = zip(*pairs, strict=True)
+    xi = {x: i for i, x in enumerate(sorted(set(x_col)))}
+    yi = {y: i for i, y in enumerate(sorted(set(y_col)))}
+    coded = zip(map(xi.__getitem__, x_col), map(yi.__getitem__, y_col), strict=True)
+    groups: defaultdict[Hashable, list[tuple[int, int]]] = defaultdict(list)
+    keys: Iterable[Hashable] = clusters if clusters is not None else range(len(pairs))
+    for key, cell in zip(keys, coded, strict=True):
+        groups[key].append(cell)
+    return tau_b_grouped(list(groups.values()), len(xi), len(yi), unit,
+                         clustered=clusters is not None)
+
+
+def _tau_method(clustered: bool) -> str:
+    return "Kendall's tau-b, 95% jackknife interval" + (
+        ", clustered by candidate" if clustered else "")
+
+
+def tau_b_grouped(groups: Sequence[Sequence[tuple[int, int]]], rows: int, cols: int,
+                  unit: str = "ratings", clustered: bool = True) -> Estimate:
+    """``kendall_tau_b`` for observations already coded as ranks (row, column), one
+    list per cluster: the form calibration builds while it tallies, so the pairs are
+    not coded and grouped a second time for every question and dimension."""
+    method = _tau_method(clustered)
+    n = sum(map(len, groups))
     if n < MIN_N:
         return too_few(n, unit, method)
-    xs = sorted({x for x, _ in pairs})
-    ys = sorted({y for _, y in pairs})
-    xi = {x: i for i, x in enumerate(xs)}
-    yi = {y: i for i, y in enumerate(ys)}
-    coded = [(xi[x], yi[y]) for x, y in pairs]
-    table = _TauTable(Counter(coded), len(xs), len(ys))
+    table = _TauTable(Counter(chain.from_iterable(groups)), rows, cols)
     value = _tau(table.s, table.untied_x, table.untied_y)
     if value is None:
         what = "the rating" if not table.untied_x else "the outcome"
         return estimate(None, None, None, n, unit, method,
                         note=f"{what} never varies: no rank correlation")
-    groups: dict[Hashable, list[tuple[int, int]]] = {}
-    keys: Iterable[Hashable] = clusters if clusters is not None else range(n)
-    for key, cell in zip(keys, coded, strict=True):
-        groups.setdefault(key, []).append(cell)
     g = len(groups)
     if g < 3:
         return estimate(value, None, None, n, unit, method, g,
                         "fewer than three candidates: no interval can be given")
-    # Groups with the same cells leave the same table behind: compute each once.
-    shapes = Counter(tuple(sorted(cells)) for cells in groups.values())
-    loo: list[tuple[float, int]] = []
-    for shape, count in shapes.items():
-        ds, dx, dy = table.change(shape)
+    loo: list[float] = []
+    for cells in groups:
+        ds, dx, dy = table.change(cells)
         t = _tau(table.s + ds, table.untied_x + dx, table.untied_y + dy)
         if t is None:  # leaving this group out removes all variation
             return estimate(value, None, None, n, unit, method, g,
                             "too little variation for an interval")
-        loo.append((t, count))
-    mean = math.fsum(t * c for t, c in loo) / g
-    var = (g - 1) / g * math.fsum(c * (t - mean) ** 2 for t, c in loo)
+        loo.append(t)
+    mean = math.fsum(loo) / g
+    var = (g - 1) / g * math.fsum((t - mean) ** 2 for t in loo)
     half = t_quantile(0.5 + CONFIDENCE / 2, g - 1) * math.sqrt(var)
     return estimate(value, max(-1.0, value - half), min(1.0, value + half), n, unit, method,
-                    g if clusters is not None else None)
+                    g if clustered else None)

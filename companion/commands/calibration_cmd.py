@@ -29,7 +29,7 @@ def compute_for_cli(args: argparse.Namespace, pack: Pack) -> Calibration:
         raise CompanionError(f"no archetype {args.archetype!r}; the pack has {known}")
     with open_store(args) as store:
         data = read_for_calibration(store)
-    return compute(data.scorecards, data.decisions, pack, viewer=None, rounds=data.rounds,
+    return compute(data.scorecards, data.decisions, pack, viewer=None, rounds=data.pending,
                    filters=Filters(since=args.since, archetype=args.archetype))
 
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from companion.decision import Decision
+from companion.gcpause import paused_gc
 from companion.scorecard import Amendment, FlagRecord, ItemRecord, ProbeAnswer, Scorecard
 from companion.store import amend
-from companion.store.decisions import all_decisions
 from companion.store.records import RoundSummary
 from companion.store.store import Store
 
@@ -30,11 +30,11 @@ SELECT r.id, c.name, i.name, r.archetype, r.level, r.template_id, r.round_title,
 FROM round r JOIN candidate c ON c.id = r.candidate_id
              JOIN interviewer i ON i.id = r.interviewer_id
 """
+# Put in order per round afterwards: ORDER BY here costs a sort of every row.
 _ITEMS = """
-SELECT ri.round_id, ri.item_id, ri.kind, ri.rating
+SELECT ri.round_id, ri.position, ri.item_id, ri.kind, ri.rating
 FROM round_item ri JOIN round r ON r.id = ri.round_id
 WHERE r.submitted_at IS NOT NULL
-ORDER BY ri.round_id, ri.position
 """
 _FAILURE_PROBES = """
 SELECT p.round_id, p.item_id, p.probe_id, p.asked, p.rating
@@ -49,6 +49,10 @@ FROM flag_event f
 WHERE f.id IN (SELECT max(id) FROM flag_event GROUP BY round_id, flag_id)
 ORDER BY f.id
 """
+_DECISIONS = """
+SELECT c.name, d.outcome, d.decided_by, d.decided_at, d.level, d.note
+FROM decision d JOIN candidate c ON c.id = d.candidate_id
+"""
 _AMENDMENTS = """
 SELECT a.round_id, a.at, a.field, a.old, a.new
 FROM amendment a
@@ -60,45 +64,56 @@ ORDER BY a.id
 
 @dataclass(frozen=True)
 class CalibrationRead:
-    """Every stored round (for the independence rule), the submitted scorecards, decisions."""
+    """The submitted scorecards, the rounds not submitted yet, and the panel's decisions.
 
-    rounds: list[RoundSummary]
+    The independence rule needs only the unsubmitted rounds (whose authors are still
+    scoring a candidate), so only those are listed as ``pending``.
+    """
+
     scorecards: list[Scorecard]
+    pending: list[RoundSummary]
     decisions: list[Decision]
-
-
-def _when(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
 
 
 def read_for_calibration(store: Store) -> CalibrationRead:
     """Read what calibration needs from ``store`` (raises StorageError on a fault)."""
+    with paused_gc():
+        return _read(store)
+
+
+def _read(store: Store) -> CalibrationRead:
     with store.read() as s:
-        conn = s.connection()
-        rounds = conn.exec_driver_sql(_ROUNDS).all()
-        items: dict[str, list[tuple[str, str, str | None]]] = defaultdict(list)
-        for rid, item_id, kind, rating in conn.exec_driver_sql(_ITEMS):
-            items[rid].append((item_id, kind, rating))
-        probes: dict[tuple[str, str], list[ProbeAnswer]] = defaultdict(list)
-        for rid, item_id, probe_id, asked, rating in conn.exec_driver_sql(_FAILURE_PROBES):
-            probes[rid, item_id].append(ProbeAnswer(probe_id, bool(asked), rating))
-        flags: dict[str, list[FlagRecord]] = defaultdict(list)
-        for rid, flag_id, state in conn.exec_driver_sql(_FLAGS):
-            flags[rid].append(FlagRecord(flag_id, state))
-        changes: dict[str, list[Amendment]] = defaultdict(list)
-        for rid, at, field, old, new in conn.exec_driver_sql(_AMENDMENTS):
-            changes[rid].append(Amendment(datetime.fromisoformat(at), field, old, new))
-    summaries: list[RoundSummary] = []
+        # The driver's own cursor: plain tuples, without a Row object per row.
+        cursor = s.connection().connection.cursor()
+        try:
+            rounds = cursor.execute(_ROUNDS).fetchall()
+            items: dict[str, list[tuple[int, str, str, str | None]]] = defaultdict(list)
+            for rid, *row in cursor.execute(_ITEMS):
+                items[rid].append(row)
+            probes: dict[tuple[str, str], list[ProbeAnswer]] = defaultdict(list)
+            for rid, item_id, probe_id, asked, rating in cursor.execute(_FAILURE_PROBES):
+                probes[rid, item_id].append(ProbeAnswer(probe_id, bool(asked), rating))
+            flags: dict[str, list[FlagRecord]] = defaultdict(list)
+            for rid, flag_id, state in cursor.execute(_FLAGS):
+                flags[rid].append(FlagRecord(flag_id, state))
+            changes: dict[str, list[Amendment]] = defaultdict(list)
+            for rid, at, field, old, new in cursor.execute(_AMENDMENTS):
+                changes[rid].append(Amendment(datetime.fromisoformat(at), field, old, new))
+            decisions = [Decision(name, outcome, by, datetime.fromisoformat(at), level, note)
+                         for name, outcome, by, at, level, note in cursor.execute(_DECISIONS)]
+        finally:
+            cursor.close()
+    pending: list[RoundSummary] = []
     scorecards: list[Scorecard] = []
     no_probes: tuple[ProbeAnswer, ...] = ()
     for (rid, cand, inter, archetype, level, template_id, title, pack_id, pack_version,
          started, submitted, elapsed, recommendation) in rounds:
         started_at = datetime.fromisoformat(started)
-        submitted_at = _when(submitted)
-        summaries.append(RoundSummary(rid, cand, inter, archetype, level, template_id, title,
-                                      started_at, submitted_at))
-        if submitted_at is None:
+        if submitted is None:
+            pending.append(RoundSummary(rid, cand, inter, archetype, level, template_id, title,
+                                        started_at, None))
             continue
+        submitted_at = datetime.fromisoformat(submitted)
         sc = Scorecard(
             candidate=cand, interviewer=inter, archetype=archetype, level=level,
             template_id=template_id, round_title=title, pack_id=pack_id,
@@ -106,8 +121,8 @@ def read_for_calibration(store: Store) -> CalibrationRead:
             submitted_at=submitted_at, duration_s=elapsed,
             items=tuple(ItemRecord(item_id, kind, rating,
                                    probes=tuple(probes.get((rid, item_id), no_probes)))
-                        for item_id, kind, rating in items.get(rid, ())),
+                        for _, item_id, kind, rating in sorted(items.get(rid, ()))),
             flags=tuple(flags.get(rid, ())), recommendation=recommendation,
             amendments=tuple(changes.get(rid, ())))
         scorecards.append(amend.apply_all(sc) if sc.amendments else sc)
-    return CalibrationRead(summaries, scorecards, all_decisions(store))
+    return CalibrationRead(scorecards, pending, decisions)

@@ -77,7 +77,7 @@ def compute_calibration(store: Store, pack: Pack, viewer: str | None,
     from companion.store.bulk import read_for_calibration
 
     data = read_for_calibration(store)
-    return compute(data.scorecards, data.decisions, pack, viewer=viewer, rounds=data.rounds,
+    return compute(data.scorecards, data.decisions, pack, viewer=viewer, rounds=data.pending,
                    filters=filters)
 
 
