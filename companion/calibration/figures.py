@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from itertools import chain
 
 from companion.calibration.findings import find
 from companion.calibration.model import (
@@ -81,6 +82,8 @@ def _seed(text: str) -> int:
 def submitted_ratings(sc: Scorecard) -> dict[str, str | None]:
     """Item id -> the rating as submitted (before any amendment)."""
     out = {it.item_id: it.rating for it in sc.items}
+    if not sc.amendments:
+        return out
     seen: set[str] = set()
     for a in sc.amendments:
         kind, _, item_id = a.field.partition(":")
@@ -152,6 +155,7 @@ def _compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pac
     hidden = held_back(viewer, everything)
     chosen: list[_Round] = []
     seen_hidden: set[str] = set()
+    keys: dict[str, str] = {}  # names as compared; each name recurs, so fold it once
     for sc in scorecards:
         if sc.submitted_at is None:
             continue
@@ -159,14 +163,14 @@ def _compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pac
             continue
         if filters.since and sc.started_at.astimezone().date() < filters.since:
             continue
-        cand = _key(sc.candidate)
+        cand = keys.get(sc.candidate) or keys.setdefault(sc.candidate, _key(sc.candidate))
         if cand in hidden:
             seen_hidden.add(cand)
             continue
         ratings = submitted_ratings(sc)
         scores = {i: RATING_SCORE[r] for i, r in ratings.items() if r in RATING_SCORE}
-        chosen.append(_Round(sc, cand, _key(sc.interviewer), ratings, scores,
-                             submitted_recommendation(sc)))
+        who = keys.get(sc.interviewer) or keys.setdefault(sc.interviewer, _key(sc.interviewer))
+        chosen.append(_Round(sc, cand, who, ratings, scores, submitted_recommendation(sc)))
     codes = _set_usual(chosen)
     verdicts = {_key(d.candidate): d for d in decisions if d.decided}
     cands = {r.cand for r in chosen}
@@ -254,7 +258,8 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
     for who, mine in by_person.items():
         leniency = mean_interval(diffs[who], clusters[who], unit="pairs")
         scatter = _scatter(diffs[who], clusters[who], leniency.value)
-        counts = Counter(r.ratings[i] or "unrated" for r in mine for i in r.ratings)
+        counts = Counter(chain.from_iterable(r.ratings.values() for r in mine))
+        counts["unrated"] = counts.pop(None, 0)
         ratings = {k: counts.get(k, 0) for k in (*RATINGS, "skip", "unrated")}
         judged = [r for r in mine if r.cand in verdicts and r.recommendation in RECOMMENDATIONS]
         agree = sum((r.recommendation in YES_SIDE) == (verdicts[r.cand].outcome == "hire")
