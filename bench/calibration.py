@@ -41,12 +41,13 @@ TARGET_S = 1.0
 LOAD_SAMPLE = 500
 
 _CHILD = r"""
-import json, resource, sqlite3, statistics, sys, time
+import json, sqlite3, statistics, sys, time
 from pathlib import Path
+from bench.memory import peak_mb
 from companion.content.loader import builtin_pack
 from companion.store import Store
 pack = builtin_pack()
-before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+before_mb = peak_mb()
 from companion.calibration.figures import compute
 from companion.store import bulk
 from companion.store.db import DB_NAME
@@ -75,7 +76,7 @@ for _ in range(runs):
         conn.execute(sql).fetchall()
     conn.close()
     bare.append(time.perf_counter() - t0)
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = peak_mb()
 with Store.open(folder) as store:
     ids = [r.id for r in store.list_rounds()][:sample]
     t0 = time.perf_counter()
@@ -87,7 +88,7 @@ print(json.dumps({
     "per_round_load": per_round,
     "scorecards": cal.scorecards, "findings": len(cal.findings),
     "units": sum(i.agreement.n for i in cal.items), "before_mb": before_mb,
-    "peak_mb": peak_mb}))
+    "peak_mb": peak}))
 """
 
 

@@ -7,15 +7,14 @@ dependencies) are independent implementations of the rest.
 
 from __future__ import annotations
 
+import importlib
 import math
 import random
 import statistics
 from collections import Counter
+from typing import Any
 
-import krippendorff
-import numpy as np
 import pytest
-from scipy import stats as sps
 
 from companion.calibration import stats
 from companion.calibration.stats import (
@@ -30,6 +29,26 @@ from companion.calibration.stats import (
     t_quantile,
     wilson,
 )
+
+
+class _OnFirstUse:
+    """A module imported on first use, not when pytest collects this file.
+
+    numpy and scipy add about 70 MB to the test process; bench/memory.py's child is
+    started by fork and exec, and Linux carries the peak resident size across exec,
+    so loading them at collection would show up as the app's memory there.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name), attr)
+
+
+krippendorff = _OnFirstUse("krippendorff")
+np = _OnFirstUse("numpy")
+sps = _OnFirstUse("scipy.stats")
 
 _ = None
 # Four observers (rows) rate twelve units (columns); blanks are missing values.
