@@ -13,6 +13,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 from companion import __version__
 from companion.errors import CompanionError
@@ -31,6 +32,8 @@ HANDLERS: dict[str, str] = {
     "session import": "companion.commands.session_cmd:run_import",
     "session delete": "companion.commands.session_cmd:run_delete",
     "candidate delete": "companion.commands.session_cmd:run_delete_candidate",
+    "candidate decide": "companion.commands.decision_cmd:run_decide",
+    "calibration": "companion.commands.calibration_cmd:run_calibration",
     "retention": "companion.commands.retention_cmd:run_retention",
     "export": "companion.commands.export_cmd:run_export_pdf",
     "panel": "companion.commands.export_cmd:run_panel_pdf",
@@ -94,7 +97,10 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
                       help="use exactly these round templates, in order, instead of the default")
     plan.add_argument("--json", action="store_true", help="print JSON")
 
-    sub.add_parser("demo", help="store two finished example scorecards of one candidate")
+    demo = sub.add_parser("demo", help="store two finished example scorecards of one candidate")
+    demo.add_argument("--team", action="store_true",
+                      help="instead, a quarter of a hiring team's loops (about 150 scorecards "
+                      "of 40 candidates, with planted biases) to try calibration on")
 
     sessions = sub.add_parser("sessions", help="list stored rounds")
     ssub = sessions.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
@@ -113,10 +119,32 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     dele = s1.add_parser("delete")
     dele.add_argument("id")
 
-    cand = sub.add_parser("candidate", help="delete every round of one candidate")
+    cand = sub.add_parser("candidate", help="record the panel's decision on a candidate, or "
+                          "delete every round of one")
     c1 = cand.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
     cdel = c1.add_parser("delete")
     cdel.add_argument("name")
+    decide = c1.add_parser("decide", help="record the panel's decision (replaces an earlier one)")
+    decide.add_argument("name")
+    outcome = decide.add_mutually_exclusive_group(required=True)
+    outcome.add_argument("--hire", action="store_true", help="hire (give --level)")
+    outcome.add_argument("--no-hire", action="store_true", help="no hire")
+    outcome.add_argument("--withdrawn", action="store_true",
+                         help="the candidate withdrew before a decision")
+    decide.add_argument("--level", metavar="LEVEL", help="the level offered, with --hire")
+    decide.add_argument("--note", metavar="TEXT", help="a short note kept with the decision")
+    decide.add_argument("--by", metavar="NAME",
+                        help="who decided (default: your login name)")
+
+    cal = sub.add_parser("calibration", help="which interviewers rate harshly, which questions "
+                         "tell candidates apart, and how far to trust it")
+    cal.add_argument("--since", type=_since, metavar="DATE",
+                     help="only rounds started on or after DATE (YYYY-MM-DD)")
+    cal.add_argument("--archetype", metavar="ID", help="only rounds for this archetype")
+    cal.add_argument("--json", action="store_true", help="print every figure as JSON")
+    cal.add_argument("--pdf", metavar="OUT", help="write the calibration report as PDF")
+    cal.add_argument("--paper", choices=PAPER_SIZES, default="a4",
+                     help="page size of the PDF (default a4)")
 
     ret = sub.add_parser("retention", help="show or set how many days submitted rounds are "
                          "kept (off by default)")
@@ -162,6 +190,15 @@ def _team_parser(sub: argparse._SubParsersAction) -> None:
     status = t1.add_parser("status", help="who you are on the team store, and its schema")
     status.add_argument("--json", action="store_true")
     t1.add_parser("disconnect", help="stop using the team store (deletes nothing)")
+
+
+def _since(text: str) -> date:
+    """``--since``: a date as YYYY-MM-DD (argparse turns the error into exit 2)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a date: {text!r} (use YYYY-MM-DD, e.g. 2026-01-31)") from None
 
 
 def _handler_key(args: argparse.Namespace) -> str:

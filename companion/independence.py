@@ -34,6 +34,17 @@ def _same_person(a: str, b: str) -> bool:
     return a.strip().casefold() == b.strip().casefold()
 
 
+def _key(name: str) -> str:
+    return name.strip().casefold()
+
+
+def closed_candidates(viewer: str, rounds: Iterable[RoundLike]) -> set[str]:
+    """Candidates (names, trimmed and casefolded) whose colleagues' scorecards are closed
+    to ``viewer``: those of whom the viewer still has an unsubmitted scorecard."""
+    return {_key(r.candidate) for r in rounds
+            if r.submitted_at is None and _same_person(r.interviewer, viewer)}
+
+
 def can_view(viewer: str, target: RoundLike, rounds: Iterable[RoundLike]) -> Access:
     """May ``viewer`` open ``target``, given every stored round?
 
@@ -44,13 +55,7 @@ def can_view(viewer: str, target: RoundLike, rounds: Iterable[RoundLike]) -> Acc
     """
     if _same_person(viewer, target.interviewer):
         return Access(True)
-    pending = [
-        r for r in rounds
-        if _same_person(r.interviewer, viewer)
-        and _same_person(r.candidate, target.candidate)
-        and r.submitted_at is None
-    ]
-    if pending:
+    if _key(target.candidate) in closed_candidates(viewer, rounds):
         return Access(
             False,
             f"Submit your own scorecard of {target.candidate} first: colleagues' scores stay "

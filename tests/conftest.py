@@ -65,3 +65,15 @@ def pg_server():  # type: ignore[no-untyped-def]
                     f"started: {exc}", pytrace=False)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def team_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder holding ``demo --team`` (a quarter of loops), made once per run."""
+    folder = tmp_path_factory.mktemp("team") / "data"
+    res = run_cli("demo", "--team", data_dir=folder, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert "Stored a quarter of loops: 146 scorecards of 40 candidates by 8 interviewers" \
+        in res.stdout, res.stdout
+    assert "and 40 panel decisions" in res.stdout
+    return folder

@@ -8,6 +8,7 @@ from pathlib import Path
 from companion.commands.common import data_root
 from companion.content.loader import load_for_cli
 from companion.content.model import Pack
+from companion.decision import Decision
 from companion.errors import CompanionError
 from companion.scorecard import Scorecard
 from companion.store import Store
@@ -34,9 +35,28 @@ def run_panel_pdf(args: argparse.Namespace) -> int:
 
     pack = load_for_cli(args)
     scorecards, labels = load_sources(args.sources, pack, data_root(args))
-    out = render_panel(scorecards, pack, Path(args.pdf), labels=labels, page_size=args.paper)
+    decision = stored_decision(data_root(args), scorecards[0].candidate) if scorecards else None
+    out = render_panel(scorecards, pack, Path(args.pdf), labels=labels, page_size=args.paper,
+                       decision=decision)
     print(f"wrote {out} ({len(scorecards)} scorecards)")
     return 0
+
+
+def stored_decision(data_dir: Path, candidate: str) -> Decision | None:
+    """The panel's decision on ``candidate`` if this data folder has a store with one.
+
+    A lead who merges files only may have no store yet: none is created for this.
+    """
+    from companion.store.db import DB_NAME
+    from companion.store.decisions import decision_for
+
+    if not (data_dir / DB_NAME).exists():
+        return None
+    store = Store.open(data_dir)
+    try:
+        return decision_for(store, candidate)
+    finally:
+        store.close()
 
 
 def _looks_like_file(source: str) -> bool:

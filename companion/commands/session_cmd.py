@@ -197,7 +197,9 @@ def run_delete_candidate(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    """``demo``: store two finished example scorecards of one candidate."""
+    """``demo``: store two finished example scorecards of one candidate; ``--team``: a quarter."""
+    if getattr(args, "team", False):
+        return run_team_demo(args)
     from companion.demo import store_demo
 
     pack = load_for_cli(args)
@@ -212,4 +214,25 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"  companion session show {first}")
     print(f"  companion export {first} --pdf card.pdf")
     print(f"  companion panel {first} {second} --pdf debrief.pdf")
+    return 0
+
+
+def run_team_demo(args: argparse.Namespace) -> int:
+    """``demo --team``: a quarter of a hiring team's loops, for ``calibration``."""
+    from companion.demo_team import store_team_demo
+
+    pack = load_for_cli(args)
+    with open_store(args) as store:
+        result = store_team_demo(store, pack)
+    if result.rounds_added or result.decisions_added:
+        print(f"Stored a quarter of loops: {result.rounds_added} scorecards of "
+              f"{result.candidates} candidates by {result.interviewers} interviewers "
+              f"({result.first:%Y-%m-%d} to {result.last:%Y-%m-%d}), and "
+              f"{result.decisions_added} panel decisions.")
+    else:
+        print(f"The team demo is already stored ({result.rounds_kept} scorecards); "
+              "nothing added.")
+    print("Some biases are planted in it. Next, try:")
+    print("  companion calibration")
+    print("  companion calibration --pdf calibration.pdf")
     return 0

@@ -21,6 +21,7 @@ from companion.change_text import (
 )
 from companion.changes import Recommend
 from companion.content.model import Pack
+from companion.decision import Decision
 from companion.export.analysis import (
     DISAGREEMENT_STEPS,
     Disagreement,
@@ -40,16 +41,18 @@ AGENDA_MARK = "(!)"
 
 
 def render_panel(scorecards: Sequence[Scorecard], pack: Pack, out: Path, *,
-                 labels: Sequence[str] | None = None, page_size: str = "a4") -> Path:
+                 labels: Sequence[str] | None = None, page_size: str = "a4",
+                 decision: Decision | None = None) -> Path:
     """Check, analyse and write a panel debrief of ``scorecards`` to ``out``; returns the path.
 
-    ``labels`` name each scorecard in error messages (file paths or stored ids).
+    ``labels`` name each scorecard in error messages (file paths or stored ids);
+    ``decision`` is the panel's decision, when one is recorded.
     Raises CompanionError for unsubmitted scorecards, mixed candidates or packs.
     """
     names = list(labels) if labels is not None else [sc.id for sc in scorecards]
     scs = check_panel(scorecards, names)
     analysis = analyse_panel(scs, pack)
-    story = panel_story(scs, pack, analysis)
+    story = panel_story(scs, pack, analysis, decision)
     who = ", ".join(analysis.columns)
     return build_pdf(
         story, Path(out), title=f"Panel debrief: {analysis.candidate}", author=who,
@@ -57,10 +60,12 @@ def render_panel(scorecards: Sequence[Scorecard], pack: Pack, out: Path, *,
         running_head=f"Panel debrief: {analysis.candidate}", page_size=page_size)
 
 
-def panel_story(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> list[Flowable]:
+def panel_story(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
+                decision: Decision | None = None) -> list[Flowable]:
     """The flowables of a debrief for already-checked scorecards."""
     st = styles()
-    story: list[Flowable] = [para(f"Panel debrief: {a.candidate}", st.title), _header(scs, pack, a)]
+    story: list[Flowable] = [para(f"Panel debrief: {a.candidate}", st.title),
+                             _header(scs, pack, a, decision)]
     for note in a.notes:
         story.append(para(note, st.small))
     story.extend(_agenda(a))
@@ -73,11 +78,17 @@ def panel_story(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> list[
     return story
 
 
-def _header(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> Table:
+def _header(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
+            decision: Decision | None) -> Table:
     st = styles()
     levels = sorted({level_title(pack, sc.level) for sc in scs})
     rows = [("Candidate", a.candidate), ("Archetype", a.archetype_title),
             ("Level", ", ".join(levels)), ("Pack", f"{scs[0].pack_id} {scs[0].pack_version}")]
+    if decision is not None:
+        said = decision.describe(level_title(pack, decision.level) if decision.level else None)
+        note = f" · {decision.note}" if decision.note else ""
+        rows.append(("Panel decision", f"{said} · decided by {decision.decided_by}, "
+                                       f"{when(decision.decided_at)}{note}"))
     for col, sc in zip(a.columns, scs, strict=True):
         rows.append((col, f"{sc.round_title} · {when(sc.started_at)} · "
                           f"{duration(sc.duration_s)} · submitted {when(sc.submitted_at)}"))

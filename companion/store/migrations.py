@@ -19,6 +19,7 @@ Version history:
 3. amendments as typed changes (JSON ``change`` and ``undo`` instead of field strings,
    converted once by ``legacy_amendments``) and ``round.ended_at``.
 4. the outbox: submissions and amendments waiting to be published to a team store.
+5. the panel's decision per candidate (``decision``; deleted with the candidate).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, event, inspect, text
 from sqlalchemy.pool import NullPool
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 REVISIONS = Path(__file__).with_name("revisions")
 
 
@@ -173,6 +174,19 @@ V4_DDL: tuple[str, ...] = (
     )""",
     "CREATE INDEX ix_outbox_round ON outbox(round_id)",
     "CREATE INDEX ix_outbox_waiting ON outbox(published_at, queued_at)",
+)
+
+V5_DDL: tuple[str, ...] = (
+    # One row per candidate: the latest decision replaces an earlier one. It goes
+    # with the candidate row, which goes when the candidate's last round is deleted.
+    """CREATE TABLE decision (
+        candidate_id INTEGER PRIMARY KEY REFERENCES candidate(id) ON DELETE CASCADE,
+        outcome TEXT NOT NULL,
+        level TEXT,
+        decided_by TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT ''
+    )""",
 )
 
 

@@ -163,3 +163,16 @@ class OutboxRow(Base):
     last_error: Mapped[str] = mapped_column(default="")
     next_try_at: Mapped[datetime | None] = mapped_column(UtcText)
     published_at: Mapped[datetime | None] = mapped_column(UtcText)
+
+
+class DecisionRow(Base):
+    """The panel's decision on a candidate (schema 5)."""
+
+    __tablename__ = "decision"
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidate.id", ondelete="CASCADE"), primary_key=True)
+    outcome: Mapped[str]
+    level: Mapped[str | None]
+    decided_by: Mapped[str]
+    decided_at: Mapped[datetime] = mapped_column(UtcText)
+    note: Mapped[str] = mapped_column(default="")

@@ -38,6 +38,7 @@ from companion.ui.theme import ThemeController
 from companion.ui.window_actions import WindowActions
 
 if TYPE_CHECKING:
+    from companion.ui.calibration_page import CalibrationPage
     from companion.ui.help_overlay import HelpOverlay
     from companion.ui.panel_page import PanelPage
     from companion.ui.submitted_page import SubmittedPage
@@ -153,6 +154,19 @@ class MainWindow(QMainWindow):
         return page
 
     @cached_property
+    def calibration_page(self) -> CalibrationPage:
+        from companion.ui.calibration_page import CalibrationPage
+
+        page = CalibrationPage(self.stack)
+        self.stack.addWidget(page)
+        page.viewer = self._viewer
+        page.paper = self.paper
+        page.back_requested.connect(self.show_start)
+        if self.store is not None and self.exports_dir is not None:
+            page.set_sources(self.store, self.pack, self.exports_dir)
+        return page
+
+    @cached_property
     def help_overlay(self) -> HelpOverlay:
         from companion.ui.help_overlay import HelpOverlay
 
@@ -191,6 +205,7 @@ class MainWindow(QMainWindow):
         a = self.actions_
         a.back_to_start.triggered.connect(self.show_start)
         a.panel.triggered.connect(self.show_panel)
+        a.calibration.triggered.connect(self.show_calibration)
         a.quit.triggered.connect(self.close)
         a.next_screen.triggered.connect(self.move_to_next_screen)
         a.compact.toggled.connect(self.set_compact)
@@ -212,6 +227,7 @@ class MainWindow(QMainWindow):
         self.start_screen.start_requested.connect(self.start_round)
         self.start_screen.resume_requested.connect(self.resume_round)
         self.start_screen.panel_requested.connect(self.show_panel)
+        self.start_screen.calibration_requested.connect(self.show_calibration)
         self.bridge.save_failed.connect(self.banner.show_save_failed)
         self.bridge.saved.connect(self.banner.on_saved)
         self.bridge.submitted.connect(self.show_finished)
@@ -226,7 +242,7 @@ class MainWindow(QMainWindow):
         if store is not None:
             self.exports_dir = data_dir / "exports"
             self.start_screen.set_store(store, self.exports_dir)
-            for name in ("finish_page", "panel_page"):
+            for name in ("finish_page", "panel_page", "calibration_page"):
                 page = self._built(name)
                 if page is not None:
                     page.set_sources(store, pack, self.exports_dir)
@@ -317,6 +333,14 @@ class MainWindow(QMainWindow):
         self.panel_page.refresh()
         self.stack.setCurrentWidget(self.panel_page)
         self.panel_page.import_button.setFocus()
+
+    def show_calibration(self) -> None:
+        """The Calibration page; a live round is saved and left, as for the panel page."""
+        if self.store is None or not self.close_engine():
+            return
+        self.stack.setCurrentWidget(self.calibration_page)
+        self.calibration_page.refresh()
+        self.calibration_page.archetype.setFocus()
 
     def show_finished(self) -> None:
         """The engine reports a submission: show the finish page (the round stays open

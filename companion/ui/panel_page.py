@@ -1,4 +1,5 @@
-"""The panel debrief page: import the panel's scorecard files, pick a candidate, export.
+"""The panel debrief page: import the panel's scorecard files, pick a candidate, record
+the panel's decision, export.
 
 Layout and intent only. Importing, grouping and the independence rule live in
 ``companion.panel_select`` (plain Python); the PDF is rendered by
@@ -27,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.decision import Decision
 from companion.errors import CompanionError
+from companion.ui.decision_box import DecisionBox
 from companion.ui.export_task import ExportStatus
 from companion.ui.start_screen import export_file_name
 from companion.ui.theme import set_look
@@ -112,6 +115,8 @@ class PanelPage(QWidget):
         self.scorecards.setRootIsDecorated(False)
         self.scorecards.setAlternatingRowColors(True)
         self.notice = Notice("panel.notice", self)  # why the rule holds this panel back
+        self.decision = DecisionBox(self)
+        self.decision.viewer = lambda: self.viewer()
 
         self.export_button = QPushButton("Export debrief PDF", self)
         self.export_button.setObjectName("panel.export")
@@ -145,11 +150,13 @@ class PanelPage(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.scorecards, 1)
         layout.addWidget(self.notice)
+        layout.addWidget(self.decision)
         layout.addLayout(buttons)
         layout.addWidget(self.export_status)
 
     def set_sources(self, store: Any, pack: Any, export_dir: Path) -> None:
         self.store, self.pack, self.export_dir = store, pack, export_dir
+        self.decision.set_sources(store, pack)
 
     # -- data --------------------------------------------------------------------------------
     def refresh(self, select: tuple[str, str, str] | None = None) -> None:
@@ -190,6 +197,7 @@ class PanelPage(QWidget):
         """List the picked candidate's scorecards and say now if the rule holds them back."""
         self.scorecards.clear()
         group = self.current_group()
+        self.decision.show_candidate(group.candidate if group is not None else "")
         if group is None:
             self.notice.hide()
             return
@@ -269,19 +277,27 @@ class PanelPage(QWidget):
             self.export_status.refuse(access.reason)
             return
         from companion.panel_select import panel_labels
+        from companion.store.decisions import decision_for
 
         labels = panel_labels(chosen)
         pack, paper = self.pack, self.paper()
+        try:
+            decision = decision_for(self.store, group.candidate)
+        except CompanionError as exc:
+            self.export_status.refuse(f"Cannot read the panel's decision: {exc}")
+            return
         target = self.export_dir / export_file_name(group.candidate, "Panel debrief",
                                                     datetime.now(UTC))
-        self.export_status.start(lambda: write_panel_pdf(chosen, pack, target, labels, paper),
-                                 f"the debrief of {group.candidate}")
+        self.export_status.start(
+            lambda: write_panel_pdf(chosen, pack, target, labels, paper, decision),
+            f"the debrief of {group.candidate}")
 
 
 def write_panel_pdf(scorecards: list[Any], pack: Any, target: Path, labels: list[str],
-                    paper: str = "a4") -> Path:
+                    paper: str = "a4", decision: Decision | None = None) -> Path:
     """Render the debrief to ``target`` on ``paper`` (runs on a worker thread)."""
     from companion.export.panel_pdf import render_panel  # lazy: reportlab is heavy
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    return render_panel(scorecards, pack, target, labels=labels, page_size=paper)
+    return render_panel(scorecards, pack, target, labels=labels, page_size=paper,
+                        decision=decision)

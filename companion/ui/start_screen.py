@@ -97,6 +97,7 @@ class StartScreen(QWidget):
     start_requested = Signal(object)  # StartRequest
     resume_requested = Signal(str)
     panel_requested = Signal()
+    calibration_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -220,6 +221,11 @@ class StartScreen(QWidget):
         self.panel_button.setToolTip("Import the panel's scorecard files and export one "
                                      "debrief PDF (Ctrl+Shift+D)")
         self.panel_button.clicked.connect(self.panel_requested)
+        self.calibration_button = QPushButton("Calibration…", past_card)
+        self.calibration_button.setObjectName("calibrationButton")
+        self.calibration_button.setToolTip("Which interviewers lean or scatter and which "
+                                           "questions tell candidates apart (Ctrl+Shift+K)")
+        self.calibration_button.clicked.connect(self.calibration_requested)
         self.export_status = ExportStatus(past_card)
         row = QHBoxLayout()
         row.addWidget(self.export_status, 1)
@@ -229,6 +235,8 @@ class StartScreen(QWidget):
         past_layout.addWidget(self.past, 1)
         past_layout.addStretch(0)
         past_layout.addLayout(row)
+        # Its own line: one more button in the row above would widen the whole window.
+        past_layout.addLayout(_right_aligned(self.calibration_button))
 
         right = QVBoxLayout()
         right.setSpacing(16)
@@ -278,7 +286,8 @@ class StartScreen(QWidget):
         self.refresh_rounds()
 
     def _set_enabled(self, ready: bool) -> None:
-        for w in (self.start_button, self.resume_button, self.export_button, self.panel_button):
+        for w in (self.start_button, self.resume_button, self.export_button, self.panel_button,
+                  self.calibration_button):
             w.setEnabled(ready)
 
     def refresh_plan(self) -> None:

@@ -38,6 +38,10 @@ class WindowActions:
         self.panel = _action(
             w, "actPanelDebrief", "&Panel debrief…", "Ctrl+Shift+D",
             "Import the panel's scorecard files, pick a candidate, export the debrief PDF")
+        self.calibration = _action(
+            w, "actCalibration", "&Calibration…", "Ctrl+Shift+K",
+            "Which interviewers lean or scatter, which questions tell candidates apart, and "
+            "how far to trust each figure")
         self.quit = _action(w, "actQuit", "&Quit", "Ctrl+Q", "Save and close the window")
         self.next_screen = _action(w, "actNextScreen", "Move to &next screen", "Ctrl+Shift+M",
                                    "Move the window to the next monitor")
@@ -81,6 +85,7 @@ class WindowActions:
         round_menu.setObjectName("menuRound")
         round_menu.addAction(self.back_to_start)
         round_menu.addAction(self.panel)
+        round_menu.addAction(self.calibration)
         round_menu.addSeparator()
         round_menu.addAction(self.quit)
         view = bar.addMenu("&View")
@@ -110,7 +115,7 @@ class WindowActions:
 
     def all(self) -> list[QAction]:
         """The window's actions in menu order (screen entries excluded: they have no keys)."""
-        return [self.back_to_start, self.panel, self.quit, self.next_screen, self.compact,
-                self.zoom_in, self.zoom_out, self.zoom_reset, *self.theme.values(),
+        return [self.back_to_start, self.panel, self.calibration, self.quit, self.next_screen,
+                self.compact, self.zoom_in, self.zoom_out, self.zoom_reset, *self.theme.values(),
                 *self.paper.values(), self.blank,
                 self.help, self.about]

@@ -1,0 +1,468 @@
+"""Calibration figures from plain scorecards and the panel's decisions.
+
+Per interviewer: rounds scored, how they rate, how far they lean from their
+co-panelists on the same item of the same candidate (leniency) and how much
+they scatter around that lean, how often their recommendation matched the
+panel's decision, red flags, skipped failure probes, and how long after the
+round they submitted. Per question or scenario, and per dimension of the loop
+weighting: how often asked, skipped or left unrated, how spread the ratings
+are, whether interviewers agree (Krippendorff's alpha, ordinal) and whether
+the rating predicts the interviewer's recommendation and the panel's decision.
+
+Ratings and recommendations are taken as submitted: an amendment made later
+may echo the debrief rather than the interview, and agreement is only worth
+measuring between independent judgements. Everything else uses current values.
+
+Findings (lenient, harsh, noisy, no spread, predicts nothing) are raised only
+when the whole 95% interval lies past a threshold that matters, so a finding
+says what the data support and no more; a tentative figure (n under 30) that
+crosses one is reported as tentative.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from itertools import chain
+
+from companion.calibration.findings import find
+from companion.calibration.model import (
+    GENERIC_DIMENSION,
+    YES_SIDE,
+    Calibration,
+    Filters,
+    InterviewerFigures,
+    RatingFigures,
+)
+from companion.calibration.stats import (
+    MIN_N,
+    Estimate,
+    alpha_interval,
+    estimate,
+    kendall_tau_b,
+    mean_interval,
+    median_interval,
+    tau_b_grouped,
+    wilson,
+)
+from companion.changes import Rate, Recommend
+from companion.content.model import DIMENSIONS, Pack
+from companion.decision import Decision
+from companion.gcpause import paused_gc
+from companion.independence import RoundLike, closed_candidates
+from companion.scorecard import (
+    RATING_SCORE,
+    RATINGS,
+    RECOMMENDATIONS,
+    Scorecard,
+)
+
+REC_INDEX = {rec: n for n, rec in enumerate(RECOMMENDATIONS)}  # strong no 0 .. strong yes 3
+
+
+def round_end(sc: Scorecard) -> datetime:
+    """When the round ended: when its clock last stopped, as the engine recorded it.
+
+    Rounds stored before that was recorded (and imported files from older apps) fall
+    back to their start plus the time their clock ran.
+    """
+    return sc.ended_at or sc.started_at + timedelta(seconds=sc.duration_s)
+
+
+def _key(name: str) -> str:
+    return name.strip().casefold()
+
+
+def _seed(text: str) -> int:
+    """A stable seed per figure, so each interval is the same whatever else is computed."""
+    return zlib.crc32(text.encode("utf-8"))
+
+
+# ---------------------------------------------------------------- as submitted
+
+def submitted_ratings(sc: Scorecard) -> dict[str, str | None]:
+    """Item id -> the rating as submitted (before any amendment)."""
+    out = {it.item_id: it.rating for it in sc.items}
+    if not sc.amendments:
+        return out
+    seen: set[str] = set()
+    for a in sc.amendments:
+        if isinstance(a.undo, Rate) and a.undo.item_id in out and a.undo.item_id not in seen:
+            seen.add(a.undo.item_id)
+            out[a.undo.item_id] = a.undo.rating  # the first undo holds the submitted value
+    return out
+
+
+def submitted_recommendation(sc: Scorecard) -> str | None:
+    first = next((a.undo for a in sc.amendments if isinstance(a.undo, Recommend)), None)
+    return first.value if first is not None else sc.recommendation
+
+
+def held_back(viewer: str | None, rounds: Iterable[RoundLike]) -> set[str]:
+    """Candidates (keys) whose scorecards no figure may use for ``viewer``.
+
+    A viewer with an unsubmitted scorecard of a candidate sees nothing computed
+    from that candidate. With no viewer named (the command line cannot tell who
+    is reading), every candidate with any unsubmitted scorecard is held back.
+    """
+    everything = list(rounds)
+    if viewer is not None:
+        return closed_candidates(viewer, everything)
+    out: set[str] = set()
+    for who in {r.interviewer for r in everything if r.submitted_at is None}:
+        out |= closed_candidates(who, everything)
+    return out
+
+
+# ---------------------------------------------------------------- the computation
+
+@dataclass
+class _Round:
+    """One submitted scorecard, reduced to what the figures read."""
+
+    sc: Scorecard
+    cand: str
+    who: str  # the interviewer, as compared (trimmed, casefolded)
+    ratings: dict[str, str | None]
+    scores: dict[str, int]  # items rated on the scale (not skipped, not unrated)
+    recommendation: str | None
+    usual_score: float = 0.0  # this interviewer's mean rating score, over every item
+    usual_rec: float = 0.0  # and their mean recommendation (0 strong no .. 3 strong yes)
+    # Ranks of (score - usual_score) by score, and of (recommendation - usual_rec),
+    # among every interviewer's: what the rank correlations compare.
+    score_rank: dict[int, int] = field(default_factory=dict)
+    rec_rank: int | None = None
+
+
+def compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pack: Pack, *,
+            viewer: str | None = None, rounds: Iterable[RoundLike] | None = None,
+            filters: Filters | None = None) -> Calibration:
+    """Every calibration figure over ``scorecards`` as ``viewer`` may see them.
+
+    ``rounds`` lists the stored rounds for the independence rule (only the ones not
+    submitted matter, so those alone will do); by default the scorecards themselves.
+    Unsubmitted scorecards never count.
+    """
+    with paused_gc():  # many small acyclic objects: see companion/gcpause.py
+        return _compute(scorecards, decisions, pack, viewer, rounds, filters)
+
+
+def _compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pack: Pack,
+             viewer: str | None, rounds: Iterable[RoundLike] | None,
+             filters: Filters | None) -> Calibration:
+    filters = filters or Filters()
+    everything = list(rounds) if rounds is not None else list(scorecards)
+    hidden = held_back(viewer, everything)
+    chosen: list[_Round] = []
+    seen_hidden: set[str] = set()
+    keys: dict[str, str] = {}  # names as compared; each name recurs, so fold it once
+    for sc in scorecards:
+        if sc.submitted_at is None:
+            continue
+        if filters.archetype and sc.archetype != filters.archetype:
+            continue
+        if filters.since and sc.started_at.astimezone().date() < filters.since:
+            continue
+        cand = keys.get(sc.candidate) or keys.setdefault(sc.candidate, _key(sc.candidate))
+        if cand in hidden:
+            seen_hidden.add(cand)
+            continue
+        ratings = submitted_ratings(sc)
+        scores = {i: RATING_SCORE[r] for i, r in ratings.items() if r in RATING_SCORE}
+        who = keys.get(sc.interviewer) or keys.setdefault(sc.interviewer, _key(sc.interviewer))
+        chosen.append(_Round(sc, cand, who, ratings, scores, submitted_recommendation(sc)))
+    codes = _set_usual(chosen)
+    verdicts = {_key(d.candidate): d for d in decisions if d.decided}
+    cands = {r.cand for r in chosen}
+    units = _units(chosen)
+    interviewers = _interviewers(chosen, units, verdicts, pack)
+    tallies = _tallies(chosen, units, verdicts)
+    items = _items(tallies, chosen, pack, codes)
+    dimensions = _dimensions(tallies, chosen, pack, verdicts, filters.archetype)
+    starts = [r.sc.started_at for r in chosen]
+    result = Calibration(
+        viewer=viewer, filters=filters, scorecards=len(chosen), candidates=len(cands),
+        held_back=len(seen_hidden), decided=len(cands & verdicts.keys()),
+        first=min(starts) if starts else None, last=max(starts) if starts else None,
+        interviewers=interviewers, items=items, dimensions=dimensions)
+    return replace(result, findings=find(result))
+
+
+def _set_usual(rounds: Sequence[_Round]) -> tuple[int, int]:
+    """Give each round its interviewer's mean rating and recommendation, and the ranks of
+    its ratings and recommendation measured from those means; returns how many distinct
+    ranks each has (so every question's comparison shares one coding)."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # sum, n, rec sum, n
+    for r in rounds:
+        t = totals[r.who]
+        t[0] += sum(r.scores.values())
+        t[1] += len(r.scores)
+        if r.recommendation in REC_INDEX:
+            t[2] += REC_INDEX[r.recommendation]
+            t[3] += 1
+    usual = {who: (t[0] / t[1] if t[1] else 0.0, t[2] / t[3] if t[3] else 0.0)
+             for who, t in totals.items()}
+    xs = {s - u for u, _ in usual.values() for s in RATING_SCORE.values()}
+    ys = {x - v for _, v in usual.values() for x in REC_INDEX.values()}
+    x_rank = {x: n for n, x in enumerate(sorted(xs))}
+    y_rank = {y: n for n, y in enumerate(sorted(ys))}
+    for r in rounds:
+        r.usual_score, r.usual_rec = usual[r.who]
+        r.score_rank = {s: x_rank[s - r.usual_score] for s in RATING_SCORE.values()}
+        if r.recommendation in REC_INDEX:
+            r.rec_rank = y_rank[REC_INDEX[r.recommendation] - r.usual_rec]
+    return len(x_rank), len(y_rank)
+
+
+# (candidate, item) -> [(interviewer key, score)], for every rated item
+Units = dict[tuple[str, str], list[tuple[str, int]]]
+
+
+def _units(rounds: Sequence[_Round]) -> Units:
+    units: Units = defaultdict(list)
+    for r in rounds:
+        for item_id, score in r.scores.items():
+            units[r.cand, item_id].append((r.who, score))
+    return units
+
+
+def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str, Decision],
+                  pack: Pack) -> tuple[InterviewerFigures, ...]:
+    by_person: dict[str, list[_Round]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for r in rounds:
+        by_person[r.who].append(r)
+        names.setdefault(r.who, r.sc.interviewer.strip())
+    # Each rating against the mean of the co-panelists' ratings of the same answer.
+    diffs: dict[str, list[float]] = defaultdict(list)
+    clusters: dict[str, list[str]] = defaultdict(list)
+    for (cand, _item), rated in units.items():
+        m = len(rated)
+        if m < 2:
+            continue
+        people = {w for w, _ in rated}
+        if len(people) < 2:
+            continue
+        total = sum(s for _, s in rated)
+        for who, score in rated:
+            if len(people) == m:  # each rated it once: the others' mean without a scan
+                mean_others = (total - score) / (m - 1)
+            else:
+                others = [s for w, s in rated if w != who]
+                mean_others = sum(others) / len(others)
+            diffs[who].append(score - mean_others)
+            clusters[who].append(cand)
+    failure_ids = set(pack.failure_probe.probe_ids())
+    probed = {s.id for s in pack.scenarios if s.failure_probes}  # scenarios with the 3 probes
+    out = []
+    for who, mine in by_person.items():
+        leniency = mean_interval(diffs[who], clusters[who], unit="pairs")
+        scatter = _scatter(diffs[who], clusters[who], leniency.value)
+        counts = Counter(chain.from_iterable(r.ratings.values() for r in mine))
+        counts["unrated"] = counts.pop(None, 0)
+        ratings = {k: counts.get(k, 0) for k in (*RATINGS, "skip", "unrated")}
+        judged = [r for r in mine if r.cand in verdicts and r.recommendation in RECOMMENDATIONS]
+        agree = sum((r.recommendation in YES_SIDE) == (verdicts[r.cand].outcome == "hire")
+                    for r in judged)
+        confirmed = sum(any(f.state == "confirmed" for f in r.sc.flags) for r in mine)
+        scenarios = skips = 0
+        for r in mine:
+            for it in r.sc.items:
+                if it.item_id not in probed or it.item_id not in r.scores:
+                    continue
+                scenarios += 1
+                asked = {p.probe_id for p in it.probes if p.asked}
+                skips += not failure_ids <= asked
+        hours = [max(0.0, (r.sc.submitted_at - round_end(r.sc)).total_seconds() / 3600)
+                 for r in mine if r.sc.submitted_at is not None]
+        out.append(InterviewerFigures(
+            name=names[who], rounds=len(mine), ratings=ratings, leniency=leniency,
+            scatter=scatter, agreement=wilson(agree, len(judged), unit="rounds"),
+            red_flags=wilson(confirmed, len(mine), unit="rounds"),
+            failure_probe_skips=wilson(skips, scenarios, unit="scenarios"),
+            lateness_h=median_interval(hours, unit="rounds")))
+    out.sort(key=lambda f: f.name.casefold())
+    return tuple(out)
+
+
+def _scatter(diffs: Sequence[float], clusters: Sequence[str], lean: float | None) -> Estimate:
+    """How far an interviewer's ratings stray around their own lean: the root mean square
+    of (difference - lean), with the interval of the mean square carried over."""
+    if lean is None:
+        return mean_interval([], unit="pairs")
+    square = mean_interval([(d - lean) ** 2 for d in diffs], clusters, unit="pairs")
+    if square.value is None or square.low is None or square.high is None:
+        return square
+    return replace(square, value=math.sqrt(square.value), low=math.sqrt(max(0.0, square.low)),
+                   high=math.sqrt(square.high), method="root mean square, 95% t interval of "
+                   "the mean square, clustered by candidate")
+
+
+Groups = defaultdict[str, list[tuple[int, int]]]  # candidate -> (rating rank, outcome rank)
+
+
+def _prediction(groups: Groups, codes: tuple[int, int], varies: bool) -> Estimate:
+    """Kendall's tau-b of ratings (from each interviewer's average) against an outcome.
+
+    A rating that never varies would seem to once measured from each interviewer's
+    average: it has nothing to correlate, and says so.
+    """
+    n = sum(map(len, groups.values()))
+    if not varies and n >= MIN_N:
+        return estimate(None, None, None, n, "ratings", "Kendall's tau-b",
+                        note="the rating never varies: no rank correlation")
+    return tau_b_grouped(list(groups.values()), *codes)
+
+
+@dataclass
+class _Tally:
+    """Everything one question (or a dimension's questions together) contributes."""
+
+    asked: int = 0
+    skipped: int = 0
+    unrated: int = 0
+    dist: Counter[str] = field(default_factory=Counter)
+    rec: Groups = field(default_factory=lambda: defaultdict(list))  # vs recommendation
+    dec: Groups = field(default_factory=lambda: defaultdict(list))  # vs hire (1) / not (0)
+    # (a dimension's predictions come from each round's mean: _dimension_predictions)
+    units: list[list[int]] = field(default_factory=list)  # scores of one answer, 2 or more
+
+    def add(self, other: _Tally) -> None:
+        self.asked += other.asked
+        self.skipped += other.skipped
+        self.unrated += other.unrated
+        self.dist.update(other.dist)
+        self.units += other.units
+
+
+def _tallies(rounds: Sequence[_Round], units: Units,
+             verdicts: Mapping[str, Decision]) -> dict[str, _Tally]:
+    """One pass over every rating, per item."""
+    out: dict[str, _Tally] = defaultdict(_Tally)
+    for r in rounds:
+        verdict = verdicts.get(r.cand)
+        hired = None if verdict is None else int(verdict.outcome == "hire")
+        for item_id, rating in r.ratings.items():
+            t = out[item_id]
+            t.asked += 1
+            if rating is None:
+                t.unrated += 1
+            elif rating == "skip":
+                t.skipped += 1
+            elif rating in RATING_SCORE:
+                t.dist[rating] += 1
+                # Measured from the interviewer's own average, so that a lenient
+                # interviewer's high ratings and many yeses do not pass for prediction.
+                x = r.score_rank[RATING_SCORE[rating]]
+                if r.rec_rank is not None:
+                    t.rec[r.cand].append((x, r.rec_rank))
+                if hired is not None:
+                    t.dec[r.cand].append((x, hired))
+    for (_, item_id), rated_by in units.items():
+        if len(rated_by) >= 2:
+            out[item_id].units.append([s for _, s in rated_by])
+    return out
+
+
+def _rating_figures(t: _Tally, predicts: tuple[Estimate, Estimate], *, id: str, title: str,
+                    kind: str, dimension: str | None, weight: int | None = None,
+                    items: tuple[str, ...] = ()) -> RatingFigures:
+    rated = sum(t.dist.values())
+    top = max(RATINGS, key=lambda k: (t.dist[k], -RATINGS.index(k))) if rated else None
+    return RatingFigures(
+        id=id, title=title, kind=kind, dimension=dimension, asked=t.asked, skipped=t.skipped,
+        unrated=t.unrated, distribution={k: t.dist[k] for k in RATINGS}, most_common=top,
+        spread=wilson(t.dist[top] if top else 0, rated, unit="ratings"),
+        agreement=alpha_interval(t.units, "ordinal", seed=_seed(id)),
+        predicts_recommendation=predicts[0], predicts_decision=predicts[1],
+        weight=weight, items=items)
+
+
+def _varies(t: _Tally) -> bool:
+    return len([k for k in RATINGS if t.dist[k]]) >= 2
+
+
+def _items(tallies: Mapping[str, _Tally], rounds: Sequence[_Round], pack: Pack,
+           codes: tuple[int, int]) -> tuple[RatingFigures, ...]:
+    order = [it.id for it in (*pack.questions, *pack.scenarios)]
+    known = [i for i in order if i in tallies]
+    unknown = sorted(set(tallies) - set(order))
+    out = []
+    for item_id in (*known, *unknown):
+        item = pack.find_item(item_id)
+        kind = item.kind if item else next(
+            (it.kind for r in rounds for it in r.sc.items if it.item_id == item_id), "question")
+        t = tallies[item_id]
+        predicts = (_prediction(t.rec, codes, _varies(t)),
+                    _prediction(t.dec, (codes[0], 2), _varies(t)))
+        out.append(_rating_figures(t, predicts, id=item_id,
+                                   title=item.title if item else item_id, kind=kind,
+                                   dimension=item.dimension if item else None))
+    return tuple(out)
+
+
+def _dimensions(tallies: Mapping[str, _Tally], rounds: Sequence[_Round], pack: Pack,
+                verdicts: Mapping[str, Decision],
+                archetype: str | None) -> tuple[RatingFigures, ...]:
+    arche = pack.find_archetype(archetype) if archetype else None
+    of_item = {i: item.dimension for i in tallies if (item := pack.find_item(i)) is not None}
+    links = _dimension_links(rounds, of_item, verdicts)
+    out = []
+    for dim in DIMENSIONS:
+        ids = sorted(i for i, d in of_item.items() if d == dim)
+        pooled = _Tally()
+        for i in ids:
+            pooled.add(tallies[i])
+        label = arche.label(dim) if arche else GENERIC_DIMENSION.get(dim, dim)
+        rec, rec_cands, dec, dec_cands = links[dim]
+        predicts = (_round_link(rec, rec_cands, _varies(pooled)),
+                    _round_link(dec, dec_cands, _varies(pooled)))
+        out.append(_rating_figures(pooled, predicts, id=dim, title=label, kind="dimension",
+                                   dimension=dim, weight=arche.weight(dim) if arche else None,
+                                   items=tuple(ids)))
+    return tuple(out)
+
+
+_Links = tuple[list[tuple[float, float]], list[str], list[tuple[float, float]], list[str]]
+
+
+def _dimension_links(rounds: Sequence[_Round], of_item: Mapping[str, str],
+                     verdicts: Mapping[str, Decision]) -> dict[str, _Links]:
+    """Per dimension: (the round's mean rating of its items, measured from the interviewer's
+    own average; the recommendation likewise) and (the same rating; hire 1 / no hire 0),
+    each with its candidate: a dimension predicts as the loop weighting combines it."""
+    out: dict[str, _Links] = {d: ([], [], [], []) for d in DIMENSIONS}
+    for r in rounds:
+        sums: dict[str, list[int]] = {}
+        for item_id, score in r.scores.items():
+            dim = of_item.get(item_id)
+            if dim is not None:
+                acc = sums.setdefault(dim, [0, 0])
+                acc[0] += score
+                acc[1] += 1
+        if not sums:
+            continue
+        rec = REC_INDEX[r.recommendation] - r.usual_rec if (
+            r.recommendation in REC_INDEX) else None
+        verdict = verdicts.get(r.cand)
+        for dim, (total, count) in sums.items():
+            x = total / count - r.usual_score
+            pairs = out.setdefault(dim, ([], [], [], []))
+            if rec is not None:
+                pairs[0].append((x, rec))
+                pairs[1].append(r.cand)
+            if verdict is not None:
+                pairs[2].append((x, float(verdict.outcome == "hire")))
+                pairs[3].append(r.cand)
+    return out
+
+
+def _round_link(pairs: list[tuple[float, float]], cands: list[str], varies: bool) -> Estimate:
+    if not varies and len(pairs) >= MIN_N:
+        return estimate(None, None, None, len(pairs), "rounds", "Kendall's tau-b",
+                        note="the rating never varies: no rank correlation")
+    return kendall_tau_b(pairs, cands, unit="rounds")

@@ -1,0 +1,86 @@
+"""``calibration`` on the command line: text, JSON or PDF.
+
+The command line cannot tell who is reading, so the independence rule is
+applied for everyone: a candidate with any unsubmitted scorecard in the store
+is left out of every figure (the scope line says how many).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from companion.calibration.model import Calibration, Filters, RatingFigures
+from companion.calibration.text import figure, scope
+from companion.commands.session_cmd import open_store
+from companion.content.loader import load_for_cli
+from companion.content.model import Pack
+from companion.errors import CompanionError
+
+
+def compute_for_cli(args: argparse.Namespace, pack: Pack) -> Calibration:
+    from companion.calibration.figures import compute
+    from companion.store.bulk import read_for_calibration
+
+    if args.archetype and pack.find_archetype(args.archetype) is None:
+        known = ", ".join(a.id for a in pack.archetypes)
+        raise CompanionError(f"no archetype {args.archetype!r}; the pack has {known}")
+    with open_store(args) as store:
+        data = read_for_calibration(store)
+    return compute(data.scorecards, data.decisions, pack, viewer=None, rounds=data.pending,
+                   filters=Filters(since=args.since, archetype=args.archetype))
+
+
+def run_calibration(args: argparse.Namespace) -> int:
+    """``calibration [--since DATE] [--archetype ID] [--json] [--pdf OUT]``."""
+    pack = load_for_cli(args)
+    cal = compute_for_cli(args, pack)
+    if args.pdf:
+        from companion.export.calibration_pdf import render_calibration
+
+        out = render_calibration(cal, pack, Path(args.pdf), page_size=args.paper)
+        print(f"wrote {out}", file=sys.stderr if args.json else sys.stdout)
+    if args.json:
+        print(json.dumps(cal.to_dict(), indent=2, ensure_ascii=False))
+    elif not args.pdf:
+        print(format_report(cal))
+    return 0
+
+
+def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+                     for r in (head, *rows))
+
+
+def _rating_rows(figs: tuple[RatingFigures, ...]) -> list[tuple[str, ...]]:
+    return [(f.title[:34], str(f.asked), str(f.skipped), str(f.unrated),
+             figure(f.spread, "share", interval=False), figure(f.agreement),
+             figure(f.predicts_recommendation), figure(f.predicts_decision)) for f in figs]
+
+
+def format_report(cal: Calibration) -> str:
+    """The figures as plain text: scope, findings, then the three tables."""
+    lines = ["Calibration", scope(cal), ""]
+    if not cal.scorecards:
+        lines.append("No submitted scorecards in this scope yet.")
+        return "\n".join(lines)
+    lines.append("What stands out:" if cal.findings else
+                 "Nothing stands out at the confidence these figures allow.")
+    lines += [f"- {f.text}" for f in cal.findings]
+    lines += ["", "Interviewers (leniency and scatter in rating steps; 95% intervals)",
+              _table(("INTERVIEWER", "ROUNDS", "LENIENCY", "SCATTER", "MATCHES DECISION",
+                      "RED FLAGS", "PROBES SKIPPED", "SUBMITTED AFTER"),
+                     [(f.name, str(f.rounds), figure(f.leniency, "steps"),
+                       figure(f.scatter), figure(f.agreement, "share", interval=False),
+                       figure(f.red_flags, "share", interval=False),
+                       figure(f.failure_probe_skips, "share", interval=False),
+                       figure(f.lateness_h, "hours", interval=False))
+                      for f in cal.interviewers])]
+    head = ("", "ASKED", "SKIPPED", "UNRATED", "SPREAD", "AGREEMENT (ALPHA)",
+            "PREDICTS RECOMMENDATION", "PREDICTS DECISION")
+    lines += ["", "Questions and scenarios", _table(("ITEM", *head[1:]), _rating_rows(cal.items))]
+    lines += ["", "Dimensions", _table(("DIMENSION", *head[1:]), _rating_rows(cal.dimensions))]
+    return "\n".join(lines)

@@ -1,0 +1,296 @@
+"""The calibration PDF: charts first, then the tables, then what each figure means.
+
+A hiring manager should get the gist in two minutes: the first page shows
+each interviewer's lean and scatter against co-panelists (dots with 95%
+whiskers) and each question's agreement and prediction (bars with whiskers),
+with the findings the figures support written under each chart. "Too few"
+figures are drawn as words, never as a dot or a bar.
+
+Charts are tables of small drawings, one row per interviewer or question, so
+names go through the same font fallback as every other text and a long list
+breaks across pages with its axis repeated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
+from reportlab.lib import colors
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+
+from companion.calibration.findings import team_scatter
+from companion.calibration.model import (
+    LEAN_MIN,
+    NOISY_RATIO,
+    USEFUL_TAU,
+    Calibration,
+    Finding,
+    RatingFigures,
+)
+from companion.calibration.stats import Estimate
+from companion.calibration.text import GLOSSARY, figure, scope
+from companion.content.model import Pack
+from companion.export.document import MARGIN_X, PAGE_SIZES, build_pdf
+from companion.export.fonts import fonts
+from companion.export.styles import INK, MUTED, RULE, grid, para, styles
+
+DARK = colors.Color(0.25, 0.25, 0.25)
+LIGHT = colors.Color(0.68, 0.68, 0.68)
+ROW_H = 15.0
+NAME_W = 130.0
+LEAN_AXIS = (-1.5, 1.5)
+SCATTER_AXIS = (0.0, 1.6)
+ITEM_AXIS = (-0.4, 1.0)
+
+
+def render_calibration(cal: Calibration, pack: Pack, out: Path, *,
+                       page_size: str = "a4") -> Path:
+    """Write the calibration report of ``cal`` to ``out``; returns the path."""
+    size = PAGE_SIZES.get(page_size.lower(), PAGE_SIZES["a4"])
+    width = size[0] - 2 * MARGIN_X
+    return build_pdf(calibration_story(cal, width), Path(out),
+                     title="Calibration: interviewers and questions",
+                     author="Interview Companion",
+                     subject="Interview calibration (confidential interviewer data)",
+                     running_head="Calibration: interviewers and questions",
+                     page_size=page_size)
+
+
+def calibration_story(cal: Calibration, width: float) -> list[Flowable]:
+    st = styles()
+    story: list[Flowable] = [para("Calibration: interviewers and questions", st.title),
+                             para(scope(cal), st.small)]
+    if not cal.scorecards:
+        story.append(para("No submitted scorecards in this scope yet: nothing to show.",
+                          st.body))
+        return story
+    story.append(para("Interviewers against their co-panelists", st.h1))
+    story.append(_interviewer_chart(cal, width))
+    story.extend(_findings([f for f in cal.findings if f.about == "interviewer"],
+                           "No interviewer leans or scatters beyond what chance allows here."))
+    story.append(para("Questions and scenarios: agreement and prediction", st.h1))
+    story.append(_item_chart(cal.items, width))
+    story.extend(_findings([f for f in cal.findings if f.about != "interviewer"],
+                           "No question stands out as uninformative at this confidence."))
+    story.extend(_tables(cal, width))
+    story.append(para("What each figure means", st.h1))
+    for name, meaning in GLOSSARY:
+        story.append(para(name, st.label))
+        story.append(para(meaning, st.body))
+    return story
+
+
+def _findings(found: Sequence[Finding], none: str) -> list[Flowable]:
+    st = styles()
+    if not found:
+        return [para(none, st.small)]
+    return [para(f"\u2022 {f.text}", st.body) for f in found]
+
+
+# ---------------------------------------------------------------- charts
+
+def _x(value: float, axis: tuple[float, float], left: float, span: float) -> float:
+    lo, hi = axis
+    return left + (min(max(value, lo), hi) - lo) / (hi - lo) * span
+
+
+def _word(d: Drawing, text: str, x: float, y: float, size: float = 7.0,
+          anchor: str = "start", colour: colors.Color = MUTED) -> None:
+    d.add(String(x, y, text, fontName=fonts().regular, fontSize=size, fillColor=colour,
+                 textAnchor=anchor))
+
+
+def _dot(d: Drawing, e: Estimate, axis: tuple[float, float], left: float, span: float,
+         y: float, fill: colors.Color = INK) -> None:
+    """A dot with its whisker; hollow when tentative; "too few" as words."""
+    if not e.shown or e.value is None:
+        label = f"too few ({e.n} {e.unit})" if e.status == "too_few" else "n/a"
+        _word(d, label, left + 4, y - 2.5)
+        return
+    if e.low is not None and e.high is not None:
+        d.add(Line(_x(e.low, axis, left, span), y, _x(e.high, axis, left, span), y,
+                   strokeColor=INK, strokeWidth=0.9))
+        for end in (e.low, e.high):
+            xe = _x(end, axis, left, span)
+            d.add(Line(xe, y - 2.5, xe, y + 2.5, strokeColor=INK, strokeWidth=0.9))
+    hollow = e.status == "tentative"
+    d.add(Circle(_x(e.value, axis, left, span), y, 2.8, strokeColor=fill, strokeWidth=1,
+                 fillColor=colors.white if hollow else fill))
+
+
+def _guides(d: Drawing, axis: tuple[float, float], left: float, span: float,
+            dashed: Sequence[float] = (), solid: Sequence[float] = ()) -> None:
+    h = d.height
+    for v in solid:
+        x = _x(v, axis, left, span)
+        d.add(Line(x, 0, x, h, strokeColor=RULE, strokeWidth=0.7))
+    for v in dashed:
+        x = _x(v, axis, left, span)
+        d.add(Line(x, 0, x, h, strokeColor=RULE, strokeWidth=0.5, strokeDashArray=[2, 2]))
+
+
+def _axis(width: float, panels: Sequence[tuple[tuple[float, float], float, float,
+                                               Sequence[float], Callable[[float], str]]],
+          titles: Sequence[tuple[float, str]]) -> Drawing:
+    """Tick labels for each panel (axis, left, span, ticks, format) and panel titles."""
+    d = Drawing(width, 24)
+    for axis, left, span, ticks, fmt in panels:
+        d.add(Line(left, 2, left + span, 2, strokeColor=RULE, strokeWidth=0.5))
+        for t in ticks:
+            x = _x(t, axis, left, span)
+            d.add(Line(x, 0, x, 4, strokeColor=RULE, strokeWidth=0.5))
+            _word(d, fmt(t), x, 6, 6.5, "middle")
+    for x, title in titles:
+        _word(d, title, x, 16, 7.5, "middle", INK)
+    return d
+
+
+def _chart_table(rows: list[list[object]], heights: list[float]) -> Table:
+    table = Table(rows, colWidths=[NAME_W, None], rowHeights=heights, repeatRows=1,
+                  hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.Color(0.9, 0.9, 0.9)),
+    ]))
+    return table
+
+
+def _interviewer_chart(cal: Calibration, width: float) -> Table:
+    st = styles()
+    plot_w = width - NAME_W
+    gap = 16.0
+    lean_span = (plot_w - gap) * 0.6
+    scat_left = lean_span + gap
+    scat_span = plot_w - scat_left - 4
+    head = _axis(plot_w, [
+        (LEAN_AXIS, 0, lean_span, (-1.5, -1, -0.5, 0, 0.5, 1, 1.5),
+         lambda v: f"{v:+g}" if v else "0"),
+        (SCATTER_AXIS, scat_left, scat_span, (0, 0.5, 1, 1.5), lambda v: f"{v:g}")],
+        [(lean_span / 2, "Leniency: rating steps vs co-panelists"),
+         (scat_left + scat_span / 2, "Scatter (rating steps)")])
+    rows: list[list[object]] = [[para("Interviewer (rounds)", st.small_cell), head]]
+    for f in cal.interviewers:
+        d = Drawing(plot_w, ROW_H)
+        _guides(d, LEAN_AXIS, 0, lean_span, dashed=(-LEAN_MIN, LEAN_MIN), solid=(0,))
+        typical = team_scatter(cal.interviewers, f.name)
+        if typical is not None:
+            _guides(d, SCATTER_AXIS, scat_left, scat_span, solid=(typical,),
+                    dashed=(NOISY_RATIO * typical,))
+        _dot(d, f.leniency, LEAN_AXIS, 0, lean_span, ROW_H / 2)
+        _dot(d, f.scatter, SCATTER_AXIS, scat_left, scat_span, ROW_H / 2)
+        rows.append([para(f"{f.name} ({f.rounds})", st.cell), d])
+    out = _chart_table(rows, [24.0] + [ROW_H + 2] * len(cal.interviewers))
+    return _with_note(out, "Dots: estimates; whiskers: 95% intervals; hollow: tentative "
+                      f"(n under 30). Dashed lines at \u00b1{LEAN_MIN:.1f} steps: leaning "
+                      "beyond them with the whole whisker is called lenient or harsh. Scatter: "
+                      "the solid line is the rest of the team's typical value, the dashed one "
+                      f"{NOISY_RATIO:g} times it.", width)
+
+
+def _item_chart(items: Sequence[RatingFigures], width: float) -> Table:
+    st = styles()
+    plot_w = width - NAME_W
+    span = plot_w - 4
+    head = _axis(plot_w, [(ITEM_AXIS, 0, span, (-0.4, -0.2, 0, 0.2, 0.4, 0.6, 0.8, 1.0),
+                           lambda v: f"{v:g}")],
+                 [(span / 2, "Agreement (alpha, dark) and predicts recommendation "
+                             "(tau-b, light)")])
+    rows: list[list[object]] = [[para("Question or scenario", st.small_cell), head]]
+    row_h = 2 * ROW_H - 4
+    for f in items:
+        d = Drawing(plot_w, row_h)
+        _guides(d, ITEM_AXIS, 0, span, solid=(0,), dashed=(USEFUL_TAU, 0.8))
+        _bar(d, f.agreement, span, row_h * 0.72, DARK)
+        _bar(d, f.predicts_recommendation, span, row_h * 0.28, LIGHT)
+        rows.append([para(f.title, st.small_cell), d])
+    out = _chart_table(rows, [24.0] + [row_h + 2] * len(items))
+    return _with_note(out, "Bars: estimates; whiskers: 95% intervals; bars without fill: "
+                      f"tentative. Dashed lines at {USEFUL_TAU:.1f} (a useful question's link "
+                      "to the recommendation) and 0.8 (agreement commonly asked of a "
+                      "measure).", width)
+
+
+def _bar(d: Drawing, e: Estimate, span: float, y: float, fill: colors.Color) -> None:
+    if not e.shown or e.value is None:
+        label = f"too few ({e.n} {e.unit})" if e.status == "too_few" else "n/a"
+        _word(d, label, _x(0, ITEM_AXIS, 0, span) + 3, y - 2.5)
+        return
+    x0, x1 = _x(0, ITEM_AXIS, 0, span), _x(e.value, ITEM_AXIS, 0, span)
+    hollow = e.status == "tentative"
+    d.add(Rect(min(x0, x1), y - 4, abs(x1 - x0), 8, strokeColor=fill, strokeWidth=0.8,
+               fillColor=colors.white if hollow else fill))
+    if e.low is not None and e.high is not None:
+        lo, hi = _x(e.low, ITEM_AXIS, 0, span), _x(e.high, ITEM_AXIS, 0, span)
+        d.add(Line(lo, y, hi, y, strokeColor=INK, strokeWidth=0.8))
+        for xe in (lo, hi):
+            d.add(Line(xe, y - 2.5, xe, y + 2.5, strokeColor=INK, strokeWidth=0.8))
+
+
+def _with_note(chart: Table, note: str, width: float) -> Table:
+    """The chart with its reading key under it, kept together."""
+    st = styles()
+    box = Table([[chart], [para(note, st.small)]], colWidths=[width], hAlign="LEFT")
+    box.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
+                             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                             ("TOPPADDING", (0, 0), (-1, -1), 0)]))
+    return box
+
+
+# ---------------------------------------------------------------- tables
+
+def _cell(e: Estimate, fmt: str = "plain") -> str:
+    return figure(e, fmt)
+
+
+def _tables(cal: Calibration, width: float) -> list[Flowable]:
+    st = styles()
+    out: list[Flowable] = [para("The figures", st.h1), para("Interviewers", st.h2)]
+    head = ["Interviewer", "Rounds", "Leniency (steps)", "Scatter (steps)",
+            "Matches decision", "Red flags", "Failure probes skipped", "Submitted after"]
+    data: list[list[object]] = [[para(h, st.col_head, bold=True) for h in head]]
+    for f in cal.interviewers:
+        data.append([para(f.name, st.cell), para(str(f.rounds), st.cell),
+                     para(_cell(f.leniency, "steps"), st.cell), para(_cell(f.scatter), st.cell),
+                     para(_cell(f.agreement, "share"), st.cell),
+                     para(_cell(f.red_flags, "share"), st.cell),
+                     para(_cell(f.failure_probe_skips, "share"), st.cell),
+                     para(_cell(f.lateness_h, "hours"), st.cell)])
+    out.append(_grid(data, [width * x for x in (0.15, 0.08, 0.14, 0.13, 0.13, 0.12, 0.13, 0.12)]))
+    for title, figs in (("Questions and scenarios", cal.items), ("Dimensions", cal.dimensions)):
+        head = ["Dimension" if title == "Dimensions" else "Item", "Asked",
+                "Skipped, unrated", "Most common", "Agreement (alpha)",
+                "Predicts recommend­ation", "Predicts decision"]
+        data = [[para(h, st.col_head, bold=True) for h in head]]
+        for rf in figs:
+            name = rf.title + (f" ({rf.weight}%)" if rf.weight is not None else "")
+            common = (f"{_label(rf.most_common)} {figure(rf.spread, 'share')}"
+                      if rf.most_common else figure(rf.spread, "share"))
+            data.append([para(name, st.cell), para(str(rf.asked), st.cell),
+                         para(f"{rf.skipped}, {rf.unrated}", st.cell), para(common, st.cell),
+                         para(_cell(rf.agreement), st.cell),
+                         para(_cell(rf.predicts_recommendation), st.cell),
+                         para(_cell(rf.predicts_decision), st.cell)])
+        widths = [width * x for x in (0.21, 0.08, 0.09, 0.16, 0.15, 0.16, 0.15)]
+        # A short table stays with its heading rather than leave the heading alone.
+        out.append(KeepTogether([para(title, st.h2), _grid(data, widths)]))
+    out.append(Spacer(1, 4))
+    out.append(para("Each figure: the estimate, its 95% interval in brackets, and "
+                    "\u201ctentative\u201d when it rests on fewer than 30; \u201ctoo few\u201d "
+                    "with the count when under 10.", st.small))
+    return out
+
+
+def _label(rating: str | None) -> str:
+    from companion.scorecard import RATING_LABEL
+
+    return RATING_LABEL.get(rating or "", rating or "-")
+
+
+def _grid(data: list[list[object]], widths: list[float]) -> Table:
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(grid(zebra=True, rows=len(data)))
+    return table

@@ -1,0 +1,327 @@
+"""The Calibration page: which interviewers lean or scatter, which questions tell
+candidates apart, and how far each figure can be trusted.
+
+Layout and intent only. The figures come from ``companion.calibration.figures``
+(computed on the thread pool: a year of scorecards takes about a second) and
+the page mirrors them: findings in words, the two charts, the tables, and what
+each figure means. The PDF is rendered by ``companion.export.calibration_pdf``
+through the shared export status line.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.calibration.model import Calibration, Filters, RatingFigures
+from companion.calibration.text import GLOSSARY, figure, scope
+from companion.errors import CompanionError
+from companion.ui.calibration_charts import ItemChart, LeniencyChart
+from companion.ui.export_task import ExportStatus
+
+if TYPE_CHECKING:  # the store and the pack load when the page is first shown
+    from companion.content.model import Pack
+    from companion.store import Store
+
+log = logging.getLogger("companion.ui.calibration")
+
+
+class _Signals(QObject):
+    done = Signal(int, object)  # request number, Calibration
+    failed = Signal(int, str)
+
+
+class _Compute(QRunnable):
+    """Read the store and compute every figure, off the GUI thread."""
+
+    def __init__(self, number: int, job: Callable[[], Calibration], signals: _Signals) -> None:
+        super().__init__()
+        self.number, self.job, self.signals = number, job, signals
+
+    def run(self) -> None:
+        try:
+            result = self.job()
+        except CompanionError as exc:
+            self.signals.failed.emit(self.number, str(exc))
+        except Exception as exc:  # a worker must report, never die silently
+            log.exception("calibration failed")
+            self.signals.failed.emit(self.number, f"calibration failed unexpectedly "
+                                                  f"({type(exc).__name__}); see the log file")
+        else:
+            self.signals.done.emit(self.number, result)
+
+
+def compute_calibration(store: Store, pack: Pack, viewer: str | None,
+                        filters: Filters) -> Calibration:
+    """The figures for ``viewer`` (runs on a worker thread)."""
+    from companion.calibration.figures import compute
+    from companion.store.bulk import read_for_calibration
+
+    data = read_for_calibration(store)
+    return compute(data.scorecards, data.decisions, pack, viewer=viewer, rounds=data.pending,
+                   filters=filters)
+
+
+def _tree(name: str, headers: list[str], parent: QWidget) -> QTreeWidget:
+    tree = QTreeWidget(parent)
+    tree.setObjectName(name)
+    tree.setHeaderLabels(headers)
+    tree.setRootIsDecorated(False)
+    tree.setAlternatingRowColors(True)
+    return tree
+
+
+class CalibrationPage(QWidget):
+    """One page of the window's stack; ``back_requested`` returns to the start screen."""
+
+    back_requested = Signal()
+    computed = Signal()  # new figures are on the page
+    failed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("calibration.page")
+        self.store: Store | None = None
+        self.pack: Pack | None = None
+        self.export_dir: Path | None = None
+        self.viewer: Callable[[], str] = lambda: ""  # the window points it at its settings
+        self.paper: Callable[[], str] = lambda: "a4"
+        self.calibration: Calibration | None = None
+        self._request = 0
+        self._signals = _Signals(self)
+        self._signals.done.connect(self._computed)
+        self._signals.failed.connect(self._failed)
+
+        title = QLabel("Calibration", self)
+        title.setProperty("role", "title")
+        intro = QLabel("Which interviewers rate above or below their co-panelists, which "
+                       "questions tell candidates apart, and how far each figure can be "
+                       "trusted with the interviews you ran.", self)
+        intro.setProperty("role", "muted")
+        intro.setWordWrap(True)
+
+        self.use_since = QCheckBox("Only rounds since", self)
+        self.use_since.setObjectName("calibration.useSince")
+        self.since = QDateEdit(self)
+        self.since.setObjectName("calibration.since")
+        self.since.setAccessibleName("Only rounds started on or after this date")
+        self.since.setCalendarPopup(True)
+        self.since.setDisplayFormat("yyyy-MM-dd")
+        self.since.setDate(QDate.currentDate().addMonths(-3))
+        self.since.setEnabled(False)
+        self.use_since.toggled.connect(self.since.setEnabled)
+        self.use_since.toggled.connect(self.refresh)
+        self.since.dateChanged.connect(self._since_changed)
+        self.archetype = QComboBox(self)
+        self.archetype.setObjectName("calibration.archetype")
+        self.archetype.setAccessibleName("Role")
+        self.archetype.currentIndexChanged.connect(self.refresh)
+        self.export_button = QPushButton("Export PDF", self)
+        self.export_button.setObjectName("calibration.export")
+        self.export_button.clicked.connect(self.export)
+        self.back_button = QPushButton("Back to rounds", self)
+        self.back_button.setObjectName("calibration.back")
+        self.back_button.clicked.connect(self.back_requested)
+        self.export_status = ExportStatus(self)
+
+        self.scope = QLabel(self)
+        self.scope.setObjectName("calibration.scope")
+        self.scope.setProperty("role", "muted")
+        self.scope.setWordWrap(True)
+        self.findings = QLabel(self)
+        self.findings.setObjectName("calibration.findings")
+        self.findings.setWordWrap(True)
+        self.findings.setTextFormat(Qt.TextFormat.PlainText)
+        self.findings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.leniency_chart = LeniencyChart(self)
+        self.item_chart = ItemChart(self)
+        charts = QWidget(self)
+        charts.setObjectName("calibration.charts")
+        chart_layout = QVBoxLayout(charts)
+        chart_layout.addWidget(QLabel("Interviewers against their co-panelists", charts))
+        chart_layout.addWidget(self.leniency_chart)
+        chart_layout.addWidget(_key_label(
+            "Dots: estimates; whiskers: 95% intervals; hollow: tentative (n under 30). "
+            "Dashed: \u00b10.2 steps of leniency, and 1.25 times the team's typical scatter.",
+            charts))
+        chart_layout.addWidget(QLabel("Questions and scenarios", charts))
+        chart_layout.addWidget(self.item_chart)
+        chart_layout.addWidget(_key_label(
+            "Bars: estimates; whiskers: 95% intervals; outlined: tentative. Dashed at 0.3 "
+            "(a useful question's link to the recommendation) and 0.8 (agreement commonly "
+            "asked of a measure).", charts))
+        chart_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("calibration.chartScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(charts)
+
+        self.interviewer_table = _tree("calibration.interviewers", [
+            "Interviewer", "Rounds", "Leniency", "Scatter", "Matches decision", "Red flags",
+            "Failure probes skipped", "Submitted after"], self)
+        self.item_table = _tree("calibration.items", [
+            "Question or scenario", "Asked", "Skipped", "Unrated", "Most common",
+            "Agreement (alpha)", "Predicts recommendation", "Predicts decision"], self)
+        self.dimension_table = _tree("calibration.dimensions", [
+            "Dimension", "Asked", "Skipped", "Unrated", "Most common", "Agreement (alpha)",
+            "Predicts recommendation", "Predicts decision"], self)
+        meaning = QLabel("\n\n".join(f"{name}\n{text}" for name, text in GLOSSARY), self)
+        meaning.setObjectName("calibration.meaning")
+        meaning.setWordWrap(True)
+        meaning_scroll = QScrollArea(self)
+        meaning_scroll.setWidgetResizable(True)
+        meaning_scroll.setWidget(meaning)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("calibration.tabs")
+        self.tabs.addTab(scroll, "Charts")
+        self.tabs.addTab(self.interviewer_table, "Interviewers")
+        self.tabs.addTab(self.item_table, "Questions")
+        self.tabs.addTab(self.dimension_table, "Dimensions")
+        self.tabs.addTab(meaning_scroll, "What the figures mean")
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.use_since)
+        filters.addWidget(self.since)
+        role = QLabel("Role", self)
+        role.setBuddy(self.archetype)
+        filters.addSpacing(16)
+        filters.addWidget(role)
+        filters.addWidget(self.archetype)
+        filters.addStretch(1)
+        filters.addWidget(self.export_button)
+        filters.addWidget(self.back_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 24, 48, 24)
+        layout.setSpacing(10)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addLayout(filters)
+        layout.addWidget(self.scope)
+        layout.addWidget(self.findings)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.export_status)
+
+    def set_sources(self, store: Store | None, pack: Pack | None, export_dir: Path) -> None:
+        self.store, self.pack, self.export_dir = store, pack, export_dir
+        self.archetype.blockSignals(True)
+        self.archetype.clear()
+        self.archetype.addItem("All roles", None)
+        for arche in pack.archetypes if pack is not None else ():
+            self.archetype.addItem(arche.title, arche.id)
+        self.archetype.blockSignals(False)
+
+    # -- data ------------------------------------------------------------------------------
+    def filters(self) -> Filters:
+        since: date | None = None
+        if self.use_since.isChecked():
+            d = self.since.date()
+            since = date(d.year(), d.month(), d.day())
+        return Filters(since=since, archetype=self.archetype.currentData())
+
+    def _since_changed(self) -> None:
+        if self.use_since.isChecked():
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Compute the figures again for the current filters, off the GUI thread."""
+        if self.store is None or self.pack is None:
+            return
+        self._request += 1
+        store, pack, filters = self.store, self.pack, self.filters()
+        viewer = self.viewer().strip() or None  # nobody named: hold back every pending one
+        self.scope.setText("Computing the figures\u2026")
+        QThreadPool.globalInstance().start(_Compute(
+            self._request, lambda: compute_calibration(store, pack, viewer, filters),
+            self._signals))
+
+    def _computed(self, number: int, cal: Calibration) -> None:
+        if number != self._request:  # the filters changed meanwhile: a newer one is coming
+            return
+        self.show_calibration(cal)
+        self.computed.emit()
+
+    def _failed(self, number: int, message: str) -> None:
+        if number == self._request:
+            self.scope.setText(f"Cannot compute the figures: {message}")
+            self.failed.emit(message)
+
+    def show_calibration(self, cal: Calibration) -> None:
+        """Mirror ``cal`` on the page: words, charts, tables."""
+        self.calibration = cal
+        self.scope.setText(scope(cal))
+        if not cal.scorecards:
+            self.findings.setText("No submitted scorecards in this scope yet.")
+        elif cal.findings:
+            self.findings.setText("\n".join(f"\u2022 {f.text}" for f in cal.findings))
+        else:
+            self.findings.setText("Nothing stands out at the confidence these figures allow.")
+        self.leniency_chart.set_figures(cal.interviewers)
+        self.item_chart.set_figures(cal.items)
+        self.interviewer_table.clear()
+        for f in cal.interviewers:
+            self.interviewer_table.addTopLevelItem(QTreeWidgetItem([
+                f.name, str(f.rounds), figure(f.leniency, "steps"), figure(f.scatter),
+                figure(f.agreement, "share"), figure(f.red_flags, "share"),
+                figure(f.failure_probe_skips, "share"), figure(f.lateness_h, "hours")]))
+        for table, rows in ((self.item_table, cal.items), (self.dimension_table, cal.dimensions)):
+            table.clear()
+            for r in rows:
+                table.addTopLevelItem(QTreeWidgetItem(_rating_row(r)))
+        for table in (self.interviewer_table, self.item_table, self.dimension_table):
+            for col in range(table.columnCount()):
+                table.resizeColumnToContents(col)
+        self.export_button.setEnabled(cal.scorecards > 0)
+
+    # -- intent ----------------------------------------------------------------------------
+    def export(self) -> None:
+        """Write the figures on the page as the calibration PDF (on the thread pool)."""
+        cal, pack = self.calibration, self.pack
+        if cal is None or pack is None or self.export_dir is None or self.export_status.running:
+            return
+        paper = self.paper()
+        target = self.export_dir / f"{datetime.now(UTC).astimezone():%Y-%m-%d} Calibration.pdf"
+        self.export_status.start(lambda: write_calibration_pdf(cal, pack, target, paper),
+                                 "the calibration report")
+
+
+def _rating_row(r: RatingFigures) -> list[str]:
+    name = r.title + (f" ({r.weight}%)" if r.weight is not None else "")
+    common = (f"{r.most_common.replace('_', ' ').capitalize()} "
+              f"{figure(r.spread, 'share', interval=False)}" if r.most_common else "-")
+    return [name, str(r.asked), str(r.skipped), str(r.unrated), common, figure(r.agreement),
+            figure(r.predicts_recommendation), figure(r.predicts_decision)]
+
+
+def _key_label(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setProperty("role", "muted")
+    label.setWordWrap(True)
+    return label
+
+
+def write_calibration_pdf(cal: Calibration, pack: Pack, target: Path, paper: str) -> Path:
+    """Render the calibration report to ``target`` (runs on a worker thread)."""
+    from companion.export.calibration_pdf import render_calibration  # lazy: reportlab
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return render_calibration(cal, pack, target, page_size=paper)

@@ -1,0 +1,311 @@
+"""The calibration statistics, checked against published examples and independent code.
+
+Krippendorff's worked examples ("Computing Krippendorff's Alpha-Reliability", 2011)
+fix alpha to three decimals; the ``krippendorff`` package and scipy (test-only
+dependencies) are independent implementations of the rest.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import random
+import statistics
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from companion.calibration import stats
+from companion.calibration.stats import (
+    MIN_N,
+    alpha_interval,
+    binomial,
+    kendall_tau_b,
+    krippendorff_alpha,
+    mean_interval,
+    median_interval,
+    t_cdf,
+    t_quantile,
+    wilson,
+)
+
+
+class _OnFirstUse:
+    """A module imported on first use, not when pytest collects this file.
+
+    numpy and scipy add about 70 MB to the test process; bench/memory.py's child is
+    started by fork and exec, and Linux carries the peak resident size across exec,
+    so loading them at collection would show up as the app's memory there.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name), attr)
+
+
+krippendorff = _OnFirstUse("krippendorff")
+np = _OnFirstUse("numpy")
+sps = _OnFirstUse("scipy.stats")
+
+_ = None
+# Four observers (rows) rate twelve units (columns); blanks are missing values.
+FOUR_BY_TWELVE = [
+    [1, 2, 3, 3, 2, 1, 4, 1, 2, _, _, _],
+    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, _, 3],
+    [_, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, _],
+    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, _],
+]
+# Two observers, ten units, binary values, nothing missing.
+BINARY = [[0, 1, 0, 0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]]
+
+
+def units_of(matrix: list[list[int | None]]) -> list[tuple[int | None, ...]]:
+    return list(zip(*matrix, strict=True))
+
+
+@pytest.mark.parametrize(("level", "published"), [
+    ("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)])
+def test_alpha_matches_the_published_four_observer_example(level: str, published: float) -> None:
+    value = krippendorff_alpha(units_of(FOUR_BY_TWELVE), level)  # type: ignore[arg-type]
+    assert value is not None and round(value, 3) == published
+
+
+def test_alpha_matches_the_published_binary_example() -> None:
+    value = krippendorff_alpha(units_of(BINARY), "nominal")
+    assert value is not None and round(value, 3) == 0.095
+
+
+def _random_matrix(rng: random.Random, coders: int, units: int, values: int,
+                   missing: float) -> list[list[int | None]]:
+    truth = [rng.randint(1, values) for _ in range(units)]
+    return [[None if rng.random() < missing else
+             min(values, max(1, t + rng.choice((-1, 0, 0, 0, 1)))) for t in truth]
+            for _ in range(coders)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_alpha_agrees_with_the_krippendorff_package_on_random_data(seed: int) -> None:
+    rng = random.Random(seed)
+    matrix = _random_matrix(rng, coders=rng.randint(2, 6), units=rng.randint(15, 80),
+                            values=rng.randint(2, 6), missing=rng.choice((0.0, 0.2, 0.45)))
+    reference = np.array([[np.nan if v is None else float(v) for v in row] for row in matrix])
+    for level in stats.LEVELS:
+        ours = krippendorff_alpha(units_of(matrix), level)
+        theirs = krippendorff.alpha(reliability_data=reference, level_of_measurement=level)
+        assert ours is not None
+        assert ours == pytest.approx(float(theirs), abs=1e-9), (seed, level)
+
+
+def test_alpha_is_undefined_without_variation_and_ignores_lone_values() -> None:
+    assert krippendorff_alpha([(2, 2), (2, 2, 2), (3,)], "ordinal") is None
+    # A unit with one value cannot be paired: it changes nothing.
+    base = [(1, 2), (3, 3), (2, 2), (4, 3)]
+    assert krippendorff_alpha([*base, (1,)]) == krippendorff_alpha(base)
+    with pytest.raises(ValueError, match="level"):
+        krippendorff_alpha(base, "cardinal")  # type: ignore[arg-type]
+
+
+def _brute_bootstrap(units: list[list[int]], reps: int, seed: int) -> tuple[float, float]:
+    """The textbook bootstrap: redraw units with replacement and recompute alpha."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(reps):
+        value = krippendorff_alpha(rng.choices(units, k=len(units)))
+        if value is not None:
+            out.append(value)
+    cuts = statistics.quantiles(out, n=40, method="inclusive")
+    return cuts[0], cuts[-1]
+
+
+def test_alpha_bootstrap_over_unit_types_matches_redrawing_units() -> None:
+    rng = random.Random(11)
+    units = []
+    for _ in range(60):
+        true = rng.gauss(0, 1)
+        units.append([min(4, max(1, round(2.5 + true + rng.gauss(0, 0.6))))
+                      for _ in range(rng.choice((2, 3, 3, 4)))])
+    est = alpha_interval(units, seed=5)
+    assert est.value == pytest.approx(krippendorff_alpha(units))
+    assert est.n == 60 and est.unit == "units" and est.status == "solid"
+    low, high = _brute_bootstrap(units, 1500, seed=6)
+    assert est.low is not None and est.high is not None
+    assert est.low < est.value < est.high
+    # Two Monte Carlo estimates of the same interval: equal up to resampling noise.
+    assert est.low == pytest.approx(low, abs=0.03) and est.high == pytest.approx(high, abs=0.03)
+    assert alpha_interval(units, seed=5) == est  # seeded: the same figure every time
+
+
+def test_alpha_interval_narrows_with_more_units_and_withholds_few() -> None:
+    rng = random.Random(2)
+
+    def units(count: int) -> list[list[int]]:
+        out = []
+        for _ in range(count):
+            true = rng.gauss(0, 1)
+            out.append([min(4, max(1, round(2.5 + true + rng.gauss(0, 0.5))))
+                        for _ in range(3)])
+        return out
+
+    small, large = alpha_interval(units(20)), alpha_interval(units(2000))
+    assert small.status == "tentative" and large.status == "solid"
+    assert small.low is not None and small.high is not None
+    assert large.low is not None and large.high is not None
+    assert large.high - large.low < (small.high - small.low) / 4
+    few = alpha_interval(units(MIN_N - 1))
+    assert few.status == "too_few" and few.value is None and few.low is None
+    assert "too few" in few.note
+
+
+def test_binomial_draws_have_the_right_distribution() -> None:
+    rng = random.Random(7)
+    for n, p in ((1000, 0.3), (40, 0.05), (25, 0.8), (5000, 0.5)):
+        draws = [binomial(rng, n, p) for _ in range(20000)]
+        four_se = 4 * math.sqrt(n * p * (1 - p) / len(draws))
+        assert statistics.fmean(draws) == pytest.approx(n * p, abs=four_se)
+        assert statistics.pvariance(draws) == pytest.approx(n * p * (1 - p), rel=0.05)
+    # The whole shape, on the rejection sampler's range: a chi-square test against the pmf.
+    draws = [binomial(rng, 30, 0.45) for _ in range(40000)]
+    seen = [draws.count(k) for k in range(31)]
+    expected = [40000 * sps.binom.pmf(k, 30, 0.45) for k in range(31)]
+    cells = [(o, e) for o, e in zip(seen, expected, strict=True) if e >= 5]
+    chi2 = sum((o - e) ** 2 / e for o, e in cells)
+    assert chi2 < sps.chi2.ppf(0.999, len(cells) - 1)
+    assert binomial(rng, 10, 0.0) == 0 and binomial(rng, 10, 1.0) == 10
+
+
+@pytest.mark.parametrize("df", [1, 2, 5, 9, 16, 29, 120, 5000])
+def test_t_distribution_matches_scipy(df: int) -> None:
+    for p in (0.6, 0.9, 0.975, 0.995):
+        assert t_quantile(p, df) == pytest.approx(sps.t.ppf(p, df), rel=1e-9)
+        assert t_quantile(1 - p, df) == pytest.approx(sps.t.ppf(1 - p, df), rel=1e-9)
+    for x in (-3.0, -0.4, 0.0, 1.1, 2.5):
+        assert t_cdf(x, df) == pytest.approx(sps.t.cdf(x, df), abs=1e-12)
+
+
+def test_wilson_interval_matches_scipy() -> None:
+    for k, n in ((5, 20), (0, 12), (12, 12), (37, 140)):
+        est = wilson(k, n)
+        ref = sps.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+        assert est.value == pytest.approx(k / n)
+        assert est.low == pytest.approx(ref.low, abs=1e-12)
+        assert est.high == pytest.approx(ref.high, abs=1e-12)
+    assert wilson(3, 9).value is None and wilson(3, 9).status == "too_few"
+
+
+def test_mean_interval_plain_and_clustered() -> None:
+    rng = random.Random(3)
+    values = [rng.gauss(0.4, 1.0) for _ in range(25)]
+    est = mean_interval(values)
+    ref = sps.t.interval(0.95, len(values) - 1, loc=np.mean(values), scale=sps.sem(values))
+    assert (est.low, est.high) == pytest.approx(ref, abs=1e-12)
+    assert est.status == "tentative" and est.clusters is None
+    # Perfectly correlated values within a candidate carry one candidate's worth of
+    # information: the clustered interval is the t interval over the candidate means.
+    means = [rng.gauss(0.0, 1.0) for _ in range(12)]
+    values = [m for m in means for _ in range(3)]
+    clusters = [g for g in range(12) for _ in range(3)]
+    est = mean_interval(values, clusters)
+    ref = sps.t.interval(0.95, 11, loc=np.mean(means), scale=sps.sem(means))
+    assert (est.low, est.high) == pytest.approx(ref, abs=1e-12)
+    assert est.n == 36 and est.clusters == 12
+    naive = mean_interval(values)
+    assert naive.high is not None and naive.low is not None and est.high is not None
+    assert est.low is not None and naive.high - naive.low < est.high - est.low
+
+
+def test_median_interval_uses_binomial_order_statistics() -> None:
+    est = median_interval([float(x) for x in range(1, 11)])  # n = 10: the 2nd and 9th values
+    assert (est.value, est.low, est.high) == (5.5, 2.0, 9.0)
+    rng = random.Random(4)
+    values = [rng.expovariate(1 / 20) for _ in range(3000)]  # 2**3000 overflows a float
+    big = median_interval(values)
+    assert big.low is not None and big.high is not None
+    assert big.low < statistics.median(values) < big.high
+
+
+def test_tau_b_matches_scipy_with_ties() -> None:
+    rng = random.Random(8)
+    xs = [rng.randint(1, 4) for _ in range(300)]
+    ys = [min(4, max(1, x + rng.randint(-2, 2))) for x in xs]
+    est = kendall_tau_b(list(zip(xs, ys, strict=True)))
+    assert est.value == pytest.approx(sps.kendalltau(xs, ys).statistic, abs=1e-12)
+    zs = [rng.random() for _ in range(150)]
+    ws = [z + rng.random() for z in zs]
+    assert kendall_tau_b(list(zip(zs, ws, strict=True))).value == pytest.approx(
+        sps.kendalltau(zs, ws).statistic, abs=1e-12)
+
+
+def test_tau_b_jackknife_error_matches_the_bootstrap() -> None:
+    rng = random.Random(9)
+    pairs = []
+    for _ in range(400):
+        x = rng.randint(1, 4)
+        pairs.append((x, min(4, max(1, x + rng.choice((-2, -1, 0, 0, 1, 2))))))
+    est = kendall_tau_b(pairs)
+    assert est.value is not None and est.high is not None and est.low is not None
+    se_jack = (est.high - est.low) / 2 / t_quantile(0.975, len(pairs) - 1)
+    boot = []
+    for _ in range(600):
+        sample = rng.choices(pairs, k=len(pairs))
+        boot.append(sps.kendalltau(*zip(*sample, strict=True)).statistic)
+    assert se_jack == pytest.approx(statistics.stdev(boot), rel=0.15)
+
+
+def test_tau_b_clustered_interval_is_wider_when_candidates_move_together() -> None:
+    rng = random.Random(10)
+    pairs, clusters = [], []
+    for g in range(40):
+        ability = rng.gauss(0, 1)
+        for _ in range(4):
+            x = min(4, max(1, round(2.5 + ability + rng.gauss(0, 0.4))))
+            y = min(4, max(1, round(2.5 + ability + rng.gauss(0, 0.4))))
+            pairs.append((x, y))
+            clusters.append(g)
+    plain, clustered = kendall_tau_b(pairs), kendall_tau_b(pairs, clusters)
+    assert plain.value == clustered.value and clustered.clusters == 40
+    assert plain.high is not None and plain.low is not None
+    assert clustered.high is not None and clustered.low is not None
+    assert clustered.high - clustered.low > 1.3 * (plain.high - plain.low)
+
+
+def test_tau_b_without_variation_says_so() -> None:
+    est = kendall_tau_b([(3, y % 4) for y in range(20)])
+    assert est.value is None and est.status == "undefined" and "never varies" in est.note
+    assert kendall_tau_b([(1, 2)] * 9).status == "too_few"
+
+
+def test_status_thresholds() -> None:
+    assert wilson(4, MIN_N).status == "tentative"
+    assert wilson(4, 29).status == "tentative"
+    assert wilson(4, 30).status == "solid"
+    few = wilson(4, MIN_N - 1)
+    assert few.to_dict()["value"] is None and few.to_dict()["status"] == "too_few"
+    assert not few.above(-1.0) and not few.below(2.0)
+    est = wilson(25, 30)
+    assert est.above(0.6) and not est.above(0.7) and est.below(0.95)
+    assert math.isclose(est.to_dict()["value"], 25 / 30)
+
+
+def test_tau_b_leave_one_candidate_out_matches_recomputing() -> None:
+    # The jackknife updates S and the tie counts instead of recomputing: check each
+    # candidate's update against tau-b of the data without that candidate.
+    rng = random.Random(12)
+    pairs, clusters = [], []
+    for g in range(25):
+        for _ in range(rng.randint(1, 6)):
+            pairs.append((rng.randint(1, 4), rng.choice((0.0, 0.5, 1.0))))
+            clusters.append(g)
+    xs = sorted({x for x, _ in pairs})
+    ys = sorted({y for _, y in pairs})
+    coded = [(xs.index(x), ys.index(y)) for x, y in pairs]
+    table = stats._TauTable(Counter(coded), len(xs), len(ys))
+    for g in range(25):
+        part = [c for c, k in zip(coded, clusters, strict=True) if k == g]
+        ds, dx, dy = table.change(part)
+        rest = [p for p, k in zip(pairs, clusters, strict=True) if k != g]
+        expected = sps.kendalltau(*zip(*rest, strict=True)).statistic
+        got = stats._tau(table.s + ds, table.untied_x + dx, table.untied_y + dy)
+        assert got == pytest.approx(expected, abs=1e-12), g

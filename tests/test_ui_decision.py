@@ -1,0 +1,53 @@
+"""The panel page records the panel's decision, and the debrief it exports prints it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton
+
+from companion.content.loader import builtin_pack
+from companion.demo import store_demo
+from companion.demo_script import CANDIDATE
+from companion.store import Store
+from companion.store.decisions import decision_for
+from tests.test_ui_panel import pdf_text
+from tests.ui_helpers import loaded, open_window, screenshot
+
+
+def test_the_lead_records_a_decision_and_the_debrief_prints_it(  # type: ignore[no-untyped-def]
+        qtbot, data_dir: Path) -> None:
+    with Store.open(data_dir) as store:
+        store_demo(store, builtin_pack())
+    window = open_window(qtbot, data_dir)
+    window.settings.interviewer = "Jo Park"  # the panel lead's name, as the start screen keeps
+    with loaded(window, data_dir):
+        window.actions_.panel.trigger()
+        page = window.panel_page
+        box = page.decision
+        current = box.findChild(QLabel, "panel.decisionCurrent")
+        assert box.isEnabled() and current.text() == "No decision recorded yet."
+        outcome = box.findChild(QComboBox, "panel.decisionOutcome")
+        level = box.findChild(QComboBox, "panel.decisionLevel")
+        assert outcome.accessibleName() == "Outcome" and level.accessibleName() == "Level offered"
+        outcome.setCurrentIndex(outcome.findData("no_hire"))
+        assert not level.isEnabled()  # a level goes with a hire only
+        outcome.setCurrentIndex(outcome.findData("hire"))
+        assert level.isEnabled()
+        level.setCurrentIndex(level.findData("staff"))
+        qtbot.keyClicks(box.findChild(QLineEdit, "panel.decisionNote"), "top of band")
+        with qtbot.waitSignal(box.recorded):
+            qtbot.mouseClick(box.findChild(QPushButton, "panel.decisionRecord"),
+                             Qt.MouseButton.LeftButton)
+        assert current.text().startswith("On record: Hire at Staff, decided by Jo Park on ")
+        assert current.text().endswith(" · top of band")
+        stored = decision_for(window.store, CANDIDATE)
+        assert stored is not None and (stored.outcome, stored.level) == ("hire", "staff")
+        screenshot(window, "panel_decision")
+
+        with qtbot.waitSignal(page.export_status.finished, timeout=30000) as done:
+            page.export_button.click()
+        text = pdf_text(Path(done.args[0]))
+        assert "Panel decision Hire at Staff · decided by Jo Park" in text
+        assert "top of band" in text
