@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from companion.store import Store
+from companion.ui.bridge import EngineBridge
 from companion.ui.live import LiveView
-from tests.ui_live_support import Round, reopen_round, start_round
+from tests.ui_live_support import Round, reopen_round, start_round, wired_view
 
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -41,7 +42,7 @@ def find(view: QWidget, cls: type, name: str):  # type: ignore[no-untyped-def]
 
 
 def open_view(qtbot: QtBot, rnd: Round) -> LiveView:
-    view = LiveView(rnd.engine)
+    view, _bridge = wired_view(rnd.engine)
     qtbot.addWidget(view)
     view.resize(1280, 860)
     view.show()
@@ -55,7 +56,7 @@ def open_view(qtbot: QtBot, rnd: Round) -> LiveView:
 def tick(rnd: Round, view: LiveView, seconds: float) -> None:
     """What the window's 250 ms timer does, on the test's clock."""
     rnd.clock.advance(seconds)
-    rnd.engine.tick()
+    view.findChild(EngineBridge).tick()
     # Autosaves are written on a worker thread and reported by a later tick; wait for
     # them here so the test reads a settled state.
     rnd.engine.wait_for_autosaves()
@@ -72,7 +73,7 @@ def key(qtbot: QtBot, view: LiveView, k: Qt.Key, mods: Qt.KeyboardModifier = NON
 
 
 def close_round(view: LiveView, rnd: Round) -> None:
-    view.detach()
+    view.findChild(EngineBridge).detach()
     view.close()
     assert rnd.engine.close()
     rnd.store.close()

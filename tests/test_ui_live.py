@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from companion.scorecard import RECOMMENDATIONS, RUBRIC_BUTTONS
+from companion.ui.bridge import EngineBridge
 from companion.ui.live import LiveView
 from companion.ui.live.timers_view import overrun_seconds
-from tests.ui_live_support import Round, start_round
+from tests.ui_live_support import Round, start_round, wired_view
 
 ALT = Qt.KeyboardModifier.AltModifier
 
@@ -43,7 +44,7 @@ def rnd(data_dir: Path) -> Iterator[Round]:
 
 
 def shown(qtbot: QtBot, rnd: Round, activate: bool = True) -> LiveView:
-    view = LiveView(rnd.engine)
+    view, _bridge = wired_view(rnd.engine)
     qtbot.addWidget(view)
     view.resize(1280, 860)
     view.show()
@@ -386,14 +387,16 @@ def test_a_round_without_questions_keeps_round_notes(qtbot: QtBot, data_dir: Pat
         store.close()
 
 
-def test_clocks_repaint_on_the_views_own_timer(qtbot: QtBot, rnd: Round) -> None:
+def test_clocks_repaint_on_the_bridges_tick_and_the_view_runs_no_timer(
+        qtbot: QtBot, rnd: Round) -> None:
     view = shown(qtbot, rnd, activate=False)
-    refresh = view.findChild(QTimer, "live.refresh")
-    assert refresh is not None and refresh.isActive()
+    assert view.findChildren(QTimer) == [view.findChild(QTimer, "engineTick")]
+    bridge = view.findChild(EngineBridge)
     rnd.engine.start_round()
     rnd.clock.advance(125)
-    rnd.engine.tick()  # what the window's tick does; the view is not told
-    with qtbot.waitSignal(refresh.timeout, timeout=2000):
-        pass
+    rnd.engine.tick()  # the engine alone: nothing reaches the view
+    assert w(view, QLabel, "timer.round").text() == "00:00"
+    with qtbot.waitSignal(bridge.ticked, timeout=2000):
+        bridge.tick()  # what the window's 250 ms timer calls
     assert w(view, QLabel, "timer.round").text() == "02:05"
     assert w(view, QLabel, "timer.listen").text() == "00:55"

@@ -19,6 +19,7 @@ from typing import overload
 
 from companion.content.model import Pack
 from companion.errors import CompanionError
+from companion.flag_rules import evidence_to_store
 from companion.live import ops
 from companion.live.background import BackgroundWriter, Batch
 from companion.live.clock import Clock, SystemClock
@@ -353,9 +354,10 @@ class RoundEngine:
         """Move a flag off -> probed -> confirmed -> off; returns the new state.
 
         ``evidence`` (e.g. words selected in the notes) is stored with the step,
-        unless the step turns the flag off.
+        unless the step turns the flag off or the flag already has that evidence.
         """
         nxt = FLAG_STATES[(FLAG_STATES.index(self.flag_state(flag_id)) + 1) % len(FLAG_STATES)]
+        evidence = evidence_to_store(self._state.flags.get(flag_id), evidence)
         self.set_flag(flag_id, nxt, evidence if nxt != "off" else None)
         return nxt
 

@@ -3,8 +3,9 @@
 A stack holds the start screen, the live view (built by ``companion.ui.live``
 for each round) and the finish page; above it sits the error banner, over it
 the help overlay, and a blank page can replace everything at once. Engine
-events reach widgets through one ``EngineBridge``; slots here only forward
-intent to the engine, the settings or the theme.
+events and the clock tick reach every widget through one ``EngineBridge``,
+connected here (``wire_live_view``); slots here only forward intent to the
+engine, the settings or the theme.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import logging
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QScreen, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,44 +38,50 @@ from companion.ui.start_screen import StartRequest, StartScreen
 from companion.ui.theme import ThemeController
 from companion.ui.window_actions import WindowActions
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded when first needed, after the first frame
+    from companion.content.model import Pack
+    from companion.live.engine import RoundEngine
+    from companion.store import Store
     from companion.ui.help_overlay import HelpOverlay
+    from companion.ui.live import LiveView
     from companion.ui.panel_page import PanelPage
     from companion.ui.submitted_page import SubmittedPage
 
 log = logging.getLogger("companion.ui.window")
 
-LiveFactory = Callable[[Any, QWidget], QWidget]
 COMPACT_WIDTH = 720
 
 
-def default_live_factory(engine: Any, parent: QWidget) -> QWidget:
-    """The real live view, imported only when the first round opens."""
-    from companion.ui.live import LiveView
+def wire_live_view(bridge: EngineBridge, view: LiveView) -> None:
+    """The one route from the engine to the live view: the bridge's events and tick.
 
-    view: QWidget = LiveView(engine, parent)
-    return view
+    Qt drops these connections when the view is deleted.
+    """
+    bridge.changed.connect(view.on_changed)
+    bridge.navigated.connect(view.on_navigated)
+    bridge.saved.connect(view.on_saved)
+    bridge.save_failed.connect(view.on_save_failed)
+    bridge.submitted.connect(view.on_submitted)
+    bridge.ticked.connect(view.on_tick)
 
 
 class MainWindow(QMainWindow):
     """The app's one window; see the module docstring for its parts."""
 
-    def __init__(self, settings: UiSettings, theme: ThemeController,
-                 live_factory: LiveFactory = default_live_factory) -> None:
+    def __init__(self, settings: UiSettings, theme: ThemeController) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("Interview Companion")
         self.settings = settings
         self.theme = theme
         self.bridge = EngineBridge(self)
-        self.live_factory = live_factory
-        self.live_view: QWidget | None = None
-        self.store: Any = None
-        self.pack: Any = None
+        self.live_view: LiveView | None = None
+        self.store: Store | None = None
+        self.pack: Pack | None = None
         self.exports_dir: Path | None = None
         self._first_paint_callbacks: list[Callable[[], None]] = []
         self._blank_return_focus: QWidget | None = None
-        self._normal_geometry: Any = None
+        self._normal_geometry: QByteArray | None = None
         self._shown_once = False
 
         # Built top-down, each widget under its final parent: moving a subtree to a new
@@ -161,9 +168,9 @@ class MainWindow(QMainWindow):
         overlay.add_source("Live round", self._live_actions)
         return overlay
 
-    def _built(self, name: str) -> Any:
-        """A lazily built page if it exists already, else None (never builds it)."""
-        return self.__dict__.get(name)
+    def _is_built(self, name: str) -> bool:
+        """Whether the lazily built page ``name`` exists yet (asking never builds it)."""
+        return name in self.__dict__
 
     def _viewer(self) -> str:
         return self.settings.interviewer
@@ -216,7 +223,7 @@ class MainWindow(QMainWindow):
         self.bridge.saved.connect(self.banner.on_saved)
         self.bridge.submitted.connect(self.show_finished)
 
-    def set_sources(self, store: Any, pack: Any, data_dir: Path) -> None:
+    def set_sources(self, store: Store | None, pack: Pack | None, data_dir: Path) -> None:
         """Hand the opened store and loaded pack to the screens that list and start rounds."""
         self.store, self.pack = store, pack
         if not self.start_screen.interviewer.text():
@@ -226,15 +233,17 @@ class MainWindow(QMainWindow):
         if store is not None:
             self.exports_dir = data_dir / "exports"
             self.start_screen.set_store(store, self.exports_dir)
-            for name in ("finish_page", "panel_page"):
-                page = self._built(name)
-                if page is not None:
-                    page.set_sources(store, pack, self.exports_dir)
+            if self._is_built("finish_page"):
+                self.finish_page.set_sources(store, pack, self.exports_dir)
+            if self._is_built("panel_page"):
+                self.panel_page.set_sources(store, pack, self.exports_dir)
 
     # -- rounds -----------------------------------------------------------------------------------
     def start_round(self, request: StartRequest) -> None:
         from companion.live.engine import RoundEngine
 
+        if self.store is None or self.pack is None:
+            return  # the start button stays disabled until both are in
         try:
             engine = RoundEngine.start(self.store, self.pack, request.planned,
                                        candidate=request.candidate,
@@ -248,15 +257,17 @@ class MainWindow(QMainWindow):
         self.open_engine(engine)
 
     def resume_round(self, round_id: str) -> None:
+        from companion.independence import access_to
         from companion.live.engine import RoundEngine
-        from companion.panel_select import round_access
 
+        if self.store is None or self.pack is None:
+            return
+        access = access_to(self._viewer(), [round_id], self.store)
+        if not access.allowed:  # a colleague's round of a candidate one is still scoring
+            self.banner.show_error(f"Cannot open this round: {access.reason}")
+            return
         try:
-            access = round_access(self.settings.interviewer, round_id, self.store.list_rounds())
-            if not access.allowed:  # a colleague's round of a candidate one is still scoring
-                self.banner.show_error(f"Cannot open this round: {access.reason}")
-                return
-            engine = RoundEngine.resume(self.store, self.pack, round_id)
+            engine = RoundEngine.reopen(self.store, self.pack, round_id)
         except CompanionError as exc:
             self.banner.show_error(f"Cannot resume this round: {exc}")
             return
@@ -267,21 +278,22 @@ class MainWindow(QMainWindow):
                 "recorded for them is kept and still editable; their prompts and cues cannot "
                 "be shown.")
 
-    def open_engine(self, engine: Any) -> None:
+    def open_engine(self, engine: RoundEngine) -> None:
         """Show the live view of ``engine`` and start ticking it."""
+        from companion.ui.live import LiveView
+
         self.close_engine()
+        view = LiveView(engine, self.live_host)
+        wire_live_view(self.bridge, view)
         self.bridge.attach(engine)
-        view = self.live_factory(engine, self.live_host)
         self._live_layout.addWidget(view)
         self.live_view = view
-        self._call_view("set_zoom", self.theme.zoom)
-        self._call_view("set_compact", self.actions_.compact.isChecked())
-        problem = getattr(view, "problem", None)
-        if problem is not None:  # engine refusals the view reports, e.g. a failed write
-            problem.connect(self.banner.show_error)
+        view.set_zoom(self.theme.zoom)
+        view.set_compact(self.actions_.compact.isChecked())
+        view.problem.connect(self.banner.show_error)  # a failed write the view reports
         self.stack.setCurrentWidget(self.live_host)
-        self._call_view("focus_notes", "said")  # its shortcuts work while focus is inside it
-        log.info("round %s open", getattr(engine, "round_id", "?"))
+        view.focus_notes("said")  # its shortcuts work while focus is inside it
+        log.info("round %s open", engine.round_id)
 
     def close_engine(self) -> bool:
         """Write what is pending, release the round and drop the live view.
@@ -291,11 +303,10 @@ class MainWindow(QMainWindow):
         """
         engine = self.bridge.engine
         if engine is not None and not engine.close():
-            self.banner.show_save_failed(getattr(engine, "last_error", None) or "unknown reason")
+            self.banner.show_save_failed(engine.last_error or "unknown reason")
             return False
         self.bridge.detach()
         if self.live_view is not None:
-            self._call_view("detach")
             self._live_layout.removeWidget(self.live_view)
             # Hidden now: deleteLater waits for the event loop, and a new round's view
             # must never be drawn over the old one in the meantime.
@@ -331,18 +342,14 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.live_host)
 
     def _live_actions(self) -> list[QAction]:
-        return list(self.live_view.actions()) if self.live_view is not None else []
-
-    def _call_view(self, name: str, *args: Any) -> None:
-        method = getattr(self.live_view, name, None)
-        if callable(method):
-            method(*args)
+        return self.live_view.actions() if self.live_view is not None else []
 
     # -- view preferences ---------------------------------------------------------------------
     def set_zoom(self, zoom: float) -> None:
         self.theme.set_zoom(zoom)
         self.settings.zoom = self.theme.zoom
-        self._call_view("set_zoom", self.theme.zoom)
+        if self.live_view is not None:
+            self.live_view.set_zoom(self.theme.zoom)
 
     def set_theme(self, mode: str) -> None:
         self.theme.set_mode(mode)
@@ -351,9 +358,8 @@ class MainWindow(QMainWindow):
     def set_blank(self, blank: bool) -> None:
         """Replace everything (menus, banner, live view) by a plain page, or bring it back."""
         if blank:
-            overlay = self._built("help_overlay")
-            if overlay is not None:
-                overlay.hide()
+            if self._is_built("help_overlay"):
+                self.help_overlay.hide()
             self._blank_return_focus = self.focusWidget()
             self.outer.setCurrentWidget(self.blank_page)
             self.menuBar().hide()
@@ -369,8 +375,7 @@ class MainWindow(QMainWindow):
 
     @property
     def blanked(self) -> bool:
-        page = self._built("blank_page")
-        return page is not None and self.outer.currentWidget() is page
+        return self._is_built("blank_page") and self.outer.currentWidget() is self.blank_page
 
     def toggle_help(self) -> None:
         if not self.blanked:
@@ -386,7 +391,8 @@ class MainWindow(QMainWindow):
             self._normal_geometry = self.saveGeometry()
         # The pages take their narrow layout first, and the layouts settle while the window
         # is still shown: resize() clamps to the minimum width the window has at the time.
-        self._call_view("set_compact", compact)
+        if self.live_view is not None:
+            self.live_view.set_compact(compact)
         self._settle_layouts()
         # Changing window flags re-creates the native window: show it again without
         # taking focus from the video call.
@@ -411,7 +417,7 @@ class MainWindow(QMainWindow):
         A widget's changed minimum travels up one parent per LayoutRequest pass, and
         resize() clamps to whatever minimum the window has at that moment.
         """
-        widget = self.live_view
+        widget: QWidget | None = self.live_view
         if widget is None:
             return
         widget.updateGeometry()
@@ -481,7 +487,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         engine = self.bridge.engine
         if engine is not None and not engine.close():
-            reason = getattr(engine, "last_error", None) or "unknown reason"
+            reason = engine.last_error or "unknown reason"
             self.banner.show_save_failed(reason)
             from PySide6.QtWidgets import QMessageBox  # dialogs are off the start-up path
 

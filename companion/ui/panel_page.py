@@ -8,10 +8,10 @@ Layout and intent only. Importing, grouping and the independence rule live in
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,6 +31,13 @@ from companion.errors import CompanionError
 from companion.ui.export_task import ExportStatus
 from companion.ui.start_screen import export_file_name
 from companion.ui.theme import set_look
+
+if TYPE_CHECKING:
+    from companion.content.model import Pack
+    from companion.independence import Access
+    from companion.panel_select import PanelGroup
+    from companion.scorecard import Scorecard
+    from companion.store import Store
 
 log = logging.getLogger("companion.ui.panel")
 
@@ -76,12 +83,12 @@ class PanelPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("panel.page")
-        self.store: Any = None
-        self.pack: Any = None
+        self.store: Store | None = None
+        self.pack: Pack | None = None
         self.export_dir: Path | None = None
         self.viewer: Callable[[], str] = lambda: ""  # the window points it at its settings
         self.paper: Callable[[], str] = lambda: "a4"  # page size for the debrief; likewise
-        self.groups: list[Any] = []  # panel_select.PanelGroup, in combo order
+        self.groups: list[PanelGroup] = []  # in combo order
 
         title = QLabel("Panel debrief", self)
         title.setProperty("role", "title")
@@ -148,7 +155,7 @@ class PanelPage(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.export_status)
 
-    def set_sources(self, store: Any, pack: Any, export_dir: Path) -> None:
+    def set_sources(self, store: Store, pack: Pack | None, export_dir: Path) -> None:
         self.store, self.pack, self.export_dir = store, pack, export_dir
 
     # -- data --------------------------------------------------------------------------------
@@ -182,7 +189,7 @@ class PanelPage(QWidget):
         group = self.current_group()
         return None if group is None else group.key
 
-    def current_group(self) -> Any:
+    def current_group(self) -> PanelGroup | None:
         i = self.candidate.currentIndex()
         return self.groups[i] if 0 <= i < len(self.groups) else None
 
@@ -216,15 +223,12 @@ class PanelPage(QWidget):
                 out.append(str(item.data(0, Qt.ItemDataRole.UserRole)))
         return out
 
-    def _access(self, scorecards: Any) -> Any:
-        from companion.independence import Access
-        from companion.panel_select import panel_access
+    def _access(self, scorecards: Sequence[Scorecard]) -> Access:
+        from companion.independence import Access, access_to
 
-        try:
-            rounds = self.store.list_rounds()
-        except CompanionError as exc:  # cannot tell whose rounds are open: stay closed
-            return Access(False, f"Cannot check the stored rounds: {exc}")
-        return panel_access(self.viewer(), scorecards, rounds)
+        if self.store is None:
+            return Access(False, "No database is open.")
+        return access_to(self.viewer(), [sc.id for sc in scorecards], self.store)
 
     # -- intent --------------------------------------------------------------------------------
     def import_files(self) -> None:
@@ -278,7 +282,7 @@ class PanelPage(QWidget):
                                  f"the debrief of {group.candidate}")
 
 
-def write_panel_pdf(scorecards: list[Any], pack: Any, target: Path, labels: list[str],
+def write_panel_pdf(scorecards: list[Scorecard], pack: Pack, target: Path, labels: list[str],
                     paper: str = "a4") -> Path:
     """Render the debrief to ``target`` on ``paper`` (runs on a worker thread)."""
     from companion.export.panel_pdf import render_panel  # lazy: reportlab is heavy

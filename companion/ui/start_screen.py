@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6 import QtCore
 from PySide6.QtCore import Signal
@@ -35,8 +35,13 @@ from PySide6.QtWidgets import (
 from companion.errors import CompanionError
 from companion.ui.export_task import ExportStatus
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the pack, planner and store load after the first frame
     from datetime import datetime
+
+    from companion.content.model import Pack
+    from companion.planner import LoopPlan, PlannedRound
+    from companion.scorecard import Scorecard
+    from companion.store import Store
 
 log = logging.getLogger("companion.ui.start")
 
@@ -49,13 +54,13 @@ CODING_CHOICES: tuple[tuple[str, str], ...] = (
 
 
 class StartRequest(NamedTuple):
-    """What the interviewer filled in; ``planned`` is a ``planner.PlannedRound``."""
+    """What the interviewer filled in, and the planned round to run."""
 
     candidate: str
     interviewer: str
     archetype: str
     level: str
-    planned: Any
+    planned: PlannedRound
 
 
 def _when(at: datetime | None) -> str:
@@ -101,10 +106,10 @@ class StartScreen(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("startScreen")
-        self.pack: Any = None
-        self.store: Any = None
+        self.pack: Pack | None = None
+        self.store: Store | None = None
         self.export_dir: Path | None = None
-        self._plan: Any = None
+        self._plan: LoopPlan | None = None
         self.viewer: Callable[[], str] = lambda: ""  # who is reading; the window sets it
         self.paper: Callable[[], str] = lambda: "a4"  # page size for exports; likewise
 
@@ -255,7 +260,7 @@ class StartScreen(QWidget):
         self._set_enabled(False)
 
     # -- data ------------------------------------------------------------------------------
-    def set_pack(self, pack: Any) -> None:
+    def set_pack(self, pack: Pack) -> None:
         """Fill the role and level choices from a loaded pack."""
         self.pack = pack
         for combo in (self.archetype, self.level):
@@ -270,7 +275,7 @@ class StartScreen(QWidget):
         self._set_enabled(self.store is not None)
         self.refresh_plan()
 
-    def set_store(self, store: Any, export_dir: Path) -> None:
+    def set_store(self, store: Store, export_dir: Path) -> None:
         """Use ``store`` for the round lists; exports go to ``export_dir``."""
         self.store = store
         self.export_dir = export_dir
@@ -311,12 +316,12 @@ class StartScreen(QWidget):
     def _show_round_info(self) -> None:
         """The chosen round's sections and how many items it brings, in one line."""
         index = self.round.currentData()
-        if self._plan is None or index is None:
+        if self._plan is None or self.pack is None or index is None:
             self.round_info.clear()
             return
         planned = self._plan.rounds[int(index)]
         sections = " · ".join(f"{s.title} {s.minutes}′" for s in planned.template.sections)
-        kinds = [self.pack.item(i).kind for i in planned.items]
+        kinds = [item.kind for i in planned.items if (item := self.pack.find_item(i))]
         parts = [f"{n} {kind}{'s' if n != 1 else ''}"
                  for kind in ("question", "scenario") if (n := kinds.count(kind))]
         items = ", ".join(parts) if parts else "No questions from the pack"
@@ -371,7 +376,7 @@ class StartScreen(QWidget):
             problem = "Choose a round of the loop plan."
         self.form_error.setText(problem)
         self.form_error.setVisible(bool(problem))
-        if problem:
+        if problem or self._plan is None:
             return
         planned = self._plan.rounds[int(self.round.currentData())]
         self.start_requested.emit(StartRequest(candidate, interviewer,
@@ -394,13 +399,13 @@ class StartScreen(QWidget):
     def export_selected(self) -> None:
         """Export the selected past round as a PDF, off the GUI thread."""
         round_id = self.selected_past_round()
-        if round_id is None or self.store is None or self.export_dir is None:
+        if round_id is None or self.store is None or self.pack is None or self.export_dir is None:
             return
         if self.export_status.running:
             return
-        from companion.panel_select import round_access
+        from companion.independence import access_to
 
-        access = round_access(self.viewer(), round_id, self.store.list_rounds())
+        access = access_to(self.viewer(), [round_id], self.store)
         if not access.allowed:  # a colleague's scorecard while one's own is still open
             self.export_status.refuse(access.reason)
             return
@@ -416,7 +421,8 @@ class StartScreen(QWidget):
                                  f"{scorecard.candidate} ({scorecard.round_title})")
 
 
-def write_scorecard_pdf(scorecard: Any, pack: Any, target: Path, paper: str = "a4") -> Path:
+def write_scorecard_pdf(scorecard: Scorecard, pack: Pack, target: Path,
+                        paper: str = "a4") -> Path:
     """Render one scorecard to ``target`` on ``paper`` (runs on a worker thread)."""
     from companion.export.scorecard_pdf import render_scorecard  # lazy: reportlab is heavy
 

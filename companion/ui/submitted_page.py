@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -12,6 +12,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from companion.scorecard import RECOMMENDATION_LABEL
 from companion.ui.export_task import ExportStatus
 from companion.ui.start_screen import export_file_name, write_scorecard_pdf
+
+if TYPE_CHECKING:
+    from companion.content.model import Pack
+    from companion.scorecard import Scorecard
+    from companion.store import Store
 
 
 class SubmittedPage(QWidget):
@@ -23,10 +28,10 @@ class SubmittedPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("submittedPage")
-        self.store: Any = None
-        self.pack: Any = None
+        self.store: Store | None = None
+        self.pack: Pack | None = None
         self.export_dir: Path | None = None
-        self.scorecard: Any = None
+        self.scorecard: Scorecard | None = None
         self.paper: Callable[[], str] = lambda: "a4"  # page size; the window sets it
         title = QLabel("Scorecard submitted", self)
         title.setObjectName("submittedTitle")
@@ -66,10 +71,10 @@ class SubmittedPage(QWidget):
         layout.addStretch(1)
         layout.setAlignment(Qt.AlignmentFlag.AlignTop)
 
-    def set_sources(self, store: Any, pack: Any, export_dir: Path) -> None:
+    def set_sources(self, store: Store, pack: Pack | None, export_dir: Path) -> None:
         self.store, self.pack, self.export_dir = store, pack, export_dir
 
-    def show_round(self, round_id: str, scorecard: Any) -> None:
+    def show_round(self, round_id: str, scorecard: Scorecard) -> None:
         """Show what was submitted for ``round_id``."""
         self.scorecard = scorecard
         rec = RECOMMENDATION_LABEL.get(scorecard.recommendation or "", "none")
