@@ -141,7 +141,7 @@ def test_whole_round_close_reopen_finish(qtbot: QtBot, data_dir: Path) -> None:
     tick(rnd, view, 30)
     key(qtbot, view, Qt.Key.Key_F5)
     assert flag_state.text().startswith("Confirmed")
-    assert "(probed" in flag_state.text()
+    assert "(probed" in flag_state.toolTip()  # the first step, in the tool tip
     assert find(view, QPushButton, f"flag.{flag_id}").property("flagstate") == "confirmed"
     assert said.hasFocus()
 

@@ -290,9 +290,13 @@ def test_compact_mode_fits_a_narrow_always_on_top_window(qtbot: QtBot, rnd: Roun
     view.resize(700, 760)
     QApplication.processEvents()
     card = view.findChild(QWidget, "live.item_card")
-    scroll = view.findChild(QWidget, "live.scroll")
-    assert card is not None and scroll is not None
-    assert card.width() <= scroll.width(), "nothing is cut off on the right"
+    controls = view.findChild(QWidget, "live.controls.body")
+    assert card is not None and controls is not None
+    assert controls.width() <= card.width(), "nothing is cut off on the right"
+    # Failure rows keep their target and move the phrasing to the tool tip.
+    row = w(view, QLabel, "probe.failure.queue.text")
+    assert row.text() == "<b>Queue</b>" and "queue" in row.toolTip()
+    assert w(view, QPushButton, "nav.full_size").isVisible()  # a visible way back
     assert not w(view, QPushButton, "timer.toggle").isVisible()  # keys still work
     assert w(view, QPushButton, "rubric.strong").text() == "Strong"
     view.set_compact(False)

@@ -50,6 +50,9 @@ if TYPE_CHECKING:  # loaded when first needed, after the first frame
 log = logging.getLogger("companion.ui.window")
 
 COMPACT_WIDTH = 720
+# Nesting depth from the deepest live widget to the window, with room to spare: each
+# LayoutRequest pass moves a changed minimum size up one level (see _settle_layouts).
+LAYOUT_DEPTH = 24
 
 
 def wire_live_view(bridge: EngineBridge, view: LiveView) -> None:
@@ -82,6 +85,7 @@ class MainWindow(QMainWindow):
         self._first_paint_callbacks: list[Callable[[], None]] = []
         self._blank_return_focus: QWidget | None = None
         self._normal_geometry: QByteArray | None = None
+        self._compact_on = False  # compact geometry applied now (only while a round shows)
         self._shown_once = False
 
         # Built top-down, each widget under its final parent: moving a subtree to a new
@@ -289,9 +293,10 @@ class MainWindow(QMainWindow):
         self._live_layout.addWidget(view)
         self.live_view = view
         view.set_zoom(self.theme.zoom)
-        view.set_compact(self.actions_.compact.isChecked())
+        view.set_compact(self._compact_wanted(self.live_host))  # laid out narrow from the start
         view.problem.connect(self.banner.show_error)  # a failed write the view reports
-        self.stack.setCurrentWidget(self.live_host)
+        view.leave_compact.connect(lambda: self.actions_.compact.setChecked(False))
+        self._show_page(self.live_host)
         view.focus_notes("said")  # its shortcuts work while focus is inside it
         log.info("round %s open", engine.round_id)
 
@@ -319,14 +324,14 @@ class MainWindow(QMainWindow):
         if not self.close_engine():
             return
         self.start_screen.refresh_rounds()
-        self.stack.setCurrentWidget(self.start_screen)
+        self._show_page(self.start_screen)
 
     def show_panel(self) -> None:
         """The panel debrief page; a live round is saved and left, as for the rounds list."""
         if self.store is None or not self.close_engine():
             return
         self.panel_page.refresh()
-        self.stack.setCurrentWidget(self.panel_page)
+        self._show_page(self.panel_page)
         self.panel_page.import_button.setFocus()
 
     def show_finished(self) -> None:
@@ -335,11 +340,11 @@ class MainWindow(QMainWindow):
         engine = self.bridge.engine
         if engine is not None:
             self.finish_page.show_round(engine.round_id, engine.scorecard())
-        self.stack.setCurrentWidget(self.finish_page)
+        self._show_page(self.finish_page)
 
     def show_live(self) -> None:
         if self.live_view is not None:
-            self.stack.setCurrentWidget(self.live_host)
+            self._show_page(self.live_host)
 
     def _live_actions(self) -> list[QAction]:
         return self.live_view.actions() if self.live_view is not None else []
@@ -366,7 +371,7 @@ class MainWindow(QMainWindow):
             self.blank_page.setFocus()
         else:
             self.outer.setCurrentIndex(0)
-            self.menuBar().setVisible(not self.actions_.compact.isChecked())
+            self.menuBar().setVisible(not self._compact_on)
             if self._blank_return_focus is not None:
                 self._blank_return_focus.setFocus()
             self._blank_return_focus = None
@@ -381,21 +386,47 @@ class MainWindow(QMainWindow):
         if not self.blanked:
             self.help_overlay.toggle()
 
+    def _compact_wanted(self, page: QWidget | None) -> bool:
+        return self.actions_.compact.isChecked() and page is self.live_host
+
+    def _show_page(self, page: QWidget) -> None:
+        """Show one page of the stack; compact mode applies to the live round only."""
+        if self._compact_wanted(page) and not self._compact_on:
+            # Before the page shows: its minimum size may already stretch the window.
+            self._normal_geometry = self.saveGeometry()
+        self.stack.setCurrentWidget(page)
+        self._apply_compact()
+
     def set_compact(self, compact: bool) -> None:
-        """A smaller window that stays on top; the menu bar hides (its keys still work)."""
-        Qt = QtCore.Qt
-        if compact == bool(self.windowFlags() & Qt.WindowType.WindowStaysOnTopHint):
+        """View > Compact: a smaller window that stays on top while a round is on screen.
+
+        The choice is remembered; the start screen, the panel page and the submitted
+        page keep the full-size window (their lists and forms need the width).
+        """
+        self.settings.compact = compact
+        if self.actions_.compact.isChecked() != compact:
+            self.actions_.compact.setChecked(compact)
+        self._apply_compact()
+
+    def _apply_compact(self) -> None:
+        """Make the window compact (narrow, on top, no menu bar: its keys still work) or
+        full size again, as the View menu and the page on screen ask."""
+        compact = self._compact_wanted(self.stack.currentWidget())
+        if compact == self._compact_on:
             return
-        visible = self.isVisible()
-        if compact:
+        Qt = QtCore.Qt
+        self._compact_on = compact
+        visible, was_active = self.isVisible(), self.isActiveWindow()
+        focus = QApplication.focusWidget() if was_active else None
+        if compact and self._normal_geometry is None:
             self._normal_geometry = self.saveGeometry()
         # The pages take their narrow layout first, and the layouts settle while the window
         # is still shown: resize() clamps to the minimum width the window has at the time.
         if self.live_view is not None:
             self.live_view.set_compact(compact)
         self._settle_layouts()
-        # Changing window flags re-creates the native window: show it again without
-        # taking focus from the video call.
+        # Changing window flags re-creates the native window. Shown again without taking
+        # the focus from another application (the video call) ...
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, compact)
         self.menuBar().setVisible(not compact and not self.blanked)
@@ -403,13 +434,17 @@ class MainWindow(QMainWindow):
             self.resize(min(self.width(), COMPACT_WIDTH), self.height())
         elif self._normal_geometry is not None:
             self.restoreGeometry(self._normal_geometry)
+            self._normal_geometry = None
         if visible:
             self.show()
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
         screens.ensure_visible(self)
-        self.settings.compact = compact
-        if self.actions_.compact.isChecked() != compact:
-            self.actions_.compact.setChecked(compact)
+        if visible and was_active:
+            # ... but it had the keyboard before (compact mode is toggled from inside the
+            # window): take it back, or F12 and every shortcut stay dead until a click.
+            self.activateWindow()
+            if focus is not None:
+                focus.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def _settle_layouts(self) -> None:
         """Let the new minimum sizes reach the window now, not over the next loop turns.
@@ -421,9 +456,8 @@ class MainWindow(QMainWindow):
         if widget is None:
             return
         widget.updateGeometry()
-        while widget is not None:
+        for _ in range(LAYOUT_DEPTH):
             QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-            widget = widget.parentWidget()
 
     # -- screens ---------------------------------------------------------------------------------
     def place(self, screen_index: int | None) -> None:
@@ -458,7 +492,9 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _c=False, s=screen: self.move_to_screen(s))
 
     def save_window_state(self) -> None:
-        self.settings.geometry = self.saveGeometry()
+        """Remember the placement; a compact window remembers its full-size one."""
+        compact_from = self._normal_geometry if self._compact_on else None
+        self.settings.geometry = compact_from or self.saveGeometry()
         self.settings.screen_name = screens.current_screen(self).name()
         self.settings.sync()
 
@@ -502,8 +538,6 @@ class MainWindow(QMainWindow):
                 return
             engine.release()
         self.bridge.detach()
-        if self.actions_.compact.isChecked() and self._normal_geometry is not None:
-            self.restoreGeometry(self._normal_geometry)  # remember the full-size placement
         self.save_window_state()
         event.accept()
 

@@ -87,6 +87,12 @@ def _card(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:
     return frame, layout
 
 
+def _fit_choices(*combos: QComboBox) -> None:
+    """Never narrower than their longest choice: the lists beside them give way instead."""
+    for combo in combos:
+        combo.setMinimumWidth(combo.sizeHint().width())
+
+
 def _right_aligned(button: QPushButton) -> QHBoxLayout:
     """A row that pushes ``button`` to the right edge (no Qt alignment flag needed)."""
     row = QHBoxLayout()
@@ -274,6 +280,7 @@ class StartScreen(QWidget):
             combo.blockSignals(False)
         self._set_enabled(self.store is not None)
         self.refresh_plan()
+        _fit_choices(self.archetype, self.level, self.coding)
 
     def set_store(self, store: Store, export_dir: Path) -> None:
         """Use ``store`` for the round lists; exports go to ``export_dir``."""
@@ -312,6 +319,7 @@ class StartScreen(QWidget):
             if t.id == previous:
                 self.round.setCurrentIndex(self.round.count() - 1)
         self._show_warnings([w.message for w in self._plan.warnings])
+        _fit_choices(self.round)
 
     def _show_round_info(self) -> None:
         """The chosen round's sections and how many items it brings, in one line."""

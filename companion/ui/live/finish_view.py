@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +32,7 @@ from companion.ui.live.common import (
     sized_font,
     tap_button,
 )
+from companion.ui.live.page import ReadingScroll
 from companion.ui.theme import set_look
 
 REC_KEYS: dict[str, str] = {
@@ -115,22 +117,32 @@ class FinishView(QWidget, Zoomable):
         buttons.addWidget(self.back_btn)
         buttons.addStretch(1)
         buttons.addWidget(self.submit_btn)
+        # The overview and the amendments are read, not used: they scroll on their own
+        # when a long round does not fit, so the controls below never leave the screen.
+        self.reading = ReadingScroll("finish.reading", self)
+        self.reading.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.reading.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        body = QWidget(self.reading)
+        body.setObjectName("finish.reading.body")
+        body_lay = QVBoxLayout(body)
+        body_lay.setContentsMargins(0, 0, 0, 0)
+        for label in (self.overview, self.amendments):
+            label.setParent(body)
+            body_lay.addWidget(label)
+        body_lay.addStretch(1)
+        self.reading.setWidget(body)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(28, 20, 28, 20)
-        lay.setSpacing(10)
+        lay.setContentsMargins(28, 16, 28, 16)
+        lay.setSpacing(8)
         lay.addWidget(self.title)
-        lay.addWidget(self.overview)
-        lay.addSpacing(6)
+        lay.addWidget(self.reading, 1)
         lay.addWidget(self.rec_caption)
         lay.addLayout(rec_row)
-        lay.addSpacing(6)
         lay.addWidget(self.summary_caption)
         lay.addWidget(self.summary)
         lay.addLayout(buttons)
         lay.addWidget(self.confirm_box)
         lay.addWidget(self.status)
-        lay.addWidget(self.amendments)
-        lay.addStretch(1)
         self._apply_fonts()
 
     # -- display -----------------------------------------------------------------------
@@ -201,7 +213,7 @@ class FinishView(QWidget, Zoomable):
             btn.setFont(sized_font(base, TITLE_PT, z, bold=True))
             btn.setMinimumHeight(int(56 * z))
         self.summary.setFont(sized_font(base, BODY_PT, z))
-        self.summary.setFixedHeight(int(170 * z))
+        self.summary.setFixedHeight(int(120 * z))
         for w in (self.submit_btn, self.back_btn, self.confirm_btn, self.cancel_btn,
                   self.confirm_text):
             w.setFont(sized_font(base, BODY_PT, z))

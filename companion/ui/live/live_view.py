@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
@@ -52,6 +52,7 @@ class LiveView(QWidget, IntentsMixin):
     """The whole live round: timers, item, rubric, probes, flags, notes, navigation, finish."""
 
     problem = Signal(str)  # a failed write (StorageError) from the engine, for the host's banner
+    leave_compact = Signal()  # the "Full size" button of the compact window
 
     def __init__(self, engine: RoundEngine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,10 +103,10 @@ class LiveView(QWidget, IntentsMixin):
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("live.stack")
         self.flags.setProperty("live_role", "card")
-        built = build_round_page(self.stack, (self.timers, self.nav),
-                                 (self.item_panel, self.rubric, self.probes),
-                                 (self.flags, self.notes))
-        self._round_page, self._scroll, self._side = built.page, built.scroll, built.side
+        built = build_round_page(self.stack, (self.timers, self.nav), (self.item_panel,),
+                                 (self.rubric, self.probes), (self.flags, self.notes))
+        self._round_page, self._side = built.page, built.side
+        self._reading, self._scroll = built.reading, built.controls
         self.stack.addWidget(self._round_page)
         self.stack.addWidget(self.finish)
         lay = QVBoxLayout(self)
@@ -134,6 +135,7 @@ class LiveView(QWidget, IntentsMixin):
         self.nav.next.connect(lambda: self._call(self.engine.go_next))
         self.nav.jump.connect(self.jump_to)
         self.nav.finish.connect(self.toggle_finish)
+        self.nav.leave_compact.connect(self.leave_compact.emit)
         self.finish.recommend.connect(self.recommend)
         self.finish.summary_edited.connect(lambda t: self._call(self.engine.set_summary, t))
         self.finish.submit.connect(lambda: self._call(self.engine.submit))
@@ -172,13 +174,23 @@ class LiveView(QWidget, IntentsMixin):
         self.nav.set_compact(compact)
         self.rubric.set_compact(compact)
         self.probes.set_compact(compact)
+        self.notes.set_compact(compact)
         set_side_width(self._side, compact)
         self.refresh_timers()
 
     # -- intent ------------------------------------------------------------------------
     def toggle_cues(self) -> None:
-        if self.engine.items:
-            self.item_panel.set_cues_visible(not self.item_panel.cues_visible())
+        if not self.engine.items:
+            return
+        shown = not self.item_panel.cues_visible()
+        self.item_panel.set_cues_visible(shown)
+        self.rubric.set_cue_line(not shown)  # the open cues say it all
+        # Once the new layout has settled, bring the cues (or the prompt) into view.
+        QTimer.singleShot(0, self, self._show_reading_top)
+
+    def _show_reading_top(self) -> None:
+        """The heading, the prompt and, below them, the first cues."""
+        self._reading.verticalScrollBar().setValue(0)
 
     def toggle_finish(self) -> None:
         if self.stack.currentWidget() is self.finish:

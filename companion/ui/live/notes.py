@@ -53,6 +53,17 @@ class NotesPanel(QWidget, Zoomable):
         box.addWidget(self.status)
         self._apply_fonts()
 
+    def hasHeightForWidth(self) -> bool:
+        # The wrapped status line would make the side column lay out by height-for-width,
+        # and QBoxLayout then shares the height evenly, squeezing the red flags above.
+        return False
+
+    def set_compact(self, compact: bool) -> None:
+        """Compact: the field names alone (the keys are in the help and tool tips)."""
+        for name, title in self.titles.items():
+            title.setText(FIELD_TITLE[name] if compact
+                          else f"{FIELD_TITLE[name]}  ({FIELD_KEY[name]})")
+
     def load(self, said: str, read: str) -> None:
         """Show stored notes without echoing them back as edits."""
         self._loading = True

@@ -1,33 +1,122 @@
 """The round page's layout: what the interviewer reads on the left, what they write on the right.
 
-Left, in a scroll area: the item, the rubric, the probes. Right: the red flags
-above the two note fields. Above both: the timer strip and the navigation bar.
+Left, in one card: the item to read (heading, prompt, cues) above the controls
+(rubric and probes). The controls always get the room they need, so every
+button of the current item stays on screen without scrolling, even on a
+1280x720 laptop with the cues open; the reading part takes what is left and
+scrolls on its own when the cues do not fit. Right: the red flags above the two
+note fields, which take the spare height. Above both: the timer strip and the
+navigation bar.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 SIDE_WIDTH = (340, 430)  # min, max of the right-hand column
 COMPACT_SIDE_WIDTH = (220, 250)
+READING_MIN_LINES = 4  # the reading part never shrinks below this many lines of body text
+
+
+class FittingScroll(QScrollArea):
+    """A scroll area that asks for all of its content's height, not Qt's capped hint.
+
+    ``QScrollArea.sizeHint`` stops at 24 lines of text; these parts want to show
+    everything, and only scroll when the window really is too small (a compact
+    window at a large zoom, say).
+    """
+
+    def __init__(self, name: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        # Wrap instead: a sideways scroll would hide the rating chips.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def setWidget(self, widget: QWidget) -> None:
+        super().setWidget(widget)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A scroll area does not pass its content's new size on; the layout must ask again.
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+    def sizeHint(self) -> QSize:
+        inner = self.widget()
+        if inner is None:
+            return super().sizeHint()
+        hint = inner.sizeHint()
+        return QSize(hint.width(), hint.height() + 2 * self.frameWidth())
+
+    def hasHeightForWidth(self) -> bool:
+        inner = self.widget()
+        return inner is not None and inner.hasHeightForWidth()
+
+    def heightForWidth(self, width: int) -> int:
+        inner = self.widget()
+        if inner is None:
+            return super().heightForWidth(width)
+        frame = 2 * self.frameWidth()
+        return inner.heightForWidth(width - frame) + frame
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, min(self.sizeHint().height(), 4 * self.fontMetrics().lineSpacing()))
+
+
+class ReadingScroll(FittingScroll):
+    """The prompt and cues: takes the height the controls leave, scrolls beyond it."""
+
+    def sizeHint(self) -> QSize:
+        # Asks for little, so the controls below get their full height first; the
+        # expanding policy then hands it all the room that is left.
+        return QSize(super().sizeHint().width(), self.minimumSizeHint().height())
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, READING_MIN_LINES * self.fontMetrics().lineSpacing())
 
 
 @dataclass(frozen=True)
 class RoundPage:
     page: QWidget
-    scroll: QScrollArea
+    reading: QScrollArea
+    controls: QScrollArea
     side: QWidget
 
 
-def build_round_page(parent: QWidget, top: tuple[QWidget, ...], reading: tuple[QWidget, ...],
-                     writing: tuple[QWidget, ...]) -> RoundPage:
-    """Lay out ``top`` widgets in rows, ``reading`` in a card, ``writing`` in a side column.
+def _column(parent: QScrollArea, name: str, widgets: tuple[QWidget, ...]) -> QWidget:
+    host = QWidget(parent)
+    host.setObjectName(name)
+    lay = QVBoxLayout(host)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(8)
+    for widget in widgets:
+        widget.setParent(host)
+        lay.addWidget(widget)
+    lay.addStretch(1)
+    parent.setWidget(host)
+    return host
 
-    The last ``writing`` widget (the notes) takes the spare height.
-    """
+
+def build_round_page(parent: QWidget, top: tuple[QWidget, ...], reading: tuple[QWidget, ...],
+                     controls: tuple[QWidget, ...], writing: tuple[QWidget, ...]) -> RoundPage:
+    """Lay out ``top`` widgets in rows, ``reading`` over ``controls`` in a card, and
+    ``writing`` in a side column whose last widget (the notes) takes the spare height."""
     page = QWidget(parent)
     page.setObjectName("live.page.round")
 
@@ -36,18 +125,18 @@ def build_round_page(parent: QWidget, top: tuple[QWidget, ...], reading: tuple[Q
     card.setProperty("live_role", "card")
     card_lay = QVBoxLayout(card)
     card_lay.setContentsMargins(14, 10, 14, 10)
-    card_lay.setSpacing(10)
-    for widget in reading:
-        card_lay.addWidget(widget)
-    card_lay.addStretch(1)
-    scroll = QScrollArea(page)
-    scroll.setObjectName("live.scroll")
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    # Wrap instead: a sideways scroll would hide the rating chips.
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll.setWidget(card)
+    card_lay.setSpacing(8)
+    read = ReadingScroll("live.reading", card)
+    read.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+    # Keyboard users reach it with Tab and scroll it with the arrow and page keys.
+    read.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    _column(read, "live.reading.body", reading)
+    ctrl = FittingScroll("live.controls", card)
+    ctrl.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+    ctrl.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    _column(ctrl, "live.controls.body", controls)
+    card_lay.addWidget(read, 1)
+    card_lay.addWidget(ctrl, 0)
 
     side = QWidget(page)
     side.setObjectName("live.side")
@@ -60,15 +149,17 @@ def build_round_page(parent: QWidget, top: tuple[QWidget, ...], reading: tuple[Q
 
     middle = QHBoxLayout()
     middle.setSpacing(10)
-    middle.addWidget(scroll, 1)
-    middle.addWidget(side)
+    # Shares, not size hints: the flag titles wrap to the column's width, so its width
+    # must not follow their length.
+    middle.addWidget(card, 5)
+    middle.addWidget(side, 2)
     page_lay = QVBoxLayout(page)
     page_lay.setContentsMargins(10, 8, 10, 8)
     page_lay.setSpacing(8)
     for widget in top:
         page_lay.addWidget(widget)
     page_lay.addLayout(middle, 1)
-    return RoundPage(page, scroll, side)
+    return RoundPage(page, read, ctrl, side)
 
 
 def set_side_width(side: QWidget, compact: bool) -> None:

@@ -55,9 +55,9 @@ class ProbeRow(QFrame):
         self.asked.setObjectName(f"probe.{probe_id}.asked")
         self.asked.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.asked.setToolTip(f"{title or 'This probe'}: asked")
+        self.title, self.phrasing = title, text
         # The title sits in the wrapping label, so a narrow window wraps it too.
-        self.text = QLabel(f"<b>{escape(title)}</b>&nbsp; {escape(text)}" if title
-                           else escape(text), self)
+        self.text = QLabel(self)
         self.text.setObjectName(f"probe.{probe_id}.text")
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setWordWrap(True)
@@ -75,6 +75,21 @@ class ProbeRow(QFrame):
                 chip.setToolTip(f"{title}: {rating_label(value)}")
                 lay.addWidget(chip)
                 self.chips[value] = chip
+
+        self.set_compact(False)
+
+    def set_compact(self, compact: bool) -> None:
+        """Compact: a titled (failure) row shows its title only; the phrasing moves to the
+        tool tip, so the three rows fit a narrow window."""
+        title, text = escape(self.title), escape(self.phrasing)
+        if not self.title:
+            self.text.setText(text)
+        elif compact:
+            self.text.setText(f"<b>{title}</b>")
+            self.text.setToolTip(self.phrasing)
+        else:
+            self.text.setText(f"<b>{title}</b>&nbsp; {text}")
+            self.text.setToolTip("")
 
     def show_state(self, asked: bool, rating: str | None, targeted: bool) -> None:
         self.asked.setChecked(asked)
@@ -171,6 +186,7 @@ class ProbesPanel(QWidget, Zoomable):
         self.failure_note.setFont(sized_font(base, SMALL_PT, z))
         self.empty.setFont(sized_font(base, SMALL_PT, z))
         for row in self.rows:
+            row.set_compact(self._compact)
             row.number.setVisible(not self._compact)
             row.number.setFont(sized_font(base, SMALL_PT, z))
             row.text.setFont(sized_font(base, BODY_PT, z))

@@ -92,9 +92,18 @@ class RubricBar(QWidget, Zoomable):
         return self._current
 
     def set_target(self, description: str) -> None:
-        """Say what a tap rates: the item, or a probe picked with Ctrl+digit."""
+        """Say what a tap rates: the item, or a probe picked with Ctrl+digit.
+
+        Shown only while a probe is picked: rating the item is what the buttons say.
+        """
         self.target.setText(f"Rating: {description}" if description else "Rating: this item")
         set_look(self.target, "probe_target", bool(description))
+        self.target.setVisible(bool(description))
+
+    def set_cue_line(self, visible: bool) -> None:
+        """Show the cue of the current (or hovered) level under the buttons; off while the
+        item's cues are open above, which show every level."""
+        self.cue.setVisible(visible)
 
     def set_compact(self, compact: bool) -> None:
         """Compact: the level names alone; the Alt+digit keys stay in tool tips and help."""
