@@ -343,10 +343,18 @@ def test_refusals_show_inline_and_only_failed_writes_reach_the_banner(
     message = w(view, QLabel, "live.message")
     with qtbot.assertNotEmitted(view.problem):
         view.show_finish()
-        view.finish.confirm_or_ask()
-        view.finish.confirm_or_ask()  # no recommendation yet: refused, said inline
-    assert message.isVisible() and "recommendation" in message.text()
+        view.finish.confirm_or_ask()  # no side picked yet: said at once, no "Submit now?"
+    pick = w(view, QLabel, "finish.rec.message")
+    assert pick.isVisible() and "choose a recommendation" in pick.text().lower()
+    assert not view.finish.confirming()
+    geometry = {b.geometry().bottom() for b in view.finish.rec_buttons.values()}
+    assert pick.geometry().top() > max(geometry)  # right under the recommendation buttons
+    assert pick.geometry().top() < view.finish.summary.geometry().top()
     assert not rnd.engine.submitted
+    view.finish.rec_buttons["no"].click()
+    assert not pick.isVisible()  # no longer true, so no longer shown
+    view.finish.confirm_or_ask()
+    assert view.finish.confirming()  # with a side picked, the first press asks to confirm
     view.show_round()
     rnd.engine.close()  # the round is released: any further write is refused
     with qtbot.waitSignal(view.problem, timeout=1000) as blocker:

@@ -133,7 +133,7 @@ def test_zoom_persists_across_restarts(qtbot, data_dir: Path) -> None:  # type: 
 @pytest.mark.parametrize("name", ["light", "dark"])
 def test_theme_text_contrast_is_readable(name: str) -> None:
     colours = theme.PALETTES[name]
-    for fg, bg in theme.TEXT_PAIRS:
+    for fg, bg in (*theme.TEXT_PAIRS, *theme.FOCUS_PAIRS):
         ratio = theme.contrast_ratio(colours[fg], colours[bg])
         assert ratio >= 4.5, f"{name}: {fg} on {bg} is {ratio:.2f}:1"
     sheet = theme.style_sheet(name, 1.0)

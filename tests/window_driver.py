@@ -137,6 +137,12 @@ class Checker:
         self.checked[state] = n
         self.shot(state)
 
+    def no_scroll(self, state: str, area: QScrollArea) -> None:
+        """A page that must fit without scrolling at this size."""
+        for bar in (area.horizontalScrollBar(), area.verticalScrollBar()):
+            if bar.isVisible():
+                self.problems.append(f"{state}: {area.objectName()} scrolls")
+
     def whole_titles(self, state: str, buttons: dict[str, QAbstractButton],
                      titles: dict[str, str]) -> None:
         """Each red-flag button shows its key and whole title (wrapped, never shortened)."""
@@ -161,6 +167,7 @@ def run(data: Path, shots: Path | None, theme: str) -> dict[str, object]:
     from companion.planner import PlannedRound
     from companion.store import Store
     from companion.ui.app import build_window, create_app
+    from companion.ui.main_window import COMPACT_WIDTH
     from companion.ui.settings import UiSettings
 
     app = create_app()
@@ -176,6 +183,7 @@ def run(data: Path, shots: Path | None, theme: str) -> dict[str, object]:
     store = Store.open(data)
     window.set_sources(store, pack, data)
     check.page("start", window.start_screen)
+    check.no_scroll("start", window.start_screen.page_scroll)
 
     template = pack.find_template("technical")
     assert template is not None
@@ -234,6 +242,8 @@ def run(data: Path, shots: Path | None, theme: str) -> dict[str, object]:
                 view.toggle_cues()
             state = f"compact-{engine.items[index].id}-cues-{'open' if cues else 'closed'}"
             check.page(state, round_page)
+            if window.width() > COMPACT_WIDTH:
+                check.problems.append(f"{state}: compact window {window.width()} px wide")
             check.whole_titles(state, dict(view.flags.buttons), titles)
     window.actions_.compact.setChecked(False)
     if view.item_panel.cues_visible():
@@ -260,6 +270,7 @@ def run(data: Path, shots: Path | None, theme: str) -> dict[str, object]:
                               f"restart in compact mode, not {full.width()}x{full.height()}")
     check.window = again
     check.page("start-compact-remembered", again.start_screen)
+    check.no_scroll("start-compact-remembered", again.start_screen.page_scroll)
     again.close()
     store.close()
     return {"screen": tag, "checked": check.checked, "problems": check.problems}

@@ -493,14 +493,20 @@ class RoundEngine:
         self._timer_changed(True)
 
     # -- finishing -------------------------------------------------------------------------
+    def submit_blocker(self) -> str | None:
+        """Why ``submit()`` would refuse right now, or None when it would go through."""
+        if self.submitted or self.recommendation is not None:
+            return None
+        return "choose a recommendation (strong no, no, yes, strong yes) before submitting"
+
     def submit(self) -> bool:
         """Lock the scorecard; later changes become amendments. Needs a recommendation."""
         if self.submitted:
             return True
         self._settle(wait=True)
-        if self._state.recommendation is None:
-            raise CompanionError("choose a recommendation (strong no, no, yes, strong yes) "
-                                 "before submitting")
+        blocker = self.submit_blocker()
+        if blocker is not None:
+            raise CompanionError(blocker)
         due = self._text_ops()
         self._fold()
         self._rc.pause()

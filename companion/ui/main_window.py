@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QScreen, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -53,6 +53,26 @@ COMPACT_WIDTH = 720
 # Nesting depth from the deepest live widget to the window, with room to spare: each
 # LayoutRequest pass moves a changed minimum size up one level (see _settle_layouts).
 LAYOUT_DEPTH = 24
+
+
+class PageStack(QStackedWidget):
+    """A stack whose size hints are those of the page on screen.
+
+    ``QStackedWidget`` asks for the largest minimum of all its pages, so the start
+    screen's form would keep a compact live round from getting narrow.
+    """
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def sizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
 
 
 def wire_live_view(bridge: EngineBridge, view: LiveView) -> None:
@@ -101,7 +121,7 @@ class MainWindow(QMainWindow):
         content_layout.setSpacing(0)
         self.banner = ErrorBanner(content)
         content_layout.addWidget(self.banner)
-        self.stack = QStackedWidget(content)
+        self.stack = PageStack(content)
         self.stack.setObjectName("mainStack")
         content_layout.addWidget(self.stack, 1)
         self.start_screen = StartScreen(self.stack)
@@ -324,6 +344,7 @@ class MainWindow(QMainWindow):
         if not self.close_engine():
             return
         self.start_screen.refresh_rounds()
+        self.start_screen.on_shown()
         self._show_page(self.start_screen)
 
     def show_panel(self) -> None:
@@ -331,6 +352,7 @@ class MainWindow(QMainWindow):
         if self.store is None or not self.close_engine():
             return
         self.panel_page.refresh()
+        self.panel_page.reset_messages()
         self._show_page(self.panel_page)
         self.panel_page.import_button.setFocus()
 

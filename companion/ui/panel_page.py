@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.errors import CompanionError
-from companion.ui.export_task import ExportStatus
-from companion.ui.start_screen import export_file_name
+from companion.ui.export_task import ExportStatus, export_file_name, panel_job
 from companion.ui.theme import set_look
 
 if TYPE_CHECKING:
@@ -100,12 +99,16 @@ class PanelPage(QWidget):
         self.import_button = QPushButton("Import scorecard files…", self)
         self.import_button.setObjectName("panel.import")
         self.import_button.clicked.connect(self.import_files)
+        self.import_button.setAccessibleDescription(
+            "Choose the scorecard files your colleagues exported; each is checked first.")
         self.import_message = Notice("panel.importMessage", self)
 
         self.candidate = QComboBox(self)
         self.candidate.setObjectName("panel.candidate")
         self.candidate.setMinimumContentsLength(28)
         self.candidate.currentIndexChanged.connect(self._show_group)
+        self.candidate.setAccessibleName("Candidate")
+        self.candidate.setAccessibleDescription("Whose submitted scorecards to merge.")
         self.empty = QLabel("No submitted scorecards yet. Import the files your colleagues "
                             "exported, or submit your own round first.", self)
         self.empty.setObjectName("panel.empty")
@@ -118,15 +121,26 @@ class PanelPage(QWidget):
         self.scorecards.setHeaderLabels(["Interviewer", "Round", "Submitted"])
         self.scorecards.setRootIsDecorated(False)
         self.scorecards.setAlternatingRowColors(True)
+        self.scorecards.setAccessibleName("Scorecards")
+        self.scorecards.setAccessibleDescription(
+            "The candidate's submitted scorecards; untick one to leave it out. Space ticks.")
         self.notice = Notice("panel.notice", self)  # why the rule holds this panel back
 
         self.export_button = QPushButton("Export debrief PDF", self)
         self.export_button.setObjectName("panel.export")
         self.export_button.setProperty("role", "primary")
         self.export_button.clicked.connect(self.export)
+        self.export_button.setAccessibleDescription(
+            "Write the ticked scorecards as one debrief PDF into the exports folder.")
+        self.save_as_button = QPushButton("Save as…", self)
+        self.save_as_button.setObjectName("panel.saveAs")
+        self.save_as_button.setAccessibleDescription(
+            "Write the debrief PDF where you choose.")
+        self.save_as_button.clicked.connect(lambda: self.export(ask=True))
         self.back_button = QPushButton("Back to rounds", self)
         self.back_button.setObjectName("panel.back")
         self.back_button.clicked.connect(self.back_requested)
+        self.back_button.setAccessibleDescription("Return to the start screen.")
         self.export_status = ExportStatus(self)
 
         import_row = QHBoxLayout()
@@ -139,6 +153,7 @@ class PanelPage(QWidget):
         pick_row.addWidget(self.candidate, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.export_button)
+        buttons.addWidget(self.save_as_button)
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -181,7 +196,7 @@ class PanelPage(QWidget):
         self.candidate.blockSignals(False)
         has = bool(self.groups)
         self.empty.setVisible(not has)
-        for w in (self.candidate, self.scorecards, self.export_button):
+        for w in (self.candidate, self.scorecards, self.export_button, self.save_as_button):
             w.setEnabled(has)
         self._show_group()
 
@@ -256,8 +271,14 @@ class PanelPage(QWidget):
             select = (last.candidate.strip().casefold(), last.pack_id, last.pack_version)
         self.refresh(select)
 
-    def export(self) -> None:
-        """Export the ticked scorecards of the picked candidate, if the rule allows."""
+    def reset_messages(self) -> None:
+        """Entering the page again: what an earlier import or export said is old news."""
+        self.import_message.hide()
+        self.export_status.clear()
+
+    def export(self, ask: bool = False) -> None:
+        """Export the ticked scorecards of the picked candidate, if the rule allows: into
+        the exports folder, or (``ask``) where the user chooses."""
         group = self.current_group()
         if group is None or self.pack is None or self.export_dir is None:
             return
@@ -275,17 +296,11 @@ class PanelPage(QWidget):
         from companion.panel_select import panel_labels
 
         labels = panel_labels(chosen)
-        pack, paper = self.pack, self.paper()
         target = self.export_dir / export_file_name(group.candidate, "Panel debrief",
                                                     datetime.now(UTC))
-        self.export_status.start(lambda: write_panel_pdf(chosen, pack, target, labels, paper),
-                                 f"the debrief of {group.candidate}")
-
-
-def write_panel_pdf(scorecards: list[Scorecard], pack: Pack, target: Path, labels: list[str],
-                    paper: str = "a4") -> Path:
-    """Render the debrief to ``target`` on ``paper`` (runs on a worker thread)."""
-    from companion.export.panel_pdf import render_panel  # lazy: reportlab is heavy
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return render_panel(scorecards, pack, target, labels=labels, page_size=paper)
+        job = panel_job(chosen, self.pack, labels, self.paper())
+        what = f"the debrief of {group.candidate}"
+        if ask:
+            self.export_status.save_as(job, target, what)
+        else:
+            self.export_status.start(job, target, what)

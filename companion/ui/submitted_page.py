@@ -10,8 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from companion.scorecard import RECOMMENDATION_LABEL
-from companion.ui.export_task import ExportStatus
-from companion.ui.start_screen import export_file_name, write_scorecard_pdf
+from companion.ui.export_task import ExportStatus, export_file_name, scorecard_job
 
 if TYPE_CHECKING:
     from companion.content.model import Pack
@@ -47,16 +46,28 @@ class SubmittedPage(QWidget):
         self.export_button.setObjectName("submittedExportButton")
         self.export_button.setProperty("role", "primary")
         self.export_button.clicked.connect(self.export)
+        self.export_button.setAccessibleDescription(
+            "Write this scorecard as a PDF into the exports folder.")
+        self.save_as_button = QPushButton("Save PDF as…", self)
+        self.save_as_button.setObjectName("submittedSaveAsButton")
+        self.save_as_button.setAccessibleDescription(
+            "Write this scorecard as a PDF where you choose.")
+        self.save_as_button.clicked.connect(lambda: self.export(ask=True))
         self.back_button = QPushButton("Back to rounds", self)
         self.back_button.setObjectName("submittedBackButton")
         self.back_button.clicked.connect(self.back_requested)
+        self.back_button.setAccessibleDescription("Return to the start screen and its lists "
+                                                  "of rounds.")
         self.amend_button = QPushButton("Back to the round", self)
         self.amend_button.setObjectName("submittedAmendButton")
         self.amend_button.setToolTip("Changes after submission are kept as amendments")
         self.amend_button.clicked.connect(self.amend_requested)
+        self.amend_button.setAccessibleDescription(
+            "Return to the round; changes after submission are kept as amendments.")
         self.export_status = ExportStatus(self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.export_button)
+        buttons.addWidget(self.save_as_button)
         buttons.addWidget(self.back_button)
         buttons.addWidget(self.amend_button)
         buttons.addStretch(1)
@@ -80,14 +91,17 @@ class SubmittedPage(QWidget):
         rec = RECOMMENDATION_LABEL.get(scorecard.recommendation or "", "none")
         self.details.setText(f"{scorecard.candidate} · {scorecard.round_title} · "
                              f"interviewer {scorecard.interviewer}\nRecommendation: {rec}")
-        self.export_status.label.clear()
-        self.export_status.open_folder.hide()
+        self.export_status.clear()
 
-    def export(self) -> None:
+    def export(self, ask: bool = False) -> None:
+        """The scorecard as a PDF: into the exports folder, or (``ask``) where chosen."""
         sc, pack, folder = self.scorecard, self.pack, self.export_dir
         if sc is None or pack is None or folder is None:
             return
         target = folder / export_file_name(sc.candidate, sc.round_title, sc.submitted_at)
-        paper = self.paper()
-        self.export_status.start(lambda: write_scorecard_pdf(sc, pack, target, paper),
-                                 f"{sc.candidate} ({sc.round_title})")
+        job = scorecard_job(sc, pack, self.paper())
+        what = f"{sc.candidate} ({sc.round_title})"
+        if ask:
+            self.export_status.save_as(job, target, what)
+        else:
+            self.export_status.start(job, target, what)

@@ -29,6 +29,7 @@ from companion.ui.live.common import (
     TITLE_PT,
     Zoomable,
     clock_time,
+    describe,
     sized_font,
     tap_button,
 )
@@ -44,10 +45,13 @@ REC_KEYS: dict[str, str] = {
 
 
 class FinishView(QWidget, Zoomable):
-    """Emits intent: ``recommend(value)``, ``summary_edited(text)``, ``submit``, ``back``."""
+    """Emits intent: ``recommend(value)``, ``summary_edited(text)``, ``submit_asked`` (the
+    first press: the view asks the engine whether a submission would go through, then
+    calls ``ask_confirm`` or ``show_blocker``), ``submit`` (confirmed) and ``back``."""
 
     recommend = Signal(str)
     summary_edited = Signal(str)
+    submit_asked = Signal()
     submit = Signal()
     back = Signal()
 
@@ -69,8 +73,17 @@ class FinishView(QWidget, Zoomable):
             btn = tap_button(self, f"{RECOMMENDATION_LABEL[value]}\n{REC_KEYS[value]}",
                              f"finish.rec.{value}", checkable=True, style="rubric")
             btn.clicked.connect(lambda _c=False, v=value: self._picked(v))
+            describe(btn, RECOMMENDATION_LABEL[value],
+                     f"Recommend {RECOMMENDATION_LABEL[value].lower()}; there is no neutral "
+                     "option.", REC_KEYS[value])
             rec_row.addWidget(btn)
             self.rec_buttons[value] = btn
+        # Said at once, beside the buttons, when Submit is pressed before a side is picked.
+        self.rec_message = QLabel(self)
+        self.rec_message.setObjectName("finish.rec.message")
+        self.rec_message.setProperty("live_role", "alert")
+        self.rec_message.setWordWrap(True)
+        self.rec_message.hide()
         self.summary_caption = QLabel("Summary: the evidence behind your call", self)
         self.summary_caption.setObjectName("finish.summary.caption")
         self.summary = QPlainTextEdit(self)
@@ -100,8 +113,17 @@ class FinishView(QWidget, Zoomable):
         c_lay.addWidget(self.cancel_btn)
         self.confirm_box.hide()
         for btn in (self.submit_btn, self.back_btn, self.confirm_btn, self.cancel_btn):
-            btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.submit_btn.clicked.connect(self.ask_confirm)
+            btn.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # see tap_button
+        describe(self.summary, "Summary",
+                 "Two or three sentences of evidence behind your recommendation.")
+        describe(self.submit_btn, "Submit scorecard",
+                 "Asks to confirm, then locks the scorecard.", "Ctrl+Return")
+        describe(self.back_btn, "Back to the round", "Return to the live round.",
+                 "Ctrl+Shift+F")
+        describe(self.confirm_btn, "Yes, submit", "Submit and lock the scorecard now.",
+                 "Ctrl+Return")
+        describe(self.cancel_btn, "Not yet", "Keep the scorecard open.")
+        self.submit_btn.clicked.connect(self.submit_asked.emit)
         self.confirm_btn.clicked.connect(self._confirmed)
         self.cancel_btn.clicked.connect(lambda: self.confirm_box.hide())
         self.back_btn.clicked.connect(self.back.emit)
@@ -122,6 +144,9 @@ class FinishView(QWidget, Zoomable):
         self.reading = ReadingScroll("finish.reading", self)
         self.reading.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.reading.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        describe(self.reading, "Round overview",
+                 "Each item with its rating and red flags, and any amendments. Scroll with the "
+                 "arrow keys.")
         body = QWidget(self.reading)
         body.setObjectName("finish.reading.body")
         body_lay = QVBoxLayout(body)
@@ -138,6 +163,7 @@ class FinishView(QWidget, Zoomable):
         lay.addWidget(self.reading, 1)
         lay.addWidget(self.rec_caption)
         lay.addLayout(rec_row)
+        lay.addWidget(self.rec_message)
         lay.addWidget(self.summary_caption)
         lay.addWidget(self.summary)
         lay.addLayout(buttons)
@@ -151,6 +177,8 @@ class FinishView(QWidget, Zoomable):
                    amendments: Sequence[Amendment], overview: str) -> None:
         for value, btn in self.rec_buttons.items():
             btn.setChecked(value == recommendation)
+        if recommendation:
+            self.rec_message.hide()  # no longer true once a side is picked
         if not self.summary.hasFocus() and self.summary.toPlainText() != summary:
             self._loading = True
             self.summary.setPlainText(summary)
@@ -178,7 +206,15 @@ class FinishView(QWidget, Zoomable):
 
     def ask_confirm(self) -> None:
         if self.submit_btn.isEnabled():
+            self.rec_message.hide()
             self.confirm_box.show()
+
+    def show_blocker(self, message: str) -> None:
+        """Why submitting cannot go through yet, beside the recommendation buttons."""
+        self.confirm_box.hide()
+        self.rec_message.setText(f"{message[:1].upper()}{message[1:]}: "
+                                 f"Alt+1 … Alt+4, or a button above.")
+        self.rec_message.show()
 
     def confirming(self) -> bool:
         return not self.confirm_box.isHidden()
@@ -192,7 +228,7 @@ class FinishView(QWidget, Zoomable):
         if self.confirming():
             self._confirmed()
         else:
-            self.ask_confirm()
+            self.submit_asked.emit()
 
     def _picked(self, value: str) -> None:
         self.rec_buttons[value].setChecked(False)
@@ -218,4 +254,5 @@ class FinishView(QWidget, Zoomable):
                   self.confirm_text):
             w.setFont(sized_font(base, BODY_PT, z))
         self.status.setFont(sized_font(base, BODY_PT, z, bold=True))
+        self.rec_message.setFont(sized_font(base, BODY_PT, z, bold=True))
         self.amendments.setFont(sized_font(base, SMALL_PT, z))

@@ -11,13 +11,21 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from companion.content.model import RedFlag
 from companion.scorecard import FlagRecord
-from companion.ui.live.common import SMALL_PT, Zoomable, short_time, sized_font, tap_button
+from companion.ui.live.common import (
+    SMALL_PT,
+    Zoomable,
+    describe,
+    short_time,
+    sized_font,
+    tap_button,
+)
 from companion.ui.theme import set_look
 
 STATE_TEXT: dict[str, str] = {"off": "Off", "probed": "Probed once", "confirmed": "Confirmed"}
@@ -91,6 +99,15 @@ class FlagsPanel(QFrame, Zoomable):
             ev.setObjectName(f"flag.{flag.id}.evidence")
             ev.setPlaceholderText("evidence: type it, or select notes first")
             ev.setClearButtonEnabled(True)
+            for clear in ev.findChildren(QToolButton):  # the field's own clear button
+                describe(clear, f"Clear the evidence: {flag.title}",
+                         "Empties the evidence field.")
+            describe(ev, f"Evidence: {flag.title}",
+                     "What the candidate said that raised this flag. Words selected in the "
+                     "notes when the flag key is pressed land here. Return goes back to "
+                     "the notes.")
+            describe(btn, flag.title, f"Red flag, off. Sounds like: {flag.sounds_like} "
+                     "Each press steps off, probed once, confirmed.", key)
             ev.editingFinished.connect(lambda f=flag.id, e=ev: self._evidence_done(f, e))
             ev.returnPressed.connect(self.evidence_done.emit)
             ev.hide()
@@ -121,6 +138,9 @@ class FlagsPanel(QFrame, Zoomable):
             label = self.states[flag.id]
             label.setText(state_line(rec, brief=True))
             label.setToolTip(state_line(rec))
+            describe(btn, flag.title, f"Red flag, {state_line(rec).lower()}. Sounds like: "
+                     f"{flag.sounds_like} Each press steps off, probed once, confirmed.",
+                     FLAG_KEYS[self.flags.index(flag)])
             label.setVisible(state != "off" and not self._compact)
             ev = self.evidence[flag.id]
             ev.setVisible(state != "off")

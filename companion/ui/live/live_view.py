@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QLabel,
     QPlainTextEdit,
@@ -29,7 +31,7 @@ from companion.content.model import Question, Scenario
 from companion.flag_rules import raised_on
 from companion.live.engine import ROUND, RoundEngine
 from companion.ui.live import actions as acts
-from companion.ui.live.common import SMALL_PT, is_dark, short_time, sized_font
+from companion.ui.live.common import SMALL_PT, describe, is_dark, short_time, sized_font
 from companion.ui.live.finish_view import FinishView
 from companion.ui.live.flags import FlagsPanel
 from companion.ui.live.intents import IntentsMixin
@@ -107,6 +109,9 @@ class LiveView(QWidget, IntentsMixin):
                                  (self.rubric, self.probes), (self.flags, self.notes))
         self._round_page, self._side = built.page, built.side
         self._reading, self._scroll = built.reading, built.controls
+        describe(self._reading, "Question and cues",
+                 "The prompt, and the anchored cues once shown. Scroll with the arrow keys.",
+                 "Alt+C shows or hides the cues")
         self.stack.addWidget(self._round_page)
         self.stack.addWidget(self.finish)
         lay = QVBoxLayout(self)
@@ -138,6 +143,7 @@ class LiveView(QWidget, IntentsMixin):
         self.nav.leave_compact.connect(self.leave_compact.emit)
         self.finish.recommend.connect(self.recommend)
         self.finish.summary_edited.connect(lambda t: self._call(self.engine.set_summary, t))
+        self.finish.submit_asked.connect(self.ask_submit)
         self.finish.submit.connect(lambda: self._call(self.engine.submit))
         self.finish.back.connect(self.show_round)
         for name, edit in self.notes.fields.items():
@@ -197,6 +203,14 @@ class LiveView(QWidget, IntentsMixin):
             self.show_round()
         else:
             self.show_finish()
+
+    def ask_submit(self) -> None:
+        """Submit pressed: ask to confirm, or say at once what is missing (the engine knows)."""
+        blocker = self.engine.submit_blocker()
+        if blocker is None:
+            self.finish.ask_confirm()
+        else:
+            self.finish.show_blocker(blocker)
 
     def show_finish(self) -> None:
         self._flush_notes()
@@ -274,6 +288,7 @@ class LiveView(QWidget, IntentsMixin):
         self.item_panel.show_item(item, label, failure, watch)
         self.rubric.set_cues(item.cues)
         self.probes.show_item(item, failure)
+        self._chain_tab_order()
         said, read = self.engine.notes(item.id)
         self.notes.load(said, read)
 
@@ -286,6 +301,7 @@ class LiveView(QWidget, IntentsMixin):
             panel.hide()
         said, read = self.engine.notes(ROUND)
         self.notes.load(said, read)
+        self._chain_tab_order()
 
     # -- engine events, connected by the main window to its EngineBridge ----------------
     def on_changed(self) -> None:
@@ -316,7 +332,12 @@ class LiveView(QWidget, IntentsMixin):
 
     # -- helpers -----------------------------------------------------------------------
     def _refocus(self) -> None:
-        """After a tap, put the caret back in the notes field last typed in."""
+        """After a tap, put the caret back in the notes field last typed in.
+
+        A button or check box that has the focus was reached with Tab (a click never
+        gives them the focus, see ``tap_button``): a keyboard-only user pressed it with
+        Space, and the focus stays where they are.
+        """
         if self.stack.currentWidget() is not self._round_page:
             return
         focus = QApplication.focusWidget()
@@ -324,7 +345,27 @@ class LiveView(QWidget, IntentsMixin):
             return
         if focus is not None and focus.objectName().endswith(".evidence"):
             return
+        if (isinstance(focus, QAbstractButton) and focus.isVisible()
+                and self._round_page.isAncestorOf(focus)):
+            return
         self.notes.fields[self._last_notes].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _chain_tab_order(self) -> None:
+        """Tab walks the round page as it reads: timers, navigation, the item, rubric,
+        probe rows, red flags, then the notes. (Probe rows are rebuilt for each item,
+        which would otherwise put them at the end of the chain.)"""
+        chain: list[QWidget] = [
+            self.timers.clock_btn, self.timers.section_btn, self.timers.listen_btn,
+            self.timers.sketch_btn, self.nav.prev_btn, self.nav.next_btn, self.nav.jump_list,
+            self.nav.finish_btn, self.nav.full_btn, self._reading,
+            *self.rubric.buttons.values()]
+        for row in self.probes.rows:
+            chain += [row.asked, *row.chips.values()]
+        for fid, button in self.flags.buttons.items():
+            chain += [button, self.flags.evidence[fid]]
+        chain += [self.notes.fields["said"], self.notes.fields["read"]]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _enable_page_actions(self) -> None:
         page = "finish" if self.stack.currentWidget() is self.finish else "round"

@@ -79,6 +79,10 @@ class FittingScroll(QScrollArea):
 class ReadingScroll(FittingScroll):
     """The prompt and cues: takes the height the controls leave, scrolls beyond it."""
 
+    def __init__(self, name: str, parent: QWidget) -> None:
+        super().__init__(name, parent)
+        self.setProperty("live_role", "reading")  # its focus ring (companion.ui.live.style)
+
     def sizeHint(self) -> QSize:
         # Asks for little, so the controls below get their full height first; the
         # expanding policy then hands it all the room that is left.

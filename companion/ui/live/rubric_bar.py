@@ -15,6 +15,7 @@ from companion.ui.live.common import (
     BODY_PT,
     SMALL_PT,
     Zoomable,
+    describe,
     rating_label,
     sized_font,
     tap_button,
@@ -59,6 +60,10 @@ class RubricBar(QWidget, Zoomable):
             btn = tap_button(self, f"{BUTTON_TEXT[value]}\n{BUTTON_KEY[value]}",
                              f"rubric.{value}", checkable=True, style="rubric")
             btn.setToolTip(f"Rate {BUTTON_TEXT[value].lower()} ({BUTTON_KEY[value]})")
+            describe(btn, BUTTON_TEXT[value],
+                     "Skip the item on purpose; it is not scored." if value == "skip" else
+                     f"Rate the item, or the picked probe row, {BUTTON_TEXT[value].lower()}.",
+                     BUTTON_KEY[value])
             btn.clicked.connect(lambda _c=False, v=value: self._tapped(v))
             btn.installEventFilter(self)
             row.addWidget(btn, 0 if value == "skip" else 1)

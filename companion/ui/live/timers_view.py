@@ -10,8 +10,23 @@ from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from companion.live.timers import TimerState
-from companion.ui.live.common import SMALL_PT, TIMER_PT, Zoomable, mmss, sized_font, tap_button
+from companion.ui.live.common import (
+    SMALL_PT,
+    TIMER_PT,
+    Zoomable,
+    describe,
+    mmss,
+    sized_font,
+    tap_button,
+)
 from companion.ui.theme import set_look
+
+TIMER_HELP: dict[str, str] = {
+    "timer.toggle": "Start the round clock, or pause and resume it.",
+    "timer.listen.start": "Start the listening timer: let them talk without interrupting.",
+    "timer.sketch.start": "Start the timer for sketching the system.",
+    "timer.next_section": "Close this section and start the next one's countdown.",
+}
 
 
 def overrun_seconds(ts: TimerState) -> float:
@@ -83,6 +98,7 @@ class TimersView(QWidget, Zoomable):
     def _button(self, name: str, text: str, key: str, signal: SignalInstance) -> QPushButton:
         btn = tap_button(self, f"{text} ({key})", name)
         btn.clicked.connect(signal.emit)
+        describe(btn, text, TIMER_HELP[name], key)
         return btn
 
     def show_state(self, ts: TimerState, listen_minutes: int | None = None,
@@ -93,6 +109,7 @@ class TimersView(QWidget, Zoomable):
         self.round.setText(mmss(ts.round_elapsed_s))
         label = "Pause clock" if running else ("Resume clock" if started else "Start clock")
         self.clock_btn.setText(f"{label} (Ctrl+Shift+P)")
+        self.clock_btn.setAccessibleName(label)
         self.round_caption.setText("Round" if running or not started else "Round (paused)")
 
         total = len(ts.sections)
