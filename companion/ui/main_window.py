@@ -50,6 +50,8 @@ if TYPE_CHECKING:  # loaded when first needed, after the first frame
 log = logging.getLogger("companion.ui.window")
 
 COMPACT_WIDTH = 720
+ACTIVATE_TRIES = 20  # asking again every ACTIVATE_RETRY_MS, for up to a second
+ACTIVATE_RETRY_MS = 50
 # Nesting depth from the deepest live widget to the window, with room to spare: each
 # LayoutRequest pass moves a changed minimum size up one level (see _settle_layouts).
 LAYOUT_DEPTH = 24
@@ -436,7 +438,6 @@ class MainWindow(QMainWindow):
         compact = self._compact_wanted(self.stack.currentWidget())
         if compact == self._compact_on:
             return
-        Qt = QtCore.Qt
         self._compact_on = compact
         visible, was_active = self.isVisible(), self.isActiveWindow()
         focus = QApplication.focusWidget() if was_active else None
@@ -447,26 +448,52 @@ class MainWindow(QMainWindow):
         if self.live_view is not None:
             self.live_view.set_compact(compact)
         self._settle_layouts()
-        # Changing window flags re-creates the native window. Shown again without taking
-        # the focus from another application (the video call) ...
-        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
-        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, compact)
+        self._stay_on_top(compact)
         self.menuBar().setVisible(not compact and not self.blanked)
         if compact:
             self.resize(min(self.width(), COMPACT_WIDTH), self.height())
         elif self._normal_geometry is not None:
             self.restoreGeometry(self._normal_geometry)
             self._normal_geometry = None
-        if visible:
-            self.show()
-        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
         screens.ensure_visible(self)
-        if visible and was_active:
-            # ... but it had the keyboard before (compact mode is toggled from inside the
-            # window): take it back, or F12 and every shortcut stay dead until a click.
-            self.activateWindow()
-            if focus is not None:
-                focus.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+        if visible and was_active and not self.isActiveWindow():
+            # Had the keyboard and lost it: take it back, or F12 and every shortcut stay
+            # dead until a click.
+            self._take_keyboard_back(focus)
+
+    def _stay_on_top(self, on_top: bool) -> None:
+        """Keep the window above others, or not, without re-creating it.
+
+        ``QWidget.setWindowFlag`` hides a shown window and makes a new native one: it
+        comes back without the keyboard (the window manager will not give it to a
+        window that asked to be shown without activation, and otherwise it would take
+        it from the video call). The native window changes the hint in place instead;
+        the widget is told the same flags without touching the native window.
+        """
+        Qt = QtCore.Qt
+        handle = self.windowHandle()
+        flags = self.windowFlags()
+        flags = flags | Qt.WindowType.WindowStaysOnTopHint if on_top else (
+            flags & ~Qt.WindowType.WindowStaysOnTopHint)
+        if handle is None or not self.isVisible():
+            self.setWindowFlags(flags)  # not shown yet: nothing to re-create
+            return
+        handle.setFlags(flags)
+        self.overrideWindowFlags(flags)
+
+    def _take_keyboard_back(self, focus: QWidget | None, tries: int = ACTIVATE_TRIES) -> None:
+        """Ask the window manager to activate this window again, until it has.
+
+        A re-created window is mapped a moment after show() returns, and a window
+        manager ignores an activation request for a window it has not mapped yet.
+        """
+        if self.isActiveWindow() or tries <= 0:
+            if focus is not None and self.isActiveWindow():
+                focus.setFocus(QtCore.Qt.FocusReason.ActiveWindowFocusReason)
+            return
+        self.activateWindow()
+        QTimer.singleShot(ACTIVATE_RETRY_MS, self,
+                          lambda: self._take_keyboard_back(focus, tries - 1))
 
     def _settle_layouts(self) -> None:
         """Let the new minimum sizes reach the window now, not over the next loop turns.
