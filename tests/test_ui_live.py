@@ -145,6 +145,14 @@ def test_cues_fold_out_with_alt_c(qtbot: QtBot, rnd: Round) -> None:
     assert rnd.engine.current.cues.strong.split()[0] in strong.text()
     qtbot.keyClick(w(view, QPlainTextEdit, "notes.said"), Qt.Key.Key_C, ALT)
     assert not cues.isVisible()
+    # Every built-in item has an anchor at every level: none says it has no cue, and
+    # the rubric's Mid shows one.
+    for index in range(len(rnd.engine.items)):
+        rnd.engine.jump(index)
+        for level in ("strong", "mid", "thin", "very_thin"):
+            assert "no cue" not in w(view, QLabel, f"item.cue.{level}").text()
+        rnd.engine.rate("mid")
+        assert "no cue" not in w(view, QLabel, "rubric.cue").text()
 
 
 def test_question_is_large_and_zoom_scales_it(qtbot: QtBot, rnd: Round) -> None:
