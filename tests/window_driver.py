@@ -175,6 +175,9 @@ def run(data: Path, shots: Path | None, theme: str) -> dict[str, object]:
     window = build_window(data, app)
     window.show()
     settle()
+    from companion.ui.fonts import register_fallback_fonts
+
+    register_fallback_fonts(app)  # what the launch does right after the first paint
     screen = window.screen()
     size, ratio = screen.size(), screen.devicePixelRatio()
     tag = f"{round(size.width() * ratio)}x{round(size.height() * ratio)}@{ratio:g}-{theme}"

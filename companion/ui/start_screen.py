@@ -442,6 +442,7 @@ class StartScreen(QWidget):
             empty.setVisible(not has_rows)
             tree.setVisible(has_rows)
             button.setEnabled(has_rows)
+        self.save_as_button.setEnabled(self.export_button.isEnabled())
 
     # -- intent --------------------------------------------------------------------------------
     def form_problem(self) -> str:

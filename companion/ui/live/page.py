@@ -3,22 +3,23 @@
 Left, in one card: the item to read (heading, prompt, cues) above the controls
 (rubric and probes). The controls always get the room they need, so every
 button of the current item stays on screen without scrolling, even on a
-1280x720 laptop with the cues open; the reading part takes what is left and
-scrolls on its own when the cues do not fit. Right: the red flags above the two
-note fields, which take the spare height. Above both: the timer strip and the
-navigation bar.
+1280x720 laptop with the cues open; the reading part gets what it needs of the
+rest and scrolls on its own when the cues do not fit (``ReadThenControls``).
+Right: the red flags above the two note fields, which take the spare height.
+Above both: the timer strip and the navigation bar.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QLayout,
+    QLayoutItem,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -43,15 +44,23 @@ class FittingScroll(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         # Wrap instead: a sideways scroll would hide the rating chips.
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        viewport = self.viewport()
+        if viewport is not None:
+            viewport.setAutoFillBackground(False)  # the card's colour shows through
 
     def setWidget(self, widget: QWidget) -> None:
         super().setWidget(widget)
+        widget.setAutoFillBackground(False)  # QScrollArea turns it on; the card shows
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # A scroll area does not pass its content's new size on; the layout must ask again.
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()
+            parent = self.parentWidget()
+            layout = parent.layout() if parent is not None else None
+            if layout is not None:
+                layout.invalidate()  # ReadThenControls shares the card out again
         return super().eventFilter(watched, event)
 
     def sizeHint(self) -> QSize:
@@ -95,6 +104,73 @@ class ReadingScroll(FittingScroll):
         return QSize(0, READING_MIN_LINES * self.fontMetrics().lineSpacing())
 
 
+class ReadThenControls(QLayout):
+    """The item card: what to read on top, the controls right under it.
+
+    The controls get all the height they need first; the reading part gets what
+    it needs of the rest (at least ``READING_MIN_LINES`` lines) and scrolls past
+    that; whatever is left over stays below the controls, so on a tall window the
+    rubric sits right under the prompt rather than at the bottom of the card.
+    """
+
+    def __init__(self, parent: QWidget, reading: QScrollArea, controls: QScrollArea) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._reading, self._controls = reading, controls
+        self.addWidget(reading)
+        self.addWidget(controls)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def _margins(self) -> tuple[int, int]:
+        m = self.contentsMargins()
+        return m.left() + m.right(), m.top() + m.bottom()
+
+    def _wants(self, area: QScrollArea, width: int) -> int:
+        """The height ``area`` needs to show all of its content at ``width``."""
+        inner = area.widget()
+        if inner is None:
+            return area.sizeHint().height()
+        frame = 2 * area.frameWidth()
+        if inner.hasHeightForWidth():
+            return inner.heightForWidth(width - frame) + frame
+        return inner.sizeHint().height() + frame
+
+    def sizeHint(self) -> QSize:
+        mx, my = self._margins()
+        width = max(self._reading.sizeHint().width(), self._controls.sizeHint().width())
+        height = (self._wants(self._reading, width) + self.spacing()
+                  + self._wants(self._controls, width))
+        return QSize(width + mx, height + my)
+
+    def minimumSize(self) -> QSize:
+        mx, my = self._margins()
+        read, ctrl = self._reading.minimumSizeHint(), self._controls.minimumSizeHint()
+        return QSize(max(read.width(), ctrl.width()) + mx,
+                     read.height() + self.spacing() + ctrl.height() + my)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        inner = rect.marginsRemoved(self.contentsMargins())
+        width, room = inner.width(), inner.height() - self.spacing()
+        least = self._reading.minimumSizeHint().height()
+        controls = min(self._wants(self._controls, width), max(room - least, 0))
+        reading = max(min(self._wants(self._reading, width), room - controls), 0)
+        self._reading.setGeometry(QRect(inner.x(), inner.y(), width, reading))
+        self._controls.setGeometry(QRect(inner.x(), inner.y() + reading + self.spacing(),
+                                         width, controls))
+
+
 @dataclass(frozen=True)
 class RoundPage:
     page: QWidget
@@ -127,20 +203,16 @@ def build_round_page(parent: QWidget, top: tuple[QWidget, ...], reading: tuple[Q
     card = QFrame(page)
     card.setObjectName("live.item_card")
     card.setProperty("live_role", "card")
-    card_lay = QVBoxLayout(card)
-    card_lay.setContentsMargins(14, 10, 14, 10)
-    card_lay.setSpacing(8)
     read = ReadingScroll("live.reading", card)
-    read.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
     # Keyboard users reach it with Tab and scroll it with the arrow and page keys.
     read.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     _column(read, "live.reading.body", reading)
     ctrl = FittingScroll("live.controls", card)
-    ctrl.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
     ctrl.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     _column(ctrl, "live.controls.body", controls)
-    card_lay.addWidget(read, 1)
-    card_lay.addWidget(ctrl, 0)
+    card_lay = ReadThenControls(card, read, ctrl)
+    card_lay.setContentsMargins(14, 10, 14, 10)
+    card_lay.setSpacing(8)
 
     side = QWidget(page)
     side.setObjectName("live.side")
