@@ -132,6 +132,7 @@ def _live_target(data_dir: Path) -> tuple[Any, QWidget, QPlainTextEdit, Any, Any
     from companion.store import Store
     from companion.ui.bridge import EngineBridge
     from companion.ui.live import LiveView
+    from companion.ui.main_window import wire_live_view
 
     store = Store.open(data_dir)
     pack = load_pack()
@@ -144,6 +145,7 @@ def _live_target(data_dir: Path) -> tuple[Any, QWidget, QPlainTextEdit, Any, Any
     view.resize(1280, 860)
     view.show()
     bridge = EngineBridge()
+    wire_live_view(bridge, view)  # as the window wires it: events and the clock tick
     bridge.attach(engine)  # the window's own 250 ms tick, which writes due note edits
     field = view.findChild(QPlainTextEdit, "notes.said")
     assert field is not None
@@ -183,7 +185,6 @@ def run(seconds: float = 20.0) -> dict[str, Any]:
         finally:
             unsubscribe()
             bridge.detach()
-            view.detach()
             view.close()
             engine.close()
             store.close()

@@ -10,9 +10,14 @@ from pathlib import Path
 def resource_dir() -> Path:
     """The folder holding the shipped resources.
 
-    In a wheel they are the package ``companion.resources``; in a source checkout
-    they are the top-level ``resources/`` folder beside ``companion/``.
+    In a source checkout they are the top-level ``resources/`` folder beside
+    ``companion/``, and that checkout's own folder wins: an editable install made
+    from another checkout would otherwise map ``companion.resources`` there. In a
+    wheel they are the package ``companion.resources``.
     """
+    source = Path(__file__).resolve().parent.parent / "resources"
+    if (source / "styles" / "app.qss").is_file():
+        return source
     try:
         root = resources.files("companion.resources")
         path = Path(str(root))
@@ -23,7 +28,7 @@ def resource_dir() -> Path:
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen) / "companion" / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    return source
 
 
 def resource_path(*parts: str) -> Path:

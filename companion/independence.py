@@ -7,10 +7,12 @@ interviewer's scorecard of the same candidate.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+
+from companion.errors import CompanionError
 
 
 class RoundLike(Protocol):
@@ -22,6 +24,12 @@ class RoundLike(Protocol):
     def interviewer(self) -> str: ...
     @property
     def submitted_at(self) -> datetime | None: ...
+
+
+class RoundLister(Protocol):
+    """Where the stored rounds come from: the ``Store``."""
+
+    def list_rounds(self) -> Sequence[RoundLike]: ...
 
 
 @dataclass(frozen=True)
@@ -68,3 +76,27 @@ def viewable(viewer: str, rounds: Iterable[RoundLike]) -> list[RoundLike]:
     """The rounds ``viewer`` may open, in the order given."""
     everything = list(rounds)
     return [r for r in everything if can_view(viewer, r, everything).allowed]
+
+
+def access_to(viewer: str, round_ids: Iterable[str], store: RoundLister) -> Access:
+    """The window's one question: may ``viewer`` open or export these stored rounds?
+
+    Asked before resuming a round, exporting a scorecard and exporting a panel
+    debrief. The first refusal is returned. An id the store does not list is not
+    refused here: loading it fails next, with the store's own message. When the
+    store cannot list its rounds, nobody's scores are shown: it cannot tell whose
+    scorecards are still open.
+    """
+    try:
+        everything = list(store.list_rounds())
+    except CompanionError as exc:
+        return Access(False, f"Cannot check the stored rounds: {exc}")
+    by_id = {r.id: r for r in everything}
+    for round_id in round_ids:
+        target = by_id.get(round_id)
+        if target is None:
+            continue
+        access = can_view(viewer, target, everything)
+        if not access.allowed:
+            return access
+    return Access(True)

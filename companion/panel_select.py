@@ -1,6 +1,6 @@
 """What the window's panel debrief page needs, in plain Python: importing scorecard
-files into the store, grouping stored scorecards into panels, and asking the
-independence rule before anything of a colleague's is opened or exported.
+files into the store and grouping stored scorecards into panels. The independence
+rule is asked of ``companion.independence.access_to``.
 
 A panel is one candidate's submitted scorecards written with one question pack:
 ``render_panel`` refuses any other mix, so the picker only ever offers such
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from companion.content.model import Pack
 from companion.errors import ImportFileError
 from companion.exchange import read_scorecard_file
-from companion.independence import Access, RoundLike, can_view
+from companion.independence import RoundLike
 from companion.scorecard import Scorecard
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads when a round is opened, not at start-up
@@ -154,27 +154,3 @@ def needs_pack_label(groups: Sequence[PanelGroup]) -> set[tuple[str, str, str]]:
 def panel_labels(scorecards: Sequence[Scorecard]) -> list[str]:
     """How refusal messages name each scorecard of a panel."""
     return [f"{sc.interviewer}'s {sc.round_title} ({sc.id[:8]})" for sc in scorecards]
-
-
-# ------------------------------------------------------------------ independence
-
-def panel_access(viewer: str, scorecards: Sequence[Scorecard],
-                 rounds: Iterable[RoundLike]) -> Access:
-    """May ``viewer`` export a debrief of ``scorecards``? The first refusal, if any."""
-    everything = list(rounds)
-    for sc in scorecards:
-        access = can_view(viewer, sc, everything)
-        if not access.allowed:
-            return access
-    return Access(True)
-
-
-def round_access(viewer: str, round_id: str, rounds: Iterable[RoundLike]) -> Access:
-    """May ``viewer`` open or export stored round ``round_id``?
-
-    An id that is not among ``rounds`` is not refused here: loading it fails
-    next, with the store's own message.
-    """
-    everything = list(rounds)
-    target = next((r for r in everything if r.id == round_id), None)
-    return Access(True) if target is None else can_view(viewer, target, everything)

@@ -88,6 +88,36 @@ def usd(amount: int) -> str:
     return f"${amount:,}"
 
 
+BASE_ACCEPTED = "whole US dollars a year, e.g. 185000 or 185,000"
+BASE_MAX = 10_000_000
+
+
+def parse_base_offer(text: str) -> int | None:
+    """A yearly base offer as typed in a form; None when left empty.
+
+    Digits, with thousands separated by commas, spaces or underscores and an
+    optional leading "$", are accepted; anything else raises ``CompanionError``
+    saying what was typed and what is accepted (never a silent fix: "-5" is not 5).
+    """
+    raw = text.strip()
+    if not raw:
+        return None
+    digits = raw.removeprefix("$").replace(",", "").replace(" ", "").replace("_", "")
+    negative = digits.startswith("-")
+    digits = digits.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
+        raise CompanionError(f"the base offer {raw!r} is not an amount: type {BASE_ACCEPTED}, "
+                             "or leave it empty")
+    value = int(digits)
+    if negative or value == 0:
+        raise CompanionError(f"the base offer {raw!r} must be above zero: type {BASE_ACCEPTED}, "
+                             "or leave it empty")
+    if value > BASE_MAX:
+        raise CompanionError(f"the base offer {raw!r} is more than {usd(BASE_MAX)}: type "
+                             f"{BASE_ACCEPTED}")
+    return value
+
+
 def plan_loop(
     pack: Pack,
     archetype: str,

@@ -116,6 +116,16 @@ CASES = [
          "questions[0].opener", "more than one question is the opener", "opener ="),
     Case("list-not-table", 'questions = "all of them"\n' + HEADER,
          "questions", "questions has the wrong shape", "questions ="),
+    Case("added-cue-unknown-level", HEADER + QUESTION.replace(
+        "[questions.cues]", 'added_cues = ["weak"]\n\n[questions.cues]'),
+         "questions[0].added_cues[0]", "unknown cue level 'weak'", "added_cues ="),
+    Case("added-cue-without-text", HEADER + QUESTION.replace(
+        "[questions.cues]", 'added_cues = ["mid"]\n\n[questions.cues]'),
+         "questions[0].added_cues[0]", "added_cues lists 'mid' but cues has no 'mid' text",
+         "added_cues ="),
+    Case("added-cue-twice", HEADER + QUESTION.replace(
+        "[questions.cues]", 'added_cues = ["strong", "strong"]\n\n[questions.cues]'),
+         "questions[0].added_cues[1]", "cue level 'strong' is listed twice", "added_cues ="),
     Case("coding-without-format", HEADER + TEMPLATE.replace('kind = "technical"',
                                                             'kind = "coding"'),
          "templates[0].coding_format", "needs a coding format", "[[templates]]"),

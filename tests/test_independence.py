@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from companion.independence import can_view, viewable
+from companion.errors import StorageError
+from companion.independence import RoundLike, access_to, can_view, viewable
 
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 
@@ -51,6 +52,35 @@ def test_panel_lead_who_did_not_interview_sees_everything() -> None:
     assert [r.id for r in viewable("Priya", ROUNDS)] == ["a1", "b1", "b2"]
 
 
+class Listed:
+    """Stands in for the store's ``list_rounds`` (the rule under test is the real one)."""
+
+    def __init__(self, rounds: list[R], fail: bool = False) -> None:
+        self.rounds, self.fail = rounds, fail
+
+    def list_rounds(self) -> list[RoundLike]:
+        if self.fail:
+            raise StorageError("database is locked")
+        return list(self.rounds)
+
+
+def test_one_question_for_resume_export_and_debrief() -> None:
+    store = Listed(ROUNDS)
+    assert access_to("Priya", ["a1"], store).allowed
+    refused = access_to("Priya", ["a1", "a2"], store)  # a debrief of both of Ana's rounds
+    assert not refused.allowed and "Submit your own scorecard of Ana Ruiz" in refused.reason
+    assert access_to("Lead", ["a1", "a2", "b1", "b2"], store).allowed
+    assert access_to("Priya", ["b1", "b2"], store).allowed
+    # An id the store does not list is left to the store's own "not found" on loading.
+    assert access_to("Priya", ["zz"], store).allowed
+
+
+def test_a_store_that_cannot_list_its_rounds_shows_nothing() -> None:
+    access = access_to("Lead", ["a2"], Listed(ROUNDS, fail=True))
+    assert not access.allowed
+    assert access.reason == "Cannot check the stored rounds: database is locked"
+
+
 def test_rule_on_rounds_from_a_real_store(data_dir) -> None:  # type: ignore[no-untyped-def]
     from companion.content.loader import builtin_pack
     from companion.live.engine import RoundEngine
@@ -72,9 +102,11 @@ def test_rule_on_rounds_from_a_real_store(data_dir) -> None:  # type: ignore[no-
         rounds = store.list_rounds()
         tom = next(r for r in rounds if r.interviewer == "Tom")
         assert not can_view("Priya", tom, rounds).allowed
+        assert not access_to("Priya", [tom.id], store).allowed
         mine.set_recommendation("no")
         mine.submit()
         assert can_view("Priya", tom, store.list_rounds()).allowed
+        assert access_to("Priya", [tom.id], store).allowed
     finally:
         for eng in (locals().get("mine"), locals().get("theirs")):
             if eng is not None:

@@ -11,15 +11,14 @@ from companion.content.loader import builtin_pack
 from companion.demo import store_demo
 from companion.demo_script import ARCHETYPE, CANDIDATE, LEVEL
 from companion.exchange import write_scorecard_file
+from companion.independence import access_to
 from companion.live.engine import RoundEngine
 from companion.panel_select import (
     group_panels,
     import_files,
     load_panels,
     needs_pack_label,
-    panel_access,
     panel_labels,
-    round_access,
 )
 from companion.planner import plan_loop
 from companion.scorecard import Scorecard
@@ -105,22 +104,21 @@ def test_independence_blocks_until_the_viewers_own_card_is_submitted(demo_files,
     with Store.open(data_dir) as store:
         import_files(store, builtin_pack(), demo_files)
         (group,) = load_panels(store)
-        colleague = group.scorecards[0].id
+        panel = [sc.id for sc in group.scorecards]
+        colleague = panel[0]
         # A panel lead who did not interview the candidate reads everything.
-        assert panel_access("Lead", group.scorecards, store.list_rounds()).allowed
+        assert access_to("Lead", panel, store).allowed
 
         engine = _own_round(store, "Riya Patel")
-        rounds = store.list_rounds()
-        blocked = panel_access("riya patel ", group.scorecards, rounds)
+        blocked = access_to("riya patel ", panel, store)
         assert not blocked.allowed and CANDIDATE in blocked.reason
-        assert not round_access("Riya Patel", colleague, rounds).allowed
-        assert round_access("Riya Patel", engine.round_id, rounds).allowed  # her own
-        assert round_access("Riya Patel", "no-such-id", rounds).allowed  # the load says why
+        assert not access_to("Riya Patel", [colleague], store).allowed
+        assert access_to("Riya Patel", [engine.round_id], store).allowed  # her own
+        assert access_to("Riya Patel", ["no-such-id"], store).allowed  # the load says why
 
         engine.rate("mid")
         engine.set_recommendation("yes")
         engine.submit()
         engine.close()
-        rounds = store.list_rounds()
-        assert panel_access("Riya Patel", group.scorecards, rounds).allowed
-        assert round_access("Riya Patel", colleague, rounds).allowed
+        assert access_to("Riya Patel", panel, store).allowed
+        assert access_to("Riya Patel", [colleague], store).allowed

@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from companion.scorecard import RECOMMENDATIONS, RUBRIC_BUTTONS
+from companion.ui.bridge import EngineBridge
 from companion.ui.live import LiveView
 from companion.ui.live.timers_view import overrun_seconds
-from tests.ui_live_support import Round, start_round
+from tests.ui_live_support import Round, start_round, wired_view
 
 ALT = Qt.KeyboardModifier.AltModifier
 
@@ -43,7 +44,7 @@ def rnd(data_dir: Path) -> Iterator[Round]:
 
 
 def shown(qtbot: QtBot, rnd: Round, activate: bool = True) -> LiveView:
-    view = LiveView(rnd.engine)
+    view, _bridge = wired_view(rnd.engine)
     qtbot.addWidget(view)
     view.resize(1280, 860)
     view.show()
@@ -144,6 +145,14 @@ def test_cues_fold_out_with_alt_c(qtbot: QtBot, rnd: Round) -> None:
     assert rnd.engine.current.cues.strong.split()[0] in strong.text()
     qtbot.keyClick(w(view, QPlainTextEdit, "notes.said"), Qt.Key.Key_C, ALT)
     assert not cues.isVisible()
+    # Every built-in item has an anchor at every level: none says it has no cue, and
+    # the rubric's Mid shows one.
+    for index in range(len(rnd.engine.items)):
+        rnd.engine.jump(index)
+        for level in ("strong", "mid", "thin", "very_thin"):
+            assert "no cue" not in w(view, QLabel, f"item.cue.{level}").text()
+        rnd.engine.rate("mid")
+        assert "no cue" not in w(view, QLabel, "rubric.cue").text()
 
 
 def test_question_is_large_and_zoom_scales_it(qtbot: QtBot, rnd: Round) -> None:
@@ -289,9 +298,13 @@ def test_compact_mode_fits_a_narrow_always_on_top_window(qtbot: QtBot, rnd: Roun
     view.resize(700, 760)
     QApplication.processEvents()
     card = view.findChild(QWidget, "live.item_card")
-    scroll = view.findChild(QWidget, "live.scroll")
-    assert card is not None and scroll is not None
-    assert card.width() <= scroll.width(), "nothing is cut off on the right"
+    controls = view.findChild(QWidget, "live.controls.body")
+    assert card is not None and controls is not None
+    assert controls.width() <= card.width(), "nothing is cut off on the right"
+    # Failure rows keep their target and move the phrasing to the tool tip.
+    row = w(view, QLabel, "probe.failure.queue.text")
+    assert row.text() == "<b>Queue</b>" and "queue" in row.toolTip()
+    assert w(view, QPushButton, "nav.full_size").isVisible()  # a visible way back
     assert not w(view, QPushButton, "timer.toggle").isVisible()  # keys still work
     assert w(view, QPushButton, "rubric.strong").text() == "Strong"
     view.set_compact(False)
@@ -338,10 +351,18 @@ def test_refusals_show_inline_and_only_failed_writes_reach_the_banner(
     message = w(view, QLabel, "live.message")
     with qtbot.assertNotEmitted(view.problem):
         view.show_finish()
-        view.finish.confirm_or_ask()
-        view.finish.confirm_or_ask()  # no recommendation yet: refused, said inline
-    assert message.isVisible() and "recommendation" in message.text()
+        view.finish.confirm_or_ask()  # no side picked yet: said at once, no "Submit now?"
+    pick = w(view, QLabel, "finish.rec.message")
+    assert pick.isVisible() and "choose a recommendation" in pick.text().lower()
+    assert not view.finish.confirming()
+    geometry = {b.geometry().bottom() for b in view.finish.rec_buttons.values()}
+    assert pick.geometry().top() > max(geometry)  # right under the recommendation buttons
+    assert pick.geometry().top() < view.finish.summary.geometry().top()
     assert not rnd.engine.submitted
+    view.finish.rec_buttons["no"].click()
+    assert not pick.isVisible()  # no longer true, so no longer shown
+    view.finish.confirm_or_ask()
+    assert view.finish.confirming()  # with a side picked, the first press asks to confirm
     view.show_round()
     rnd.engine.close()  # the round is released: any further write is refused
     with qtbot.waitSignal(view.problem, timeout=1000) as blocker:
@@ -386,14 +407,16 @@ def test_a_round_without_questions_keeps_round_notes(qtbot: QtBot, data_dir: Pat
         store.close()
 
 
-def test_clocks_repaint_on_the_views_own_timer(qtbot: QtBot, rnd: Round) -> None:
+def test_clocks_repaint_on_the_bridges_tick_and_the_view_runs_no_timer(
+        qtbot: QtBot, rnd: Round) -> None:
     view = shown(qtbot, rnd, activate=False)
-    refresh = view.findChild(QTimer, "live.refresh")
-    assert refresh is not None and refresh.isActive()
+    assert view.findChildren(QTimer) == [view.findChild(QTimer, "engineTick")]
+    bridge = view.findChild(EngineBridge)
     rnd.engine.start_round()
     rnd.clock.advance(125)
-    rnd.engine.tick()  # what the window's tick does; the view is not told
-    with qtbot.waitSignal(refresh.timeout, timeout=2000):
-        pass
+    rnd.engine.tick()  # the engine alone: nothing reaches the view
+    assert w(view, QLabel, "timer.round").text() == "00:00"
+    with qtbot.waitSignal(bridge.ticked, timeout=2000):
+        bridge.tick()  # what the window's 250 ms timer calls
     assert w(view, QLabel, "timer.round").text() == "02:05"
     assert w(view, QLabel, "timer.listen").text() == "00:55"

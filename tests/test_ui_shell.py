@@ -67,7 +67,9 @@ def test_help_overlay_lists_every_window_shortcut(qtbot, data_dir: Path) -> None
     for action in with_keys:
         assert (shortcut_text(action), action.text().replace("&", "")) in listed
     # The rows are really on screen, one key label per row.
-    keys_on_screen = [w.text() for w in overlay.findChildren(QLabel, "helpKey")]
+    # Alternatives stack one per line.
+    keys_on_screen = [w.text().replace("\n", " / ")
+                      for w in overlay.findChildren(QLabel, "helpKey")]
     assert keys_on_screen == [keys for _g, keys, _n, _h in overlay.rows]
     assert "F12 / Ctrl+B" in keys_on_screen
     qtbot.keyClick(overlay, Qt.Key.Key_Escape)
@@ -131,7 +133,7 @@ def test_zoom_persists_across_restarts(qtbot, data_dir: Path) -> None:  # type: 
 @pytest.mark.parametrize("name", ["light", "dark"])
 def test_theme_text_contrast_is_readable(name: str) -> None:
     colours = theme.PALETTES[name]
-    for fg, bg in theme.TEXT_PAIRS:
+    for fg, bg in (*theme.TEXT_PAIRS, *theme.FOCUS_PAIRS):
         ratio = theme.contrast_ratio(colours[fg], colours[bg])
         assert ratio >= 4.5, f"{name}: {fg} on {bg} is {ratio:.2f}:1"
     sheet = theme.style_sheet(name, 1.0)
@@ -228,28 +230,50 @@ def test_banner_shows_save_failures_until_the_next_save(qtbot, data_dir: Path) -
     assert not banner.isVisible()
 
 
-def test_compact_mode_stays_on_top_and_is_remembered(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_compact_mode_is_remembered_and_applies_while_a_round_is_on_screen(  # type: ignore[no-untyped-def]
+        qtbot, data_dir: Path) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from tests.test_ui_shell_rounds import _fill_form
+    from tests.ui_helpers import loaded
+
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     window = open_window(qtbot, data_dir)
     window.resize(780, 600)  # fits the offscreen platform's 800x800 screen
     full = window.size()
-    qtbot.keyClick(window, Qt.Key.Key_T,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
-    assert window.isVisible() and not window.menuBar().isVisible()
-    assert window.width() <= 720
-    # The menu bar is hidden but its keys still work.
-    qtbot.keyClick(window, Qt.Key.Key_F1)
-    assert window.help_overlay.isVisible()
-    window.help_overlay.close_overlay()
-    window.close()
+    qtbot.keyClick(window, Qt.Key.Key_T, ctrl_shift)
+    assert window.actions_.compact.isChecked()
+    # The start screen keeps the full window: its form and lists need the width.
+    assert not window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert window.size() == full and window.menuBar().isVisible()
+    with loaded(window, data_dir):
+        _fill_form(qtbot, window)
+        qtbot.mouseClick(window.start_screen.start_button, Qt.MouseButton.LeftButton)
+        assert window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+        assert window.isVisible() and not window.menuBar().isVisible()
+        assert window.width() <= 720
+        # The menu bar is hidden but its keys still work.
+        qtbot.keyClick(window, Qt.Key.Key_F1)
+        assert window.help_overlay.isVisible()
+        window.help_overlay.close_overlay()
+        window.close()
 
     again = open_window(qtbot, data_dir)
     assert again.actions_.compact.isChecked()
-    assert again.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
-    again.actions_.compact.trigger()
     assert not again.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
-    assert again.menuBar().isVisible()
     assert again.size() == full  # the full-size placement was kept while compact
+    with loaded(again, data_dir):
+        again.start_screen.refresh_rounds()
+        again.start_screen.request_resume()
+        assert again.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+        # The way out is on screen, not only on the keyboard.
+        leave = again.live_view.findChild(QPushButton, "nav.full_size")
+        assert leave.isVisible()
+        qtbot.mouseClick(leave, Qt.MouseButton.LeftButton)
+        assert not again.actions_.compact.isChecked()
+        assert not again.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+        assert again.menuBar().isVisible() and not leave.isVisible()
+        assert again.width() >= full.width()  # full size (at least the live view's minimum)
 
 
 def test_screen_menu_lists_present_screens(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]

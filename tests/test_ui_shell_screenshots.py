@@ -54,6 +54,9 @@ def test_shell_screenshots(qtbot, data_dir: Path, mode: str) -> None:  # type: i
         engine.set_recommendation("yes")
         engine.submit()
         assert window.stack.currentWidget() is window.finish_page
+        # The keyboard focus elsewhere: a focused primary button is drawn outlined (its
+        # ring is checked in test_ui_accessibility.py); here it is the filled one.
+        window.finish_page.back_button.setFocus()
         shot = QImage(str(screenshot(window, f"submitted_{mode}")))
         assert colour_share(shot, colours["accent"]) > 0.001  # the export button
 

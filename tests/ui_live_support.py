@@ -61,3 +61,22 @@ def reopen_round(data_dir: Path, round_id: str, clock: ManualClock) -> Round:
     pack = load_pack()
     engine = RoundEngine.reopen(store, pack, round_id, clock=clock)
     return Round(store, pack, engine, clock, planned_round(pack))
+
+
+def wired_view(engine: RoundEngine, tick: bool = False) -> tuple[Any, Any]:
+    """A ``LiveView`` of ``engine`` fed by an ``EngineBridge``, wired as the window wires it.
+
+    The bridge's 250 ms timer is stopped unless ``tick``: tests call ``bridge.tick()``
+    themselves, on their own clock. Returns (view, bridge); the bridge is the view's child.
+    """
+    from companion.ui.bridge import EngineBridge
+    from companion.ui.live import LiveView
+    from companion.ui.main_window import wire_live_view
+
+    view = LiveView(engine)
+    bridge = EngineBridge(view)
+    wire_live_view(bridge, view)
+    bridge.attach(engine)
+    if not tick:
+        bridge.timer.stop()
+    return view, bridge

@@ -57,6 +57,7 @@ def _item_fields(raw: Raw) -> dict[str, Any]:
         "hint": raw.get("hint", "").strip(),
         "levels": tuple(raw.get("levels", ())),
         "watch_flags": tuple(raw.get("watch_flags", ())),
+        "added_cues": tuple(lvl for lvl in CUE_LEVELS if lvl in raw.get("added_cues", ())),
     }
 
 

@@ -101,6 +101,9 @@ class Item:
     levels: tuple[str, ...] = ()
     # Red-flag ids this item tends to bring out (the live view can surface them first).
     watch_flags: tuple[str, ...] = ()
+    # Cue levels the pack wrote itself; the others come from the hiring guide the pack
+    # is built on (so a team editing the pack knows which anchors are whose).
+    added_cues: tuple[str, ...] = ()
 
     kind: Literal["question", "scenario"] = "question"
 

@@ -89,6 +89,7 @@ _ITEM: dict[str, Field] = {
     "hint": _TEXT,
     "levels": _LEVEL_LIST,
     "watch_flags": Field("strs"),
+    "added_cues": Field("strs", choices=CUE_LEVELS, value_noun="cue level"),
 }
 
 QUESTION: Spec = {**_ITEM, "opener": Field("bool")}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from companion.content.model import LEVELS
+from companion.content.model import CUE_LEVELS, LEVELS
 from companion.content.problems import Origin, ProblemLog, SourceFile
 
 
@@ -109,6 +109,7 @@ def _item(raw: dict[str, Any], at: Origin, archetypes: list[str], flags: list[st
     if isinstance(cues, dict) and not cues:
         log.at(at, ("cues",), "no cues at all",
                "add at least cues.strong: what a strong answer sounds like")
+    _added_cues(raw, cues if isinstance(cues, dict) else {}, at, log)
     seen: set[str] = set()
     for i, probe in _tables(raw.get("probes")):
         pid = probe.get("id")
@@ -117,6 +118,20 @@ def _item(raw: dict[str, Any], at: Origin, archetypes: list[str], flags: list[st
                    "give each probe of an item its own id")
         if isinstance(pid, str):
             seen.add(pid)
+
+
+def _added_cues(raw: dict[str, Any], cues: dict[str, Any], at: Origin,
+                log: ProblemLog) -> None:
+    """``added_cues`` names levels the pack wrote itself: each once, each with its text."""
+    seen: set[str] = set()
+    for i, level in _strs(raw.get("added_cues")):
+        if level in seen:
+            log.at(at, ("added_cues", i), f"cue level {level!r} is listed twice",
+                   "list each level once")
+        elif level in CUE_LEVELS and level not in cues:
+            log.at(at, ("added_cues", i), f"added_cues lists {level!r} but cues has no "
+                   f"{level!r} text", f"write cues.{level}, or remove it from added_cues")
+        seen.add(level)
 
 
 def _red_flag_keys(entries: Mapping[str, _Entry], log: ProblemLog) -> None:

@@ -33,6 +33,7 @@ from companion.changes import (
 )
 from companion.content.model import Pack
 from companion.errors import CompanionError
+from companion.flag_rules import evidence_to_store
 from companion.live.background import BackgroundWriter, Batch
 from companion.live.clock import Clock, SystemClock
 from companion.live.drafts import Drafts, NoteKey
@@ -310,9 +311,10 @@ class RoundEngine:
         """Move a flag off -> probed -> confirmed -> off; returns the new state.
 
         ``evidence`` (e.g. words selected in the notes) is stored with the step,
-        unless the step turns the flag off.
+        unless the step turns the flag off or the flag already has that evidence.
         """
         nxt = FLAG_STATES[(FLAG_STATES.index(self.flag_state(flag_id)) + 1) % len(FLAG_STATES)]
+        evidence = evidence_to_store(self._card.flag(flag_id), evidence)
         self.set_flag(flag_id, nxt, evidence if nxt != "off" else None)
         return nxt
 
@@ -449,14 +451,20 @@ class RoundEngine:
         self._timer_changed(True)
 
     # -- finishing -------------------------------------------------------------------------
+    def submit_blocker(self) -> str | None:
+        """Why ``submit()`` would refuse right now, or None when it would go through."""
+        if self.submitted or self.recommendation is not None:
+            return None
+        return "choose a recommendation (strong no, no, yes, strong yes) before submitting"
+
     def submit(self) -> bool:
         """Lock the scorecard; later changes become amendments. Needs a recommendation."""
         if self.submitted:
             return True
         self._settle(wait=True)
-        if self._card.recommendation is None:
-            raise CompanionError("choose a recommendation (strong no, no, yes, strong yes) "
-                                 "before submitting")
+        blocker = self.submit_blocker()
+        if blocker is not None:
+            raise CompanionError(blocker)
         due = self._text_changes()
         self._fold()
         self._rc.pause()

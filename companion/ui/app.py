@@ -136,8 +136,14 @@ def settle_start_up_objects() -> None:
 
 
 def after_first_frame(window: MainWindow, args: argparse.Namespace, root: Path) -> None:
-    """What a launch does once the window has painted: theme check, sources, GC settle."""
+    """What a launch does once the window has painted: theme check, fallback fonts,
+    sources, GC settle."""
+    from companion.ui.fonts import register_fallback_fonts  # reads 8 MB of fonts
+
     window.theme.check_system_scheme()
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        register_fallback_fonts(app)
     load_sources(window, args, root)
     settle_start_up_objects()
 

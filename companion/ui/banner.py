@@ -42,6 +42,7 @@ class ErrorBanner(QFrame):
         dismiss.setObjectName("errorBannerDismiss")
         dismiss.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         dismiss.clicked.connect(self.clear)
+        dismiss.setAccessibleDescription("Hide this message.")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 8, 14, 8)
         layout.addWidget(label, 1)

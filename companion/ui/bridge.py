@@ -1,30 +1,29 @@
 """Engine events as Qt signals, and the one clock tick every timer display reads.
 
 The live engine is plain Python: it calls subscriber callbacks with an
-``EngineEvent``. ``EngineBridge`` turns each event into a Qt signal so widgets
-connect in one wiring point (the main window) instead of subscribing to the
-engine themselves, and owns the QTimer that calls ``engine.tick()`` about four
-times a second (which also writes note edits that are due).
+``EngineEvent``. ``EngineBridge`` is the only subscriber in the window: it turns
+each event into a Qt signal, and owns the QTimer that calls ``engine.tick()``
+about four times a second (which also writes note edits that are due) and then
+emits ``ticked``. The main window connects these signals to the banner, the
+live view and the finish page; no widget subscribes to the engine or runs a
+timer of its own.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
+
+if TYPE_CHECKING:  # the engine (and the store under it) loads when a round opens
+    from companion.live.engine import RoundEngine
+    from companion.live.events import EngineEvent
 
 log = logging.getLogger("companion.ui.bridge")
 
 TICK_MS = 250
-
-
-class EngineLike(Protocol):
-    """The part of ``RoundEngine`` the bridge needs."""
-
-    def subscribe(self, callback: Any) -> Any: ...
-
-    def tick(self) -> None: ...
 
 
 class EngineBridge(QObject):
@@ -39,8 +38,8 @@ class EngineBridge(QObject):
 
     def __init__(self, parent: QObject | None = None, tick_ms: int = TICK_MS) -> None:
         super().__init__(parent)
-        self.engine: Any = None
-        self._unsubscribe: Any = None
+        self.engine: RoundEngine | None = None
+        self._unsubscribe: Callable[[], None] | None = None
         self._timer = QTimer(self)
         self._timer.setObjectName("engineTick")
         self._timer.setInterval(tick_ms)
@@ -50,7 +49,7 @@ class EngineBridge(QObject):
     def timer(self) -> QTimer:
         return self._timer
 
-    def attach(self, engine: EngineLike) -> None:
+    def attach(self, engine: RoundEngine) -> None:
         """Follow ``engine`` (detaching from any previous one) and start ticking it."""
         self.detach()
         self.engine = engine
@@ -72,13 +71,17 @@ class EngineBridge(QObject):
         self.engine.tick()
         self.ticked.emit()
 
-    def _on_event(self, event: Any) -> None:
-        kind = getattr(event, "kind", "")
+    def _on_event(self, event: EngineEvent) -> None:
+        kind = event.kind
         if kind == "save_failed":
-            message = str(getattr(event, "message", "") or "unknown reason")
+            message = event.message or "unknown reason"
             log.warning("autosave failed: %s", message)
             self.save_failed.emit(message)
-        elif kind in ("changed", "navigated", "saved", "submitted"):
-            getattr(self, kind).emit()
-        else:
-            log.debug("ignored engine event %r", kind)
+        elif kind == "changed":
+            self.changed.emit()
+        elif kind == "navigated":
+            self.navigated.emit()
+        elif kind == "saved":
+            self.saved.emit()
+        elif kind == "submitted":
+            self.submitted.emit()

@@ -121,9 +121,12 @@ class CalibrationPage(QWidget):
 
         self.use_since = QCheckBox("Only rounds since", self)
         self.use_since.setObjectName("calibration.useSince")
+        self.use_since.setAccessibleDescription(
+            "Count only rounds started on or after the date beside it.")
         self.since = QDateEdit(self)
         self.since.setObjectName("calibration.since")
         self.since.setAccessibleName("Only rounds started on or after this date")
+        self.since.setAccessibleDescription("The first day counted, as year-month-day.")
         self.since.setCalendarPopup(True)
         self.since.setDisplayFormat("yyyy-MM-dd")
         self.since.setDate(QDate.currentDate().addMonths(-3))
@@ -134,12 +137,16 @@ class CalibrationPage(QWidget):
         self.archetype = QComboBox(self)
         self.archetype.setObjectName("calibration.archetype")
         self.archetype.setAccessibleName("Role")
+        self.archetype.setAccessibleDescription("Count the rounds of one role, or of all.")
         self.archetype.currentIndexChanged.connect(self.refresh)
         self.export_button = QPushButton("Export PDF", self)
         self.export_button.setObjectName("calibration.export")
+        self.export_button.setAccessibleDescription(
+            "Write these figures as a PDF into the exports folder.")
         self.export_button.clicked.connect(self.export)
         self.back_button = QPushButton("Back to rounds", self)
         self.back_button.setObjectName("calibration.back")
+        self.back_button.setAccessibleDescription("Return to the start screen.")
         self.back_button.clicked.connect(self.back_requested)
         self.export_status = ExportStatus(self)
 
@@ -198,6 +205,13 @@ class CalibrationPage(QWidget):
         self.tabs.addTab(self.item_table, "Questions")
         self.tabs.addTab(self.dimension_table, "Dimensions")
         self.tabs.addTab(meaning_scroll, "What the figures mean")
+        for index, tip in enumerate((
+                "Leniency per interviewer and agreement per question, as charts.",
+                "Each interviewer's figures, with n and interval.",
+                "Each question's and scenario's figures, with n and interval.",
+                "The figures per dimension of the role's weighting.",
+                "What each figure means and how far to trust it.")):
+            self.tabs.setTabToolTip(index, tip)
 
         filters = QHBoxLayout()
         filters.addWidget(self.use_since)
@@ -300,8 +314,10 @@ class CalibrationPage(QWidget):
             return
         paper = self.paper()
         target = self.export_dir / f"{datetime.now(UTC).astimezone():%Y-%m-%d} Calibration.pdf"
-        self.export_status.start(lambda: write_calibration_pdf(cal, pack, target, paper),
-                                 "the calibration report")
+        def job(chosen: Path) -> Path:
+            return write_calibration_pdf(cal, pack, chosen, paper)
+
+        self.export_status.start(job, target, "the calibration report")
 
 
 def _rating_row(r: RatingFigures) -> list[str]:

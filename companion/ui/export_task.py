@@ -1,15 +1,22 @@
-"""Run an export off the GUI thread, with a busy bar and an "Open folder" button.
+"""Run an export off the GUI thread, with a busy bar, "Open folder" and "Save as…".
 
 PDF rendering takes long enough to freeze typing, so the job runs on the
 global QThreadPool; the result comes back through queued signals. The export
 code itself is imported inside the job, which keeps reportlab off start-up.
+
+A job writes to the file it is given, so the same export can go to the exports
+folder or, through "Save as…", anywhere the user picks; when the folder cannot
+be written, the message says so and offers "Save as…" right there.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
@@ -17,9 +24,72 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 from companion.errors import CompanionError
 from companion.ui.theme import set_look
 
+if TYPE_CHECKING:  # the pack and scorecards arrive after the first frame
+    from companion.content.model import Pack
+    from companion.decision import Decision
+    from companion.scorecard import Scorecard
+
 log = logging.getLogger("companion.ui.export")
 
-ExportJob = Callable[[], Path]
+ExportJob = Callable[[Path], Path]  # writes the PDF to the path given; returns it
+PDF_FILTER = "PDF files (*.pdf)"
+
+
+def prepared_folder(target: Path) -> Path:
+    """Create ``target``'s folder if needed; a CompanionError saying what to do if it
+    cannot be written (a read-only drive, a folder IT locked down)."""
+    folder = target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CompanionError(f"the folder {folder} cannot be created "
+                             f"({exc.strerror or exc})") from exc
+    return folder
+
+
+def export_file_name(candidate: str, round_title: str, at: datetime | None) -> str:
+    """A portable file name such as ``2026-11-28 Jane Doe - Technical interview.pdf``."""
+    stem = f"{at.astimezone():%Y-%m-%d} " if at else ""
+    stem += f"{candidate} - {round_title}"
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", stem).strip(" .") + ".pdf"
+
+
+def scorecard_job(scorecard: Scorecard, pack: Pack, paper: str = "a4") -> ExportJob:
+    """Render one scorecard on ``paper`` to the path given (runs on a worker thread)."""
+
+    def job(target: Path) -> Path:
+        from companion.export.scorecard_pdf import render_scorecard  # lazy: reportlab
+
+        prepared_folder(target)
+        return render_scorecard(scorecard, pack, target, page_size=paper)
+
+    return job
+
+
+def panel_job(scorecards: Sequence[Scorecard], pack: Pack, labels: list[str],
+              paper: str = "a4", decision: Decision | None = None) -> ExportJob:
+    """Render a panel debrief on ``paper`` to the path given (runs on a worker thread)."""
+
+    def job(target: Path) -> Path:
+        from companion.export.panel_pdf import render_panel  # lazy: reportlab
+
+        prepared_folder(target)
+        return render_panel(list(scorecards), pack, target, labels=labels, page_size=paper,
+                            decision=decision)
+
+    return job
+
+
+def ask_save_path(parent: QWidget, suggested: Path) -> Path | None:
+    """The file the user picks for a PDF (``.pdf`` added if left out), or None."""
+    from PySide6.QtWidgets import QFileDialog  # a dialog: off the start-up path
+
+    chosen, _filter = QFileDialog.getSaveFileName(parent, "Save the PDF as", str(suggested),
+                                                  PDF_FILTER)
+    if not chosen:
+        return None
+    path = Path(chosen)
+    return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
 
 
 class _Signals(QObject):
@@ -28,14 +98,15 @@ class _Signals(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, job: ExportJob, signals: _Signals) -> None:
+    def __init__(self, job: ExportJob, target: Path, signals: _Signals) -> None:
         super().__init__()
         self._job = job
+        self._target = target
         self._signals = signals
 
     def run(self) -> None:
         try:
-            path = self._job()
+            path = self._job(self._target)
         except CompanionError as exc:
             self._signals.failed.emit(str(exc))
         except Exception as exc:  # a worker must report, never die silently
@@ -47,7 +118,8 @@ class _Runnable(QRunnable):
 
 
 class ExportStatus(QWidget):
-    """A one-line export status: busy bar while running, then the result and "Open folder"."""
+    """A one-line export status: busy bar while running, then the result with "Open
+    folder", or the failure with what to do and "Save as…"."""
 
     finished = Signal(str)
     failed = Signal(str)
@@ -57,6 +129,9 @@ class ExportStatus(QWidget):
         super().__init__(parent)
         self.setObjectName("exportStatus")
         self.last_file: Path | None = None
+        self._job: ExportJob | None = None
+        self._target: Path | None = None
+        self._what = ""
         # The worker emits from its own thread, so the automatic connection type queues
         # these slots onto the GUI thread.
         self._signals = _Signals(self)
@@ -67,37 +142,71 @@ class ExportStatus(QWidget):
         self.bar.setRange(0, 0)  # busy: the renderer reports no steps
         self.bar.setMaximumWidth(160)
         self.bar.setTextVisible(False)
+        self.bar.setAccessibleName("Exporting")
         self.label = QLabel(self)
         self.label.setObjectName("exportMessage")
         self.label.setWordWrap(True)
         self.open_folder = QPushButton("Open folder", self)
         self.open_folder.setObjectName("exportOpenFolder")
+        self.open_folder.setAccessibleDescription("Show the exported PDF in its folder.")
         self.open_folder.clicked.connect(self.open_containing_folder)
+        self.save_as_button = QPushButton("Save as…", self)
+        self.save_as_button.setObjectName("exportSaveAs")
+        self.save_as_button.setAccessibleDescription(
+            "Choose another folder and file name for this PDF.")
+        self.save_as_button.clicked.connect(lambda: self.save_as())
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.bar)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.open_folder)
+        layout.addWidget(self.save_as_button)
         self.bar.hide()
         self.open_folder.hide()
+        self.save_as_button.hide()
         self.running = False
 
-    def start(self, job: ExportJob, what: str) -> None:
-        """Run ``job`` on the thread pool; ``what`` names it in the busy message."""
+    def start(self, job: ExportJob, target: Path, what: str) -> None:
+        """Run ``job`` for ``target`` on the thread pool; ``what`` names it in messages."""
+        if self.running:
+            return
+        self._job, self._target, self._what = job, target, what
         self.running = True
         self.bar.show()
         self.open_folder.hide()
+        self.save_as_button.hide()
         set_look(self.label, "role", "muted")
         self.label.setText(f"Exporting {what}…")
-        QThreadPool.globalInstance().start(_Runnable(job, self._signals))
+        QThreadPool.globalInstance().start(_Runnable(job, target, self._signals))
+
+    def save_as(self, job: ExportJob | None = None, target: Path | None = None,
+                what: str = "") -> None:
+        """Ask where to write the PDF, then export there (the last job if none is given)."""
+        job = job or self._job
+        target = target or self._target
+        if job is None or target is None or self.running:
+            return
+        chosen = ask_save_path(self, target)
+        if chosen is not None:
+            self.start(job, chosen, what or self._what)
 
     def refuse(self, message: str) -> None:
         """Say why nothing is exported (e.g. the independence rule); no job runs."""
         self.bar.hide()
         self.open_folder.hide()
+        self.save_as_button.hide()
         set_look(self.label, "role", "muted")
         self.label.setText(message)
         self.refused.emit(message)
+
+    def clear(self) -> None:
+        """Forget the last message: it was about another moment (another round, another
+        interviewer)."""
+        if self.running:
+            return
+        self.label.clear()
+        self.open_folder.hide()
+        self.save_as_button.hide()
 
     def _done(self, path: str) -> None:
         self.running = False
@@ -112,8 +221,12 @@ class ExportStatus(QWidget):
     def _failed(self, message: str) -> None:
         self.running = False
         self.bar.hide()
-        set_look(self.label, "role", "muted")
-        self.label.setText(f"Export failed: {message}")
+        set_look(self.label, "role", "error")
+        folder = self._target.parent if self._target is not None else None
+        self.label.setText(f"Not exported: {message}. Choose another place with Save as…"
+                           + (f", or ask for {folder} to be made writable." if folder else "."))
+        self.save_as_button.show()
+        log.warning("export failed: %s", message)
         self.failed.emit(message)
 
     def open_containing_folder(self) -> None:

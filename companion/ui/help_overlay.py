@@ -31,6 +31,9 @@ from PySide6.QtWidgets import (
 
 # Above this many lines (rows plus group headings) rows show no explanation column.
 DETAILED_MAX_LINES = 28
+COLUMN_WIDTH = 330  # the narrowest column of rows (keys and names), in pixels
+COLUMN_GAP = 24
+MAX_COLUMNS = 4
 
 # Sources are (group title, a function returning that group's actions now).
 ActionSource = tuple[str, Callable[[], Sequence[QAction]]]
@@ -70,16 +73,25 @@ def shortcut_rows(sources: Sequence[ActionSource]) -> list[tuple[str, str, str, 
 
 
 class HelpOverlay(QWidget):
-    """A dimmed layer over the parent with a card listing the shortcuts."""
+    """A dimmed layer over the parent with a card listing the shortcuts.
+
+    The rows flow into as many columns as the window's width allows (two to four),
+    so the whole list fits a 1280x720 laptop without a scroll bar; names wrap
+    rather than being cut. The scroll area is only a fallback for a very large zoom.
+    """
 
     def __init__(self, parent: QWidget, sources: Sequence[ActionSource] = ()) -> None:
         super().__init__(parent)
         self.setObjectName("helpOverlay")
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Keyboard shortcuts")
+        self.setAccessibleDescription("Every shortcut of the window. Esc, F1 or ? closes it.")
         self._sources: list[ActionSource] = list(sources)
         self._return_focus: QWidget | None = None
         self.rows: list[tuple[str, str, str, str]] = []
+        self._shown_columns = 0
+        self._column_hosts: list[QWidget] = []
 
         self._card = QFrame(self)
         self._card.setObjectName("helpCard")
@@ -91,25 +103,21 @@ class HelpOverlay(QWidget):
         hint.setWordWrap(True)
         self._grid_host = QWidget()
         self._grid_host.setObjectName("helpRows")
-        # Two columns of rows side by side, so the whole list fits a 1080p screen.
         self._columns = QHBoxLayout(self._grid_host)
-        self._columns.setSpacing(32)
-        self._grids = [QGridLayout(), QGridLayout()]
-        for grid in self._grids:
-            grid.setHorizontalSpacing(14)
-            grid.setVerticalSpacing(6)
-            grid.setColumnStretch(2, 1)
-            self._columns.addLayout(grid, 1)
-        scroll = QScrollArea(self._card)
-        scroll.setObjectName("helpScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self._grid_host)
+        self._columns.setContentsMargins(0, 0, 0, 0)
+        self._columns.setSpacing(COLUMN_GAP)
+        self._scroll = QScrollArea(self._card)
+        self._scroll.setObjectName("helpScroll")
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setWidget(self._grid_host)
         card_layout = QVBoxLayout(self._card)
-        card_layout.setContentsMargins(28, 22, 28, 22)
+        card_layout.setContentsMargins(24, 16, 24, 16)
+        card_layout.setSpacing(6)
         card_layout.addWidget(title)
         card_layout.addWidget(hint)
-        card_layout.addWidget(scroll, 1)
+        card_layout.addWidget(self._scroll, 1)
         self.hide()
         parent.installEventFilter(self)
 
@@ -124,7 +132,8 @@ class HelpOverlay(QWidget):
 
     def open_overlay(self) -> None:
         """Rebuild the list from the actions as they are now and show it."""
-        self._fill(shortcut_rows(self._sources))
+        self.rows = shortcut_rows(self._sources)
+        self._shown_columns = 0
         self._fit()
         app_focus = self.window().focusWidget()
         self._return_focus = app_focus if app_focus is not self else None
@@ -138,64 +147,86 @@ class HelpOverlay(QWidget):
             self._return_focus.setFocus(Qt.FocusReason.OtherFocusReason)
         self._return_focus = None
 
-    def _fill(self, rows: list[tuple[str, str, str, str]]) -> None:
-        for grid in self._grids:
-            while grid.count():
-                item = grid.takeAt(0)
-                widget = item.widget() if item is not None else None
-                if widget is not None:
-                    widget.hide()  # gone from view now, freed once the event loop runs
-                    widget.deleteLater()
-        self.rows = rows
-        # Lines to lay out: a heading line per group, then its rows.
+    def _lines(self) -> list[tuple[str, ...]]:
+        """A heading line per group, then its rows (keys, name, help)."""
         lines: list[tuple[str, ...]] = []
         group_now = None
-        for group, keys, name, help_text in rows:
+        for group, keys, name, help_text in self.rows:
             if group != group_now:
                 lines.append((group,))
                 group_now = group
             lines.append((keys, name, help_text))
-        half = (len(lines) + 1) // 2
+        return lines
+
+    def _fill(self, columns: int) -> None:
+        for old in self._column_hosts:
+            self._columns.removeWidget(old)
+            old.hide()  # gone from view now, freed once the event loop runs
+            old.deleteLater()
+        self._column_hosts = []
+        lines = self._lines()
         # With many rows (a live round) the explanations move to tool tips so that every
         # shortcut fits on one screen without scrolling.
         detailed = len(lines) <= DETAILED_MAX_LINES
-        for column, chunk in enumerate((lines[:half], lines[half:])):
-            grid = self._grids[column]
-            for r in range(grid.rowCount()):
-                grid.setRowStretch(r, 0)
+        per_column = -(-len(lines) // columns)
+        chunks = [lines[i:i + per_column] for i in range(0, len(lines), per_column)]
+        for chunk in chunks:
+            if chunk and len(chunk[-1]) == 1 and chunk is not chunks[-1]:
+                # A group heading never ends a column: it moves to the next one.
+                nxt = chunks[chunks.index(chunk) + 1]
+                nxt.insert(0, chunk.pop())
+        for chunk in chunks:
+            host = QWidget(self._grid_host)
+            host.setObjectName("helpColumn")
+            grid = QGridLayout(host)
+            grid.setContentsMargins(0, 0, 0, 0)
+            grid.setHorizontalSpacing(10)
+            grid.setVerticalSpacing(3)
+            grid.setColumnStretch(1 if not detailed else 2, 1)
+            self._columns.addWidget(host, 1)
+            self._column_hosts.append(host)
             for line, entry in enumerate(chunk):
                 if len(entry) == 1:
-                    heading = QLabel(entry[0])
+                    heading = QLabel(entry[0], host)
                     heading.setProperty("role", "heading")
                     grid.addWidget(heading, line, 0, 1, 3)
                     continue
                 keys, name, help_text = entry
-                key = QLabel(keys)
+                # Alternatives stack ("Alt+Right" over "Ctrl+PgDown") to keep the column narrow.
+                key = QLabel(keys.replace(" / ", "\n"), host)
                 key.setProperty("role", "key")
                 key.setObjectName("helpKey")
+                key.setAccessibleName(keys)
                 grid.addWidget(key, line, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-                label = QLabel(name)
+                label = QLabel(name, host)
                 label.setObjectName("helpName")
+                label.setWordWrap(True)
                 label.setToolTip(help_text)
                 grid.addWidget(label, line, 1, Qt.AlignmentFlag.AlignTop)
                 if detailed:
-                    desc = QLabel(help_text)
+                    desc = QLabel(help_text, host)
                     desc.setProperty("role", "small")
                     desc.setWordWrap(True)
                     grid.addWidget(desc, line, 2, Qt.AlignmentFlag.AlignTop)
             grid.setRowStretch(len(chunk), 1)
+        self._shown_columns = columns
 
     def _fit(self) -> None:
         parent = self.parentWidget()
         if parent is None:
             return
         self.setGeometry(parent.rect())
-        width = min(max(560, int(parent.width() * 0.9)), parent.width() - 40)
-        height = max(200, parent.height() - 40)
-        self._card.setGeometry((parent.width() - width) // 2, 20, width, height)
+        width = min(max(560, parent.width() - 40), parent.width() - 20)
+        height = max(200, parent.height() - 24)
+        self._card.setGeometry((parent.width() - width) // 2, 12, width, height)
+        inner = width - 48
+        columns = max(2, min(MAX_COLUMNS, (inner + COLUMN_GAP) // (COLUMN_WIDTH + COLUMN_GAP)))
+        if columns != self._shown_columns:
+            self._fill(columns)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+        if (watched is self.parentWidget() and event.type() == QEvent.Type.Resize
+                and self.isVisible()):
             self._fit()
         return False
 

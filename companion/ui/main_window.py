@@ -3,8 +3,9 @@
 A stack holds the start screen, the live view (built by ``companion.ui.live``
 for each round) and the finish page; above it sits the error banner, over it
 the help overlay, and a blank page can replace everything at once. Engine
-events reach widgets through one ``EngineBridge``; slots here only forward
-intent to the engine, the settings or the theme.
+events and the clock tick reach every widget through one ``EngineBridge``,
+connected here (``wire_live_view``); slots here only forward intent to the
+engine, the settings or the theme.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import logging
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QScreen, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,45 +38,77 @@ from companion.ui.start_screen import StartRequest, StartScreen
 from companion.ui.theme import ThemeController
 from companion.ui.window_actions import WindowActions
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded when first needed, after the first frame
+    from companion.content.model import Pack
+    from companion.live.engine import RoundEngine
+    from companion.store import Store
     from companion.ui.calibration_page import CalibrationPage
     from companion.ui.help_overlay import HelpOverlay
+    from companion.ui.live import LiveView
     from companion.ui.panel_page import PanelPage
     from companion.ui.submitted_page import SubmittedPage
 
 log = logging.getLogger("companion.ui.window")
 
-LiveFactory = Callable[[Any, QWidget], QWidget]
 COMPACT_WIDTH = 720
+ACTIVATE_TRIES = 20  # asking again every ACTIVATE_RETRY_MS, for up to a second
+ACTIVATE_RETRY_MS = 50
+# Nesting depth from the deepest live widget to the window, with room to spare: each
+# LayoutRequest pass moves a changed minimum size up one level (see _settle_layouts).
+LAYOUT_DEPTH = 24
 
 
-def default_live_factory(engine: Any, parent: QWidget) -> QWidget:
-    """The real live view, imported only when the first round opens."""
-    from companion.ui.live import LiveView
+class PageStack(QStackedWidget):
+    """A stack whose size hints are those of the page on screen.
 
-    view: QWidget = LiveView(engine, parent)
-    return view
+    ``QStackedWidget`` asks for the largest minimum of all its pages, so the start
+    screen's form would keep a compact live round from getting narrow.
+    """
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def sizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+
+def wire_live_view(bridge: EngineBridge, view: LiveView) -> None:
+    """The one route from the engine to the live view: the bridge's events and tick.
+
+    Qt drops these connections when the view is deleted.
+    """
+    bridge.changed.connect(view.on_changed)
+    bridge.navigated.connect(view.on_navigated)
+    bridge.saved.connect(view.on_saved)
+    bridge.save_failed.connect(view.on_save_failed)
+    bridge.submitted.connect(view.on_submitted)
+    bridge.ticked.connect(view.on_tick)
 
 
 class MainWindow(QMainWindow):
     """The app's one window; see the module docstring for its parts."""
 
-    def __init__(self, settings: UiSettings, theme: ThemeController,
-                 live_factory: LiveFactory = default_live_factory) -> None:
+    def __init__(self, settings: UiSettings, theme: ThemeController) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("Interview Companion")
         self.settings = settings
         self.theme = theme
         self.bridge = EngineBridge(self)
-        self.live_factory = live_factory
-        self.live_view: QWidget | None = None
-        self.store: Any = None
-        self.pack: Any = None
+        self.live_view: LiveView | None = None
+        self.store: Store | None = None
+        self.pack: Pack | None = None
         self.exports_dir: Path | None = None
         self._first_paint_callbacks: list[Callable[[], None]] = []
         self._blank_return_focus: QWidget | None = None
-        self._normal_geometry: Any = None
+        self._normal_geometry: QByteArray | None = None
+        self._compact_on = False  # compact geometry applied now (only while a round shows)
         self._shown_once = False
 
         # Built top-down, each widget under its final parent: moving a subtree to a new
@@ -91,7 +124,7 @@ class MainWindow(QMainWindow):
         content_layout.setSpacing(0)
         self.banner = ErrorBanner(content)
         content_layout.addWidget(self.banner)
-        self.stack = QStackedWidget(content)
+        self.stack = PageStack(content)
         self.stack.setObjectName("mainStack")
         content_layout.addWidget(self.stack, 1)
         self.start_screen = StartScreen(self.stack)
@@ -175,9 +208,9 @@ class MainWindow(QMainWindow):
         overlay.add_source("Live round", self._live_actions)
         return overlay
 
-    def _built(self, name: str) -> Any:
-        """A lazily built page if it exists already, else None (never builds it)."""
-        return self.__dict__.get(name)
+    def _is_built(self, name: str) -> bool:
+        """Whether the lazily built page ``name`` exists yet (asking never builds it)."""
+        return name in self.__dict__
 
     def _viewer(self) -> str:
         return self.settings.interviewer
@@ -232,7 +265,7 @@ class MainWindow(QMainWindow):
         self.bridge.saved.connect(self.banner.on_saved)
         self.bridge.submitted.connect(self.show_finished)
 
-    def set_sources(self, store: Any, pack: Any, data_dir: Path) -> None:
+    def set_sources(self, store: Store | None, pack: Pack | None, data_dir: Path) -> None:
         """Hand the opened store and loaded pack to the screens that list and start rounds."""
         self.store, self.pack = store, pack
         if not self.start_screen.interviewer.text():
@@ -242,15 +275,19 @@ class MainWindow(QMainWindow):
         if store is not None:
             self.exports_dir = data_dir / "exports"
             self.start_screen.set_store(store, self.exports_dir)
-            for name in ("finish_page", "panel_page", "calibration_page"):
-                page = self._built(name)
-                if page is not None:
-                    page.set_sources(store, pack, self.exports_dir)
+            if self._is_built("finish_page"):
+                self.finish_page.set_sources(store, pack, self.exports_dir)
+            if self._is_built("panel_page"):
+                self.panel_page.set_sources(store, pack, self.exports_dir)
+            if self._is_built("calibration_page"):
+                self.calibration_page.set_sources(store, pack, self.exports_dir)
 
     # -- rounds -----------------------------------------------------------------------------------
     def start_round(self, request: StartRequest) -> None:
         from companion.live.engine import RoundEngine
 
+        if self.store is None or self.pack is None:
+            return  # the start button stays disabled until both are in
         try:
             engine = RoundEngine.start(self.store, self.pack, request.planned,
                                        candidate=request.candidate,
@@ -264,14 +301,16 @@ class MainWindow(QMainWindow):
         self.open_engine(engine)
 
     def resume_round(self, round_id: str) -> None:
+        from companion.independence import access_to
         from companion.live.engine import RoundEngine
-        from companion.panel_select import round_access
 
+        if self.store is None or self.pack is None:
+            return
+        access = access_to(self._viewer(), [round_id], self.store)
+        if not access.allowed:  # a colleague's round of a candidate one is still scoring
+            self.banner.show_error(f"Cannot open this round: {access.reason}")
+            return
         try:
-            access = round_access(self.settings.interviewer, round_id, self.store.list_rounds())
-            if not access.allowed:  # a colleague's round of a candidate one is still scoring
-                self.banner.show_error(f"Cannot open this round: {access.reason}")
-                return
             engine = RoundEngine.reopen(self.store, self.pack, round_id)
         except CompanionError as exc:
             self.banner.show_error(f"Cannot resume this round: {exc}")
@@ -283,21 +322,23 @@ class MainWindow(QMainWindow):
                 "recorded for them is kept and still editable; their prompts and cues cannot "
                 "be shown.")
 
-    def open_engine(self, engine: Any) -> None:
+    def open_engine(self, engine: RoundEngine) -> None:
         """Show the live view of ``engine`` and start ticking it."""
+        from companion.ui.live import LiveView
+
         self.close_engine()
+        view = LiveView(engine, self.live_host)
+        wire_live_view(self.bridge, view)
         self.bridge.attach(engine)
-        view = self.live_factory(engine, self.live_host)
         self._live_layout.addWidget(view)
         self.live_view = view
-        self._call_view("set_zoom", self.theme.zoom)
-        self._call_view("set_compact", self.actions_.compact.isChecked())
-        problem = getattr(view, "problem", None)
-        if problem is not None:  # engine refusals the view reports, e.g. a failed write
-            problem.connect(self.banner.show_error)
-        self.stack.setCurrentWidget(self.live_host)
-        self._call_view("focus_notes", "said")  # its shortcuts work while focus is inside it
-        log.info("round %s open", getattr(engine, "round_id", "?"))
+        view.set_zoom(self.theme.zoom)
+        view.set_compact(self._compact_wanted(self.live_host))  # laid out narrow from the start
+        view.problem.connect(self.banner.show_error)  # a failed write the view reports
+        view.leave_compact.connect(lambda: self.actions_.compact.setChecked(False))
+        self._show_page(self.live_host)
+        view.focus_notes("said")  # its shortcuts work while focus is inside it
+        log.info("round %s open", engine.round_id)
 
     def close_engine(self) -> bool:
         """Write what is pending, release the round and drop the live view.
@@ -307,11 +348,10 @@ class MainWindow(QMainWindow):
         """
         engine = self.bridge.engine
         if engine is not None and not engine.close():
-            self.banner.show_save_failed(getattr(engine, "last_error", None) or "unknown reason")
+            self.banner.show_save_failed(engine.last_error or "unknown reason")
             return False
         self.bridge.detach()
         if self.live_view is not None:
-            self._call_view("detach")
             self._live_layout.removeWidget(self.live_view)
             # Hidden now: deleteLater waits for the event loop, and a new round's view
             # must never be drawn over the old one in the meantime.
@@ -324,21 +364,23 @@ class MainWindow(QMainWindow):
         if not self.close_engine():
             return
         self.start_screen.refresh_rounds()
-        self.stack.setCurrentWidget(self.start_screen)
+        self.start_screen.on_shown()
+        self._show_page(self.start_screen)
 
     def show_panel(self) -> None:
         """The panel debrief page; a live round is saved and left, as for the rounds list."""
         if self.store is None or not self.close_engine():
             return
         self.panel_page.refresh()
-        self.stack.setCurrentWidget(self.panel_page)
+        self.panel_page.reset_messages()
+        self._show_page(self.panel_page)
         self.panel_page.import_button.setFocus()
 
     def show_calibration(self) -> None:
         """The Calibration page; a live round is saved and left, as for the panel page."""
         if self.store is None or not self.close_engine():
             return
-        self.stack.setCurrentWidget(self.calibration_page)
+        self._show_page(self.calibration_page)
         self.calibration_page.refresh()
         self.calibration_page.archetype.setFocus()
 
@@ -348,25 +390,21 @@ class MainWindow(QMainWindow):
         engine = self.bridge.engine
         if engine is not None:
             self.finish_page.show_round(engine.round_id, engine.scorecard())
-        self.stack.setCurrentWidget(self.finish_page)
+        self._show_page(self.finish_page)
 
     def show_live(self) -> None:
         if self.live_view is not None:
-            self.stack.setCurrentWidget(self.live_host)
+            self._show_page(self.live_host)
 
     def _live_actions(self) -> list[QAction]:
-        return list(self.live_view.actions()) if self.live_view is not None else []
-
-    def _call_view(self, name: str, *args: Any) -> None:
-        method = getattr(self.live_view, name, None)
-        if callable(method):
-            method(*args)
+        return self.live_view.actions() if self.live_view is not None else []
 
     # -- view preferences ---------------------------------------------------------------------
     def set_zoom(self, zoom: float) -> None:
         self.theme.set_zoom(zoom)
         self.settings.zoom = self.theme.zoom
-        self._call_view("set_zoom", self.theme.zoom)
+        if self.live_view is not None:
+            self.live_view.set_zoom(self.theme.zoom)
 
     def set_theme(self, mode: str) -> None:
         self.theme.set_mode(mode)
@@ -375,16 +413,15 @@ class MainWindow(QMainWindow):
     def set_blank(self, blank: bool) -> None:
         """Replace everything (menus, banner, live view) by a plain page, or bring it back."""
         if blank:
-            overlay = self._built("help_overlay")
-            if overlay is not None:
-                overlay.hide()
+            if self._is_built("help_overlay"):
+                self.help_overlay.hide()
             self._blank_return_focus = self.focusWidget()
             self.outer.setCurrentWidget(self.blank_page)
             self.menuBar().hide()
             self.blank_page.setFocus()
         else:
             self.outer.setCurrentIndex(0)
-            self.menuBar().setVisible(not self.actions_.compact.isChecked())
+            self.menuBar().setVisible(not self._compact_on)
             if self._blank_return_focus is not None:
                 self._blank_return_focus.setFocus()
             self._blank_return_focus = None
@@ -393,41 +430,96 @@ class MainWindow(QMainWindow):
 
     @property
     def blanked(self) -> bool:
-        page = self._built("blank_page")
-        return page is not None and self.outer.currentWidget() is page
+        return self._is_built("blank_page") and self.outer.currentWidget() is self.blank_page
 
     def toggle_help(self) -> None:
         if not self.blanked:
             self.help_overlay.toggle()
 
+    def _compact_wanted(self, page: QWidget | None) -> bool:
+        return self.actions_.compact.isChecked() and page is self.live_host
+
+    def _show_page(self, page: QWidget) -> None:
+        """Show one page of the stack; compact mode applies to the live round only."""
+        if self._compact_wanted(page) and not self._compact_on:
+            # Before the page shows: its minimum size may already stretch the window.
+            self._normal_geometry = self.saveGeometry()
+        self.stack.setCurrentWidget(page)
+        self._apply_compact()
+
     def set_compact(self, compact: bool) -> None:
-        """A smaller window that stays on top; the menu bar hides (its keys still work)."""
-        Qt = QtCore.Qt
-        if compact == bool(self.windowFlags() & Qt.WindowType.WindowStaysOnTopHint):
+        """View > Compact: a smaller window that stays on top while a round is on screen.
+
+        The choice is remembered; the start screen, the panel page and the submitted
+        page keep the full-size window (their lists and forms need the width).
+        """
+        self.settings.compact = compact
+        if self.actions_.compact.isChecked() != compact:
+            self.actions_.compact.setChecked(compact)
+        self._apply_compact()
+
+    def _apply_compact(self) -> None:
+        """Make the window compact (narrow, on top, no menu bar: its keys still work) or
+        full size again, as the View menu and the page on screen ask."""
+        compact = self._compact_wanted(self.stack.currentWidget())
+        if compact == self._compact_on:
             return
-        visible = self.isVisible()
-        if compact:
+        self._compact_on = compact
+        visible, was_active = self.isVisible(), self.isActiveWindow()
+        focus = QApplication.focusWidget() if was_active else None
+        if compact and self._normal_geometry is None:
             self._normal_geometry = self.saveGeometry()
         # The pages take their narrow layout first, and the layouts settle while the window
         # is still shown: resize() clamps to the minimum width the window has at the time.
-        self._call_view("set_compact", compact)
+        if self.live_view is not None:
+            self.live_view.set_compact(compact)
         self._settle_layouts()
-        # Changing window flags re-creates the native window: show it again without
-        # taking focus from the video call.
-        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
-        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, compact)
+        self._stay_on_top(compact)
         self.menuBar().setVisible(not compact and not self.blanked)
         if compact:
             self.resize(min(self.width(), COMPACT_WIDTH), self.height())
         elif self._normal_geometry is not None:
             self.restoreGeometry(self._normal_geometry)
-        if visible:
-            self.show()
-        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
+            self._normal_geometry = None
         screens.ensure_visible(self)
-        self.settings.compact = compact
-        if self.actions_.compact.isChecked() != compact:
-            self.actions_.compact.setChecked(compact)
+        if visible and was_active and not self.isActiveWindow():
+            # Had the keyboard and lost it: take it back, or F12 and every shortcut stay
+            # dead until a click.
+            self._take_keyboard_back(focus)
+
+    def _stay_on_top(self, on_top: bool) -> None:
+        """Keep the window above others, or not, without re-creating it.
+
+        ``QWidget.setWindowFlag`` hides a shown window and makes a new native one: it
+        comes back without the keyboard (the window manager will not give it to a
+        window that asked to be shown without activation, and otherwise it would take
+        it from the video call). The native window changes the hint in place instead;
+        the widget is told the same flags without touching the native window.
+        """
+        Qt = QtCore.Qt
+        handle = self.windowHandle()
+        flags = self.windowFlags()
+        flags = flags | Qt.WindowType.WindowStaysOnTopHint if on_top else (
+            flags & ~Qt.WindowType.WindowStaysOnTopHint)
+        if handle is None or not self.isVisible():
+            self.setWindowFlags(flags)  # not shown yet: nothing to re-create
+            return
+        handle.setFlags(flags)
+        self.overrideWindowFlags(flags)
+
+    def _take_keyboard_back(self, focus: QWidget | None, tries: int = ACTIVATE_TRIES) -> None:
+        """Ask the window manager to activate this window again, until it has.
+
+        A re-created window is mapped a moment after show() returns, and a window
+        manager ignores an activation request for a window it has not mapped yet.
+        """
+        if self.isActiveWindow() or tries <= 0:
+            if focus is not None and self.isActiveWindow():
+                focus.setFocus(QtCore.Qt.FocusReason.ActiveWindowFocusReason)
+            return
+        self.activateWindow()
+        QTimer.singleShot(ACTIVATE_RETRY_MS, self,
+                          lambda: self._take_keyboard_back(focus, tries - 1))
 
     def _settle_layouts(self) -> None:
         """Let the new minimum sizes reach the window now, not over the next loop turns.
@@ -435,13 +527,12 @@ class MainWindow(QMainWindow):
         A widget's changed minimum travels up one parent per LayoutRequest pass, and
         resize() clamps to whatever minimum the window has at that moment.
         """
-        widget = self.live_view
+        widget: QWidget | None = self.live_view
         if widget is None:
             return
         widget.updateGeometry()
-        while widget is not None:
+        for _ in range(LAYOUT_DEPTH):
             QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-            widget = widget.parentWidget()
 
     # -- screens ---------------------------------------------------------------------------------
     def place(self, screen_index: int | None) -> None:
@@ -476,7 +567,9 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _c=False, s=screen: self.move_to_screen(s))
 
     def save_window_state(self) -> None:
-        self.settings.geometry = self.saveGeometry()
+        """Remember the placement; a compact window remembers its full-size one."""
+        compact_from = self._normal_geometry if self._compact_on else None
+        self.settings.geometry = compact_from or self.saveGeometry()
         self.settings.screen_name = screens.current_screen(self).name()
         self.settings.sync()
 
@@ -505,7 +598,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         engine = self.bridge.engine
         if engine is not None and not engine.close():
-            reason = getattr(engine, "last_error", None) or "unknown reason"
+            reason = engine.last_error or "unknown reason"
             self.banner.show_save_failed(reason)
             from PySide6.QtWidgets import QMessageBox  # dialogs are off the start-up path
 
@@ -520,8 +613,6 @@ class MainWindow(QMainWindow):
                 return
             engine.release()
         self.bridge.detach()
-        if self.actions_.compact.isChecked() and self._normal_geometry is not None:
-            self.restoreGeometry(self._normal_geometry)  # remember the full-size placement
         self.save_window_state()
         event.accept()
 

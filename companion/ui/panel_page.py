@@ -9,10 +9,10 @@ Layout and intent only. Importing, grouping and the independence rule live in
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,12 +28,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.decision import Decision
 from companion.errors import CompanionError
 from companion.ui.decision_box import DecisionBox
-from companion.ui.export_task import ExportStatus
-from companion.ui.start_screen import export_file_name
+from companion.ui.export_task import ExportStatus, export_file_name, panel_job
 from companion.ui.theme import set_look
+
+if TYPE_CHECKING:
+    from companion.content.model import Pack
+    from companion.independence import Access
+    from companion.panel_select import PanelGroup
+    from companion.scorecard import Scorecard
+    from companion.store import Store
 
 log = logging.getLogger("companion.ui.panel")
 
@@ -79,12 +84,12 @@ class PanelPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("panel.page")
-        self.store: Any = None
-        self.pack: Any = None
+        self.store: Store | None = None
+        self.pack: Pack | None = None
         self.export_dir: Path | None = None
         self.viewer: Callable[[], str] = lambda: ""  # the window points it at its settings
         self.paper: Callable[[], str] = lambda: "a4"  # page size for the debrief; likewise
-        self.groups: list[Any] = []  # panel_select.PanelGroup, in combo order
+        self.groups: list[PanelGroup] = []  # in combo order
 
         title = QLabel("Panel debrief", self)
         title.setProperty("role", "title")
@@ -96,12 +101,16 @@ class PanelPage(QWidget):
         self.import_button = QPushButton("Import scorecard files…", self)
         self.import_button.setObjectName("panel.import")
         self.import_button.clicked.connect(self.import_files)
+        self.import_button.setAccessibleDescription(
+            "Choose the scorecard files your colleagues exported; each is checked first.")
         self.import_message = Notice("panel.importMessage", self)
 
         self.candidate = QComboBox(self)
         self.candidate.setObjectName("panel.candidate")
         self.candidate.setMinimumContentsLength(28)
         self.candidate.currentIndexChanged.connect(self._show_group)
+        self.candidate.setAccessibleName("Candidate")
+        self.candidate.setAccessibleDescription("Whose submitted scorecards to merge.")
         self.empty = QLabel("No submitted scorecards yet. Import the files your colleagues "
                             "exported, or submit your own round first.", self)
         self.empty.setObjectName("panel.empty")
@@ -114,6 +123,9 @@ class PanelPage(QWidget):
         self.scorecards.setHeaderLabels(["Interviewer", "Round", "Submitted"])
         self.scorecards.setRootIsDecorated(False)
         self.scorecards.setAlternatingRowColors(True)
+        self.scorecards.setAccessibleName("Scorecards")
+        self.scorecards.setAccessibleDescription(
+            "The candidate's submitted scorecards; untick one to leave it out. Space ticks.")
         self.notice = Notice("panel.notice", self)  # why the rule holds this panel back
         self.decision = DecisionBox(self)
         self.decision.viewer = lambda: self.viewer()
@@ -122,9 +134,17 @@ class PanelPage(QWidget):
         self.export_button.setObjectName("panel.export")
         self.export_button.setProperty("role", "primary")
         self.export_button.clicked.connect(self.export)
+        self.export_button.setAccessibleDescription(
+            "Write the ticked scorecards as one debrief PDF into the exports folder.")
+        self.save_as_button = QPushButton("Save as…", self)
+        self.save_as_button.setObjectName("panel.saveAs")
+        self.save_as_button.setAccessibleDescription(
+            "Write the debrief PDF where you choose.")
+        self.save_as_button.clicked.connect(lambda: self.export(ask=True))
         self.back_button = QPushButton("Back to rounds", self)
         self.back_button.setObjectName("panel.back")
         self.back_button.clicked.connect(self.back_requested)
+        self.back_button.setAccessibleDescription("Return to the start screen.")
         self.export_status = ExportStatus(self)
 
         import_row = QHBoxLayout()
@@ -137,6 +157,7 @@ class PanelPage(QWidget):
         pick_row.addWidget(self.candidate, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.export_button)
+        buttons.addWidget(self.save_as_button)
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -154,7 +175,7 @@ class PanelPage(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.export_status)
 
-    def set_sources(self, store: Any, pack: Any, export_dir: Path) -> None:
+    def set_sources(self, store: Store, pack: Pack | None, export_dir: Path) -> None:
         self.store, self.pack, self.export_dir = store, pack, export_dir
         self.decision.set_sources(store, pack)
 
@@ -181,7 +202,7 @@ class PanelPage(QWidget):
         self.candidate.blockSignals(False)
         has = bool(self.groups)
         self.empty.setVisible(not has)
-        for w in (self.candidate, self.scorecards, self.export_button):
+        for w in (self.candidate, self.scorecards, self.export_button, self.save_as_button):
             w.setEnabled(has)
         self._show_group()
 
@@ -189,7 +210,7 @@ class PanelPage(QWidget):
         group = self.current_group()
         return None if group is None else group.key
 
-    def current_group(self) -> Any:
+    def current_group(self) -> PanelGroup | None:
         i = self.candidate.currentIndex()
         return self.groups[i] if 0 <= i < len(self.groups) else None
 
@@ -224,15 +245,12 @@ class PanelPage(QWidget):
                 out.append(str(item.data(0, Qt.ItemDataRole.UserRole)))
         return out
 
-    def _access(self, scorecards: Any) -> Any:
-        from companion.independence import Access
-        from companion.panel_select import panel_access
+    def _access(self, scorecards: Sequence[Scorecard]) -> Access:
+        from companion.independence import Access, access_to
 
-        try:
-            rounds = self.store.list_rounds()
-        except CompanionError as exc:  # cannot tell whose rounds are open: stay closed
-            return Access(False, f"Cannot check the stored rounds: {exc}")
-        return panel_access(self.viewer(), scorecards, rounds)
+        if self.store is None:
+            return Access(False, "No database is open.")
+        return access_to(self.viewer(), [sc.id for sc in scorecards], self.store)
 
     # -- intent --------------------------------------------------------------------------------
     def import_files(self) -> None:
@@ -260,10 +278,16 @@ class PanelPage(QWidget):
             select = (last.candidate.strip().casefold(), last.pack_id, last.pack_version)
         self.refresh(select)
 
-    def export(self) -> None:
-        """Export the ticked scorecards of the picked candidate, if the rule allows."""
+    def reset_messages(self) -> None:
+        """Entering the page again: what an earlier import or export said is old news."""
+        self.import_message.hide()
+        self.export_status.clear()
+
+    def export(self, ask: bool = False) -> None:
+        """Export the ticked scorecards of the picked candidate, if the rule allows: into
+        the exports folder, or (``ask``) where the user chooses."""
         group = self.current_group()
-        if group is None or self.pack is None or self.export_dir is None:
+        if group is None or self.pack is None or self.export_dir is None or self.store is None:
             return
         if self.export_status.running:
             return
@@ -280,7 +304,6 @@ class PanelPage(QWidget):
         from companion.store.decisions import decision_for
 
         labels = panel_labels(chosen)
-        pack, paper = self.pack, self.paper()
         try:
             decision = decision_for(self.store, group.candidate)
         except CompanionError as exc:
@@ -288,16 +311,9 @@ class PanelPage(QWidget):
             return
         target = self.export_dir / export_file_name(group.candidate, "Panel debrief",
                                                     datetime.now(UTC))
-        self.export_status.start(
-            lambda: write_panel_pdf(chosen, pack, target, labels, paper, decision),
-            f"the debrief of {group.candidate}")
-
-
-def write_panel_pdf(scorecards: list[Any], pack: Any, target: Path, labels: list[str],
-                    paper: str = "a4", decision: Decision | None = None) -> Path:
-    """Render the debrief to ``target`` on ``paper`` (runs on a worker thread)."""
-    from companion.export.panel_pdf import render_panel  # lazy: reportlab is heavy
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return render_panel(scorecards, pack, target, labels=labels, page_size=paper,
-                        decision=decision)
+        job = panel_job(chosen, self.pack, labels, self.paper(), decision)
+        what = f"the debrief of {group.candidate}"
+        if ask:
+            self.export_status.save_as(job, target, what)
+        else:
+            self.export_status.start(job, target, what)

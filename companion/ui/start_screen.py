@@ -9,14 +9,12 @@ export is imported inside a worker job so reportlab never loads at start-up.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6 import QtCore
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -25,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
@@ -33,10 +32,15 @@ from PySide6.QtWidgets import (
 )
 
 from companion.errors import CompanionError
-from companion.ui.export_task import ExportStatus
+from companion.ui.export_task import ExportJob, ExportStatus, export_file_name, scorecard_job
+from companion.ui.theme import set_look
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the pack, planner and store load after the first frame
     from datetime import datetime
+
+    from companion.content.model import Pack
+    from companion.planner import LoopPlan, PlannedRound
+    from companion.store import Store
 
 log = logging.getLogger("companion.ui.start")
 
@@ -49,24 +53,17 @@ CODING_CHOICES: tuple[tuple[str, str], ...] = (
 
 
 class StartRequest(NamedTuple):
-    """What the interviewer filled in; ``planned`` is a ``planner.PlannedRound``."""
+    """What the interviewer filled in, and the planned round to run."""
 
     candidate: str
     interviewer: str
     archetype: str
     level: str
-    planned: Any
+    planned: PlannedRound
 
 
 def _when(at: datetime | None) -> str:
     return at.astimezone().strftime("%Y-%m-%d %H:%M") if at else ""
-
-
-def export_file_name(candidate: str, round_title: str, at: datetime | None) -> str:
-    """A portable file name such as ``2026-11-28 Jane Doe - Technical interview.pdf``."""
-    stem = f"{at.astimezone():%Y-%m-%d} " if at else ""
-    stem += f"{candidate} - {round_title}"
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", stem).strip(" .") + ".pdf"
 
 
 def _card(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:
@@ -80,6 +77,15 @@ def _card(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:
     heading.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
     layout.addWidget(heading)
     return frame, layout
+
+
+BASE_NOTE = "Optional. Whole US dollars a year, e.g. 185000 or 185,000."
+
+
+def _fit_choices(*combos: QComboBox) -> None:
+    """Never narrower than their longest choice: the lists beside them give way instead."""
+    for combo in combos:
+        combo.setMinimumWidth(combo.sizeHint().width())
 
 
 def _right_aligned(button: QPushButton) -> QHBoxLayout:
@@ -102,20 +108,29 @@ class StartScreen(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("startScreen")
-        self.pack: Any = None
-        self.store: Any = None
+        self.pack: Pack | None = None
+        self.store: Store | None = None
         self.export_dir: Path | None = None
-        self._plan: Any = None
+        self._plan: LoopPlan | None = None
         self.viewer: Callable[[], str] = lambda: ""  # who is reading; the window sets it
         self.paper: Callable[[], str] = lambda: "a4"  # page size for exports; likewise
 
-        title = QLabel("Interview Companion", self)
+        # Everything sits in a scroll area: on a screen narrower than the form and the
+        # lists side by side (under about 850 px) the page scrolls instead of pushing the
+        # window off the screen. From 1280 px wide on, it never scrolls.
+        self.page_scroll = QScrollArea(self)
+        self.page_scroll.setObjectName("startScroll")
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(self.page_scroll)
+        body.setObjectName("startBody")
+        title = QLabel("Interview Companion", body)
         title.setProperty("role", "title")
-        subtitle = QLabel("Start a round, pick up an unfinished one, or export a scorecard.", self)
+        subtitle = QLabel("Start a round, pick up an unfinished one, or export a scorecard.", body)
         subtitle.setProperty("role", "muted")
 
         # -- new round ---------------------------------------------------------------------
-        new_card, new_layout = _card("New round", self)
+        new_card, new_layout = _card("New round", body)
         new_card.setObjectName("newRoundCard")
         self.candidate = QLineEdit(new_card)
         self.candidate.setObjectName("candidateInput")
@@ -129,8 +144,13 @@ class StartScreen(QWidget):
         self.level.setObjectName("levelCombo")
         self.base = QLineEdit(new_card)
         self.base.setObjectName("baseInput")
-        self.base.setPlaceholderText("optional, in US dollars")
-        self.base.setValidator(QIntValidator(1, 10_000_000, self.base))
+        # No validator: one would swallow "abc" and turn "-5" into "5" without a word.
+        # What is accepted is said below the field, and what is not, in its place.
+        self.base.setPlaceholderText("optional: whole US dollars a year, e.g. 185000")
+        self.base_note = QLabel(BASE_NOTE, new_card)
+        self.base_note.setObjectName("baseNote")
+        self.base_note.setProperty("role", "small")
+        self.base_note.setWordWrap(True)
         self.coding = QComboBox(new_card)
         self.coding.setObjectName("codingCombo")
         for value, text in CODING_CHOICES:
@@ -145,6 +165,7 @@ class StartScreen(QWidget):
         form.addRow("Role", self.archetype)
         form.addRow("Level", self.level)
         form.addRow("Base offer", self.base)
+        form.addRow("", self.base_note)
         form.addRow("Coding", self.coding)
         form.addRow("Round", self.round)
         self.round_info = QLabel(new_card)
@@ -176,17 +197,21 @@ class StartScreen(QWidget):
         self.start_button.setProperty("role", "primary")
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.request_start)
+        self._describe_form()
         new_layout.addLayout(_right_aligned(self.start_button))
         new_layout.addStretch(1)
 
         # -- unfinished rounds ----------------------------------------------------------------
-        resume_card, resume_layout = _card("Unfinished rounds", self)
+        resume_card, resume_layout = _card("Unfinished rounds", body)
         resume_card.setObjectName("resumeCard")
         self.unfinished = QTreeWidget(resume_card)
         self.unfinished.setObjectName("unfinishedRounds")
         self.unfinished.setHeaderLabels(["Candidate", "Round", "Started"])
         self.unfinished.setRootIsDecorated(False)
         self.unfinished.itemDoubleClicked.connect(lambda *_: self.request_resume())
+        self.unfinished.setAccessibleName("Unfinished rounds")
+        self.unfinished.setAccessibleDescription("Rounds left before submitting. Return or "
+                                                 "Resume opens the selected one.")
         self.unfinished_empty = QLabel("No unfinished rounds. A round you leave before "
                                        "submitting waits here.", resume_card)
         self.unfinished_empty.setObjectName("unfinishedEmpty")
@@ -195,19 +220,23 @@ class StartScreen(QWidget):
         self.resume_button = QPushButton("Resume", resume_card)
         self.resume_button.setObjectName("resumeButton")
         self.resume_button.clicked.connect(self.request_resume)
+        self.resume_button.setAccessibleDescription("Open the selected unfinished round where "
+                                                    "it stopped.")
         resume_layout.addWidget(self.unfinished_empty)
         resume_layout.addWidget(self.unfinished, 1)
         resume_layout.addStretch(0)  # takes the room only while the list is hidden
         resume_layout.addLayout(_right_aligned(self.resume_button))
 
         # -- past rounds ------------------------------------------------------------------------
-        past_card, past_layout = _card("Past rounds", self)
+        past_card, past_layout = _card("Past rounds", body)
         past_card.setObjectName("pastCard")
         self.past = QTreeWidget(past_card)
         self.past.setObjectName("pastRounds")
         self.past.setHeaderLabels(["Candidate", "Round", "Interviewer", "Submitted"])
         self.past.setRootIsDecorated(False)
         self.past.setAlternatingRowColors(True)
+        self.past.setAccessibleName("Past rounds")
+        self.past.setAccessibleDescription("Submitted scorecards; select one to export it.")
         self.past_empty = QLabel("No submitted rounds yet. Submitted scorecards are listed "
                                  "here for PDF export.", past_card)
         self.past_empty.setObjectName("pastEmpty")
@@ -216,20 +245,34 @@ class StartScreen(QWidget):
         self.export_button = QPushButton("Export PDF", past_card)
         self.export_button.setObjectName("exportPdfButton")
         self.export_button.clicked.connect(self.export_selected)
+        self.export_button.setAccessibleDescription(
+            "Write the selected scorecard as a PDF into the exports folder.")
+        self.save_as_button = QPushButton("Save PDF as…", past_card)
+        self.save_as_button.setObjectName("savePdfAsButton")
+        self.save_as_button.setAccessibleDescription(
+            "Write the selected scorecard as a PDF where you choose.")
+        self.save_as_button.clicked.connect(lambda: self.export_selected(ask=True))
         self.panel_button = QPushButton("Panel debrief…", past_card)
         self.panel_button.setObjectName("panelDebriefButton")
         self.panel_button.setToolTip("Import the panel's scorecard files and export one "
                                      "debrief PDF (Ctrl+Shift+D)")
         self.panel_button.clicked.connect(self.panel_requested)
+        self.panel_button.setAccessibleDescription(
+            "Import the panel's scorecard files and export one debrief PDF. Shortcut: "
+            "Ctrl+Shift+D.")
         self.calibration_button = QPushButton("Calibration…", past_card)
         self.calibration_button.setObjectName("calibrationButton")
         self.calibration_button.setToolTip("Which interviewers lean or scatter and which "
                                            "questions tell candidates apart (Ctrl+Shift+K)")
         self.calibration_button.clicked.connect(self.calibration_requested)
+        self.calibration_button.setAccessibleDescription(
+            "How far each interviewer leans and scatters, and which questions tell "
+            "candidates apart. Shortcut: Ctrl+Shift+K.")
         self.export_status = ExportStatus(past_card)
         row = QHBoxLayout()
         row.addWidget(self.export_status, 1)
         row.addWidget(self.panel_button)
+        row.addWidget(self.save_as_button)
         row.addWidget(self.export_button)
         past_layout.addWidget(self.past_empty)
         past_layout.addWidget(self.past, 1)
@@ -246,12 +289,16 @@ class StartScreen(QWidget):
         columns.setSpacing(16)
         columns.addWidget(new_card, 5)
         columns.addLayout(right, 6)
-        outer = QVBoxLayout(self)
+        outer = QVBoxLayout(body)
         outer.setContentsMargins(28, 20, 28, 24)
         outer.setSpacing(12)
         outer.addWidget(title)
         outer.addWidget(subtitle)
         outer.addLayout(columns, 1)
+        self.page_scroll.setWidget(body)
+        page = QVBoxLayout(self)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(self.page_scroll)
 
         # Enter moves on from the names and starts the round from the last one.
         self.candidate.returnPressed.connect(lambda: self.interviewer.setFocus())
@@ -259,11 +306,16 @@ class StartScreen(QWidget):
         for combo in (self.archetype, self.level, self.coding):
             combo.currentIndexChanged.connect(self.refresh_plan)
         self.base.editingFinished.connect(self.refresh_plan)
+        self.base.textChanged.connect(self._base_edited)
         self.round.currentIndexChanged.connect(self._show_round_info)
+        # A message under the form goes as soon as it stops being true.
+        for field in (self.candidate, self.interviewer, self.base):
+            field.textChanged.connect(self._recheck_form)
+        self.round.currentIndexChanged.connect(self._recheck_form)
         self._set_enabled(False)
 
     # -- data ------------------------------------------------------------------------------
-    def set_pack(self, pack: Any) -> None:
+    def set_pack(self, pack: Pack) -> None:
         """Fill the role and level choices from a loaded pack."""
         self.pack = pack
         for combo in (self.archetype, self.level):
@@ -277,8 +329,9 @@ class StartScreen(QWidget):
             combo.blockSignals(False)
         self._set_enabled(self.store is not None)
         self.refresh_plan()
+        _fit_choices(self.archetype, self.level, self.coding)
 
-    def set_store(self, store: Any, export_dir: Path) -> None:
+    def set_store(self, store: Store, export_dir: Path) -> None:
         """Use ``store`` for the round lists; exports go to ``export_dir``."""
         self.store = store
         self.export_dir = export_dir
@@ -286,46 +339,81 @@ class StartScreen(QWidget):
         self.refresh_rounds()
 
     def _set_enabled(self, ready: bool) -> None:
-        for w in (self.start_button, self.resume_button, self.export_button, self.panel_button,
-                  self.calibration_button):
+        for w in (self.start_button, self.resume_button, self.export_button,
+                  self.save_as_button, self.panel_button, self.calibration_button):
             w.setEnabled(ready)
 
     def refresh_plan(self) -> None:
-        """Ask the planner for the loop and show its rounds and calibration warnings."""
+        """Ask the planner for the loop and show its rounds and calibration warnings.
+
+        The chosen round stays chosen when the loop is planned again (another base
+        offer or coding format), as long as the new loop still has it.
+        """
         if self.pack is None or self.archetype.count() == 0:
             return
-        from companion.planner import plan_loop  # the planner is only needed once a pack is in
+        from companion.planner import parse_base_offer, plan_loop  # needed once a pack is in
 
-        base_text = self.base.text().strip()
+        try:
+            base = parse_base_offer(self.base.text())
+        except CompanionError as exc:
+            base = None  # planned without it; the field says what to type
+            self._show_base_problem(str(exc))
+        else:
+            self._show_base_problem("")
+        chosen = self.chosen_round()
         try:
             self._plan = plan_loop(self.pack, self.archetype.currentData(),
-                                   self.level.currentData(),
-                                   base=int(base_text) if base_text else None,
+                                   self.level.currentData(), base=base,
                                    coding=self.coding.currentData() or None)
         except CompanionError as exc:
             self._plan = None
             self._show_warnings([str(exc)])
             return
-        previous = self.round.currentData()
+        self.round.blockSignals(True)
         self.round.clear()
         for i, planned in enumerate(self._plan.rounds):
             if planned.offline:
                 continue  # done on the candidate's own time: nothing to run live
             t = planned.template
             self.round.addItem(f"{t.title} ({t.minutes} min)", i)
-            if t.id == previous:
+            if chosen is not None and t.id == chosen.template.id:
                 self.round.setCurrentIndex(self.round.count() - 1)
+        self.round.blockSignals(False)
+        self._show_round_info()
         self._show_warnings([w.message for w in self._plan.warnings])
+        _fit_choices(self.round)
+
+    def chosen_round(self) -> PlannedRound | None:
+        """The planned round picked in the form, if any."""
+        index = self.round.currentData()
+        if self._plan is None or index is None:
+            return None
+        return self._plan.rounds[int(index)]
+
+    def _base_edited(self) -> None:
+        """While the field is being corrected, a problem it no longer has goes away."""
+        if self.base_note.property("role") == "error":
+            from companion.planner import parse_base_offer
+
+            try:
+                parse_base_offer(self.base.text())
+            except CompanionError:
+                return
+            self._show_base_problem("")
+
+    def _show_base_problem(self, problem: str) -> None:
+        self.base_note.setText(f"{problem[:1].upper()}{problem[1:]}." if problem else BASE_NOTE)
+        set_look(self.base_note, "role", "error" if problem else "small")
+        self.base.setAccessibleDescription(self.base_note.text())
 
     def _show_round_info(self) -> None:
         """The chosen round's sections and how many items it brings, in one line."""
-        index = self.round.currentData()
-        if self._plan is None or index is None:
+        planned = self.chosen_round()
+        if planned is None or self.pack is None:
             self.round_info.clear()
             return
-        planned = self._plan.rounds[int(index)]
         sections = " · ".join(f"{s.title} {s.minutes}′" for s in planned.template.sections)
-        kinds = [self.pack.item(i).kind for i in planned.items]
+        kinds = [item.kind for i in planned.items if (item := self.pack.find_item(i))]
         parts = [f"{n} {kind}{'s' if n != 1 else ''}"
                  for kind in ("question", "scenario") if (n := kinds.count(kind))]
         items = ", ".join(parts) if parts else "No questions from the pack"
@@ -365,27 +453,50 @@ class StartScreen(QWidget):
             empty.setVisible(not has_rows)
             tree.setVisible(has_rows)
             button.setEnabled(has_rows)
+        self.save_as_button.setEnabled(self.export_button.isEnabled())
 
     # -- intent --------------------------------------------------------------------------------
+    def form_problem(self) -> str:
+        """What keeps the form from starting a round, or ""."""
+        from companion.planner import parse_base_offer
+
+        if not self.candidate.text().strip():
+            return "Enter the candidate's name."
+        if not self.interviewer.text().strip():
+            return "Enter your name as the interviewer."
+        try:
+            parse_base_offer(self.base.text())
+        except CompanionError:
+            return "Correct the base offer, or leave it empty."
+        if self.chosen_round() is None:
+            return "Choose a round of the loop plan."
+        return ""
+
     def request_start(self) -> None:
         """Check the form and emit ``start_requested``; problems show under the form."""
-        candidate = self.candidate.text().strip()
-        interviewer = self.interviewer.text().strip()
-        problem = ""
-        if not candidate:
-            problem = "Enter the candidate's name."
-        elif not interviewer:
-            problem = "Enter your name as the interviewer."
-        elif self._plan is None or self.round.currentData() is None:
-            problem = "Choose a round of the loop plan."
+        problem = self.form_problem()
         self.form_error.setText(problem)
         self.form_error.setVisible(bool(problem))
-        if problem:
+        planned = self.chosen_round()
+        if problem or planned is None:
             return
-        planned = self._plan.rounds[int(self.round.currentData())]
-        self.start_requested.emit(StartRequest(candidate, interviewer,
+        self.start_requested.emit(StartRequest(self.candidate.text().strip(),
+                                               self.interviewer.text().strip(),
                                                self.archetype.currentData(),
                                                self.level.currentData(), planned))
+
+    def _recheck_form(self) -> None:
+        """A message under the form goes (or changes) once it is no longer true."""
+        if self.form_error.isHidden():
+            return
+        problem = self.form_problem()
+        self.form_error.setText(problem)
+        self.form_error.setVisible(bool(problem))
+
+    def on_shown(self) -> None:
+        """Back on this screen: messages about an earlier moment are no longer true."""
+        self.form_error.hide()
+        self.export_status.clear()
 
     def show_start_error(self, message: str) -> None:
         self.form_error.setText(message)
@@ -400,34 +511,46 @@ class StartScreen(QWidget):
         item = self.past.currentItem()
         return None if item is None else str(item.data(0, QtCore.Qt.ItemDataRole.UserRole))
 
-    def export_selected(self) -> None:
-        """Export the selected past round as a PDF, off the GUI thread."""
+    def export_selected(self, ask: bool = False) -> None:
+        """Export the selected past round as a PDF, off the GUI thread: into the exports
+        folder, or (``ask``) where the user chooses."""
         round_id = self.selected_past_round()
-        if round_id is None or self.store is None or self.export_dir is None:
+        if round_id is None or self.store is None or self.pack is None or self.export_dir is None:
             return
         if self.export_status.running:
             return
-        from companion.panel_select import round_access
+        from companion.independence import access_to
 
-        access = round_access(self.viewer(), round_id, self.store.list_rounds())
+        access = access_to(self.viewer(), [round_id], self.store)
         if not access.allowed:  # a colleague's scorecard while one's own is still open
             self.export_status.refuse(access.reason)
             return
         try:
             scorecard = self.store.load_scorecard(round_id)
         except CompanionError as exc:
-            self.export_status.label.setText(f"Export failed: {exc}")
+            self.export_status.refuse(f"Export failed: {exc}")
             return
         target = self.export_dir / export_file_name(scorecard.candidate, scorecard.round_title,
                                                     scorecard.submitted_at)
-        pack, paper = self.pack, self.paper()
-        self.export_status.start(lambda: write_scorecard_pdf(scorecard, pack, target, paper),
-                                 f"{scorecard.candidate} ({scorecard.round_title})")
+        job: ExportJob = scorecard_job(scorecard, self.pack, self.paper())
+        what = f"{scorecard.candidate} ({scorecard.round_title})"
+        if ask:
+            self.export_status.save_as(job, target, what)
+        else:
+            self.export_status.start(job, target, what)
 
-
-def write_scorecard_pdf(scorecard: Any, pack: Any, target: Path, paper: str = "a4") -> Path:
-    """Render one scorecard to ``target`` on ``paper`` (runs on a worker thread)."""
-    from companion.export.scorecard_pdf import render_scorecard  # lazy: reportlab is heavy
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return render_scorecard(scorecard, pack, target, page_size=paper)
+    def _describe_form(self) -> None:
+        """Names and descriptions for screen readers (the form's labels name the fields)."""
+        for widget, name, what in (
+                (self.candidate, "Candidate", "The candidate's name, in any script."),
+                (self.interviewer, "Interviewer", "Your name; it is remembered."),
+                (self.archetype, "Role", "The archetype the loop is planned for."),
+                (self.level, "Level", "Mid, senior or staff."),
+                (self.base, "Base offer", BASE_NOTE),
+                (self.coding, "Coding", "Live coding, a take-home, both, or the level's "
+                                        "default."),
+                (self.round, "Round", "Which round of the loop plan you are running."),
+                (self.start_button, "Start round", "Open the live round. Return in your "
+                                                   "name's field does the same.")):
+            widget.setAccessibleName(name)
+            widget.setAccessibleDescription(what)

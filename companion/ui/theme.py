@@ -1,7 +1,8 @@
 """Light and dark themes that follow the system, and the zoom factor on the base font.
 
 Colours live here, in two palettes checked for readable contrast (at least 4.5:1
-for every text colour on the background it is drawn on, see ``TEXT_PAIRS``);
+for every text colour on the background it is drawn on, see ``TEXT_PAIRS``, and
+for the keyboard focus ring on every background, ``FOCUS_PAIRS``);
 the style sheet ``resources/styles/app.qss`` only names them as ``${token}``.
 Widgets pick a look with the ``role`` property (``title``, ``heading``,
 ``question``, ``muted``, ``timer``, ``primary``, ``danger``) instead of
@@ -43,6 +44,7 @@ LIGHT: dict[str, str] = {
     "warn_text": "#5f4300",
     "ok_text": "#175c2c",
     "disabled": "#5f6673",
+    "focus": "#6a1b9a",  # the keyboard focus ring: its own colour, not the accent
 }
 
 DARK: dict[str, str] = {
@@ -62,6 +64,7 @@ DARK: dict[str, str] = {
     "warn_text": "#ffdc8f",
     "ok_text": "#93dfaa",
     "disabled": "#8c93a0",
+    "focus": "#ffb3ec",
 }
 
 PALETTES: dict[str, dict[str, str]] = {"light": LIGHT, "dark": DARK}
@@ -85,6 +88,12 @@ TEXT_PAIRS: tuple[tuple[str, str], ...] = (
     ("disabled", "surface"),
     ("disabled", "window"),
 )
+
+# The focus ring against every background a focusable control sits on or is filled
+# with (a focused primary button turns to the surface colour, see app.qss).
+FOCUS_PAIRS: tuple[tuple[str, str], ...] = tuple(
+    ("focus", bg) for bg in ("window", "surface", "surface_alt", "selection", "warn_bg",
+                             "danger_bg"))
 
 
 def _luminance(hex_colour: str) -> float:

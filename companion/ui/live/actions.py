@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from companion.scorecard import RUBRIC_BUTTONS
+
+if TYPE_CHECKING:
+    from companion.ui.live.live_view import LiveView
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class ActionSpec:
     page: str  # "round", "finish" or "any": where the action is enabled
 
 
-def make_action(parent: QWidget, spec: ActionSpec, handler: Callable[[], None],
+def make_action(parent: QWidget, spec: ActionSpec, handler: Callable[[], object],
                 attach: bool = True) -> QAction:
     """A QAction limited to ``parent`` and its children, added to ``parent`` if ``attach``."""
     action = QAction(spec.text, parent)
@@ -123,14 +126,14 @@ def flag_specs(titles: tuple[tuple[str, str], ...]) -> tuple[ActionSpec, ...]:
     )
 
 
-def bind_actions(view: Any) -> tuple[list[QAction], list[QAction]]:
+def bind_actions(view: LiveView) -> tuple[list[QAction], list[QAction]]:
     """Create every action on ``view`` (a ``LiveView``) wired to its forwarders.
 
     Returns (listed, rows): the actions the help shows, and the nine probe-row
     actions it shows once through ``PROBE_HELP_SPEC``.
     """
     eng = view.engine
-    handlers: dict[str, Callable[[], None]] = {}
+    handlers: dict[str, Callable[[], object]] = {}
     for value in RUBRIC_BUTTONS:
         handlers[f"action.rate.{value}"] = partial(view.rate, value)
     for n in range(1, 10):

@@ -62,19 +62,31 @@ def is_dark(widget: QWidget) -> bool:
 
 def tap_button(parent: QWidget, text: str, name: str, *, checkable: bool = False,
                style: str | None = None) -> QPushButton:
-    """A button that acts on a click but never takes the keyboard focus.
+    """A button that acts on a click without taking the keyboard focus, yet is in the
+    Tab chain.
 
-    A tap must not pull the caret out of the notes the interviewer is typing in;
-    keyboard users have each button's shortcut instead. ``style`` names the
-    boolean property the style sheet keys its look on (``rubric``, ``chip``, ...).
+    A tap must not pull the caret out of the notes the interviewer is typing in, so
+    a click leaves the focus where it is (``TabFocus``, not ``StrongFocus``); a
+    keyboard-only user still reaches the button with Tab and presses it with Space.
+    ``style`` names the boolean property the style sheet keys its look on
+    (``rubric``, ``chip``, ...).
     """
     btn = QPushButton(text, parent)
     btn.setObjectName(name)
     btn.setCheckable(checkable)
     if style:
         btn.setProperty(style, True)
-    btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    btn.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     return btn
+
+
+def describe(widget: QWidget, name: str, what: str, key: str = "") -> None:
+    """The accessible name and description a screen reader speaks, with the shortcut.
+
+    ``what`` says what the control does, in a sentence; ``key`` is its shortcut.
+    """
+    widget.setAccessibleName(name)
+    widget.setAccessibleDescription(f"{what} Shortcut: {key}." if key else what)
 
 
 def sized_font(base: QFont, points: float, zoom: float, bold: bool = False) -> QFont:

@@ -16,11 +16,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from companion.change_text import describe
+from companion import change_text
 from companion.changes import Amendment
 from companion.content.model import Pack
 from companion.scorecard import RECOMMENDATION_LABEL, RECOMMENDATIONS
@@ -31,9 +32,11 @@ from companion.ui.live.common import (
     TITLE_PT,
     Zoomable,
     clock_time,
+    describe,
     sized_font,
     tap_button,
 )
+from companion.ui.live.page import ReadingScroll
 from companion.ui.theme import set_look
 
 REC_KEYS: dict[str, str] = {
@@ -45,10 +48,13 @@ REC_KEYS: dict[str, str] = {
 
 
 class FinishView(QWidget, Zoomable):
-    """Emits intent: ``recommend(value)``, ``summary_edited(text)``, ``submit``, ``back``."""
+    """Emits intent: ``recommend(value)``, ``summary_edited(text)``, ``submit_asked`` (the
+    first press: the view asks the engine whether a submission would go through, then
+    calls ``ask_confirm`` or ``show_blocker``), ``submit`` (confirmed) and ``back``."""
 
     recommend = Signal(str)
     summary_edited = Signal(str)
+    submit_asked = Signal()
     submit = Signal()
     back = Signal()
 
@@ -70,8 +76,17 @@ class FinishView(QWidget, Zoomable):
             btn = tap_button(self, f"{RECOMMENDATION_LABEL[value]}\n{REC_KEYS[value]}",
                              f"finish.rec.{value}", checkable=True, style="rubric")
             btn.clicked.connect(lambda _c=False, v=value: self._picked(v))
+            describe(btn, RECOMMENDATION_LABEL[value],
+                     f"Recommend {RECOMMENDATION_LABEL[value].lower()}; there is no neutral "
+                     "option.", REC_KEYS[value])
             rec_row.addWidget(btn)
             self.rec_buttons[value] = btn
+        # Said at once, beside the buttons, when Submit is pressed before a side is picked.
+        self.rec_message = QLabel(self)
+        self.rec_message.setObjectName("finish.rec.message")
+        self.rec_message.setProperty("live_role", "alert")
+        self.rec_message.setWordWrap(True)
+        self.rec_message.hide()
         self.summary_caption = QLabel("Summary: the evidence behind your call", self)
         self.summary_caption.setObjectName("finish.summary.caption")
         self.summary = QPlainTextEdit(self)
@@ -101,8 +116,17 @@ class FinishView(QWidget, Zoomable):
         c_lay.addWidget(self.cancel_btn)
         self.confirm_box.hide()
         for btn in (self.submit_btn, self.back_btn, self.confirm_btn, self.cancel_btn):
-            btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.submit_btn.clicked.connect(self.ask_confirm)
+            btn.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # see tap_button
+        describe(self.summary, "Summary",
+                 "Two or three sentences of evidence behind your recommendation.")
+        describe(self.submit_btn, "Submit scorecard",
+                 "Asks to confirm, then locks the scorecard.", "Ctrl+Return")
+        describe(self.back_btn, "Back to the round", "Return to the live round.",
+                 "Ctrl+Shift+F")
+        describe(self.confirm_btn, "Yes, submit", "Submit and lock the scorecard now.",
+                 "Ctrl+Return")
+        describe(self.cancel_btn, "Not yet", "Keep the scorecard open.")
+        self.submit_btn.clicked.connect(self.submit_asked.emit)
         self.confirm_btn.clicked.connect(self._confirmed)
         self.cancel_btn.clicked.connect(lambda: self.confirm_box.hide())
         self.back_btn.clicked.connect(self.back.emit)
@@ -118,22 +142,36 @@ class FinishView(QWidget, Zoomable):
         buttons.addWidget(self.back_btn)
         buttons.addStretch(1)
         buttons.addWidget(self.submit_btn)
+        # The overview and the amendments are read, not used: they scroll on their own
+        # when a long round does not fit, so the controls below never leave the screen.
+        self.reading = ReadingScroll("finish.reading", self)
+        self.reading.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.reading.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        describe(self.reading, "Round overview",
+                 "Each item with its rating and red flags, and any amendments. Scroll with the "
+                 "arrow keys.")
+        body = QWidget(self.reading)
+        body.setObjectName("finish.reading.body")
+        body_lay = QVBoxLayout(body)
+        body_lay.setContentsMargins(0, 0, 0, 0)
+        for label in (self.overview, self.amendments):
+            label.setParent(body)
+            body_lay.addWidget(label)
+        body_lay.addStretch(1)
+        self.reading.setWidget(body)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(28, 20, 28, 20)
-        lay.setSpacing(10)
+        lay.setContentsMargins(28, 16, 28, 16)
+        lay.setSpacing(8)
         lay.addWidget(self.title)
-        lay.addWidget(self.overview)
-        lay.addSpacing(6)
+        lay.addWidget(self.reading, 1)
         lay.addWidget(self.rec_caption)
         lay.addLayout(rec_row)
-        lay.addSpacing(6)
+        lay.addWidget(self.rec_message)
         lay.addWidget(self.summary_caption)
         lay.addWidget(self.summary)
         lay.addLayout(buttons)
         lay.addWidget(self.confirm_box)
         lay.addWidget(self.status)
-        lay.addWidget(self.amendments)
-        lay.addStretch(1)
         self._apply_fonts()
 
     # -- display -----------------------------------------------------------------------
@@ -143,6 +181,8 @@ class FinishView(QWidget, Zoomable):
                    pack: Pack | None = None) -> None:
         for value, btn in self.rec_buttons.items():
             btn.setChecked(value == recommendation)
+        if recommendation:
+            self.rec_message.hide()  # no longer true once a side is picked
         if not self.summary.hasFocus() and self.summary.toPlainText() != summary:
             self._loading = True
             self.summary.setPlainText(summary)
@@ -163,13 +203,22 @@ class FinishView(QWidget, Zoomable):
         set_look(self.status, "locked", locked)
         self.submit_btn.setEnabled(not locked)
         self.submit_btn.setText("Submitted" if locked else "Submit scorecard… (Ctrl+Return)")
-        lines = [f"Amended {clock_time(a.at)}: {describe(a, pack)}" for a in amendments]
+        lines = [f"Amended {clock_time(a.at)}: {change_text.describe(a, pack)}"
+                 for a in amendments]
         self.amendments.setText("\n".join(lines))
         self.amendments.setVisible(bool(lines))
 
     def ask_confirm(self) -> None:
         if self.submit_btn.isEnabled():
+            self.rec_message.hide()
             self.confirm_box.show()
+
+    def show_blocker(self, message: str) -> None:
+        """Why submitting cannot go through yet, beside the recommendation buttons."""
+        self.confirm_box.hide()
+        self.rec_message.setText(f"{message[:1].upper()}{message[1:]}: "
+                                 f"Alt+1 … Alt+4, or a button above.")
+        self.rec_message.show()
 
     def confirming(self) -> bool:
         return not self.confirm_box.isHidden()
@@ -183,7 +232,7 @@ class FinishView(QWidget, Zoomable):
         if self.confirming():
             self._confirmed()
         else:
-            self.ask_confirm()
+            self.submit_asked.emit()
 
     def _picked(self, value: str) -> None:
         self.rec_buttons[value].setChecked(False)
@@ -204,9 +253,10 @@ class FinishView(QWidget, Zoomable):
             btn.setFont(sized_font(base, TITLE_PT, z, bold=True))
             btn.setMinimumHeight(int(56 * z))
         self.summary.setFont(sized_font(base, BODY_PT, z))
-        self.summary.setFixedHeight(int(170 * z))
+        self.summary.setFixedHeight(int(120 * z))
         for w in (self.submit_btn, self.back_btn, self.confirm_btn, self.cancel_btn,
                   self.confirm_text):
             w.setFont(sized_font(base, BODY_PT, z))
         self.status.setFont(sized_font(base, BODY_PT, z, bold=True))
+        self.rec_message.setFont(sized_font(base, BODY_PT, z, bold=True))
         self.amendments.setFont(sized_font(base, SMALL_PT, z))

@@ -8,24 +8,36 @@ when its box is ticked, say) and reports refusals as a message, never a crash.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import ParamSpec, TypeVar
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, SignalInstance
 from PySide6.QtWidgets import QLabel, QScrollArea
 
 from companion.errors import CompanionError, StorageError
+from companion.live.engine import RoundEngine
+from companion.scorecard import ItemRecord, ProbeAnswer
 from companion.ui.live.notes import NotesPanel
 from companion.ui.live.probes import ProbesPanel
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def probe_answer(record: ItemRecord | None, probe_id: str | None) -> ProbeAnswer | None:
+    """What ``record`` holds for probe ``probe_id``, if anything."""
+    if record is None or probe_id is None:
+        return None
+    return next((a for a in record.probes if a.probe_id == probe_id), None)
 
 
 class IntentsMixin:
     """Forwarders for ``LiveView``; the attributes below are set up by the view."""
 
-    engine: Any
+    engine: RoundEngine
     probes: ProbesPanel
     notes: NotesPanel
     message: QLabel
-    problem: Any  # Signal(str)
+    problem: SignalInstance  # Signal(str) of the view
     _target: str | None
     _item_id: str | None
     _last_notes: str
@@ -73,11 +85,9 @@ class IntentsMixin:
         self._refocus()
 
     def cycle_flag(self, flag_id: str) -> None:
-        """F5..F9 or a click: next flag state; words selected in the notes become evidence."""
-        selection = self._notes_selection()
-        if selection and self._flag_evidence_text(flag_id) == selection:
-            selection = ""  # already recorded; do not store it twice
-        self._call(self.engine.cycle_flag, flag_id, selection or None)
+        """F5..F9 or a click: next flag state; words selected in the notes become evidence
+        (the engine leaves out evidence the flag already has)."""
+        self._call(self.engine.cycle_flag, flag_id, self._notes_selection() or None)
         self._refocus()
 
     def jump_to(self, index: int) -> None:
@@ -100,7 +110,7 @@ class IntentsMixin:
         self.refresh_timers()
         self._refocus()
 
-    def _call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    def _call(self, method: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R | None:
         """Forward one intent; a user-facing problem becomes a message, not a crash."""
         try:
             result = method(*args, **kwargs)
@@ -140,7 +150,7 @@ class IntentsMixin:
         self._refocus()
 
     def _flag_evidence(self, flag_id: str, text: str) -> None:
-        state = self._flag_state(flag_id)
+        state = self.engine.flag_state(flag_id)
         if state != "off":
             self._call(self.engine.set_flag, flag_id, state, evidence=text)
 
@@ -148,27 +158,18 @@ class IntentsMixin:
         self._target = probe_id
         self.refresh_state()
 
-    def _probe_answer(self, probe_id: str) -> Any:
+    def _probe_answer(self, probe_id: str) -> ProbeAnswer | None:
         if not self.engine.items:
             return None
-        record = self.engine.record(self.engine.current.id)
-        return next((a for a in record.probes if a.probe_id == probe_id), None) if record else None
+        return probe_answer(self.engine.record(), probe_id)
 
-    def _target_rating(self, record: Any) -> str | None:
+    def _target_rating(self, record: ItemRecord | None) -> str | None:
         if record is None:
             return None
         if self._target is None:
             return record.rating
-        answer = next((a for a in record.probes if a.probe_id == self._target), None)
+        answer = probe_answer(record, self._target)
         return answer.rating if answer else None
-
-    def _flag_state(self, flag_id: str) -> str:
-        rec = next((f for f in self.engine.flags() if f.flag_id == flag_id), None)
-        return rec.state if rec else "off"
-
-    def _flag_evidence_text(self, flag_id: str) -> str:
-        rec = next((f for f in self.engine.flags() if f.flag_id == flag_id), None)
-        return rec.evidence if rec else ""
 
     def _notes_selection(self) -> str:
         for edit in self.notes.fields.values():

@@ -125,8 +125,11 @@ class ItemPanel(QWidget, Zoomable):
             label.hide()
 
     def set_cues_visible(self, visible: bool) -> None:
+        """Fold the cues out or in; while they are out the prompt (already asked) is
+        set smaller, so the anchors get the room."""
         self.cues.setVisible(visible)
         self.cue_hint.setVisible(not visible and not self._compact)
+        self._apply_fonts()
 
     def set_compact(self, compact: bool) -> None:
         self._compact = compact
@@ -139,7 +142,7 @@ class ItemPanel(QWidget, Zoomable):
         base = self.font()
         z = self._zoom
         self.heading.setFont(sized_font(base, TITLE_PT, z, bold=True))
-        self.prompt.setFont(sized_font(base, PROMPT_PT, z))
+        self.prompt.setFont(sized_font(base, TITLE_PT if self.cues_visible() else PROMPT_PT, z))
         self.hint.setFont(sized_font(base, SMALL_PT, z))
         self.cue_hint.setFont(sized_font(base, SMALL_PT, z))
         self.watch.setFont(sized_font(base, SMALL_PT + 0.5, z))

@@ -1,23 +1,24 @@
 """The live-round view: composes the panels, mirrors the engine, forwards intent.
 
-``LiveView(engine)`` subscribes to the engine's events and re-reads its state;
-every button, checkbox, field and shortcut calls one engine method. No rule of
-the round (what a rating means, how a flag cycles, when notes are written) lives
-here. The host window lists ``actions()`` in its help overlay; they are already
-attached to this widget, so the host must not add them again.
+``LiveView(engine)`` reads the engine's state; every button, checkbox, field and
+shortcut calls one engine method. It hears about the engine only through its
+``on_*`` slots, which the main window connects to the ``EngineBridge`` (the one
+route from the core to the window, clock tick included). No rule of the round
+(what a rating means, how a flag cycles, when notes are written) lives here. The
+host window lists ``actions()`` in its help overlay; they are already attached
+to this widget, so the host must not add them again.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QLabel,
     QPlainTextEdit,
@@ -26,9 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.live.engine import ROUND
+from companion.content.model import Question, Scenario
+from companion.flag_rules import raised_on
+from companion.live.engine import ROUND, RoundEngine
 from companion.ui.live import actions as acts
-from companion.ui.live.common import SMALL_PT, is_dark, short_time, sized_font
+from companion.ui.live.common import SMALL_PT, describe, is_dark, short_time, sized_font
 from companion.ui.live.finish_view import FinishView
 from companion.ui.live.flags import FlagsPanel
 from companion.ui.live.intents import IntentsMixin
@@ -45,34 +48,15 @@ from companion.ui.live.timers_view import TimersView
 log = logging.getLogger("companion.ui.live")
 
 BASE_POINT_SIZE = 12.0  # the app font at zoom 1 (see companion.ui.theme)
-REFRESH_MS = 250
-
-
-class _Relay(QObject):
-    """Carries engine events into the Qt thread (queued if they come from elsewhere)."""
-
-    arrived = Signal(object)
-
-
-def _once(func: Callable[[], object]) -> Callable[[], None]:
-    """``func`` callable any number of times but run at most once."""
-    done = False
-
-    def call() -> None:
-        nonlocal done
-        if not done:
-            done = True
-            func()
-
-    return call
 
 
 class LiveView(QWidget, IntentsMixin):
     """The whole live round: timers, item, rubric, probes, flags, notes, navigation, finish."""
 
     problem = Signal(str)  # a failed write (StorageError) from the engine, for the host's banner
+    leave_compact = Signal()  # the "Full size" button of the compact window
 
-    def __init__(self, engine: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, engine: RoundEngine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("live.view")
         self.engine = engine
@@ -111,27 +95,6 @@ class LiveView(QWidget, IntentsMixin):
         self._build_actions()
         self._connect()
 
-        self._relay = _Relay(self)
-        self._relay.arrived.connect(self._on_event)
-        relay = self._relay
-
-        def forward(event: Any) -> None:
-            # The view may be gone while the engine lives on.
-            with contextlib.suppress(RuntimeError):
-                relay.arrived.emit(event)
-
-        self._unsubscribe: Callable[[], None] | None = _once(engine.subscribe(forward))
-        # Captures the callable, not self: the Python wrapper may be gone by then.
-        unsubscribe = self._unsubscribe
-        self.destroyed.connect(lambda *_: unsubscribe())
-
-        # The host's tick drives time; this only repaints the clocks from engine.timers().
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setObjectName("live.refresh")
-        self._refresh_timer.setInterval(REFRESH_MS)
-        self._refresh_timer.timeout.connect(self.refresh_timers)
-        self._refresh_timer.start()
-
         self._apply_style()
         self._zoom_from_font()
         self.refresh_all()
@@ -142,10 +105,13 @@ class LiveView(QWidget, IntentsMixin):
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("live.stack")
         self.flags.setProperty("live_role", "card")
-        built = build_round_page(self.stack, (self.timers, self.nav),
-                                 (self.item_panel, self.rubric, self.probes),
-                                 (self.flags, self.notes))
-        self._round_page, self._scroll, self._side = built.page, built.scroll, built.side
+        built = build_round_page(self.stack, (self.timers, self.nav), (self.item_panel,),
+                                 (self.rubric, self.probes), (self.flags, self.notes))
+        self._round_page, self._side = built.page, built.side
+        self._reading, self._scroll = built.reading, built.controls
+        describe(self._reading, "Question and cues",
+                 "The prompt, and the anchored cues once shown. Scroll with the arrow keys.",
+                 "Alt+C shows or hides the cues")
         self.stack.addWidget(self._round_page)
         self.stack.addWidget(self.finish)
         lay = QVBoxLayout(self)
@@ -174,8 +140,10 @@ class LiveView(QWidget, IntentsMixin):
         self.nav.next.connect(lambda: self._call(self.engine.go_next))
         self.nav.jump.connect(self.jump_to)
         self.nav.finish.connect(self.toggle_finish)
+        self.nav.leave_compact.connect(self.leave_compact.emit)
         self.finish.recommend.connect(self.recommend)
         self.finish.summary_edited.connect(lambda t: self._call(self.engine.set_summary, t))
+        self.finish.submit_asked.connect(self.ask_submit)
         self.finish.submit.connect(lambda: self._call(self.engine.submit))
         self.finish.back.connect(self.show_round)
         for name, edit in self.notes.fields.items():
@@ -190,11 +158,6 @@ class LiveView(QWidget, IntentsMixin):
     def action(self, name: str) -> QAction:
         """The action with objectName ``name`` (e.g. "action.rate.strong")."""
         return next(a for a in (*self._actions, *self._row_actions) if a.objectName() == name)
-
-    def detach(self) -> None:
-        """Stop listening to the engine and stop the display refresh (the host closes)."""
-        self._refresh_timer.stop()
-        self._detach_engine()
 
     def set_zoom(self, zoom: float) -> None:
         """Scale every panel's type; the host may call it, font changes also reach it."""
@@ -217,19 +180,37 @@ class LiveView(QWidget, IntentsMixin):
         self.nav.set_compact(compact)
         self.rubric.set_compact(compact)
         self.probes.set_compact(compact)
+        self.notes.set_compact(compact)
         set_side_width(self._side, compact)
         self.refresh_timers()
 
     # -- intent ------------------------------------------------------------------------
     def toggle_cues(self) -> None:
-        if self.engine.items:
-            self.item_panel.set_cues_visible(not self.item_panel.cues_visible())
+        if not self.engine.items:
+            return
+        shown = not self.item_panel.cues_visible()
+        self.item_panel.set_cues_visible(shown)
+        self.rubric.set_cue_line(not shown)  # the open cues say it all
+        # Once the new layout has settled, bring the cues (or the prompt) into view.
+        QTimer.singleShot(0, self, self._show_reading_top)
+
+    def _show_reading_top(self) -> None:
+        """The heading, the prompt and, below them, the first cues."""
+        self._reading.verticalScrollBar().setValue(0)
 
     def toggle_finish(self) -> None:
         if self.stack.currentWidget() is self.finish:
             self.show_round()
         else:
             self.show_finish()
+
+    def ask_submit(self) -> None:
+        """Submit pressed: ask to confirm, or say at once what is missing (the engine knows)."""
+        blocker = self.engine.submit_blocker()
+        if blocker is None:
+            self.finish.ask_confirm()
+        else:
+            self.finish.show_blocker(blocker)
 
     def show_finish(self) -> None:
         self._flush_notes()
@@ -249,7 +230,7 @@ class LiveView(QWidget, IntentsMixin):
         self.notes.fields[name].setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- engine -> view ----------------------------------------------------------------
-    def current_item(self) -> Any:
+    def current_item(self) -> Question | Scenario | None:
         """The item on screen, or None in a round without questions (a screening call)."""
         return self.engine.current if self.engine.items else None
 
@@ -276,11 +257,9 @@ class LiveView(QWidget, IntentsMixin):
         flags = tuple(eng.flags())
         self.flags.show_flags(flags)
         records = [eng.record(it.id) for it in items]
-        per_item = [sum(1 for f in flags if f.state != "off" and f.item_id == it.id)
-                    for it in items]
-        self.nav.show_state(items, int(eng.index), [r.rating if r else None for r in records],
-                            per_item)
-        submitted_at = getattr(eng, "submitted_at", None)
+        per_item = [raised_on(flags, it.id) for it in items]
+        self.nav.show_state(items, eng.index, [r.rating for r in records], per_item)
+        submitted_at = eng.submitted_at
         self.locked.setVisible(submitted_at is not None)
         if submitted_at is not None:
             self.locked.setText(f"Submitted {short_time(submitted_at)}: changes are amendments")
@@ -293,24 +272,24 @@ class LiveView(QWidget, IntentsMixin):
     def refresh_timers(self) -> None:
         item = self.current_item()
         ts = self.engine.timers()
-        self.timers.show_state(ts, getattr(item, "listen_minutes", None),
-                               getattr(item, "sketch_minutes", None))
+        self.timers.show_state(ts, item.listen_minutes if item else None,
+                               item.sketch_minutes if item else None)
 
-    def _show_item(self, item: Any) -> None:
+    def _show_item(self, item: Question | Scenario) -> None:
         self._item_id = item.id
         self._target = None
         pack = self.engine.pack
-        try:
-            label = pack.archetype(self.engine.scorecard().archetype).label(item.dimension)
-        except (KeyError, AttributeError):
-            label = item.dimension
-        failure = pack.failure_probe if getattr(item, "failure_probes", False) else None
+        archetype = pack.find_archetype(self.engine.scorecard().archetype)
+        label = archetype.label(item.dimension) if archetype else item.dimension
+        failure = (pack.failure_probe if isinstance(item, Scenario) and item.failure_probes
+                   else None)
         keys = dict(zip((f.id for f in self.flags.flags), acts.FLAG_KEYS, strict=False))
-        watch = "; ".join(f"{pack.red_flag(fid).title} ({keys[fid]})"
-                          for fid in getattr(item, "watch_flags", ()) if fid in keys)
+        watch = "; ".join(f"{flag.title} ({keys[fid]})" for fid in item.watch_flags
+                          if fid in keys and (flag := pack.find_red_flag(fid)) is not None)
         self.item_panel.show_item(item, label, failure, watch)
         self.rubric.set_cues(item.cues)
         self.probes.show_item(item, failure)
+        self._chain_tab_order()
         said, read = self.engine.notes(item.id)
         self.notes.load(said, read)
 
@@ -323,28 +302,43 @@ class LiveView(QWidget, IntentsMixin):
             panel.hide()
         said, read = self.engine.notes(ROUND)
         self.notes.load(said, read)
+        self._chain_tab_order()
 
-    def _on_event(self, event: Any) -> None:
-        kind = getattr(event, "kind", "")
-        if kind == "saved":
-            if not self.engine.has_unsaved_notes:
-                self.notes.show_saved(datetime.now().astimezone())
-            return
-        if kind == "save_failed":
-            self.notes.show_failed(str(getattr(event, "message", "") or ""))
-            return
+    # -- engine events, connected by the main window to its EngineBridge ----------------
+    def on_changed(self) -> None:
+        """A tap or a keystroke changed the round."""
         if self._editing_notes:
             return  # a keystroke: the panels already show it; keep typing cheap
-        if kind == "navigated":
-            self.refresh_all()
-            self._refocus()
-        else:
-            self.refresh_state()
-            self.refresh_timers()
+        self.refresh_state()
+        self.refresh_timers()
+
+    def on_navigated(self) -> None:
+        self.refresh_all()
+        self._refocus()
+
+    def on_saved(self) -> None:
+        if not self.engine.has_unsaved_notes:
+            self.notes.show_saved(datetime.now().astimezone())
+
+    def on_save_failed(self, message: str) -> None:
+        self.notes.show_failed(message)
+
+    def on_submitted(self) -> None:
+        self.refresh_state()
+        self.refresh_timers()
+
+    def on_tick(self) -> None:
+        """The bridge's clock tick: repaint the clocks from ``engine.timers()``."""
+        self.refresh_timers()
 
     # -- helpers -----------------------------------------------------------------------
     def _refocus(self) -> None:
-        """After a tap, put the caret back in the notes field last typed in."""
+        """After a tap, put the caret back in the notes field last typed in.
+
+        A button or check box that has the focus was reached with Tab (a click never
+        gives them the focus, see ``tap_button``): a keyboard-only user pressed it with
+        Space, and the focus stays where they are.
+        """
         if self.stack.currentWidget() is not self._round_page:
             return
         focus = QApplication.focusWidget()
@@ -352,18 +346,33 @@ class LiveView(QWidget, IntentsMixin):
             return
         if focus is not None and focus.objectName().endswith(".evidence"):
             return
+        if (isinstance(focus, QAbstractButton) and focus.isVisible()
+                and self._round_page.isAncestorOf(focus)):
+            return
         self.notes.fields[self._last_notes].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _chain_tab_order(self) -> None:
+        """Tab walks the round page as it reads: timers, navigation, the item, rubric,
+        probe rows, red flags, then the notes. (Probe rows are rebuilt for each item,
+        which would otherwise put them at the end of the chain.)"""
+        chain: list[QWidget] = [
+            self.timers.clock_btn, self.timers.section_btn, self.timers.listen_btn,
+            self.timers.sketch_btn, self.nav.prev_btn, self.nav.next_btn, self.nav.jump_list,
+            self.nav.finish_btn, self.nav.full_btn, self._reading,
+            *self.rubric.buttons.values()]
+        for row in self.probes.rows:
+            chain += [row.asked, *row.chips.values()]
+        for fid, button in self.flags.buttons.items():
+            chain += [button, self.flags.evidence[fid]]
+        chain += [self.notes.fields["said"], self.notes.fields["read"]]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _enable_page_actions(self) -> None:
         page = "finish" if self.stack.currentWidget() is self.finish else "round"
         for action in (*self._actions, *self._row_actions):
             where = action.property("page")
             action.setEnabled(where in ("any", page))
-
-    def _detach_engine(self) -> None:
-        if self._unsubscribe is not None:
-            unsubscribe, self._unsubscribe = self._unsubscribe, None
-            unsubscribe()
 
     def _apply_style(self) -> None:
         dark = is_dark(self)

@@ -8,7 +8,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from companion.content.model import Question, Scenario
-from companion.ui.live.common import SMALL_PT, TITLE_PT, Zoomable, rating_label, sized_font
+from companion.ui.live.common import (
+    SMALL_PT,
+    TITLE_PT,
+    Zoomable,
+    describe,
+    rating_label,
+    sized_font,
+)
 
 
 def jump_entry(number: int, item: Question | Scenario, rating: str | None, flags: int) -> str:
@@ -28,6 +35,7 @@ class NavBar(QWidget, Zoomable):
     next = Signal()
     jump = Signal(int)
     finish = Signal()
+    leave_compact = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,11 +55,25 @@ class NavBar(QWidget, Zoomable):
         self.jump_list.setMinimumContentsLength(16)
         self.finish_btn = QPushButton("Finish… (Ctrl+Shift+F)", self)
         self.finish_btn.setObjectName("nav.finish")
+        # Compact mode hides the menu bar: this is its visible way back to full size.
+        self.full_btn = QPushButton("Full size", self)
+        self.full_btn.setObjectName("nav.full_size")
+        self.full_btn.hide()
+        self.full_btn.clicked.connect(self.leave_compact.emit)
         for btn, tip in ((self.prev_btn, "Previous item (Alt+Left)"),
                          (self.next_btn, "Next item (Alt+Right)"),
-                         (self.finish_btn, "Finish the round (Ctrl+Shift+F)")):
-            btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                         (self.finish_btn, "Finish the round (Ctrl+Shift+F)"),
+                         (self.full_btn, "Leave compact mode (Ctrl+Shift+T)")):
+            btn.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # see tap_button
             btn.setToolTip(tip)
+        describe(self.prev_btn, "Previous item", "Go back one question or scenario.", "Alt+Left")
+        describe(self.next_btn, "Next item", "Go to the next question or scenario.", "Alt+Right")
+        describe(self.jump_list, "Jump to item",
+                 "Every item of the round with its rating and red flags.", "Ctrl+J")
+        describe(self.finish_btn, "Finish",
+                 "Switch to the finish page: recommendation, summary, submit.", "Ctrl+Shift+F")
+        describe(self.full_btn, "Full size",
+                 "Leave the compact, always-on-top window.", "Ctrl+Shift+T")
         self.prev_btn.clicked.connect(self.previous.emit)
         self.next_btn.clicked.connect(self.next.emit)
         self.finish_btn.clicked.connect(self.finish.emit)
@@ -65,6 +87,7 @@ class NavBar(QWidget, Zoomable):
         lay.addWidget(self.jump_list, 1)
         self._extra_at = lay.count()
         lay.addWidget(self.finish_btn)
+        lay.addWidget(self.full_btn)
         self._apply_fonts()
 
     def show_state(self, items: Sequence[Question | Scenario], index: int,
@@ -96,6 +119,7 @@ class NavBar(QWidget, Zoomable):
         self.prev_btn.setText("◀" if compact else "◀ Previous (Alt+←)")
         self.next_btn.setText("▶" if compact else "Next (Alt+→) ▶")
         self.finish_btn.setText("Finish…" if compact else "Finish… (Ctrl+Shift+F)")
+        self.full_btn.setVisible(compact)
 
     def open_jump_list(self) -> None:
         self.jump_list.showPopup()
@@ -107,5 +131,5 @@ class NavBar(QWidget, Zoomable):
         base = self.font()
         z = self._zoom
         self.progress.setFont(sized_font(base, TITLE_PT + 3, z, bold=True))
-        for w in (self.prev_btn, self.next_btn, self.finish_btn, self.jump_list):
+        for w in (self.prev_btn, self.next_btn, self.finish_btn, self.full_btn, self.jump_list):
             w.setFont(sized_font(base, SMALL_PT, z))

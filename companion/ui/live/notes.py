@@ -11,7 +11,14 @@ from datetime import datetime
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from companion.ui.live.common import BODY_PT, SMALL_PT, Zoomable, clock_time, sized_font
+from companion.ui.live.common import (
+    BODY_PT,
+    SMALL_PT,
+    Zoomable,
+    clock_time,
+    describe,
+    sized_font,
+)
 from companion.ui.theme import set_look
 
 FIELDS: tuple[str, ...] = ("said", "read")
@@ -43,6 +50,9 @@ class NotesPanel(QWidget, Zoomable):
                                     else "your interpretation, kept apart from the evidence")
             edit.textChanged.connect(lambda n=name: self._changed(n))
             title.setBuddy(edit)
+            describe(edit, FIELD_TITLE[name],
+                     "The candidate's own words, as close as you can." if name == "said" else
+                     "Your interpretation, kept apart from the evidence.", FIELD_KEY[name])
             box.addWidget(title)
             box.addWidget(edit, 1)
             self.fields[name] = edit
@@ -52,6 +62,17 @@ class NotesPanel(QWidget, Zoomable):
         self.status.setWordWrap(True)
         box.addWidget(self.status)
         self._apply_fonts()
+
+    def hasHeightForWidth(self) -> bool:
+        # The wrapped status line would make the side column lay out by height-for-width,
+        # and QBoxLayout then shares the height evenly, squeezing the red flags above.
+        return False
+
+    def set_compact(self, compact: bool) -> None:
+        """Compact: the field names alone (the keys are in the help and tool tips)."""
+        for name, title in self.titles.items():
+            title.setText(FIELD_TITLE[name] if compact
+                          else f"{FIELD_TITLE[name]}  ({FIELD_KEY[name]})")
 
     def load(self, said: str, read: str) -> None:
         """Show stored notes without echoing them back as edits."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from companion.scorecard import RATING_LABEL, RATINGS
+from companion.content.model import Question, Scenario
+from companion.flag_rules import raised_on
+from companion.scorecard import RATING_LABEL, RATINGS, FlagRecord, ItemRecord
 from companion.ui.live.probes import TARGET_TITLE
 
 
@@ -19,9 +20,10 @@ def probe_target_text(probe_id: str | None) -> str:
     return f"probe {probe_id} (Ctrl+0: the item)"
 
 
-def finish_overview(items: Sequence[Any], records: Sequence[Any], flags: Sequence[Any]) -> str:
+def finish_overview(items: Sequence[Question | Scenario], records: Sequence[ItemRecord],
+                    flags: Sequence[FlagRecord]) -> str:
     """A headline ("3 of 4 items rated: 2 Strong, 1 Mid. Red flags: ...") and one line per item."""
-    ratings = [r.rating for r in records if r is not None and r.rating]
+    ratings = [r.rating for r in records if r.rating]
     scored = [v for v in ratings if v in RATINGS]
     counts = [f"{scored.count(v)} {RATING_LABEL[v]}" for v in RATINGS if scored.count(v)]
     text = f"{len(scored)} of {len(items)} items rated"
@@ -37,8 +39,8 @@ def finish_overview(items: Sequence[Any], records: Sequence[Any], flags: Sequenc
         text += ". No red flags raised"
     lines = [text + "."]
     for number, (item, record) in enumerate(zip(items, records, strict=False), start=1):
-        rating = RATING_LABEL.get(record.rating, "") if record and record.rating else "not rated"
-        raised = [f for f in flags if f.state != "off" and f.item_id == item.id]
-        extra = f"  ·  {len(raised)} red flag{'s' if len(raised) != 1 else ''}" if raised else ""
+        rating = RATING_LABEL.get(record.rating, "") if record.rating else "not rated"
+        raised = raised_on(flags, item.id)
+        extra = f"  ·  {raised} red flag{'s' if raised != 1 else ''}" if raised else ""
         lines.append(f"   {number}. {item.title}  —  {rating}{extra}")
     return "\n".join(lines)

@@ -26,6 +26,7 @@ from companion.ui.live.common import (
     RATING_SHORT,
     SMALL_PT,
     Zoomable,
+    describe,
     rating_label,
     sized_font,
     tap_button,
@@ -38,6 +39,8 @@ TARGET_TITLE: dict[str, str] = {
     "downstream": "Downstream service",
 }
 MAX_ROWS = 9  # Ctrl+1 .. Ctrl+9
+RATING_KEY: dict[str, str] = {"strong": "Alt+1", "mid": "Alt+2", "thin": "Alt+3",
+                              "very_thin": "Alt+4"}
 
 
 class ProbeRow(QFrame):
@@ -53,11 +56,16 @@ class ProbeRow(QFrame):
         self.number.setObjectName(f"probe.{probe_id}.key")
         self.asked = QCheckBox(self)
         self.asked.setObjectName(f"probe.{probe_id}.asked")
-        self.asked.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # In the Tab chain, but a click leaves the caret in the notes (see tap_button).
+        self.asked.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.asked.setToolTip(f"{title or 'This probe'}: asked")
+        key = f"Ctrl+{number}" if number <= MAX_ROWS else ""
+        describe(self.asked, f"{title}: {text}" if title else text,
+                 "Tick when asked." + (" The same key makes this row the target of the "
+                                       "rating keys." if ratable else ""), key)
+        self.title, self.phrasing = title, text
         # The title sits in the wrapping label, so a narrow window wraps it too.
-        self.text = QLabel(f"<b>{escape(title)}</b>&nbsp; {escape(text)}" if title
-                           else escape(text), self)
+        self.text = QLabel(self)
         self.text.setObjectName(f"probe.{probe_id}.text")
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setWordWrap(True)
@@ -73,8 +81,27 @@ class ProbeRow(QFrame):
                 chip = tap_button(self, RATING_SHORT[value], f"probe.{probe_id}.{value}",
                                   checkable=True, style="chip")
                 chip.setToolTip(f"{title}: {rating_label(value)}")
+                describe(chip, f"{title}: {rating_label(value)}",
+                         f"Rate the answer about the {title.lower()} "
+                         f"{rating_label(value).lower()}.",
+                         f"Ctrl+{number}, then {RATING_KEY[value]}" if key else "")
                 lay.addWidget(chip)
                 self.chips[value] = chip
+
+        self.set_compact(False)
+
+    def set_compact(self, compact: bool) -> None:
+        """Compact: a titled (failure) row shows its title only; the phrasing moves to the
+        tool tip, so the three rows fit a narrow window."""
+        title, text = escape(self.title), escape(self.phrasing)
+        if not self.title:
+            self.text.setText(text)
+        elif compact:
+            self.text.setText(f"<b>{title}</b>")
+            self.text.setToolTip(self.phrasing)
+        else:
+            self.text.setText(f"<b>{title}</b>&nbsp; {text}")
+            self.text.setToolTip("")
 
     def show_state(self, asked: bool, rating: str | None, targeted: bool) -> None:
         self.asked.setChecked(asked)
@@ -171,6 +198,7 @@ class ProbesPanel(QWidget, Zoomable):
         self.failure_note.setFont(sized_font(base, SMALL_PT, z))
         self.empty.setFont(sized_font(base, SMALL_PT, z))
         for row in self.rows:
+            row.set_compact(self._compact)
             row.number.setVisible(not self._compact)
             row.number.setFont(sized_font(base, SMALL_PT, z))
             row.text.setFont(sized_font(base, BODY_PT, z))

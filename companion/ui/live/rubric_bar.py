@@ -15,6 +15,7 @@ from companion.ui.live.common import (
     BODY_PT,
     SMALL_PT,
     Zoomable,
+    describe,
     rating_label,
     sized_font,
     tap_button,
@@ -59,6 +60,10 @@ class RubricBar(QWidget, Zoomable):
             btn = tap_button(self, f"{BUTTON_TEXT[value]}\n{BUTTON_KEY[value]}",
                              f"rubric.{value}", checkable=True, style="rubric")
             btn.setToolTip(f"Rate {BUTTON_TEXT[value].lower()} ({BUTTON_KEY[value]})")
+            describe(btn, BUTTON_TEXT[value],
+                     "Skip the item on purpose; it is not scored." if value == "skip" else
+                     f"Rate the item, or the picked probe row, {BUTTON_TEXT[value].lower()}.",
+                     BUTTON_KEY[value])
             btn.clicked.connect(lambda _c=False, v=value: self._tapped(v))
             btn.installEventFilter(self)
             row.addWidget(btn, 0 if value == "skip" else 1)
@@ -92,9 +97,18 @@ class RubricBar(QWidget, Zoomable):
         return self._current
 
     def set_target(self, description: str) -> None:
-        """Say what a tap rates: the item, or a probe picked with Ctrl+digit."""
+        """Say what a tap rates: the item, or a probe picked with Ctrl+digit.
+
+        Shown only while a probe is picked: rating the item is what the buttons say.
+        """
         self.target.setText(f"Rating: {description}" if description else "Rating: this item")
         set_look(self.target, "probe_target", bool(description))
+        self.target.setVisible(bool(description))
+
+    def set_cue_line(self, visible: bool) -> None:
+        """Show the cue of the current (or hovered) level under the buttons; off while the
+        item's cues are open above, which show every level."""
+        self.cue.setVisible(visible)
 
     def set_compact(self, compact: bool) -> None:
         """Compact: the level names alone; the Alt+digit keys stay in tool tips and help."""

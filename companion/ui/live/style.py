@@ -48,6 +48,7 @@ QFrame[probe_row="true"][targeted="true"] {
     border: 2px solid ${accent};
 }
 QFrame[targeted="true"] QLabel, QFrame[targeted="true"] QCheckBox { color: ${on_selection}; }
+QCheckBox { border: 3px solid transparent; border-radius: 4px; }
 QCheckBox::indicator {
     width: 16px;
     height: 16px;
@@ -96,6 +97,18 @@ QFrame[live_role="confirm"] {
     border-radius: 6px;
 }
 QFrame[live_role="confirm"] QLabel { color: ${warn_text}; }
+QScrollArea[live_role="reading"]:focus { border: 2px solid ${focus}; border-radius: 4px; }
+QPushButton[rubric="true"]:focus, QPushButton[chip="true"]:focus,
+QPushButton[flag="true"]:focus, QCheckBox:focus {
+    border: 3px solid ${focus};
+}
+QLabel[live_role="alert"] {
+    color: ${danger_text};
+    background: ${danger_bg};
+    border: 1px solid ${danger_text};
+    border-radius: 4px;
+    padding: 4px 8px;
+}
 """)
 
 

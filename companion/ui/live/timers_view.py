@@ -6,23 +6,36 @@ two minutes or less left turns amber; an overrun turns red and says "+01:23 over
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from companion.ui.live.common import SMALL_PT, TIMER_PT, Zoomable, mmss, sized_font, tap_button
+from companion.live.timers import TimerState
+from companion.ui.live.common import (
+    SMALL_PT,
+    TIMER_PT,
+    Zoomable,
+    describe,
+    mmss,
+    sized_font,
+    tap_button,
+)
 from companion.ui.theme import set_look
 
+TIMER_HELP: dict[str, str] = {
+    "timer.toggle": "Start the round clock, or pause and resume it.",
+    "timer.listen.start": "Start the listening timer: let them talk without interrupting.",
+    "timer.sketch.start": "Start the timer for sketching the system.",
+    "timer.next_section": "Close this section and start the next one's countdown.",
+}
 
-def overrun_seconds(ts: Any) -> float:
+
+def overrun_seconds(ts: TimerState) -> float:
     """Seconds the current section has run past its plan (0 when within it)."""
     if not ts.section_overrun:
         return 0.0
-    sections = getattr(ts, "sections", ()) or ()
-    idx = int(ts.section_index)
-    if 0 <= idx < len(sections):
-        return max(0.0, float(ts.section_elapsed_s) - float(sections[idx].planned_s))
+    idx = ts.section_index
+    if 0 <= idx < len(ts.sections):
+        return max(0.0, ts.section_elapsed_s - ts.sections[idx].planned_s)
     return 0.0
 
 
@@ -82,23 +95,25 @@ class TimersView(QWidget, Zoomable):
         lay.addStretch(1)
         self._apply_fonts()
 
-    def _button(self, name: str, text: str, key: str, signal: Any) -> QPushButton:
+    def _button(self, name: str, text: str, key: str, signal: SignalInstance) -> QPushButton:
         btn = tap_button(self, f"{text} ({key})", name)
         btn.clicked.connect(signal.emit)
+        describe(btn, text, TIMER_HELP[name], key)
         return btn
 
-    def show_state(self, ts: Any, listen_minutes: int | None = None,
+    def show_state(self, ts: TimerState, listen_minutes: int | None = None,
                    sketch_minutes: int | None = None) -> None:
         """Render a ``TimerState``; the minutes say whether the item offers those timers."""
-        running = bool(ts.running)
-        started = bool(ts.started)
+        running = ts.running
+        started = ts.started
         self.round.setText(mmss(ts.round_elapsed_s))
         label = "Pause clock" if running else ("Resume clock" if started else "Start clock")
         self.clock_btn.setText(f"{label} (Ctrl+Shift+P)")
+        self.clock_btn.setAccessibleName(label)
         self.round_caption.setText("Round" if running or not started else "Round (paused)")
 
-        total = len(getattr(ts, "sections", ()) or ())
-        idx = int(ts.section_index)
+        total = len(ts.sections)
+        idx = ts.section_index
         where = f"{idx + 1}/{total} " if total else ""
         over = overrun_seconds(ts)
         if over > 0:
@@ -117,7 +132,7 @@ class TimersView(QWidget, Zoomable):
         self._timer(self.sketch_box, self.sketch, self.sketch_btn, ts.sketch_left_s,
                     sketch_minutes, "Sketch")
 
-        pace = float(ts.pacing_min or 0.0)
+        pace = ts.pacing_min
         behind = round(-pace)
         if behind >= 1:
             self.pacing.setText(f"{behind} min behind plan")
