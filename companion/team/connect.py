@@ -18,10 +18,14 @@ from sqlalchemy.pool import NullPool
 
 from companion import APP_NAME
 from companion.team.conninfo import PASSWORD_HOME, options
-from companion.team.errors import TeamConnectError
+from companion.team.errors import TeamConnectError, TeamLoginError
 
 # A laptop on a train should hear "unreachable" quickly rather than hang.
 CONNECT_TIMEOUT_S = 10
+# libpq reports a refused login only in words (no SQLSTATE before the session exists).
+_LOGIN_REFUSED = ("password authentication failed", "no password supplied",
+                  "pg_hba.conf", "does not exist", "is not permitted to log in",
+                  "authentication failed", "permission denied for database")
 
 
 def make_engine(conninfo: str, *, password: str | None = None) -> Engine:
@@ -59,7 +63,9 @@ def connection(engine: Engine) -> Iterator[Connection]:
     try:
         conn = engine.connect()
     except (DBAPIError, psycopg.Error) as exc:
-        raise TeamConnectError(f"cannot reach the team store: {describe_failure(exc)}"
-                               ) from None
+        reason = describe_failure(exc)
+        if any(marker in str(exc) for marker in _LOGIN_REFUSED):
+            raise TeamLoginError(f"the team store refused the login: {reason}") from None
+        raise TeamConnectError(f"cannot reach the team store: {reason}") from None
     with conn:
         yield conn

@@ -13,6 +13,13 @@ class TeamConnectError(TeamStoreError):
     """The server cannot be reached, or refused the login."""
 
 
+class TeamLoginError(TeamConnectError):
+    """The server answered but refused the login (password, role, database, pg_hba).
+
+    Retrying the same login cannot help: a publisher stops and asks for a password.
+    """
+
+
 class TeamSchemaError(TeamStoreError):
     """The server's schema is missing, older or newer than this app knows."""
 
