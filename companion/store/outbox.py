@@ -18,13 +18,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, delete, func, select, update
+from sqlalchemy.orm import Session, aliased
 
-from companion.store.schema import OutboxRow
+from companion.changes import Amendment
+from companion.scorecard import Scorecard
+from companion.store import records
+from companion.store.schema import AmendmentRow, OutboxRow
 
 BACKOFF_FIRST_S = 2.0
 BACKOFF_MAX_S = 300.0
+# A failure that trying again cannot fix (a conflict, a refusal, a newer schema)
+# waits this long, i.e. until someone asks again (``retry_now``).
+HOLD = timedelta(days=365)
 
 
 def backoff_s(tries: int) -> float:
@@ -70,19 +76,41 @@ def enqueue(s: Session, round_id: str, amendment_id: int | None, at: datetime) -
     s.add(OutboxRow(round_id=round_id, amendment_id=amendment_id, queued_at=at))
 
 
+def _for_the_team(since: datetime) -> ColumnElement[bool]:
+    """Unpublished, queued since ``since``, and not of a round that stays local.
+
+    A round submitted before the laptop joined stays local, and so do its later
+    amendments: the team store could not take them without the round.
+    """
+    earlier = aliased(OutboxRow)
+    kept_local = (select(earlier.id)
+                  .where(earlier.round_id == OutboxRow.round_id,
+                         earlier.published_at.is_(None), earlier.queued_at < since)
+                  .exists())
+    return and_(OutboxRow.published_at.is_(None), OutboxRow.queued_at >= since,
+                ~kept_local)
+
+
 def due(s: Session, now: datetime, since: datetime, limit: int = 200) -> list[Entry]:
-    """Unpublished entries queued since ``since`` whose back-off is over, oldest first."""
+    """Entries for the team (see ``_for_the_team``) whose back-off is over, oldest first."""
     rows = s.scalars(
         select(OutboxRow)
-        .where(OutboxRow.published_at.is_(None), OutboxRow.queued_at >= since,
+        .where(_for_the_team(since),
                (OutboxRow.next_try_at.is_(None)) | (OutboxRow.next_try_at <= now))
         .order_by(OutboxRow.id).limit(limit)).all()
     return [Entry(r.id, r.round_id, r.amendment_id, r.queued_at, r.tries) for r in rows]
 
 
 def waiting(s: Session, since: datetime) -> int:
-    return int(s.scalar(select(func.count()).select_from(OutboxRow).where(
-        OutboxRow.published_at.is_(None), OutboxRow.queued_at >= since)) or 0)
+    """How many entries wait to be published (backing off or not)."""
+    return int(s.scalar(select(func.count()).select_from(OutboxRow)
+                        .where(_for_the_team(since))) or 0)
+
+
+def next_try(s: Session, since: datetime) -> datetime | None:
+    """When the earliest entry backing off is due again (None: none is backing off)."""
+    return s.scalar(select(func.min(OutboxRow.next_try_at)).where(
+        _for_the_team(since), OutboxRow.next_try_at.is_not(None)))
 
 
 def mark_published(s: Session, ids: list[int], now: datetime) -> None:
@@ -91,13 +119,17 @@ def mark_published(s: Session, ids: list[int], now: datetime) -> None:
             published_at=now, next_try_at=None, last_error=""))
 
 
-def mark_failed(s: Session, ids: list[int], error: str, now: datetime) -> None:
-    """Count one more failed try for each entry and set when to try it again."""
+def mark_failed(s: Session, ids: list[int], error: str, now: datetime, *,
+                hold: bool = False) -> None:
+    """Count one more failed try for each entry and set when to try it again.
+
+    ``hold``: retrying on a timer cannot help; wait until someone asks (``retry_now``).
+    """
     for row in s.scalars(select(OutboxRow).where(OutboxRow.id.in_(ids))):
         row.tries += 1
         row.failing_since = row.failing_since or now
         row.last_error = error[:300]
-        row.next_try_at = now + timedelta(seconds=backoff_s(row.tries))
+        row.next_try_at = now + (HOLD if hold else timedelta(seconds=backoff_s(row.tries)))
 
 
 def retry_now(s: Session) -> None:
@@ -117,7 +149,7 @@ def states(s: Session, since: datetime | None) -> dict[str, PublishState]:
         open_ = [e for e in entries if e.published_at is None]
         if not open_:
             out[round_id] = PublishState("published")
-        elif since is None or all(e.queued_at < since for e in open_):
+        elif since is None or open_[0].queued_at < since:  # the round stays local
             out[round_id] = PublishState("local", len(open_))
         else:
             first = open_[0]
@@ -129,3 +161,39 @@ def states(s: Session, since: datetime | None) -> dict[str, PublishState]:
 def forget_published(s: Session, before: datetime) -> None:
     """Drop entries published before ``before`` (their state is kept by newer ones)."""
     s.execute(delete(OutboxRow).where(OutboxRow.published_at < before))
+
+
+@dataclass(frozen=True)
+class Payload:
+    """What one entry sends: a round as submitted, or one amendment with its number."""
+
+    entry: Entry
+    scorecard: Scorecard  # the round as submitted (no amendments applied or listed)
+    amendment: Amendment | None = None  # None: the entry is the round itself
+    seq: int = 0  # the amendment's 1-based position in its round (stable: append-only)
+
+
+def payload(s: Session, entry: Entry) -> Payload | None:
+    """What ``entry`` sends, read from the rounds; None if its round is gone."""
+    sc = records.load(s, entry.round_id, amended=False)
+    if sc is None:
+        return None
+    if entry.amendment_id is None:
+        return Payload(entry, sc)
+    row = s.get(AmendmentRow, entry.amendment_id)
+    if row is None:
+        return None
+    seq = int(s.scalar(select(func.count()).select_from(AmendmentRow).where(
+        AmendmentRow.round_id == entry.round_id, AmendmentRow.id <= row.id)) or 0)
+    return Payload(entry, sc, records.decode_amendment(row), seq)
+
+
+def waits_for_earlier(s: Session, entry: Entry) -> bool:
+    """Whether an earlier entry of the same round is still unpublished.
+
+    The team store takes a round's scorecard before its amendments, and the
+    amendments in order, so an entry never overtakes its round's earlier ones.
+    """
+    return bool(s.scalar(select(func.count()).select_from(OutboxRow).where(
+        OutboxRow.round_id == entry.round_id, OutboxRow.id < entry.id,
+        OutboxRow.published_at.is_(None))))

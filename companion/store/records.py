@@ -125,8 +125,12 @@ def decode_amendment(row: AmendmentRow) -> Amendment:
                            f"({exc}); the database may be damaged") from exc
 
 
-def load(session: Session, round_id: str) -> Scorecard | None:
-    """The scorecard of one round: current values, with its amendments listed."""
+def load(session: Session, round_id: str, *, amended: bool = True) -> Scorecard | None:
+    """The scorecard of one round: current values, with its amendments listed.
+
+    With ``amended=False``, the round exactly as it was submitted (no amendment
+    applied or listed): what the team store receives, the same bytes every time.
+    """
     row = session.get(Round, round_id)
     if row is None:
         return None
@@ -170,7 +174,7 @@ def load(session: Session, round_id: str) -> Scorecard | None:
         extra=extra,
     )
     # The rows hold the round as submitted; the amendments bring it up to date.
-    for a in amendments:
+    for a in amendments if amended else ():
         sc = sc.apply(decode_amendment(a))
     return sc
 

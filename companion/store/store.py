@@ -168,6 +168,14 @@ class Store:
     def engine(self) -> Engine:
         return self._engine
 
+    def another_handle(self) -> Store:
+        """The same open file through connections of its own, for a worker thread.
+
+        A worker (the team store's publisher) then never waits for, or holds, one
+        of the few connections the window's own reads and writes use.
+        """
+        return Store(self.data_dir, self.path, make_engine(self.path))
+
     def pragmas(self) -> dict[str, str]:
         """The SQLite settings in force (for the benchmark and diagnostics)."""
         return current_pragmas(self._engine)
