@@ -44,6 +44,7 @@ HANDLERS: dict[str, str] = {
     "team connect": "companion.commands.team_cmd:run_connect",
     "team status": "companion.commands.team_cmd:run_status",
     "team disconnect": "companion.commands.team_cmd:run_disconnect",
+    "team publish": "companion.commands.team_cmd:run_publish",
     "gui": "companion.ui.app:run_gui",
 }
 
@@ -187,9 +188,12 @@ def _team_parser(sub: argparse._SubParsersAction) -> None:
     connect.add_argument("url", metavar="URL", help="libpq URL, key=value string, or "
                          "service=NAME")
     connect.add_argument("--no-check", action="store_true", help="save without connecting")
+    connect.add_argument("--publish-existing", action="store_true",
+                         help="also publish rounds submitted here before connecting")
     status = t1.add_parser("status", help="who you are on the team store, and its schema")
     status.add_argument("--json", action="store_true")
     t1.add_parser("disconnect", help="stop using the team store (deletes nothing)")
+    t1.add_parser("publish", help="send the submitted rounds and amendments waiting, now")
 
 
 def _since(text: str) -> date:

@@ -179,6 +179,22 @@ class PgServer:
         host = "127.0.0.1" if tcp else self.socket_dir
         return f"host={host} port={self.port} dbname={dbname} user={user}"
 
+    def halt(self) -> None:
+        """Stop the server at once, as a crash or a pulled cable would; keep its data."""
+        res = self.account.run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m",
+                                "immediate", "-w", "stop"], self.root, timeout=60)
+        if res.returncode != 0:
+            raise PgServerError("pg_ctl stop failed: " + _last_lines(res.stdout + res.stderr))
+
+    def resume(self) -> None:
+        """Start a halted server again on the same port, with the same data."""
+        res = self.account.run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l",
+                                str(self.log), "-w", "-t", "60", "start"], self.root,
+                               timeout=90)
+        if res.returncode != 0:
+            raise PgServerError("pg_ctl start failed: " + _last_lines(
+                res.stdout + res.stderr + self._log_text()))
+
     def stop(self) -> None:
         """Stop the server at once and remove its folder."""
         try:

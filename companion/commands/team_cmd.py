@@ -11,16 +11,29 @@ import json
 import sys
 
 from companion.commands.common import data_root
-from companion.team.settings import clear_conninfo, load_conninfo, save_conninfo
+from companion.errors import CompanionError
+from companion.team.settings import (
+    EVERYTHING,
+    clear_conninfo,
+    load_conninfo,
+    load_team,
+    save_conninfo,
+)
 
 
 def run_connect(args: argparse.Namespace) -> int:
     from companion.team.conninfo import PASSWORD_HOME, parse_target, tls_note
 
     target = parse_target(args.url)
-    path = save_conninfo(data_root(args), target.conninfo)
+    joined = EVERYTHING if args.publish_existing else None
+    path = save_conninfo(data_root(args), target.conninfo, joined)
     print(f"team store: {target.conninfo}")
     print(f"saved in {path} (without a password)")
+    if args.publish_existing:
+        print("rounds submitted on this computer before now will be published too")
+    else:
+        print("rounds submitted from now on will be published; earlier ones stay on this "
+              "computer (`team connect --publish-existing URL` publishes them too)")
     if target.password:
         print(f"note: the password in the URL was used for this check only and not saved; "
               f"put it in {PASSWORD_HOME}")
@@ -66,3 +79,27 @@ def run_disconnect(args: argparse.Namespace) -> int:
     else:
         print("no team store was configured")
     return 0
+
+
+def run_publish(args: argparse.Namespace) -> int:
+    """``team publish``: send every submitted round and amendment waiting, now."""
+    team = load_team(data_root(args))
+    if team is None:
+        raise CompanionError("no team store is configured; `companion team connect URL` "
+                             "sets one")
+    from companion.store import Store
+    from companion.team.publisher import Publisher
+
+    store = Store.open(data_root(args))
+    publisher = Publisher(store, team)
+    try:
+        run = publisher.publish(everything=True, limit=1_000_000)
+    finally:
+        publisher.close()
+        store.close()
+    if run.identity is not None:
+        name = run.identity.display_name or "not a team member"
+        print(f"connected as {run.identity.role} ({name})")
+    for line in run.lines():
+        print(line, file=sys.stderr if line.startswith("not published") else sys.stdout)
+    return 2 if run.problems else 0

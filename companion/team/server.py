@@ -233,6 +233,31 @@ def append_amendment(conn: Connection, scorecard_id: str, seq: int, at: datetime
     return False
 
 
+@dataclass(frozen=True)
+class StoredCopy:
+    """Who stored a scorecard id the caller may read, and how many amendments its payload holds."""
+
+    owner: str
+    published_by: str
+    amendments_in_payload: int
+
+
+def stored_copy(conn: Connection, scorecard_id: str) -> StoredCopy | None:
+    """The row under ``scorecard_id`` if the caller may read it, else None.
+
+    A publisher asks after a conflict: a panel lead may have imported the
+    interviewer's hand-carried file (with its amendments inside) first.
+    """
+    row = _execute(conn, f"to read scorecard {scorecard_id}",
+                   "SELECT owner, published_by, "
+                   "coalesce(jsonb_array_length(payload -> 'amendments'), 0) "
+                   "FROM companion.scorecards WHERE id = :id", {"id": scorecard_id}).first()
+    if row is None:
+        return None
+    owner, by, count = row
+    return StoredCopy(str(owner), str(by), int(count))
+
+
 def list_candidates(conn: Connection) -> list[CandidateSummary]:
     """Candidates with scorecards the caller may read, most recent first."""
     rows = _execute(conn, "to list candidates",
