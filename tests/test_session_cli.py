@@ -91,10 +91,12 @@ def test_import_then_list_json(cli: Any, card_file: Path) -> None:
     assert len(rows) == 1
     row = rows[0]
     assert list(row) == ["id", "candidate", "interviewer", "archetype", "level", "template_id",
-                         "round_title", "started_at", "submitted_at", "status"]
+                         "round_title", "started_at", "submitted_at", "status",
+                         "publish_state", "publish"]
     assert row["id"] == "rnd-a1b2c3d4"
     assert row["candidate"] == "Robin Test" and row["interviewer"] == "Kim Lee"
     assert row["status"] == "submitted"
+    assert (row["publish_state"], row["publish"]) == (None, None)  # an imported file
     assert datetime.fromisoformat(row["started_at"]) == T0
 
 

@@ -23,12 +23,14 @@ from companion.content.loader import load_for_cli
 from companion.content.model import Pack
 from companion.errors import CompanionError, ContentError, ImportFileError
 from companion.scorecard import Scorecard
-from companion.store import RoundSummary, Store
+from companion.store import RoundSummary, Store, outbox
+from companion.store.outbox import PublishState
+from companion.team.settings import load_team
 
 # The keys of ``sessions list --json``, in this order (scripts rely on them).
 LIST_KEYS: tuple[str, ...] = (
     "id", "candidate", "interviewer", "archetype", "level", "template_id", "round_title",
-    "started_at", "submitted_at", "status",
+    "started_at", "submitted_at", "status", "publish_state", "publish",
 )
 
 
@@ -54,13 +56,20 @@ def find_round(store: Store, wanted: str) -> RoundSummary:
     return found
 
 
-def summary_dict(r: RoundSummary) -> dict[str, Any]:
-    """One ``sessions list --json`` entry, keys in ``LIST_KEYS`` order."""
+def summary_dict(r: RoundSummary, publish: PublishState | None = None) -> dict[str, Any]:
+    """One ``sessions list --json`` entry, keys in ``LIST_KEYS`` order.
+
+    ``publish_state`` is published / waiting / local, or null for a round with
+    nothing to publish (in progress, or imported from a file); ``publish`` says it
+    in words ("waiting to publish: server unreachable since 14:02 (3 tries)").
+    """
     def plain(value: object) -> object:
         return value.isoformat() if isinstance(value, datetime) else value
 
-    out = {key: plain(getattr(r, key)) for key in LIST_KEYS if key != "status"}
+    out = {key: plain(getattr(r, key)) for key in LIST_KEYS[:-3]}
     out["status"] = "submitted" if r.submitted_at is not None else "in_progress"
+    out["publish_state"] = publish.state if publish else None
+    out["publish"] = publish.describe() if publish else None
     return out
 
 
@@ -68,11 +77,18 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def format_table(rounds: list[RoundSummary]) -> str:
-    head = ("ID", "CANDIDATE", "INTERVIEWER", "ARCHETYPE", "LEVEL", "ROUND", "STARTED",
-            "STATUS")
-    rows = [(r.id, _cut(r.candidate, 28), _cut(r.interviewer, 22), r.archetype, r.level,
-             _cut(r.round_title, 28), local_time(r.started_at), status_of(r)) for r in rounds]
+def format_table(rounds: list[RoundSummary],
+                 publish: dict[str, PublishState] | None = None) -> str:
+    """The table of ``sessions list``; with ``publish``, a TEAM STORE column too."""
+    head: tuple[str, ...] = ("ID", "CANDIDATE", "INTERVIEWER", "ARCHETYPE", "LEVEL", "ROUND",
+                             "STARTED", "STATUS")
+    rows: list[tuple[str, ...]] = [
+        (r.id, _cut(r.candidate, 28), _cut(r.interviewer, 22), r.archetype, r.level,
+         _cut(r.round_title, 28), local_time(r.started_at), status_of(r)) for r in rounds]
+    if publish is not None:
+        head = (*head, "TEAM STORE")
+        rows = [(*row, publish[r.id].describe() if r.id in publish else "-")
+                for row, r in zip(rows, rounds, strict=True)]
     widths = [max(len(row[i]) for row in (head, *rows)) for i in range(len(head))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
                      .rstrip() for row in (head, *rows))
@@ -84,14 +100,21 @@ def _sorted(rounds: list[RoundSummary]) -> list[RoundSummary]:
 
 def run_list(args: argparse.Namespace) -> int:
     """``sessions list [--json]``: every stored round, newest first."""
+    team = load_team(data_root(args))  # the settings file only: no driver, no network
     with open_store(args) as store:
         rounds = _sorted(store.list_rounds())
+        with store.read() as s:
+            states = outbox.states(s, team.joined_at if team else None)
     if args.json:
-        print(json.dumps([summary_dict(r) for r in rounds], indent=2, ensure_ascii=False))
+        print(json.dumps([summary_dict(r, states.get(r.id)) for r in rounds], indent=2,
+                         ensure_ascii=False))
     elif not rounds:
         print("No rounds stored yet. `companion demo` stores two example scorecards.")
     else:
-        print(format_table(rounds))
+        # Without a team store the table stays as it always was, unless rounds were
+        # published before it was disconnected.
+        shown = team is not None or any(p.state != "local" for p in states.values())
+        print(format_table(rounds, states if shown else None))
     return 0
 
 
