@@ -148,3 +148,27 @@ def test_panel_command_mixes_files_and_stored_ids(cli, data_dir: Path,  # type: 
     assert not (tmp_path / "mixed.pdf").exists()
     missing = cli("panel", str(tmp_path / "nope.json"), "--pdf", str(tmp_path / "m.pdf"))
     assert missing.returncode == 2 and "nope.json" in missing.stderr
+
+
+def test_a_change_after_submission_is_printed_as_an_amendment(tmp_path: Path) -> None:
+    from companion.changes import Amendment, Rate, Recommend
+
+    p = pack()
+    items, (a, b, c) = _panel()
+    later = a.submitted_at
+    assert later is not None
+    title = p.item(items[1]).title
+    a = a.apply(Amendment(later.replace(hour=18, minute=5), Rate(items[1], "strong", later),
+                          Rate(items[1], "mid", None), "Re-read my notes after the debrief."))
+    a = a.apply(Amendment(later.replace(hour=18, minute=9), Recommend("strong_yes"),
+                          Recommend("yes")))
+    text = " ".join(pdf_body(render_panel([a, b, c], p, tmp_path / "debrief.pdf")).split())
+    section = text[text.index("Amended after submission"):]
+    assert section.index(f"Priya Raman, 2026-11-20 18:05 UTC: Rating of {title}") \
+        < section.index("Priya Raman, 2026-11-20 18:09 UTC: Recommendation")
+    assert "Before: Mid After: Strong Reason: Re-read my notes after the debrief." in section
+    assert "Before: Yes After: Strong yes" in section
+    assert "Strong yes (amended after submission)" in text
+    # Without amendments there is no such section.
+    plain = pdf_body(render_panel([b, c], p, tmp_path / "plain.pdf"))
+    assert "Amended after submission" not in plain

@@ -18,6 +18,8 @@ from companion.change_text import (
     probe_text,
     rating_label,
     recommendation_label,
+    subject,
+    value,
 )
 from companion.changes import Recommend
 from companion.content.model import Pack
@@ -73,6 +75,7 @@ def panel_story(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
     story.extend(_dimensions(pack, a))
     story.extend(_flags(a))
     story.extend(_recommendations(scs, a))
+    story.extend(_amendments(scs, pack, a))
     story.extend(_coverage(pack, a))
     story.extend(_evidence(scs, pack, a))
     return story
@@ -223,6 +226,27 @@ def _recommendations(scs: Sequence[Scorecard], a: PanelAnalysis) -> list[Flowabl
     for col, sc in zip(a.columns, scs, strict=True):
         out.append(para(f"{col}: {_rec(sc)}", st.h2))
         out.append(para(sc.summary.strip() or "(no summary written)", st.body))
+    return out
+
+
+def _amendments(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> list[Flowable]:
+    """Every change made after submission, so nobody mistakes it for the first verdict."""
+    st = styles()
+    changed = [(col, sc) for col, sc in zip(a.columns, scs, strict=True) if sc.amendments]
+    if not changed:
+        return []
+    out: list[Flowable] = [
+        para("Amended after submission", st.h1),
+        para("Changes an interviewer made after submitting, oldest first. Everything above "
+             "shows the amended values.", st.small)]
+    for col, sc in changed:
+        for x in sorted(sc.amendments, key=lambda x: x.at):
+            rows = [para(f"{col}, {when(x.at)}: {subject(x.change, pack)}", st.h2),
+                    labelled("Before:", value(x.undo), st.note),
+                    labelled("After:", value(x.change), st.note)]
+            if x.reason.strip():
+                rows.append(labelled("Reason:", x.reason.strip(), st.note))
+            out.append(KeepTogether(rows))
     return out
 
 
