@@ -117,6 +117,8 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", required=True, metavar="FILE")
     imp = s1.add_parser("import")
     imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--team", action="store_true",
+                     help="store the files in the team store (a panel lead's import), not here")
     dele = s1.add_parser("delete")
     dele.add_argument("id")
 
@@ -159,6 +161,9 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
 
     panel = sub.add_parser("panel", help="merge scorecards into a panel debrief PDF")
     panel.add_argument("sources", nargs="+", metavar="FILE_OR_ID")
+    panel.add_argument("--team", action="store_true",
+                       help="read every scorecard of one candidate (give the name) from the "
+                       "team store")
     panel.add_argument("--pdf", required=True, metavar="OUT")
     panel.add_argument("--paper", choices=PAPER_SIZES, default="a4",
                        help="page size (default a4)")

@@ -34,6 +34,8 @@ def run_panel_pdf(args: argparse.Namespace) -> int:
     from companion.export.panel_pdf import render_panel
 
     pack = load_for_cli(args)
+    if args.team:
+        return _team_panel(args, pack)
     scorecards, labels = load_sources(args.sources, pack, data_root(args))
     decision = stored_decision(data_root(args), scorecards[0].candidate) if scorecards else None
     out = render_panel(scorecards, pack, Path(args.pdf), labels=labels, page_size=args.paper,
@@ -57,6 +59,29 @@ def stored_decision(data_dir: Path, candidate: str) -> Decision | None:
         return decision_for(store, candidate)
     finally:
         store.close()
+
+
+def _team_panel(args: argparse.Namespace, pack: Pack) -> int:
+    """``panel --team CANDIDATE --pdf OUT``: the debrief from the team store."""
+    from companion.export.panel_pdf import render_panel
+    from companion.team.reading import read_panel, require_team, team_connection
+
+    if len(args.sources) != 1:
+        raise CompanionError("with --team, give one candidate's name (quoted if it has "
+                             "spaces), not files or round ids")
+    candidate = args.sources[0]
+    with team_connection(require_team(data_root(args))) as conn:
+        panel = read_panel(conn, candidate, pack)
+    if not panel.scorecards:
+        raise CompanionError(f"the team store has no scorecard of {candidate!r} that this "
+                             "login may read")
+    out = render_panel(panel.scorecards, pack, Path(args.pdf), labels=panel.labels,
+                       page_size=args.paper)
+    cards = len(panel.scorecards)
+    amended = sum(len(sc.amendments) for sc in panel.scorecards)
+    print(f"wrote {out} ({cards} scorecard{'s' if cards != 1 else ''} of {panel.candidate} "
+          f"from the team store, {amended} amendment{'s' if amended != 1 else ''})")
+    return 0
 
 
 def _looks_like_file(source: str) -> bool:

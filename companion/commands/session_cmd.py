@@ -156,6 +156,8 @@ def run_import(args: argparse.Namespace) -> int:
     from companion.exchange import read_scorecard_file
 
     pack = load_for_cli(args)
+    if args.team:
+        return _import_to_team(args, pack)
     imported = already = 0
     failed: list[str] = []
     with open_store(args) as store:
@@ -179,6 +181,47 @@ def run_import(args: argparse.Namespace) -> int:
                         "was kept: delete the round first to replace it")
                 print(f"already stored {name} ({who}); left as it was{note}")
     parts = [f"{imported} imported", f"{already} already stored"]
+    if failed:
+        parts.append(f"{len(failed)} failed: " + ", ".join(failed))
+    print("; ".join(parts), file=sys.stderr if failed else sys.stdout)
+    return 2 if failed else 0
+
+
+def _import_to_team(args: argparse.Namespace, pack: Pack) -> int:
+    """``session import --team FILE...``: a panel lead stores hand-carried files on the server.
+
+    Each file is checked like any import, then stored in its own transaction for
+    the team member it names (``server.import_scorecard``); one refused file never
+    blocks the others. An unreachable server stops the command (exit 2).
+    """
+    from companion.exchange import read_scorecard_file
+    from companion.team import server
+    from companion.team.errors import TeamConnectError, TeamSchemaError, TeamStoreError
+    from companion.team.reading import require_team, team_connection
+
+    stored = already = 0
+    failed: list[str] = []
+    with team_connection(require_team(data_root(args))) as conn:
+        for name in args.files:
+            try:
+                sc = read_scorecard_file(Path(name), pack)
+                with conn.begin():
+                    new = server.import_scorecard(conn, sc)
+            except (TeamConnectError, TeamSchemaError):
+                raise
+            except (ImportFileError, TeamStoreError) as exc:
+                failed.append(name)
+                print(f"companion: not stored in the team store: {name}: {exc}",
+                      file=sys.stderr)
+                continue
+            who = f"round {sc.id}: {sc.candidate}, by {sc.interviewer}"
+            if new:
+                stored += 1
+                print(f"stored in the team store: {name} ({who})")
+            else:
+                already += 1
+                print(f"already in the team store: {name} ({who})")
+    parts = [f"{stored} stored in the team store", f"{already} already there"]
     if failed:
         parts.append(f"{len(failed)} failed: " + ", ".join(failed))
     print("; ".join(parts), file=sys.stderr if failed else sys.stdout)

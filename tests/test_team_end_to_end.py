@@ -1,0 +1,111 @@
+"""The whole team flow on a real server: two interviewers and a panel lead, three data folders.
+
+Each interviewer connects their own data folder, runs a round through the real
+engine and publishes it with the command line; the server keeps each one's
+scorecard closed to the other until both are in (raw SQL refused, not merely
+hidden by the app); one amends after submitting; the lead, on a third folder,
+makes the debrief PDF from the team store, and the amendment shows as one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from companion.live.engine import ROUND
+from companion.store import Store
+from tests.conftest import run_cli
+from tests.pg_server import PgServer
+from tests.publish_support import member, run_round, server_counts
+from tests.scorecards import pack, pdf_body
+from tests.team_support import TeamDb, create_database, drop_database
+
+CANDIDATE = "Mei Lin"
+
+
+@pytest.fixture
+def db(pg_server: PgServer) -> Iterator[TeamDb]:
+    fresh = create_database(pg_server)
+    try:
+        yield fresh
+    finally:
+        drop_database(fresh)
+
+
+def ok(data: Path, *args: str) -> str:
+    res = run_cli(*args, data_dir=data)
+    assert res.returncode == 0, f"{args}: {res.stderr}"
+    return res.stdout
+
+
+def visible_to(db: TeamDb, role: str) -> list[str]:
+    """What a login sees of the candidate's scorecards with plain SQL, no app involved."""
+    with db.raw(role) as conn:
+        return sorted(str(r[0]) for r in conn.execute(
+            "SELECT interviewer FROM companion.scorecards WHERE candidate = %s", (CANDIDATE,)))
+
+
+def test_two_interviewers_and_a_lead_through_the_team_store(db: TeamDb, tmp_path: Path) -> None:
+    sam = member(db, "sam", "interviewer", "Sam Okafor", tmp_path)
+    lee = member(db, "lee", "interviewer", "Lee Chen", tmp_path)
+    ana = member(db, "ana", "lead", "Ana Pereira", tmp_path)
+    for person in (sam, lee, ana):
+        ok(person.data, "team", "connect", db.conninfo(person.role))
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
+
+    # Sam interviews, submits and publishes.
+    with Store.open(sam.data) as store:
+        played = run_round(store, "Sam Okafor", CANDIDATE, rating="strong", start=start,
+                           keep_open=True)
+    assert "published round" in ok(sam.data, "team", "publish")
+
+    # Lee has not submitted: the server shows Lee nothing of Sam's, and refuses changes.
+    assert visible_to(db, lee.role) == []
+    with db.raw(lee.role) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("UPDATE companion.scorecards SET payload = '{}'::jsonb")
+    with db.raw(lee.role) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("DELETE FROM companion.scorecards")
+    with db.raw(lee.role) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(  # a scorecard under Sam's name, from Lee's login
+            "INSERT INTO companion.scorecards (id, owner, published_by, interviewer, candidate, "
+            "submitted_at, format_version, content_sha256, payload) VALUES ('forged', %s, %s, "
+            "'Sam Okafor', %s, now(), 2, 'x', jsonb_build_object('id', 'forged', "
+            "'candidate', %s::text, 'interviewer', 'Sam Okafor', 'submitted_at', now()))",
+            (sam.role, lee.role, CANDIDATE, CANDIDATE))
+
+    # Lee interviews and publishes; now each sees both.
+    with Store.open(lee.data) as store:
+        run_round(store, "Lee Chen", CANDIDATE, rating="thin",
+                  start=start + timedelta(minutes=90))
+    assert "published round" in ok(lee.data, "team", "publish")
+    assert visible_to(db, lee.role) == visible_to(db, sam.role) == ["Lee Chen", "Sam Okafor"]
+
+    # Sam changes a rating and the summary after submission; the amendments follow.
+    played.clock.advance(3 * 3600)
+    played.engine.rate("mid")
+    played.engine.set_summary("On reflection: solid, not outstanding.")
+    played.engine.edit_notes("read", "Re-read after the debrief.", item_id=ROUND)
+    played.engine.close()
+    out = ok(sam.data, "team", "publish")
+    assert "published amendment 1 of round" in out and "published amendment 2" in out
+    assert server_counts(db)[0] == 2
+
+    # The lead's debrief, from the team store alone (the lead's folder holds no rounds).
+    pdf = tmp_path / "debrief.pdf"
+    said = ok(ana.data, "panel", "--team", CANDIDATE.lower(), "--pdf", str(pdf))
+    assert f"2 scorecards of {CANDIDATE} from the team store, 3 amendments" in said
+    text = " ".join(pdf_body(pdf).split())
+    assert f"Panel debrief: {CANDIDATE}" in text
+    assert "Sam Okafor" in text and "Lee Chen" in text
+    section = text[text.index("Amended after submission"):]
+    scenario = pack().find_item(played.engine.items[0].id)
+    assert scenario is not None
+    assert f"Sam Okafor, {(start + timedelta(seconds=3 * 3600 + 630)):%Y-%m-%d %H:%M} UTC: " \
+           f"Rating of {scenario.title} Before: Strong After: Mid" in section
+    assert "After: On reflection: solid, not outstanding." in section
+    with Store.open(ana.data) as store:
+        assert store.list_rounds() == []
