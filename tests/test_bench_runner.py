@@ -7,7 +7,7 @@ from bench.run_all import discover, normalise, render
 
 def test_discover_lists_benchmarks_not_helpers() -> None:
     names = discover()
-    assert {"startup", "memory"} <= set(names)
+    assert {"startup", "memory", "team_store"} <= set(names)
     assert "bare_window" not in names and "run_all" not in names
 
 
