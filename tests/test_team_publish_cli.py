@@ -49,6 +49,8 @@ def test_publish_sends_what_waits_and_sessions_list_says_so(
                           start=datetime.now(UTC)).round_id
     table = cli("sessions", "list").stdout
     assert "TEAM STORE" in table and "waiting to publish" in table
+    status = cli("team", "status").stdout.splitlines()
+    assert status[-1] == "waiting to publish: 1 (`companion team publish` sends them now)"
 
     res = cli("team", "publish")
     assert res.returncode == 0, res.stderr
@@ -60,6 +62,8 @@ def test_publish_sends_what_waits_and_sessions_list_says_so(
     assert (rows[after]["publish_state"], rows[after]["publish"]) == ("published", "published")
     assert rows[before]["publish"] == "not published (kept on this laptop)"
     assert server_counts(db) == (1, 0)
+    status = json.loads(cli("team", "status", "--json").stdout)
+    assert status["waiting"] == 0 and status["display_name"] == "Sam Okafor"
 
     # Asked explicitly, the earlier round goes too; the published one is not sent again.
     res = cli("team", "connect", "--publish-existing", db.conninfo(db.role("sam")))

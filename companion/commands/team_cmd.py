@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from companion.commands.common import data_root
 from companion.errors import CompanionError
 from companion.team.settings import (
     EVERYTHING,
+    TeamSettings,
     clear_conninfo,
-    load_conninfo,
     load_team,
     save_conninfo,
 )
@@ -54,8 +55,8 @@ def run_connect(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    conninfo = load_conninfo(data_root(args))
-    if conninfo is None:
+    team = load_team(data_root(args))
+    if team is None:
         if args.json:
             print(json.dumps({"configured": False}))
         else:
@@ -64,12 +65,27 @@ def run_status(args: argparse.Namespace) -> int:
         return 0
     from companion.team.status import probe
 
-    status = probe(conninfo)
+    status = probe(team.conninfo)
+    waiting = _waiting(data_root(args), team)
     if args.json:
-        print(json.dumps({"configured": True, **status.to_dict()}, indent=2))
+        print(json.dumps({"configured": True, **status.to_dict(), "waiting": waiting},
+                         indent=2))
     else:
         print("\n".join(status.lines()))
+        print(f"waiting to publish: {waiting} (`companion team publish` sends them now)"
+              if waiting else "waiting to publish: none")
     return 0 if status.problem is None else 2
+
+
+def _waiting(data_dir: Path, team: TeamSettings) -> int:
+    """Entries this laptop has yet to publish (none when it has no database yet)."""
+    from companion.store import Store, outbox
+    from companion.store.db import DB_NAME
+
+    if not (data_dir / DB_NAME).exists():
+        return 0
+    with Store.open(data_dir) as store, store.read() as s:
+        return outbox.waiting(s, team.joined_at)
 
 
 def run_disconnect(args: argparse.Namespace) -> int:
