@@ -144,6 +144,8 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     cal.add_argument("--since", type=_since, metavar="DATE",
                      help="only rounds started on or after DATE (YYYY-MM-DD)")
     cal.add_argument("--archetype", metavar="ID", help="only rounds for this archetype")
+    cal.add_argument("--team", action="store_true",
+                     help="over the team store (what your login may read), not this computer")
     cal.add_argument("--json", action="store_true", help="print every figure as JSON")
     cal.add_argument("--pdf", metavar="OUT", help="write the calibration report as PDF")
     cal.add_argument("--paper", choices=PAPER_SIZES, default="a4",

@@ -243,6 +243,40 @@ def test_the_lead_records_and_reads_the_panels_decision(team: Team) -> None:
                                              decided_at=AT + timedelta(hours=3)))
 
 
+def test_everything_a_login_may_read_and_the_latest_decision_per_candidate(
+        team: Team) -> None:
+    """What calibration over the team store reads: the server's rules decide the scope."""
+    sam_zoe, sam_kofi = card("Sam Okafor"), card("Sam Okafor", candidate="Kofi Mensah", seed=3)
+    lee_zoe = card("Lee Chen", seed=2)
+    with team.db.begin(team.sam) as conn:
+        server.publish_scorecard(conn, sam_zoe)
+        server.publish_scorecard(conn, sam_kofi)
+        server.append_amendment(conn, sam_zoe.id, 1, AT, {"kind": "summary", "new": "x"})
+    with team.db.begin(team.lee) as conn:  # Lee has published nothing yet: own rows only
+        assert server.fetch_all_scorecards(conn, pack()) == []
+        assert server.read_decisions(conn) == []  # interviewers read no decisions
+        server.publish_scorecard(conn, lee_zoe)
+    with team.db.begin(team.lee) as conn:  # now Zoë's panel, never Kofi's
+        seen = server.fetch_all_scorecards(conn, pack())
+    assert sorted(s.scorecard.id for s in seen) == sorted([sam_zoe.id, lee_zoe.id])
+    assert [len(s.amendments) for s in seen if s.scorecard.id == sam_zoe.id] == [1]
+    with team.db.begin(team.ana) as conn:
+        server.record_decision(conn, Decision("Kofi Mensah", "no_hire", None, "Ana Pereira",
+                                              AT))
+        server.record_decision(conn, Decision("kofi mensah", "hire", "senior", "Ana Pereira",
+                                              AT + timedelta(days=1)))
+        server.record_decision(conn, Decision(sam_zoe.candidate, "withdrawn", None,
+                                              "Ana Pereira", AT))
+    with team.db.begin(team.ana) as conn:
+        everything = server.fetch_all_scorecards(conn, pack())
+        recent = server.fetch_all_scorecards(conn, pack(), since=datetime.max.replace(
+            tzinfo=UTC) - timedelta(days=1))
+        latest = server.read_decisions(conn)
+    assert len(everything) == 3 and recent == []
+    assert sorted((d.candidate.lower(), d.outcome) for d in latest) == [
+        ("kofi mensah", "hire"), (sam_zoe.candidate.lower(), "withdrawn")]
+
+
 def test_an_admin_deletes_a_candidate_and_leaves_an_audit_row_without_their_data(
         team: Team) -> None:
     sam_card, lee_card = card("Sam Okafor"), card("Lee Chen", seed=2)

@@ -2,7 +2,10 @@
 
 The command line cannot tell who is reading, so the independence rule is
 applied for everyone: a candidate with any unsubmitted scorecard in the store
-is left out of every figure (the scope line says how many).
+is left out of every figure (the scope line says how many). With ``--team`` the
+figures come from the team store, and the server decides what the login may
+read (an interviewer sees colleagues' scorecards only of candidates they
+published a scorecard of).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 
 from companion.calibration.model import Calibration, Filters, RatingFigures
 from companion.calibration.text import figure, scope
+from companion.commands.common import data_root
 from companion.commands.session_cmd import open_store
 from companion.content.loader import load_for_cli
 from companion.content.model import Pack
@@ -27,10 +31,19 @@ def compute_for_cli(args: argparse.Namespace, pack: Pack) -> Calibration:
     if args.archetype and pack.find_archetype(args.archetype) is None:
         known = ", ".join(a.id for a in pack.archetypes)
         raise CompanionError(f"no archetype {args.archetype!r}; the pack has {known}")
+    filters = Filters(since=args.since, archetype=args.archetype)
+    if args.team:
+        from companion.team.reading import read_for_calibration as read_team
+        from companion.team.reading import require_team, team_connection
+
+        # The server's rules already hold back what this login may not see yet.
+        with team_connection(require_team(data_root(args))) as conn:
+            team = read_team(conn, pack)
+        return compute(team.scorecards, team.decisions, pack, viewer=None, filters=filters)
     with open_store(args) as store:
         data = read_for_calibration(store)
     return compute(data.scorecards, data.decisions, pack, viewer=None, rounds=data.pending,
-                   filters=Filters(since=args.since, archetype=args.archetype))
+                   filters=filters)
 
 
 def run_calibration(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, text
 
 from companion.change_codec import amendment_from
 from companion.content.model import Pack
+from companion.decision import Decision
 from companion.errors import CompanionError, ImportFileError
 from companion.json_reader import Obj, SchemaError
 from companion.scorecard import Scorecard
@@ -68,6 +69,9 @@ class TeamPanel:
     labels: tuple[str, ...]  # names each scorecard in messages
     decision: server.StoredDecision | None
 
+    def app_decision(self) -> Decision | None:
+        return as_decision(self.decision) if self.decision is not None else None
+
 
 def read_panel(conn: Connection, candidate: str, pack: Pack | None) -> TeamPanel:
     """Every readable scorecard of ``candidate`` (oldest first) and the latest decision."""
@@ -83,3 +87,27 @@ def _reads_decisions(conn: Connection) -> bool:
     """Panel leads and admins read decisions; an interviewer's debrief goes without."""
     return bool(conn.execute(text(
         "SELECT has_table_privilege('companion.decisions', 'SELECT')")).scalar_one())
+
+
+def as_decision(stored: server.StoredDecision) -> Decision:
+    """The team store's decision as the app's ``Decision`` (checked the same way)."""
+    return Decision(candidate=stored.candidate, outcome=stored.outcome,
+                    decided_by=stored.decided_by, decided_at=stored.decided_at,
+                    level=stored.level, note=stored.note)
+
+
+@dataclass(frozen=True)
+class TeamCalibrationData:
+    scorecards: tuple[Scorecard, ...]  # up to date, every amendment applied
+    decisions: tuple[Decision, ...]  # the latest per candidate (none for an interviewer)
+
+
+def read_for_calibration(conn: Connection, pack: Pack | None) -> TeamCalibrationData:
+    """Everything calibration needs that the login may read: two queries and the decisions.
+
+    The server's rules already hold back what an interviewer may not see yet, so
+    every scorecard here counts.
+    """
+    stored = server.fetch_all_scorecards(conn, pack)
+    return TeamCalibrationData(tuple(with_amendments(s) for s in stored),
+                               tuple(as_decision(d) for d in server.read_decisions(conn)))

@@ -15,11 +15,12 @@ objects here: the server never depends on their inner shape.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, CursorResult, text
+from sqlalchemy import Connection, CursorResult, Row, text
 from sqlalchemy.exc import DBAPIError
 
 from companion.content.model import Pack
@@ -276,11 +277,33 @@ def fetch_scorecards(conn: Connection, candidate: str,
     them raises ``ImportFileError`` naming it.
     """
     rows = _execute(conn, f"to read the scorecards of {candidate!r}",
-                    "SELECT id, owner, published_by, published_at, format_version, "
-                    "content_sha256, payload, candidate, interviewer FROM companion.scorecards "
-                    "WHERE candidate_key = companion.fold_name(:c) "
+                    f"{_SCORECARDS} WHERE candidate_key = companion.fold_name(:c) "
                     "ORDER BY submitted_at, id", {"c": candidate}).all()
-    amendments = _amendments(conn, [str(r[0]) for r in rows])
+    return _decoded(rows, _amendments(conn, [str(r[0]) for r in rows]), pack)
+
+
+def fetch_all_scorecards(conn: Connection, pack: Pack | None,
+                         since: datetime | None = None) -> list[StoredScorecard]:
+    """Every scorecard the caller may read (submitted at or after ``since``), oldest first.
+
+    What calibration over the team store reads: the server's rules decide what
+    that is (an interviewer sees colleagues' scorecards only of candidates they
+    published a scorecard of themselves). Checked as ``fetch_scorecards`` does.
+    """
+    rows = _execute(conn, "to read the scorecards",
+                    f"{_SCORECARDS} WHERE CAST(:since AS timestamptz) IS NULL "
+                    "OR submitted_at >= :since ORDER BY submitted_at, id",
+                    {"since": since}).all()
+    amendments = _amendments(conn, None) if rows else {}
+    return _decoded(rows, amendments, pack)
+
+
+_SCORECARDS = ("SELECT id, owner, published_by, published_at, format_version, content_sha256, "
+               "payload, candidate, interviewer FROM companion.scorecards")
+
+
+def _decoded(rows: Sequence[Row[*tuple[Any, ...]]], amendments: dict[str, list[StoredAmendment]],
+             pack: Pack | None) -> list[StoredScorecard]:
     out = []
     for sid, owner, by, at, version, digest, payload, cand, who in rows:
         source = f"team store scorecard {sid}"
@@ -294,14 +317,16 @@ def fetch_scorecards(conn: Connection, candidate: str,
     return out
 
 
-def _amendments(conn: Connection, ids: list[str]) -> dict[str, list[StoredAmendment]]:
+def _amendments(conn: Connection, ids: list[str] | None) -> dict[str, list[StoredAmendment]]:
+    """The amendments of scorecards ``ids`` (None: of every readable one), in order."""
     found: dict[str, list[StoredAmendment]] = {}
-    if not ids:
+    if ids is not None and not ids:
         return found
+    where = "" if ids is None else "WHERE scorecard_id = ANY(:ids) "
     rows = _execute(conn, "to read amendments",
                     "SELECT scorecard_id, seq, at, author, change, recorded_at "
-                    "FROM companion.amendments WHERE scorecard_id = ANY(:ids) "
-                    "ORDER BY scorecard_id, seq", {"ids": ids})
+                    f"FROM companion.amendments {where}ORDER BY scorecard_id, seq",
+                    {"ids": ids} if ids is not None else {})
     for sid, seq, at, author, change, recorded in rows:
         source = f"team store amendment {seq} of scorecard {sid}"
         if not isinstance(change, dict):
@@ -349,6 +374,30 @@ def record_decision(conn: Connection, decision: DecisionLike) -> bool:
         raise TeamConflictError(f"another decision on {decision.candidate!r} was recorded "
                                 "at the same time; nothing was stored")
     return False
+
+
+def read_decisions(conn: Connection) -> list[StoredDecision]:
+    """The latest decision on every candidate, for a login that may read decisions.
+
+    An interviewer may not: that is an empty list, not an error (calibration
+    then goes without the panel's decisions, as it does locally without any).
+    """
+    readable = _execute(conn, "to read decisions",
+                        "SELECT has_table_privilege('companion.decisions', 'SELECT')",
+                        {}).scalar_one()
+    if not readable:
+        return []
+    rows = _execute(conn, "to read decisions", (
+        "SELECT DISTINCT ON (candidate_key) candidate, outcome, level, decided_by, "
+        "decided_at, note, recorded_by, recorded_at FROM companion.decisions "
+        "ORDER BY candidate_key, decided_at DESC, recorded_at DESC"), {}).all()
+    out = []
+    for name, outcome, level, by, at, note, recorded_by, recorded_at in rows:
+        source = f"team store decision on {name!r}"
+        out.append(StoredDecision(str(name), str(outcome), None if level is None else str(level),
+                                  str(by), _time(at, source), str(note), str(recorded_by),
+                                  _time(recorded_at, source)))
+    return out
 
 
 def read_decision(conn: Connection, candidate: str) -> StoredDecision | None:
