@@ -9,6 +9,7 @@ makes the debrief PDF from the team store, and the amendment shows as one.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -77,12 +78,18 @@ def test_two_interviewers_and_a_lead_through_the_team_store(db: TeamDb, tmp_path
             "'candidate', %s::text, 'interviewer', 'Sam Okafor', 'submitted_at', now()))",
             (sam.role, lee.role, CANDIDATE, CANDIDATE))
 
+    # Nor does calibration over the team store show Lee a figure built on Sam's round.
+    early = json.loads(ok(lee.data, "calibration", "--team", "--json"))
+    assert early["scope"]["scorecards"] == 0 and early["interviewers"] == []
+
     # Lee interviews and publishes; now each sees both.
     with Store.open(lee.data) as store:
         run_round(store, "Lee Chen", CANDIDATE, rating="thin",
                   start=start + timedelta(minutes=90))
     assert "published round" in ok(lee.data, "team", "publish")
     assert visible_to(db, lee.role) == visible_to(db, sam.role) == ["Lee Chen", "Sam Okafor"]
+    assert json.loads(ok(lee.data, "calibration", "--team", "--json"))["scope"][
+        "scorecards"] == 2
 
     # Sam changes a rating and the summary after submission; the amendments follow.
     played.clock.advance(3 * 3600)
@@ -94,6 +101,21 @@ def test_two_interviewers_and_a_lead_through_the_team_store(db: TeamDb, tmp_path
     assert "published amendment 1 of round" in out and "published amendment 2" in out
     assert server_counts(db)[0] == 2
 
+    # Only a panel lead records the panel's decision; the server refuses an interviewer.
+    res = run_cli("candidate", "decide", CANDIDATE, "--no-hire", data_dir=lee.data)
+    assert res.returncode == 2 and "the team store refused to record the decision" in \
+        res.stderr
+    said = ok(ana.data, "candidate", "decide", "mei lin", "--hire", "--level", "senior",
+              "--note", "Offer at the top of the band.")
+    assert said.strip() == (f"recorded in the team store for {CANDIDATE}: Hire at Senior "
+                            "(decided by Ana Pereira)")
+
+    # Calibration over the team store: the lead reads both rounds and the decision.
+    figures = json.loads(ok(ana.data, "calibration", "--team", "--json"))
+    scope = figures["scope"]
+    assert (scope["scorecards"], scope["candidates"], scope["decided_candidates"]) == (2, 1, 1)
+    assert {p["name"] for p in figures["interviewers"]} == {"Sam Okafor", "Lee Chen"}
+
     # The lead's debrief, from the team store alone (the lead's folder holds no rounds).
     pdf = tmp_path / "debrief.pdf"
     said = ok(ana.data, "panel", "--team", CANDIDATE.lower(), "--pdf", str(pdf))
@@ -101,6 +123,8 @@ def test_two_interviewers_and_a_lead_through_the_team_store(db: TeamDb, tmp_path
     text = " ".join(pdf_body(pdf).split())
     assert f"Panel debrief: {CANDIDATE}" in text
     assert "Sam Okafor" in text and "Lee Chen" in text
+    assert "Panel decision Hire at Senior · decided by Ana Pereira" in text
+    assert "Offer at the top of the band." in text
     section = text[text.index("Amended after submission"):]
     scenario = pack().find_item(played.engine.items[0].id)
     assert scenario is not None

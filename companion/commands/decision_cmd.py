@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
+from dataclasses import replace
 from datetime import UTC, datetime
 
+from companion.commands.common import data_root
 from companion.commands.session_cmd import open_store
 from companion.content.loader import load_for_cli
 from companion.decision import Decision
 from companion.errors import CompanionError
+from companion.team.settings import TeamSettings, load_team
 
 
 def run_decide(args: argparse.Namespace) -> int:
@@ -26,6 +29,9 @@ def run_decide(args: argparse.Namespace) -> int:
     if args.level and level is None:
         known = ", ".join(lv.id for lv in pack.levels)
         raise CompanionError(f"no level {args.level!r}; the pack has {known}")
+    team = load_team(data_root(args))
+    if team is not None:
+        return _decide_in_team_store(args, team, outcome, level.title if level else None)
     who = (args.by or "").strip() or getpass.getuser()
     with open_store(args) as store:
         names = {r.candidate for r in store.list_rounds()}
@@ -42,4 +48,45 @@ def run_decide(args: argparse.Namespace) -> int:
     if previous is not None:
         print(f"this replaces the earlier decision: {previous.describe()} "
               f"(by {previous.decided_by}, {previous.decided_at:%Y-%m-%d})")
+    return 0
+
+
+def _decide_in_team_store(args: argparse.Namespace, team: TeamSettings, outcome: str,
+                          level_title: str | None) -> int:
+    """Record the decision in the team store (the panel lead's login decides), then here.
+
+    The server takes a decision only from a panel lead, under their own display
+    name, so that is the default for ``--by``; the local copy is kept too when
+    this computer holds rounds of the candidate.
+    """
+    from companion import fold_name
+    from companion.store.decisions import record_decision
+    from companion.team import server
+    from companion.team.reading import team_connection
+    from companion.team.status import whoami
+
+    with team_connection(team) as conn:
+        me = whoami(conn)
+        known = [c.name for c in server.list_candidates(conn)]
+        conn.rollback()
+        if me.display_name is None:
+            raise CompanionError(f"the login {me.role} is not a member of the team store, so "
+                                 "it cannot record decisions there")
+        name = next((n for n in known if fold_name(n) == fold_name(args.name)), None)
+        if name is None:
+            raise CompanionError(f"the team store has no scorecard of {args.name!r} that "
+                                 f"this login ({me.role}) may read")
+        who = (args.by or "").strip() or me.display_name
+        decision = Decision(name, outcome, who, datetime.now(UTC),
+                            args.level if level_title else None, args.note or "")
+        with conn.begin():
+            server.record_decision(conn, decision)
+    print(f"recorded in the team store for {name}: {decision.describe(level_title)} "
+          f"(decided by {who})")
+    with open_store(args) as store:
+        local = next((r.candidate for r in store.list_rounds()
+                      if fold_name(r.candidate) == fold_name(name)), None)
+        if local is not None:
+            record_decision(store, replace(decision, candidate=local))
+            print("and on this computer")
     return 0

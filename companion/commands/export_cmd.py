@@ -76,7 +76,7 @@ def _team_panel(args: argparse.Namespace, pack: Pack) -> int:
         raise CompanionError(f"the team store has no scorecard of {candidate!r} that this "
                              "login may read")
     out = render_panel(panel.scorecards, pack, Path(args.pdf), labels=panel.labels,
-                       page_size=args.paper)
+                       page_size=args.paper, decision=panel.app_decision())
     cards = len(panel.scorecards)
     amended = sum(len(sc.amendments) for sc in panel.scorecards)
     print(f"wrote {out} ({cards} scorecard{'s' if cards != 1 else ''} of {panel.candidate} "
