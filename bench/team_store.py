@@ -14,6 +14,8 @@ tests/pg_server.py), connected over its Unix socket, and measures:
   amendments and the decision, write the debrief PDF) timed in this process, the
   first run and warm ones (target under 1 s), and as the command in a new process
   (Python start-up and imports included);
+- **calibration over the team store**: every scorecard the lead may read, read,
+  checked like imported files and computed (reported, no target);
 - **tap to durable while a publish is in flight**: engine taps with no team
   store, then with the worker draining a backlog of ``BACKLOG`` rounds, then
   without again, in the same run on the same file; the ratio of the medians and
@@ -156,6 +158,21 @@ def debrief_times(db: Any, lead: str, candidate: str, folder: Path) -> list[floa
     return out
 
 
+def calibration_s(db: Any, lead: str) -> tuple[float, int]:
+    """Calibration over everything the lead may read: (seconds, scorecards counted)."""
+    from companion.calibration.figures import compute
+    from companion.team.reading import read_for_calibration, team_connection
+    from companion.team.settings import EVERYTHING, TeamSettings
+    from tests.scorecards import pack
+
+    p = pack()
+    began = time.perf_counter()
+    with team_connection(TeamSettings(db.conninfo(lead), EVERYTHING)) as conn:
+        data = read_for_calibration(conn, p)
+    cal = compute(data.scorecards, data.decisions, p)
+    return time.perf_counter() - began, cal.scorecards
+
+
 def debrief_command_s(db: Any, lead: str, candidate: str, folder: Path) -> float:
     """``companion panel --team CANDIDATE --pdf OUT`` as a new process, start to exit."""
     import os
@@ -261,6 +278,7 @@ def run() -> dict[str, Any]:
                 total = conn.execute("SELECT count(*) FROM companion.scorecards").fetchone()
             debrief = debrief_times(db, ana, candidate, folder)
             command = debrief_command_s(db, ana, candidate, folder)
+            calibration, counted = calibration_s(db, ana)
             taps = taps_with_and_without(db, folder, sam)
     finally:
         server.stop()
@@ -280,6 +298,8 @@ def run() -> dict[str, Any]:
          "value": round(warm, 3), "unit": "s", "target": TARGET_DEBRIEF_S},
         {"figure": "the same as a command (`panel --team`, a new process)",
          "value": round(command, 3), "unit": "s"},
+        {"figure": f"calibration over the team store ({counted:,} scorecards read)",
+         "value": round(calibration, 2), "unit": "s"},
         {"figure": "loading 10,000 scorecards (COPY, setup only)",
          "value": round(load_s, 1), "unit": "s"},
         {"figure": "tap to durable, no team store, median",
