@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,7 @@ from companion.ui.export_task import ExportStatus
 if TYPE_CHECKING:  # the store and the pack load when the page is first shown
     from companion.content.model import Pack
     from companion.store import Store
+    from companion.team.settings import TeamSettings
 
 log = logging.getLogger("companion.ui.calibration")
 
@@ -81,6 +83,21 @@ def compute_calibration(store: Store, pack: Pack, viewer: str | None,
                    filters=filters)
 
 
+def compute_team_calibration(team: TeamSettings, password: str | None, pack: Pack,
+                             filters: Filters) -> Calibration:
+    """The figures over the team store (runs on a worker thread).
+
+    The server's rules decide what the login may read, independence included,
+    so nothing is held back here.
+    """
+    from companion.calibration.figures import compute
+    from companion.team.reading import read_for_calibration, team_connection
+
+    with team_connection(team, password) as conn:
+        data = read_for_calibration(conn, pack)
+    return compute(data.scorecards, data.decisions, pack, viewer=None, filters=filters)
+
+
 def _tree(name: str, headers: list[str], parent: QWidget) -> QTreeWidget:
     tree = QTreeWidget(parent)
     tree.setObjectName(name)
@@ -104,6 +121,9 @@ class CalibrationPage(QWidget):
         self.pack: Pack | None = None
         self.export_dir: Path | None = None
         self.viewer: Callable[[], str] = lambda: ""  # the window points it at its settings
+        # Set by the window when a team store is configured (and a password typed, if any).
+        self.team: TeamSettings | None = None
+        self.team_password: Callable[[], str | None] = lambda: None
         self.paper: Callable[[], str] = lambda: "a4"
         self.calibration: Calibration | None = None
         self._request = 0
@@ -134,6 +154,12 @@ class CalibrationPage(QWidget):
         self.use_since.toggled.connect(self.since.setEnabled)
         self.use_since.toggled.connect(self.refresh)
         self.since.dateChanged.connect(self._since_changed)
+        self.from_team = QCheckBox("From the team store", self)
+        self.from_team.setObjectName("calibration.team")
+        self.from_team.setToolTip("Every scorecard your team-store login may read, instead of "
+                                  "the rounds on this computer")
+        self.from_team.hide()
+        self.from_team.toggled.connect(self.refresh)
         self.archetype = QComboBox(self)
         self.archetype.setObjectName("calibration.archetype")
         self.archetype.setAccessibleName("Role")
@@ -221,6 +247,8 @@ class CalibrationPage(QWidget):
         filters.addSpacing(16)
         filters.addWidget(role)
         filters.addWidget(self.archetype)
+        filters.addSpacing(16)
+        filters.addWidget(self.from_team)
         filters.addStretch(1)
         filters.addWidget(self.export_button)
         filters.addWidget(self.back_button)
@@ -244,6 +272,14 @@ class CalibrationPage(QWidget):
             self.archetype.addItem(arche.title, arche.id)
         self.archetype.blockSignals(False)
 
+    def set_team(self, team: TeamSettings | None,
+                 password: Callable[[], str | None] = lambda: None) -> None:
+        """Offer the team store as the source (``None``: this computer only)."""
+        self.team, self.team_password = team, password
+        self.from_team.setVisible(team is not None)
+        if team is None:
+            self.from_team.setChecked(False)
+
     # -- data ------------------------------------------------------------------------------
     def filters(self) -> Filters:
         since: date | None = None
@@ -263,10 +299,15 @@ class CalibrationPage(QWidget):
         self._request += 1
         store, pack, filters = self.store, self.pack, self.filters()
         viewer = self.viewer().strip() or None  # nobody named: hold back every pending one
-        self.scope.setText("Computing the figures\u2026")
-        QThreadPool.globalInstance().start(_Compute(
-            self._request, lambda: compute_calibration(store, pack, viewer, filters),
-            self._signals))
+        team = self.team if self.from_team.isChecked() else None
+        job: Callable[[], Calibration]
+        if team is not None:
+            self.scope.setText("Reading the team store and computing the figures\u2026")
+            job = partial(compute_team_calibration, team, self.team_password(), pack, filters)
+        else:
+            self.scope.setText("Computing the figures\u2026")
+            job = partial(compute_calibration, store, pack, viewer, filters)
+        QThreadPool.globalInstance().start(_Compute(self._request, job, self._signals))
 
     def _computed(self, number: int, cal: Calibration) -> None:
         if number != self._request:  # the filters changed meanwhile: a newer one is coming
