@@ -166,8 +166,12 @@ class Publisher:
         with self._store.read() as s:
             return outbox.waiting(s, self._team.joined_at)
 
-    def publish(self, *, everything: bool = False, limit: int = 200) -> PublishRun:
+    def publish(self, *, everything: bool = False, check_in: bool = False,
+                limit: int = 200) -> PublishRun:
         """Send what is due (``everything``: what waits, back-off or not).
+
+        ``check_in``: connect even when nothing is due, to learn who the login is
+        and whether the server can be used (the window does so once at start).
 
         Never raises for the team store's faults; they come back as problems.
         Local storage faults (``StorageError``) do raise: they are the window's
@@ -180,7 +184,7 @@ class Publisher:
             entries = outbox.due(s, self._now(), self._team.joined_at, limit)
         sent: list[Sent] = []
         problems: list[Problem] = []
-        if entries:
+        if entries or check_in:
             self._send_all(entries, sent, problems)
         return PublishRun(tuple(sent), tuple(problems), self.waiting(), self.identity)
 

@@ -44,8 +44,10 @@ class PublishWorker:
         self._wake = threading.Event()
         self._lock = threading.Lock()
         # The first run tries everything, held entries too: starting the app again
-        # (after updating it, or to give a password) is the moment to ask again.
+        # (after updating it, or to give a password) is the moment to ask again. It
+        # also checks in, so the window can say who the login is from the start.
         self._everything = True
+        self._check_in = True
         self._password: str | None = None
         self._new_password = False
         self._stopping = threading.Event()
@@ -77,6 +79,7 @@ class PublishWorker:
         with self._lock:
             self._password = password
             self._new_password = True
+            self._check_in = True
         self.wake(everything=True)
 
     def stop(self, timeout: float = 2.0) -> bool:
@@ -106,11 +109,12 @@ class PublishWorker:
                     break
                 with self._lock:
                     everything, self._everything = self._everything, False
+                    check_in, self._check_in = self._check_in, False
                     password = self._password if self._new_password else None
                     self._new_password = False
                 if password is not None:
                     self._publisher.set_password(password)
-                run = self._publish(everything)
+                run = self._publish(everything, check_in)
                 if self._stopping.is_set():
                     break
                 self._report(run)
@@ -119,10 +123,10 @@ class PublishWorker:
             self._publisher.close()
             self._handle.close()
 
-    def _publish(self, everything: bool) -> PublishRun:
+    def _publish(self, everything: bool, check_in: bool) -> PublishRun:
         self._running.set()
         try:
-            return self._publisher.publish(everything=everything)
+            return self._publisher.publish(everything=everything, check_in=check_in)
         except StorageError as exc:  # this laptop's file, not the team store
             return PublishRun(problems=(Problem("local", str(exc)),))
         except Exception as exc:  # a bug must not end publishing for the session silently
