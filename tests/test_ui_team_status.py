@@ -13,6 +13,7 @@ from companion.ui.team_status import TeamPublishing, TeamStatusLine
 from tests.pg_server import PgServer, free_port
 from tests.publish_support import run_round, server_counts
 from tests.team_support import PASSWORD, TeamDb, create_database, drop_database
+from tests.ui_helpers import screenshot
 
 
 @pytest.fixture
@@ -76,6 +77,8 @@ def test_a_password_asked_for_is_typed_in_and_kept_in_memory(  # type: ignore[no
         publishing.start()
     try:
         assert line.password_button.isVisible()
+        line.resize(900, line.sizeHint().height())
+        screenshot(line, "team_status_password")
         assert "1 waiting to publish" in line.label.text()
         assert "the server asks for a password" in line.label.text()
         with qtbot.waitSignal(publishing.changed, timeout=30_000):

@@ -47,6 +47,8 @@ class DecisionBox(QGroupBox):
         self.pack: Pack | None = None
         self.candidate = ""
         self.viewer: Callable[[], str] = lambda: ""  # who is deciding: the window's name
+        # Set while the panel page reads the team store: decisions go there instead.
+        self.recorder: Callable[[Decision], None] | None = None
 
         self.current = QLabel(self)
         self.current.setObjectName("panel.decisionCurrent")
@@ -102,6 +104,13 @@ class DecisionBox(QGroupBox):
     def _outcome_changed(self) -> None:
         self.level.setEnabled(self.outcome.currentData() == "hire")
 
+    def show_recorded(self, candidate: str, decision: Decision | None, message: str = "") -> None:
+        """Show ``decision`` as the one on record (the team store's, read elsewhere)."""
+        self.candidate = candidate
+        self.setEnabled(bool(candidate))
+        self.current.setText(describe(decision, self.pack))
+        self.message.setText(message)
+
     def show_candidate(self, candidate: str) -> None:
         """Show the decision on record for ``candidate`` ("" for none picked)."""
         self.candidate = candidate
@@ -121,7 +130,7 @@ class DecisionBox(QGroupBox):
 
     def record_decision(self) -> None:
         """Store the chosen outcome for the picked candidate (replacing one on record)."""
-        if self.store is None or not self.candidate:
+        if (self.store is None and self.recorder is None) or not self.candidate:
             return
         from companion.store.decisions import record_decision
 
@@ -131,6 +140,11 @@ class DecisionBox(QGroupBox):
                 self.candidate, outcome, self.viewer().strip() or getpass.getuser(),
                 datetime.now(UTC), self.level.currentData() if outcome == "hire" else None,
                 self.note.text().strip())
+            if self.recorder is not None:  # the team store answers later, off this thread
+                self.recorder(decision)
+                self.message.setText("Recording the decision in the team store\u2026")
+                return
+            assert self.store is not None
             record_decision(self.store, decision)
         except CompanionError as exc:
             self.message.setText(f"Not recorded: {exc}")

@@ -47,6 +47,8 @@ if TYPE_CHECKING:  # loaded when first needed, after the first frame
     from companion.ui.live import LiveView
     from companion.ui.panel_page import PanelPage
     from companion.ui.submitted_page import SubmittedPage
+    from companion.ui.team_panel import TeamPanelSource
+    from companion.ui.team_status import TeamPublishing, TeamStatusLine
 
 log = logging.getLogger("companion.ui.window")
 
@@ -110,6 +112,10 @@ class MainWindow(QMainWindow):
         self._normal_geometry: QByteArray | None = None
         self._compact_on = False  # compact geometry applied now (only while a round shows)
         self._shown_once = False
+        # The team store, when team.json names one (see _connect_team); None otherwise.
+        self.team: TeamPublishing | None = None
+        self.team_line: TeamStatusLine | None = None
+        self.team_source: TeamPanelSource | None = None
 
         # Built top-down, each widget under its final parent: moving a subtree to a new
         # parent makes the style sheet polish all of it again (about 20 ms here).
@@ -127,6 +133,7 @@ class MainWindow(QMainWindow):
         self.stack = PageStack(content)
         self.stack.setObjectName("mainStack")
         content_layout.addWidget(self.stack, 1)
+        self._content, self._content_layout = content, content_layout
         self.start_screen = StartScreen(self.stack)
         self.stack.addWidget(self.start_screen)
         self.live_host = QWidget(self.stack)
@@ -171,6 +178,8 @@ class MainWindow(QMainWindow):
         page.amend_requested.connect(self.show_live)
         if self.store is not None and self.exports_dir is not None:
             page.set_sources(self.store, self.pack, self.exports_dir)
+        if self.team is not None:
+            page.publish_state = self.team.state_text
         return page
 
     @cached_property
@@ -184,6 +193,8 @@ class MainWindow(QMainWindow):
         page.back_requested.connect(self.show_start)
         if self.store is not None and self.exports_dir is not None:
             page.set_sources(self.store, self.pack, self.exports_dir)
+        if self.team_source is not None:
+            page.set_team(self.team_source)
         return page
 
     @cached_property
@@ -197,6 +208,8 @@ class MainWindow(QMainWindow):
         page.back_requested.connect(self.show_start)
         if self.store is not None and self.exports_dir is not None:
             page.set_sources(self.store, self.pack, self.exports_dir)
+        if self.team is not None:
+            page.set_team(self.team.team, self._team_password)
         return page
 
     @cached_property
@@ -263,6 +276,7 @@ class MainWindow(QMainWindow):
         self.start_screen.calibration_requested.connect(self.show_calibration)
         self.bridge.save_failed.connect(self.banner.show_save_failed)
         self.bridge.saved.connect(self.banner.on_saved)
+        self.bridge.saved.connect(self._wake_publisher)
         self.bridge.submitted.connect(self.show_finished)
 
     def set_sources(self, store: Store | None, pack: Pack | None, data_dir: Path) -> None:
@@ -281,6 +295,67 @@ class MainWindow(QMainWindow):
                 self.panel_page.set_sources(store, pack, self.exports_dir)
             if self._is_built("calibration_page"):
                 self.calibration_page.set_sources(store, pack, self.exports_dir)
+            self._connect_team(store, data_dir)
+
+    # -- the team store -----------------------------------------------------------------------
+    def _connect_team(self, store: Store, data_dir: Path) -> None:
+        """Publish to the team store ``team.json`` names, if any: a worker thread, the
+        status line, the publish state of each round, the team source of two pages.
+
+        Without a team store nothing here loads the database driver.
+        """
+        from companion.team.settings import load_team  # standard library only
+
+        if self.team is not None:
+            return
+        try:
+            team = load_team(data_dir)
+        except CompanionError as exc:
+            self.banner.show_error(f"The team store cannot be used: {exc}")
+            return
+        if team is None:
+            return
+        from companion.ui.team_panel import TeamPanelSource
+        from companion.ui.team_status import TeamPublishing, TeamStatusLine
+
+        self.team = TeamPublishing(store, team, self)
+        self.team_line = TeamStatusLine(self._content)
+        self._content_layout.addWidget(self.team_line)
+        self.team_line.follow(self.team)
+        self.team_line.set_allowed(self.stack.currentWidget() is not self.live_host)
+        self.team.changed.connect(self._team_changed)
+        self.team_source = TeamPanelSource(team, self._team_password, self)
+        self.start_screen.publish_states = self._publish_states
+        self.start_screen.refresh_rounds()
+        if self._is_built("finish_page"):
+            self.finish_page.publish_state = self.team.state_text
+        if self._is_built("panel_page"):
+            self.panel_page.set_team(self.team_source)
+        if self._is_built("calibration_page"):
+            self.calibration_page.set_team(team, self._team_password)
+        self.team.start()
+        log.info("publishing to the team store")
+
+    def _team_password(self) -> str | None:
+        return self.team.password if self.team is not None else None
+
+    def _publish_states(self) -> dict[str, tuple[str, str]]:
+        if self.team is None:
+            return {}
+        short = {"published": "published", "waiting": "waiting", "local": "kept here"}
+        return {rid: (short[st.state], st.describe())
+                for rid, st in self.team.states().items()}
+
+    def _team_changed(self) -> None:
+        self.start_screen.refresh_publish_states()
+        if self._is_built("finish_page"):
+            self.finish_page.refresh_team_state()
+
+    def _wake_publisher(self) -> None:
+        """A write went through: after submission it queued something to publish."""
+        engine = self.bridge.engine
+        if self.team is not None and engine is not None and engine.submitted:
+            self.team.wake()
 
     # -- rounds -----------------------------------------------------------------------------------
     def start_round(self, request: StartRequest) -> None:
@@ -445,6 +520,8 @@ class MainWindow(QMainWindow):
             # Before the page shows: its minimum size may already stretch the window.
             self._normal_geometry = self.saveGeometry()
         self.stack.setCurrentWidget(page)
+        if self.team_line is not None:
+            self.team_line.set_allowed(page is not self.live_host)
         self._apply_compact()
 
     def set_compact(self, compact: bool) -> None:
@@ -613,6 +690,8 @@ class MainWindow(QMainWindow):
                 return
             engine.release()
         self.bridge.detach()
+        if self.team is not None:
+            self.team.stop()  # never waits on the network: what was not marked goes again
         self.save_window_state()
         event.accept()
 

@@ -4,6 +4,12 @@ the panel's decision, export.
 Layout and intent only. Importing, grouping and the independence rule live in
 ``companion.panel_select`` (plain Python); the PDF is rendered by
 ``companion.export.panel_pdf`` inside the export worker, off the GUI thread.
+
+When a team store is configured the page reads it instead ("From the team
+store", on by default): candidates, a candidate's scorecards with their
+amendments, and the panel's decision come from the server through
+``TeamPanelSource`` (off the GUI thread), which also records the decision there.
+The server's rules decide what the login may read.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFrame,
@@ -35,14 +42,23 @@ from companion.ui.theme import set_look
 
 if TYPE_CHECKING:
     from companion.content.model import Pack
+    from companion.decision import Decision
     from companion.independence import Access
     from companion.panel_select import PanelGroup
     from companion.scorecard import Scorecard
     from companion.store import Store
+    from companion.team.reading import TeamPanel
+    from companion.team.server import CandidateSummary
+    from companion.ui.team_panel import TeamPanelSource
 
 log = logging.getLogger("companion.ui.panel")
 
 FILE_FILTER = "Scorecard files (*.icscore.json *.json);;All files (*)"
+LOCAL_INTRO = ("Import the scorecard files your panel sent you, choose the candidate, and "
+               "export one PDF that puts their disagreements first.")
+TEAM_INTRO = ("Candidates from the team store, as far as your login may read them. Choose one, "
+              "record the panel's decision, and export one PDF that puts their disagreements "
+              "first.")
 
 
 def _when(at: datetime | None) -> str:
@@ -90,13 +106,23 @@ class PanelPage(QWidget):
         self.viewer: Callable[[], str] = lambda: ""  # the window points it at its settings
         self.paper: Callable[[], str] = lambda: "a4"  # page size for the debrief; likewise
         self.groups: list[PanelGroup] = []  # in combo order
+        self.team_source: TeamPanelSource | None = None
+        self.team_candidates: list[CandidateSummary] = []  # in combo order, in team mode
+        self.team_panel: TeamPanel | None = None  # the picked candidate's, once read
+        self.team_decision: Decision | None = None  # the team store's, on that candidate
 
         title = QLabel("Panel debrief", self)
         title.setProperty("role", "title")
-        intro = QLabel("Import the scorecard files your panel sent you, choose the candidate, "
-                       "and export one PDF that puts their disagreements first.", self)
+        intro = QLabel(LOCAL_INTRO, self)
         intro.setProperty("role", "muted")
         intro.setWordWrap(True)
+        self.intro = intro
+        self.from_team = QCheckBox("From the team store", self)
+        self.from_team.setObjectName("panel.fromTeam")
+        self.from_team.setToolTip("Candidates and scorecards your team-store login may read, "
+                                  "instead of the ones on this computer")
+        self.from_team.hide()
+        self.from_team.toggled.connect(lambda _on: self.refresh())
 
         self.import_button = QPushButton("Import scorecard files…", self)
         self.import_button.setObjectName("panel.import")
@@ -150,6 +176,7 @@ class PanelPage(QWidget):
         import_row = QHBoxLayout()
         import_row.addWidget(self.import_button)
         import_row.addStretch(1)
+        import_row.addWidget(self.from_team)
         pick_row = QHBoxLayout()
         pick_label = QLabel("Candidate", self)
         pick_label.setBuddy(self.candidate)
@@ -179,9 +206,30 @@ class PanelPage(QWidget):
         self.store, self.pack, self.export_dir = store, pack, export_dir
         self.decision.set_sources(store, pack)
 
+    def set_team(self, source: TeamPanelSource | None) -> None:
+        """Read the team store through ``source`` (None: this computer only)."""
+        self.team_source = source
+        self.from_team.setVisible(source is not None)
+        self.from_team.setChecked(source is not None)
+        if source is not None:
+            source.candidates_loaded.connect(self._team_candidates_loaded)
+            source.panel_loaded.connect(self._team_panel_loaded)
+            source.decision_recorded.connect(self._team_decision_recorded)
+            source.failed.connect(self._team_failed)
+
+    @property
+    def team_mode(self) -> bool:
+        return self.team_source is not None and self.from_team.isChecked()
+
     # -- data --------------------------------------------------------------------------------
     def refresh(self, select: tuple[str, str, str] | None = None) -> None:
         """Re-read the panels from the store; keep (or move to) the ``select`` group."""
+        self.import_button.setVisible(not self.team_mode)
+        self.intro.setText(TEAM_INTRO if self.team_mode else LOCAL_INTRO)
+        self.decision.recorder = self._record_in_team if self.team_mode else None
+        if self.team_mode:
+            self._refresh_team()
+            return
         if self.store is None:
             return
         from companion.panel_select import load_panels, needs_pack_label
@@ -211,18 +259,31 @@ class PanelPage(QWidget):
         return None if group is None else group.key
 
     def current_group(self) -> PanelGroup | None:
+        if self.team_mode:
+            return self._team_group()
         i = self.candidate.currentIndex()
         return self.groups[i] if 0 <= i < len(self.groups) else None
 
     def _show_group(self) -> None:
         """List the picked candidate's scorecards and say now if the rule holds them back."""
         self.scorecards.clear()
+        if self.team_mode:
+            self._load_team_panel()
+            return
         group = self.current_group()
         self.decision.show_candidate(group.candidate if group is not None else "")
         if group is None:
             self.notice.hide()
             return
-        for sc in group.scorecards:
+        self._list(group.scorecards)
+        access = self._access(group.scorecards)
+        if access.allowed:
+            self.notice.hide()
+        else:
+            self.notice.say(access.reason, warn=True)
+
+    def _list(self, scorecards: Sequence[Scorecard]) -> None:
+        for sc in scorecards:
             item = QTreeWidgetItem([sc.interviewer, sc.round_title, _when(sc.submitted_at)])
             item.setData(0, Qt.ItemDataRole.UserRole, sc.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -230,11 +291,109 @@ class PanelPage(QWidget):
             self.scorecards.addTopLevelItem(item)
         for col in range(self.scorecards.columnCount() - 1):
             self.scorecards.resizeColumnToContents(col)
-        access = self._access(group.scorecards)
-        if access.allowed:
-            self.notice.hide()
+
+    # -- the team store ------------------------------------------------------------------------
+    def _refresh_team(self) -> None:
+        assert self.team_source is not None
+        self.team_panel = None
+        self.candidate.blockSignals(True)
+        self.candidate.clear()
+        self.candidate.blockSignals(False)
+        self.scorecards.clear()
+        self.empty.setText("Reading the candidates from the team store\u2026")
+        self.empty.show()
+        for w in (self.candidate, self.scorecards, self.export_button, self.save_as_button):
+            w.setEnabled(False)
+        self.notice.hide()
+        self.decision.show_recorded("", None)
+        self.team_source.load_candidates()
+
+    def _team_candidates_loaded(self, candidates: list[CandidateSummary]) -> None:
+        if not self.team_mode:
+            return
+        keep = self.candidate.currentText().split(" \u00b7 ")[0]
+        self.team_candidates = list(candidates)
+        self.candidate.blockSignals(True)
+        self.candidate.clear()
+        for c in self.team_candidates:
+            self.candidate.addItem(f"{c.name} \u00b7 {c.scorecards} "
+                                   f"scorecard{'s' if c.scorecards != 1 else ''}")
+        names = [c.name for c in self.team_candidates]
+        self.candidate.setCurrentIndex(names.index(keep) if keep in names else 0)
+        self.candidate.blockSignals(False)
+        has = bool(self.team_candidates)
+        self.empty.setText("No scorecards in the team store that your login may read yet.")
+        self.empty.setVisible(not has)
+        self.candidate.setEnabled(has)
+        self._show_group()
+
+    def _team_candidate(self) -> str:
+        i = self.candidate.currentIndex()
+        return self.team_candidates[i].name if 0 <= i < len(self.team_candidates) else ""
+
+    def _load_team_panel(self) -> None:
+        self.team_panel = self.team_decision = None
+        name = self._team_candidate()
+        for w in (self.scorecards, self.export_button, self.save_as_button):
+            w.setEnabled(False)
+        self.notice.hide()
+        if not name or self.team_source is None:
+            self.decision.show_recorded("", None)
+            return
+        self.decision.show_recorded(name, None, "Reading the team store\u2026")
+        self.team_source.load_panel(name, self.pack)
+
+    def _team_panel_loaded(self, panel: TeamPanel) -> None:
+        from companion import fold_name
+
+        if not self.team_mode or fold_name(panel.candidate) != fold_name(
+                self._team_candidate()):
+            return
+        self.team_panel = panel
+        self.team_decision = panel.app_decision()
+        self.scorecards.clear()
+        self._list(panel.scorecards)
+        has = bool(panel.scorecards)
+        for w in (self.scorecards, self.export_button, self.save_as_button):
+            w.setEnabled(has)
+        self.decision.show_recorded(panel.candidate, self.team_decision)
+
+    def _team_group(self) -> PanelGroup | None:
+        from companion.panel_select import PanelGroup
+
+        panel = self.team_panel
+        if panel is None or not panel.scorecards:
+            return None
+        first = panel.scorecards[0]
+        return PanelGroup(panel.candidate, first.pack_id, first.pack_version, panel.scorecards)
+
+    def _record_in_team(self, decision: Decision) -> None:
+        if self.team_source is not None:
+            self.team_source.record(decision)
+
+    def _team_decision_recorded(self, decision: Decision) -> None:
+        """The team store has it; keep a copy here too when this computer has the candidate."""
+        from companion.store.decisions import record_decision
+
+        said = "Recorded in the team store. Debriefs exported from now on print it."
+        if self.store is not None:
+            try:
+                record_decision(self.store, decision)
+                said = "Recorded in the team store and on this computer."
+            except CompanionError:
+                pass  # no round of this candidate here: the team store's copy is the one
+        self.team_decision = decision
+        self.decision.note.clear()
+        self.decision.show_recorded(decision.candidate, decision, said)
+
+    def _team_failed(self, kind: str, message: str) -> None:
+        if kind == "decision":
+            self.decision.message.setText(f"Not recorded: {message}")
+        elif kind == "candidates":
+            self.empty.setText(f"Cannot read the team store: {message}")
+            self.empty.show()
         else:
-            self.notice.say(access.reason, warn=True)
+            self.notice.say(f"Cannot read the team store: {message}", warn=True)
 
     def checked_ids(self) -> list[str]:
         """Ids of the ticked scorecards, in list order."""
@@ -248,6 +407,8 @@ class PanelPage(QWidget):
     def _access(self, scorecards: Sequence[Scorecard]) -> Access:
         from companion.independence import Access, access_to
 
+        if self.team_mode:  # the server's rules already decided what this login reads
+            return Access(True)
         if self.store is None:
             return Access(False, "No database is open.")
         return access_to(self.viewer(), [sc.id for sc in scorecards], self.store)
@@ -287,7 +448,9 @@ class PanelPage(QWidget):
         """Export the ticked scorecards of the picked candidate, if the rule allows: into
         the exports folder, or (``ask``) where the user chooses."""
         group = self.current_group()
-        if group is None or self.pack is None or self.export_dir is None or self.store is None:
+        if group is None or self.pack is None or self.export_dir is None:
+            return
+        if self.store is None and not self.team_mode:
             return
         if self.export_status.running:
             return
@@ -305,7 +468,11 @@ class PanelPage(QWidget):
 
         labels = panel_labels(chosen)
         try:
-            decision = decision_for(self.store, group.candidate)
+            if self.team_mode:
+                decision = self.team_decision
+            else:
+                assert self.store is not None
+                decision = decision_for(self.store, group.candidate)
         except CompanionError as exc:
             self.export_status.refuse(f"Cannot read the panel's decision: {exc}")
             return

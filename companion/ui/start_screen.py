@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -114,6 +115,8 @@ class StartScreen(QWidget):
         self._plan: LoopPlan | None = None
         self.viewer: Callable[[], str] = lambda: ""  # who is reading; the window sets it
         self.paper: Callable[[], str] = lambda: "a4"  # page size for exports; likewise
+        # With a team store: each round's publish state (a word, and the whole story).
+        self.publish_states: Callable[[], dict[str, tuple[str, str]]] | None = None
 
         # Everything sits in a scroll area: on a screen narrower than the form and the
         # lists side by side (under about 850 px) the page scrolls instead of pushing the
@@ -431,6 +434,8 @@ class StartScreen(QWidget):
             return
         self.unfinished.clear()
         self.past.clear()
+        self.past.setHeaderLabels(["Candidate", "Round", "Interviewer", "Submitted",
+                                   *(["Team"] if self.publish_states else [])])
         for s in self.store.list_rounds():
             if s.submitted_at is None:
                 item = QTreeWidgetItem([s.candidate, s.round_title, _when(s.started_at)])
@@ -441,12 +446,25 @@ class StartScreen(QWidget):
                                         _when(s.submitted_at)])
                 item.setData(0, QtCore.Qt.ItemDataRole.UserRole, s.id)
                 self.past.addTopLevelItem(item)
+        self.refresh_publish_states()
         for tree in (self.unfinished, self.past):
             first = tree.topLevelItem(0)
             if first is not None:
                 tree.setCurrentItem(first)
             for col in range(tree.columnCount() - 1):
                 tree.resizeColumnToContents(col)
+        if self.publish_states is not None:
+            # Five columns in the card's width: the round's title gives way (elided,
+            # whole in its tooltip) so the team column is seen without scrolling.
+            head = self.past.header()
+            for col in range(self.past.columnCount()):
+                head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            head.setStretchLastSection(False)
+            for i in range(self.past.topLevelItemCount()):
+                row = self.past.topLevelItem(i)
+                if row is not None:
+                    row.setToolTip(1, row.text(1))
         for tree, empty, button in ((self.unfinished, self.unfinished_empty, self.resume_button),
                                     (self.past, self.past_empty, self.export_button)):
             has_rows = tree.topLevelItemCount() > 0
@@ -454,6 +472,20 @@ class StartScreen(QWidget):
             tree.setVisible(has_rows)
             button.setEnabled(has_rows)
         self.save_as_button.setEnabled(self.export_button.isEnabled())
+
+    def refresh_publish_states(self) -> None:
+        """Write each past round's team-store state in its column, keeping the selection."""
+        if self.publish_states is None:
+            return
+        states = self.publish_states()
+        for i in range(self.past.topLevelItemCount()):
+            item = self.past.topLevelItem(i)
+            if item is not None:
+                rid = str(item.data(0, QtCore.Qt.ItemDataRole.UserRole))
+                # "-": an imported round, not this laptop's to publish.
+                short, full = states.get(rid, ("-", "Imported: not published from here"))
+                item.setText(4, short)
+                item.setToolTip(4, full)
 
     # -- intent --------------------------------------------------------------------------------
     def form_problem(self) -> str:

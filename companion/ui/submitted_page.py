@@ -42,6 +42,12 @@ class SubmittedPage(QWidget):
                       "the submitted version is never overwritten.", self)
         note.setProperty("role", "muted")
         note.setWordWrap(True)
+        # With a team store: where this round stands ("published", "waiting to publish...").
+        self.publish_state: Callable[[str], str | None] | None = None
+        self.team_state = QLabel(self)
+        self.team_state.setObjectName("submittedTeamState")
+        self.team_state.setWordWrap(True)
+        self.team_state.hide()
         self.export_button = QPushButton("Export PDF", self)
         self.export_button.setObjectName("submittedExportButton")
         self.export_button.setProperty("role", "primary")
@@ -77,6 +83,7 @@ class SubmittedPage(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.details)
         layout.addWidget(note)
+        layout.addWidget(self.team_state)
         layout.addLayout(buttons)
         layout.addWidget(self.export_status)
         layout.addStretch(1)
@@ -92,6 +99,14 @@ class SubmittedPage(QWidget):
         self.details.setText(f"{scorecard.candidate} · {scorecard.round_title} · "
                              f"interviewer {scorecard.interviewer}\nRecommendation: {rec}")
         self.export_status.clear()
+        self.refresh_team_state()
+
+    def refresh_team_state(self) -> None:
+        """Say where this round stands with the team store (hidden without one)."""
+        state = (self.publish_state(self.scorecard.id)
+                 if self.publish_state is not None and self.scorecard is not None else None)
+        self.team_state.setText(f"Team store: {state}" if state else "")
+        self.team_state.setVisible(bool(state))
 
     def export(self, ask: bool = False) -> None:
         """The scorecard as a PDF: into the exports folder, or (``ask``) where chosen."""

@@ -74,6 +74,7 @@ class TeamPublishing(QObject):
         self._store = store
         self.team = team
         self.last_run: PublishRun | None = None
+        self.password: str | None = None  # typed in the window; memory only
         self._reported.connect(self._on_report)
         self._worker = PublishWorker(store, team, self._reported.emit, idle_s=idle_s)
 
@@ -91,7 +92,13 @@ class TeamPublishing(QObject):
         self._worker.wake(everything=everything)
 
     def give_password(self, password: str) -> None:
+        self.password = password
         self._worker.set_password(password)
+
+    def state_text(self, round_id: str) -> str | None:
+        """How one round stands with the team store, in words (None: nothing to publish)."""
+        state = self.states().get(round_id)
+        return state.describe() if state is not None else None
 
     @property
     def busy(self) -> bool:
@@ -132,6 +139,7 @@ class TeamStatusLine(QWidget):
         self.setObjectName("team.statusLine")
         self._asker = asker
         self.publishing: TeamPublishing | None = None
+        self.allowed = True  # False while a live round is on screen: no distraction there
         self.label = QLabel(self)
         self.label.setObjectName("team.status")
         self.label.setProperty("role", "small")
@@ -144,7 +152,7 @@ class TeamStatusLine(QWidget):
         self.publish_button.setToolTip("Try every waiting round again now")
         self.publish_button.clicked.connect(self.publish_now)
         row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        row.setContentsMargins(28, 4, 28, 6)
         row.addWidget(self.label, 1)
         row.addWidget(self.password_button)
         row.addWidget(self.publish_button)
@@ -162,7 +170,7 @@ class TeamStatusLine(QWidget):
 
     def refresh(self) -> None:
         pub = self.publishing
-        if pub is None:
+        if pub is None or not self.allowed:
             self.hide()
             return
         summary = pub.summary()
@@ -170,6 +178,10 @@ class TeamStatusLine(QWidget):
         self.password_button.setVisible(summary.needs_password)
         self.publish_button.setVisible(summary.waiting > 0 and not summary.running)
         self.show()
+
+    def set_allowed(self, allowed: bool) -> None:
+        self.allowed = allowed
+        self.refresh()
 
     def ask(self) -> None:
         pub = self.publishing
