@@ -36,6 +36,9 @@ print("survived", flush=True)
 """
 
 
+LEAKING = 50  # references lost over the 100 warm-up calls that mean the bug is present
+
+
 def _run(prelude: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
@@ -52,7 +55,9 @@ def test_importing_the_ui_package_survives_a_long_session() -> None:
 def test_without_the_guard_the_leak_aborts_the_interpreter() -> None:
     res = _run("")
     leak_true, leak_none = (int(n) for n in res.stdout.split("\n")[0].split()[1:])
-    if leak_true > 0 or leak_none > 0:
+    # The bug loses a reference on every one of the 100 calls; a count off by one or two
+    # is the interpreter's own bookkeeping (seen on 6.11.3: "leak 0 1" now and then).
+    if leak_true >= LEAKING or leak_none >= LEAKING:
         # The bug is present in this PySide6: the guard above is what keeps the app alive.
         assert res.returncode != 0 and "survived" not in res.stdout
         assert "dealloc" in res.stderr
