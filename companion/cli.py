@@ -246,7 +246,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from companion.logs import setup_logging
     from companion.paths import data_dir
 
-    log_path = setup_logging(data_dir(args.data_dir))
+    try:
+        log_path = setup_logging(data_dir(args.data_dir))
+    except CompanionError as exc:
+        print(f"companion: {exc}", file=sys.stderr)
+        return exc.exit_code
     key = _handler_key(args)
     try:
         handler = _resolve(key)

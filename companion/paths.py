@@ -19,6 +19,7 @@ from pathlib import Path
 from platformdirs import PlatformDirs
 
 from companion import APP_NAME
+from companion.errors import CompanionError
 
 ENV_DATA_DIR = "COMPANION_DATA_DIR"
 PORTABLE_MARKER = "portable"
@@ -42,16 +43,30 @@ def portable_root() -> Path | None:
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """The folder holding the database, user packs and logs (not created here)."""
+    """The folder holding the database, user packs and logs (not created here).
+
+    Raises ``CompanionError`` for a path that cannot be resolved (a loop of
+    symbolic links), naming where the path came from.
+    """
     if override:
-        return Path(override).expanduser().resolve()
+        return _resolved(override, "--data-dir")
     env = os.environ.get(ENV_DATA_DIR)
     if env:
-        return Path(env).expanduser().resolve()
+        return _resolved(env, ENV_DATA_DIR)
     portable = portable_root()
     if portable is not None:
         return portable
     return Path(_dirs.user_data_dir)
+
+
+def _resolved(path: str | os.PathLike[str], given_by: str) -> Path:
+    try:
+        return Path(path).expanduser().resolve()
+    except (OSError, RuntimeError) as exc:  # 3.11 reports a symlink loop as RuntimeError
+        reason = "a loop of symbolic links" if "loop" in str(exc).lower() else (
+            getattr(exc, "strerror", None) or str(exc))
+        raise CompanionError(f"the data folder {os.fspath(path)} ({given_by}) cannot be "
+                             f"used: {reason}; choose another folder") from None
 
 
 def packs_dir(root: Path) -> Path:
