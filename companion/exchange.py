@@ -25,16 +25,15 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from companion import APP_NAME, __version__
+from companion import APP_NAME, __version__, limits
 from companion.content.model import Pack
 from companion.errors import CompanionError, ImportFileError
-from companion.exchange_schema import scorecard_from_dict, scorecard_to_dict
-from companion.json_reader import SchemaError
+from companion.exchange_schema import scorecard_to_dict
+from companion.intake import Refused, parse_json, read_capped, writable_target
 from companion.scorecard import Scorecard
 
 FORMAT = "interview-companion/scorecard"
@@ -42,7 +41,7 @@ FORMAT = "interview-companion/scorecard"
 FORMAT_VERSION = 2
 SUFFIX = ".icscore.json"
 # A real scorecard is a few tens of kilobytes; refuse anything absurd before parsing it.
-MAX_BYTES = 16 * 1024 * 1024
+MAX_BYTES = limits.SCORECARD_FILE_BYTES
 
 
 def canonical_json(payload: Any) -> bytes:
@@ -87,8 +86,14 @@ def write_scorecard_file(sc: Scorecard, path: str | os.PathLike[str]) -> Path:
         text = scorecard_to_json(sc)
     except (TypeError, ValueError) as exc:  # e.g. a non-JSON value in ``extra``
         raise CompanionError(f"{target}: cannot write this scorecard: {exc}") from None
-    if target.is_dir():
-        raise CompanionError(f"{target}: is a folder; give a file name to write")
+    try:
+        # What we write, a colleague's app must read: refuse here, where it can be fixed.
+        _validated(text.encode("utf-8"), target, None)
+    except ImportFileError as exc:
+        raise CompanionError(f"cannot share this scorecard: {exc}") from None
+    refusal = writable_target(target)
+    if refusal:
+        raise CompanionError(f"{target}: cannot write there: {refusal}")
     folder = target.parent
     if not folder.is_dir():
         raise CompanionError(f"{target}: cannot write: folder {folder} does not exist")
@@ -138,27 +143,26 @@ def read_scorecard_file(path: str | os.PathLike[str], pack: Pack | None) -> Scor
     """
     source = Path(path)
     try:
-        if source.is_dir():
-            raise ImportFileError(f"{source}: is a folder, not a scorecard file")
-        size = source.stat().st_size
-        if size > MAX_BYTES:
-            raise ImportFileError(f"{source}: too large for a scorecard file ({size} bytes)")
-        raw = source.read_bytes()
-    except FileNotFoundError:
-        raise ImportFileError(f"{source}: no such file") from None
-    except OSError as exc:
-        raise ImportFileError(f"{source}: cannot read: {exc.strerror or exc}") from None
+        raw = read_capped(source, MAX_BYTES, "scorecard file")
+    except Refused as exc:
+        raise ImportFileError(exc.line(str(source))) from None
     return parse_scorecard_bytes(raw, source, pack)
 
 
 def parse_scorecard_bytes(raw: bytes, source: str | os.PathLike[str],
                           pack: Pack | None) -> Scorecard:
     """Validate the bytes of an exchange file; ``source`` names it in messages."""
+    return _validated(raw, source, pack)
+
+
+def _validated(raw: bytes, source: str | os.PathLike[str], pack: Pack | None) -> Scorecard:
     name = str(source)
 
     def fail(what: str) -> ImportFileError:
         return ImportFileError(f"{name}: {' '.join(what.split())}")
 
+    if len(raw) > MAX_BYTES:
+        raise fail(f"too large for a scorecard file (more than {MAX_BYTES:,} bytes)")
     if not raw.strip():
         raise fail("the file is empty")
     try:
@@ -167,15 +171,15 @@ def parse_scorecard_bytes(raw: bytes, source: str | os.PathLike[str],
         raise fail(f"not a scorecard file: not UTF-8 text (bad byte at offset {exc.start})") \
             from None
     try:
-        doc = json.loads(text)
+        doc = parse_json(text)
+    except Refused as exc:
+        raise ImportFileError(exc.line(name)) from None
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
             raise fail("the file is truncated: its JSON ends before the scorecard is "
                        "complete") from None
         raise fail(f"not a scorecard file: invalid JSON at line {exc.lineno} column "
                    f"{exc.colno} ({exc.msg})") from None
-    except RecursionError:
-        raise fail("not a scorecard file: JSON nested too deeply") from None
     if not isinstance(doc, dict):
         raise fail("not a scorecard file: expected a JSON object at the top")
     if doc.get("format") != FORMAT:
@@ -196,11 +200,10 @@ def parse_scorecard_bytes(raw: bytes, source: str | os.PathLike[str],
     expected = doc.get("content_sha256")
     if not isinstance(expected, str):
         raise fail("the content hash (content_sha256) is missing")
-    sc = _decode_payload(payload, expected, version, fail)
+    sc = _decode_payload(payload, expected, version, name, pack)
     pack_meta = doc.get("pack")
     if pack_meta != {"id": sc.pack_id, "version": sc.pack_version}:
         raise fail("the pack named in the header does not match the scorecard's pack")
-    _check_pack(sc, pack, fail)
     return sc
 
 
@@ -209,74 +212,35 @@ def scorecard_from_payload(payload: dict[str, Any], expected_sha256: str, source
     """The checks of an imported file, for a payload that came without its envelope.
 
     The team store keeps the ``scorecard`` section, its hash and its format
-    version; what it hands back passes the same version, hash, shape and pack
-    checks as a file (``ImportFileError`` naming ``source`` on the first problem).
+    version; what it hands back passes the same version, hash, shape, bounds and
+    pack checks as a file (``ImportFileError`` naming ``source`` on the first problem).
     """
-    def fail(what: str) -> ImportFileError:
-        return ImportFileError(f"{source}: {' '.join(what.split())}")
-
     if version > FORMAT_VERSION:
-        raise fail(f"written by a newer Interview Companion (format {version}; this app "
-                   f"reads up to {FORMAT_VERSION}): update the app")
-    sc = _decode_payload(payload, expected_sha256, version, fail)
-    _check_pack(sc, pack, fail)
-    return sc
+        raise ImportFileError(f"{source}: written by a newer Interview Companion (format "
+                              f"{version}; this app reads up to {FORMAT_VERSION}): update "
+                              "the app")
+    return _decode_payload(payload, expected_sha256, version, source, pack)
 
 
-def _decode_payload(payload: dict[str, Any], expected: str, version: int,
-                    fail: Callable[[str], ImportFileError]) -> Scorecard:
+def _decode_payload(payload: dict[str, Any], expected: str, version: int, name: str,
+                    pack: Pack | None) -> Scorecard:
+    """The content hash, then the one gate (``scorecard_intake``), for a decoded payload."""
+    from companion.scorecard_intake import check_plain, scorecard_from_data
+
     try:
+        # Depth and lone surrogates first: hashing walks the payload recursively and
+        # encodes it, and data from a database row was never through parse_json.
+        check_plain(payload)
         actual = content_hash(payload)
-    except ValueError:  # NaN or Infinity smuggled into the payload
-        raise fail("the scorecard holds a number that is not finite") from None
+    except Refused as exc:
+        raise ImportFileError(exc.line(name)) from None
+    except ValueError:  # NaN or Infinity in data that did not come through parse_json
+        raise ImportFileError(f"{name}: the scorecard holds a number that is not "
+                              "finite") from None
     if actual != expected.lower():
-        raise fail("the content was changed after export (content hash does not match)")
+        raise ImportFileError(f"{name}: the content was changed after export (content hash "
+                              "does not match)")
     try:
-        return scorecard_from_dict(payload, version=version)
-    except SchemaError as exc:
-        raise fail(str(exc)) from None
-
-
-def _check_pack(sc: Scorecard, pack: Pack | None,
-                fail: Callable[[str], ImportFileError]) -> None:
-    if pack is None:
-        return
-    problems = pack_problems(sc, pack)
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        hint = ("; a file made with another question pack needs that pack loaded "
-                "(--pack PATH)" if problems[0].startswith("unknown") else "")
-        raise fail(problems[0] + more + hint)
-
-
-def pack_problems(sc: Scorecard, pack: Pack) -> list[str]:
-    """Ids in ``sc`` that ``pack`` does not know, one line each (empty when all resolve)."""
-    problems: list[str] = []
-    ids = {a.id for a in pack.archetypes}
-    if sc.archetype not in ids:
-        problems.append(f"unknown archetype {sc.archetype!r} for pack {pack.id!r}")
-    if sc.level not in {lv.id for lv in pack.levels}:
-        problems.append(f"unknown level {sc.level!r} for pack {pack.id!r}")
-    if sc.template_id not in {t.id for t in pack.templates}:
-        problems.append(f"unknown round template {sc.template_id!r} for pack {pack.id!r}")
-    failure_ids = set(pack.failure_probe.probe_ids())
-    for it in sc.items:
-        content = pack.find_item(it.item_id)
-        if content is None:
-            problems.append(f"unknown {it.kind or 'item'} id {it.item_id!r} for pack {pack.id!r}")
-            continue
-        if content.kind != it.kind:
-            problems.append(f"{it.item_id!r} is a {content.kind} in pack {pack.id!r}, "
-                            f"not a {it.kind}")
-        known = {p.id for p in content.probes} | failure_ids
-        problems.extend(f"unknown probe {p.probe_id!r} on {it.item_id!r}"
-                        for p in it.probes if p.probe_id not in known)
-    item_ids = {it.item_id for it in sc.items}
-    flag_ids = {f.id for f in pack.red_flags}
-    for fl in sc.flags:
-        if fl.flag_id not in flag_ids:
-            problems.append(f"unknown red flag id {fl.flag_id!r} for pack {pack.id!r}")
-        if fl.item_id is not None and fl.item_id not in item_ids:
-            problems.append(f"red flag {fl.flag_id!r} points at {fl.item_id!r}, "
-                            "which is not in this round")
-    return problems
+        return scorecard_from_data(payload, pack, version=version)
+    except Refused as exc:
+        raise ImportFileError(exc.line(name)) from None

@@ -8,13 +8,37 @@ location such as ``scorecard.items[2].rating``.
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from datetime import UTC, datetime
 from typing import Any
+
+from companion import limits
+from companion.intake import ID_FORM
 
 
 class SchemaError(ValueError):
     """The data does not have the expected shape; the text says where."""
+
+
+# Bounds per key (companion.limits gives the reasons). Ids name pack entries: plain
+# words (intake.ID_FORM). The round's own id also names a lock file, so it is ASCII.
+_ID_KEYS = frozenset({"item_id", "probe_id", "flag_id", "section_id", "template_id",
+                      "archetype", "level", "pack_id", "item", "probe", "flag"})
+_NAME_KEYS = frozenset({"candidate", "interviewer", "round_title", "title", "pack_version"})
+_TEXT_CHARS: dict[str, int] = {
+    **dict.fromkeys(_ID_KEYS, limits.ID_CHARS),
+    **dict.fromkeys(_NAME_KEYS, limits.NAME_CHARS),
+    "id": limits.ID_CHARS, "field": 3 * limits.ID_CHARS + 20, "reason": limits.REASON_CHARS,
+}
+_LIST_ITEMS: dict[str, int] = {
+    "items": limits.ITEMS, "probes": limits.PROBES_PER_ITEM, "flags": limits.FLAGS,
+    "events": limits.EVENTS_PER_FLAG, "sections": limits.SECTIONS,
+    "amendments": limits.AMENDMENTS,
+}
+_ROUND_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _type_name(value: Any) -> str:
@@ -54,12 +78,29 @@ class Obj:
         value = self._get(key)
         if not isinstance(value, str):
             raise self._wrong(key, "text", value)
-        return value
+        return self._bounded(key, value)
 
     def opt_text(self, key: str) -> str | None:
         value = self._get(key)
         if value is not None and not isinstance(value, str):
             raise self._wrong(key, "text or null", value)
+        return None if value is None else self._bounded(key, value)
+
+    def _bounded(self, key: str, value: str) -> str:
+        """``value`` if it fits what ``key`` may hold (length, and for ids and names, form)."""
+        where = f"{self.where}.{key}"
+        most = _TEXT_CHARS.get(key, limits.NOTE_CHARS)
+        if len(value) > most:
+            raise SchemaError(f"{where} holds {len(value):,} characters; at most {most:,} "
+                              "fit there")
+        round_id = key == "id" and "." not in self.where and "[" not in self.where
+        if key in _ID_KEYS or round_id:
+            if not (_ROUND_ID if round_id else ID_FORM).fullmatch(value):
+                raise SchemaError(f"{where} is {value[:40]!r}, not an id: ids are letters, "
+                                  "digits, '_', '.' and '-'")
+        elif key in _NAME_KEYS and _CONTROL.search(value):
+            raise SchemaError(f"{where} holds a line break or a control character; a name "
+                              "is one line of text")
         return value
 
     def choice(self, key: str, allowed: tuple[str, ...], *, nullable: bool = False) -> str | None:
@@ -79,8 +120,9 @@ class Obj:
         value = self._get(key)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self._wrong(key, "a number of seconds", value)
-        if not math.isfinite(value) or value < 0:
-            raise SchemaError(f"{self.where}.{key} must be zero or more seconds, not {value}")
+        if not math.isfinite(value) or not 0 <= value <= limits.SECONDS:
+            raise SchemaError(f"{self.where}.{key} must be zero or more seconds, at most "
+                              f"{limits.SECONDS:,.0f}, not {str(value)[:20]}")
         return float(value)
 
     def time(self, key: str) -> datetime:
@@ -100,18 +142,35 @@ class Obj:
                               f"{raw[:40]!r}") from None
         if value.tzinfo is None:
             raise SchemaError(f"{self.where}.{key} has no timezone: {raw[:40]!r}")
+        # Checked before converting: 9999-12-31 at UTC-14 is past the last date Python has.
+        if not limits.YEAR_MIN <= value.year <= limits.YEAR_MAX:
+            raise SchemaError(f"{self.where}.{key} is in the year {value.year}; dates from "
+                              f"{limits.YEAR_MIN} to {limits.YEAR_MAX} are accepted")
         return value.astimezone(UTC)
 
     def objects(self, key: str) -> list[Obj]:
         value = self._get(key)
         if not isinstance(value, list):
             raise self._wrong(key, "a list", value)
+        most = _LIST_ITEMS.get(key, limits.ITEMS)
+        if len(value) > most:
+            raise SchemaError(f"{self.where}.{key} has {len(value):,} entries; at most "
+                              f"{most:,} fit there")
         return [Obj(v, f"{self.where}.{key}[{i}]") for i, v in enumerate(value)]
 
     def mapping(self, key: str) -> dict[str, Any]:
+        """A free-form object (``extra``), bounded in size; its depth is the caller's check."""
         value = self._get(key)
         if not isinstance(value, dict):
             raise self._wrong(key, "an object", value)
+        try:
+            size = len(json.dumps(value, ensure_ascii=False, allow_nan=False))
+        except (TypeError, ValueError, RecursionError):
+            raise SchemaError(f"{self.where}.{key} holds something that is not plain "
+                              "JSON") from None
+        if size > limits.EXTRA_BYTES:
+            raise SchemaError(f"{self.where}.{key} is {size:,} characters of JSON; at most "
+                              f"{limits.EXTRA_BYTES:,} fit there")
         return dict(value)
 
     def has(self, key: str) -> bool:

@@ -11,7 +11,6 @@ reads field strings.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +24,7 @@ from companion.changes import (
     Recommend,
     StepFlag,
 )
+from companion.intake import parse_json
 from companion.scorecard import FLAG_STATES, RECOMMENDATIONS, RUBRIC_BUTTONS
 
 
@@ -61,8 +61,9 @@ def _rating(item: str, old: str, new: str, at: datetime) -> tuple[Edit, Edit] | 
 
 def _object(text: str) -> dict[str, Any] | None:
     try:
-        value = json.loads(text) if text.strip() else {}
-    except ValueError:
+        # Bounded: a value nested thousands deep would otherwise end in RecursionError.
+        value = parse_json(text, "amendment") if text.strip() else {}
+    except ValueError:  # a syntax error, or intake.Refused (too deep, a number too long)
         return None
     return value if isinstance(value, dict) else None
 

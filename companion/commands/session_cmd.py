@@ -21,7 +21,7 @@ from companion.commands.common import data_root
 from companion.commands.session_show import format_scorecard, local_time
 from companion.content.loader import load_for_cli
 from companion.content.model import Pack
-from companion.errors import CompanionError, ContentError, ImportFileError
+from companion.errors import CompanionError, ContentError, ImportFileError, StorageError
 from companion.scorecard import Scorecard
 from companion.store import RoundSummary, Store, outbox
 from companion.store.outbox import PublishState
@@ -170,7 +170,13 @@ def run_import(args: argparse.Namespace) -> int:
                 continue
             who = f"round {sc.id}: {sc.candidate}, by {sc.interviewer}" + (
                 "" if sc.submitted else ", not submitted yet")
-            if store.save_imported(sc):
+            try:
+                stored = store.save_imported(sc)
+            except StorageError as exc:  # e.g. a full disk: say so, and try the next file
+                failed.append(name)
+                print(f"companion: not imported: {name}: {exc}", file=sys.stderr)
+                continue
+            if stored:
                 imported += 1
                 print(f"imported {name} ({who})")
             else:

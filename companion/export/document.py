@@ -19,6 +19,7 @@ from companion import __version__
 from companion.errors import CompanionError
 from companion.export.fonts import fonts, markup
 from companion.export.styles import MUTED, RULE, keep_headings, styles
+from companion.intake import writable_target
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 # Margins wide enough for either paper and for a hole punch or a staple.
@@ -98,6 +99,9 @@ def build_pdf(story: Sequence[Flowable], out: Path, *, title: str, author: str,
     size = PAGE_SIZES.get(page_size.lower())
     if size is None:
         raise CompanionError(f"unknown page size {page_size!r}; use a4 or letter")
+    refusal = writable_target(Path(out).expanduser())
+    if refusal:  # say so before the layout, not after it
+        raise CompanionError(f"cannot write the PDF to {out}: {refusal}")
     buf = io.BytesIO()
     doc = BaseDocTemplate(
         buf, pagesize=size, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
@@ -132,8 +136,9 @@ def write_atomic(out: Path, data: bytes) -> Path:
     A full disk or a crash leaves either the old file or no file, never half a PDF.
     """
     out = Path(out).expanduser()
-    if out.is_dir():
-        raise CompanionError(f"cannot write the PDF to {out}: it is a folder")
+    refusal = writable_target(out)
+    if refusal:
+        raise CompanionError(f"cannot write the PDF to {out}: {refusal}")
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise CompanionError(f"cannot write the PDF to {out}: the folder {folder} does not exist")

@@ -1,0 +1,76 @@
+"""The bounded readers every outside input goes through (companion.intake)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from companion.exchange import scorecard_document
+from companion.intake import Refused, nesting_depth, parse_json, parse_toml, read_capped
+from companion.scorecard_intake import scorecard_from_data
+from tests.test_exchange_samples import sample_scorecard
+
+
+def test_a_device_is_refused_without_reading_it() -> None:
+    with pytest.raises(Refused, match="device, pipe or socket"):
+        read_capped("/dev/zero", 1024)
+
+
+def test_the_cap_holds_whatever_the_file_says_its_size_is(tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    path.write_bytes(b" " * 5000)
+    with pytest.raises(Refused, match="more than 4,096 bytes"):
+        read_capped(path, 4096)
+    # /proc files say they are 0 bytes long and are not: the cap, not the size, decides.
+    assert os.stat("/proc/self/status").st_size == 0
+    assert len(read_capped("/proc/self/status", 1 << 20)) > 0
+    with pytest.raises(Refused, match="more than 10 bytes"):
+        read_capped("/proc/self/status", 10)
+
+
+def test_deep_nesting_in_decoded_data_is_refused_without_recursion() -> None:
+    # The same gate serves data that never was a file (a team store's row).
+    data: Any = scorecard_document(sample_scorecard())["scorecard"]
+    deep: list[Any] = []
+    node = deep
+    for _ in range(100_000):
+        node.append([])
+        node = node[0]
+    data["extra"] = {"deep": deep}
+    with pytest.raises(Refused, match="nested more than 16 levels"):
+        scorecard_from_data(data)
+
+
+def test_parse_json_keeps_syntax_errors_for_the_caller() -> None:
+    with pytest.raises(json.JSONDecodeError):
+        parse_json('{"a": ')
+    assert parse_json('{"a": [1, 2.5, "x"]}') == {"a": [1, 2.5, "x"]}
+
+
+def test_nesting_is_measured_flat_and_stops_at_the_limit() -> None:
+    assert nesting_depth("[[{}]] {[]}", 10) == 3
+    assert nesting_depth("[" * 1_000_000, 16) == 17
+    # Brackets inside strings do not count: parse_json cuts strings out first.
+    assert parse_json('{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}') == {"a": "[" * 30}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a = " + "[" * 50 + "]" * 50, "nested more than 12 levels"),
+    ("a = " + "{b = " * 50 + "1" + "}" * 50, "nested more than 12 levels"),
+    ("a = " + "9" * 5000, "5,000 digits"),
+    ("a = 1_000_000_000_000_000_000_000", "22 digits"),
+    ("a = inf", "not a finite number"),
+])
+def test_toml_limits(text: str, expected: str) -> None:
+    with pytest.raises(Refused, match=expected):
+        parse_toml(text)
+
+
+def test_toml_strings_and_comments_do_not_count() -> None:
+    text = 'a = "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ 12345678901234567890123"  # [[[[[[[[[[[[[[[[[[\n'
+    assert parse_toml(text)["a"].startswith("[[[")
+    assert parse_toml('t = """\n[[[[[[[[[[[[[[[[[[[[[[\n"""\nd = 2026-11-20\n')["d"].year == 2026
