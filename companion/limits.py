@@ -48,7 +48,7 @@ EARLIEST = datetime(YEAR_MIN, 1, 1, tzinfo=UTC)
 LATEST = datetime(YEAR_MAX, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 # -- packs, in characters and counts
-PACK_TEXT_CHARS = 20_000  # one prompt, cue or guidance text
+PACK_TEXT_CHARS = 4_000  # one prompt, cue or guidance text: at most about a page
 PACK_ITEMS = 2_000  # questions, scenarios, red flags, templates ... of one kind
 PACK_LIST = 200  # entries of one list (probes of an item, sections of a template)
 PACK_NUMBER = 10_000_000  # minutes, weights, pay in dollars

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import itertools
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -26,10 +27,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from companion import limits
 from companion.content import build, schema, validate
 from companion.content.model import Pack
 from companion.content.problems import Origin, ProblemLog, SourceFile
 from companion.errors import ContentError
+from companion.intake import Refused, parse_toml, read_capped
 
 BUILTIN_LABEL = "builtin"
 
@@ -67,7 +70,10 @@ _TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 
 def _parse(sf: SourceFile, log: ProblemLog) -> dict[str, Any] | None:
     try:
-        return tomllib.loads(sf.text)
+        return parse_toml(sf.text)
+    except Refused as exc:  # too deep, or a number too long, before tomllib saw it
+        log.raw(exc.line(sf.label))
+        return None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = _TOML_AT.search(msg)
@@ -103,6 +109,9 @@ def _add_file(pack: PackData, sf: SourceFile, data: dict[str, Any], log: Problem
             ok = schema.check(value, fld.sub or {}, sf, (key,), log)
             obj = build.SINGLES[key](value) if ok else None
             pack.singles[key] = Entry(value, Origin(sf, (key,)), obj)
+        elif len(value) > limits.PACK_ITEMS:
+            log.add(sf, (key,), f"{len(value):,} [[{key}]] blocks in one file",
+                    f"a pack file holds at most {limits.PACK_ITEMS:,}; split the pack")
         else:
             for i, raw in enumerate(value):
                 _add_item(pack, key, i, raw, sf, log)
@@ -126,11 +135,32 @@ def _add_item(pack: PackData, kind: str, i: int, raw: dict[str, Any], sf: Source
 
 def _read(path: Path, label: str, log: ProblemLog) -> SourceFile | None:
     try:
-        return SourceFile(label, path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        log.raw(f"{label}: (file): cannot read it ({exc.__class__.__name__}: {exc}); "
-                "check that it exists and is UTF-8 text")
+        raw = read_capped(path, limits.PACK_FILE_BYTES, "pack file")
+    except Refused as exc:
+        log.raw(f"{label}: (file): {exc.text()}")
         return None
+    try:
+        return SourceFile(label, raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        log.raw(f"{label}: (file): cannot read it (not UTF-8 text: bad byte at offset "
+                f"{exc.start}); save it as UTF-8 text")
+        return None
+
+
+def _listing(folder: Path, label: str, log: ProblemLog) -> list[Path]:
+    """The entries of a pack folder, refusing a folder with absurdly many of them."""
+    try:
+        entries = []
+        for n, entry in enumerate(folder.iterdir()):
+            if n >= limits.PACK_FILES:
+                log.raw(f"{label}: (folder): more than {limits.PACK_FILES} entries; a pack "
+                        "folder holds a pack's own TOML files, not a whole drive")
+                return []
+            entries.append(entry)
+    except OSError as exc:
+        log.raw(f"{label}: (folder): cannot list it ({exc.strerror or exc})")
+        return []
+    return sorted(entries)
 
 
 def _finish(pack: PackData, files: Iterable[SourceFile], log: ProblemLog) -> PackData:
@@ -153,13 +183,17 @@ def read_user_pack(path: Path, log: ProblemLog) -> PackData:
         sf = _read(path, label, log)
         return _finish(pack, [sf] if sf else [], log)
     if path.is_dir():
-        names = sorted(p for p in path.iterdir() if p.suffix == ".toml" and p.is_file())
+        names = [p for p in _listing(path, label, log) if p.suffix == ".toml" and p.is_file()]
         if not names:
             log.raw(f"{label}: (folder): no .toml files in this folder; "
                     "put the pack's TOML files here or point at a single pack file")
         files = [sf for p in names if (sf := _read(p, str(p), log))]
         return _finish(pack, files, log)
-    log.raw(f"{label}: (path): no such file or folder; check the path")
+    if path.exists():
+        log.raw(f"{label}: (path): is a device, pipe or socket, not a pack; give the path of "
+                "a pack file or folder")
+    else:
+        log.raw(f"{label}: (path): no such file or folder; check the path")
     return pack
 
 
@@ -167,8 +201,14 @@ def user_pack_paths(packs_folder: Path) -> list[Path]:
     """Every pack in the user's packs folder: each ``*.toml`` file and each sub-folder."""
     if not packs_folder.is_dir():
         return []
-    return sorted(p for p in packs_folder.iterdir()
-                  if (p.is_file() and p.suffix == ".toml") or p.is_dir())
+    try:
+        # Bounded like a pack folder: past the limit, the loader reports the folder itself.
+        found = list(itertools.islice(packs_folder.iterdir(), limits.PACK_FILES + 1))
+    except OSError:
+        return []
+    if len(found) > limits.PACK_FILES:
+        return [packs_folder]
+    return sorted(p for p in found if (p.is_file() and p.suffix == ".toml") or p.is_dir())
 
 
 @functools.lru_cache(maxsize=1)

@@ -9,8 +9,11 @@ usual ``[[questions]]`` / ``[questions.cues]`` / ``key = value`` layout).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+
+from companion.intake import one_line
 
 # A location inside a file: ("questions", 3, "cues", "strong") -> questions[3].cues.strong
 Path_ = tuple[str | int, ...]
@@ -41,14 +44,23 @@ class Origin:
         return f"{self.file.label} line {line}" if line else self.file.label
 
 
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def render(path: Path_) -> str:
-    """``("questions", 3, "cues")`` -> ``questions[3].cues``."""
+    """``("questions", 3, "cues")`` -> ``questions[3].cues``.
+
+    A key that TOML would need quotes for (a dot, a space, a quote mark, a line
+    break) is shown quoted and escaped, as TOML writes it, so the location stays
+    one line and cannot be mistaken for another path.
+    """
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else part
+            key = part if _BARE_KEY.fullmatch(part) else json.dumps(part)
+            out += f".{key}" if out else key
     return out or "(top level)"
 
 
@@ -66,14 +78,15 @@ class ProblemLog:
         loc = render(path)
         if line:
             loc += f" (line {line})"
-        self.lines.append(f"{file.label}: {loc}: {what}; {fix}")
+        self.raw(f"{file.label}: {loc}: {what}; {fix}")
 
     def at(self, origin: Origin, sub: Path_, what: str, fix: str) -> None:
         """Record a problem below an item's origin, e.g. ``sub=("archetypes", 1)``."""
         self.add(origin.file, origin.path + sub, what, fix)
 
     def raw(self, text: str) -> None:
-        self.lines.append(text)
+        """Record a line as given; line breaks in quoted keys or values become spaces."""
+        self.lines.append(one_line(text))
 
     def __bool__(self) -> bool:
         return bool(self.lines)

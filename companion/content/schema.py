@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from companion import limits
 from companion.content.model import (
     CUE_LEVELS,
     DIMENSIONS,
@@ -21,6 +22,7 @@ from companion.content.model import (
     ROUND_KINDS,
 )
 from companion.content.problems import Path_, ProblemLog, SourceFile
+from companion.intake import ID_FORM
 
 
 @dataclass(frozen=True)
@@ -230,10 +232,38 @@ def check(table: Mapping[str, Any], spec: Spec, file: SourceFile, path: Path_,
     return len(log.lines) == before
 
 
+# Text lengths (companion.limits): an id is a short plain word, a title fits one table
+# line, anything else (a prompt, a cue) fits comfortably on a page.
+_NAME_KEYS = frozenset({"title", "version", "placed_window", "key"})
+
+
+def _text_limit(where: Path_) -> int:
+    key = where[-1]
+    if key == "id":
+        return limits.ID_CHARS
+    if key in _NAME_KEYS or (len(where) > 1 and where[-2] == "labels"):
+        return limits.NAME_CHARS
+    return limits.PACK_TEXT_CHARS
+
+
+def _text_problem(value: str, where: Path_, fld: Field) -> tuple[str, str] | None:
+    most = _text_limit(where)
+    if len(value) > most:
+        return (f"{where[-1]} is {len(value):,} characters long",
+                f"keep it to {most:,} characters")
+    if where[-1] == "id" and not fld.choices and value.strip() and not ID_FORM.fullmatch(value):
+        return (f"{value[:40]!r} is not an id",
+                "ids are letters, digits, '_', '.' and '-' (no spaces or ':')")
+    return None
+
+
 def _check_value(fld: Field, value: Any, file: SourceFile, where: Path_,
                  log: ProblemLog) -> None:
     if fld.kind == "str":
-        if fld.nonempty and not value.strip():
+        problem = _text_problem(value, where, fld)
+        if problem:
+            log.add(file, where, *problem)
+        elif fld.nonempty and not value.strip():
             log.add(file, where, f"{where[-1]} is empty", "write the text, or remove the key")
         elif fld.choices and value not in fld.choices:
             log.add(file, where, f"unknown {fld.value_noun} {value!r}",
@@ -241,6 +271,12 @@ def _check_value(fld: Field, value: Any, file: SourceFile, where: Path_,
     elif fld.kind == "int":
         if fld.minimum is not None and value < fld.minimum:
             log.add(file, where, f"{value} is too small", f"use {fld.minimum} or more")
+        elif abs(value) > limits.PACK_NUMBER:
+            log.add(file, where, f"{value} is too large",
+                    f"use {limits.PACK_NUMBER:,} or less")
+    elif fld.kind in ("strs", "tables") and len(value) > limits.PACK_LIST:
+        log.add(file, where, f"{where[-1]} has {len(value):,} entries",
+                f"keep it to {limits.PACK_LIST}")
     elif fld.kind == "strs":
         if fld.nonempty and not value:
             log.add(file, where, f"{where[-1]} is empty", "list at least one entry")
@@ -250,6 +286,9 @@ def _check_value(fld: Field, value: Any, file: SourceFile, where: Path_,
                         suggest(v, fld.choices))
             elif not v.strip():
                 log.add(file, (*where, i), "empty entry", "remove it or write the text")
+            elif len(v) > limits.PACK_TEXT_CHARS:
+                log.add(file, (*where, i), f"an entry of {len(v):,} characters",
+                        f"keep it to {limits.PACK_TEXT_CHARS:,}")
     elif fld.kind == "table" and fld.sub is not None:
         check(value, fld.sub, file, where, log, key_noun=fld.key_noun)
     elif fld.kind == "tables" and fld.sub is not None:
