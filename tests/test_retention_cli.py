@@ -52,3 +52,17 @@ def test_old_submitted_rounds_are_purged_at_next_start(cli, data_dir: Path) -> N
     listed = cli("sessions", "list", "--json")
     ids = {r["id"] for r in json.loads(listed.stdout)}
     assert recent in ids and old not in ids
+
+
+def test_an_absurd_retention_is_refused_and_never_breaks_the_start(  # type: ignore[no-untyped-def]
+        cli, data_dir: Path) -> None:
+    res = cli("retention", "9999999999")
+    assert res.returncode == 2 and "from 1 to 36,500" in res.stderr
+    # Another copy (or a hand edit) may still have stored one: it reads as "off".
+    for stored in ("9999999999", "9" * 5000, "-4", "1e9", "\u0661\u0662"):
+        with Store.open(data_dir) as store:
+            store.set_setting("retention_days", stored)
+        listed = cli("sessions", "list")
+        assert listed.returncode == 0, listed.stderr
+        shown = cli("retention")
+        assert shown.returncode == 0 and "off" in shown.stdout, stored

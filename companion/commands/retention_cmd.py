@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from companion import limits
 from companion.commands.common import data_root
 from companion.errors import CompanionError
 
@@ -19,8 +20,9 @@ def run_retention(args: argparse.Namespace) -> int:
         except ValueError:
             raise CompanionError(f"retention takes a number of days or 'off', not {value!r}"
                                  ) from None
-        if days <= 0:
-            raise CompanionError("retention must be a positive number of days, or 'off'")
+        if not 0 < days <= limits.RETENTION_DAYS:
+            raise CompanionError("retention must be a number of days from 1 to "
+                                 f"{limits.RETENTION_DAYS:,}, or 'off'")
     with Store.open(data_root(args)) as store:
         if value is not None:
             store.set_retention_days(days)

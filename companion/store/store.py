@@ -18,6 +18,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from companion import limits
 from companion.errors import StorageError
 from companion.scorecard import Scorecard
 from companion.store import files, locks, migrations, privacy, records
@@ -307,13 +308,13 @@ class Store:
     def retention_days(self) -> int | None:
         """Days after which submitted rounds are purged at start; None when off (default)."""
         raw = self.get_setting(RETENTION_KEY)
-        if raw is None or not raw.strip():
+        # The settings table is written by other copies and versions of the app: a value
+        # that is not a sane number of days means "off", never a purge gone wrong.
+        text = (raw or "").strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > 6:
             return None
-        try:
-            days = int(raw)
-        except ValueError:
-            return None
-        return days if days > 0 else None
+        days = int(text)
+        return days if 0 < days <= limits.RETENTION_DAYS else None
 
     def set_retention_days(self, days: int | None) -> None:
         self.set_setting(RETENTION_KEY, None if not days else str(int(days)))
