@@ -2,42 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 from companion.live.clock import ManualClock
 from companion.live.engine import EngineEvent, RoundEngine
 from companion.store import Store
+from tests.diskspace import fill, small_disk
 from tests.fixtures.samples import sample_pack, sample_planned
-
-
-@contextlib.contextmanager
-def small_disk(folder: Path) -> Iterator[bool]:
-    """Mount a 2 MB tmpfs on ``folder`` if we are root; yields whether it is a real mount."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() != 0:
-        yield False
-        return
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(folder)],
-                   check=True)
-    try:
-        yield True
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=True)
-
-
-def _fill(folder: Path) -> Path:
-    """Take every free byte of the filesystem holding ``folder``."""
-    filler = folder / "filler.bin"
-    with filler.open("wb", buffering=0) as fh:
-        for size in (65536, 512):
-            with contextlib.suppress(OSError):
-                while True:
-                    fh.write(b"\0" * size)
-    return filler
 
 
 def test_disk_full_mid_round_then_space_comes_back(tmp_path: Path) -> None:
@@ -51,7 +22,7 @@ def test_disk_full_mid_round_then_space_comes_back(tmp_path: Path) -> None:
         events: list[EngineEvent] = []
         eng.subscribe(events.append)
         if real:
-            filler = _fill(root)
+            filler = fill(root)
         else:  # no mount rights: cap the file instead (SQLite reports SQLITE_FULL alike)
             with store.engine.connect() as conn:
                 pages = conn.exec_driver_sql("PRAGMA page_count").scalar()

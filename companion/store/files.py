@@ -8,7 +8,9 @@ changed by the act of looking at it.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -17,6 +19,8 @@ from pathlib import Path
 
 from companion.errors import StorageError
 from companion.paths import ensure_private_dir
+
+log = logging.getLogger("companion.store")
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SIDE_FILES = ("-wal", "-shm")
@@ -69,24 +73,82 @@ def inspect(path: Path) -> FileState:
         return FileState(exists=True)  # an empty file: SQLite treats it as a new database
     if not head.startswith(SQLITE_MAGIC) or len(head) < 100:
         raise Damaged("it is not a database file (or it was cut short)")
+    sides = [Path(f"{path}{s}") for s in SIDE_FILES]
+    new_sides = [p for p in sides if not p.exists()]
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
     except sqlite3.Error as exc:
-        raise Damaged(str(exc)) from exc
+        raise _not_damage(path, exc) or Damaged(str(exc)) from exc
     try:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
-    except sqlite3.DatabaseError as exc:
-        text = str(exc).lower()
-        if "locked" in text or "busy" in text:
-            raise StorageError(
-                f"cannot open {path}: it is locked by another running copy of the app") from exc
-        raise Damaged(str(exc)) from exc
+    except sqlite3.Error as exc:
+        refusal = _not_damage(path, exc)
+        if refusal is None:
+            raise Damaged(str(exc)) from exc
+        conn.close()
+        for side in new_sides:  # leave the folder as we found it
+            with contextlib.suppress(OSError):
+                side.unlink()
+        raise refusal from exc
     finally:
         conn.close()
     if check != ["ok"]:
-        raise Damaged("; ".join(check[:3]))
+        raise Damaged(_check_summary(path, check))
     return FileState(exists=True, version=version)
+
+
+# SQLite's primary result codes that mean the file itself is bad; any other failure
+# (a full disk, an I/O error, a lock, permissions) is about the machine, not the file.
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+_SQLITE_FULL = 13
+_SQLITE_IOERR = 10
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
+# Less than this free in the folder, and an I/O error is taken to be the full disk.
+_NEARLY_FULL = 1024 * 1024
+
+
+def _not_damage(path: Path, exc: sqlite3.Error) -> StorageError | None:
+    """The StorageError for a failure that is not damage to the file, else None.
+
+    Looking at a WAL database, even read-only, creates its ``-shm`` file: on a full
+    disk that fails with an I/O error, which is no reason to set a healthy file aside.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return None
+    unchanged = "Nothing was changed or set aside."
+    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return StorageError(f"cannot open {path}: it is locked by another running copy of "
+                            "the app")
+    if primary in (_SQLITE_FULL, _SQLITE_IOERR):
+        try:
+            free = shutil.disk_usage(path.parent).free
+        except OSError:
+            free = 0
+        if primary == _SQLITE_FULL or free < _NEARLY_FULL:
+            return StorageError(f"cannot open {path}: the disk is full ({free:,} bytes free); "
+                                f"free some space and start again. {unchanged}")
+        return StorageError(f"cannot open {path}: the disk reported an I/O error ({exc}); "
+                            f"check the disk and start again. {unchanged}")
+    if primary is None:  # no code to go by: only SQLite's damage wording counts as damage
+        text = str(exc).lower()
+        if "malformed" in text or "not a database" in text or "corrupt" in text:
+            return None
+    return StorageError(f"cannot open {path}: {exc}. {unchanged}")
+
+
+def _check_summary(path: Path, check: list[str]) -> str:
+    """One line for the user; the whole integrity-check report goes to the log."""
+    lines = [ln.strip() for row in check for ln in row.splitlines()
+             if ln.strip() and not ln.startswith("***")]
+    log.warning("integrity check of %s failed:\n%s", path, "\n".join(lines))
+    first = lines[0] if lines else "no details"
+    more = f" and {len(lines) - 1} more, listed in the log" if len(lines) > 1 else ""
+    return f"the integrity check found {first[:80]!r}{more}"
 
 
 class Damaged(Exception):

@@ -1,0 +1,118 @@
+"""The disk and other programs: a full disk, a long reader, a newer app, a damaged file.
+
+Each case once changed or lost data, or said something untrue (issue 10): a full
+disk made a healthy database look damaged and set it aside, a deletion said
+"deleted" while the text was still in the file, ``demo`` reported success on a
+full disk, and an older app kept writing after a newer one upgraded the file.
+"""
+
+from __future__ import annotations
+
+import logging
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from companion.errors import StorageError
+from companion.store import Store
+from companion.store.db import DB_NAME
+from tests.conftest import REPO, run_cli
+from tests.diskspace import fill, small_disk
+from tests.fixtures.samples import sample_scorecard
+
+
+def _stored(folder: Path, *ids: str) -> Path:
+    with Store.open(folder) as store:
+        for rid in ids:
+            store.save_imported(sample_scorecard(rid))
+        return store.path
+
+
+def _untouched(folder: Path) -> None:
+    assert not list(folder.glob("*corrupt*"))
+    with Store.open(folder) as store:
+        assert [r.id for r in store.list_rounds()] == ["keep-me"]
+
+
+# A copy of the app whose files may not grow past 8 KB: SQLite's read-only look at a
+# WAL database must create its 32 KB -shm file, which fails with an I/O error.
+SMALL_FILES = """
+import resource, signal, sys
+from pathlib import Path
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))
+from companion.errors import StorageError
+from companion.store import Store
+try:
+    Store.open(Path(sys.argv[1]))
+except StorageError as exc:
+    print(exc)
+    sys.exit(2)
+print("opened")
+"""
+
+
+def test_an_io_error_on_the_first_look_is_not_damage(tmp_path: Path) -> None:
+    _stored(tmp_path, "keep-me")
+    res = subprocess.run([sys.executable, "-c", SMALL_FILES, str(tmp_path)], cwd=REPO,
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "I/O error" in res.stdout and "Nothing was changed or set aside" in res.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == [DB_NAME]  # no -shm left behind
+    _untouched(tmp_path)
+
+
+def test_a_full_disk_is_not_damage(tmp_path: Path) -> None:
+    root = tmp_path / "disk"
+    with small_disk(root) as real:
+        data = root / "data"
+        _stored(data, "keep-me")
+        if not real:  # no mount here: the I/O-error test above covers the same path
+            res = subprocess.run([sys.executable, "-c", SMALL_FILES, str(data)], cwd=REPO,
+                                 capture_output=True, text=True, timeout=60)
+            assert res.returncode == 2 and "Nothing was changed" in res.stdout
+            _untouched(data)
+            return
+        filler = fill(root)
+        for _ in range(2):  # the next start and the one after: never set aside
+            with pytest.raises(StorageError) as err:
+                Store.open(data)
+            assert str(err.value).startswith(f"cannot open {data / DB_NAME}: the disk is full")
+            assert "Nothing was changed or set aside" in str(err.value)
+            assert sorted(p.name for p in data.iterdir()) == [DB_NAME]
+        res = run_cli("sessions", "list", data_dir=data)
+        assert res.returncode == 2 and "the disk is full" in res.stderr
+        assert res.stderr.count("\n") == 1
+        filler.unlink()
+        _untouched(data)
+
+
+def test_a_damaged_file_is_reported_in_one_line_with_details_in_the_log(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    db = _stored(tmp_path, *(f"r{n}" for n in range(5)))
+    # Forty pages no table points at, and a header that counts them: the integrity
+    # check reports each one ("Page 28 is never used"), the way real damage often reads.
+    data = bytearray(db.read_bytes())
+    page_size = struct.unpack(">H", data[16:18])[0]
+    pages = struct.unpack(">I", data[28:32])[0]
+    data += bytes(page_size * 40)
+    data[28:32] = struct.pack(">I", pages + 40)
+    db.write_bytes(bytes(data))
+    with caplog.at_level(logging.WARNING, logger="companion.store"), \
+            pytest.raises(StorageError) as err:
+        Store.open(tmp_path)
+    message = str(err.value)
+    assert "\n" not in message and len(message) < 400, message
+    assert f"damaged (the integrity check found 'Page {pages + 1} is never used' and 39 " \
+           "more, listed in the log)" in message
+    details = "\n".join(r.getMessage() for r in caplog.records)
+    assert f"Page {pages + 40} is never used" in details and details.count("\n") >= 40
+
+
+# Another program (a backup tool, a database browser) holding a read transaction. It
+# runs in its own process: closing any descriptor of a file drops every POSIX lock this
+# process holds on it, so a reader in the test process would lose its lock the moment
+# the test looked into the file.
