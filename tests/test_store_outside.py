@@ -12,6 +12,7 @@ import logging
 import struct
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,52 @@ def test_a_damaged_file_is_reported_in_one_line_with_details_in_the_log(
 # runs in its own process: closing any descriptor of a file drops every POSIX lock this
 # process holds on it, so a reader in the test process would lose its lock the moment
 # the test looked into the file.
+LONG_READER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN")
+conn.execute("SELECT count(*) FROM round").fetchall()
+print("reading", flush=True)
+sys.stdin.readline()
+conn.execute("COMMIT")
+print("done", flush=True)
+sys.stdin.readline()
+conn.close()
+"""
+
+
+def test_a_deletion_held_up_by_a_long_reader_says_so_and_finishes_later(
+        tmp_path: Path, data_dir: Path) -> None:
+    secret = "NOTES-THAT-MUST-GO-7f3a"
+    with Store.open(data_dir) as store:
+        store.save_imported(replace(sample_scorecard("gone"), summary=secret))
+        store.save_imported(sample_scorecard("stays"))
+
+    def in_files() -> bool:
+        return any(secret.encode() in p.read_bytes() for p in data_dir.glob(f"{DB_NAME}*"))
+
+    reader = subprocess.Popen([sys.executable, "-c", LONG_READER, str(data_dir / DB_NAME)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert reader.stdin is not None and reader.stdout is not None
+    try:
+        assert reader.stdout.readline().strip() == "reading"
+        # The app waits its busy timeout for the reader (cut to 0.2 s here; 5 s in the app).
+        with Store.open(data_dir, busy_timeout_ms=200) as store:
+            store.delete_round("gone")
+            assert store.scrub_pending
+            assert [r.id for r in store.list_rounds()] == ["stays"]
+        assert in_files()  # what the app now says, instead of "deleted" alone
+        res = run_cli("candidate", "delete", "Dana Whitfield", data_dir=data_dir)
+        assert res.returncode == 0, res.stderr
+        assert "deleted text is still in that file" in res.stderr
+        assert "the app wipes it at its next start" in res.stderr
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().strip() == "done"  # it let go, but is still connected
+        with Store.open(data_dir) as store:  # the next start finishes the scrub
+            assert not store.scrub_pending
+            assert store.list_rounds() == []
+        assert not in_files()
+    finally:
+        reader.communicate("\n", timeout=30)
+

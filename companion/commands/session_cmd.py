@@ -249,8 +249,18 @@ def run_delete(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         r = find_round(store, args.id)
         store.delete_round(r.id)
+        pending = store.scrub_pending
     print(f"deleted round {r.id} ({r.candidate}, by {r.interviewer})")
+    _say_if_pending(pending, store)
     return 0
+
+
+def _say_if_pending(pending: bool, store: Store) -> None:
+    if pending:
+        print(f"companion: note: another program is reading {store.path} (a backup tool, a "
+              "database browser, an export in progress), so the deleted text is still in "
+              "that file; the app wipes it at its next start (any command) once that "
+              "program has let go", file=sys.stderr)
 
 
 def run_delete_candidate(args: argparse.Namespace) -> int:
@@ -264,7 +274,9 @@ def run_delete_candidate(args: argparse.Namespace) -> int:
             raise CompanionError(f"no candidate named {name!r}{hint}; "
                                  "`companion sessions list` shows the stored rounds")
         count = store.delete_candidate(name)
+        pending = store.scrub_pending
     print(f"deleted candidate {name!r} and {count} round{'s' if count != 1 else ''}")
+    _say_if_pending(pending, store)
     return 0
 
 

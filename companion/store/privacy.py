@@ -51,15 +51,44 @@ def cutoff_for(now: datetime, days: int) -> datetime:
     return now - timedelta(days=days)
 
 
-def scrub(engine: Engine) -> None:
-    """Leave no old copy of deleted text in the database file or its WAL."""
+def scrub(engine: Engine, wait: bool = True) -> bool:
+    """Leave no old copy of deleted text in the database file or its WAL.
+
+    Returns False when another connection's read transaction outlasted the busy
+    timeout: the checkpoint cannot copy the rebuilt pages over the old ones while
+    someone may still read those, so the deleted text stays in the file until a
+    later scrub (``Store`` records that one is pending and retries at the next start).
+    With ``wait=False`` a reader is not waited for at all (the retry at start-up must
+    not hold up the window).
+    """
     raw = engine.raw_connection()
     try:
         driver = raw.driver_connection
         assert driver is not None
-        # Autocommit at the driver (see db.py): VACUUM refuses to run in a transaction.
-        driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        driver.execute("VACUUM")
+        timeout = driver.execute("PRAGMA busy_timeout").fetchone()[0]
+        if not wait:
+            driver.execute("PRAGMA busy_timeout=0")
+        try:
+            # Autocommit at the driver (see db.py): VACUUM refuses to run in a transaction.
+            # The first checkpoint only keeps VACUUM's WAL small; it need not wait for anyone.
+            driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            driver.execute("VACUUM")
+            # (busy, frames in the WAL, frames checkpointed): only busy == 0 means the
+            # main file now holds the rebuilt pages and the WAL was cut to nothing.
+            busy, _log, _done = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            driver.execute(f"PRAGMA busy_timeout={int(timeout)}")
+        return bool(busy == 0)
+    finally:
+        raw.close()
+
+
+def checkpoint(engine: Engine) -> None:
+    """Fold the WAL into the main file and cut it to nothing (best effort)."""
+    raw = engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        assert driver is not None
         driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         raw.close()

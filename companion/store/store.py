@@ -36,6 +36,8 @@ from companion.store.records import RoundSummary
 from companion.store.schema import Round, Setting
 
 RETENTION_KEY = "retention_days"
+# Set while a deletion's text may still be in the file; the next start finishes the scrub.
+SCRUB_KEY = "scrub_pending"
 
 
 class Store:
@@ -101,6 +103,8 @@ class Store:
         days = store.retention_days()
         if days:
             store.purged_at_start = store.purge_submitted_older_than(days, now=now)
+        if store.scrub_pending:  # a deletion whose scrub a long reader held up last time
+            store._scrub(wait=False)
         return store
 
     @staticmethod
@@ -274,14 +278,32 @@ class Store:
                 return 0
             with self.write() as s:
                 n = privacy.delete_rounds(s, ids)
-            try:
-                privacy.scrub(self._engine)
-            except (SQLAlchemyError, sqlite3.Error) as exc:
-                raise storage_error(self.path, exc, "clean deleted text from") from exc
+                # Marked in the same transaction as the delete: if the scrub below cannot
+                # finish (or the process dies first), the next start finishes it.
+                s.merge(Setting(key=SCRUB_KEY, value="1"))
+            self._scrub()
         finally:
             for lock in held:
                 lock.release()
         return n
+
+    @property
+    def scrub_pending(self) -> bool:
+        """Whether deleted text may still sit in the file (a reader held on past the scrub)."""
+        return self.get_setting(SCRUB_KEY) is not None
+
+    def _scrub(self, wait: bool = True) -> bool:
+        """Wipe deleted text from the file and its WAL; clear the mark when that worked."""
+        try:
+            done = privacy.scrub(self._engine, wait)
+        except (SQLAlchemyError, sqlite3.Error) as exc:
+            raise storage_error(self.path, exc, "clean deleted text from") from exc
+        if done:
+            self.set_setting(SCRUB_KEY, None)
+            # Clearing the mark was a write of its own; fold it in so the WAL is empty again.
+            with contextlib.suppress(SQLAlchemyError, sqlite3.Error):
+                privacy.checkpoint(self._engine)
+        return done
 
     def lock_round(self, round_id: str) -> RoundLock:
         """Claim one round for writing by this process (see locks.py)."""
