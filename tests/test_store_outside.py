@@ -9,6 +9,7 @@ full disk, and an older app kept writing after a newer one upgraded the file.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -18,11 +19,14 @@ from pathlib import Path
 import pytest
 
 from companion.errors import StorageError
+from companion.live.clock import ManualClock
+from companion.live.engine import RoundEngine
 from companion.store import Store
 from companion.store.db import DB_NAME
+from companion.store.migrations import SCHEMA_VERSION
 from tests.conftest import REPO, run_cli
 from tests.diskspace import fill, small_disk
-from tests.fixtures.samples import sample_scorecard
+from tests.fixtures.samples import sample_pack, sample_planned, sample_scorecard
 
 
 def _stored(folder: Path, *ids: str) -> Path:
@@ -165,4 +169,26 @@ def test_a_deletion_held_up_by_a_long_reader_says_so_and_finishes_later(
         assert not in_files()
     finally:
         reader.communicate("\n", timeout=30)
+
+
+def test_an_older_app_stops_writing_once_a_newer_one_upgraded_the_file(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        engine = RoundEngine.start(store, sample_pack(), sample_planned(), candidate="Dana",
+                                   interviewer="Sam", archetype="api", level="senior",
+                                   clock=ManualClock())
+        assert engine.rate("strong") is True
+        newer = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None)
+        newer.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+        newer.close()
+        assert engine.rate("thin") is False
+        assert engine.last_error is not None and "a newer version of the app upgraded it" in \
+            engine.last_error
+        with pytest.raises(StorageError, match="stopped writing"):
+            store.save_imported(sample_scorecard("late"))
+        engine.release()
+    check = sqlite3.connect(tmp_path / DB_NAME)
+    assert check.execute("SELECT rating FROM round_item WHERE rating IS NOT NULL").fetchall() \
+        == [("strong",)]
+    assert check.execute("SELECT count(*) FROM round").fetchone() == (1,)
+    check.close()
 

@@ -161,13 +161,28 @@ class Store:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction (BEGIN IMMEDIATE), committed (fsync'd) on exit."""
+        """One write transaction (BEGIN IMMEDIATE), committed (fsync'd) on exit.
+
+        Refuses (StorageError) once a newer version of the app has upgraded the file
+        while this one was running: its tables may no longer be what this code writes.
+        """
         try:
             with Session(self._writer, expire_on_commit=False, autoflush=True) as session:
+                self._check_schema(session)
                 yield session
                 session.commit()
         except (SQLAlchemyError, sqlite3.Error) as exc:
             raise storage_error(self.path, exc) from exc
+
+    def _check_schema(self, session: Session) -> None:
+        # Read inside the write transaction, so no upgrade can slip in between; the
+        # header page is in SQLite's cache, so this costs microseconds per tap.
+        found = session.connection().exec_driver_sql("PRAGMA user_version").scalar()
+        if isinstance(found, int) and found > migrations.SCHEMA_VERSION:
+            raise StorageError(
+                f"cannot save to {self.path}: a newer version of the app upgraded it (schema "
+                f"{found}; this copy writes {migrations.SCHEMA_VERSION}) while this copy was "
+                "running, so this copy stopped writing. Close it and use the newer version.")
 
     @property
     def engine(self) -> Engine:
