@@ -33,7 +33,7 @@ from companion.demo_script import (
     Probe,
     Step,
 )
-from companion.errors import CompanionError
+from companion.errors import CompanionError, StorageError
 from companion.live.clock import ManualClock
 from companion.live.engine import ROUND, RoundEngine
 from companion.planner import PlannedRound, plan_loop
@@ -66,11 +66,16 @@ def demo_start(now: datetime | None = None) -> datetime:
 
 
 def play(store: Store, pack: Pack, script: InterviewerScript, start: datetime) -> str:
-    """Run one interviewer's round from first tap to submission; returns the round id."""
+    """Run one interviewer's round from first tap to submission; returns the round id.
+
+    Raises StorageError when the round could not be written whole (a nearly full
+    disk): the demo must never report a finished scorecard it did not store.
+    """
     clock = ManualClock(start + timedelta(seconds=script.offset_s))
     engine = RoundEngine.start(store, pack, demo_round(pack), candidate=CANDIDATE,
                                interviewer=script.interviewer, archetype=ARCHETYPE,
                                level=LEVEL, clock=clock)
+    closed = False
     try:
         engine.start_round()
         for step in script.steps:
@@ -84,7 +89,14 @@ def play(store: Store, pack: Pack, script: InterviewerScript, start: datetime) -
         clock.advance(30.0)
         engine.submit()
     finally:
-        engine.close()
+        closed = engine.close()
+        if not closed:
+            engine.release()  # nothing more will be written; let the next run clean up
+    stored = next((r for r in store.list_rounds() if r.id == engine.round_id), None)
+    if not closed or stored is None or stored.submitted_at is None:
+        why = engine.last_error or "the submitted round is not in the database"
+        raise StorageError(f"the demo round by {script.interviewer} could not be stored "
+                           f"whole: {why}")
     return engine.round_id
 
 

@@ -15,9 +15,12 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from companion.content.loader import builtin_pack
+from companion.demo import store_demo
 from companion.errors import StorageError
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
@@ -192,3 +195,34 @@ def test_an_older_app_stops_writing_once_a_newer_one_upgraded_the_file(tmp_path:
     assert check.execute("SELECT count(*) FROM round").fetchone() == (1,)
     check.close()
 
+
+def _demo_on_a_nearly_full_disk(store: Store) -> Any:
+    with pytest.raises(StorageError, match="could not be stored whole") as err:
+        store_demo(store, builtin_pack())
+    finished = [r for r in store.list_rounds() if r.submitted_at is not None]
+    assert len(finished) < 2
+    return err
+
+
+def test_demo_on_a_nearly_full_disk_fails_loudly(tmp_path: Path) -> None:
+    root = tmp_path / "disk"
+    with small_disk(root, "600k") as real:
+        data = root / "data"
+        if real:
+            Store.open(data).close()
+            filler = fill(root)
+            with filler.open("r+b") as fh:  # leave a little room: the demo starts, then fails
+                fh.truncate(filler.stat().st_size - 96 * 1024)
+            res = run_cli("demo", data_dir=data)
+            assert res.returncode == 2, res.stdout + res.stderr
+            assert "could not be stored whole" in res.stderr
+            assert "Demo rounds stored" not in res.stdout
+            listed = run_cli("sessions", "list", "--json", data_dir=data)
+            assert listed.stdout.count('"submitted"') < 2
+            return
+    # No mount here: cap the file so SQLite reports SQLITE_FULL part way through.
+    with Store.open(tmp_path) as probe:
+        pages = probe.engine.connect().exec_driver_sql("PRAGMA page_count").scalar()
+    assert isinstance(pages, int)
+    with Store.open(tmp_path, max_page_count=pages + 6) as store:
+        _demo_on_a_nearly_full_disk(store)
