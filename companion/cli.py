@@ -112,9 +112,11 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     s1 = session.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
     show = s1.add_parser("show")
     show.add_argument("id")
+    _viewer_option(show)
     exp = s1.add_parser("export")
     exp.add_argument("id")
     exp.add_argument("-o", "--output", required=True, metavar="FILE")
+    _viewer_option(exp)
     imp = s1.add_parser("import")
     imp.add_argument("files", nargs="+", metavar="FILE")
     imp.add_argument("--team", action="store_true",
@@ -160,6 +162,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     ex.add_argument("--pdf", required=True, metavar="OUT")
     ex.add_argument("--paper", choices=PAPER_SIZES, default="a4",
                     help="page size (default a4)")
+    _viewer_option(ex)
 
     panel = sub.add_parser("panel", help="merge scorecards into a panel debrief PDF")
     panel.add_argument("sources", nargs="+", metavar="FILE_OR_ID")
@@ -169,8 +172,17 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     panel.add_argument("--pdf", required=True, metavar="OUT")
     panel.add_argument("--paper", choices=PAPER_SIZES, default="a4",
                        help="page size (default a4)")
+    _viewer_option(panel)
     _team_parser(sub)
     return p
+
+
+def _viewer_option(parser: argparse.ArgumentParser) -> None:
+    # The independence rule asks who is reading, as the window does.
+    parser.add_argument("--as", dest="viewer", metavar="NAME",
+                        help="who is reading (default: the interviewer name the window "
+                        "remembers); your own unsubmitted scorecard of a candidate keeps "
+                        "colleagues' scorecards of that candidate closed")
 
 
 def _team_parser(sub: argparse._SubParsersAction) -> None:

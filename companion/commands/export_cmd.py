@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from companion.commands.common import data_root
+from companion.commands.common import data_root, require_access, stored_rounds, viewer
 from companion.content.loader import load_for_cli
 from companion.content.model import Pack
 from companion.decision import Decision
 from companion.errors import CompanionError
+from companion.independence import access_to, can_view
 from companion.scorecard import Scorecard
 from companion.store import Store
 
@@ -17,11 +18,12 @@ from companion.store import Store
 def run_export_pdf(args: argparse.Namespace) -> int:
     """Render one stored round (id or unique id prefix) as a scorecard PDF."""
     from companion.export.scorecard_pdf import render_scorecard  # reportlab only when asked
-
     pack = load_for_cli(args)
     store = Store.open(data_root(args))
     try:
-        sc = store.load_scorecard(store.resolve_id(args.id))
+        round_id = store.resolve_id(args.id)
+        require_access(args, access_to(viewer(args)[0], [round_id], store))
+        sc = store.load_scorecard(round_id)
     finally:
         store.close()
     out = render_scorecard(sc, pack, Path(args.pdf), page_size=args.paper)
@@ -37,6 +39,10 @@ def run_panel_pdf(args: argparse.Namespace) -> int:
     if args.team:
         return _team_panel(args, pack)
     scorecards, labels = load_sources(args.sources, pack, data_root(args))
+    # Files too: a colleague's file is closed while one's own round of the candidate is open.
+    reader, rounds = viewer(args)[0], list(stored_rounds(args))
+    for sc in scorecards:
+        require_access(args, can_view(reader, sc, rounds))
     decision = stored_decision(data_root(args), scorecards[0].candidate) if scorecards else None
     out = render_panel(scorecards, pack, Path(args.pdf), labels=labels, page_size=args.paper,
                        decision=decision)

@@ -17,11 +17,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from companion.commands.common import data_root
+from companion.commands.common import data_root, require_access, viewer
 from companion.commands.session_show import format_scorecard, local_time
 from companion.content.loader import load_for_cli
 from companion.content.model import Pack
 from companion.errors import CompanionError, ContentError, ImportFileError, StorageError
+from companion.independence import access_to
 from companion.scorecard import Scorecard
 from companion.store import RoundSummary, Store, outbox
 from companion.store.outbox import PublishState
@@ -129,9 +130,16 @@ def _pack_or_none(args: argparse.Namespace) -> Pack | None:
 def run_show(args: argparse.Namespace) -> int:
     """``session show ID``: the scorecard as readable text."""
     with open_store(args) as store:
-        sc = store.load_scorecard(store.resolve_id(args.id))
+        sc = _viewable_scorecard(args, store)
     print(format_scorecard(sc, _pack_or_none(args)))
     return 0
+
+
+def _viewable_scorecard(args: argparse.Namespace, store: Store) -> Scorecard:
+    """The stored scorecard ``args.id`` names, if the independence rule lets the reader see it."""
+    round_id = store.resolve_id(args.id)
+    require_access(args, access_to(viewer(args)[0], [round_id], store))
+    return store.load_scorecard(round_id)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -139,7 +147,7 @@ def run_export(args: argparse.Namespace) -> int:
     from companion.exchange import write_scorecard_file
 
     with open_store(args) as store:
-        sc = store.load_scorecard(store.resolve_id(args.id))
+        sc = _viewable_scorecard(args, store)
     path = write_scorecard_file(sc, Path(args.output))
     print(f"wrote {path} (round {sc.id}: {sc.candidate}, by {sc.interviewer})")
     if not sc.submitted:
