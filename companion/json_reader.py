@@ -22,8 +22,7 @@ class SchemaError(ValueError):
     """The data does not have the expected shape; the text says where."""
 
 
-# Bounds per key (companion.limits gives the reasons). Ids name pack entries: plain
-# words (intake.ID_FORM). The round's own id also names a lock file, so it is ASCII.
+# Bounds per key (companion.limits gives the reasons). Ids are plain words (intake.ID_FORM).
 _ID_KEYS = frozenset({"item_id", "probe_id", "flag_id", "section_id", "template_id",
                       "archetype", "level", "pack_id", "item", "probe", "flag"})
 _NAME_KEYS = frozenset({"candidate", "interviewer", "round_title", "title", "pack_version"})
@@ -37,7 +36,8 @@ _LIST_ITEMS: dict[str, int] = {
     "events": limits.EVENTS_PER_FLAG, "sections": limits.SECTIONS,
     "amendments": limits.AMENDMENTS,
 }
-_ROUND_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# A round id also names its lock file: never one of the names Windows keeps for devices.
+_DEVICE_NAME = re.compile(r"(con|prn|aux|nul|com\d|lpt\d)(\..*)?", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -95,7 +95,7 @@ class Obj:
                               "fit there")
         round_id = key == "id" and "." not in self.where and "[" not in self.where
         if key in _ID_KEYS or round_id:
-            if not (_ROUND_ID if round_id else ID_FORM).fullmatch(value):
+            if not ID_FORM.fullmatch(value) or (round_id and _DEVICE_NAME.fullmatch(value)):
                 raise SchemaError(f"{where} is {value[:40]!r}, not an id: ids are letters, "
                                   "digits, '_', '.' and '-'")
         elif key in _NAME_KEYS and _CONTROL.search(value):

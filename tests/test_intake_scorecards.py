@@ -248,6 +248,13 @@ def test_ids_are_plain_words(tmp_path: Path, bad: str) -> None:
     assert "probe_id" in _refusal(_write(tmp_path / "pid.json", doc))
 
 
+@pytest.mark.parametrize("bad", ["NUL", "com1.x", "Aux"])
+def test_a_round_id_never_names_a_windows_device(tmp_path: Path, bad: str) -> None:
+    doc = _doc()
+    doc["scorecard"]["id"] = bad  # it names the round's lock file
+    assert "scorecard.id" in _refusal(_write(tmp_path / "id.json", doc))
+
+
 def test_duplicate_items_probes_and_flags_are_file_problems(tmp_path: Path) -> None:
     doc = _doc()
     items = doc["scorecard"]["items"]
