@@ -22,6 +22,11 @@ class SchemaError(ValueError):
     """The data does not have the expected shape; the text says where."""
 
 
+def line_breaks(text: str) -> int:
+    """Line breaks as the PDF will lay them out (\\r\\n, \\r and \\n each start a line)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
 # Bounds per key (companion.limits gives the reasons). Ids are plain words (intake.ID_FORM).
 _ID_KEYS = frozenset({"item_id", "probe_id", "flag_id", "section_id", "template_id",
                       "archetype", "level", "pack_id", "item", "probe", "flag"})
@@ -93,6 +98,10 @@ class Obj:
         if len(value) > most:
             raise SchemaError(f"{where} holds {len(value):,} characters; at most {most:,} "
                               "fit there")
+        lines = line_breaks(value)
+        if lines > limits.NOTE_LINES:
+            raise SchemaError(f"{where} holds {lines:,} line breaks; at most "
+                              f"{limits.NOTE_LINES:,} fit there")
         round_id = key == "id" and "." not in self.where and "[" not in self.where
         if key in _ID_KEYS or round_id:
             if not ID_FORM.fullmatch(value) or (round_id and _DEVICE_NAME.fullmatch(value)):

@@ -23,12 +23,13 @@ JSON_DEPTH = 16  # a scorecard file is 6 deep; ``extra`` may add a few levels
 TOML_DEPTH = 12  # [[questions]] + [questions.cues] + an inline list is 4
 NUMBER_DIGITS = 18  # digits in one number; Python refuses 4,301 (and is slow long before)
 
-# -- counts in one scorecard
-ITEMS = 200
-PROBES_PER_ITEM = 100
-FLAGS = 100
-EVENTS_PER_FLAG = 1000
-SECTIONS = 100
+# -- counts in one scorecard (a round asks about ten items, each with a few probes; PDF
+#    time grows with each row, and 50 x 50 probe rows take a few seconds)
+ITEMS = 50
+PROBES_PER_ITEM = 50
+FLAGS = 50
+EVENTS_PER_FLAG = 200
+SECTIONS = 50
 AMENDMENTS = 2000
 EXTRA_BYTES = 64 * 1024  # the ``extra`` object, as compact JSON
 
@@ -38,6 +39,10 @@ NAME_CHARS = 200  # names, titles, pack versions: one line in a table cell
 REASON_CHARS = 2000
 NOTE_CHARS = 200_000  # one notes field, a summary, a probe answer, flag evidence
 TEXT_CHARS = 1_000_000  # every text of one scorecard together, amendments included
+# Lines too: 190,000 line breaks fit in the characters above and make a PDF of
+# thousands of pages. A note of 2,000 lines is already forty pages.
+NOTE_LINES = 2_000
+TEXT_LINES = 10_000
 
 # -- numbers and dates
 SECONDS = 1_000_000.0  # a duration or section length (11.5 days; a round is hours)

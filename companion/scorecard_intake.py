@@ -29,7 +29,7 @@ from companion.changes import AnswerProbe, EditText, StepFlag, edit_target
 from companion.content.model import Pack
 from companion.exchange_schema import scorecard_from_dict
 from companion.intake import Refused, refuse_lone_surrogates
-from companion.json_reader import SchemaError
+from companion.json_reader import SchemaError, line_breaks
 from companion.scorecard import Scorecard
 
 _EDITED = "the file was edited by hand or made by another program; export it again"
@@ -136,10 +136,15 @@ def _texts(sc: Scorecard) -> Iterable[str]:
 
 
 def _total_text(sc: Scorecard, where: str) -> None:
-    total = sum(len(t) for t in _texts(sc))
+    texts = list(_texts(sc))
+    total = sum(len(t) for t in texts)
     if total > limits.TEXT_CHARS:
         raise Refused(where, f"holds {total:,} characters of text in all",
                       f"a scorecard holds at most {limits.TEXT_CHARS:,}; {_EDITED}")
+    lines = sum(line_breaks(t) for t in texts)
+    if lines > limits.TEXT_LINES:
+        raise Refused(where, f"holds {lines:,} line breaks in all",
+                      f"a scorecard holds at most {limits.TEXT_LINES:,}; {_EDITED}")
 
 
 # ------------------------------------------------------------------ amendments

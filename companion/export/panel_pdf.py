@@ -36,7 +36,7 @@ from companion.export.analysis import (
 )
 from companion.export.common import duration, level_title, offset, when
 from companion.export.document import build_pdf
-from companion.export.styles import MARK, grid, labelled, para, styles
+from companion.export.styles import MARK, grid, para, paras, styles
 from companion.scorecard import Scorecard
 
 AGENDA_MARK = "(!)"
@@ -215,7 +215,7 @@ def _flags(a: PanelAnalysis) -> list[Flowable]:
                  st.h2),
             para(f"{at}{where}", st.small),
             para("Evidence", st.label),
-            para(f.evidence.strip() or "(no evidence written)", st.note),
+            *paras(f.evidence.strip() or "(no evidence written)", st.note),
         ]))
     return out
 
@@ -225,7 +225,7 @@ def _recommendations(scs: Sequence[Scorecard], a: PanelAnalysis) -> list[Flowabl
     out: list[Flowable] = [para("Recommendations and summaries", st.h1)]
     for col, sc in zip(a.columns, scs, strict=True):
         out.append(para(f"{col}: {_rec(sc)}", st.h2))
-        out.append(para(sc.summary.strip() or "(no summary written)", st.body))
+        out.extend(paras(sc.summary.strip() or "(no summary written)", st.body))
     return out
 
 
@@ -328,12 +328,12 @@ def _item_voices(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
             note = p.note.strip() or "(no answer noted)"
             if p.probe_id.startswith("failure."):
                 target = p.probe_id.removeprefix("failure.")
-                out.append(labelled(f"Failure probe, {target} [{rating_label(p.rating)}]:",
-                                    note, st.note))
+                out.extend(paras(note, st.note,
+                                 f"Failure probe, {target} [{rating_label(p.rating)}]:"))
             else:
                 question = probe_text(item, p.probe_id)
-                out.append(labelled(f"Probe [{rating_label(p.rating)}]:",
-                                    f"\u201c{question}\u201d {note}", st.note))
+                out.extend(paras(f"\u201c{question}\u201d {note}", st.note,
+                                 f"Probe [{rating_label(p.rating)}]:"))
     return out
 
 
@@ -341,9 +341,9 @@ def _said_read(said: str, read: str) -> list[Flowable]:
     st = styles()
     out: list[Flowable] = []
     if said.strip():
-        out.append(labelled("What they said:", said.strip(), st.note))
+        out.extend(paras(said.strip(), st.note, "What they said:"))
     if read.strip():
-        out.append(labelled("My read:", read.strip(), st.note))
+        out.extend(paras(read.strip(), st.note, "My read:"))
     if not out:
         out.append(para("(no notes)", st.note))
     return out

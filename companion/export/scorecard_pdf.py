@@ -19,7 +19,7 @@ from companion.content.model import FAILURE_TARGETS, Item, Pack
 from companion.export.analysis import archetype_of, format_score, weighted_summary
 from companion.export.common import duration, level_title, offset, when
 from companion.export.document import build_pdf
-from companion.export.styles import grid, labelled, para, styles
+from companion.export.styles import grid, labelled, para, paras, styles
 from companion.scorecard import FlagRecord, ItemRecord, ProbeAnswer, Scorecard
 
 _TARGET_NAME = {"database": "Database", "queue": "Queue", "downstream": "Downstream service"}
@@ -73,7 +73,7 @@ def scorecard_story(sc: Scorecard, pack: Pack) -> list[Flowable]:
                       st.h2))
     if "summary" in amended:
         story.append(para("Summary (amended after submission)", st.label))
-    story.append(para(sc.summary.strip() or "(no summary written)", st.body))
+    story.extend(paras(sc.summary.strip() or "(no summary written)", st.body))
     story.extend(_amendments(sc, pack))
     return story
 
@@ -121,7 +121,10 @@ def _item(sc: Scorecard, pack: Pack, rec: ItemRecord, number: int,
     asked = [p for p in rec.probes if p.asked and not p.probe_id.startswith("failure.")]
     if asked:
         out.append(para("Probes asked", st.label))
-        out.append(_probe_table(asked, item))
+        if max(len(p.note) for p in asked) > _SIDE_BY_SIDE_MAX:
+            out.extend(_probes_stacked(sc, asked, item))
+        else:
+            out.append(_probe_table(asked, item))
     failure = {p.probe_id: p for p in rec.probes if p.probe_id.startswith("failure.")}
     if any(p.asked for p in failure.values()):
         out.append(para(f"Failure probe: {pack.failure_probe.question}", st.label))
@@ -153,7 +156,9 @@ def _rating_table(rec: ItemRecord, item: Item | None) -> Table:
             meaning = [para("The pack gives no anchor text for this item.", st.cell)]
     data = [[para("Rating", st.cell_bold), para(rating_label(rec.rating), st.cell_bold),
              meaning]]
-    table = Table(data, colWidths=["15%", "15%", "70%"], hAlign="LEFT")
+    # splitInRow: a pack may anchor an item at length (every level, up to 4,000 characters
+    # each, when the rating has no anchor of its own); the row then continues overleaf.
+    table = Table(data, colWidths=["15%", "15%", "70%"], splitInRow=1, hAlign="LEFT")
     table.setStyle(grid(header_rows=0))
     return table
 
@@ -171,6 +176,19 @@ def _probe_table(probes: list[ProbeAnswer], item: Item | None) -> Table:
                   hAlign="LEFT")
     table.setStyle(grid())
     return table
+
+
+def _probes_stacked(sc: Scorecard, probes: list[ProbeAnswer],
+                    item: Item | None) -> list[Flowable]:
+    """Probes one under another: a long answer reads badly in a table cell."""
+    st = styles()
+    out: list[Flowable] = []
+    for p in probes:
+        rating = f" · {rating_label(p.rating)}" if p.rating is not None else ""
+        out.append(para(f"\u201c{probe_text(item, p.probe_id)}\u201d · asked "
+                        f"{offset(sc, p.at) if p.at else ''}{rating}", st.label))
+        out.extend(paras(p.note.strip() or "-", st.note))
+    return out
 
 
 def _failure_table(pack: Pack, answers: dict[str, ProbeAnswer]) -> Table:
@@ -205,7 +223,7 @@ def _failure_stacked(pack: Pack, answers: dict[str, ProbeAnswer]) -> list[Flowab
             continue
         out.append(para(f"{name}: {rating_label(ans.rating)}", st.label))
         out.append(para(phrasing, st.small))
-        out.append(para(ans.note.strip() or "-", st.note))
+        out.extend(paras(ans.note.strip() or "-", st.note))
     return out
 
 
@@ -214,7 +232,7 @@ def _notes(said: str, read: str) -> list[Flowable]:
     out: list[Flowable] = []
     for label, text in (("What they said", said), ("My read", read)):
         out.append(para(label, st.label))
-        out.append(para(text.strip() or "(no notes)", st.note))
+        out.extend(paras(text.strip() or "(no notes)", st.note))
     return out
 
 
@@ -240,11 +258,12 @@ def _flag(sc: Scorecard, pack: Pack, fl: FlagRecord) -> list[Flowable]:
     if fl.item_id:
         item = _pack_item(pack, fl.item_id)
         where = f" · during {item.title if item else fl.item_id}"
+    # Kept together when short; a long history or evidence flows on as pieces.
     return [KeepTogether([
         para(f"{state}: {title}", st.h2),
-        para(f"{history}{where}", st.small),
+        *paras(f"{history}{where}", st.small),
         para("Evidence", st.label),
-        para(fl.evidence.strip() or "(no evidence written)", st.note),
+        *paras(fl.evidence.strip() or "(no evidence written)", st.note),
     ])]
 
 
@@ -309,9 +328,9 @@ def _amendments(sc: Scorecard, pack: Pack) -> list[Flowable]:
              "printed above are the amended ones.", st.small)]
     for a in sorted(sc.amendments, key=lambda a: a.at):
         out.append(para(f"{when(a.at)}: {subject(a.change, pack)}", st.h2))
-        out.append(labelled("Before:", value(a.undo), st.note))
-        out.append(labelled("After:", value(a.change), st.note))
+        out.extend(paras(value(a.undo), st.note, "Before:"))
+        out.extend(paras(value(a.change), st.note, "After:"))
         if a.reason.strip():
-            out.append(labelled("Reason:", a.reason.strip(), st.note))
+            out.extend(paras(a.reason.strip(), st.note, "Reason:"))
     return out
 

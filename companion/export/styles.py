@@ -94,6 +94,59 @@ def labelled(label: str, text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(f"{head} {markup(text)}", style)
 
 
+# Long text is laid out as several Paragraphs of at most this many characters.
+# reportlab splits one Paragraph at a page end by laying out all the rest of it
+# again, so a single 200,000-character note took minutes (each page re-wrapped
+# what followed it); pieces keep the work per page small and the whole linear.
+CHUNK_CHARS = 1500
+CHUNK_LINES = 30  # well under a page: a piece of many short lines splits cheaply too
+
+
+def chunks(text: str, size: int = CHUNK_CHARS, lines: int = CHUNK_LINES) -> list[str]:
+    """``text`` in pieces of at most ``size`` characters and ``lines`` lines: at line
+    breaks where it can, else at the last space, else (one unbroken word) anywhere."""
+    out: list[str] = []
+    current: list[str] = []
+    length = 0
+    for line in text.split("\n"):
+        while len(line) > size:
+            cut = line.rfind(" ", size // 2, size)
+            cut = cut + 1 if cut > 0 else size
+            head, line = line[:cut], line[cut:]
+            if current:
+                out.append("\n".join(current))
+                current, length = [], 0
+            out.append(head)
+        if current and (length + len(line) + 1 > size or len(current) >= lines):
+            out.append("\n".join(current))
+            current, length = [], 0
+        current.append(line)
+        length += len(line) + 1
+    if current:
+        out.append("\n".join(current))
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _joined(style: ParagraphStyle, first: bool, last: bool) -> ParagraphStyle:
+    """``style`` for one piece of a long text: no space where pieces meet."""
+    if first and last:
+        return style
+    return ParagraphStyle(f"{style.name}-piece", parent=style,
+                          spaceBefore=style.spaceBefore if first else 0,
+                          spaceAfter=style.spaceAfter if last else 0)
+
+
+def paras(text: str, style: ParagraphStyle, label: str = "") -> list[Flowable]:
+    """Plain text as Paragraphs of bounded size, the first with a bold run-in ``label``."""
+    pieces = chunks(text)
+    out: list[Flowable] = []
+    for n, piece in enumerate(pieces):
+        st = _joined(style, n == 0, n == len(pieces) - 1)
+        out.append(labelled(label, piece, st) if label and n == 0 else para(piece, st))
+    return out
+
+
 def grid(header_rows: int = 1, *, zebra: bool = False, rows: int = 0) -> TableStyle:
     """Thin ruled table with a shaded bold header row (bold is the real cue)."""
     cmds: list[tuple[object, ...]] = [
