@@ -36,10 +36,17 @@ from companion.export.analysis import (
 )
 from companion.export.common import duration, level_title, offset, when
 from companion.export.document import build_pdf
+from companion.export.late_changes import (
+    LateChange,
+    late_changes,
+    rating_change,
+    text_difference,
+)
 from companion.export.styles import MARK, grid, para, paras, styles
 from companion.scorecard import Scorecard
 
 AGENDA_MARK = "(!)"
+AMENDED_MARK = "(changed)"
 
 
 def render_panel(scorecards: Sequence[Scorecard], pack: Pack, out: Path, *,
@@ -70,14 +77,15 @@ def panel_story(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
                              _header(scs, pack, a, decision)]
     for note in a.notes:
         story.append(para(note, st.small))
-    story.extend(_agenda(a))
-    story.extend(_matrix(pack, a))
+    changes = late_changes(scs, a.columns, pack)
+    story.extend(_agenda(a, changes))
+    story.extend(_matrix(pack, a, changes))
     story.extend(_dimensions(pack, a))
     story.extend(_flags(a))
     story.extend(_recommendations(scs, a))
     story.extend(_amendments(scs, pack, a))
     story.extend(_coverage(pack, a))
-    story.extend(_evidence(scs, pack, a))
+    story.extend(_evidence(scs, pack, a, changes))
     return story
 
 
@@ -101,13 +109,16 @@ def _header(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
     return table
 
 
-def _agenda(a: PanelAnalysis) -> list[Flowable]:
-    """The disagreements as a compact numbered list; their evidence follows later."""
+def _agenda(a: PanelAnalysis, changes: Sequence[LateChange]) -> list[Flowable]:
+    """The disagreements, then the changes made after submission, as numbered lists."""
     st = styles()
-    out: list[Flowable] = [para("Debrief agenda: where the panel disagrees", st.h1)]
+    title = "Debrief agenda: where the panel disagrees" + (
+        ", and what changed after submission" if changes else "")
+    out: list[Flowable] = [para(title, st.h1)]
     if not a.disagreements:
         out.append(para("No disagreements: every item's ratings are within one step of each "
                         "other and all recommendations are on the same side.", st.body))
+        out.extend(_changes_agenda(changes, 1))
         return out
     out.append(para(f"Ratings {DISAGREEMENT_STEPS} or more steps apart on one item, and "
                     "recommendations split between yes and no; widest gaps first. What each "
@@ -122,6 +133,57 @@ def _agenda(a: PanelAnalysis) -> list[Flowable]:
     table = Table(data, colWidths=["6%", "40%", "54%"], repeatRows=1, hAlign="LEFT")
     table.setStyle(grid())
     out.append(table)
+    out.extend(_changes_agenda(changes, len(a.disagreements) + 1))
+    return out
+
+
+# An agenda cell shows the start of a changed text; the whole text is in the evidence.
+_AGENDA_TEXT = 160
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _AGENDA_TEXT else text[:_AGENDA_TEXT - 1] + "\u2026"
+
+
+def _changed_when(c: LateChange) -> str:
+    """"changed 14:12 UTC, 25 min after submission" (the last edit, when there were several)."""
+    edits = f"{c.edits} edits, last " if c.edits > 1 else ""
+    at = when(c.last_at)
+    if c.submitted_at is not None and c.submitted_at.date() == c.last_at.date():
+        at = c.last_at.strftime("%H:%M UTC")  # the date is the submission's, in the header
+    after = (f", {duration((c.last_at - c.submitted_at).total_seconds())} after submission"
+             if c.submitted_at is not None and c.last_at >= c.submitted_at
+             else ", after submission")
+    return f"{edits}changed {at}{after}"
+
+
+def _before_after(c: LateChange) -> str:
+    if c.is_text:
+        return text_difference(c.before, c.after, _AGENDA_TEXT)
+    return f"{_short(c.before)} \u2192 {_short(c.after)}"
+
+
+def _changes_agenda(changes: Sequence[LateChange], first: int) -> list[Flowable]:
+    """Every change made after submission: who, what, from what to what, and when."""
+    if not changes:
+        return []
+    st = styles()
+    out: list[Flowable] = [
+        para("Changed after submission", st.h2),
+        para("Each interviewer's changes to their own scorecard after submitting it, "
+             "perhaps after reading colleagues' scorecards: ask what changed their mind.",
+             st.small)]
+    data = [[para("#", st.cell_bold), para("Who changed what", st.cell_bold),
+             para("From submission to now", st.cell_bold)]]
+    for n, c in enumerate(changes, first):
+        data.append([para(f"{n}.", st.cell_bold),
+                     [para(f"{AMENDED_MARK} {c.column}: {c.subject}", st.cell_bold),
+                      para(_changed_when(c), st.small_cell)],
+                     para(_before_after(c), st.cell)])
+    table = Table(data, colWidths=["6%", "46%", "48%"], repeatRows=1, hAlign="LEFT")
+    table.setStyle(grid())
+    out.append(table)
     return out
 
 
@@ -131,7 +193,7 @@ def _agenda_title(d: Disagreement) -> str:
     return f"{d.title}: ratings {d.spread} steps apart"
 
 
-def _matrix(pack: Pack, a: PanelAnalysis) -> list[Flowable]:
+def _matrix(pack: Pack, a: PanelAnalysis, changes: Sequence[LateChange]) -> list[Flowable]:
     st = styles()
     out: list[Flowable] = [para("Ratings per question and scenario", st.h1)]
     if not a.item_ids:
@@ -148,7 +210,11 @@ def _matrix(pack: Pack, a: PanelAnalysis) -> list[Flowable]:
         cell = st.cell_bold if mark else st.cell
         row: list[object] = [[para(title, cell),
                               para(_dim_label(pack, a, item_id), st.small_cell)]]
-        row += [para(rating_label(r) if r else "-", cell) for r in a.ratings[item_id]]
+        for col, rating in zip(a.columns, a.ratings[item_id], strict=True):
+            shown = para(rating_label(rating) if rating else "-", cell)
+            late = rating_change(changes, col, item_id)
+            row.append([shown, para(f"{AMENDED_MARK} was {late.before}", st.small_cell)]
+                       if late else shown)
         if mark:
             marked_rows.append(len(data))
         data.append(row)
@@ -160,8 +226,11 @@ def _matrix(pack: Pack, a: PanelAnalysis) -> list[Flowable]:
         style.add("BACKGROUND", (0, r), (-1, r), MARK)
     table.setStyle(style)
     out.append(table)
+    changed = (f" {AMENDED_MARK} \u201cwas \u2026\u201d: the rating was changed after "
+               "submission (on the agenda)." if any(c.is_rating for c in changes) else "")
     out.append(para(f"{AGENDA_MARK} and shading: on the agenda above. \"-\": not asked by "
-                    "this interviewer. \"Skipped\": passed over on purpose.", st.small))
+                    f"this interviewer. \"Skipped\": passed over on purpose.{changed}",
+                    st.small))
     return out
 
 
@@ -281,7 +350,8 @@ def _coverage(pack: Pack, a: PanelAnalysis) -> list[Flowable]:
     return out
 
 
-def _evidence(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> list[Flowable]:
+def _evidence(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
+              changes: Sequence[LateChange]) -> list[Flowable]:
     """What each interviewer wrote: the agenda items first, in agenda order, then the rest."""
     st = styles()
     agenda = [(n, d) for n, d in enumerate(a.disagreements, 1) if d.kind == "rating"]
@@ -290,7 +360,7 @@ def _evidence(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> list[Fl
         out.append(para("Evidence on the agenda items", st.h1))
         for n, d in agenda:
             out.append(para(f"{n}. {AGENDA_MARK} {_agenda_title(d)}", st.h2))
-            out.extend(_item_voices(scs, pack, a, d.subject))
+            out.extend(_item_voices(scs, pack, a, d.subject, changes))
     disputed = {d.subject for _, d in agenda}
     rest = [i for i in a.item_ids if i not in disputed]
     out.append(para("Evidence on the other items" if agenda else "Evidence by item", st.h1))
@@ -298,7 +368,7 @@ def _evidence(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> list[Fl
         out.append(para("Every item is on the agenda; its notes are above.", st.body))
     for item_id in rest:
         out.append(para(item_title(pack, item_id), st.h2))
-        out.extend(_item_voices(scs, pack, a, item_id))
+        out.extend(_item_voices(scs, pack, a, item_id, changes))
     rounds = [(c, sc) for c, sc in zip(a.columns, scs, strict=True)
               if sc.said.strip() or sc.read.strip()]
     if rounds:
@@ -309,8 +379,8 @@ def _evidence(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> list[Fl
     return out
 
 
-def _item_voices(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
-                 item_id: str) -> list[Flowable]:
+def _item_voices(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis, item_id: str,
+                 changes: Sequence[LateChange]) -> list[Flowable]:
     st = styles()
     item = pack.find_item(item_id)
     out: list[Flowable] = []
@@ -318,9 +388,18 @@ def _item_voices(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
         rec = sc.item(item_id)
         if rec is None:
             continue
-        when_rated = f" · rated {offset(sc, rec.rated_at)}" if rec.rated_at else ""
-        out.append(para(f"{col}: {rating_label(rec.rating)} · {duration(rec.time_spent_s)} spent"
-                        f"{when_rated}", st.label))
+        late = rating_change(changes, col, item_id)
+        if late is not None:  # "rated 3:06 into the round" would date the change, not the round
+            rated = f" · was {late.before}, {_changed_when(late)}"
+        else:
+            rated = f" · rated {offset(sc, rec.rated_at)}" if rec.rated_at else ""
+        out.append(para(f"{col}: {rating_label(rec.rating)}{rated} · "
+                        f"{duration(rec.time_spent_s)} spent", st.label))
+        others = [c for c in changes if c.column == col and c.item_id == item_id
+                  and not c.is_rating]
+        if others:
+            out.append(para("Also changed after submission: " + "; ".join(
+                f"{c.subject}, {_changed_when(c)}" for c in others), st.small))
         out.extend(_said_read(rec.said, rec.read))
         for p in rec.probes:
             if not p.asked:
