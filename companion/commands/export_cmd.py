@@ -46,7 +46,8 @@ def run_panel_pdf(args: argparse.Namespace) -> int:
     decision = stored_decision(data_root(args), scorecards[0].candidate) if scorecards else None
     out = render_panel(scorecards, pack, Path(args.pdf), labels=labels, page_size=args.paper,
                        decision=decision)
-    print(f"wrote {out} ({len(scorecards)} scorecards)")
+    count = len(scorecards)
+    print(f"wrote {out} ({count} scorecard{'' if count == 1 else 's'})")
     return 0
 
 

@@ -22,7 +22,7 @@ from companion.change_text import (
     value,
 )
 from companion.changes import Recommend
-from companion.content.model import Pack
+from companion.content.model import Item, Pack
 from companion.decision import Decision
 from companion.export.analysis import (
     DISAGREEMENT_STEPS,
@@ -42,8 +42,8 @@ from companion.export.late_changes import (
     rating_change,
     text_difference,
 )
-from companion.export.styles import MARK, grid, para, paras, styles
-from companion.scorecard import Scorecard
+from companion.export.styles import MARK, grid, labelled, para, paras, styles
+from companion.scorecard import ProbeAnswer, Scorecard
 
 AGENDA_MARK = "(!)"
 AMENDED_MARK = "(changed)"
@@ -266,7 +266,8 @@ def _dimensions(pack: Pack, a: PanelAnalysis) -> list[Flowable]:
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(grid())
     out.append(table)
-    return out
+    # A few rows under a heading: one block, so the header row never ends a page alone.
+    return [KeepTogether(out)]
 
 
 def _flags(a: PanelAnalysis) -> list[Flowable]:
@@ -402,18 +403,25 @@ def _item_voices(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis, item_id
                 f"{c.subject}, {_changed_when(c)}" for c in others), st.small))
         out.extend(_said_read(rec.said, rec.read))
         for p in rec.probes:
-            if not p.asked:
-                continue
-            note = p.note.strip() or "(no answer noted)"
-            if p.probe_id.startswith("failure."):
-                target = p.probe_id.removeprefix("failure.")
-                out.extend(paras(note, st.note,
-                                 f"Failure probe, {target} [{rating_label(p.rating)}]:"))
-            else:
-                question = probe_text(item, p.probe_id)
-                out.extend(paras(f"\u201c{question}\u201d {note}", st.note,
-                                 f"Probe [{rating_label(p.rating)}]:"))
+            if p.asked:
+                out.extend(_probe_voice(sc, item, p))
     return out
+
+
+def _probe_voice(sc: Scorecard, item: Item | None, p: ProbeAnswer) -> list[Flowable]:
+    """One asked probe with what was recorded for it (the window records only when an
+    ordinary probe was asked: no rating or answer is claimed missing for one)."""
+    st = styles()
+    if p.probe_id.startswith("failure."):
+        target = p.probe_id.removeprefix("failure.")
+        return paras(p.note.strip() or "(no answer noted)", st.note,
+                     f"Failure probe, {target} [{rating_label(p.rating)}]:")
+    question = f"\u201c{probe_text(item, p.probe_id)}\u201d"
+    if p.rating is None and not p.note.strip():
+        asked = f", {offset(sc, p.at)}" if p.at else ""
+        return [labelled(f"Probe asked{asked}:", question, st.note)]
+    rating = f" [{rating_label(p.rating)}]" if p.rating is not None else ""
+    return paras(f"{question} {p.note.strip()}".rstrip(), st.note, f"Probe{rating}:")
 
 
 def _said_read(said: str, read: str) -> list[Flowable]:

@@ -124,7 +124,7 @@ def _item(sc: Scorecard, pack: Pack, rec: ItemRecord, number: int,
         if max(len(p.note) for p in asked) > _SIDE_BY_SIDE_MAX:
             out.extend(_probes_stacked(sc, asked, item))
         else:
-            out.append(_probe_table(asked, item))
+            out.append(_probe_table(sc, asked, item))
     failure = {p.probe_id: p for p in rec.probes if p.probe_id.startswith("failure.")}
     if any(p.asked for p in failure.values()):
         out.append(para(f"Failure probe: {pack.failure_probe.question}", st.label))
@@ -163,19 +163,37 @@ def _rating_table(rec: ItemRecord, item: Item | None) -> Table:
     return table
 
 
-def _probe_table(probes: list[ProbeAnswer], item: Item | None) -> Table:
+def _probe_table(sc: Scorecard, probes: list[ProbeAnswer], item: Item | None) -> Table:
+    """The probes asked, with what was recorded for them.
+
+    The window records that an ordinary probe was asked, and when; it has no rating or
+    answer for one. Those columns appear only when some probe here has them (a file from
+    another tool, the demo), so a window-made round shows no column it could not fill.
+    """
     st = styles()
-    data = [[para("Probe", st.cell_bold), para("Rating", st.cell_bold),
-             para("Answer", st.cell_bold)]]
+    rated = any(p.rating is not None for p in probes)
+    noted = any(p.note.strip() for p in probes)
+    head = ["Probe", "Asked (into the round)", *(["Rating"] if rated else []),
+            *(["Answer"] if noted else [])]
+    data: list[list[Flowable]] = [[para(h, st.cell_bold) for h in head]]
     for p in probes:
-        data.append([para(probe_text(item, p.probe_id), st.cell),
-                     para(rating_label(p.rating), st.cell),
-                     para(p.note.strip() or "-", st.cell)])
-    # splitInRow lets a very long answer continue on the next page instead of failing.
-    table = Table(data, colWidths=["32%", "12%", "56%"], repeatRows=1, splitInRow=1,
-                  hAlign="LEFT")
+        row = [para(probe_text(item, p.probe_id), st.cell),
+               para(_asked_at(sc, p), st.cell)]
+        if rated:
+            row.append(para(rating_label(p.rating), st.cell))
+        if noted:
+            row.append(para(p.note.strip() or "-", st.cell))
+        data.append(row)
+    widths = {(False, False): ["70%", "30%"], (True, False): ["56%", "24%", "20%"],
+              (False, True): ["32%", "18%", "50%"],
+              (True, True): ["30%", "16%", "12%", "42%"]}[(rated, noted)]
+    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
     table.setStyle(grid())
     return table
+
+
+def _asked_at(sc: Scorecard, p: ProbeAnswer) -> str:
+    return offset(sc, p.at).replace(" into the round", "") if p.at else "asked"
 
 
 def _probes_stacked(sc: Scorecard, probes: list[ProbeAnswer],
@@ -315,7 +333,8 @@ def _weighted(sc: Scorecard, pack: Pack) -> list[Flowable]:
     if ws.unscored:
         labels = ", ".join(arche.label(d) for d in ws.unscored)
         out.append(para(f"Not scored in this round: {labels}.", st.small))
-    return out
+    # Five rows and a heading: one block, so the table's header never ends a page alone.
+    return [KeepTogether(out)]
 
 
 def _amendments(sc: Scorecard, pack: Pack) -> list[Flowable]:
