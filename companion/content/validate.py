@@ -163,7 +163,8 @@ def _template(raw: dict[str, Any], at: Origin, log: ProblemLog) -> None:
                    "give each section of a round its own id")
         if isinstance(sid, str):
             seen.add(sid)
-    draws = {s.get("draws", "none") for _i, s in sections}
+    # Only text can be a draw; a wrong type was reported by the schema already.
+    draws = {d for _i, s in sections if isinstance(d := s.get("draws", "none"), str)}
     if _int(raw.get("max_questions")) and "questions" not in draws:
         log.at(at, ("max_questions",), "max_questions is set but no section draws questions",
                'set draws = "questions" on the section that asks them, or drop max_questions')
