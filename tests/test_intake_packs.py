@@ -54,7 +54,7 @@ def test_a_quote_mark_in_a_cue_level(tmp_path: Path) -> None:
     ("deep = " + "{a = " * 2000 + "1" + "}" * 2000 + "\n", "nested more than 12 levels"),
     ("n = " + "9" * 5000 + "\n", "5,000 digits"),
     ("x = nan\n", "not a finite number"),
-])
+], ids=["deep-list", "deep-table", "long-number", "nan"])
 def test_structure_and_numbers_are_refused_before_parsing(tmp_path: Path, body: str,
                                                           expected: str) -> None:
     (line,) = _problems(tmp_path, body)

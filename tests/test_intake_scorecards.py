@@ -185,7 +185,7 @@ def _legacy(tmp_path: Path, field: str, old: str, new: str) -> str:
     ("probe:q-queue:semantics", "{}", '{"asked": true, "rating": ["thin"], "note": ""}'),
     ("probe:q-queue:semantics", "{}", "[" * 3000 + "]" * 3000),
     ("teleport", "", "x"),
-])
+], ids=["invisible-marks", "rating-list", "deep-json", "unknown-field"])
 def test_format_1_amendments_are_held_to_the_same_rules(tmp_path: Path, field: str, old: str,
                                                         new: str) -> None:
     assert "not a change this app knows" in _legacy(tmp_path, field, old, new)
