@@ -19,8 +19,6 @@ from typing import Any
 
 import pytest
 
-from companion.content.loader import builtin_pack
-from companion.demo import store_demo
 from companion.errors import StorageError
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
@@ -196,33 +194,38 @@ def test_an_older_app_stops_writing_once_a_newer_one_upgraded_the_file(tmp_path:
     check.close()
 
 
-def _demo_on_a_nearly_full_disk(store: Store) -> Any:
-    with pytest.raises(StorageError, match="could not be stored whole") as err:
-        store_demo(store, builtin_pack())
-    finished = [r for r in store.list_rounds() if r.submitted_at is not None]
-    assert len(finished) < 2
-    return err
+# The demo in a copy of the app whose files may grow only a little past the database's
+# present size: like a nearly full disk, the write-ahead log runs out of room part way.
+DEMO_SMALL_FILES = """
+import os, resource, signal, sys
+from pathlib import Path
+data = Path(sys.argv[1])
+limit = (data / "companion.sqlite3").stat().st_size + 48 * 1024
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+from companion.cli import main
+sys.exit(main(["--data-dir", str(data), "demo"]))
+"""
+
+
+def _demo_refused(res: Any) -> None:
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "could not be stored whole" in res.stderr
+    assert "Demo rounds stored" not in res.stdout
 
 
 def test_demo_on_a_nearly_full_disk_fails_loudly(tmp_path: Path) -> None:
     root = tmp_path / "disk"
     with small_disk(root, "600k") as real:
         data = root / "data"
+        Store.open(data).close()
         if real:
-            Store.open(data).close()
             filler = fill(root)
             with filler.open("r+b") as fh:  # leave a little room: the demo starts, then fails
                 fh.truncate(filler.stat().st_size - 96 * 1024)
-            res = run_cli("demo", data_dir=data)
-            assert res.returncode == 2, res.stdout + res.stderr
-            assert "could not be stored whole" in res.stderr
-            assert "Demo rounds stored" not in res.stdout
-            listed = run_cli("sessions", "list", "--json", data_dir=data)
-            assert listed.stdout.count('"submitted"') < 2
-            return
-    # No mount here: cap the file so SQLite reports SQLITE_FULL part way through.
-    with Store.open(tmp_path) as probe:
-        pages = probe.engine.connect().exec_driver_sql("PRAGMA page_count").scalar()
-    assert isinstance(pages, int)
-    with Store.open(tmp_path, max_page_count=pages + 6) as store:
-        _demo_on_a_nearly_full_disk(store)
+            _demo_refused(run_cli("demo", data_dir=data))
+        else:  # no mount here: the files may not grow (RLIMIT_FSIZE) instead
+            _demo_refused(subprocess.run([sys.executable, "-c", DEMO_SMALL_FILES, str(data)],
+                                         cwd=REPO, capture_output=True, text=True, timeout=120))
+        listed = run_cli("sessions", "list", "--json", data_dir=data)
+        assert listed.returncode == 0 and listed.stdout.count('"submitted"') < 2
