@@ -148,6 +148,28 @@ def _slots(root: Any) -> list[tuple[Any, Any]]:
     return out
 
 
+# The largest document the fuzzer writes out; beyond it a case is just "too large".
+_MOST_TEXT = 6 * 1024 * 1024
+
+
+def _too_big(root: Any, most: int = _MOST_TEXT) -> bool:
+    """Whether ``root`` would serialise to more than ``most`` characters (roughly; shared
+    subtrees count each time, as json.dumps writes them), found without writing it."""
+    total = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        total += len(node) + 2 if isinstance(node, str) else 8
+        if total > most:
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
 def _deep(rng: random.Random) -> Any:
     value: Any = rng.choice(([], {}, "x", 0))
     for _ in range(rng.choice((4, 15, 17, 40, 600))):  # deeper: see _text_mutation
@@ -311,6 +333,9 @@ def scorecard_cases(pack: Pack, seed: int, count: int) -> Iterator[tuple[str, by
             else:  # a value from somewhere else in the scorecard
                 donor, donor_key = rng.choice(slots)
                 parent[key] = donor[donor_key]  # shared, not copied: it is written out once
+        if _too_big(doc):  # a list multiplied past any cap: the file is simply too large
+            yield f"scorecard case {n} (seed {seed})", b" " * (_MOST_TEXT + 1)
+            continue
         with contextlib.suppress(ValueError, RecursionError, TypeError):
             doc["content_sha256"] = content_hash(payload)  # reach the deep checks
         try:
