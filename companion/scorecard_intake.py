@@ -54,6 +54,7 @@ def scorecard_from_data(data: Any, pack: Pack | None = None, where: str = "score
     applied = sc
     for a in sc.amendments:
         applied = applied.apply(a.change)
+    _counts(applied, where)
     if pack is not None:
         for card in (sc, applied):
             problems = pack_problems(card, pack)
@@ -85,6 +86,15 @@ def refuse_deep(data: Any, limit: int, where: str) -> None:
                 raise Refused(where, f"nested more than {limit} levels deep", _EDITED)
             children = node.values() if isinstance(node, dict) else node
             stack.extend((child, depth + 1) for child in children)
+
+
+def _counts(applied: Scorecard, where: str) -> None:
+    """Amendments can add probes and flags: the record they make stays within the limits."""
+    probes = max((len(it.probes) for it in applied.items), default=0)
+    if probes > limits.PROBES_PER_ITEM or len(applied.flags) > limits.FLAGS:
+        raise Refused(f"{where}.amendments", "with its amendments made, the scorecard has "
+                      f"{probes} probes on one item and {len(applied.flags)} red flags",
+                      f"at most {limits.PROBES_PER_ITEM} and {limits.FLAGS}; {_EDITED}")
 
 
 def _first_repeat(ids: Iterable[str]) -> tuple[int, int, str] | None:

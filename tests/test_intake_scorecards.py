@@ -357,3 +357,11 @@ def test_accepted_scorecards_still_render(tmp_path: Path) -> None:
     back = read_scorecard_file(path, tiny_pack())
     assert render_scorecard(back, tiny_pack(), tmp_path / "ok.pdf").stat().st_size > 1000
     assert replace(back, said="") != back
+
+
+def test_amendments_cannot_grow_the_record_past_the_limits(tmp_path: Path) -> None:
+    probes = [AnswerProbe("q-queue", f"p{n}", True, None, "", AFTER) for n in range(60)]
+    doc = _amended(*(Amendment(AFTER, p, replace(p, asked=False, at=None)) for p in probes))
+    path = _write(tmp_path / "grow.json", doc)
+    with pytest.raises(ImportFileError, match="61 probes on one item"):  # 60 and the one it had
+        read_scorecard_file(path, None)  # no pack to name the probes: the count still holds
