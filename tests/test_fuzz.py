@@ -25,12 +25,12 @@ def _clean(tally: Tally, what: str) -> None:
 
 
 def test_fuzzed_scorecard_files(tmp_path: Path) -> None:
-    tally = fuzz_scorecards(200, SEED, tmp_path)
-    assert tally.cases == 200
+    tally = fuzz_scorecards(300, SEED, tmp_path)
+    assert tally.cases == 300
     _clean(tally, "scorecard files")
 
 
 def test_fuzzed_packs(tmp_path: Path) -> None:
-    tally = fuzz_packs(200, SEED, tmp_path)
-    assert tally.cases == 200
+    tally = fuzz_packs(250, SEED, tmp_path)
+    assert tally.cases == 250
     _clean(tally, "packs")
