@@ -490,6 +490,8 @@ _TOML_KEYS = ("id", "title", "prompt", "archetypes", "dimension", "levels", "min
 
 def _pack_text_mutation(text: str, rng: random.Random) -> str:
     lines = text.splitlines()
+    if not lines:  # an earlier mutation cut the file to nothing: start it again
+        return f"{rng.choice(_TOML_KEYS)} = {rng.choice(_TOML_VALUES)}\n"
     pick = rng.randrange(9)
     at = rng.randrange(len(lines))
     if pick == 0:
