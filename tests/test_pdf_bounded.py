@@ -35,6 +35,11 @@ def _largest(kind: str) -> Scorecard:
     p = pack()
     base = make_scorecard(p, words_per_note=5, seed=7)
     size = limits.NOTE_CHARS - 10
+    if kind == "amended notes":  # a long note rewritten after submission: two whole texts
+        at = base.submitted_at or base.started_at
+        old, new = words(size // 6, 8)[:size], words(size // 6, 9)[:size]
+        return replace(base, summary=new, amendments=(
+            Amendment(at, EditText(ROUND, "summary", new), EditText(ROUND, "summary", old)),))
     if kind == "amendments":
         at = base.submitted_at or base.started_at
         text = words(40, 3)[:200]
@@ -54,7 +59,8 @@ def _largest(kind: str) -> Scorecard:
     return replace(base, items=items, summary=text)
 
 
-@pytest.mark.parametrize("kind", ["words", "unbroken", "cjk", "lines", "amendments"])
+@pytest.mark.parametrize("kind", ["words", "unbroken", "cjk", "lines", "amendments",
+                                  "amended notes"])
 def test_the_largest_accepted_scorecards_render_in_seconds(tmp_path: Path, kind: str) -> None:
     p = pack()
     sc = scorecard_from_data(scorecard_to_dict(_largest(kind)), p)  # the intake accepts it

@@ -311,11 +311,13 @@ def _amendments(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis) -> list[
              "shows the amended values.", st.small)]
     for col, sc in changed:
         for x in sorted(sc.amendments, key=lambda x: x.at):
+            # In pieces (styles.paras): a rewritten note is two whole texts, up to the
+            # intake's limits, and one Paragraph that long splits in quadratic time.
             rows = [para(f"{col}, {when(x.at)}: {subject(x.change, pack)}", st.h2),
-                    labelled("Before:", value(x.undo), st.note),
-                    labelled("After:", value(x.change), st.note)]
+                    *paras(value(x.undo), st.note, "Before:"),
+                    *paras(value(x.change), st.note, "After:")]
             if x.reason.strip():
-                rows.append(labelled("Reason:", x.reason.strip(), st.note))
+                rows.extend(paras(x.reason.strip(), st.note, "Reason:"))
             out.append(KeepTogether(rows))
     return out
 
