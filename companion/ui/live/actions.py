@@ -7,19 +7,12 @@ the function keys. The table is also what the help overlay lists.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import partial
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
-
-from companion.scorecard import RUBRIC_BUTTONS
-
-if TYPE_CHECKING:
-    from companion.ui.live.live_view import LiveView
 
 
 @dataclass(frozen=True)
@@ -126,38 +119,13 @@ def flag_specs(titles: tuple[tuple[str, str], ...]) -> tuple[ActionSpec, ...]:
     )
 
 
-def bind_actions(view: LiveView) -> tuple[list[QAction], list[QAction]]:
-    """Create every action on ``view`` (a ``LiveView``) wired to its forwarders.
+def bind_actions(view: QWidget, handlers: Mapping[str, Callable[[], object]],
+                 flag_titles: tuple[tuple[str, str], ...]) -> tuple[list[QAction], list[QAction]]:
+    """Create every action on ``view``, each calling its handler from ``handlers``.
 
     Returns (listed, rows): the actions the help shows, and the nine probe-row
     actions it shows once through ``PROBE_HELP_SPEC``.
     """
-    eng = view.engine
-    handlers: dict[str, Callable[[], object]] = {}
-    for value in RUBRIC_BUTTONS:
-        handlers[f"action.rate.{value}"] = partial(view.rate, value)
-    for n in range(1, 10):
-        handlers[f"action.probe.{n}"] = partial(view.pick_probe_row, n)
-    handlers.update({
-        "action.probe.clear": partial(view._set_target, None),
-        "action.cues": view.toggle_cues,
-        "action.next": partial(view._call, eng.go_next),
-        "action.previous": partial(view._call, eng.go_previous),
-        "action.jump": view.nav.open_jump_list,
-        "action.clock": view.toggle_clock,
-        "action.listen": partial(view._call, eng.start_listen_timer),
-        "action.sketch": partial(view._call, eng.start_sketch_timer),
-        "action.section": partial(view._call, eng.next_section),
-        "action.notes.said": partial(view.focus_notes, "said"),
-        "action.notes.read": partial(view.focus_notes, "read"),
-        "action.finish": view.toggle_finish,
-        "action.submit": view.finish.confirm_or_ask,
-    })
-    for value in view.finish.rec_buttons:
-        handlers[f"action.rec.{value}"] = partial(view.recommend, value)
-    flag_titles = tuple((f.id, f.title) for f in view.flags.flags)
-    for spec in flag_specs(flag_titles):
-        handlers[spec.name] = partial(view.cycle_flag, spec.name.removeprefix("action.flag."))
     listed: list[QAction] = []
     rows: list[QAction] = []
     for spec in (*RATE_SPECS, *PROBE_SPECS, *flag_specs(flag_titles), *OTHER_SPECS, *REC_SPECS):
@@ -166,6 +134,6 @@ def bind_actions(view: LiveView) -> tuple[list[QAction], list[QAction]]:
             rows.append(action)
         else:
             listed.append(action)
-    listed.insert(len(RATE_SPECS), make_action(view, PROBE_HELP_SPEC,
-                                               partial(view.pick_probe_row, 1), attach=False))
+    listed.insert(len(RATE_SPECS), make_action(view, PROBE_HELP_SPEC, handlers["action.probe.1"],
+                                               attach=False))
     return listed, rows

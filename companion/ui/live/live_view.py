@@ -12,7 +12,9 @@ to this widget, so the host must not add them again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
 from companion.content.model import Question, Scenario
 from companion.flag_rules import raised_on
 from companion.live.engine import ROUND, RoundEngine
+from companion.scorecard import RUBRIC_BUTTONS
 from companion.ui.live import actions as acts
 from companion.ui.live.common import SMALL_PT, describe, is_dark, short_time, sized_font
 from companion.ui.live.finish_view import FinishView
@@ -121,7 +124,32 @@ class LiveView(QWidget, IntentsMixin):
         lay.addWidget(self.message)
 
     def _build_actions(self) -> None:
-        self._actions, self._row_actions = acts.bind_actions(self)
+        eng = self.engine
+        handlers: dict[str, Callable[[], object]] = {
+            f"action.rate.{value}": partial(self.rate, value) for value in RUBRIC_BUTTONS}
+        for n in range(1, 10):
+            handlers[f"action.probe.{n}"] = partial(self.pick_probe_row, n)
+        handlers.update({
+            "action.probe.clear": partial(self._set_target, None),
+            "action.cues": self.toggle_cues,
+            "action.next": partial(self._call, eng.go_next),
+            "action.previous": partial(self._call, eng.go_previous),
+            "action.jump": self.nav.open_jump_list,
+            "action.clock": self.toggle_clock,
+            "action.listen": partial(self._call, eng.start_listen_timer),
+            "action.sketch": partial(self._call, eng.start_sketch_timer),
+            "action.section": partial(self._call, eng.next_section),
+            "action.notes.said": partial(self.focus_notes, "said"),
+            "action.notes.read": partial(self.focus_notes, "read"),
+            "action.finish": self.toggle_finish,
+            "action.submit": self.finish.confirm_or_ask,
+        })
+        for value in self.finish.rec_buttons:
+            handlers[f"action.rec.{value}"] = partial(self.recommend, value)
+        flag_titles = tuple((f.id, f.title) for f in self.flags.flags)
+        for fid, _title in flag_titles:
+            handlers[f"action.flag.{fid}"] = partial(self.cycle_flag, fid)
+        self._actions, self._row_actions = acts.bind_actions(self, handlers, flag_titles)
         self._enable_page_actions()
 
     def _connect(self) -> None:
