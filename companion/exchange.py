@@ -24,12 +24,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from companion import APP_NAME, __version__, limits
+from companion.atomic_file import write_private_text
 from companion.content.model import Pack
 from companion.errors import CompanionError, ImportFileError
 from companion.exchange_schema import scorecard_to_dict
@@ -97,41 +97,7 @@ def write_scorecard_file(sc: Scorecard, path: str | os.PathLike[str]) -> Path:
     folder = target.parent
     if not folder.is_dir():
         raise CompanionError(f"{target}: cannot write: folder {folder} does not exist")
-    tmp_name = ""
-    try:
-        # mkstemp creates the file 0600 on POSIX, so the notes are never world-readable.
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if os.name == "posix":
-            os.chmod(tmp_name, 0o600)
-        os.replace(tmp_name, target)
-        tmp_name = ""
-        _fsync_dir(folder)
-    except OSError as exc:
-        raise CompanionError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        if tmp_name:
-            Path(tmp_name).unlink(missing_ok=True)
-    return target
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); harmless to skip elsewhere."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems refuse fsync on folders; the data itself is already synced
-    finally:
-        os.close(fd)
+    return write_private_text(target, text)
 
 
 def read_scorecard_file(path: str | os.PathLike[str], pack: Pack | None) -> Scorecard:

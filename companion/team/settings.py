@@ -14,12 +14,11 @@ the earliest possible time).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from companion.atomic_file import write_private_text
 from companion.errors import CompanionError
 from companion.paths import ensure_private_dir
 
@@ -93,21 +92,7 @@ def save_conninfo(data_dir: Path, conninfo: str, joined_at: datetime | None = No
     path = settings_path(data_dir)
     text = json.dumps({"conninfo": conninfo, "joined_at": joined_at.isoformat()},
                       indent=2) + "\n"
-    tmp = ""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", dir=data_dir)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        tmp = ""
-    except OSError as exc:
-        raise CompanionError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)
-    return path
+    return write_private_text(path, text)
 
 
 def clear_conninfo(data_dir: Path) -> bool:
