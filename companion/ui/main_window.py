@@ -167,17 +167,21 @@ class MainWindow(QMainWindow):
         self.outer.addWidget(page)
         return page
 
+    def _add_page(self, page: SubmittedPage | PanelPage | CalibrationPage) -> None:
+        """Put a page built on first use into the stack, wired as its siblings are."""
+        self.stack.addWidget(page)
+        page.paper = self.paper
+        page.back_requested.connect(self.show_start)
+        if self.store is not None and self.exports_dir is not None:
+            page.set_sources(self.store, self.pack, self.exports_dir)
+
     @cached_property
     def finish_page(self) -> SubmittedPage:
         from companion.ui.submitted_page import SubmittedPage
 
         page = SubmittedPage(self.stack)
-        page.paper = self.paper
-        self.stack.addWidget(page)
-        page.back_requested.connect(self.show_start)
+        self._add_page(page)
         page.amend_requested.connect(self.show_live)
-        if self.store is not None and self.exports_dir is not None:
-            page.set_sources(self.store, self.pack, self.exports_dir)
         if self.team is not None:
             page.publish_state = self.team.state_text
         return page
@@ -187,12 +191,8 @@ class MainWindow(QMainWindow):
         from companion.ui.panel_page import PanelPage
 
         page = PanelPage(self.stack)
-        self.stack.addWidget(page)
         page.viewer = self._viewer
-        page.paper = self.paper
-        page.back_requested.connect(self.show_start)
-        if self.store is not None and self.exports_dir is not None:
-            page.set_sources(self.store, self.pack, self.exports_dir)
+        self._add_page(page)
         if self.team_source is not None:
             page.set_team(self.team_source)
         return page
@@ -202,12 +202,8 @@ class MainWindow(QMainWindow):
         from companion.ui.calibration_page import CalibrationPage
 
         page = CalibrationPage(self.stack)
-        self.stack.addWidget(page)
         page.viewer = self._viewer
-        page.paper = self.paper
-        page.back_requested.connect(self.show_start)
-        if self.store is not None and self.exports_dir is not None:
-            page.set_sources(self.store, self.pack, self.exports_dir)
+        self._add_page(page)
         if self.team is not None:
             page.set_team(self.team.team, self._team_password)
         return page
