@@ -94,9 +94,10 @@ print(json.dumps({
 
 def _scorecards(seed: int = 7) -> tuple[list[Any], list[Any]]:
     """A large team's year of submitted scorecards and the panel's decisions."""
+    from companion.changes import Amendment, Recommend
     from companion.content.loader import builtin_pack
     from companion.decision import Decision
-    from companion.scorecard import Amendment, FlagRecord, ItemRecord, ProbeAnswer, Scorecard
+    from companion.scorecard import FlagRecord, ItemRecord, ProbeAnswer, Scorecard
 
     pack = builtin_pack()
     rng = random.Random(seed)
@@ -119,7 +120,7 @@ def _scorecards(seed: int = 7) -> tuple[list[Any], list[Any]]:
             for item_id in loop[k % 2: k % 2 + 5]:
                 level = 1.5 + skill + lean[who] + rng.gauss(0, 0.5)
                 rating = steps[max(0, min(3, round(level)))]
-                probes = ()
+                probes: tuple[ProbeAnswer, ...] = ()
                 if item_id.startswith("s-"):
                     probes = tuple(ProbeAnswer(f"failure.{t}", rng.random() > 0.1, "mid")
                                    for t in ("database", "queue", "downstream"))
@@ -129,8 +130,8 @@ def _scorecards(seed: int = 7) -> tuple[list[Any], list[Any]]:
             yes += rec in ("yes", "strong_yes")
             began = start + timedelta(hours=k)
             submitted = began + timedelta(hours=1 + rng.expovariate(1 / 6))
-            amendments = ((Amendment(submitted + timedelta(days=1), "recommendation", rec,
-                                     "yes"),) if rng.random() < 0.03 else ())
+            amendments = ((Amendment(submitted + timedelta(days=1), Recommend("yes"),
+                                     Recommend(rec)),) if rng.random() < 0.03 else ())
             scs.append(Scorecard(
                 candidate=cand, interviewer=who, archetype=archetype, level="senior",
                 template_id="technical", round_title="Technical interview", pack_id=pack.id,

@@ -100,7 +100,10 @@ def publish_latency(db: Any, folder: Path, role: str) -> list[float]:
             eng.submit()
             worker.wake()  # what the window does on the engine's "submitted" event
             with arrived:
-                if not arrived.wait_for(lambda e=eng: e.round_id in reported, timeout=30):
+                def published(round_id: str = eng.round_id) -> bool:
+                    return round_id in reported
+
+                if not arrived.wait_for(published, timeout=30):
                     raise RuntimeError(f"round {n} was not published within 30 s")
             out.append((reported[eng.round_id] - began) * 1000)
             eng.close()
@@ -286,7 +289,7 @@ def run() -> dict[str, Any]:
     warm = statistics.median(debrief[1:])
     med_ratio = statistics.median(busy) / statistics.median(alone)
     p99_ratio = _pct(busy, 99) / _pct(alone, 99)
-    stored = int(total[0]) if total else 0
+    stored = int(str(total[0])) if total else 0
     return {"figures": [
         {"figure": "publish latency (submit to committed), median",
          "value": round(statistics.median(latency), 1), "unit": "ms"},
