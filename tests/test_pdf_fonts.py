@@ -7,6 +7,7 @@ from pathlib import Path
 
 from companion.export.fonts import (
     CJK,
+    HANGUL,
     SYMBOLS,
     clean,
     fallback_fonts,
@@ -18,7 +19,7 @@ from companion.export.scorecard_pdf import render_scorecard
 from tests.scorecards import make_scorecard, pack, pdf_body, pdf_pages, squash, with_notes
 
 LONG_WORD = "".join(chr(ord("a") + i % 26) for i in range(300))
-NAMES = ("Zoë Łukasiewicz", "Андрей Смирнов", "王芳", "Αθηνά Παπαδοπούλου")
+NAMES = ("Zoë Łukasiewicz", "Андрей Смирнов", "王芳", "Αθηνά Παπαδοπούλου", "김민준")
 
 
 def _uncovered() -> str:
@@ -41,9 +42,13 @@ def test_runs_switch_font_only_where_the_main_font_lacks_glyphs() -> None:
     fs = fonts()
     out = markup("Zoë Андрей 王芳 ok")
     assert f'<font name="{CJK}">王芳</font>' in out
+    # Korean names get the Korean font, whole (the CJK font has only a few syllables).
+    assert markup("이서연 김민준") == (f'<font name="{HANGUL}">이서연</font> '
+                                    f'<font name="{HANGUL}">김민준</font>')
     assert "Zoë Андрей " in out  # Latin and Cyrillic stay in the main font
     # A symbol only Symbola has goes to the symbol font.
-    (_, cjk), (_, symbols) = fallback_fonts()
+    (_, cjk), (_, hangul), (_, symbols) = fallback_fonts()
+    assert len(hangul & set(range(0xAC00, 0xD7A4))) == 11172  # every Hangul syllable
     only_symbola = next(cp for cp in sorted(symbols)
                         if cp > 0x1F000 and cp not in fs.main_cover and cp not in cjk)
     assert f'<font name="{SYMBOLS}">{chr(only_symbola)}</font>' in markup(chr(only_symbola))
@@ -66,7 +71,7 @@ def test_names_and_notes_in_any_script_round_trip(tmp_path: Path) -> None:
     uncovered = _uncovered()
     sc = make_scorecard(p, candidate=NAMES[0], interviewer=NAMES[2])
     first = sc.items[0].item_id
-    note = (f"{NAMES[1]} and {NAMES[3]} reviewed it 😀 👍 then pasted {LONG_WORD} "
+    note = (f"{NAMES[1]}, {NAMES[4]} and {NAMES[3]} reviewed it 😀 👍 then pasted {LONG_WORD} "
             f"and an odd {uncovered} sign")
     sc = with_notes(sc, first, note)
     sc = replace(sc, summary="王芳 is the interviewer; Zoë is the candidate. 中文段落没有空格"

@@ -43,10 +43,10 @@ def test_cjk_cyrillic_greek_and_emoji_have_glyphs_in_the_windows_fonts(
     found = json.loads(res.stdout.splitlines()[-1])
     # Without the shipped fonts this machine has boxes where the test says it does.
     before = found["before"]["start.candidate"]
-    assert before["cjk"] > 10 and before["emoji"] >= 4
+    assert before["cjk"] > 10 and before["emoji"] >= 4 and before["korean"] > 10
     assert before["cyrillic"] == 0 and before["greek"] == 0  # DejaVu Sans draws these
     # After the launch's post-paint step, every widget draws every sample.
     assert len(found["after"]) == 7
     for widget, counts in found["after"].items():
-        assert counts == {"cjk": 0, "cyrillic": 0, "greek": 0, "emoji": 0}, widget
-    assert found["families"][-2:] == ["Droid Sans Fallback", "Symbola"]
+        assert counts == {"cjk": 0, "cyrillic": 0, "greek": 0, "emoji": 0, "korean": 0}, widget
+    assert found["families"][-3:] == ["Droid Sans Fallback", "NanumSquare", "Symbola"]

@@ -24,11 +24,15 @@ from companion.errors import CompanionError
 SANS = "CompanionSans"
 SANS_BOLD = "CompanionSans-Bold"
 CJK = "CompanionCJK"
+HANGUL = "CompanionHangul"
 SYMBOLS = "CompanionSymbols"
 
 # (registered name, file under resources/fonts), tried in this order after DejaVu.
+# The Korean font comes after the Chinese and Japanese one so that Chinese names keep
+# one design (it also has the Korean forms of some Chinese characters).
 _FALLBACK_FILES: tuple[tuple[str, str], ...] = (
     (CJK, "DroidSansFallbackFull.ttf"),
+    (HANGUL, "NanumSquareR.ttf"),
     (SYMBOLS, "Symbola.ttf"),
 )
 

@@ -21,10 +21,10 @@ from companion.assets import resource_path
 
 log = logging.getLogger("companion.ui.fonts")
 
-# Latin, Greek and Cyrillic; Chinese and Japanese; emoji and symbols (see the folder's
+# Latin, Greek and Cyrillic; Chinese and Japanese; Korean; emoji and symbols (see the folder's
 # README.md for what each covers and its licence).
 SHIPPED: tuple[str, ...] = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf",
-                            "DroidSansFallbackFull.ttf", "Symbola.ttf")
+                            "DroidSansFallbackFull.ttf", "NanumSquareR.ttf", "Symbola.ttf")
 EMOJI_FAMILY = "Symbola"
 # Colour emoji fonts a desktop may have; they stay ahead of the monochrome Symbola.
 SYSTEM_EMOJI = ("Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji", "Twemoji")
