@@ -207,6 +207,6 @@ def _decode_payload(payload: dict[str, Any], expected: str, version: int, name: 
         raise ImportFileError(f"{name}: the content was changed after export (content hash "
                               "does not match)")
     try:
-        return scorecard_from_data(payload, pack, version=version)
+        return scorecard_from_data(payload, pack, version=version, plain_checked=True)
     except Refused as exc:
         raise ImportFileError(exc.line(name)) from None

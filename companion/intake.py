@@ -227,7 +227,8 @@ def _walk(value: Any, where: str) -> Iterator[tuple[str, str]]:
 
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Half of a UTF-16 pair, alone: not a character (see refuse_lone_surrogates).
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def refuse_lone_surrogates(value: Any, where: str) -> None:
@@ -236,7 +237,7 @@ def refuse_lone_surrogates(value: Any, where: str) -> None:
     Such text is not Unicode: it cannot be stored, hashed or printed.
     """
     for at, text in _walk(value, where):
-        m = _SURROGATE.search(text)
+        m = SURROGATE.search(text)
         if m:
             raise Refused(at, f"holds a lone surrogate (U+{ord(m.group()):04X}), which is "
                           "not a character", "the file was damaged or made by another "

@@ -92,24 +92,28 @@ class Obj:
         return None if value is None else self._bounded(key, value)
 
     def _bounded(self, key: str, value: str) -> str:
-        """``value`` if it fits what ``key`` may hold (length, and for ids and names, form)."""
-        where = f"{self.where}.{key}"
+        """``value`` if it fits what ``key`` may hold (length, and for ids and names, form).
+
+        Called for every text of every scorecard read, so the location is spelled out
+        only for a refusal, and only text long enough to hold too many lines is counted.
+        """
         most = _TEXT_CHARS.get(key, limits.NOTE_CHARS)
         if len(value) > most:
-            raise SchemaError(f"{where} holds {len(value):,} characters; at most {most:,} "
-                              "fit there")
-        lines = line_breaks(value)
-        if lines > limits.NOTE_LINES:
-            raise SchemaError(f"{where} holds {lines:,} line breaks; at most "
-                              f"{limits.NOTE_LINES:,} fit there")
+            raise SchemaError(f"{self.where}.{key} holds {len(value):,} characters; at most "
+                              f"{most:,} fit there")
+        if len(value) > limits.NOTE_LINES:
+            lines = line_breaks(value)
+            if lines > limits.NOTE_LINES:
+                raise SchemaError(f"{self.where}.{key} holds {lines:,} line breaks; at most "
+                                  f"{limits.NOTE_LINES:,} fit there")
         round_id = key == "id" and "." not in self.where and "[" not in self.where
         if key in _ID_KEYS or round_id:
             if not ID_FORM.fullmatch(value) or (round_id and _DEVICE_NAME.fullmatch(value)):
-                raise SchemaError(f"{where} is {value[:40]!r}, not an id: ids are letters, "
-                                  "digits, '_', '.' and '-'")
+                raise SchemaError(f"{self.where}.{key} is {value[:40]!r}, not an id: ids are "
+                                  "letters, digits, '_', '.' and '-'")
         elif key in _NAME_KEYS and _CONTROL.search(value):
-            raise SchemaError(f"{where} holds a line break or a control character; a name "
-                              "is one line of text")
+            raise SchemaError(f"{self.where}.{key} holds a line break or a control character; "
+                              "a name is one line of text")
         return value
 
     def choice(self, key: str, allowed: tuple[str, ...], *, nullable: bool = False) -> str | None:

@@ -28,7 +28,7 @@ from companion import limits
 from companion.changes import AnswerProbe, EditText, StepFlag, edit_target
 from companion.content.model import Pack
 from companion.exchange_schema import scorecard_from_dict
-from companion.intake import Refused, refuse_lone_surrogates
+from companion.intake import SURROGATE, Refused, refuse_lone_surrogates
 from companion.json_reader import SchemaError, line_breaks
 from companion.scorecard import Scorecard
 
@@ -36,12 +36,15 @@ _EDITED = "the file was edited by hand or made by another program; export it aga
 
 
 def scorecard_from_data(data: Any, pack: Pack | None = None, where: str = "scorecard",
-                        version: int | None = None) -> Scorecard:
+                        version: int | None = None, *, plain_checked: bool = False
+                        ) -> Scorecard:
     """Validate decoded scorecard data (see the module text); raises ``Refused``.
 
-    ``version`` is the exchange format the data came in (None: the current one).
+    ``version`` is the exchange format the data came in (None: the current one);
+    ``plain_checked`` says the caller already ran ``check_plain`` on this data.
     """
-    check_plain(data, where)
+    if not plain_checked:
+        check_plain(data, where)
     try:
         sc = (scorecard_from_dict(data, where) if version is None
               else scorecard_from_dict(data, where, version))
@@ -70,10 +73,28 @@ def check_plain(data: Any, where: str = "scorecard") -> None:
     """Refuse data too deep for recursive code, or holding lone surrogates (not text).
 
     Cheap and flat; run it before anything walks the data recursively (hashing it,
-    encoding it, decoding it).
+    encoding it, decoding it). One pass without locations answers for the data
+    nearly every time; only a refusal walks it again to say where (reading a team
+    store's year of scorecards spent most of its time building locations).
     """
-    refuse_deep(data, limits.JSON_DEPTH, where)
-    refuse_lone_surrogates(data, where)
+    limit = limits.JSON_DEPTH
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, str):
+            if SURROGATE.search(node):
+                refuse_lone_surrogates(data, where)
+        elif isinstance(node, dict):
+            if depth >= limit:
+                refuse_deep(data, limit, where)
+            for key, child in node.items():
+                if SURROGATE.search(key):
+                    refuse_lone_surrogates(data, where)
+                stack.append((child, depth + 1))
+        elif isinstance(node, list):
+            if depth >= limit:
+                refuse_deep(data, limit, where)
+            stack.extend((child, depth + 1) for child in node)
 
 
 def refuse_deep(data: Any, limit: int, where: str) -> None:
