@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from companion.errors import CompanionError
+from companion.names import fold_name, same_person
 
 
 class RoundLike(Protocol):
@@ -38,19 +39,11 @@ class Access:
     reason: str = ""
 
 
-def _same_person(a: str, b: str) -> bool:
-    return a.strip().casefold() == b.strip().casefold()
-
-
-def _key(name: str) -> str:
-    return name.strip().casefold()
-
-
 def closed_candidates(viewer: str, rounds: Iterable[RoundLike]) -> set[str]:
     """Candidates (names, trimmed and casefolded) whose colleagues' scorecards are closed
     to ``viewer``: those of whom the viewer still has an unsubmitted scorecard."""
-    return {_key(r.candidate) for r in rounds
-            if r.submitted_at is None and _same_person(r.interviewer, viewer)}
+    return {fold_name(r.candidate) for r in rounds
+            if r.submitted_at is None and same_person(r.interviewer, viewer)}
 
 
 def can_view(viewer: str, target: RoundLike, rounds: Iterable[RoundLike]) -> Access:
@@ -61,9 +54,9 @@ def can_view(viewer: str, target: RoundLike, rounds: Iterable[RoundLike]) -> Acc
     that same candidate. Someone who did not interview the candidate (the panel
     lead collecting files) may read them all.
     """
-    if _same_person(viewer, target.interviewer):
+    if same_person(viewer, target.interviewer):
         return Access(True)
-    if _key(target.candidate) in closed_candidates(viewer, rounds):
+    if fold_name(target.candidate) in closed_candidates(viewer, rounds):
         return Access(
             False,
             f"Submit your own scorecard of {target.candidate} first: colleagues' scores stay "

@@ -19,14 +19,11 @@ from companion.content.model import Pack
 from companion.errors import ImportFileError
 from companion.exchange import read_scorecard_file
 from companion.independence import RoundLike
+from companion.names import fold_name
 from companion.scorecard import Scorecard
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads when a round is opened, not at start-up
     from companion.store import Store
-
-
-def _key(name: str) -> str:
-    return name.strip().casefold()
 
 
 # ------------------------------------------------------------------ importing files
@@ -100,7 +97,7 @@ class PanelGroup:
     @property
     def key(self) -> tuple[str, str, str]:
         """Stable across refreshes, so a picker can keep its selection."""
-        return (_key(self.candidate), self.pack_id, self.pack_version)
+        return panel_key(self)
 
     @property
     def latest(self) -> datetime:
@@ -110,6 +107,11 @@ class PanelGroup:
         """``Ana Ruiz · 3 scorecards``, with the pack when a candidate has several."""
         text = f"{self.candidate} · {_count(len(self.scorecards), 'scorecard')}"
         return f"{text} · pack {self.pack_id} {self.pack_version}" if show_pack else text
+
+
+def panel_key(card: Scorecard | PanelGroup) -> tuple[str, str, str]:
+    """The panel a scorecard belongs to: its candidate (names compared loosely) and pack."""
+    return (fold_name(card.candidate), card.pack_id, card.pack_version)
 
 
 def submitted_ids(rounds: Iterable[RoundLike]) -> list[str]:
@@ -127,7 +129,7 @@ def group_panels(scorecards: Iterable[Scorecard]) -> list[PanelGroup]:
     groups: dict[tuple[str, str, str], list[Scorecard]] = {}
     for sc in scorecards:
         if sc.submitted:
-            groups.setdefault((_key(sc.candidate), sc.pack_id, sc.pack_version), []).append(sc)
+            groups.setdefault(panel_key(sc), []).append(sc)
     out = []
     for members in groups.values():
         members.sort(key=lambda sc: (sc.started_at, sc.id))

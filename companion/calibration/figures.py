@@ -54,6 +54,7 @@ from companion.content.model import DIMENSIONS, Pack
 from companion.decision import Decision
 from companion.gcpause import paused_gc
 from companion.independence import RoundLike, closed_candidates
+from companion.names import fold_name
 from companion.scorecard import (
     RATING_SCORE,
     RATINGS,
@@ -71,10 +72,6 @@ def round_end(sc: Scorecard) -> datetime:
     back to their start plus the time their clock ran.
     """
     return sc.ended_at or sc.started_at + timedelta(seconds=sc.duration_s)
-
-
-def _key(name: str) -> str:
-    return name.strip().casefold()
 
 
 def _seed(text: str) -> int:
@@ -167,16 +164,16 @@ def _compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pac
             continue
         if filters.since and sc.started_at.astimezone().date() < filters.since:
             continue
-        cand = keys.get(sc.candidate) or keys.setdefault(sc.candidate, _key(sc.candidate))
+        cand = keys.get(sc.candidate) or keys.setdefault(sc.candidate, fold_name(sc.candidate))
         if cand in hidden:
             seen_hidden.add(cand)
             continue
         ratings = submitted_ratings(sc)
         scores = {i: RATING_SCORE[r] for i, r in ratings.items() if r in RATING_SCORE}
-        who = keys.get(sc.interviewer) or keys.setdefault(sc.interviewer, _key(sc.interviewer))
+        who = keys.get(sc.interviewer) or keys.setdefault(sc.interviewer, fold_name(sc.interviewer))
         chosen.append(_Round(sc, cand, who, ratings, scores, submitted_recommendation(sc)))
     codes = _set_usual(chosen)
-    verdicts = {_key(d.candidate): d for d in decisions if d.decided}
+    verdicts = {fold_name(d.candidate): d for d in decisions if d.decided}
     cands = {r.cand for r in chosen}
     units = _units(chosen)
     interviewers = _interviewers(chosen, units, verdicts, pack)

@@ -59,7 +59,7 @@ def _decide_in_team_store(args: argparse.Namespace, team: TeamSettings, outcome:
     name, so that is the default for ``--by``; the local copy is kept too when
     this computer holds rounds of the candidate.
     """
-    from companion import fold_name
+    from companion.names import fold_name
     from companion.store.decisions import record_decision
     from companion.team import server
     from companion.team.reading import team_connection

@@ -7,13 +7,13 @@ are left out of every average.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from companion.change_text import item_title
 from companion.content.model import DIMENSIONS, Archetype, Pack
 from companion.errors import CompanionError
+from companion.names import same_person
 from companion.scorecard import RATING_LABEL, RATING_SCORE, RECOMMENDATION_LABEL, Scorecard
 
 YES_SIDE = frozenset({"yes", "strong_yes"})
@@ -82,13 +82,6 @@ def format_score(value: float | None) -> str:
 # ---------------------------------------------------------------- panel checks
 
 
-def _same_person(a: str, b: str) -> bool:
-    def norm(s: str) -> str:
-        return " ".join(unicodedata.normalize("NFC", s).casefold().split())
-
-    return norm(a) == norm(b)
-
-
 def check_panel(scorecards: Sequence[Scorecard], labels: Sequence[str]) -> list[Scorecard]:
     """The scorecards a debrief may merge, or a CompanionError saying why not.
 
@@ -108,7 +101,7 @@ def check_panel(scorecards: Sequence[Scorecard], labels: Sequence[str]) -> list[
                              + ", ".join(pending))
     first, first_label = scorecards[0], labels[0]
     others = [f"{lab} ({sc.candidate!r})" for sc, lab in zip(scorecards, labels, strict=True)
-              if not _same_person(sc.candidate, first.candidate)]
+              if not same_person(sc.candidate, first.candidate)]
     if others:
         raise CompanionError(f"these scorecards are not about {first.candidate!r} "
                              f"(from {first_label}): " + ", ".join(others))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from companion.decision import Decision
 from companion.errors import StorageError
+from companion.names import fold_name
 from companion.store.schema import Candidate, DecisionRow
 from companion.store.store import Store
 
@@ -55,8 +56,8 @@ def decision_for(store: Store, candidate: str) -> Decision | None:
         row = s.get(DecisionRow, cand.id) if cand is not None else None
         if row is not None and cand is not None:
             return _decision(row, cand.name)
-    key = candidate.strip().casefold()
-    return next((d for d in all_decisions(store) if d.candidate.strip().casefold() == key), None)
+    key = fold_name(candidate)
+    return next((d for d in all_decisions(store) if fold_name(d.candidate) == key), None)
 
 
 def all_decisions(store: Store) -> list[Decision]:

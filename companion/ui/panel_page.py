@@ -344,7 +344,7 @@ class PanelPage(QWidget):
         self.team_source.load_panel(name, self.pack)
 
     def _team_panel_loaded(self, panel: TeamPanel) -> None:
-        from companion import fold_name
+        from companion.names import fold_name
 
         if not self.team_mode or fold_name(panel.candidate) != fold_name(
                 self._team_candidate()):
@@ -422,7 +422,7 @@ class PanelPage(QWidget):
             self, "Import scorecard files", str(Path.home()), FILE_FILTER)
         if not paths:
             return
-        from companion.panel_select import import_files
+        from companion.panel_select import import_files, panel_key
 
         try:
             report = import_files(self.store, self.pack, paths)
@@ -435,8 +435,7 @@ class PanelPage(QWidget):
         submitted = [sc for sc in report.stored if sc.submitted]
         select = None
         if submitted:
-            last = submitted[-1]
-            select = (last.candidate.strip().casefold(), last.pack_id, last.pack_version)
+            select = panel_key(submitted[-1])
         self.refresh(select)
 
     def reset_messages(self) -> None:
