@@ -146,11 +146,6 @@ def header_from(values: Mapping[str, object]) -> RoundHeader:
     return RoundHeader(**checked)
 
 
-def header_of(source: RoundHeader) -> RoundHeader:
-    """Just the header of a scorecard, summary or header."""
-    return RoundHeader(**header_values(source))
-
-
 @dataclass(frozen=True)
 class Scorecard(RoundHeader):
     id: str

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, event, inspect, text
+from sqlalchemy import Connection, create_engine, event, inspect
 from sqlalchemy.pool import NullPool
 
 SCHEMA_VERSION = 5
@@ -278,10 +278,3 @@ def upgrade(path: Path, from_version: int, busy_timeout_ms: int = 5000) -> None:
         command.upgrade(cfg, revision_id(SCHEMA_VERSION))
         if conn.in_transaction():
             conn.commit()
-
-
-def stored_revision(conn: Connection) -> str | None:
-    """The Alembic revision recorded in an open database (None before Alembic)."""
-    if not inspect(conn).has_table("alembic_version"):
-        return None
-    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()

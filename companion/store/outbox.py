@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, delete, func, select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from companion.changes import Amendment
@@ -156,11 +156,6 @@ def states(s: Session, since: datetime | None) -> dict[str, PublishState]:
             out[round_id] = PublishState("waiting", len(open_), first.tries,
                                          first.failing_since, first.last_error)
     return out
-
-
-def forget_published(s: Session, before: datetime) -> None:
-    """Drop entries published before ``before`` (their state is kept by newer ones)."""
-    s.execute(delete(OutboxRow).where(OutboxRow.published_at < before))
 
 
 @dataclass(frozen=True)
