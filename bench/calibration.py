@@ -94,10 +94,10 @@ print(json.dumps({
 
 def _scorecards(seed: int = 7) -> tuple[list[Any], list[Any]]:
     """A large team's year of submitted scorecards and the panel's decisions."""
-    from companion.changes import Amendment, Recommend
     from companion.content.loader import builtin_pack
-    from companion.decision import Decision
-    from companion.scorecard import FlagRecord, ItemRecord, ProbeAnswer, Scorecard
+    from companion.record.changes import Amendment, Recommend
+    from companion.record.decision import Decision
+    from companion.record.scorecard import FlagRecord, ItemRecord, ProbeAnswer, Scorecard
 
     pack = builtin_pack()
     rng = random.Random(seed)

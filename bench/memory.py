@@ -54,9 +54,9 @@ def peak_mb() -> float:
 def child(out: Path) -> None:
     """The measured workload (runs in its own interpreter)."""
     from companion.content.loader import load_pack
+    from companion.content.planner import PlannedRound, plan_loop
     from companion.live.clock import ManualClock
     from companion.live.engine import ROUND, RoundEngine
-    from companion.planner import PlannedRound, plan_loop
     from companion.store import Store
     from companion.ui.app import build_window, create_app
 

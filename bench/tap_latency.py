@@ -26,9 +26,9 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from companion.content.loader import builtin_pack
+from companion.content.planner import plan_loop
 from companion.live.clock import SystemClock
 from companion.live.engine import RoundEngine
-from companion.planner import plan_loop
 from companion.store import Store
 from companion.store.db import BUSY_TIMEOUT_MS, pragmas
 

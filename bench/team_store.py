@@ -57,7 +57,7 @@ def _pct(values: list[float], pct: float) -> float:
 
 def _engine_round(store: Any, pack: Any, candidate: str, interviewer: str) -> Any:
     """A round through the real engine, up to (not including) its submission."""
-    from companion.demo import demo_round
+    from companion.demo.pair import demo_round
     from companion.live.clock import SystemClock
     from companion.live.engine import RoundEngine
 
@@ -115,8 +115,8 @@ def publish_latency(db: Any, folder: Path, role: str) -> list[float]:
 
 def _load_cards(db: Any, owner_role: str, cards: int) -> str:
     """COPY ``cards`` scorecards into the team store; returns one candidate's name."""
-    from companion.exchange import FORMAT_VERSION, canonical_json, content_hash
-    from companion.exchange_schema import scorecard_to_dict
+    from companion.exchange.files import FORMAT_VERSION, canonical_json, content_hash
+    from companion.exchange.schema import scorecard_to_dict
     from tests.scorecards import make_scorecard, pack
 
     p = pack()

@@ -127,12 +127,12 @@ def _type_for(target: QWidget, seconds: float) -> dict[str, Any]:
 def _live_target(data_dir: Path) -> tuple[Any, QWidget, QPlainTextEdit, Any, Any]:
     """A real round: store file, built-in pack, planned round, engine, live view, tick."""
     from companion.content.loader import load_pack
+    from companion.content.planner import plan_loop
     from companion.live.engine import RoundEngine
-    from companion.planner import plan_loop
     from companion.store import Store
     from companion.ui.bridge import EngineBridge
     from companion.ui.live import LiveView
-    from companion.ui.main_window import wire_live_view
+    from companion.ui.page_stack import wire_live_view
 
     store = Store.open(data_dir)
     pack = load_pack()

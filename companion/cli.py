@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from companion import __version__
-from companion.errors import CompanionError
+from companion.base.errors import CompanionError
 
 log = logging.getLogger("companion.cli")
 
@@ -255,8 +255,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
-    from companion.logs import setup_logging
-    from companion.paths import data_dir
+    from companion.base.logs import setup_logging
+    from companion.base.paths import data_dir
 
     try:
         log_path = setup_logging(data_dir(args.data_dir))

@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from companion.live.engine import RoundEngine  # noqa: E402
-from companion.scorecard import FLAG_STATES  # noqa: E402
+from companion.record.scorecard import FLAG_STATES  # noqa: E402
 from companion.store import Store  # noqa: E402
 from tests.fixtures.samples import sample_pack, sample_planned  # noqa: E402
 

@@ -51,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from companion.content.loader import builtin_pack
+    from companion.content.planner import PlannedRound
     from companion.live.engine import RoundEngine
-    from companion.planner import PlannedRound
     from companion.store import Store
     from companion.ui.app import build_window, create_app
 
@@ -123,17 +123,18 @@ def main(argv: list[str] | None = None) -> int:
     blank_key_works("a dialog")
 
     key("F1")
-    overlay = wait_for(lambda: window.help_overlay.isVisible())
+    overlay = wait_for(lambda: window.pages.help_overlay.isVisible())
     record("F1 opens the help overlay", overlay)
     key("F12")
     record("F12 over the help overlay blanks the window",
-           wait_for(lambda: window.blanked and not window.help_overlay.isVisible()))
+           wait_for(lambda: window.blanked and not window.pages.help_overlay.isVisible()))
     key("F12")
     wait_for(lambda: not window.blanked)
     key("F1")
-    wait_for(lambda: window.help_overlay.isVisible())
+    wait_for(lambda: window.pages.help_overlay.isVisible())
     key("Escape")
-    record("Esc closes the help overlay", wait_for(lambda: not window.help_overlay.isVisible()))
+    help_overlay = window.pages.help_overlay
+    record("Esc closes the help overlay", wait_for(lambda: not help_overlay.isVisible()))
     blank_key_works("the help overlay")
 
     window.close_engine()

@@ -48,8 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("data", type=Path)
     args = parser.parse_args(argv)
     from companion.content.loader import builtin_pack
+    from companion.content.planner import PlannedRound
     from companion.live.engine import RoundEngine
-    from companion.planner import PlannedRound
     from companion.ui.app import after_first_frame, build_window, create_app
 
     app = create_app()
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
                     "notes.said": view.notes.fields["said"], "item.prompt": view.item_panel.prompt,
                     "finish.summary": view.finish.summary, "flag.evidence":
                         next(iter(view.flags.evidence.values())),
-                    "submitted.details": window.finish_page.details})
+                    "submitted.details": window.pages.finish_page.details})
     window.close_engine()
     print(json.dumps({"before": before, "after": after, "register_ms": round(took * 1000, 1),
                       "families": app.font().families()}))

@@ -37,17 +37,25 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from companion.changes import ROUND, Amendment, AnswerProbe, EditText, Rate, Recommend, StepFlag
+from companion.base.errors import CompanionError, ContentError, ImportFileError
 from companion.content.loader import builtin_pack, load_pack
 from companion.content.model import Pack
-from companion.errors import CompanionError, ContentError, ImportFileError
-from companion.exchange import (
+from companion.exchange.files import (
     content_hash,
     read_scorecard_file,
     scorecard_document,
     write_scorecard_file,
 )
-from companion.scorecard import Scorecard
+from companion.record.changes import (
+    ROUND,
+    Amendment,
+    AnswerProbe,
+    EditText,
+    Rate,
+    Recommend,
+    StepFlag,
+)
+from companion.record.scorecard import Scorecard
 
 HANG_S = 10  # a case still running after this long is a hang
 
@@ -594,11 +602,11 @@ class PackOracle:
         return True
 
     def _round(self, pack: Pack) -> None:
+        from companion.content.planner import plan_loop
         from companion.export.panel_pdf import render_panel
         from companion.export.scorecard_pdf import render_scorecard
         from companion.live.clock import ManualClock
         from companion.live.engine import RoundEngine
-        from companion.planner import plan_loop
 
         planned = None
         for arche in pack.archetypes:

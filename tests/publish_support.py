@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from companion.change_codec import amendment_from
 from companion.content.model import Pack
-from companion.demo import demo_round
-from companion.json_reader import Obj
+from companion.demo.pair import demo_round
+from companion.intake.json_reader import Obj
 from companion.live.clock import ManualClock
 from companion.live.engine import ROUND, RoundEngine
-from companion.scorecard import Scorecard
+from companion.record.change_codec import amendment_from
+from companion.record.scorecard import Scorecard
 from companion.store import Store
 from companion.team import server
 from companion.team.publisher import Publisher

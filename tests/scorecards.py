@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from companion.content.loader import builtin_pack
 from companion.content.model import Pack
-from companion.scorecard import (
+from companion.record.scorecard import (
     Amendment,
     FlagEvent,
     FlagRecord,

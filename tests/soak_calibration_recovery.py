@@ -16,8 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from companion.calibration.figures import compute
 from companion.content.loader import builtin_pack
-from companion.decision import Decision
-from companion.demo_team_plan import (
+from companion.demo.team_plan import (
     HARSH,
     LEAD,
     LENIENT,
@@ -27,7 +26,8 @@ from companion.demo_team_plan import (
     Quarter,
     plan_quarter,
 )
-from companion.scorecard import FlagRecord, ItemRecord, ProbeAnswer, Scorecard
+from companion.record.decision import Decision
+from companion.record.scorecard import FlagRecord, ItemRecord, ProbeAnswer, Scorecard
 
 PLANTED = {("interviewer", LENIENT, "lenient"), ("interviewer", HARSH, "harsh"),
            ("interviewer", NOISY, "noisy"), ("item", USELESS_ITEM, "predicts_nothing")}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from companion.errors import CompanionError
-from companion.planner import parse_base_offer
+from companion.base.errors import CompanionError
+from companion.content.planner import parse_base_offer
 
 
 @pytest.mark.parametrize(("typed", "value"), [

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from companion.demo_team_plan import HARSH, LENIENT, NOISY, USELESS_ITEM
+from companion.demo.team_plan import HARSH, LENIENT, NOISY, USELESS_ITEM
 from tests.conftest import run_cli
 
 PLANTED = {("interviewer", LENIENT, "lenient"), ("interviewer", HARSH, "harsh"),

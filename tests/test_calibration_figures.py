@@ -17,11 +17,11 @@ from companion.calibration.figures import (
     submitted_recommendation,
 )
 from companion.calibration.model import Filters
-from companion.changes import Amendment, Rate, Recommend
 from companion.content.loader import builtin_pack
 from companion.content.model import Pack
-from companion.decision import Decision
-from companion.scorecard import FlagRecord, ItemRecord, ProbeAnswer, Scorecard
+from companion.record.changes import Amendment, Rate, Recommend
+from companion.record.decision import Decision
+from companion.record.scorecard import FlagRecord, ItemRecord, ProbeAnswer, Scorecard
 from companion.store.records import RoundSummary
 
 T0 = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)

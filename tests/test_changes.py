@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from companion import change_text
-from companion.change_codec import amendment_from, amendment_to_dict, edit_from, edit_to_dict
-from companion.changes import (
+from companion.exchange.files import read_scorecard_file, write_scorecard_file
+from companion.intake.json_reader import Obj, SchemaError
+from companion.live.clock import ManualClock
+from companion.live.engine import RoundEngine
+from companion.record import change_text
+from companion.record.change_codec import amendment_from, amendment_to_dict, edit_from, edit_to_dict
+from companion.record.changes import (
     ROUND,
     Amendment,
     AnswerProbe,
@@ -25,11 +29,7 @@ from companion.changes import (
     TimerRecord,
     Timers,
 )
-from companion.exchange import read_scorecard_file, write_scorecard_file
-from companion.json_reader import Obj, SchemaError
-from companion.live.clock import ManualClock
-from companion.live.engine import RoundEngine
-from companion.scorecard import Scorecard
+from companion.record.scorecard import Scorecard
 from companion.store import Store, writes
 from companion.store.db import DB_NAME
 from tests.fixtures.samples import T0, sample_pack, sample_planned

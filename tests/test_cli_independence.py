@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
+from companion.base.settings_file import remembered_interviewer
 from companion.content.loader import builtin_pack
-from companion.exchange import write_scorecard_file
+from companion.content.planner import plan_loop
+from companion.exchange.files import write_scorecard_file
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
-from companion.planner import plan_loop
-from companion.settings_file import remembered_interviewer
 from companion.store import Store
 from tests.test_session_cli import make_card
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from companion.base.errors import ContentError
 from companion.content.loader import builtin_pack, load_pack
-from companion.errors import ContentError
 
 HEADER = '[pack]\nid = "team"\nversion = "0.2"\ntitle = "Team pack"\n\n'
 

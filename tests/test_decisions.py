@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from companion.decision import Decision
-from companion.errors import CompanionError, StorageError
+from companion.base.errors import CompanionError, StorageError
+from companion.record.decision import Decision
 from companion.store import Store, migrations
 from companion.store.db import DB_NAME
 from companion.store.decisions import all_decisions, decision_for, record_decision

@@ -11,12 +11,12 @@ import pytest
 
 from companion.content.loader import load_pack
 from companion.content.model import Pack
-from companion.demo import demo_round, store_demo
-from companion.demo_script import CANDIDATE, SCENARIO, SCRIPTS
-from companion.exchange import read_scorecard_file, write_scorecard_file
+from companion.demo.pair import demo_round, store_demo
+from companion.demo.pair_script import CANDIDATE, SCENARIO, SCRIPTS
+from companion.exchange.files import read_scorecard_file, write_scorecard_file
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
-from companion.scorecard import RATING_SCORE, Scorecard
+from companion.record.scorecard import RATING_SCORE, Scorecard
 from companion.store import Store
 
 NOW = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)

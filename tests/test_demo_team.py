@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.demo_team_plan import INTERVIEWERS, USELESS_ITEM, plan_quarter
+from companion.demo.team_plan import INTERVIEWERS, USELESS_ITEM, plan_quarter
 from companion.store import Store
 from companion.store.bulk import read_for_calibration
 from tests.conftest import run_cli

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.errors import CompanionError, ContentError, StorageError
+from companion.base.errors import CompanionError, ContentError, StorageError
 from companion.live.clock import ManualClock
 from companion.live.engine import ROUND, EngineEvent, RoundEngine
 from companion.store import Store

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from companion.changes import ROUND
 from companion.content.loader import builtin_pack
+from companion.content.planner import plan_loop
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
-from companion.planner import plan_loop
+from companion.record.changes import ROUND
 from companion.store.store import Store
 
 

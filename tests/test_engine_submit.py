@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from companion.changes import AnswerProbe, EditText, Rate, Recommend, StepFlag
-from companion.errors import CompanionError
+from companion.base.errors import CompanionError
 from companion.live.clock import ManualClock
 from companion.live.engine import ROUND, EngineEvent, RoundEngine
+from companion.record.changes import AnswerProbe, EditText, Rate, Recommend, StepFlag
 from companion.store import Store
 from tests.fixtures.samples import sample_pack, sample_planned
 

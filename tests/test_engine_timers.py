@@ -10,7 +10,7 @@ from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
 from companion.live.pacing import pacing_minutes
 from companion.live.timers import SectionTimers
-from companion.scorecard import SectionTiming
+from companion.record.scorecard import SectionTiming
 from companion.store import Store
 from tests.fixtures.samples import sample_pack, sample_planned
 

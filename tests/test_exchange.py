@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from companion.errors import CompanionError, ImportFileError
-from companion.exchange import (
+from companion.base.errors import CompanionError, ImportFileError
+from companion.exchange.files import (
     FORMAT,
     FORMAT_VERSION,
     canonical_json,
@@ -22,7 +22,7 @@ from companion.exchange import (
     scorecard_document,
     write_scorecard_file,
 )
-from companion.scorecard import ItemRecord
+from companion.record.scorecard import ItemRecord
 from tests.test_exchange_samples import sample_scorecard, tiny_pack
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from companion.changes import ROUND, Amendment, EditText
 from companion.content.model import (
     Archetype,
     Cues,
@@ -21,7 +20,8 @@ from companion.content.model import (
     Scenario,
     Section,
 )
-from companion.scorecard import (
+from companion.record.changes import ROUND, Amendment, EditText
+from companion.record.scorecard import (
     FlagEvent,
     FlagRecord,
     ItemRecord,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from companion.changes import StepFlag
 from companion.content.loader import builtin_pack
-from companion.flag_rules import evidence_to_store, is_raised, raised_on
+from companion.content.planner import plan_loop
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
-from companion.planner import plan_loop
-from companion.scorecard import FlagRecord
+from companion.record.changes import StepFlag
+from companion.record.flag_rules import evidence_to_store, is_raised, raised_on
+from companion.record.scorecard import FlagRecord
 from companion.store.store import Store
 
 

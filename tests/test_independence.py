@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from companion.errors import StorageError
-from companion.independence import RoundLike, access_to, can_view, viewable
+from companion.base.errors import StorageError
+from companion.record.independence import RoundLike, access_to, can_view, viewable
 
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 
@@ -83,8 +83,8 @@ def test_a_store_that_cannot_list_its_rounds_shows_nothing() -> None:
 
 def test_rule_on_rounds_from_a_real_store(data_dir) -> None:  # type: ignore[no-untyped-def]
     from companion.content.loader import builtin_pack
+    from companion.content.planner import plan_loop
     from companion.live.engine import RoundEngine
-    from companion.planner import plan_loop
     from companion.store.store import Store
 
     pack = builtin_pack()

@@ -1,4 +1,4 @@
-"""The bounded readers every outside input goes through (companion.intake)."""
+"""The bounded readers every outside input goes through (companion.intake.reading)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from companion.exchange import scorecard_document
-from companion.intake import Refused, nesting_depth, parse_json, parse_toml, read_capped
-from companion.scorecard_intake import scorecard_from_data
+from companion.exchange.files import scorecard_document
+from companion.exchange.gate import scorecard_from_data
+from companion.intake.reading import Refused, nesting_depth, parse_json, parse_toml, read_capped
 from tests.test_exchange_samples import sample_scorecard
 
 

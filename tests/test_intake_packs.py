@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from companion.base.errors import ContentError
 from companion.content.loader import load_pack
-from companion.errors import ContentError
 
 HEAD = '[pack]\nid = "mine"\nversion = "1"\ntitle = "Mine"\n\n'
 QUESTION = """[[questions]]

@@ -17,7 +17,10 @@ from typing import Any
 
 import pytest
 
-from companion.changes import (
+from companion.base.errors import CompanionError, ImportFileError
+from companion.exchange.files import content_hash, read_scorecard_file, scorecard_document
+from companion.exchange.files import write_scorecard_file as write_file
+from companion.record.changes import (
     ROUND,
     Amendment,
     AnswerProbe,
@@ -26,9 +29,6 @@ from companion.changes import (
     Recommend,
     StepFlag,
 )
-from companion.errors import CompanionError, ImportFileError
-from companion.exchange import content_hash, read_scorecard_file, scorecard_document
-from companion.exchange import write_scorecard_file as write_file
 from tests.test_exchange_samples import T0, sample_scorecard, tiny_pack
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from companion.logs import CappedFileHandler, rotate, setup_logging
+from companion.base.logs import CappedFileHandler, rotate, setup_logging
 
 
 def test_handler_rotates_past_the_cap_and_keeps_three_backups(tmp_path: Path) -> None:

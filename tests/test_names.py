@@ -6,9 +6,9 @@ import unicodedata
 from dataclasses import replace
 
 from companion.calibration.figures import compute
-from companion.independence import can_view
-from companion.names import fold_name, same_person
-from companion.panel_select import group_panels, panel_key
+from companion.export.panel_select import group_panels, panel_key
+from companion.record.independence import can_view
+from companion.record.names import fold_name, same_person
 from tests.fixtures.samples import sample_pack, sample_scorecard
 
 

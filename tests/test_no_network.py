@@ -28,11 +28,11 @@ from pypdf import PdfReader
 
 from companion.content.loader import load_pack
 from companion.content.model import Pack
-from companion.exchange import read_scorecard_file, write_scorecard_file
+from companion.content.planner import PlannedRound, plan_loop
+from companion.exchange.files import read_scorecard_file, write_scorecard_file
 from companion.live.clock import ManualClock
 from companion.live.engine import ROUND, RoundEngine
-from companion.planner import PlannedRound, plan_loop
-from companion.scorecard import Scorecard
+from companion.record.scorecard import Scorecard
 from companion.store import Store
 from tests.conftest import REPO
 

@@ -7,14 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from companion.changes import ROUND, Amendment, EditText
-from companion.errors import CompanionError
+from companion.base.errors import CompanionError
 from companion.export.analysis import (
     analyse_panel,
     check_panel,
     column_labels,
     weighted_summary,
 )
+from companion.record.changes import ROUND, Amendment, EditText
 from tests.scorecards import START, flag, make_scorecard, pack
 
 

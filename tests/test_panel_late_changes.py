@@ -12,10 +12,10 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from companion.changes import Amendment, EditText, Rate
 from companion.export.late_changes import late_changes, text_difference
 from companion.export.panel_pdf import render_panel
-from companion.scorecard import Scorecard
+from companion.record.changes import Amendment, EditText, Rate
+from companion.record.scorecard import Scorecard
 from tests.scorecards import make_scorecard, pack, pdf_body, squash
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from companion.errors import CompanionError
-from companion.exchange import write_scorecard_file
+from companion.base.errors import CompanionError
+from companion.exchange.files import write_scorecard_file
 from companion.export.panel_pdf import render_panel
-from companion.scorecard import Scorecard
+from companion.record.scorecard import Scorecard
 from companion.store import Store
 from tests.scorecards import flag, make_scorecard, pack, pdf_body, squash
 
@@ -151,7 +151,7 @@ def test_panel_command_mixes_files_and_stored_ids(cli, data_dir: Path,  # type: 
 
 
 def test_a_change_after_submission_is_printed_as_an_amendment(tmp_path: Path) -> None:
-    from companion.changes import Amendment, Rate, Recommend
+    from companion.record.changes import Amendment, Rate, Recommend
 
     p = pack()
     items, (a, b, c) = _panel()

@@ -8,20 +8,20 @@ from pathlib import Path
 import pytest
 
 from companion.content.loader import builtin_pack
-from companion.demo import store_demo
-from companion.demo_script import ARCHETYPE, CANDIDATE, LEVEL
-from companion.exchange import write_scorecard_file
-from companion.independence import access_to
-from companion.live.engine import RoundEngine
-from companion.panel_select import (
+from companion.content.planner import plan_loop
+from companion.demo.pair import store_demo
+from companion.demo.pair_script import ARCHETYPE, CANDIDATE, LEVEL
+from companion.exchange.files import write_scorecard_file
+from companion.export.panel_select import (
     group_panels,
     import_files,
     load_panels,
     needs_pack_label,
     panel_labels,
 )
-from companion.planner import plan_loop
-from companion.scorecard import Scorecard
+from companion.live.engine import RoundEngine
+from companion.record.independence import access_to
+from companion.record.scorecard import Scorecard
 from companion.store import Store
 
 
@@ -83,7 +83,7 @@ def _variant(sc: Scorecard, **changes: object) -> Scorecard:
 
 
 def test_group_panels_splits_by_candidate_and_pack_and_drops_unsubmitted(demo_files) -> None:  # type: ignore[no-untyped-def]
-    from companion.exchange import read_scorecard_file
+    from companion.exchange.files import read_scorecard_file
 
     a, b = (read_scorecard_file(p, builtin_pack()) for p in demo_files)
     other_pack = _variant(a, pack_version="99")

@@ -80,7 +80,7 @@ def test_window_exports_on_the_chosen_paper(qtbot, data_dir: Path) -> None:  # t
     window.actions_.paper["letter"].trigger()
     with loaded(window, data_dir):
         _run_and_submit(qtbot, window, "Ines Duarte", "no")
-        page = window.finish_page
+        page = window.pages.finish_page
         with qtbot.waitSignal(page.export_status.finished, timeout=30000) as blocker:
             qtbot.mouseClick(page.findChild(QPushButton, "submittedExportButton"),
                              Qt.MouseButton.LeftButton)

@@ -2,7 +2,7 @@
 
 A 1 MB note or a long amendment list used to spin in reportlab's layout for
 minutes: it splits one Paragraph at a page end by laying out all of the rest
-again. The limits are enforced where a file comes in (``companion.limits``), and
+again. The limits are enforced where a file comes in (``companion.intake.limits``), and
 the exports lay long text out in pieces, so the largest texts the intake lets in
 render in seconds, in a scorecard and in a debrief.
 """
@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from companion import limits
-from companion.changes import ROUND, Amendment, EditText
-from companion.exchange_schema import scorecard_to_dict
+from companion.exchange.gate import scorecard_from_data
+from companion.exchange.schema import scorecard_to_dict
 from companion.export.panel_pdf import render_panel
 from companion.export.scorecard_pdf import render_scorecard
-from companion.scorecard import Scorecard
-from companion.scorecard_intake import scorecard_from_data
+from companion.intake import limits
+from companion.record.changes import ROUND, Amendment, EditText
+from companion.record.scorecard import Scorecard
 from tests.scorecards import make_scorecard, pack, pdf_body, squash, words
 
 # Seconds a largest accepted scorecard may take, alone and in a debrief. They take

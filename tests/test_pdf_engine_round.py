@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from companion.content.loader import builtin_pack
+from companion.content.planner import plan_loop
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
-from companion.planner import plan_loop
 from companion.store import Store
 from tests.scorecards import pdf_body
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from companion.changes import Amendment, Rate
-from companion.errors import CompanionError
+from companion.base.errors import CompanionError
 from companion.export import document
 from companion.export.scorecard_pdf import render_scorecard
-from companion.scorecard import Scorecard
+from companion.record.changes import Amendment, Rate
+from companion.record.scorecard import Scorecard
 from tests.scorecards import (
     START,
     flag,

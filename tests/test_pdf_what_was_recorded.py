@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from companion.content.loader import builtin_pack
+from companion.content.planner import plan_loop
 from companion.export.panel_pdf import render_panel
 from companion.export.scorecard_pdf import render_scorecard
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
-from companion.planner import plan_loop
-from companion.scorecard import Scorecard
+from companion.record.scorecard import Scorecard
 from companion.store import Store
 from tests.scorecards import make_scorecard, pack, pdf_body, pdf_pages
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from companion.base.errors import CompanionError
 from companion.content.loader import builtin_pack
-from companion.errors import CompanionError
-from companion.planner import plan_loop
+from companion.content.planner import plan_loop
 
 
 def codes(plan) -> set[str]:  # type: ignore[no-untyped-def]

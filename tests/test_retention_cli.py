@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from companion.content.loader import builtin_pack
+from companion.content.planner import plan_loop
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
-from companion.planner import plan_loop
 from companion.store.store import Store
 
 

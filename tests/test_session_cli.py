@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from companion.changes import ROUND, Amendment, EditText
 from companion.content.loader import load_pack
 from companion.content.model import Pack
-from companion.exchange import content_hash, read_scorecard_file, write_scorecard_file
-from companion.scorecard import (
+from companion.exchange.files import content_hash, read_scorecard_file, write_scorecard_file
+from companion.record.changes import ROUND, Amendment, EditText
+from companion.record.scorecard import (
     FlagEvent,
     FlagRecord,
     ItemRecord,
@@ -169,7 +169,7 @@ def test_list_table_and_empty_list(cli: Any, card_file: Path, pack: Pack,
 
 
 def _doc(pack: Pack) -> dict[str, Any]:
-    from companion.exchange import scorecard_document
+    from companion.exchange.files import scorecard_document
 
     return scorecard_document(make_card(pack))
 

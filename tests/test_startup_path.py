@@ -16,7 +16,7 @@ from tests.conftest import REPO, run_cli
 
 KEPT_OFF = ("reportlab", "sqlalchemy", "PIL", "companion.export", "companion.store",
             "companion.content.loader", "pypdf", "PySide6.QtNetwork",
-            "logging.handlers")  # socket, pickle and queue come with it: see companion/logs.py
+            "logging.handlers")  # socket, pickle and queue come with it: see companion/base/logs.py
 
 
 def test_smoke_imports_nothing_heavy_before_the_first_paint(data_dir) -> None:  # type: ignore[no-untyped-def]

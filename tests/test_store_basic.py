@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.errors import StorageError
+from companion.base.errors import StorageError
 from companion.store import Store
 from companion.store.db import DB_NAME
 from tests.fixtures.samples import sample_scorecard

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from companion.changes import AnswerProbe, Rate, Recommend, StepFlag
-from companion.decision import Decision
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
-from companion.scorecard import Scorecard
+from companion.record.changes import AnswerProbe, Rate, Recommend, StepFlag
+from companion.record.decision import Decision
+from companion.record.scorecard import Scorecard
 from companion.store import Store
 from companion.store.bulk import read_for_calibration
 from companion.store.decisions import record_decision

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.errors import StorageError
+from companion.base.errors import StorageError
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
 from companion.store import Store
@@ -137,7 +137,7 @@ def test_locked_by_another_copy(tmp_path: Path) -> None:
 SECOND_COPY = """
 import sys
 from pathlib import Path
-from companion.errors import StorageError
+from companion.base.errors import StorageError
 from companion.live.engine import RoundEngine
 from companion.store import Store
 from tests.fixtures.samples import sample_pack

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from companion.changes import Rate
-from companion.errors import StorageError
+from companion.base.errors import StorageError
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
+from companion.record.changes import Rate
 from companion.store import Store
 from companion.store.db import DB_NAME
 from companion.store.migrations import SCHEMA_VERSION

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from companion.errors import StorageError
+from companion.base.errors import StorageError
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
 from companion.store import Store
@@ -50,7 +50,7 @@ import resource, signal, sys
 from pathlib import Path
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))
-from companion.errors import StorageError
+from companion.base.errors import StorageError
 from companion.store import Store
 try:
     Store.open(Path(sys.argv[1]))

@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from companion.change_codec import amendment_from, amendment_to_dict
-from companion.changes import Amendment, Rate
-from companion.errors import ImportFileError
-from companion.exchange import content_hash
-from companion.exchange_schema import scorecard_to_dict
-from companion.json_reader import Obj
-from companion.scorecard import Scorecard
+from companion.base.errors import ImportFileError
+from companion.exchange.files import content_hash
+from companion.exchange.schema import scorecard_to_dict
+from companion.intake.json_reader import Obj
+from companion.record.change_codec import amendment_from, amendment_to_dict
+from companion.record.changes import Amendment, Rate
+from companion.record.scorecard import Scorecard
 from companion.team import server
 from companion.team.errors import (
     TeamConflictError,
@@ -210,7 +210,7 @@ def test_a_lead_imports_a_hand_carried_file_for_its_interviewer(team: Team) -> N
 
 
 @dataclass(frozen=True)
-class Decision:  # the fields of companion.decision.Decision
+class Decision:  # the fields of companion.record.decision.Decision
     candidate: str
     outcome: str
     level: str | None

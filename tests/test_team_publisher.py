@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.exchange_schema import scorecard_to_dict
+from companion.exchange.schema import scorecard_to_dict
 from companion.store import Store, outbox
 from companion.team import server
 from companion.team.settings import EVERYTHING

@@ -16,9 +16,9 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
-from companion.exchange import FORMAT_VERSION, canonical_json, content_hash
-from companion.exchange_schema import scorecard_to_dict
-from companion.scorecard import Scorecard
+from companion.exchange.files import FORMAT_VERSION, canonical_json, content_hash
+from companion.exchange.schema import scorecard_to_dict
+from companion.record.scorecard import Scorecard
 from companion.team import server
 from tests.pg_server import PgServer
 from tests.scorecards import make_scorecard, pack

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.errors import CompanionError
+from companion.base.errors import CompanionError
 from companion.team.settings import EVERYTHING, load_conninfo, load_team, save_conninfo
 
 URL = "host=db.example.org dbname=hiring user=sam"

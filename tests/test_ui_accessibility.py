@@ -114,7 +114,7 @@ def _walk_all_pages(qtbot: QtBot, window, data_dir: Path) -> dict[str, tuple[int
     window.show_panel()
     look("panel page")
     window.show_calibration()
-    qtbot.waitUntil(lambda: window.calibration_page.calibration is not None, timeout=30000)
+    qtbot.waitUntil(lambda: window.pages.calibration_page.calibration is not None, timeout=30000)
     look("calibration page")
     return found
 

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton, QTre
 from pytestqt.qtbot import QtBot
 
 from companion.content.loader import builtin_pack
-from companion.demo_team_plan import HARSH, LENIENT, NOISY, USELESS_ITEM, plan_quarter
+from companion.content.planner import PlannedRound
+from companion.demo.team_plan import HARSH, LENIENT, NOISY, USELESS_ITEM, plan_quarter
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
-from companion.planner import PlannedRound
 from companion.store import Store
 from companion.ui.calibration_charts import ItemChart, LeniencyChart
 from tests.conftest import REPO
@@ -43,9 +43,9 @@ def test_calibration_page_shows_what_the_demo_planted(  # type: ignore[no-untype
     window = open_window(qtbot, data_dir)
     window.resize(1400, 1000)
     with loaded(window, data_dir):
-        with qtbot.waitSignal(window.calibration_page.computed, timeout=30000):
+        with qtbot.waitSignal(window.pages.calibration_page.computed, timeout=30000):
             qtbot.keyClick(window, Qt.Key.Key_K, CTRL_SHIFT)
-        page = window.calibration_page
+        page = window.pages.calibration_page
         assert window.stack.currentWidget() is page
         assert page.scope.text().startswith("146 submitted scorecards of 40 candidates")
         findings = page.findings.text()
@@ -131,9 +131,9 @@ def test_a_viewer_still_scoring_a_candidate_gets_nothing_from_them(  # type: ign
     window = open_window(qtbot, data_dir)
     window.settings.interviewer = "Sofia Lindqvist"
     with loaded(window, data_dir):
-        with qtbot.waitSignal(window.calibration_page.computed, timeout=30000):
+        with qtbot.waitSignal(window.pages.calibration_page.computed, timeout=30000):
             window.actions_.calibration.trigger()
-        page = window.calibration_page
+        page = window.pages.calibration_page
         scope = page.findChild(QLabel, "calibration.scope").text()
         assert scope.startswith("14") and "of 39 candidates" in scope
         assert "1 candidate left out: Sofia Lindqvist has not submitted a scorecard" in scope

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton
 
 from companion.content.loader import builtin_pack
-from companion.demo import store_demo
-from companion.demo_script import CANDIDATE
+from companion.demo.pair import store_demo
+from companion.demo.pair_script import CANDIDATE
 from companion.store import Store
 from companion.store.decisions import decision_for
 from tests.test_ui_panel import pdf_text
@@ -24,7 +24,7 @@ def test_the_lead_records_a_decision_and_the_debrief_prints_it(  # type: ignore[
     window.settings.interviewer = "Jo Park"  # the panel lead's name, as the start screen keeps
     with loaded(window, data_dir):
         window.actions_.panel.trigger()
-        page = window.panel_page
+        page = window.pages.panel_page
         box = page.decision
         current = box.findChild(QLabel, "panel.decisionCurrent")
         assert box.isEnabled() and current.text() == "No decision recorded yet."

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from companion.changes import Rate
+from companion.record.changes import Rate
 from companion.store import Store
 from companion.ui.bridge import EngineBridge
 from companion.ui.live import LiveView

@@ -101,7 +101,7 @@ def test_leave_resume_and_submit_through_the_window(qtbot: QtBot, data_dir: Path
         press(qtbot, Qt.Key.Key_Return, CTRL)
         press(qtbot, Qt.Key.Key_Return, CTRL)
         assert engine.submitted
-        assert window.stack.currentWidget() is window.finish_page
+        assert window.stack.currentWidget() is window.pages.finish_page
         window.actions_.back_to_start.trigger()
 
     store = Store.open(data_dir)

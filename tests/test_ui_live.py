@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from companion.scorecard import RECOMMENDATIONS, RUBRIC_BUTTONS
+from companion.record.scorecard import RECOMMENDATIONS, RUBRIC_BUTTONS
 from companion.ui.bridge import EngineBridge
 from companion.ui.live import LiveView
 from companion.ui.live.timers_view import overrun_seconds
@@ -226,7 +226,7 @@ def test_never_takes_focus_from_another_window(qtbot: QtBot, rnd: Round) -> None
 
 def test_overrun_is_counted_from_the_section_plan() -> None:
     from companion.live.timers import TimerState
-    from companion.scorecard import SectionTiming
+    from companion.record.scorecard import SectionTiming
 
     over = TimerState(running=True, round_elapsed_s=1000, section_index=0, section_title="A",
                       section_left_s=0.0, section_overrun=True, section_warning=True,
@@ -373,9 +373,9 @@ def test_refusals_show_inline_and_only_failed_writes_reach_the_banner(
 
 def test_a_round_without_questions_keeps_round_notes(qtbot: QtBot, data_dir: Path) -> None:
     from companion.content.loader import load_pack
+    from companion.content.planner import plan_loop
     from companion.live.clock import ManualClock
     from companion.live.engine import RoundEngine
-    from companion.planner import plan_loop
     from companion.store import Store
     from tests.ui_live_support import START
 

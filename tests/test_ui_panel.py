@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFileDialog, QPushButton, QTreeWidget
 
 from companion.content.loader import builtin_pack
-from companion.demo import store_demo
-from companion.demo_script import CANDIDATE, SCENARIO
-from companion.exchange import write_scorecard_file
+from companion.demo.pair import store_demo
+from companion.demo.pair_script import CANDIDATE, SCENARIO
+from companion.exchange.files import write_scorecard_file
 from companion.store import Store
 from tests.ui_helpers import loaded, open_window, screenshot
 
@@ -50,7 +50,7 @@ def test_panel_lead_imports_picks_and_exports_the_debrief(  # type: ignore[no-un
     with loaded(window, data_dir):
         qtbot.keyClick(window, Qt.Key.Key_D,
                        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-        page = window.panel_page
+        page = window.pages.panel_page
         assert window.stack.currentWidget() is page
         assert page.findChild(QComboBox, "panel.candidate").count() == 0
         assert page.empty.isVisible() and not page.export_button.isEnabled()
@@ -105,7 +105,7 @@ def test_unticked_scorecards_stay_out_of_the_debrief(  # type: ignore[no-untyped
     with loaded(window, data_dir):
         qtbot.mouseClick(window.start_screen.findChild(QPushButton, "panelDebriefButton"),
                          Qt.MouseButton.LeftButton)
-        page = window.panel_page
+        page = window.pages.panel_page
         assert window.stack.currentWidget() is page
         choose_files(monkeypatch, demo_files)
         page.import_button.click()
@@ -134,7 +134,7 @@ def test_damaged_file_is_named_and_the_window_stays_up(  # type: ignore[no-untyp
     window = open_window(qtbot, data_dir)
     with loaded(window, data_dir):
         window.actions_.panel.trigger()
-        page = window.panel_page
+        page = window.pages.panel_page
         choose_files(monkeypatch, [damaged, demo_files[0], not_json])
         page.import_button.click()
         message = page.import_message.text()
@@ -155,5 +155,5 @@ def test_damaged_file_is_named_and_the_window_stays_up(  # type: ignore[no-untyp
 def test_panel_action_is_listed_in_the_help(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     window = open_window(qtbot, data_dir)
     window.actions_.help.trigger()
-    rows = {name: keys for _g, keys, name, _h in window.help_overlay.rows}
+    rows = {name: keys for _g, keys, name, _h in window.pages.help_overlay.rows}
     assert rows.get("Panel debrief…") == "Ctrl+Shift+D"

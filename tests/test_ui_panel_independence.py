@@ -9,10 +9,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
 
-from companion.demo import store_demo
-from companion.demo_script import ARCHETYPE, CANDIDATE, LEVEL
+from companion.content.planner import plan_loop
+from companion.demo.pair import store_demo
+from companion.demo.pair_script import ARCHETYPE, CANDIDATE, LEVEL
 from companion.live.engine import RoundEngine
-from companion.planner import plan_loop
 from tests.test_ui_panel import pdf_text
 from tests.ui_helpers import loaded, open_window, screenshot
 
@@ -54,7 +54,7 @@ def test_colleagues_cards_stay_closed_until_mine_is_submitted(qtbot, data_dir: P
 
         # The debrief page lists the candidate but holds the export back, saying why.
         window.actions_.panel.trigger()
-        page = window.panel_page
+        page = window.pages.panel_page
         assert window.stack.currentWidget() is page
         assert window.live_view is None  # my round was saved and left, still unfinished
         assert page.candidate.itemText(0) == f"{CANDIDATE} · 2 scorecards"
@@ -84,7 +84,7 @@ def test_colleagues_cards_stay_closed_until_mine_is_submitted(qtbot, data_dir: P
         with qtbot.waitSignal(window.bridge.submitted, timeout=3000):
             view.action("action.submit").trigger()
             view.action("action.submit").trigger()  # the first press asks to confirm
-        qtbot.mouseClick(window.finish_page.back_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.pages.finish_page.back_button, Qt.MouseButton.LeftButton)
 
         # Now the colleague's scorecard exports ...
         _select_past(window, "Dana Whitfield")

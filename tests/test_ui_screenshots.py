@@ -129,10 +129,10 @@ def test_live_screenshots(qtbot: QtBot, data_dir: Path, mode: str) -> None:
 
         window.actions_.help.trigger()
         image = shot(window, f"live_help_{mode}")
-        listed = {name for _g, _k, name, _h in window.help_overlay.rows}
+        listed = {name for _g, _k, name, _h in window.pages.help_overlay.rows}
         assert {"Rate Strong", "Next section", "Flag: Buzzwords without an example"} <= listed
         assert not any(name.startswith("Probe row 2") for name in listed)
-        window.help_overlay.close_overlay()
+        window.pages.help_overlay.close_overlay()
 
         press(qtbot, Qt.Key.Key_F, CTRL | SHIFT)
         press(qtbot, Qt.Key.Key_3, ALT)

@@ -59,7 +59,7 @@ def test_start_up_keeps_reportlab_out(data_dir: Path) -> None:
 def test_help_overlay_lists_every_window_shortcut(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     window = open_window(qtbot, data_dir)
     qtbot.keyClick(window, Qt.Key.Key_F1)
-    overlay = window.help_overlay
+    overlay = window.pages.help_overlay
     assert overlay.isVisible()
     listed = {(keys, name) for _g, keys, name, _h in overlay.rows}
     with_keys = [a for a in window.actions_.all() if not a.shortcut().isEmpty()]
@@ -82,10 +82,10 @@ def test_question_mark_opens_help_but_types_in_text_fields(qtbot, data_dir: Path
     field.setFocus()
     qtbot.keyClicks(field, "Who?")
     assert field.text() == "Who?"
-    assert not window.help_overlay.isVisible()
+    assert not window.pages.help_overlay.isVisible()
     window.start_screen.start_button.setFocus()
     qtbot.keyClick(window.start_screen.start_button, Qt.Key.Key_Question)
-    assert window.help_overlay.isVisible()
+    assert window.pages.help_overlay.isVisible()
 
 
 def test_blank_key_hides_everything_and_brings_it_back(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
@@ -97,18 +97,18 @@ def test_blank_key_hides_everything_and_brings_it_back(qtbot, data_dir: Path) ->
     assert window.blanked
     assert not window.stack.isVisible() and not window.menuBar().isVisible()
     assert not field.isVisible()
-    assert window.blank_page.isVisible()
-    assert QApplication.focusWidget() is window.blank_page
-    qtbot.keyClick(window.blank_page, Qt.Key.Key_F12)
+    assert window.pages.blank_page.isVisible()
+    assert QApplication.focusWidget() is window.pages.blank_page
+    qtbot.keyClick(window.pages.blank_page, Qt.Key.Key_F12)
     assert not window.blanked
     assert window.stack.isVisible() and window.menuBar().isVisible()
     assert field.hasFocus() and field.text() == "Ada"
     # Ctrl+B does the same, and F1 does not open the help over a blank window.
     qtbot.keyClick(field, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
     assert window.blanked
-    qtbot.keyClick(window.blank_page, Qt.Key.Key_F1)
-    assert not window.help_overlay.isVisible()
-    qtbot.keyClick(window.blank_page, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.pages.blank_page, Qt.Key.Key_F1)
+    assert not window.pages.help_overlay.isVisible()
+    qtbot.keyClick(window.pages.blank_page, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
     assert not window.blanked
 
 
@@ -254,8 +254,8 @@ def test_compact_mode_is_remembered_and_applies_while_a_round_is_on_screen(  # t
         assert window.width() <= 720
         # The menu bar is hidden but its keys still work.
         qtbot.keyClick(window, Qt.Key.Key_F1)
-        assert window.help_overlay.isVisible()
-        window.help_overlay.close_overlay()
+        assert window.pages.help_overlay.isVisible()
+        window.pages.help_overlay.close_overlay()
         window.close()
 
     again = open_window(qtbot, data_dir)

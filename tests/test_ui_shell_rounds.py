@@ -81,11 +81,11 @@ def test_start_creates_a_round_then_resume_it(qtbot, data_dir: Path) -> None:  #
 
         # Help lists the live view's shortcuts too.
         window.actions_.help.trigger()
-        listed = {name for _g, _k, name, _h in window.help_overlay.rows}
+        listed = {name for _g, _k, name, _h in window.pages.help_overlay.rows}
         for action in view.actions():
             if not action.shortcut().isEmpty():
                 assert action.text() in listed
-        window.help_overlay.close_overlay()
+        window.pages.help_overlay.close_overlay()
 
         window.actions_.back_to_start.trigger()
         assert window.stack.currentWidget() is start
@@ -118,7 +118,7 @@ def test_submit_shows_finish_page_and_exports_pdf_off_the_gui_thread(qtbot, data
     window = open_window(qtbot, data_dir)
     with loaded(window, data_dir):
         _run_and_submit(qtbot, window, "Zoë Ngata", "yes")
-        page = window.finish_page
+        page = window.pages.finish_page
         assert window.stack.currentWidget() is page
         assert "Zoë Ngata" in page.details.text() and "Yes" in page.details.text()
 
@@ -150,9 +150,9 @@ def test_tick_drives_timers_and_note_saves_on_an_injected_clock(
         qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QPlainTextEdit
 
+    from companion.content.planner import plan_loop
     from companion.live.clock import ManualClock
     from companion.live.engine import RoundEngine
-    from companion.planner import plan_loop
 
     window = open_window(qtbot, data_dir)
     with loaded(window, data_dir):
@@ -181,8 +181,8 @@ def test_tick_drives_timers_and_note_saves_on_an_injected_clock(
 
 
 def test_live_keys_work_after_opening_and_are_dead_while_blank(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from companion.content.planner import plan_loop
     from companion.live.engine import RoundEngine
-    from companion.planner import plan_loop
 
     window = open_window(qtbot, data_dir)
     with loaded(window, data_dir):
@@ -195,10 +195,10 @@ def test_live_keys_work_after_opening_and_are_dead_while_blank(qtbot, data_dir: 
 
         qtbot.keyClick(window, Qt.Key.Key_F12)
         assert window.blanked
-        qtbot.keyClick(window.blank_page, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+        qtbot.keyClick(window.pages.blank_page, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
         assert engine.record().rating is None  # nothing happens behind a blank screen
 
-        qtbot.keyClick(window.blank_page, Qt.Key.Key_F12)
+        qtbot.keyClick(window.pages.blank_page, Qt.Key.Key_F12)
         focus = window.focusWidget()
         assert focus is not None and window.live_view.isAncestorOf(focus)
         qtbot.keyClick(focus, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
@@ -291,7 +291,7 @@ def test_the_next_round_is_never_drawn_over_the_last_one(qtbot, data_dir: Path) 
 
 
 def test_compact_mode_is_narrow_with_a_design_round_open(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    from companion.ui.main_window import COMPACT_WIDTH
+    from companion.ui.compact import COMPACT_WIDTH
 
     window = open_window(qtbot, data_dir)
     with loaded(window, data_dir):

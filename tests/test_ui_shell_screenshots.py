@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
+from companion.content.planner import plan_loop
 from companion.live.engine import RoundEngine
-from companion.planner import plan_loop
 from companion.ui import theme
 from tests.ui_helpers import colour_share, loaded, open_window, screenshot
 
@@ -49,14 +49,14 @@ def test_shell_screenshots(qtbot, data_dir: Path, mode: str) -> None:  # type: i
         window.actions_.help.trigger()
         shot = QImage(str(screenshot(window, f"help_overlay_{mode}")))
         assert colour_share(shot, colours["surface"]) > 0.3  # the card covers most of it
-        window.help_overlay.close_overlay()
+        window.pages.help_overlay.close_overlay()
 
         engine.set_recommendation("yes")
         engine.submit()
-        assert window.stack.currentWidget() is window.finish_page
+        assert window.stack.currentWidget() is window.pages.finish_page
         # The keyboard focus elsewhere: a focused primary button is drawn outlined (its
         # ring is checked in test_ui_accessibility.py); here it is the filled one.
-        window.finish_page.back_button.setFocus()
+        window.pages.finish_page.back_button.setFocus()
         shot = QImage(str(screenshot(window, f"submitted_{mode}")))
         assert colour_share(shot, colours["accent"]) > 0.001  # the export button
 

@@ -91,7 +91,7 @@ def test_stale_messages_go_when_they_stop_being_true(qtbot: QtBot, data_dir: Pat
         assert start.export_status.label.text() == ""
 
         # Nor is an old "Imported ..." on the panel page.
-        from companion.exchange import write_scorecard_file
+        from companion.exchange.files import write_scorecard_file
 
         store = window.store
         exported = data_dir / "ana.json"
@@ -99,11 +99,11 @@ def test_stale_messages_go_when_they_stop_being_true(qtbot: QtBot, data_dir: Pat
         monkeypatch.setattr(QFileDialog, "getOpenFileNames",
                             staticmethod(lambda *a, **k: ([str(exported)], "")))
         window.show_panel()
-        window.panel_page.import_files()
-        assert window.panel_page.import_message.isVisible()
+        window.pages.panel_page.import_files()
+        assert window.pages.panel_page.import_message.isVisible()
         window.show_start()
         window.show_panel()
-        assert not window.panel_page.import_message.isVisible()
+        assert not window.pages.panel_page.import_message.isVisible()
 
 
 def test_an_unwritable_exports_folder_says_what_to_do_and_save_as_works(
@@ -113,7 +113,7 @@ def test_an_unwritable_exports_folder_says_what_to_do_and_save_as_works(
     window = open_window(qtbot, data_dir)
     with loaded(window, data_dir):
         _run_and_submit(qtbot, window, "Zoë Ngata", "yes")
-        page = window.finish_page
+        page = window.pages.finish_page
         # The exports folder's place is taken by a file: nothing can be written there,
         # whoever runs the test (root ignores permission bits, not this).
         (data_dir / "exports").write_text("not a folder", encoding="utf-8")

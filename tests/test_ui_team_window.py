@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from companion.content.loader import builtin_pack
-from companion.demo import demo_round
+from companion.demo.pair import demo_round
 from companion.live.engine import RoundEngine
 from companion.store import Store
 from companion.team.settings import EVERYTHING, save_conninfo
@@ -62,22 +62,23 @@ def test_a_round_submitted_in_the_window_is_published_and_the_window_says_so(
     window = open_window(qtbot, data_dir)
     window.resize(1280, 800)
     with loaded(window, data_dir):
-        assert window.team is not None and window.team_line is not None
+        assert window.team_wiring.publishing is not None and window.team_wiring.line is not None
         engine = start_in_window(window, "Mei Lin")
-        assert not window.team_line.isVisible()  # nothing but the round while it runs
-        with qtbot.waitSignal(window.team.changed, timeout=30_000):
+        assert not window.team_wiring.line.isVisible()  # nothing but the round while it runs
+        with qtbot.waitSignal(window.team_wiring.publishing.changed, timeout=30_000):
             assert engine.submit()
-        page = window.finish_page
+        page = window.pages.finish_page
         qtbot.waitUntil(lambda: page.team_state.text() == "Team store: published",
                         timeout=30_000)
-        assert window.stack.currentWidget() is page and window.team_line.isVisible()
-        assert window.team_line.label.text() == f"Team store: Sam Okafor ({sam}) · all published"
+        assert window.stack.currentWidget() is page and window.team_wiring.line.isVisible()
+        line = window.team_wiring.line.label.text()
+        assert line == f"Team store: Sam Okafor ({sam}) · all published"
         assert server_counts(db) == (1, 0)
         screenshot(window, "team_submitted")
 
         # Back to the round: a change after submission is an amendment, and it follows.
         page.amend_button.click()
-        with qtbot.waitSignal(window.team.changed, timeout=30_000):
+        with qtbot.waitSignal(window.team_wiring.publishing.changed, timeout=30_000):
             engine.rate("strong")
         qtbot.waitUntil(lambda: server_counts(db) == (1, 1), timeout=30_000)
 
@@ -101,10 +102,12 @@ def test_a_slow_server_never_holds_the_window(  # type: ignore[no-untyped-def]
     connected(data_dir, db, sam)
     window = open_window(qtbot, data_dir)
     with loaded(window, data_dir):
-        assert window.team is not None
+        assert window.team_wiring.publishing is not None
         first = start_in_window(window, "Mei Lin")
         first.submit()
-        qtbot.waitUntil(lambda: window.team is not None and window.team.busy, timeout=30_000)
+        wiring = window.team_wiring
+        qtbot.waitUntil(lambda: wiring.publishing is not None and wiring.publishing.busy,
+                        timeout=30_000)
         window.show_start()
         engine = start_in_window(window, "Ravi Das")
         # The event loop's heartbeat: a 10 ms timer, and the longest gap between its beats.
@@ -123,7 +126,7 @@ def test_a_slow_server_never_holds_the_window(  # type: ignore[no-untyped-def]
             engine.rate(("strong", "thin", "mid")[n % 3])
             taps.append(time.perf_counter() - began)
             qtbot.wait(20)
-        in_flight = window.team.busy
+        in_flight = window.team_wiring.publishing.busy
         timer.stop()
         qtbot.waitUntil(lambda: server_counts(db)[0] == 1, timeout=30_000)
     assert in_flight, "the publish finished before the taps: the server was not slow"
@@ -152,8 +155,8 @@ def test_the_panel_page_reads_and_decides_on_the_team_store(  # type: ignore[no-
     window = open_window(qtbot, data_dir)
     window.resize(1280, 860)
     with loaded(window, data_dir):
-        page = window.panel_page
-        with qtbot.waitSignal(window.team_source.panel_loaded, timeout=30_000):
+        page = window.pages.panel_page
+        with qtbot.waitSignal(window.team_wiring.source.panel_loaded, timeout=30_000):
             window.actions_.panel.trigger()
         assert page.from_team.isVisible() and page.from_team.isChecked()
         assert not page.import_button.isVisible()
@@ -165,7 +168,7 @@ def test_the_panel_page_reads_and_decides_on_the_team_store(  # type: ignore[no-
         box.outcome.setCurrentIndex(box.outcome.findData("hire"))
         box.level.setCurrentIndex(box.level.findData("senior"))
         box.note.setText("Offer at the top of the band.")
-        with qtbot.waitSignal(window.team_source.decision_recorded, timeout=30_000):
+        with qtbot.waitSignal(window.team_wiring.source.decision_recorded, timeout=30_000):
             box.record.click()
         assert box.current.text().startswith("On record: Hire at Senior, decided by "
                                              "Ana Pereira on ")
@@ -183,7 +186,7 @@ def test_the_panel_page_reads_and_decides_on_the_team_store(  # type: ignore[no-
         assert "Amended after submission" in pdf and "Before: Mid After: Strong" in pdf
 
         # The Calibration page offers the team store too, and counts both rounds.
-        cal = window.calibration_page
+        cal = window.pages.calibration_page
         window.show_calibration()
         qtbot.waitUntil(lambda: not cal.scope.text().startswith("Computing"), timeout=30_000)
         assert cal.from_team.isVisible()
@@ -199,7 +202,7 @@ def test_without_a_team_store_the_window_shows_nothing_of_it(  # type: ignore[no
         run_round(store, "Sam Okafor", "Mei Lin")
     window = open_window(qtbot, data_dir)
     with loaded(window, data_dir):
-        assert window.team is None and window.team_line is None
+        assert window.team_wiring.publishing is None and window.team_wiring.line is None
         assert window.start_screen.past.headerItem().columnCount() == 4
         window.show_panel()
-        assert not window.panel_page.from_team.isVisible()
+        assert not window.pages.panel_page.from_team.isVisible()

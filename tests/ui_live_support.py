@@ -13,9 +13,9 @@ from typing import Any
 
 from companion.content.loader import load_pack
 from companion.content.model import Pack
+from companion.content.planner import PlannedRound, plan_loop
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
-from companion.planner import PlannedRound, plan_loop
 from companion.store import Store
 
 START = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
@@ -71,7 +71,7 @@ def wired_view(engine: RoundEngine, tick: bool = False) -> tuple[Any, Any]:
     """
     from companion.ui.bridge import EngineBridge
     from companion.ui.live import LiveView
-    from companion.ui.main_window import wire_live_view
+    from companion.ui.page_stack import wire_live_view
 
     view = LiveView(engine)
     bridge = EngineBridge(view)

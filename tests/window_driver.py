@@ -163,11 +163,11 @@ def _rect(r: QRect) -> str:
 
 def run(data: Path, shots: Path | None, theme: str) -> dict[str, object]:
     from companion.content.loader import builtin_pack
+    from companion.content.planner import PlannedRound
     from companion.live.engine import RoundEngine
-    from companion.planner import PlannedRound
     from companion.store import Store
     from companion.ui.app import build_window, create_app
-    from companion.ui.main_window import COMPACT_WIDTH
+    from companion.ui.compact import COMPACT_WIDTH
     from companion.ui.settings import UiSettings
 
     app = create_app()
@@ -218,7 +218,7 @@ def run(data: Path, shots: Path | None, theme: str) -> dict[str, object]:
         view.toggle_cues()
 
     window.toggle_help()
-    overlay = window.help_overlay
+    overlay = window.pages.help_overlay
     settle()
     check.window_fits("help")
     scroll = overlay.findChild(QScrollArea, "helpScroll")

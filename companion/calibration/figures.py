@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from itertools import chain
 
+from companion.base.gcpause import paused_gc
 from companion.calibration.findings import find
 from companion.calibration.model import (
     GENERIC_DIMENSION,
@@ -49,13 +50,12 @@ from companion.calibration.stats import (
     tau_b_grouped,
     wilson,
 )
-from companion.changes import Rate, Recommend
 from companion.content.model import DIMENSIONS, Pack
-from companion.decision import Decision
-from companion.gcpause import paused_gc
-from companion.independence import RoundLike, closed_candidates
-from companion.names import fold_name
-from companion.scorecard import (
+from companion.record.changes import Rate, Recommend
+from companion.record.decision import Decision
+from companion.record.independence import RoundLike, closed_candidates
+from companion.record.names import fold_name
+from companion.record.scorecard import (
     RATING_SCORE,
     RATINGS,
     RECOMMENDATIONS,
@@ -144,7 +144,7 @@ def compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pack
     submitted matter, so those alone will do); by default the scorecards themselves.
     Unsubmitted scorecards never count.
     """
-    with paused_gc():  # many small acyclic objects: see companion/gcpause.py
+    with paused_gc():  # many small acyclic objects: see companion/base/gcpause.py
         return _compute(scorecards, decisions, pack, viewer, rounds, filters)
 
 

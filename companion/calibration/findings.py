@@ -23,7 +23,7 @@ from companion.calibration.model import (
     RatingFigures,
 )
 from companion.calibration.stats import Estimate
-from companion.scorecard import RATING_LABEL
+from companion.record.scorecard import RATING_LABEL
 
 
 def signed(x: float | None) -> str:

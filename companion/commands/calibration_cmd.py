@@ -15,13 +15,13 @@ import json
 import sys
 from pathlib import Path
 
+from companion.base.errors import CompanionError
 from companion.calibration.model import Calibration, Filters, RatingFigures
 from companion.calibration.text import figure, scope
 from companion.commands.common import data_root
 from companion.commands.session_cmd import open_store
 from companion.content.loader import load_for_cli
 from companion.content.model import Pack
-from companion.errors import CompanionError
 
 
 def compute_for_cli(args: argparse.Namespace, pack: Pack) -> Calibration:

@@ -6,10 +6,10 @@ import argparse
 from collections.abc import Iterable
 from pathlib import Path
 
-from companion.errors import CompanionError
-from companion.independence import Access, RoundLike
-from companion.paths import data_dir
-from companion.settings_file import remembered_interviewer
+from companion.base.errors import CompanionError
+from companion.base.paths import data_dir
+from companion.base.settings_file import remembered_interviewer
+from companion.record.independence import Access, RoundLike
 
 
 def data_root(args: argparse.Namespace) -> Path:

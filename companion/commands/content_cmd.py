@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from companion.base.errors import CompanionError, ContentError
 from companion.content.loader import load_for_cli
 from companion.content.model import Item, Pack
-from companion.errors import CompanionError, ContentError
 
 
 def _plural(n: int, word: str) -> str:

@@ -7,11 +7,11 @@ import getpass
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from companion.base.errors import CompanionError
 from companion.commands.common import data_root
 from companion.commands.session_cmd import open_store
 from companion.content.loader import load_for_cli
-from companion.decision import Decision
-from companion.errors import CompanionError
+from companion.record.decision import Decision
 from companion.team.settings import TeamSettings, load_team
 
 
@@ -59,7 +59,7 @@ def _decide_in_team_store(args: argparse.Namespace, team: TeamSettings, outcome:
     name, so that is the default for ``--by``; the local copy is kept too when
     this computer holds rounds of the candidate.
     """
-    from companion.names import fold_name
+    from companion.record.names import fold_name
     from companion.store.decisions import record_decision
     from companion.team import server
     from companion.team.reading import team_connection

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from companion.base.errors import CompanionError
 from companion.commands.common import data_root, require_access, stored_rounds, viewer
 from companion.content.loader import load_for_cli
 from companion.content.model import Pack
-from companion.decision import Decision
-from companion.errors import CompanionError
-from companion.independence import access_to, can_view
-from companion.scorecard import Scorecard
+from companion.record.decision import Decision
+from companion.record.independence import access_to, can_view
+from companion.record.scorecard import Scorecard
 from companion.store import Store
 
 
@@ -103,7 +103,7 @@ def load_sources(sources: list[str], pack: Pack,
     Returns the scorecards and a label per scorecard (the path or the id) so that
     refusal messages can say which input was wrong.
     """
-    from companion.exchange import read_scorecard_file
+    from companion.exchange.files import read_scorecard_file
 
     scorecards: list[Scorecard] = []
     labels: list[str] = []

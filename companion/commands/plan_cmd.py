@@ -6,7 +6,7 @@ import argparse
 import json
 
 from companion.content.loader import load_for_cli
-from companion.planner import CodingChoice, LoopPlan, plan_loop, usd
+from companion.content.planner import CodingChoice, LoopPlan, plan_loop, usd
 
 
 def run_plan(args: argparse.Namespace) -> int:

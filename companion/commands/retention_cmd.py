@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from companion import limits
+from companion.base.errors import CompanionError
 from companion.commands.common import data_root
-from companion.errors import CompanionError
+from companion.intake import limits
 
 
 def run_retention(args: argparse.Namespace) -> int:

@@ -17,13 +17,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from companion.base.errors import CompanionError, ContentError, ImportFileError, StorageError
 from companion.commands.common import data_root, require_access, viewer
 from companion.commands.session_show import format_scorecard, local_time
 from companion.content.loader import load_for_cli
 from companion.content.model import Pack
-from companion.errors import CompanionError, ContentError, ImportFileError, StorageError
-from companion.independence import access_to
-from companion.scorecard import Scorecard
+from companion.record.independence import access_to
+from companion.record.scorecard import Scorecard
 from companion.store import RoundSummary, Store, outbox
 from companion.store.outbox import PublishState
 from companion.team.settings import load_team
@@ -144,7 +144,7 @@ def _viewable_scorecard(args: argparse.Namespace, store: Store) -> Scorecard:
 
 def run_export(args: argparse.Namespace) -> int:
     """``session export ID -o FILE``: write the exchange file for the panel lead."""
-    from companion.exchange import write_scorecard_file
+    from companion.exchange.files import write_scorecard_file
 
     with open_store(args) as store:
         sc = _viewable_scorecard(args, store)
@@ -161,7 +161,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     One bad file never blocks the others; the exit code is 2 if any file failed.
     """
-    from companion.exchange import read_scorecard_file
+    from companion.exchange.files import read_scorecard_file
 
     pack = load_for_cli(args)
     if args.team:
@@ -208,7 +208,7 @@ def _import_to_team(args: argparse.Namespace, pack: Pack) -> int:
     the team member it names (``server.import_scorecard``); one refused file never
     blocks the others. An unreachable server stops the command (exit 2).
     """
-    from companion.exchange import read_scorecard_file
+    from companion.exchange.files import read_scorecard_file
     from companion.team import server
     from companion.team.errors import TeamConnectError, TeamSchemaError, TeamStoreError
     from companion.team.reading import require_team, team_connection
@@ -292,7 +292,7 @@ def run_demo(args: argparse.Namespace) -> int:
     """``demo``: store two finished example scorecards of one candidate; ``--team``: a quarter."""
     if getattr(args, "team", False):
         return run_team_demo(args)
-    from companion.demo import store_demo
+    from companion.demo.pair import store_demo
 
     pack = load_for_cli(args)
     with open_store(args) as store:
@@ -311,7 +311,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_team_demo(args: argparse.Namespace) -> int:
     """``demo --team``: a quarter of a hiring team's loops, for ``calibration``."""
-    from companion.demo_team import store_team_demo
+    from companion.demo.team import store_team_demo
 
     pack = load_for_cli(args)
     with open_store(args) as store:

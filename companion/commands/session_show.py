@@ -11,9 +11,9 @@ from __future__ import annotations
 import textwrap
 from datetime import datetime
 
-from companion.change_text import describe
 from companion.content.model import Archetype, Item, Pack, RedFlag
-from companion.scorecard import (
+from companion.record.change_text import describe
+from companion.record.scorecard import (
     RATING_LABEL,
     RECOMMENDATION_LABEL,
     FlagRecord,

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
+from companion.base.errors import CompanionError
 from companion.commands.common import data_root
-from companion.errors import CompanionError
 from companion.team import schema
 from companion.team.connect import connection, make_engine
 from companion.team.conninfo import Target, parse_target

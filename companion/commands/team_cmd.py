@@ -11,8 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+from companion.base.errors import CompanionError
 from companion.commands.common import data_root
-from companion.errors import CompanionError
 from companion.team.settings import (
     EVERYTHING,
     TeamSettings,

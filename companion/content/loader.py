@@ -27,12 +27,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from companion import limits
+from companion.base.errors import ContentError
 from companion.content import build, schema, validate
 from companion.content.model import Pack
 from companion.content.problems import Origin, ProblemLog, SourceFile
-from companion.errors import ContentError
-from companion.intake import Refused, parse_toml, read_capped
+from companion.intake import limits
+from companion.intake.reading import Refused, parse_toml, read_capped
 
 BUILTIN_LABEL = "builtin"
 
@@ -282,7 +282,7 @@ def load_pack(extra: Sequence[Path] = (), user_dir: Path | None = None) -> Pack:
 
 def load_for_cli(args: argparse.Namespace, extra: Sequence[str] = ()) -> Pack:
     """The pack a command should use: built-in, the data folder's packs, ``--pack`` paths."""
-    from companion.paths import data_dir, packs_dir
+    from companion.base.paths import data_dir, packs_dir
 
     folder = packs_dir(data_dir(getattr(args, "data_dir", None)))
     paths = [Path(p) for p in (*getattr(args, "pack", ()), *extra)]

@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from companion.intake import one_line
+from companion.intake.reading import one_line
 
 # A location inside a file: ("questions", 3, "cues", "strong") -> questions[3].cues.strong
 Path_ = tuple[str | int, ...]

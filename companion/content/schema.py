@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from companion import limits
 from companion.content.model import (
     CUE_LEVELS,
     DIMENSIONS,
@@ -22,7 +21,8 @@ from companion.content.model import (
     ROUND_KINDS,
 )
 from companion.content.problems import Path_, ProblemLog, SourceFile
-from companion.intake import ID_FORM
+from companion.intake import limits
+from companion.intake.reading import ID_FORM
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,7 @@ def check(table: Mapping[str, Any], spec: Spec, file: SourceFile, path: Path_,
     return len(log.lines) == before
 
 
-# Text lengths (companion.limits): an id is a short plain word, a title fits one table
+# Text lengths (companion.intake.limits): an id is a short plain word, a title fits one table
 # line, anything else (a prompt, a cue) fits comfortably on a page.
 _NAME_KEYS = frozenset({"title", "version", "placed_window", "key"})
 

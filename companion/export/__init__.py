@@ -1,0 +1,1 @@
+"""PDF exports (scorecard, panel debrief, calibration) and assembling a panel from the store."""

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from companion.change_text import item_title
+from companion.base.errors import CompanionError
 from companion.content.model import DIMENSIONS, Archetype, Pack
-from companion.errors import CompanionError
-from companion.names import same_person
-from companion.scorecard import RATING_LABEL, RATING_SCORE, RECOMMENDATION_LABEL, Scorecard
+from companion.record.change_text import item_title
+from companion.record.names import same_person
+from companion.record.scorecard import RATING_LABEL, RATING_SCORE, RECOMMENDATION_LABEL, Scorecard
 
 YES_SIDE = frozenset({"yes", "strong_yes"})
 NO_SIDE = frozenset({"no", "strong_no"})

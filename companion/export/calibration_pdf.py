@@ -285,7 +285,7 @@ def _tables(cal: Calibration, width: float) -> list[Flowable]:
 
 
 def _label(rating: str | None) -> str:
-    from companion.scorecard import RATING_LABEL
+    from companion.record.scorecard import RATING_LABEL
 
     return RATING_LABEL.get(rating or "", rating or "-")
 

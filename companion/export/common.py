@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from companion.content.model import Pack
-from companion.scorecard import Scorecard
+from companion.record.scorecard import Scorecard
 
 
 def when(at: datetime | None) -> str:

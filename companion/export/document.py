@@ -16,10 +16,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
 from companion import __version__
-from companion.errors import CompanionError
+from companion.base.errors import CompanionError
 from companion.export.fonts import fonts, markup
 from companion.export.styles import MUTED, RULE, keep_headings, styles
-from companion.intake import writable_target
+from companion.intake.reading import writable_target
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 # Margins wide enough for either paper and for a hole punch or a staple.

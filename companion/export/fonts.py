@@ -18,8 +18,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
-from companion.assets import resource_path
-from companion.errors import CompanionError
+from companion.base.assets import resource_path
+from companion.base.errors import CompanionError
 
 SANS = "CompanionSans"
 SANS_BOLD = "CompanionSans-Bold"

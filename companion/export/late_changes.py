@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from companion.change_text import subject, value
-from companion.changes import Amendment, EditText, Rate, edit_target
 from companion.content.model import Pack
-from companion.scorecard import Scorecard
+from companion.record.change_text import subject, value
+from companion.record.changes import Amendment, EditText, Rate, edit_target
+from companion.record.scorecard import Scorecard
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,7 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, KeepTogether, Table
 
-from companion.change_text import (
-    FLAG_STATE_LABEL,
-    probe_text,
-    rating_label,
-    recommendation_label,
-    subject,
-    value,
-)
-from companion.changes import Recommend
 from companion.content.model import Item, Pack
-from companion.decision import Decision
 from companion.export.analysis import (
     DISAGREEMENT_STEPS,
     Disagreement,
@@ -43,7 +33,17 @@ from companion.export.late_changes import (
     text_difference,
 )
 from companion.export.styles import MARK, grid, labelled, para, paras, styles
-from companion.scorecard import ProbeAnswer, Scorecard
+from companion.record.change_text import (
+    FLAG_STATE_LABEL,
+    probe_text,
+    rating_label,
+    recommendation_label,
+    subject,
+    value,
+)
+from companion.record.changes import Recommend
+from companion.record.decision import Decision
+from companion.record.scorecard import ProbeAnswer, Scorecard
 
 AGENDA_MARK = "(!)"
 AMENDED_MARK = "(changed)"

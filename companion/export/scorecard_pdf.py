@@ -6,7 +6,12 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
-from companion.change_text import (
+from companion.content.model import FAILURE_TARGETS, Item, Pack
+from companion.export.analysis import archetype_of, format_score, weighted_summary
+from companion.export.common import duration, level_title, offset, when
+from companion.export.document import build_pdf
+from companion.export.styles import grid, labelled, para, paras, styles
+from companion.record.change_text import (
     FLAG_STATE_LABEL,
     amended_targets,
     probe_text,
@@ -15,12 +20,7 @@ from companion.change_text import (
     subject,
     value,
 )
-from companion.content.model import FAILURE_TARGETS, Item, Pack
-from companion.export.analysis import archetype_of, format_score, weighted_summary
-from companion.export.common import duration, level_title, offset, when
-from companion.export.document import build_pdf
-from companion.export.styles import grid, labelled, para, paras, styles
-from companion.scorecard import FlagRecord, ItemRecord, ProbeAnswer, Scorecard
+from companion.record.scorecard import FlagRecord, ItemRecord, ProbeAnswer, Scorecard
 
 _TARGET_NAME = {"database": "Database", "queue": "Queue", "downstream": "Downstream service"}
 # Beyond this many characters in one failure-probe answer, columns become too tall.

@@ -17,9 +17,9 @@ import queue
 import threading
 from dataclasses import dataclass
 
-from companion.changes import Change
-from companion.errors import StorageError
+from companion.base.errors import StorageError
 from companion.live.drafts import NoteKey
+from companion.record.changes import Change
 from companion.store import Store, writes
 
 log = logging.getLogger("companion.live.background")

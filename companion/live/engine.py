@@ -17,7 +17,17 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from companion.changes import (
+from companion.base.errors import CompanionError
+from companion.content.model import Pack
+from companion.live.background import BackgroundWriter, Batch
+from companion.live.clock import Clock, SystemClock
+from companion.live.drafts import Drafts, NoteKey
+from companion.live.events import Emitter, EngineEvent
+from companion.live.opening import Item, Opened, PlannedLike, create_round, load_round
+from companion.live.roundclock import RoundClock
+from companion.live.timers import DEFAULT_TIMER_S, TimerState
+from companion.live.writer import Writer
+from companion.record.changes import (
     ROUND,
     Amendment,
     AnswerProbe,
@@ -31,18 +41,8 @@ from companion.changes import (
     Submit,
     Timers,
 )
-from companion.content.model import Pack
-from companion.errors import CompanionError
-from companion.flag_rules import evidence_to_store
-from companion.live.background import BackgroundWriter, Batch
-from companion.live.clock import Clock, SystemClock
-from companion.live.drafts import Drafts, NoteKey
-from companion.live.events import Emitter, EngineEvent
-from companion.live.opening import Item, Opened, PlannedLike, create_round, load_round
-from companion.live.roundclock import RoundClock
-from companion.live.timers import DEFAULT_TIMER_S, TimerState
-from companion.live.writer import Writer
-from companion.scorecard import (
+from companion.record.flag_rules import evidence_to_store
+from companion.record.scorecard import (
     FLAG_STATES,
     RECOMMENDATIONS,
     RUBRIC_BUTTONS,
@@ -62,7 +62,7 @@ class RoundEngine:
     """One round being run (or amended after submission). Not thread-safe: one UI thread.
 
     The engine holds the round's ``Scorecard`` and changes it only by applying
-    change values (``companion.changes``); each change goes to the store as it is.
+    change values (``companion.record.changes``); each change goes to the store as it is.
     """
 
     def __init__(self, store: Store, pack: Pack, opened: Opened, clock: Clock) -> None:

@@ -7,10 +7,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
-from companion.changes import TimerRecord
+from companion.base.errors import CompanionError, ContentError, StorageError
 from companion.content.model import Cues, Pack, Question, RoundTemplate, Scenario
-from companion.errors import CompanionError, ContentError, StorageError
-from companion.scorecard import ItemRecord, RoundHeader, Scorecard, SectionTiming
+from companion.record.changes import TimerRecord
+from companion.record.scorecard import ItemRecord, RoundHeader, Scorecard, SectionTiming
 from companion.store import Store, records, writes
 from companion.store.locks import RoundLock
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from companion.changes import TimerRecord
 from companion.live.clock import Clock
 from companion.live.timers import SectionTimers, SideTimer, TimerState
-from companion.scorecard import SectionTiming
+from companion.record.changes import TimerRecord
+from companion.record.scorecard import SectionTiming
 
 # Whether a section starts a side timer: "listen", "sketch" or "".
 SectionTimerKind = str

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from companion.live.pacing import pacing_minutes
-from companion.scorecard import SectionTiming
+from companion.record.scorecard import SectionTiming
 
 WARNING_S = 120.0  # the "two minutes left" warning
 DEFAULT_TIMER_S = 180.0  # listening and sketch timers: three minutes

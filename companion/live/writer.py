@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from companion.changes import Change
-from companion.errors import StorageError
+from companion.base.errors import StorageError
 from companion.live.events import Emitter
+from companion.record.changes import Change
 from companion.store import Store, writes
 
 

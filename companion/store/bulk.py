@@ -17,13 +17,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from companion.change_codec import amendment_from
-from companion.changes import Amendment
-from companion.decision import Decision
-from companion.errors import StorageError
-from companion.gcpause import paused_gc
-from companion.json_reader import Obj, SchemaError
-from companion.scorecard import (
+from companion.base.errors import StorageError
+from companion.base.gcpause import paused_gc
+from companion.intake.json_reader import Obj, SchemaError
+from companion.record.change_codec import amendment_from
+from companion.record.changes import Amendment
+from companion.record.decision import Decision
+from companion.record.scorecard import (
     FlagRecord,
     ItemRecord,
     ProbeAnswer,

@@ -38,7 +38,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 
-from companion.errors import StorageError
+from companion.base.errors import StorageError
 
 DB_NAME = "companion.sqlite3"
 BUSY_TIMEOUT_MS = 5000

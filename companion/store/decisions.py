@@ -10,9 +10,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from companion.decision import Decision
-from companion.errors import StorageError
-from companion.names import fold_name
+from companion.base.errors import StorageError
+from companion.record.decision import Decision
+from companion.record.names import fold_name
 from companion.store.schema import Candidate, DecisionRow
 from companion.store.store import Store
 

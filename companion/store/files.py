@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from companion.errors import StorageError
-from companion.paths import ensure_private_dir
+from companion.base.errors import StorageError
+from companion.base.paths import ensure_private_dir
 
 log = logging.getLogger("companion.store")
 

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
-from companion.errors import StorageError
+from companion.base.errors import StorageError
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt

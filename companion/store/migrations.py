@@ -200,8 +200,8 @@ def convert_amendments(conn: Connection) -> None:
     import json
     from datetime import UTC, datetime
 
-    from companion import legacy_amendments
-    from companion.change_codec import edit_to_dict
+    from companion.record import legacy_amendments
+    from companion.record.change_codec import edit_to_dict
 
     def when(text: str) -> datetime:
         at = datetime.fromisoformat(text)

@@ -21,8 +21,8 @@ from typing import Literal
 from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.orm import Session, aliased
 
-from companion.changes import Amendment
-from companion.scorecard import Scorecard
+from companion.record.changes import Amendment
+from companion.record.scorecard import Scorecard
 from companion.store import records
 from companion.store.schema import AmendmentRow, OutboxRow
 

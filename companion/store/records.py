@@ -18,11 +18,11 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Table, literal_column, select
 from sqlalchemy.orm import Session
 
-from companion.change_codec import amendment_from, edit_to_dict
-from companion.changes import Amendment
-from companion.errors import StorageError
-from companion.json_reader import Obj, SchemaError
-from companion.scorecard import (
+from companion.base.errors import StorageError
+from companion.intake.json_reader import Obj, SchemaError
+from companion.record.change_codec import amendment_from, edit_to_dict
+from companion.record.changes import Amendment
+from companion.record.scorecard import (
     HEADER_FIELDS,
     FlagEvent,
     FlagRecord,

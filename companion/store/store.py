@@ -18,9 +18,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from companion import limits
-from companion.errors import StorageError
-from companion.scorecard import Scorecard
+from companion.base.errors import StorageError
+from companion.intake import limits
+from companion.record.scorecard import Scorecard
 from companion.store import files, locks, migrations, privacy, records
 from companion.store.db import (
     BEGIN_MODE,

@@ -1,6 +1,6 @@
 """The live engine's writes: each change becomes a few small statements (``write``).
 
-The engine hands every change (``companion.changes``) to ``write`` inside an
+The engine hands every change (``companion.record.changes``) to ``write`` inside an
 open write session. It queues them and replays the whole queue in one
 transaction after a failure, so every statement here must be safe to run again
 in order (upserts and appends that a rolled-back transaction never kept).
@@ -15,7 +15,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from companion.changes import (
+from companion.record.changes import (
     ROUND,
     Amendment,
     AnswerProbe,

@@ -32,8 +32,8 @@ from psycopg.conninfo import make_conninfo
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from companion.change_codec import amendment_to_dict
-from companion.names import fold_name
+from companion.record.change_codec import amendment_to_dict
+from companion.record.names import fold_name
 from companion.store import Store, outbox
 from companion.team import schema, server
 from companion.team.connect import connection, describe_failure, make_engine

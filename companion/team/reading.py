@@ -16,12 +16,12 @@ from pathlib import Path
 
 from sqlalchemy import Connection, text
 
-from companion.change_codec import amendment_from
+from companion.base.errors import CompanionError, ImportFileError
 from companion.content.model import Pack
-from companion.decision import Decision
-from companion.errors import CompanionError, ImportFileError
-from companion.json_reader import Obj, SchemaError
-from companion.scorecard import Scorecard
+from companion.intake.json_reader import Obj, SchemaError
+from companion.record.change_codec import amendment_from
+from companion.record.decision import Decision
+from companion.record.scorecard import Scorecard
 from companion.team import server
 from companion.team.connect import connection, make_engine
 from companion.team.settings import TeamSettings, load_team

@@ -23,16 +23,16 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, CursorResult, Row, text
 from sqlalchemy.exc import DBAPIError
 
+from companion.base.errors import ImportFileError
 from companion.content.model import Pack
-from companion.errors import ImportFileError
-from companion.exchange import (
+from companion.exchange.files import (
     FORMAT_VERSION,
     canonical_json,
     content_hash,
     scorecard_from_payload,
 )
-from companion.exchange_schema import scorecard_to_dict
-from companion.scorecard import Scorecard
+from companion.exchange.schema import scorecard_to_dict
+from companion.record.scorecard import Scorecard
 from companion.team.errors import (
     TeamConflictError,
     TeamConnectError,
@@ -72,7 +72,7 @@ class CandidateSummary:
 
 
 class DecisionLike(Protocol):
-    """The fields of the panel's decision (``companion.decision.Decision``)."""
+    """The fields of the panel's decision (``companion.record.decision.Decision``)."""
 
     @property
     def candidate(self) -> str: ...

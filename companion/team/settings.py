@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from companion.atomic_file import write_private_text
-from companion.errors import CompanionError
-from companion.paths import ensure_private_dir
+from companion.base.atomic_file import write_private_text
+from companion.base.errors import CompanionError
+from companion.base.paths import ensure_private_dir
 
 FILE_NAME = "team.json"
 # "Publish everything this laptop ever submitted": the join time of --publish-existing.

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
-from companion.errors import StorageError
+from companion.base.errors import StorageError
 from companion.store import Store, outbox
 from companion.team.publisher import Problem, Publisher, PublishRun, utc_now
 from companion.team.settings import TeamSettings

@@ -21,9 +21,9 @@ from types import TracebackType
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from companion.errors import CompanionError
-from companion.logs import setup_logging
-from companion.paths import data_dir
+from companion.base.errors import CompanionError
+from companion.base.logs import setup_logging
+from companion.base.paths import data_dir
 from companion.ui import screens
 from companion.ui.main_window import MainWindow
 from companion.ui.settings import UiSettings

@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.base.errors import CompanionError
 from companion.calibration.model import Calibration, Filters, RatingFigures
 from companion.calibration.text import GLOSSARY, figure, scope
-from companion.errors import CompanionError
 from companion.ui.calibration_charts import ItemChart, LeniencyChart
 from companion.ui.export_task import ExportStatus
 

@@ -1,6 +1,6 @@
 """The panel's decision on the candidate picked on the panel page: shown, and recorded.
 
-Layout and intent only: the decision is a ``companion.decision.Decision`` and is
+Layout and intent only: the decision is a ``companion.record.decision.Decision`` and is
 stored by ``companion.store.decisions``; this box shows the one on record and
 hands a new one to the store when the lead presses "Record decision".
 """
@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.decision import OUTCOME_LABEL, OUTCOMES, Decision
-from companion.errors import CompanionError
+from companion.base.errors import CompanionError
+from companion.record.decision import OUTCOME_LABEL, OUTCOMES, Decision
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads when a page needs it, not at start-up
     from companion.content.model import Pack

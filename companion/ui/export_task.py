@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from companion.errors import CompanionError
+from companion.base.errors import CompanionError
 from companion.ui.theme import set_look
 
 if TYPE_CHECKING:  # the pack and scorecards arrive after the first frame
     from companion.content.model import Pack
-    from companion.decision import Decision
-    from companion.scorecard import Scorecard
+    from companion.record.decision import Decision
+    from companion.record.scorecard import Scorecard
 
 log = logging.getLogger("companion.ui.export")
 

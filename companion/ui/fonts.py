@@ -17,7 +17,7 @@ import logging
 
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 
-from companion.assets import resource_path
+from companion.base.assets import resource_path
 
 log = logging.getLogger("companion.ui.fonts")
 

@@ -4,37 +4,34 @@ A stack holds the start screen, the live view (built by ``companion.ui.live``
 for each round) and the finish page; above it sits the error banner, over it
 the help overlay, and a blank page can replace everything at once. Engine
 events and the clock tick reach every widget through one ``EngineBridge``,
-connected here (``wire_live_view``); slots here only forward intent to the
-engine, the settings or the theme.
+connected here (``page_stack.wire_live_view``); slots here only forward intent to
+the engine, the settings or the theme. Compact mode (``compact``), the team store
+(``team_wiring``) and the pages built on first use (``lazy_pages``) have modules of
+their own.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6 import QtCore
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QScreen, QShowEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QLabel,
-    QMainWindow,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QScreen, QShowEvent
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from companion import __version__
-from companion.errors import CompanionError
+from companion.base.errors import CompanionError
 from companion.ui import screens
 from companion.ui.banner import ErrorBanner
 from companion.ui.bridge import EngineBridge
+from companion.ui.compact import CompactMode
+from companion.ui.lazy_pages import LazyPages
+from companion.ui.page_stack import PageStack, wire_live_view
 from companion.ui.settings import ZOOM_STEP, UiSettings
 from companion.ui.start_screen import StartRequest, StartScreen
+from companion.ui.team_wiring import TeamWiring
 from companion.ui.theme import ThemeController
 from companion.ui.window_actions import WindowActions
 
@@ -42,56 +39,9 @@ if TYPE_CHECKING:  # loaded when first needed, after the first frame
     from companion.content.model import Pack
     from companion.live.engine import RoundEngine
     from companion.store import Store
-    from companion.ui.calibration_page import CalibrationPage
-    from companion.ui.help_overlay import HelpOverlay
     from companion.ui.live import LiveView
-    from companion.ui.panel_page import PanelPage
-    from companion.ui.submitted_page import SubmittedPage
-    from companion.ui.team_panel import TeamPanelSource
-    from companion.ui.team_status import TeamPublishing, TeamStatusLine
 
 log = logging.getLogger("companion.ui.window")
-
-COMPACT_WIDTH = 720
-ACTIVATE_TRIES = 20  # asking again every ACTIVATE_RETRY_MS, for up to a second
-ACTIVATE_RETRY_MS = 50
-# Nesting depth from the deepest live widget to the window, with room to spare: each
-# LayoutRequest pass moves a changed minimum size up one level (see _settle_layouts).
-LAYOUT_DEPTH = 24
-
-
-class PageStack(QStackedWidget):
-    """A stack whose size hints are those of the page on screen.
-
-    ``QStackedWidget`` asks for the largest minimum of all its pages, so the start
-    screen's form would keep a compact live round from getting narrow.
-    """
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.currentChanged.connect(lambda _index: self.updateGeometry())
-
-    def minimumSizeHint(self) -> QSize:
-        page = self.currentWidget()
-        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
-
-    def sizeHint(self) -> QSize:
-        page = self.currentWidget()
-        return page.sizeHint() if page is not None else super().sizeHint()
-
-
-def wire_live_view(bridge: EngineBridge, view: LiveView) -> None:
-    """The one route from the engine to the live view: the bridge's events and tick.
-
-    Qt drops these connections when the view is deleted.
-    """
-    bridge.changed.connect(view.on_changed)
-    bridge.navigated.connect(view.on_navigated)
-    bridge.saved.connect(view.on_saved)
-    bridge.save_failed.connect(view.on_save_failed)
-    bridge.submitted.connect(view.on_submitted)
-    bridge.ticked.connect(view.on_tick)
-
 
 class MainWindow(QMainWindow):
     """The app's one window; see the module docstring for its parts."""
@@ -108,14 +58,9 @@ class MainWindow(QMainWindow):
         self.pack: Pack | None = None
         self.exports_dir: Path | None = None
         self._first_paint_callbacks: list[Callable[[], None]] = []
-        self._blank_return_focus: QWidget | None = None
-        self._normal_geometry: QByteArray | None = None
-        self._compact_on = False  # compact geometry applied now (only while a round shows)
         self._shown_once = False
-        # The team store, when team.json names one (see _connect_team); None otherwise.
-        self.team: TeamPublishing | None = None
-        self.team_line: TeamStatusLine | None = None
-        self.team_source: TeamPanelSource | None = None
+        self.compact = CompactMode(self)
+        self.team_wiring = TeamWiring(self)  # the team store, when team.json names one
 
         # Built top-down, each widget under its final parent: moving a subtree to a new
         # parent makes the style sheet polish all of it again (about 20 ms here).
@@ -133,7 +78,7 @@ class MainWindow(QMainWindow):
         self.stack = PageStack(content)
         self.stack.setObjectName("mainStack")
         content_layout.addWidget(self.stack, 1)
-        self._content, self._content_layout = content, content_layout
+        self.content_page, self.content_layout = content, content_layout
         self.start_screen = StartScreen(self.stack)
         self.stack.addWidget(self.start_screen)
         self.live_host = QWidget(self.stack)
@@ -142,86 +87,14 @@ class MainWindow(QMainWindow):
         self._live_layout = QVBoxLayout(self.live_host)
         self._live_layout.setContentsMargins(0, 0, 0, 0)
         # The independence rule asks who is reading: the name the start screen remembers.
-        self.start_screen.viewer = self._viewer
+        self.start_screen.viewer = self.viewer
         self.start_screen.paper = self.paper
 
         self.actions_ = WindowActions(self)
+        self.pages = LazyPages(self)
         self._wire()
 
-    # -- pages built on first use ---------------------------------------------------------------
-    # The finish page, the panel page, the blank page and the help overlay are not needed
-    # for the first frame; building them (and importing their modules) later keeps
-    # start-up short.
-    @cached_property
-    def blank_page(self) -> QWidget:
-        page = QWidget(self.outer)
-        page.setObjectName("blankPage")
-        # It takes the keyboard while shown, so typing cannot land in a hidden notes field.
-        page.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
-        hint = QLabel("Hidden. Press F12 to show the window again.", page)
-        hint.setObjectName("blankHint")
-        hint.setProperty("role", "small")
-        layout = QVBoxLayout(page)
-        align = QtCore.Qt.AlignmentFlag
-        layout.addWidget(hint, 0, align.AlignBottom | align.AlignLeft)
-        self.outer.addWidget(page)
-        return page
-
-    def _add_page(self, page: SubmittedPage | PanelPage | CalibrationPage) -> None:
-        """Put a page built on first use into the stack, wired as its siblings are."""
-        self.stack.addWidget(page)
-        page.paper = self.paper
-        page.back_requested.connect(self.show_start)
-        if self.store is not None and self.exports_dir is not None:
-            page.set_sources(self.store, self.pack, self.exports_dir)
-
-    @cached_property
-    def finish_page(self) -> SubmittedPage:
-        from companion.ui.submitted_page import SubmittedPage
-
-        page = SubmittedPage(self.stack)
-        self._add_page(page)
-        page.amend_requested.connect(self.show_live)
-        if self.team is not None:
-            page.publish_state = self.team.state_text
-        return page
-
-    @cached_property
-    def panel_page(self) -> PanelPage:
-        from companion.ui.panel_page import PanelPage
-
-        page = PanelPage(self.stack)
-        page.viewer = self._viewer
-        self._add_page(page)
-        if self.team_source is not None:
-            page.set_team(self.team_source)
-        return page
-
-    @cached_property
-    def calibration_page(self) -> CalibrationPage:
-        from companion.ui.calibration_page import CalibrationPage
-
-        page = CalibrationPage(self.stack)
-        page.viewer = self._viewer
-        self._add_page(page)
-        if self.team is not None:
-            page.set_team(self.team.team, self._team_password)
-        return page
-
-    @cached_property
-    def help_overlay(self) -> HelpOverlay:
-        from companion.ui.help_overlay import HelpOverlay
-
-        overlay = HelpOverlay(self.outer)
-        overlay.add_source("Window", self.actions_.all)
-        overlay.add_source("Live round", self._live_actions)
-        return overlay
-
-    def _is_built(self, name: str) -> bool:
-        """Whether the lazily built page ``name`` exists yet (asking never builds it)."""
-        return name in self.__dict__
-
-    def _viewer(self) -> str:
+    def viewer(self) -> str:
         return self.settings.interviewer
 
     def paper(self) -> str:
@@ -272,7 +145,7 @@ class MainWindow(QMainWindow):
         self.start_screen.calibration_requested.connect(self.show_calibration)
         self.bridge.save_failed.connect(self.banner.show_save_failed)
         self.bridge.saved.connect(self.banner.on_saved)
-        self.bridge.saved.connect(self._wake_publisher)
+        self.bridge.saved.connect(self.team_wiring.wake)
         self.bridge.submitted.connect(self.show_finished)
 
     def set_sources(self, store: Store | None, pack: Pack | None, data_dir: Path) -> None:
@@ -285,73 +158,13 @@ class MainWindow(QMainWindow):
         if store is not None:
             self.exports_dir = data_dir / "exports"
             self.start_screen.set_store(store, self.exports_dir)
-            if self._is_built("finish_page"):
-                self.finish_page.set_sources(store, pack, self.exports_dir)
-            if self._is_built("panel_page"):
-                self.panel_page.set_sources(store, pack, self.exports_dir)
-            if self._is_built("calibration_page"):
-                self.calibration_page.set_sources(store, pack, self.exports_dir)
-            self._connect_team(store, data_dir)
-
-    # -- the team store -----------------------------------------------------------------------
-    def _connect_team(self, store: Store, data_dir: Path) -> None:
-        """Publish to the team store ``team.json`` names, if any: a worker thread, the
-        status line, the publish state of each round, the team source of two pages.
-
-        Without a team store nothing here loads the database driver.
-        """
-        from companion.team.settings import load_team  # standard library only
-
-        if self.team is not None:
-            return
-        try:
-            team = load_team(data_dir)
-        except CompanionError as exc:
-            self.banner.show_error(f"The team store cannot be used: {exc}")
-            return
-        if team is None:
-            return
-        from companion.ui.team_panel import TeamPanelSource
-        from companion.ui.team_status import TeamPublishing, TeamStatusLine
-
-        self.team = TeamPublishing(store, team, self)
-        self.team_line = TeamStatusLine(self._content)
-        self._content_layout.addWidget(self.team_line)
-        self.team_line.follow(self.team)
-        self.team_line.set_allowed(self.stack.currentWidget() is not self.live_host)
-        self.team.changed.connect(self._team_changed)
-        self.team_source = TeamPanelSource(team, self._team_password, self)
-        self.start_screen.publish_states = self._publish_states
-        self.start_screen.refresh_rounds()
-        if self._is_built("finish_page"):
-            self.finish_page.publish_state = self.team.state_text
-        if self._is_built("panel_page"):
-            self.panel_page.set_team(self.team_source)
-        if self._is_built("calibration_page"):
-            self.calibration_page.set_team(team, self._team_password)
-        self.team.start()
-        log.info("publishing to the team store")
-
-    def _team_password(self) -> str | None:
-        return self.team.password if self.team is not None else None
-
-    def _publish_states(self) -> dict[str, tuple[str, str]]:
-        if self.team is None:
-            return {}
-        short = {"published": "published", "waiting": "waiting", "local": "kept here"}
-        return {rid: (short[st.state], st.describe())
-                for rid, st in self.team.states().items()}
-
-    def _team_changed(self) -> None:
-        self.start_screen.refresh_publish_states()
-        if self._is_built("finish_page"):
-            self.finish_page.refresh_team_state()
-
-    def _wake_publisher(self) -> None:
-        """A write went through: after submission it queued something to publish."""
-        engine = self.bridge.engine
-        if self.team is not None and engine is not None and engine.submitted:
-            self.team.wake()
+            if self.pages.is_built("finish_page"):
+                self.pages.finish_page.set_sources(store, pack, self.exports_dir)
+            if self.pages.is_built("panel_page"):
+                self.pages.panel_page.set_sources(store, pack, self.exports_dir)
+            if self.pages.is_built("calibration_page"):
+                self.pages.calibration_page.set_sources(store, pack, self.exports_dir)
+            self.team_wiring.connect(store, data_dir)
 
     # -- rounds -----------------------------------------------------------------------------------
     def start_round(self, request: StartRequest) -> None:
@@ -372,12 +185,12 @@ class MainWindow(QMainWindow):
         self.open_engine(engine)
 
     def resume_round(self, round_id: str) -> None:
-        from companion.independence import access_to
         from companion.live.engine import RoundEngine
+        from companion.record.independence import access_to
 
         if self.store is None or self.pack is None:
             return
-        access = access_to(self._viewer(), [round_id], self.store)
+        access = access_to(self.viewer(), [round_id], self.store)
         if not access.allowed:  # a colleague's round of a candidate one is still scoring
             self.banner.show_error(f"Cannot open this round: {access.reason}")
             return
@@ -404,7 +217,7 @@ class MainWindow(QMainWindow):
         self._live_layout.addWidget(view)
         self.live_view = view
         view.set_zoom(self.theme.zoom)
-        view.set_compact(self._compact_wanted(self.live_host))  # laid out narrow from the start
+        view.set_compact(self.compact.wanted(self.live_host))  # laid out narrow from the start
         view.problem.connect(self.banner.show_error)  # a failed write the view reports
         view.leave_compact.connect(lambda: self.actions_.compact.setChecked(False))
         self._show_page(self.live_host)
@@ -442,32 +255,32 @@ class MainWindow(QMainWindow):
         """The panel debrief page; a live round is saved and left, as for the rounds list."""
         if self.store is None or not self.close_engine():
             return
-        self.panel_page.refresh()
-        self.panel_page.reset_messages()
-        self._show_page(self.panel_page)
-        self.panel_page.import_button.setFocus()
+        self.pages.panel_page.refresh()
+        self.pages.panel_page.reset_messages()
+        self._show_page(self.pages.panel_page)
+        self.pages.panel_page.import_button.setFocus()
 
     def show_calibration(self) -> None:
         """The Calibration page; a live round is saved and left, as for the panel page."""
         if self.store is None or not self.close_engine():
             return
-        self._show_page(self.calibration_page)
-        self.calibration_page.refresh()
-        self.calibration_page.archetype.setFocus()
+        self._show_page(self.pages.calibration_page)
+        self.pages.calibration_page.refresh()
+        self.pages.calibration_page.archetype.setFocus()
 
     def show_finished(self) -> None:
         """The engine reports a submission: show the finish page (the round stays open
         behind it, so "Back to the round" can still add amendments)."""
         engine = self.bridge.engine
         if engine is not None:
-            self.finish_page.show_round(engine.round_id, engine.scorecard())
-        self._show_page(self.finish_page)
+            self.pages.finish_page.show_round(engine.round_id, engine.scorecard())
+        self._show_page(self.pages.finish_page)
 
     def show_live(self) -> None:
         if self.live_view is not None:
             self._show_page(self.live_host)
 
-    def _live_actions(self) -> list[QAction]:
+    def live_actions(self) -> list[QAction]:
         return self.live_view.actions() if self.live_view is not None else []
 
     # -- view preferences ---------------------------------------------------------------------
@@ -482,130 +295,29 @@ class MainWindow(QMainWindow):
         self.settings.theme = self.theme.mode
 
     def set_blank(self, blank: bool) -> None:
-        """Replace everything (menus, banner, live view) by a plain page, or bring it back."""
-        if blank:
-            if self._is_built("help_overlay"):
-                self.help_overlay.hide()
-            self._blank_return_focus = self.focusWidget()
-            self.outer.setCurrentWidget(self.blank_page)
-            self.menuBar().hide()
-            self.blank_page.setFocus()
-        else:
-            self.outer.setCurrentIndex(0)
-            self.menuBar().setVisible(not self._compact_on)
-            if self._blank_return_focus is not None:
-                self._blank_return_focus.setFocus()
-            self._blank_return_focus = None
-        if self.actions_.blank.isChecked() != blank:
-            self.actions_.blank.setChecked(blank)
+        self.pages.set_blank(blank)
 
     @property
     def blanked(self) -> bool:
-        return self._is_built("blank_page") and self.outer.currentWidget() is self.blank_page
+        return self.pages.blanked
 
     def toggle_help(self) -> None:
         if not self.blanked:
-            self.help_overlay.toggle()
-
-    def _compact_wanted(self, page: QWidget | None) -> bool:
-        return self.actions_.compact.isChecked() and page is self.live_host
+            self.pages.help_overlay.toggle()
 
     def _show_page(self, page: QWidget) -> None:
         """Show one page of the stack; compact mode applies to the live round only."""
-        if self._compact_wanted(page) and not self._compact_on:
-            # Before the page shows: its minimum size may already stretch the window.
-            self._normal_geometry = self.saveGeometry()
+        self.compact.before_showing(page)
         self.stack.setCurrentWidget(page)
-        if self.team_line is not None:
-            self.team_line.set_allowed(page is not self.live_host)
-        self._apply_compact()
+        self.team_wiring.on_page_shown(page is self.live_host)
+        self.compact.apply()
 
     def set_compact(self, compact: bool) -> None:
-        """View > Compact: a smaller window that stays on top while a round is on screen.
-
-        The choice is remembered; the start screen, the panel page and the submitted
-        page keep the full-size window (their lists and forms need the width).
-        """
+        """View > Compact, remembered; see ``companion.ui.compact``."""
         self.settings.compact = compact
         if self.actions_.compact.isChecked() != compact:
             self.actions_.compact.setChecked(compact)
-        self._apply_compact()
-
-    def _apply_compact(self) -> None:
-        """Make the window compact (narrow, on top, no menu bar: its keys still work) or
-        full size again, as the View menu and the page on screen ask."""
-        compact = self._compact_wanted(self.stack.currentWidget())
-        if compact == self._compact_on:
-            return
-        self._compact_on = compact
-        visible, was_active = self.isVisible(), self.isActiveWindow()
-        focus = QApplication.focusWidget() if was_active else None
-        if compact and self._normal_geometry is None:
-            self._normal_geometry = self.saveGeometry()
-        # The pages take their narrow layout first, and the layouts settle while the window
-        # is still shown: resize() clamps to the minimum width the window has at the time.
-        if self.live_view is not None:
-            self.live_view.set_compact(compact)
-        self._settle_layouts()
-        self._stay_on_top(compact)
-        self.menuBar().setVisible(not compact and not self.blanked)
-        if compact:
-            self.resize(min(self.width(), COMPACT_WIDTH), self.height())
-        elif self._normal_geometry is not None:
-            self.restoreGeometry(self._normal_geometry)
-            self._normal_geometry = None
-        screens.ensure_visible(self)
-        if visible and was_active and not self.isActiveWindow():
-            # Had the keyboard and lost it: take it back, or F12 and every shortcut stay
-            # dead until a click.
-            self._take_keyboard_back(focus)
-
-    def _stay_on_top(self, on_top: bool) -> None:
-        """Keep the window above others, or not, without re-creating it.
-
-        ``QWidget.setWindowFlag`` hides a shown window and makes a new native one: it
-        comes back without the keyboard (the window manager will not give it to a
-        window that asked to be shown without activation, and otherwise it would take
-        it from the video call). The native window changes the hint in place instead;
-        the widget is told the same flags without touching the native window.
-        """
-        Qt = QtCore.Qt
-        handle = self.windowHandle()
-        flags = self.windowFlags()
-        flags = flags | Qt.WindowType.WindowStaysOnTopHint if on_top else (
-            flags & ~Qt.WindowType.WindowStaysOnTopHint)
-        if handle is None or not self.isVisible():
-            self.setWindowFlags(flags)  # not shown yet: nothing to re-create
-            return
-        handle.setFlags(flags)
-        self.overrideWindowFlags(flags)
-
-    def _take_keyboard_back(self, focus: QWidget | None, tries: int = ACTIVATE_TRIES) -> None:
-        """Ask the window manager to activate this window again, until it has.
-
-        A re-created window is mapped a moment after show() returns, and a window
-        manager ignores an activation request for a window it has not mapped yet.
-        """
-        if self.isActiveWindow() or tries <= 0:
-            if focus is not None and self.isActiveWindow():
-                focus.setFocus(QtCore.Qt.FocusReason.ActiveWindowFocusReason)
-            return
-        self.activateWindow()
-        QTimer.singleShot(ACTIVATE_RETRY_MS, self,
-                          lambda: self._take_keyboard_back(focus, tries - 1))
-
-    def _settle_layouts(self) -> None:
-        """Let the new minimum sizes reach the window now, not over the next loop turns.
-
-        A widget's changed minimum travels up one parent per LayoutRequest pass, and
-        resize() clamps to whatever minimum the window has at that moment.
-        """
-        widget: QWidget | None = self.live_view
-        if widget is None:
-            return
-        widget.updateGeometry()
-        for _ in range(LAYOUT_DEPTH):
-            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self.compact.apply()
 
     # -- screens ---------------------------------------------------------------------------------
     def place(self, screen_index: int | None) -> None:
@@ -625,24 +337,12 @@ class MainWindow(QMainWindow):
             self.move_to_screen(found[(now + 1) % len(found)])
 
     def _fill_screen_menu(self) -> None:
-        menu, group = self.actions_.screen_menu, self.actions_.screen_group
-        for act in group.actions():
-            group.removeAction(act)
-        menu.clear()
-        here = screens.current_screen(self)
-        for i, screen in enumerate(QGuiApplication.screens()):
-            size = screen.size()
-            act = menu.addAction(f"{i}: {screen.name()} ({size.width()}×{size.height()})")
-            act.setObjectName(f"actScreen_{i}")
-            act.setCheckable(True)
-            act.setChecked(screen is here)
-            group.addAction(act)
-            act.triggered.connect(lambda _c=False, s=screen: self.move_to_screen(s))
+        screens.fill_screen_menu(self.actions_.screen_menu, self.actions_.screen_group,
+                                 screens.current_screen(self), self.move_to_screen)
 
     def save_window_state(self) -> None:
         """Remember the placement; a compact window remembers its full-size one."""
-        compact_from = self._normal_geometry if self._compact_on else None
-        self.settings.geometry = compact_from or self.saveGeometry()
+        self.settings.geometry = self.compact.full_size_geometry()
         self.settings.screen_name = screens.current_screen(self).name()
         self.settings.sync()
 
@@ -686,8 +386,7 @@ class MainWindow(QMainWindow):
                 return
             engine.release()
         self.bridge.detach()
-        if self.team is not None:
-            self.team.stop()  # never waits on the network: what was not marked goes again
+        self.team_wiring.stop()
         self.save_window_state()
         event.accept()
 

@@ -2,7 +2,7 @@
 the panel's decision, export.
 
 Layout and intent only. Importing, grouping and the independence rule live in
-``companion.panel_select`` (plain Python); the PDF is rendered by
+``companion.export.panel_select`` (plain Python); the PDF is rendered by
 ``companion.export.panel_pdf`` inside the export worker, off the GUI thread.
 
 When a team store is configured the page reads it instead ("From the team
@@ -35,17 +35,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.errors import CompanionError
+from companion.base.errors import CompanionError
 from companion.ui.decision_box import DecisionBox
 from companion.ui.export_task import ExportStatus, export_file_name, panel_job
 from companion.ui.theme import set_look
 
 if TYPE_CHECKING:
     from companion.content.model import Pack
-    from companion.decision import Decision
-    from companion.independence import Access
-    from companion.panel_select import PanelGroup
-    from companion.scorecard import Scorecard
+    from companion.export.panel_select import PanelGroup
+    from companion.record.decision import Decision
+    from companion.record.independence import Access
+    from companion.record.scorecard import Scorecard
     from companion.store import Store
     from companion.team.reading import TeamPanel
     from companion.team.server import CandidateSummary
@@ -232,7 +232,7 @@ class PanelPage(QWidget):
             return
         if self.store is None:
             return
-        from companion.panel_select import load_panels, needs_pack_label
+        from companion.export.panel_select import load_panels, needs_pack_label
 
         keep = select or self._current_key()
         try:
@@ -344,7 +344,7 @@ class PanelPage(QWidget):
         self.team_source.load_panel(name, self.pack)
 
     def _team_panel_loaded(self, panel: TeamPanel) -> None:
-        from companion.names import fold_name
+        from companion.record.names import fold_name
 
         if not self.team_mode or fold_name(panel.candidate) != fold_name(
                 self._team_candidate()):
@@ -359,7 +359,7 @@ class PanelPage(QWidget):
         self.decision.show_recorded(panel.candidate, self.team_decision)
 
     def _team_group(self) -> PanelGroup | None:
-        from companion.panel_select import PanelGroup
+        from companion.export.panel_select import PanelGroup
 
         panel = self.team_panel
         if panel is None or not panel.scorecards:
@@ -405,7 +405,7 @@ class PanelPage(QWidget):
         return out
 
     def _access(self, scorecards: Sequence[Scorecard]) -> Access:
-        from companion.independence import Access, access_to
+        from companion.record.independence import Access, access_to
 
         if self.team_mode:  # the server's rules already decided what this login reads
             return Access(True)
@@ -422,7 +422,7 @@ class PanelPage(QWidget):
             self, "Import scorecard files", str(Path.home()), FILE_FILTER)
         if not paths:
             return
-        from companion.panel_select import import_files, panel_key
+        from companion.export.panel_select import import_files, panel_key
 
         try:
             report = import_files(self.store, self.pack, paths)
@@ -462,7 +462,7 @@ class PanelPage(QWidget):
         if not access.allowed:
             self.export_status.refuse(access.reason)
             return
-        from companion.panel_select import panel_labels
+        from companion.export.panel_select import panel_labels
         from companion.store.decisions import decision_for
 
         labels = panel_labels(chosen)

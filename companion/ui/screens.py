@@ -8,10 +8,11 @@ window is always clamped into the available area of a screen that is present.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QSize
-from PySide6.QtGui import QGuiApplication, QScreen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QActionGroup, QGuiApplication, QScreen
+from PySide6.QtWidgets import QMenu, QWidget
 
 log = logging.getLogger("companion.ui.screens")
 
@@ -127,3 +128,19 @@ def _describe(rect: QRect) -> str:
 def describe_placement(window: QWidget) -> str:
     """One log line's worth: the screen name and the frame geometry."""
     return f"screen={current_screen(window).name()} frame={_describe(window.frameGeometry())}"
+
+
+def fill_screen_menu(menu: QMenu, group: QActionGroup, here: QScreen,
+                     move_to: Callable[[QScreen], None]) -> None:
+    """List the screens present now in ``menu``, the window's own one ticked."""
+    for act in group.actions():
+        group.removeAction(act)
+    menu.clear()
+    for i, screen in enumerate(QGuiApplication.screens()):
+        size = screen.size()
+        act = menu.addAction(f"{i}: {screen.name()} ({size.width()}×{size.height()})")
+        act.setObjectName(f"actScreen_{i}")
+        act.setCheckable(True)
+        act.setChecked(screen is here)
+        group.addAction(act)
+        act.triggered.connect(lambda _c=False, s=screen: move_to(s))

@@ -1,6 +1,6 @@
 """Window preferences kept between runs: zoom, theme, screen, geometry, compact mode.
 
-Stored with QSettings in INI format at ``companion.paths.settings_file(data_dir)``
+Stored with QSettings in INI format at ``companion.base.paths.settings_file(data_dir)``
 so the file sits beside the user's data (portable mode keeps it with the app) and
 never in the registry or a system location.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from companion.paths import ensure_private_dir, settings_file
+from companion.base.paths import ensure_private_dir, settings_file
 
 THEMES: tuple[str, ...] = ("system", "light", "dark")
 PAPERS: tuple[str, ...] = ("a4", "letter")

@@ -2,7 +2,7 @@
 
 It forwards intent only: ``start_requested`` carries a ``StartRequest`` (the
 window hands it to the live engine), ``resume_requested`` a round id. The loop
-plan and its calibration warnings come from ``companion.planner``; the PDF
+plan and its calibration warnings come from ``companion.content.planner``; the PDF
 export is imported inside a worker job so reportlab never loads at start-up.
 """
 
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.errors import CompanionError
+from companion.base.errors import CompanionError
 from companion.ui.export_task import ExportJob, ExportStatus, export_file_name, scorecard_job
 from companion.ui.theme import set_look
 
@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # the pack, planner and store load after the first frame
     from datetime import datetime
 
     from companion.content.model import Pack
-    from companion.planner import LoopPlan, PlannedRound
+    from companion.content.planner import LoopPlan, PlannedRound
     from companion.store import Store
 
 log = logging.getLogger("companion.ui.start")
@@ -354,7 +354,10 @@ class StartScreen(QWidget):
         """
         if self.pack is None or self.archetype.count() == 0:
             return
-        from companion.planner import parse_base_offer, plan_loop  # needed once a pack is in
+        from companion.content.planner import (  # needed once a pack is in
+            parse_base_offer,
+            plan_loop,
+        )
 
         try:
             base = parse_base_offer(self.base.text())
@@ -396,7 +399,7 @@ class StartScreen(QWidget):
     def _base_edited(self) -> None:
         """While the field is being corrected, a problem it no longer has goes away."""
         if self.base_note.property("role") == "error":
-            from companion.planner import parse_base_offer
+            from companion.content.planner import parse_base_offer
 
             try:
                 parse_base_offer(self.base.text())
@@ -490,7 +493,7 @@ class StartScreen(QWidget):
     # -- intent --------------------------------------------------------------------------------
     def form_problem(self) -> str:
         """What keeps the form from starting a round, or ""."""
-        from companion.planner import parse_base_offer
+        from companion.content.planner import parse_base_offer
 
         if not self.candidate.text().strip():
             return "Enter the candidate's name."
@@ -551,7 +554,7 @@ class StartScreen(QWidget):
             return
         if self.export_status.running:
             return
-        from companion.independence import access_to
+        from companion.record.independence import access_to
 
         access = access_to(self.viewer(), [round_id], self.store)
         if not access.allowed:  # a colleague's scorecard while one's own is still open

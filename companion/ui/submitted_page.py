@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from companion.scorecard import RECOMMENDATION_LABEL
+from companion.record.scorecard import RECOMMENDATION_LABEL
 from companion.ui.export_task import ExportStatus, export_file_name, scorecard_job
 
 if TYPE_CHECKING:
     from companion.content.model import Pack
-    from companion.scorecard import Scorecard
+    from companion.record.scorecard import Scorecard
     from companion.store import Store
 
 

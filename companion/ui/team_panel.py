@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from companion.decision import Decision
-from companion.errors import CompanionError
+from companion.base.errors import CompanionError
+from companion.record.decision import Decision
 
 if TYPE_CHECKING:
     from companion.content.model import Pack

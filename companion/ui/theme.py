@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from companion.assets import resource_path
+from companion.base.assets import resource_path
 from companion.ui.settings import THEMES, clamp_zoom
 
 log = logging.getLogger("companion.ui.theme")

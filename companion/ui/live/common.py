@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from companion.scorecard import RATING_LABEL
+from companion.record.scorecard import RATING_LABEL
 
 # Point sizes at zoom 1; the prompt stays at 20 pt or more so it reads at arm's length.
 PROMPT_PT = 22.0

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion import change_text
-from companion.changes import Amendment
 from companion.content.model import Pack
-from companion.scorecard import RECOMMENDATION_LABEL, RECOMMENDATIONS
+from companion.record import change_text
+from companion.record.changes import Amendment
+from companion.record.scorecard import RECOMMENDATION_LABEL, RECOMMENDATIONS
 from companion.ui.live.common import (
     BODY_PT,
     PROMPT_PT,

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.content.model import RedFlag
-from companion.scorecard import FlagRecord
+from companion.record.scorecard import FlagRecord
 from companion.ui.live.common import (
     SMALL_PT,
     Zoomable,

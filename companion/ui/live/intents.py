@@ -13,9 +13,9 @@ from typing import ParamSpec, TypeVar
 from PySide6.QtCore import QTimer, SignalInstance
 from PySide6.QtWidgets import QLabel, QScrollArea
 
-from companion.errors import CompanionError, StorageError
+from companion.base.errors import CompanionError, StorageError
 from companion.live.engine import RoundEngine
-from companion.scorecard import ItemRecord, ProbeAnswer
+from companion.record.scorecard import ItemRecord, ProbeAnswer
 from companion.ui.live.notes import NotesPanel
 from companion.ui.live.probes import ProbesPanel
 

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from companion.content.model import Question, Scenario
-from companion.flag_rules import raised_on
 from companion.live.engine import ROUND, RoundEngine
-from companion.scorecard import RUBRIC_BUTTONS
+from companion.record.flag_rules import raised_on
+from companion.record.scorecard import RUBRIC_BUTTONS
 from companion.ui.live import actions as acts
 from companion.ui.live.common import SMALL_PT, describe, is_dark, short_time, sized_font
 from companion.ui.live.finish_view import FinishView

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from companion.content.model import Question, Scenario
-from companion.flag_rules import raised_on
-from companion.scorecard import RATING_LABEL, RATINGS, FlagRecord, ItemRecord
+from companion.record.flag_rules import raised_on
+from companion.record.scorecard import RATING_LABEL, RATINGS, FlagRecord, ItemRecord
 from companion.ui.live.probes import TARGET_TITLE
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.content.model import FailureProbe, Question, Scenario
-from companion.scorecard import RATINGS, ItemRecord
+from companion.record.scorecard import RATINGS, ItemRecord
 from companion.ui.live.common import (
     BODY_PT,
     RATING_SHORT,

@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from companion.content.model import Cues
-from companion.scorecard import RUBRIC_BUTTONS
+from companion.record.scorecard import RUBRIC_BUTTONS
 from companion.ui.live.common import (
     BODY_PT,
     SMALL_PT,

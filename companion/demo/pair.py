@@ -18,8 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from companion.base.errors import CompanionError, StorageError
 from companion.content.model import Pack
-from companion.demo_script import (
+from companion.content.planner import PlannedRound, plan_loop
+from companion.demo.pair_script import (
     ARCHETYPE,
     CANDIDATE,
     LEVEL,
@@ -33,10 +35,8 @@ from companion.demo_script import (
     Probe,
     Step,
 )
-from companion.errors import CompanionError, StorageError
 from companion.live.clock import ManualClock
 from companion.live.engine import ROUND, RoundEngine
-from companion.planner import PlannedRound, plan_loop
 from companion.store import RoundSummary, Store
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from companion.changes import (
+from companion.intake.json_reader import Obj, SchemaError
+from companion.record.changes import (
     ROUND,
     TEXT_FIELDS,
     Amendment,
@@ -23,8 +24,7 @@ from companion.changes import (
     Recommend,
     StepFlag,
 )
-from companion.json_reader import Obj, SchemaError
-from companion.scorecard import FLAG_STATES, RECOMMENDATIONS, RUBRIC_BUTTONS
+from companion.record.scorecard import FLAG_STATES, RECOMMENDATIONS, RUBRIC_BUTTONS
 
 EDIT_TYPES: tuple[str, ...] = ("rate", "probe", "flag", "text", "recommend")
 

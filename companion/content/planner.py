@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
+from companion.base.errors import CompanionError
 from companion.content.model import Archetype, LevelRule, Pack, RoundTemplate
-from companion.errors import CompanionError
 
 _T = TypeVar("_T")
 

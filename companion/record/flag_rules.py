@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from companion.scorecard import FlagRecord
+from companion.record.scorecard import FlagRecord
 
 
 def is_raised(record: FlagRecord | None) -> bool:

@@ -14,7 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from companion.changes import (
+from companion.intake.reading import parse_json
+from companion.record.changes import (
     ROUND,
     Amendment,
     AnswerProbe,
@@ -24,8 +25,7 @@ from companion.changes import (
     Recommend,
     StepFlag,
 )
-from companion.intake import parse_json
-from companion.scorecard import FLAG_STATES, RECOMMENDATIONS, RUBRIC_BUTTONS
+from companion.record.scorecard import FLAG_STATES, RECOMMENDATIONS, RUBRIC_BUTTONS
 
 
 def convert(at: datetime, field: str, old: str, new: str, reason: str = "") -> Amendment | None:

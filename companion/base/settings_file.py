@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from companion import limits
-from companion.intake import Refused, read_capped
-from companion.paths import settings_file
+from companion.base.paths import settings_file
+from companion.intake import limits
+from companion.intake.reading import Refused, read_capped
 
 _SECTION = re.compile(r"^\s*\[(.*)\]\s*$")
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b",

@@ -8,7 +8,8 @@ it has the item, flag or probe, and fall back to the ids.
 
 from __future__ import annotations
 
-from companion.changes import (
+from companion.content.model import Item, Pack
+from companion.record.changes import (
     ROUND,
     Amendment,
     AnswerProbe,
@@ -19,8 +20,7 @@ from companion.changes import (
     StepFlag,
     edit_target,
 )
-from companion.content.model import Item, Pack
-from companion.scorecard import RATING_LABEL, RECOMMENDATION_LABEL, Scorecard
+from companion.record.scorecard import RATING_LABEL, RECOMMENDATION_LABEL, Scorecard
 
 # A flag's state as printed; "off" after having been raised means it was cleared.
 FLAG_STATE_LABEL = {"probed": "Probed", "confirmed": "Confirmed", "off": "Cleared"}

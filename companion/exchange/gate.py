@@ -24,13 +24,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from companion import limits
-from companion.changes import AnswerProbe, EditText, StepFlag, edit_target
 from companion.content.model import Pack
-from companion.exchange_schema import scorecard_from_dict
-from companion.intake import SURROGATE, Refused, refuse_lone_surrogates
-from companion.json_reader import SchemaError, line_breaks
-from companion.scorecard import Scorecard
+from companion.exchange.schema import scorecard_from_dict
+from companion.intake import limits
+from companion.intake.json_reader import SchemaError, line_breaks
+from companion.intake.reading import SURROGATE, Refused, refuse_lone_surrogates
+from companion.record.changes import AnswerProbe, EditText, StepFlag, edit_target
+from companion.record.scorecard import Scorecard
 
 _EDITED = "the file was edited by hand or made by another program; export it again"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from companion.errors import CompanionError
+from companion.base.errors import CompanionError
 
 OUTCOMES: tuple[str, ...] = ("hire", "no_hire", "withdrawn")
 OUTCOME_LABEL: dict[str, str] = {"hire": "Hire", "no_hire": "No hire", "withdrawn": "Withdrawn"}

@@ -1,12 +1,12 @@
 """The scorecard payload of an exchange file: ``Scorecard`` <-> plain JSON data.
 
-Encoding is total (every field of ``companion.scorecard`` is written, datetimes
+Encoding is total (every field of ``companion.record.scorecard`` is written, datetimes
 as ISO 8601 with their UTC offset) so that a scorecard read back compares equal
 to the one written. Decoding is strict (``json_reader.Obj``): every field must be
 present with the right type and an allowed value; the first problem raises
 ``SchemaError`` with a dotted location such as ``scorecard.items[2].rating``.
 The envelope around the payload (format marker, version, content hash) lives in
-``companion.exchange``.
+``companion.exchange.files``.
 
 Format versions of the payload: 1 kept amendments as field strings (read through
 ``legacy_amendments``); 2 keeps them as typed changes (``change_codec``) and adds
@@ -19,11 +19,11 @@ from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
-from companion import legacy_amendments
-from companion.change_codec import amendment_from, amendment_to_dict, iso
-from companion.changes import Amendment
-from companion.json_reader import Obj, SchemaError
-from companion.scorecard import (
+from companion.intake.json_reader import Obj, SchemaError
+from companion.record import legacy_amendments
+from companion.record.change_codec import amendment_from, amendment_to_dict, iso
+from companion.record.changes import Amendment
+from companion.record.scorecard import (
     FLAG_STATES,
     RECOMMENDATIONS,
     RUBRIC_BUTTONS,

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from companion.errors import CompanionError
-from companion.names import fold_name, same_person
+from companion.base.errors import CompanionError
+from companion.record.names import fold_name, same_person
 
 
 class RoundLike(Protocol):

@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from companion.errors import CompanionError
+from companion.base.errors import CompanionError
 
 
 def write_private_text(target: Path, text: str) -> Path:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from companion import limits
+from companion.intake import limits
 
 # An id names a pack entry and ends up in locations, messages and amendments, so it is
 # a plain word: letters and digits of any script, "_", "." and "-"; never ":", a space,

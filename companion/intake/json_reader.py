@@ -14,8 +14,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from companion import limits
-from companion.intake import ID_FORM
+from companion.intake import limits
+from companion.intake.reading import ID_FORM
 
 
 class SchemaError(ValueError):
@@ -27,7 +27,7 @@ def line_breaks(text: str) -> int:
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
-# Bounds per key (companion.limits gives the reasons). Ids are plain words (intake.ID_FORM).
+# Bounds per key (companion.intake.limits gives the reasons). Ids are plain words (intake.ID_FORM).
 _ID_KEYS = frozenset({"item_id", "probe_id", "flag_id", "section_id", "template_id",
                       "archetype", "level", "pack_id", "item", "probe", "flag"})
 _NAME_KEYS = frozenset({"candidate", "interviewer", "round_title", "title", "pack_version"})

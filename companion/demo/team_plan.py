@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from companion.content.model import FAILURE_TARGETS
-from companion.scorecard import RATINGS, RECOMMENDATIONS
+from companion.record.scorecard import RATINGS, RECOMMENDATIONS
 
 SEED = 20260101
 TEMPLATE = "technical"

@@ -10,7 +10,7 @@ file describes itself and is checked hard on the way in. A file is UTF-8 JSON::
       "exported_at": "2026-11-28T14:05:00+00:00",
       "pack": {"id": "builtin", "version": "1"},
       "content_sha256": "<hex digest of the canonical JSON of 'scorecard'>",
-      "scorecard": { ...every field of companion.scorecard.Scorecard... }
+      "scorecard": { ...every field of companion.record.scorecard.Scorecard... }
     }
 
 The hash is taken over the payload serialised canonically (sorted keys, no
@@ -28,13 +28,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from companion import APP_NAME, __version__, limits
-from companion.atomic_file import write_private_text
+from companion import APP_NAME, __version__
+from companion.base.atomic_file import write_private_text
+from companion.base.errors import CompanionError, ImportFileError
 from companion.content.model import Pack
-from companion.errors import CompanionError, ImportFileError
-from companion.exchange_schema import scorecard_to_dict
-from companion.intake import Refused, parse_json, read_capped, writable_target
-from companion.scorecard import Scorecard
+from companion.exchange.schema import scorecard_to_dict
+from companion.intake import limits
+from companion.intake.reading import Refused, parse_json, read_capped, writable_target
+from companion.record.scorecard import Scorecard
 
 FORMAT = "interview-companion/scorecard"
 # 2: amendments are typed changes and the round records when it ended (1 still reads).
@@ -191,7 +192,7 @@ def scorecard_from_payload(payload: dict[str, Any], expected_sha256: str, source
 def _decode_payload(payload: dict[str, Any], expected: str, version: int, name: str,
                     pack: Pack | None) -> Scorecard:
     """The content hash, then the one gate (``scorecard_intake``), for a decoded payload."""
-    from companion.scorecard_intake import check_plain, scorecard_from_data
+    from companion.exchange.gate import check_plain, scorecard_from_data
 
     try:
         # Depth and lone surrogates first: hashing walks the payload recursively and

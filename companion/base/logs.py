@@ -11,7 +11,7 @@ import logging
 import os
 from pathlib import Path
 
-from companion.paths import ensure_private_dir, log_dir
+from companion.base.paths import ensure_private_dir, log_dir
 
 LOG_NAME = "companion.log"
 MAX_BYTES = 1_000_000

@@ -15,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from companion.base.errors import CompanionError
 from companion.content.model import Pack
-from companion.decision import Decision
-from companion.demo_team_plan import (
+from companion.content.planner import PlannedRound
+from companion.demo.team_plan import (
     INTERVIEWERS,
     LEAD,
     SEED,
@@ -26,10 +27,9 @@ from companion.demo_team_plan import (
     Quarter,
     plan_quarter,
 )
-from companion.errors import CompanionError
 from companion.live.clock import ManualClock
 from companion.live.engine import RoundEngine
-from companion.planner import PlannedRound
+from companion.record.decision import Decision
 from companion.store import Store
 from companion.store.decisions import decision_for, record_decision
 

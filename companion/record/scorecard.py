@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any, assert_never
 
-from companion.changes import (
+from companion.record.changes import (
     ROUND,
     Amendment,
     AnswerProbe,

@@ -19,7 +19,7 @@ from pathlib import Path
 from platformdirs import PlatformDirs
 
 from companion import APP_NAME
-from companion.errors import CompanionError
+from companion.base.errors import CompanionError
 
 ENV_DATA_DIR = "COMPANION_DATA_DIR"
 PORTABLE_MARKER = "portable"

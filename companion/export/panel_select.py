@@ -1,6 +1,6 @@
 """What the window's panel debrief page needs, in plain Python: importing scorecard
 files into the store and grouping stored scorecards into panels. The independence
-rule is asked of ``companion.independence.access_to``.
+rule is asked of ``companion.record.independence.access_to``.
 
 A panel is one candidate's submitted scorecards written with one question pack:
 ``render_panel`` refuses any other mix, so the picker only ever offers such
@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from companion.base.errors import ImportFileError
 from companion.content.model import Pack
-from companion.errors import ImportFileError
-from companion.exchange import read_scorecard_file
-from companion.independence import RoundLike
-from companion.names import fold_name
-from companion.scorecard import Scorecard
+from companion.exchange.files import read_scorecard_file
+from companion.record.independence import RoundLike
+from companion.record.names import fold_name
+from companion.record.scorecard import Scorecard
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads when a round is opened, not at start-up
     from companion.store import Store
