@@ -314,6 +314,9 @@ class Store:
                 # finish (or the process dies first), the next start finishes it.
                 s.merge(Setting(key=SCRUB_KEY, value="1"))
             self._scrub()
+            with self.read() as s:
+                live = set(s.scalars(select(Round.id)))
+            privacy.clean_backups(self.path, live)
         finally:
             for lock in held:
                 lock.release()
