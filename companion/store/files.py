@@ -32,6 +32,15 @@ class FileState:
 
     exists: bool
     version: int = 0  # PRAGMA user_version; 0 for a new or empty file
+    revision: str | None = None  # Alembic's record of the version, if the file has one
+    looked: tuple[Path, ...] = ()  # -wal/-shm that looking at a WAL file created
+
+    def forget_look(self) -> None:
+        """Remove the empty -wal and the -shm our read-only look left (a refused file)."""
+        for side in self.looked:
+            with contextlib.suppress(OSError):
+                if side.name.endswith("-shm") or side.stat().st_size == 0:
+                    side.unlink()
 
 
 def prepare_folder(folder: Path) -> None:
@@ -88,6 +97,11 @@ def inspect(path: Path, current_version: int) -> FileState:
         raise _not_damage(path, exc) or Damaged(str(exc)) from exc
     try:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        revision = None
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND "
+                        "name='alembic_version'").fetchone():
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = str(row[0]) if row else None
         full = unclean or 0 < version < current_version
         check = [r[0] for r in conn.execute(
             "PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchall()]
@@ -104,7 +118,8 @@ def inspect(path: Path, current_version: int) -> FileState:
         conn.close()
     if check != ["ok"]:
         raise Damaged(_check_summary(path, check))
-    return FileState(exists=True, version=version)
+    return FileState(exists=True, version=version, revision=revision,
+                     looked=tuple(p for p in new_sides if p.exists()))
 
 
 # SQLite's primary result codes that mean the file itself is bad; any other failure

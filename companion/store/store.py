@@ -69,11 +69,10 @@ class Store:
             state = files.inspect(path, migrations.SCHEMA_VERSION)
         except files.Damaged as exc:
             raise cls._recover(path, str(exc), busy_timeout_ms) from exc
-        if state.version > migrations.SCHEMA_VERSION:
-            raise StorageError(
-                f"{path} was written by a newer version of the app (schema "
-                f"{state.version}; this version reads up to {migrations.SCHEMA_VERSION}); "
-                f"update the app. The file was not changed.")
+        refusal = migrations.refusal(path, state.version, state.revision)
+        if refusal is not None:
+            state.forget_look()
+            raise StorageError(refusal)
         backup_path = None
         if 0 < state.version < migrations.SCHEMA_VERSION:
             backup_path = files.backup(path, state.version)
