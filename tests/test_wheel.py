@@ -36,11 +36,43 @@ def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
                     "-w", str(root / "dist")],
                    check=True, capture_output=True, cwd=root)
     wheel = next((root / "dist").glob("interview_companion-*.whl"))
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(root / "venv")
-    python = root / "venv" / "bin" / "python"
+    python = venv_over_running_environment(root / "venv")
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
                     "--no-deps", "-q", str(wheel)], check=True, capture_output=True)
     return python
+
+
+def running_site_packages() -> list[str]:
+    """The folders this interpreter imports installed packages from, venv or not."""
+    return [p for p in sys.path if p.endswith("-packages") and Path(p).is_dir()]
+
+
+def venv_over_running_environment(folder: Path) -> Path:
+    """A fresh venv that sees the packages of the interpreter running the tests.
+
+    ``system_site_packages=True`` is not enough: inside a venv it points at the base
+    interpreter's folder, where the app's dependencies are not installed. Plain paths in
+    a ``.pth`` file (not ``site.addsitedir``) also keep out the running environment's
+    editable install of the source tree, so the wheel is what gets imported.
+    """
+    venv.EnvBuilder(with_pip=False).create(folder)
+    python = folder / "bin" / "python"
+    own = subprocess.run([str(python), "-c", "import site; print(site.getsitepackages()[0])"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    (Path(own) / "running_environment.pth").write_text(
+        "\n".join(running_site_packages()) + "\n")
+    return python
+
+
+def test_the_test_venv_sees_this_environments_dependencies(tmp_path: Path) -> None:
+    python = venv_over_running_environment(tmp_path / "venv")
+    probe = subprocess.run([str(python), "-c", "import platformdirs, sqlalchemy, alembic, "
+                            "reportlab, PySide6; import importlib.util as u; "
+                            "print(u.find_spec('companion'))"],
+                           capture_output=True, text=True, cwd=tmp_path,
+                           env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.strip() == "None", "the source tree must not leak into the venv"
 
 
 def _run(python: Path, cwd: Path, data: Path, *args: str) -> subprocess.CompletedProcess[str]:

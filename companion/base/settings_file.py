@@ -6,7 +6,7 @@ command line asks for that name when ``--as NAME`` is not given, and the command
 line must not load Qt for it, so this reads the one value the way QSettings writes
 it: ``interviewer=Sam Ortiz``, or quoted with backslash escapes when the name holds
 a comma, a quote or spaces at its ends. The file is input like any other: read to
-at most its cap, and anything unexpected reads as "no name".
+at most its cap, never through a link, and anything unexpected reads as "no name".
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 def remembered_interviewer(data_dir: Path) -> str:
     """The interviewer name the window remembers, or "" when there is none to trust."""
     try:
-        raw = read_capped(settings_file(data_dir), limits.SETTINGS_FILE_BYTES, "settings file")
+        raw = read_capped(settings_file(data_dir), limits.SETTINGS_FILE_BYTES, "settings file",
+                          follow_links=False)
         text = raw.decode("utf-8")
     except (Refused, UnicodeDecodeError):
         return ""

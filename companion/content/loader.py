@@ -156,11 +156,20 @@ def _listing(folder: Path, label: str, log: ProblemLog) -> list[Path]:
                 log.raw(f"{label}: (folder): more than {limits.PACK_FILES} entries; a pack "
                         "folder holds a pack's own TOML files, not a whole drive")
                 return []
+            if entry.is_symlink():
+                if entry.suffix == ".toml":
+                    log.raw(_link_refusal(entry))
+                continue
             entries.append(entry)
     except OSError as exc:
         log.raw(f"{label}: (folder): cannot list it ({exc.strerror or exc})")
         return []
     return sorted(entries)
+
+
+def _link_refusal(entry: Path) -> str:
+    return (f"{entry}: (file): is a link; the app does not follow links inside a pack "
+            "folder; copy the pack file itself there")
 
 
 def _finish(pack: PackData, files: Iterable[SourceFile], log: ProblemLog) -> PackData:
@@ -175,10 +184,17 @@ def _finish(pack: PackData, files: Iterable[SourceFile], log: ProblemLog) -> Pac
     return pack
 
 
-def read_user_pack(path: Path, log: ProblemLog) -> PackData:
-    """A pack from a single TOML file or a folder of them; problems go to ``log``."""
+def read_user_pack(path: Path, log: ProblemLog, *, entry: bool = False) -> PackData:
+    """A pack from a single TOML file or a folder of them; problems go to ``log``.
+
+    ``entry``: ``path`` was found in the packs folder rather than given by the user,
+    so a link there is refused by name instead of followed.
+    """
     label = str(path)
     pack = PackData(label)
+    if entry and path.is_symlink():
+        log.raw(_link_refusal(path))
+        return pack
     if path.is_file():
         sf = _read(path, label, log)
         return _finish(pack, [sf] if sf else [], log)
@@ -208,7 +224,9 @@ def user_pack_paths(packs_folder: Path) -> list[Path]:
         return []
     if len(found) > limits.PACK_FILES:
         return [packs_folder]
-    return sorted(p for p in found if (p.is_file() and p.suffix == ".toml") or p.is_dir())
+    # Links are listed too, so that loading refuses them by name.
+    return sorted(p for p in found if (p.suffix == ".toml" and (p.is_symlink() or p.is_file()))
+                  or p.is_dir())
 
 
 @functools.lru_cache(maxsize=1)
@@ -274,9 +292,9 @@ def load_pack(extra: Sequence[Path] = (), user_dir: Path | None = None) -> Pack:
     """
     builtin, builtin_problems = _builtin_data()
     log = ProblemLog(list(builtin_problems))
-    paths = [*(user_pack_paths(user_dir) if user_dir is not None else []),
-             *(Path(p) for p in extra)]
-    packs = [builtin, *(read_user_pack(p, log) for p in paths)]
+    found = user_pack_paths(user_dir) if user_dir is not None else []
+    packs = [builtin, *(read_user_pack(p, log, entry=True) for p in found),
+             *(read_user_pack(Path(p), log) for p in extra)]
     return _merge_and_build(packs, log)
 
 

@@ -35,6 +35,7 @@ from companion.record.scorecard import (
     Scorecard,
     SectionTiming,
     header_from,
+    to_ms,
 )
 
 ITEM_KINDS: tuple[str, ...] = ("question", "scenario")
@@ -52,7 +53,7 @@ def _item_to_dict(it: ItemRecord) -> dict[str, Any]:
     return {
         "item_id": it.item_id, "kind": it.kind, "rating": it.rating,
         "rated_at": iso(it.rated_at), "probes": [_probe_to_dict(p) for p in it.probes],
-        "said": it.said, "read": it.read, "time_spent_s": it.time_spent_s,
+        "said": it.said, "read": it.read, "time_spent_s": to_ms(it.time_spent_s),
     }
 
 
@@ -66,7 +67,7 @@ def _flag_to_dict(f: FlagRecord) -> dict[str, Any]:
 
 def _section_to_dict(s: SectionTiming) -> dict[str, Any]:
     return {"section_id": s.section_id, "title": s.title, "planned_s": s.planned_s,
-            "elapsed_s": s.elapsed_s, "started_at": iso(s.started_at)}
+            "elapsed_s": to_ms(s.elapsed_s), "started_at": iso(s.started_at)}
 
 
 def _header_to_dict(h: RoundHeader) -> dict[str, Any]:
@@ -83,7 +84,8 @@ def scorecard_to_dict(sc: Scorecard) -> dict[str, Any]:
     return {
         "id": sc.id, **_header_to_dict(sc),
         "submitted_at": iso(sc.submitted_at), "ended_at": iso(sc.ended_at),
-        "duration_s": sc.duration_s,
+        # Rounded here too: rounds stored before times were kept in milliseconds.
+        "duration_s": to_ms(sc.duration_s),
         "items": [_item_to_dict(it) for it in sc.items],
         "flags": [_flag_to_dict(f) for f in sc.flags],
         "sections": [_section_to_dict(s) for s in sc.sections],

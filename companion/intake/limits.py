@@ -17,6 +17,7 @@ SCORECARD_FILE_BYTES = 4 * 1024 * 1024
 PACK_FILE_BYTES = 1024 * 1024
 PACK_FILES = 200  # TOML files in one pack folder
 SETTINGS_FILE_BYTES = 64 * 1024
+TEAM_FILE_BYTES = 16 * 1024  # team.json: one connection string and a time
 
 # -- structure: nesting is refused before any recursive parser or encoder sees it
 JSON_DEPTH = 16  # a scorecard file is 6 deep; ``extra`` may add a few levels

@@ -62,18 +62,27 @@ def one_line(text: str) -> str:
 # ------------------------------------------------------------------ bytes
 
 
-def read_capped(path: str | os.PathLike[str], cap: int, what: str = "file") -> bytes:
+def read_capped(path: str | os.PathLike[str], cap: int, what: str = "file", *,
+                follow_links: bool = True) -> bytes:
     """The bytes of regular file ``path``, refusing anything that is not one or is too big.
 
     Folders, devices, pipes and sockets are refused by what they are (a pipe with
     no writer would block a reader forever); a regular file is read to at most
     ``cap`` + 1 bytes, so a file that grows while we read, or a kernel file that
-    claims size 0, cannot make us read more.
+    claims size 0, cannot make us read more. With ``follow_links=False`` (the app's
+    own files in its data folder) a symbolic link is refused by name, never followed.
     """
     p = Path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
+        if not follow_links:
+            if stat.S_ISLNK(os.lstat(p).st_mode):
+                raise Refused("", f"is a link, not a {what}",
+                              "the app reads its own files only as ordinary files; "
+                              "put the file itself there instead of the link")
+            flags |= getattr(os, "O_NOFOLLOW", 0)
         _regular(os.stat(p), what)
-        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        fd = os.open(p, flags)
     except FileNotFoundError:
         raise Refused("", "no such file", "check the path") from None
     except OSError as exc:

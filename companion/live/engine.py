@@ -49,6 +49,7 @@ from companion.record.scorecard import (
     FlagRecord,
     ItemRecord,
     Scorecard,
+    to_ms,
 )
 from companion.store import Store
 
@@ -166,7 +167,7 @@ class RoundEngine:
         iid = self._item_id(item_id)
         spent = self._rc.item_time.get(iid, 0.0)
         if iid == self.current_id and not self.submitted:
-            spent += self._rc.on_item()
+            spent = to_ms(spent + self._rc.on_item())
         found = self._card.item(iid)
         assert found is not None  # _item_id checked it
         return replace(found, time_spent_s=spent)

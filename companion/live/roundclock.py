@@ -13,7 +13,7 @@ from datetime import datetime
 from companion.live.clock import Clock
 from companion.live.timers import SectionTimers, SideTimer, TimerState
 from companion.record.changes import TimerRecord
-from companion.record.scorecard import SectionTiming
+from companion.record.scorecard import SectionTiming, to_ms
 
 # Whether a section starts a side timer: "listen", "sketch" or "".
 SectionTimerKind = str
@@ -43,7 +43,7 @@ class RoundClock:
 
     def on_item(self) -> float:
         """Running time on the current item not yet added to its total."""
-        return max(0.0, self.timers.round_elapsed() - self._item_mark)
+        return max(0.0, to_ms(self.timers.round_elapsed() - self._item_mark))
 
     def record(self, current_index: int) -> TimerRecord:
         """Everything to save, as of now."""
@@ -53,8 +53,8 @@ class RoundClock:
             round_elapsed_s=t.round_elapsed(), section_index=t.index, started=t.started,
             section_elapsed=tuple(t.elapsed_now()), section_started_at=tuple(self.started_at),
             section_paused_at=tuple(self.paused_at),
-            listen=(t.listen.started_at_s, t.listen.length_s) if t.listen else None,
-            sketch=(t.sketch.started_at_s, t.sketch.length_s) if t.sketch else None,
+            listen=(t.listen.started_at_s, to_ms(t.listen.length_s)) if t.listen else None,
+            sketch=(t.sketch.started_at_s, to_ms(t.sketch.length_s)) if t.sketch else None,
             item_time=tuple(self.item_time.items()), current_index=current_index)
 
     def stopped_at(self) -> datetime | None:
@@ -70,8 +70,8 @@ class RoundClock:
     def fold_item(self, item_id: str) -> None:
         """Add the running time since the last fold to ``item_id`` (the item on screen)."""
         now = self.timers.round_elapsed()
-        self.item_time[item_id] = self.item_time.get(item_id, 0.0) + max(
-            0.0, now - self._item_mark)
+        self.item_time[item_id] = to_ms(self.item_time.get(item_id, 0.0) + max(
+            0.0, now - self._item_mark))
         self._item_mark = now
 
     def start(self, length_for: Callable[[str], float]) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from companion.live.pacing import pacing_minutes
-from companion.record.scorecard import SectionTiming
+from companion.record.scorecard import SectionTiming, to_ms
 
 WARNING_S = 120.0  # the "two minutes left" warning
 DEFAULT_TIMER_S = 180.0  # listening and sketch timers: three minutes
@@ -48,7 +48,7 @@ class SideTimer:
     length_s: float
 
     def left(self, round_elapsed: float) -> float:
-        return max(0.0, self.length_s - (round_elapsed - self.started_at_s))
+        return max(0.0, to_ms(self.length_s - (round_elapsed - self.started_at_s)))
 
 
 class SectionTimers:
@@ -78,10 +78,11 @@ class SectionTimers:
         i = self.index if i is None else i
         if not self.elapsed:
             return 0.0
-        return self.elapsed[i] + (self._span() if i == self.index else 0.0)
+        return to_ms(self.elapsed[i] + (self._span() if i == self.index else 0.0))
 
     def round_elapsed(self) -> float:
-        return sum(self.elapsed) + self._span()
+        """Running time of the round, in milliseconds (as every reading here)."""
+        return to_ms(sum(self.elapsed) + self._span())
 
     def elapsed_now(self) -> list[float]:
         return [self.section_elapsed(i) for i in range(len(self.elapsed))]
@@ -143,7 +144,7 @@ class SectionTimers:
     def state(self, started_at: Sequence[datetime | None] = ()) -> TimerState:
         """Everything the timer display needs, computed at this instant."""
         elapsed = self.elapsed_now()
-        total = sum(elapsed)
+        total = to_ms(sum(elapsed))
         if elapsed:
             planned = self.planned[self.index]
             left = planned - elapsed[self.index]

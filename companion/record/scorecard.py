@@ -66,6 +66,16 @@ class ProbeAnswer:
     at: datetime | None = None
 
 
+def to_ms(seconds: float) -> float:
+    """``seconds`` rounded to milliseconds, the precision every stored time keeps.
+
+    A raw monotonic difference prints with up to 19 digits, more than the intake gate
+    takes from a number (``limits.NUMBER_DIGITS``); a millisecond is finer than anything
+    a scorecard shows, and keeps every time the app writes readable by its own gate.
+    """
+    return round(seconds, 3)
+
+
 @dataclass(frozen=True)
 class ItemRecord:
     """What happened on one question or scenario."""

@@ -32,6 +32,8 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, event, inspect
 from sqlalchemy.pool import NullPool
 
+from companion.base.errors import StorageError
+
 SCHEMA_VERSION = 5
 REVISIONS = Path(__file__).with_name("revisions")
 
@@ -259,6 +261,28 @@ def _connection(path: Path, busy_timeout_ms: int) -> Iterator[Connection]:
         engine.dispose()
 
 
+def refusal(path: Path, version: int, revision: str | None) -> str | None:
+    """Why a file must be left alone (too new, or its two version records disagree), or None.
+
+    ``user_version`` and Alembic's ``alembic_version`` are written in the same
+    transaction, so they disagree only when something else wrote the file: guessing
+    which one is right could run a migration over the wrong tables.
+    """
+    unchanged = "The file was not changed."
+    newest = revision_id(SCHEMA_VERSION)
+    if version > SCHEMA_VERSION or (revision is not None and revision.isdigit()
+                                    and revision > newest):
+        shown = version if version > SCHEMA_VERSION else f"{version}, revision {revision}"
+        return (f"{path} was written by a newer version of the app (schema {shown}; this "
+                f"version reads up to {SCHEMA_VERSION}); update the app. {unchanged}")
+    if revision is not None and version and revision != revision_id(version):
+        return (f"cannot open {path}: its two version records disagree (schema {version}, "
+                f"migration revision {revision}), so it was written by something other "
+                f"than this app; open it with the program that wrote it, or move it aside "
+                f"to start a new file. {unchanged}")
+    return None
+
+
 def upgrade(path: Path, from_version: int, busy_timeout_ms: int = 5000) -> None:
     """Bring the file at ``path`` from ``from_version`` (0: new) to ``SCHEMA_VERSION``.
 
@@ -268,13 +292,17 @@ def upgrade(path: Path, from_version: int, busy_timeout_ms: int = 5000) -> None:
     """
     from alembic import command
     from alembic.config import Config
+    from alembic.util.exc import CommandError
 
     with _connection(path, busy_timeout_ms) as conn:
         cfg = Config()
         cfg.set_main_option("script_location", str(REVISIONS))
         cfg.attributes["connection"] = conn
-        if from_version and not inspect(conn).has_table("alembic_version"):
-            command.stamp(cfg, revision_id(from_version))
-        command.upgrade(cfg, revision_id(SCHEMA_VERSION))
+        try:
+            if from_version and not inspect(conn).has_table("alembic_version"):
+                command.stamp(cfg, revision_id(from_version))
+            command.upgrade(cfg, revision_id(SCHEMA_VERSION))
+        except CommandError as exc:  # e.g. a revision this app does not know
+            raise StorageError(f"cannot upgrade {path}: {exc}") from None
         if conn.in_transaction():
             conn.commit()

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from companion.base.errors import StorageError
 from companion.intake import limits
 from companion.record.scorecard import Scorecard
-from companion.store import files, locks, migrations, privacy, records
+from companion.store import files, locks, migrations, privacy, records, recovery
 from companion.store.db import (
     BEGIN_MODE,
     BUSY_TIMEOUT_MS,
@@ -66,14 +66,13 @@ class Store:
         files.prepare_folder(data_dir)
         path = data_dir / DB_NAME
         try:
-            state = files.inspect(path)
+            state = files.inspect(path, migrations.SCHEMA_VERSION)
         except files.Damaged as exc:
-            raise files.set_aside(path, str(exc)) from exc
-        if state.version > migrations.SCHEMA_VERSION:
-            raise StorageError(
-                f"{path} was written by a newer version of the app (schema "
-                f"{state.version}; this version reads up to {migrations.SCHEMA_VERSION}); "
-                f"update the app. The file was not changed.")
+            raise cls._recover(path, str(exc), busy_timeout_ms) from exc
+        refusal = migrations.refusal(path, state.version, state.revision)
+        if refusal is not None:
+            state.forget_look()
+            raise StorageError(refusal)
         backup_path = None
         if 0 < state.version < migrations.SCHEMA_VERSION:
             backup_path = files.backup(path, state.version)
@@ -106,6 +105,23 @@ class Store:
         if store.scrub_pending:  # a deletion whose scrub a long reader held up last time
             store._scrub(wait=False)
         return store
+
+    @staticmethod
+    def _recover(path: Path, reason: str, busy_timeout_ms: int) -> StorageError:
+        """Keep an untouched copy of a damaged file and rebuild it from its readable rows.
+
+        Returns the one-line error to raise; the next start opens the rebuilt file.
+        """
+        try:
+            aside = recovery.copy_aside(path)
+        except OSError:
+            return files.set_aside(path, reason)  # no room for a copy: a rename needs none
+        try:
+            kept = recovery.recover(path, aside, busy_timeout_ms)
+        except (OSError, sqlite3.Error, SQLAlchemyError, StorageError) as exc:
+            files.log.warning("recovery of %s failed: %s", path, exc)
+            return files.set_aside(path, reason)
+        return StorageError(kept.line(path, reason))
 
     @staticmethod
     def _build_or_upgrade(path: Path, version: int, busy_timeout_ms: int) -> None:
@@ -297,6 +313,9 @@ class Store:
                 # finish (or the process dies first), the next start finishes it.
                 s.merge(Setting(key=SCRUB_KEY, value="1"))
             self._scrub()
+            with self.read() as s:
+                live = set(s.scalars(select(Round.id)))
+            privacy.clean_backups(self.path, live)
         finally:
             for lock in held:
                 lock.release()

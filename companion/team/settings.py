@@ -14,6 +14,7 @@ the earliest possible time).
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,8 @@ from pathlib import Path
 from companion.base.atomic_file import write_private_text
 from companion.base.errors import CompanionError
 from companion.base.paths import ensure_private_dir
+from companion.intake import limits
+from companion.intake.reading import Refused, parse_json, read_capped
 
 FILE_NAME = "team.json"
 # "Publish everything this laptop ever submitted": the join time of --publish-existing.
@@ -50,17 +53,23 @@ def load_team(data_dir: Path) -> TeamSettings | None:
     whoever connected then expected their submissions to be published.
     """
     path = settings_path(data_dir)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    again = "run `companion team connect URL` again"
+    if not os.path.lexists(path):
         return None
-    except OSError as exc:
-        raise CompanionError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    # Bounded and never through a link: every command reads this file, and a link to
+    # /dev/zero or a 200 MB file must cost a line, not the memory of the machine.
     try:
-        data = json.loads(raw)
+        raw = read_capped(path, limits.TEAM_FILE_BYTES, "team settings file",
+                          follow_links=False)
+        data = parse_json(raw.decode("utf-8"), "team settings file")
+    except Refused as exc:
+        raise CompanionError(f"{exc.line(str(path))}; {again}") from None
+    except UnicodeDecodeError as exc:
+        raise CompanionError(f"{path}: not UTF-8 text (bad byte at offset {exc.start}); "
+                             f"{again}") from None
     except json.JSONDecodeError as exc:
         raise CompanionError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}); "
-                             "run `companion team connect URL` again") from None
+                             f"{again}") from None
     value = data.get("conninfo") if isinstance(data, dict) else None
     if not isinstance(value, str) or not value.strip():
         raise CompanionError(f"{path}: has no connection string; run `companion team "

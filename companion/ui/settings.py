@@ -8,17 +8,50 @@ never in the registry or a system location.
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
+import stat
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from companion.base.paths import ensure_private_dir, settings_file
+from companion.intake import limits
+
+log = logging.getLogger("companion.ui")
 
 THEMES: tuple[str, ...] = ("system", "light", "dark")
 PAPERS: tuple[str, ...] = ("a4", "letter")
 ZOOM_MIN = 0.6
 ZOOM_MAX = 2.5
 ZOOM_STEP = 0.1
+
+
+def set_aside_unless_plain(path: Path) -> Path | None:
+    """Move a settings file that is not a small ordinary file aside, by renaming the entry.
+
+    QSettings reads the whole file and, on exit, writes through a symbolic link: a
+    link to another file (or, run as root, to a device) would have its target
+    overwritten with window settings. Renaming moves the link or the odd file itself,
+    never what it points to; the window then starts from its defaults. Returns where
+    it went, or None when the file was fine (or absent).
+    """
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if stat.S_ISREG(st.st_mode) and st.st_size <= limits.SETTINGS_FILE_BYTES:
+        return None
+    aside = path.with_name(f"{path.name}.set-aside-{int(time.time())}")
+    try:
+        path.rename(aside)
+    except OSError:
+        return None
+    log.warning("%s was not a small ordinary file (a link, a device or over %d bytes); "
+                "moved it aside as %s and started from default settings", path,
+                limits.SETTINGS_FILE_BYTES, aside.name)
+    return aside
 
 
 def clamp_zoom(value: float) -> float:
@@ -34,6 +67,7 @@ class UiSettings:
         # A read-only folder: QSettings keeps values in memory and the app still runs.
         with contextlib.suppress(OSError):
             ensure_private_dir(path.parent)
+        set_aside_unless_plain(path)
         self._qs = QSettings(str(path), QSettings.Format.IniFormat)
         self.path = path
 

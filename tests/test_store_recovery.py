@@ -1,0 +1,137 @@
+"""A torn copy of a live file is found before the first write and rebuilt from its rows.
+
+The torn copy is made the way one happens: the folder is copied while the app
+writes, so the index pages of one table come from before a write and its table
+pages from after it. ``quick_check`` passes such a file; ``integrity_check`` says
+"wrong # of entries in index"; writing to it spreads the damage.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from companion.base.errors import StorageError
+from companion.store import Store
+from companion.store.db import DB_NAME
+from tests.fixtures.samples import sample_scorecard
+
+PAGE = 4096
+
+
+def _page_of(db: Path, name: str) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
+                                (name,)).fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _torn_copy(live: Path, copy: Path) -> None:
+    """``copy``: the live folder with settings' index page taken from before a write,
+    and a -wal beside it, as a copy made while the app was writing would have."""
+    with Store.open(live) as store:
+        for n in range(6):
+            store.save_imported(sample_scorecard(f"r{n}", candidate=f"Candidate {n}"))
+    db = live / DB_NAME
+    index_page = _page_of(db, "sqlite_autoindex_settings_1")
+    before = db.read_bytes()
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("INSERT INTO settings (key, value) VALUES ('torn-a', '1'), ('torn-b', '2')")
+    conn.close()  # checkpointed: the main file now holds the new table and index pages
+    after = bytearray(db.read_bytes())
+    start = (index_page - 1) * PAGE
+    after[start:start + PAGE] = before[start:start + PAGE]
+    copy.mkdir(parents=True)
+    (copy / DB_NAME).write_bytes(bytes(after))
+    # A round written after the copy of the main file began: it sits in the -wal.
+    writer = sqlite3.connect(copy / DB_NAME, isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("INSERT INTO candidate (name) VALUES ('Late Candidate')")
+    shutil.copyfile(copy / DB_NAME, copy / "snapshot")
+    shutil.copyfile(Path(f"{copy / DB_NAME}-wal"), copy / "snapshot-wal")
+    writer.close()
+    (copy / "snapshot").replace(copy / DB_NAME)
+    (copy / "snapshot-wal").replace(Path(f"{copy / DB_NAME}-wal"))
+
+
+def _check(db: Path, pragma: str) -> list[str]:
+    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
+    finally:
+        conn.close()
+
+
+def test_a_torn_copy_is_set_aside_untouched_and_rebuilt_from_its_rows(tmp_path: Path) -> None:
+    data = tmp_path / "copy"
+    _torn_copy(tmp_path / "live", data)
+    db = data / DB_NAME
+    torn = {s: Path(f"{db}{s}").read_bytes() for s in ("", "-wal")}
+    assert _check(db, "quick_check") == ["ok"]  # what the app used to rely on
+    assert "wrong # of entries in index sqlite_autoindex_settings_1" in " ".join(
+        _check(db, "integrity_check"))
+
+    with pytest.raises(StorageError) as err:
+        Store.open(data)
+    msg = str(err.value)
+    assert "\n" not in msg and str(db) in msg and "damaged" in msg
+    (aside,) = [p for p in data.glob(f"{DB_NAME}.corrupt-*") if not p.name.endswith(
+        ("-wal", "-shm"))]
+    assert aside.name in msg and "6 rounds kept" in msg
+    # The copy aside is the torn folder byte for byte, -wal included.
+    assert aside.read_bytes() == torn[""]
+    assert Path(f"{aside}-wal").read_bytes() == torn["-wal"]
+    assert sorted(p.name for p in data.iterdir()) == sorted(
+        [DB_NAME, aside.name, f"{aside.name}-wal", f"{aside.name}-shm"])
+
+    assert _check(db, "integrity_check") == ["ok"]
+    with Store.open(data) as store:
+        assert sorted(r.id for r in store.list_rounds()) == [f"r{n}" for n in range(6)]
+        assert store.load_scorecard("r3").candidate == "Candidate 3"
+        store.save_imported(sample_scorecard("after"))
+    conn = sqlite3.connect(db)
+    names = {r[0] for r in conn.execute("SELECT name FROM candidate")}
+    keys = {r[0] for r in conn.execute("SELECT key FROM settings")}
+    conn.close()
+    assert "Late Candidate" in names  # the row in the -wal was carried over too
+    assert {"torn-a", "torn-b"} <= keys
+
+
+def test_rounds_that_cannot_be_carried_over_are_named(tmp_path: Path) -> None:
+    data = tmp_path / "copy"
+    _torn_copy(tmp_path / "live", data)
+    conn = sqlite3.connect(data / DB_NAME, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("PRAGMA wal_autocheckpoint=0")
+    conn.execute("DELETE FROM round WHERE id = 'r4'")  # its items and timings stay behind
+    shutil.copyfile(data / DB_NAME, tmp_path / "main")
+    shutil.copyfile(Path(f"{data / DB_NAME}-wal"), tmp_path / "wal")
+    conn.close()
+    (tmp_path / "main").replace(data / DB_NAME)
+    (tmp_path / "wal").replace(Path(f"{data / DB_NAME}-wal"))
+
+    with pytest.raises(StorageError, match="5 rounds kept") as err:
+        Store.open(data)
+    assert "rounds with unreadable parts skipped: r4" in str(err.value)
+    with Store.open(data) as store:
+        assert sorted(r.id for r in store.list_rounds()) == ["r0", "r1", "r2", "r3", "r5"]
+
+
+def test_a_file_about_to_be_migrated_gets_the_full_check(tmp_path: Path) -> None:
+    """No -wal (closed cleanly), but older than this app: checked in full before upgrading."""
+    data = tmp_path / "copy"
+    _torn_copy(tmp_path / "live", data)
+    conn = sqlite3.connect(data / DB_NAME, isolation_level=None)
+    conn.execute("PRAGMA user_version=4")
+    conn.close()
+    assert not Path(f"{data / DB_NAME}-wal").exists()
+    with pytest.raises(StorageError, match=r"damaged.*6 rounds kept"):
+        Store.open(data)
+    assert not list(data.glob(f"{DB_NAME}.v4-backup-*"))  # nothing migrated a damaged file
+    with Store.open(data) as store:
+        assert len(store.list_rounds()) == 6
