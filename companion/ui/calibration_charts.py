@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from companion.calibration.findings import basis, team_scatter
@@ -36,7 +36,7 @@ ITEM_AXIS: Axis = (-0.4, 1.0)
 class _RowChart(QWidget):
     """Rows of labelled marks over one or more horizontal axes, with a header of ticks."""
 
-    LABEL_W = 190
+    LABEL_W = 200
     ROW_H = 36  # two lines: the name, and the n the row rests on
     HEAD_H = 50
 
@@ -107,14 +107,19 @@ class _RowChart(QWidget):
 
     def label(self, p: QPainter, row: int, text: str, counts: str) -> None:
         """The row's name, and under it (muted) what its figures rest on."""
-        fm = QFontMetrics(p.font())
-        top = self.row_y(row) - fm.height()
-        for line, colour in ((text, self.ink()), (counts, self.muted())):
+        base = p.font()
+        small = QFont(base)
+        small.setPointSizeF(base.pointSizeF() * 0.82)  # the counts: smaller, so they fit
+        top = self.row_y(row) - QFontMetrics(base).height()
+        for line, colour, font in ((text, self.ink(), base), (counts, self.muted(), small)):
+            p.setFont(font)
+            fm = QFontMetrics(font)
             p.setPen(QPen(colour))
             shown = fm.elidedText(line, Qt.TextElideMode.ElideRight, self.LABEL_W - 10)
             p.drawText(QRectF(0, top, self.LABEL_W - 8, fm.height()),
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)
             top += fm.height()
+        p.setFont(base)
 
     def missing(self, p: QPainter, e: Estimate, x: float, y: float) -> None:
         p.setPen(QPen(self.muted()))
@@ -200,7 +205,7 @@ class LeniencyChart(_RowChart):
 class ItemChart(_RowChart):
     """Per question: agreement (alpha) and prediction of the recommendation (tau-b)."""
 
-    LABEL_W = 300  # question titles are longer than names
+    LABEL_W = 310  # question titles (and their counts) are longer than names
     ROW_H = 40
 
     def __init__(self, parent: QWidget | None = None) -> None:
