@@ -10,6 +10,7 @@ predicts nothing are found, and nothing else is stated at 95% confidence.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,12 @@ def report(team_dir: Path) -> dict[str, Any]:
 def test_calibration_finds_exactly_what_was_planted(report: dict[str, Any]) -> None:
     found = {(f["about"], f["subject"], f["kind"]) for f in report["findings"]}
     assert found == PLANTED
-    assert not any(f["tentative"] for f in report["findings"])
+    # Tentative is counted in candidates: the noisy interviewer met 13, under 15.
+    tentative = {f["subject"] for f in report["findings"] if f["tentative"]}
+    assert tentative == {NOISY}
+    noisy = next(f for f in report["findings"] if f["kind"] == "noisy")
+    assert noisy["text"].startswith("Tentative (few candidates): ")
+    assert "from 13 candidates" in noisy["text"]
     scope = report["scope"]
     assert (scope["scorecards"], scope["candidates"], scope["decided_candidates"]) == (
         146, 40, 37)
@@ -65,12 +71,15 @@ def test_every_figure_carries_n_and_interval_or_says_too_few(report: dict[str, A
     statuses = Counter(f["status"] for f in figures)
     assert statuses["solid"] > 20 and statuses["tentative"] > 10 and statuses["too_few"] > 0
     for f in figures:
-        assert isinstance(f["n"], int) and f["unit"]
+        assert isinstance(f["n"], int) and f["unit"] and isinstance(f["candidates"], int)
         if f["status"] == "too_few":
-            assert f["value"] is None and f["n"] < 10
+            assert f["value"] is None and (f["n"] < 10 or f["candidates"] < 5)
+            assert f["note"].startswith("too few: ")
         elif f["status"] in ("solid", "tentative"):
             assert f["low"] <= f["value"] <= f["high"], f
-            assert (f["status"] == "solid") == (f["n"] >= 30)
+            assert (f["status"] == "solid") == (f["n"] >= 30 and f["candidates"] >= 15)
+        else:  # undefined: says why
+            assert f["value"] is None and f["note"], f
 
 
 def test_text_pdf_and_bad_input(team_dir: Path, tmp_path: Path) -> None:
@@ -102,3 +111,48 @@ def test_an_empty_store_says_so(cli, tmp_path: Path) -> None:  # type: ignore[no
     res = cli("calibration", "--json", "--pdf", str(tmp_path / "empty.pdf"))
     assert res.returncode == 0 and json.loads(res.stdout)["interviewers"] == []
     assert "nothing to show" in PdfReader(tmp_path / "empty.pdf").pages[0].extract_text()
+
+
+def _estimates(report: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for p in report["interviewers"]:
+        out += [p[k] for k in ("leniency", "scatter", "agreement_with_decision",
+                               "red_flag_rate", "failure_probe_skip_rate", "lateness_hours")]
+    for i in (*report["items"], *report["dimensions"]):
+        out += [i[k] for k in ("spread", "agreement", "predicts_recommendation",
+                               "predicts_decision")]
+    return out
+
+
+def test_every_figure_shows_its_n_in_json_text_and_pdf(report: dict[str, Any], team_dir: Path,
+                                                       tmp_path: Path) -> None:
+    figures = _estimates(report)
+    # JSON: n, what it counts, the candidates, and a reason wherever there is no number.
+    for f in figures:
+        assert f["n"] >= 0 and f["unit"] and f["candidates"] is not None, f
+        if f["value"] is None:
+            assert f["note"], f
+    # The text: one line per figure, ending in what it rests on.
+    text = run_cli("calibration", data_dir=team_dir).stdout
+    tables = text.split("\nInterviewers (", 1)[1]
+    rows = [line for line in tables.splitlines()
+            if re.search(r"\d+ (pairs|rounds|scenarios|ratings|units) from \d+ candidates$",
+                         line)]
+    assert len(rows) == len(figures)
+    assert re.search(r"n/a(?! \()", text) is None  # "n/a" always with its reason
+    named = {p["name"]: p for p in report["interviewers"]}
+    lean = named[LENIENT]["leniency"]
+    line = next(r for r in rows if r.startswith(LENIENT))
+    assert line.endswith(f"{lean['n']} pairs from {lean['candidates']} candidates")
+    # The PDF: every figure of its tables, and every chart row, gives its n.
+    pdf = tmp_path / "all.pdf"
+    assert run_cli("calibration", "--pdf", str(pdf), data_dir=team_dir).returncode == 0
+    words = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
+    counted = re.findall(r"\d+ (?:pairs|rounds|scenarios|ratings|units),? from \d+ candidates",
+                         words)
+    # Tables: every figure; charts: one line per interviewer and per question.
+    assert len(counted) >= len(figures) + len(named) + len(report["items"])
+    assert re.search(r"alpha \d+ units, tau-b \d+ ratings, from \d+ candidates", words)
+    assert f"{lean['n']} pairs from {lean['candidates']} candidates" in words
+    assert re.search(r"(?<!\u201c)n/a(?! \()", words) is None
+    assert "arrowhead" in words  # the key says how a cut whisker is marked

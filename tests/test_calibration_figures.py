@@ -17,6 +17,7 @@ from companion.calibration.figures import (
     submitted_recommendation,
 )
 from companion.calibration.model import Filters
+from companion.calibration.stats import RESOLUTION_VAR, t_quantile
 from companion.content.loader import builtin_pack
 from companion.content.model import Pack
 from companion.record.changes import Amendment, Rate, Recommend
@@ -68,7 +69,10 @@ def test_leniency_scatter_and_counts_on_exact_data(pack: Pack) -> None:
     assert (avery.name, blake.name, casey.name) == ("Avery", "Blake", "Casey")
     # Avery is one step above both co-panelists on every shared answer.
     assert avery.leniency.value == pytest.approx(1.0)
-    assert (avery.leniency.low, avery.leniency.high) == pytest.approx((1.0, 1.0))
+    # The candidates never differ, so the interval's width is the rating scale's floor:
+    # 1/12 step squared between candidates, over 12 candidates, t with 11 df.
+    half = t_quantile(0.975, 11) * (RESOLUTION_VAR / 12) ** 0.5
+    assert (avery.leniency.low, avery.leniency.high) == pytest.approx((1 - half, 1 + half))
     assert avery.leniency.n == 24 and avery.leniency.clusters == 12
     assert blake.leniency.value == pytest.approx(-0.5)
     assert avery.scatter.value == pytest.approx(0.0)

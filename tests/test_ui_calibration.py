@@ -8,6 +8,7 @@ and the first page of its PDF (pdftoppm, 72 dpi) to docs/images/calibration-page
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from datetime import timedelta
@@ -66,6 +67,14 @@ def test_calibration_page_shows_what_the_demo_planted(  # type: ignore[no-untype
         rows = [table.topLevelItem(i) for i in range(table.topLevelItemCount())]
         assert [r.text(0) for r in rows][:2] == ["Hannah Brooks", "Ines Duarte"]
         assert any(r.text(6).startswith("too few (") for r in rows)  # shown as words
+        # Every figure on the page gives what it rests on, too few or not.
+        for tree in ("calibration.interviewers", "calibration.items", "calibration.dimensions"):
+            shown = page.findChild(QTreeWidget, tree)
+            for r in (shown.topLevelItem(i) for i in range(shown.topLevelItemCount())):
+                first = 2 if tree == "calibration.interviewers" else 4
+                for col in range(first, shown.columnCount()):
+                    assert re.search(r"\d+ \w+ from \d+ candidates\)?$", r.text(col)), (
+                        tree, r.text(0), r.text(col))
         for _ in range(3):
             QApplication.processEvents()
         path = screenshot(window, "calibration_page")

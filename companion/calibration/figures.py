@@ -40,7 +40,7 @@ from companion.calibration.model import (
     RatingFigures,
 )
 from companion.calibration.stats import (
-    MIN_N,
+    RESOLUTION_VAR,
     Estimate,
     alpha_interval,
     estimate,
@@ -63,6 +63,7 @@ from companion.record.scorecard import (
 )
 
 REC_INDEX = {rec: n for n, rec in enumerate(RECOMMENDATIONS)}  # strong no 0 .. strong yes 3
+NEVER_VARIES = "the rating never varies, so there is no rank correlation"
 
 
 def round_end(sc: Scorecard) -> datetime:
@@ -257,8 +258,8 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
     probed = {s.id for s in pack.scenarios if s.failure_probes}  # scenarios with the 3 probes
     out = []
     for who, mine in by_person.items():
-        leniency = mean_interval(diffs[who], clusters[who], unit="pairs")
-        scatter = _scatter(diffs[who], clusters[who], leniency.value)
+        leniency = mean_interval(diffs[who], clusters[who], unit="pairs", floor=RESOLUTION_VAR)
+        scatter = _scatter(diffs[who], clusters[who], leniency)
         counts = Counter(chain.from_iterable(r.ratings.values() for r in mine))
         counts["unrated"] = counts.pop(None, 0)
         ratings = {k: counts.get(k, 0) for k in (*RATINGS, "skip", "unrated")}
@@ -267,31 +268,38 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
                     for r in judged)
         confirmed = sum(any(f.state == "confirmed" for f in r.sc.flags) for r in mine)
         scenarios = skips = 0
+        probed_cands: set[str] = set()
         for r in mine:
             for it in r.sc.items:
                 if it.item_id not in probed or it.item_id not in r.scores:
                     continue
                 scenarios += 1
+                probed_cands.add(r.cand)
                 asked = {p.probe_id for p in it.probes if p.asked}
                 skips += not failure_ids <= asked
         hours = [max(0.0, (r.sc.submitted_at - round_end(r.sc)).total_seconds() / 3600)
                  for r in mine if r.sc.submitted_at is not None]
+        met = len({r.cand for r in mine})
         out.append(InterviewerFigures(
             name=names[who], rounds=len(mine), ratings=ratings, leniency=leniency,
-            scatter=scatter, agreement=wilson(agree, len(judged), unit="rounds"),
-            red_flags=wilson(confirmed, len(mine), unit="rounds"),
-            failure_probe_skips=wilson(skips, scenarios, unit="scenarios"),
-            lateness_h=median_interval(hours, unit="rounds")))
+            scatter=scatter,
+            agreement=wilson(agree, len(judged), "rounds", len({r.cand for r in judged})),
+            red_flags=wilson(confirmed, len(mine), "rounds", met),
+            failure_probe_skips=wilson(skips, scenarios, "scenarios", len(probed_cands)),
+            lateness_h=median_interval(hours, "rounds", met)))
     out.sort(key=lambda f: f.name.casefold())
     return tuple(out)
 
 
-def _scatter(diffs: Sequence[float], clusters: Sequence[str], lean: float | None) -> Estimate:
+def _scatter(diffs: Sequence[float], clusters: Sequence[str], lean: Estimate) -> Estimate:
     """How far an interviewer's ratings stray around their own lean: the root mean square
-    of (difference - lean), with the interval of the mean square carried over."""
-    if lean is None:
-        return mean_interval([], unit="pairs")
-    square = mean_interval([(d - lean) ** 2 for d in diffs], clusters, unit="pairs")
+    of (difference - lean), with the interval of the mean square carried over.
+
+    Without a lean there is no scatter around it either, for the same reason and on
+    the same n."""
+    if lean.value is None:
+        return replace(lean, method="root mean square")
+    square = mean_interval([(d - lean.value) ** 2 for d in diffs], clusters, unit="pairs")
     if square.value is None or square.low is None or square.high is None:
         return square
     return replace(square, value=math.sqrt(square.value), low=math.sqrt(max(0.0, square.low)),
@@ -309,9 +317,9 @@ def _prediction(groups: Groups, codes: tuple[int, int], varies: bool) -> Estimat
     average: it has nothing to correlate, and says so.
     """
     n = sum(map(len, groups.values()))
-    if not varies and n >= MIN_N:
-        return estimate(None, None, None, n, "ratings", "Kendall's tau-b",
-                        note="the rating never varies: no rank correlation")
+    if not varies:
+        return estimate(None, None, None, n, "ratings", "Kendall's tau-b", len(groups),
+                        note=NEVER_VARIES)
     return tau_b_grouped(list(groups.values()), *codes)
 
 
@@ -327,6 +335,8 @@ class _Tally:
     dec: Groups = field(default_factory=lambda: defaultdict(list))  # vs hire (1) / not (0)
     # (a dimension's predictions come from each round's mean: _dimension_predictions)
     units: list[list[int]] = field(default_factory=list)  # scores of one answer, 2 or more
+    rated_by: set[str] = field(default_factory=set)  # candidates with a rating of it
+    unit_of: set[str] = field(default_factory=set)  # candidates of the units
 
     def add(self, other: _Tally) -> None:
         self.asked += other.asked
@@ -334,6 +344,8 @@ class _Tally:
         self.unrated += other.unrated
         self.dist.update(other.dist)
         self.units += other.units
+        self.rated_by |= other.rated_by
+        self.unit_of |= other.unit_of
 
 
 def _tallies(rounds: Sequence[_Round], units: Units,
@@ -352,6 +364,7 @@ def _tallies(rounds: Sequence[_Round], units: Units,
                 t.skipped += 1
             elif rating in RATING_SCORE:
                 t.dist[rating] += 1
+                t.rated_by.add(r.cand)
                 # Measured from the interviewer's own average, so that a lenient
                 # interviewer's high ratings and many yeses do not pass for prediction.
                 x = r.score_rank[RATING_SCORE[rating]]
@@ -359,9 +372,11 @@ def _tallies(rounds: Sequence[_Round], units: Units,
                     t.rec[r.cand].append((x, r.rec_rank))
                 if hired is not None:
                     t.dec[r.cand].append((x, hired))
-    for (_, item_id), rated_by in units.items():
+    for (cand, item_id), rated_by in units.items():
         if len(rated_by) >= 2:
-            out[item_id].units.append([s for _, s in rated_by])
+            t = out[item_id]
+            t.units.append([s for _, s in rated_by])
+            t.unit_of.add(cand)
     return out
 
 
@@ -373,8 +388,8 @@ def _rating_figures(t: _Tally, predicts: tuple[Estimate, Estimate], *, id: str, 
     return RatingFigures(
         id=id, title=title, kind=kind, dimension=dimension, asked=t.asked, skipped=t.skipped,
         unrated=t.unrated, distribution={k: t.dist[k] for k in RATINGS}, most_common=top,
-        spread=wilson(t.dist[top] if top else 0, rated, unit="ratings"),
-        agreement=alpha_interval(t.units, "ordinal", seed=_seed(id)),
+        spread=wilson(t.dist[top] if top else 0, rated, "ratings", len(t.rated_by)),
+        agreement=alpha_interval(t.units, "ordinal", seed=_seed(id), clusters=len(t.unit_of)),
         predicts_recommendation=predicts[0], predicts_decision=predicts[1],
         weight=weight, items=items)
 
@@ -459,7 +474,7 @@ def _dimension_links(rounds: Sequence[_Round], of_item: Mapping[str, str],
 
 
 def _round_link(pairs: list[tuple[float, float]], cands: list[str], varies: bool) -> Estimate:
-    if not varies and len(pairs) >= MIN_N:
+    if not varies:
         return estimate(None, None, None, len(pairs), "rounds", "Kendall's tau-b",
-                        note="the rating never varies: no rank correlation")
+                        len(set(cands)), note=NEVER_VARIES)
     return kendall_tau_b(pairs, cands, unit="rounds")

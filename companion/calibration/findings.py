@@ -3,8 +3,9 @@
 Each rule asks that the whole interval lie past a threshold that matters in
 practice (``model.LEAN_MIN`` and friends), not merely away from zero: with
 thirty interviewers, some will look lenient by chance, and a finding must say
-no more than the figures carry. A figure with n under 30 that passes is still
-reported, marked tentative.
+no more than the figures carry. Nothing is said from fewer than five candidates
+(such a figure is "too few" and has no interval); a figure from fewer than fifteen
+candidates, or under 30 ratings, that passes is still reported, marked tentative.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def percent(x: float | None) -> str:
 def basis(e: Estimate) -> str:
     """"52 pairs from 17 candidates": what the figure rests on."""
     text = f"{e.n} {e.unit}"
-    return f"{text} from {e.clusters} candidates" if e.clusters else text
+    return f"{text} from {e.clusters} candidates" if e.clusters is not None else text
 
 
 def interval(e: Estimate, show: Callable[[float | None], str] = plain) -> str:
@@ -50,7 +51,7 @@ def interval(e: Estimate, show: Callable[[float | None], str] = plain) -> str:
 
 
 def _tentative(e: Estimate, text: str) -> str:
-    return f"Tentative (few ratings): {text}" if e.status == "tentative" else text
+    return f"Tentative (few candidates): {text}" if e.status == "tentative" else text
 
 
 def _interviewer(f: InterviewerFigures, team_scatter: float | None) -> list[Finding]:

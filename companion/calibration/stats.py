@@ -4,16 +4,17 @@ numpy or scipy would add tens of megabytes to the bundle for a handful of
 formulas, so the few we need are written here and checked against them (and
 against Krippendorff's published worked examples) in the tests.
 
-Every figure is an ``Estimate``: a value, its 95% interval, the n it rests on
-and what n counts. Below ``MIN_N`` the value is not computed at all (a number
-from seven interviews reads as knowledge and is noise); from ``MIN_N`` to
-``SOLID_N`` it is marked tentative.
+Every figure is an ``Estimate``: a value, its 95% interval, the n it rests on,
+what n counts, and how many candidates it came from. Ratings of one candidate
+move together (the same answers, the same halo), so the candidates, not the
+ratings, are what a figure's trust is counted in: from fewer than
+``MIN_CANDIDATES`` (or fewer than ``MIN_N`` ratings) the value is not computed
+at all, and below ``SOLID_CANDIDATES`` (or ``SOLID_N``) it is tentative.
 
-Ratings within one candidate are not independent (the same answers, the same
-halo), so intervals that average over candidates are clustered by candidate:
-the cluster-robust mean, and a delete-one-candidate jackknife for Kendall's
-tau-b. Krippendorff's alpha is bootstrapped over units, as Hayes and
-Krippendorff (2007) do.
+Intervals that average over candidates are clustered by candidate: the
+cluster-robust mean with a variance floor (see ``mean_interval``), and a
+delete-one-candidate jackknife for Kendall's tau-b. Krippendorff's alpha is
+bootstrapped over units, as Hayes and Krippendorff (2007) do.
 """
 
 from __future__ import annotations
@@ -31,15 +32,28 @@ from math import floor, lgamma, sqrt
 from operator import add, mul
 from typing import Any, Literal
 
-MIN_N = 10  # below this, "too few": no number is shown
+MIN_N = 10  # below this many ratings (pairs, rounds...), "too few": no number is shown
 SOLID_N = 30  # from MIN_N up to here, "tentative"
+# The same two limits counted in candidates, which is what the trust in a figure rests
+# on: ten pairs from two candidates are two observations, not ten.
+MIN_CANDIDATES = 5
+SOLID_CANDIDATES = 15
+# The least variance a candidate's mean rating difference is allowed in an interval:
+# that of rounding to whole rating steps (1/12 of a step squared, Sheppard's correction).
+# Two candidates whose whole-step means happen to be equal show no spread between them;
+# the true values still differ by up to a step's rounding. See mean_interval.
+RESOLUTION_VAR = 1.0 / 12.0
 CONFIDENCE = 0.95
 Z95 = statistics.NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)
 # Bootstrap resamples for alpha: in batches, until the interval is stable (see alpha_interval).
-BOOTSTRAP_BATCH = 200
-BOOTSTRAP_MIN = 200
+BOOTSTRAP_BATCH = 100
+BOOTSTRAP_MIN = 100
 BOOTSTRAP_MAX = 1000
 BOOTSTRAP_PRECISION = 0.005  # the last digit shown (alpha is printed to 2 places)
+# ... or this share of the interval's width, if larger: the end of an interval 0.6 wide
+# known to 0.03 reads the same, and a few candidates' alpha needs 200 resamples, not 1,000
+# (tests/test_calibration_null.py checks the coverage).
+BOOTSTRAP_WIDTH_SHARE = 0.05
 RARE_UNITS = 5  # unit types with fewer units than this are resampled together (cheaper)
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
@@ -52,8 +66,8 @@ class Estimate:
     """One figure: value and 95% interval, or None when it cannot be given.
 
     ``n`` counts ``unit`` (pairs, ratings, rounds...); ``clusters`` is how many
-    candidates those came from where the interval accounts for it. ``note``
-    says why there is no number when ``value`` is None.
+    candidates those came from (None only for data that are not about candidates).
+    ``note`` says why there is no number when ``value`` is None, or no interval.
     """
 
     value: float | None
@@ -67,11 +81,13 @@ class Estimate:
 
     @property
     def status(self) -> Status:
-        if self.n < MIN_N:
+        if _too_few(self.n, self.clusters):
             return "too_few"
         if self.value is None:
             return "undefined"
-        return "tentative" if self.n < SOLID_N else "solid"
+        few = self.n < SOLID_N or (self.clusters is not None
+                                   and self.clusters < SOLID_CANDIDATES)
+        return "tentative" if few else "solid"
 
     @property
     def shown(self) -> bool:
@@ -88,23 +104,31 @@ class Estimate:
 
     def to_dict(self) -> dict[str, Any]:
         return {"value": self.value, "low": self.low, "high": self.high, "n": self.n,
-                "unit": self.unit, "clusters": self.clusters, "status": self.status,
+                "unit": self.unit, "candidates": self.clusters, "clusters": self.clusters,
+                "status": self.status,
                 "method": self.method, "note": self.note}
+
+
+def _too_few(n: int, clusters: int | None) -> bool:
+    return n < MIN_N or (clusters is not None and clusters < MIN_CANDIDATES)
 
 
 def estimate(value: float | None, low: float | None, high: float | None, n: int, unit: str,
              method: str, clusters: int | None = None, note: str = "") -> Estimate:
-    """An Estimate with the value withheld below ``MIN_N`` (so it can never be shown)."""
-    if n < MIN_N:
-        return Estimate(None, None, None, n, unit, method, clusters,
-                        f"too few: {n} {unit}, at least {MIN_N} needed")
+    """An Estimate with the value withheld when too few (so it can never be shown)."""
+    if _too_few(n, clusters):
+        if n < MIN_N:
+            why = f"too few: {n} {unit}, at least {MIN_N} needed"
+        else:
+            why = f"too few: {clusters} candidates, at least {MIN_CANDIDATES} needed"
+        return Estimate(None, None, None, n, unit, method, clusters, why)
     if value is None:
         return Estimate(None, None, None, n, unit, method, clusters, note)
     return Estimate(value, low, high, n, unit, method, clusters, note)
 
 
-def too_few(n: int, unit: str, method: str) -> Estimate:
-    return estimate(None, None, None, n, unit, method)
+def too_few(n: int, unit: str, method: str, clusters: int | None = None) -> Estimate:
+    return estimate(None, None, None, n, unit, method, clusters)
 
 
 # ---------------------------------------------------------------- Student's t
@@ -178,47 +202,69 @@ def t_quantile(p: float, df: float) -> float:
 
 # ---------------------------------------------------------------- proportions, means, medians
 
-def wilson(successes: int, n: int, unit: str = "cases") -> Estimate:
-    """A proportion with its Wilson score interval (good at small n and near 0 or 1)."""
+def wilson(successes: int, n: int, unit: str = "cases",
+           clusters: int | None = None) -> Estimate:
+    """A proportion with its Wilson score interval (good at small n and near 0 or 1).
+
+    ``clusters``: how many candidates the n cases come from (for the thresholds).
+    """
     method = "proportion, Wilson 95% interval"
-    if n < MIN_N:
-        return too_few(n, unit, method)
+    if _too_few(n, clusters):
+        return too_few(n, unit, method, clusters)
     p = successes / n
     z2 = Z95 * Z95
     denom = 1.0 + z2 / n
     centre = (p + z2 / (2 * n)) / denom
     half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
-    return estimate(p, max(0.0, centre - half), min(1.0, centre + half), n, unit, method)
+    return estimate(p, max(0.0, centre - half), min(1.0, centre + half), n, unit, method,
+                    clusters)
 
 
 def mean_interval(values: Sequence[float], clusters: Sequence[Hashable] | None = None,
-                  unit: str = "pairs") -> Estimate:
+                  unit: str = "pairs", floor: float = 0.0) -> Estimate:
     """A mean with a 95% t interval; cluster-robust when ``clusters`` names each value's group.
 
     With clusters, the standard error is the sandwich (CR1) estimate over the
     groups and the t quantile has (groups - 1) degrees of freedom; without, each
     value is its own group, which is the ordinary ``s / sqrt(n)``.
+
+    ``floor`` is the least variance a group's mean may have: the standard error
+    is never below ``sqrt(floor / groups)``. From few candidates rated in whole
+    steps the sandwich estimate is often exactly 0 (two candidates with equal
+    means), and an interval of zero width would call anything beyond the line;
+    the floor (``RESOLUTION_VAR`` for ratings) keeps what the scale cannot resolve.
     """
     n = len(values)
     method = "mean, 95% t interval" + (", clustered by candidate" if clusters else "")
-    if n < MIN_N:
-        return too_few(n, unit, method)
-    mean = math.fsum(values) / n
-    groups: dict[Hashable, float] = {}
+    if floor:
+        method += ", variance floored at the rating scale's resolution"
     keys: Iterable[Hashable] = clusters if clusters is not None else range(n)
+    groups: dict[Hashable, list[float]] = {}  # group -> [sum, count]
     for key, v in zip(keys, values, strict=True):
-        groups[key] = groups.get(key, 0.0) + (v - mean)
+        acc = groups.get(key)
+        if acc is None:
+            groups[key] = [v, 1.0]
+        else:
+            acc[0] += v
+            acc[1] += 1.0
     g = len(groups)
+    counted = g if clusters is not None else None
+    if _too_few(n, counted):
+        return too_few(n, unit, method, counted)
+    mean = math.fsum(values) / n
     if g < 2:
-        return estimate(None, None, None, n, unit, method, g,
+        return estimate(None, None, None, n, unit, method, counted,
                         "all from one candidate: no interval can be given")
-    se = math.sqrt(g / (g - 1) * math.fsum(s * s for s in groups.values())) / n
+    # Each group's residual sum: its sum less its size times the mean.
+    spread = math.fsum((total - size * mean) ** 2 for total, size in groups.values())
+    var = g / (g - 1) * spread / (n * n)
+    se = math.sqrt(max(var, floor / g))
     half = t_quantile(0.5 + CONFIDENCE / 2, g - 1) * se
-    return estimate(mean, mean - half, mean + half, n, unit, method,
-                    g if clusters is not None else None)
+    return estimate(mean, mean - half, mean + half, n, unit, method, counted)
 
 
-def median_interval(values: Sequence[float], unit: str = "rounds") -> Estimate:
+def median_interval(values: Sequence[float], unit: str = "rounds",
+                    clusters: int | None = None) -> Estimate:
     """A median with the distribution-free interval between two order statistics.
 
     The ranks are chosen from the binomial(n, 1/2) distribution so that the
@@ -226,8 +272,8 @@ def median_interval(values: Sequence[float], unit: str = "rounds") -> Estimate:
     """
     n = len(values)
     method = "median, 95% order-statistic interval"
-    if n < MIN_N:
-        return too_few(n, unit, method)
+    if _too_few(n, clusters):
+        return too_few(n, unit, method, clusters)
     xs = sorted(values)
     # Largest k with P(B <= k - 1) <= alpha / 2, B ~ binomial(n, 1/2), in exact integers
     # (2**n overflows a float from n = 1024).
@@ -239,7 +285,7 @@ def median_interval(values: Sequence[float], unit: str = "rounds") -> Estimate:
         term = term * (n - k) // (k + 1)
         k += 1
     k = max(k, 1)
-    return estimate(statistics.median(xs), xs[k - 1], xs[n - k], n, unit, method)
+    return estimate(statistics.median(xs), xs[k - 1], xs[n - k], n, unit, method, clusters)
 
 
 def _percentiles(reps: list[float]) -> tuple[float, float]:
@@ -346,7 +392,7 @@ def krippendorff_alpha(units: Iterable[Iterable[float | None]],
 
 
 def alpha_interval(units: Iterable[Iterable[float | None]], level: Level = "ordinal",
-                   seed: int = 0) -> Estimate:
+                   seed: int = 0, clusters: int | None = None) -> Estimate:
     """Krippendorff's alpha with a 95% percentile bootstrap interval over units.
 
     n is the number of pairable units (units with two or more values). Units
@@ -355,21 +401,21 @@ def alpha_interval(units: Iterable[Iterable[float | None]], level: Level = "ordi
     those types, which costs the same for 40 units as for 40,000.
 
     Resampling stops once the interval's end points are stable to within
-    ``BOOTSTRAP_PRECISION`` (at least ``BOOTSTRAP_MIN`` resamples, at most
-    ``BOOTSTRAP_MAX``): a tight interval from many units needs few resamples,
-    a wide one from few units gets many. The same data and seed always give
-    the same interval.
+    ``BOOTSTRAP_PRECISION`` or ``BOOTSTRAP_WIDTH_SHARE`` of its width, whichever is
+    larger (at least ``BOOTSTRAP_MIN`` resamples, at most ``BOOTSTRAP_MAX``). The same
+    data and seed always give the same interval. ``clusters`` is how many candidates the
+    units came from.
     """
     co = _coincidences(units)
     method = f"Krippendorff's alpha ({level}), 95% bootstrap interval"
     n = co.units
-    if n < MIN_N:
-        return too_few(n, "units", method)
+    if _too_few(n, clusters):
+        return too_few(n, "units", method, clusters)
     model = _AlphaModel(co, level)
     value = model.alpha([float(w) for w in co.weights])
     if value is None:
-        return estimate(None, None, None, n, "units", method,
-                        note="every rating is the same: agreement is not defined")
+        return estimate(None, None, None, n, "units", method, clusters,
+                        note="every rating is the same, so agreement is not defined")
     rng = random.Random(seed)
     draw = _Resampler(co.weights)
     reps: list[float] = []
@@ -383,20 +429,22 @@ def alpha_interval(units: Iterable[Iterable[float | None]], level: Level = "ordi
         if tried >= BOOTSTRAP_MIN and len(reps) > 2 and _stable(reps):
             break
     if len(reps) < tried // 2:
-        return estimate(value, None, None, n, "units", method,
+        return estimate(value, None, None, n, "units", method, clusters,
                         note="too little variation to bootstrap an interval")
     low, high = _percentiles(reps)
-    return estimate(value, low, high, n, "units", method)
+    return estimate(value, low, high, n, "units", method, clusters)
 
 
 def _stable(reps: list[float]) -> bool:
     """Whether the 2.5% and 97.5% points of ``reps`` are pinned down to the precision.
 
     The Monte Carlo standard error of a p-quantile is sqrt(p(1-p)/B) / f(q); with
-    the density f of a normal fit at its 2.5% point this is about 2.67 sd / sqrt(B).
+    the density f of a normal fit at its 2.5% point this is about 2.67 sd / sqrt(B);
+    the interval of a normal fit is 3.92 sd wide.
     """
     sd = statistics.pstdev(reps)
-    return 2.67 * sd / math.sqrt(len(reps)) <= BOOTSTRAP_PRECISION
+    wanted = max(BOOTSTRAP_PRECISION, BOOTSTRAP_WIDTH_SHARE * 3.92 * sd)
+    return 2.67 * sd / math.sqrt(len(reps)) <= wanted
 
 
 class _Resampler:
@@ -573,7 +621,8 @@ def kendall_tau_b(pairs: Sequence[tuple[float, float]],
     candidate move together. Without clusters each pair is its own group.
     """
     if len(pairs) < MIN_N:
-        return too_few(len(pairs), unit, _tau_method(clusters is not None))
+        g = len(set(clusters)) if clusters is not None else None
+        return too_few(len(pairs), unit, _tau_method(clusters is not None), g)
     x_col, y_col = zip(*pairs, strict=True)
     xi = {x: i for i, x in enumerate(sorted(set(x_col)))}
     yi = {y: i for i, y in enumerate(sorted(set(y_col)))}
@@ -598,15 +647,16 @@ def tau_b_grouped(groups: Sequence[Sequence[tuple[int, int]]], rows: int, cols: 
     not coded and grouped a second time for every question and dimension."""
     method = _tau_method(clustered)
     n = sum(map(len, groups))
-    if n < MIN_N:
-        return too_few(n, unit, method)
+    g = len(groups)
+    counted = g if clustered else None
+    if _too_few(n, counted):
+        return too_few(n, unit, method, counted)
     table = _TauTable(Counter(chain.from_iterable(groups)), rows, cols)
     value = _tau(table.s, table.untied_x, table.untied_y)
     if value is None:
         what = "the rating" if not table.untied_x else "the outcome"
-        return estimate(None, None, None, n, unit, method,
-                        note=f"{what} never varies: no rank correlation")
-    g = len(groups)
+        return estimate(None, None, None, n, unit, method, counted,
+                        note=f"{what} never varies, so there is no rank correlation")
     if g < 3:
         return estimate(value, None, None, n, unit, method, g,
                         "fewer than three candidates: no interval can be given")
@@ -615,7 +665,7 @@ def tau_b_grouped(groups: Sequence[Sequence[tuple[int, int]]], rows: int, cols: 
         ds, dx, dy = table.change(cells)
         t = _tau(table.s + ds, table.untied_x + dx, table.untied_y + dy)
         if t is None:  # leaving this group out removes all variation
-            return estimate(value, None, None, n, unit, method, g,
+            return estimate(value, None, None, n, unit, method, counted,
                             "too little variation for an interval")
         loo.append(t)
     mean = math.fsum(loo) / g

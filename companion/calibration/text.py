@@ -8,15 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from companion.calibration.findings import percent, plain, signed
+from companion.calibration.findings import basis, percent, plain, signed
 from companion.calibration.model import (
     LEAN_MIN,
     NO_SPREAD_SHARE,
     NOISY_RATIO,
     USEFUL_TAU,
     Calibration,
+    RatingFigures,
 )
-from companion.calibration.stats import MIN_N, SOLID_N, Estimate
+from companion.calibration.stats import (
+    MIN_CANDIDATES,
+    MIN_N,
+    SOLID_CANDIDATES,
+    SOLID_N,
+    Estimate,
+)
 
 
 def hours(x: float | None) -> str:
@@ -29,17 +36,45 @@ FORMATS: dict[str, Callable[[float | None], str]] = {
 }
 
 
-def figure(e: Estimate, fmt: str = "plain", *, interval: bool = True) -> str:
-    """``+0.83 (+0.65 to +1.01)``, ``0.41 (0.12 to 0.66) tentative``, ``too few (7)``."""
+def figure(e: Estimate, fmt: str = "plain", *, interval: bool = True, n: bool = True) -> str:
+    """Every figure as the one phrase the three outputs print, with what it rests on:
+
+    ``+0.83 (+0.65 to +1.01); 24 pairs from 12 candidates``,
+    ``0.41 (0.12 to 0.66) tentative; 40 units from 40 candidates``,
+    ``too few (7 pairs from 3 candidates)``, ``n/a (every rating is the same, ...); ...``.
+    ``n=False`` leaves the count out where it is printed beside the figure instead.
+    """
     show = FORMATS[fmt]
     if e.status == "too_few":
-        return f"too few ({e.n})"
+        return f"too few ({basis(e)})" if n else "too few"
     if e.value is None:
-        return "n/a"
-    text = show(e.value)
-    if interval and e.low is not None and e.high is not None:
-        text += f" ({show(e.low)} to {show(e.high)})"
-    return f"{text} tentative" if e.status == "tentative" else text
+        text = f"n/a ({e.note or 'not defined'})"
+    else:
+        text = show(e.value)
+        if interval and e.low is not None and e.high is not None:
+            text += f" ({show(e.low)} to {show(e.high)})"
+        elif interval:
+            text += f" (no interval: {e.note or 'not enough variation'})"
+        if e.status == "tentative":
+            text += " tentative"
+    return f"{text}; {basis(e)}" if n else text
+
+
+def item_counts(f: RatingFigures) -> str:
+    """What a question's chart row rests on: ``alpha 40 units, tau-b 120 ratings, from 40
+    candidates`` (each answer rated by two or more is one unit of alpha)."""
+    ag, tau = f.agreement, f.predicts_recommendation
+    return (f"alpha {ag.n} units, tau-b {tau.n} ratings, from "
+            f"{max(ag.clusters or 0, tau.clusters or 0)} candidates")
+
+
+def cut_ends(e: Estimate, axis: tuple[float, float]) -> tuple[bool, bool]:
+    """Whether the whisker of ``e`` runs past the low and the high end of a chart's axis
+    (charts draw it to the edge and mark the cut, so a clipped whisker never reads as
+    a short one)."""
+    if e.value is None or e.low is None or e.high is None:
+        return False, False
+    return e.low < axis[0], e.high > axis[1]
 
 
 def scope(cal: Calibration) -> str:
@@ -63,10 +98,25 @@ def scope(cal: Calibration) -> str:
 
 GLOSSARY: tuple[tuple[str, str], ...] = (
     ("n and the interval",
-     f"Every figure gives the number it rests on (n) and a 95% interval: the range that the "
-     f"true value lies in, given how much data there is. Below {MIN_N} it says \u201ctoo "
-     f"few\u201d and shows no number; from {MIN_N} to {SOLID_N - 1} it is tentative. Ratings "
-     "of one candidate move together, so intervals are computed candidate by candidate."),
+     "Every figure gives the number it rests on (n: pairs, ratings, rounds or units, and "
+     "the candidates they come from) and a 95% interval: the range that the true value "
+     "lies in, given how much data there is. A candidate's ratings move together (the "
+     "same answers, the same first impression), so trust is counted in candidates: from "
+     f"fewer than {MIN_CANDIDATES} candidates (or fewer than {MIN_N} ratings) a figure "
+     f"says \u201ctoo few\u201d and shows no number, and below {SOLID_CANDIDATES} "
+     f"candidates (or {SOLID_N} ratings) it is tentative. Ten pairs from two candidates "
+     "are two observations, not ten. \u201cn/a\u201d always says why there is no number."),
+    ("How the intervals are made",
+     "Averages over candidates (leniency, scatter) use a t interval clustered by "
+     "candidate, with the candidates less one as its degrees of freedom, so few candidates "
+     "give a wide interval. Its spread between candidates is never taken as less than "
+     "whole-step rounding allows (a twelfth of a step squared): with ratings in whole "
+     "steps, two candidates' averages are often exactly equal, and an interval of zero "
+     "width would call an interviewer lenient on that chance alone. A bootstrap over "
+     "candidates was the other choice; it gives zero width in the same case, so it needs "
+     "the same floor and adds thousands of recomputations. Simulated teams with no "
+     "one biased, from 2 to 60 candidates, name nobody in at least 95 datasets of 100 at "
+     "every size, and the interval covers the true lean in at least 93 of 100."),
     ("Leniency",
      "How far an interviewer's ratings sit above (+) or below (\u2212) their co-panelists' "
      "ratings of the same question for the same candidate, in rating steps (Strong, Mid, "

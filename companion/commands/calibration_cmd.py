@@ -16,12 +16,15 @@ import sys
 from pathlib import Path
 
 from companion.base.errors import CompanionError
+from companion.calibration.findings import basis
 from companion.calibration.model import Calibration, Filters, RatingFigures
+from companion.calibration.stats import Estimate
 from companion.calibration.text import figure, scope
 from companion.commands.common import data_root
 from companion.commands.session_cmd import open_store
 from companion.content.loader import load_for_cli
 from companion.content.model import Pack
+from companion.record.scorecard import RATING_LABEL
 
 
 def compute_for_cli(args: argparse.Namespace, pack: Pack,
@@ -76,14 +79,33 @@ def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
                      for r in (head, *rows))
 
 
+def _figure_rows(subject: tuple[str, ...], figures: list[tuple[str, Estimate, str]]
+                 ) -> list[tuple[str, ...]]:
+    """One line per figure: its value and interval, then what it rests on (n); the
+    subject's own columns on its first line only."""
+    blank = tuple("" for _ in subject)
+    out = []
+    for k, (label, e, fmt) in enumerate(figures):
+        out.append((*(subject if k == 0 else blank), label, figure(e, fmt, n=False),
+                    basis(e)))
+    return out
+
+
 def _rating_rows(figs: tuple[RatingFigures, ...]) -> list[tuple[str, ...]]:
-    return [(f.title[:34], str(f.asked), str(f.skipped), str(f.unrated),
-             figure(f.spread, "share", interval=False), figure(f.agreement),
-             figure(f.predicts_recommendation), figure(f.predicts_decision)) for f in figs]
+    rows: list[tuple[str, ...]] = []
+    for f in figs:
+        common = RATING_LABEL.get(f.most_common or "", "-")
+        rows += _figure_rows((f.title[:34], str(f.asked), str(f.skipped), str(f.unrated)), [
+            (f"most common ({common})", f.spread, "share"),
+            ("agreement (alpha)", f.agreement, "plain"),
+            ("predicts recommendation", f.predicts_recommendation, "plain"),
+            ("predicts decision", f.predicts_decision, "plain")])
+    return rows
 
 
 def format_report(cal: Calibration) -> str:
-    """The figures as plain text: scope, findings, then the three tables."""
+    """The figures as plain text: scope, findings, then the three tables, one line per
+    figure with its 95% interval and its n."""
     lines = ["Calibration", scope(cal), ""]
     if not cal.scorecards:
         lines.append("No submitted scorecards in this scope yet.")
@@ -91,17 +113,17 @@ def format_report(cal: Calibration) -> str:
     lines.append("What stands out:" if cal.findings else
                  "Nothing stands out at the confidence these figures allow.")
     lines += [f"- {f.text}" for f in cal.findings]
-    lines += ["", "Interviewers (leniency and scatter in rating steps; 95% intervals)",
-              _table(("INTERVIEWER", "ROUNDS", "LENIENCY", "SCATTER", "MATCHES DECISION",
-                      "RED FLAGS", "PROBES SKIPPED", "SUBMITTED AFTER"),
-                     [(f.name, str(f.rounds), figure(f.leniency, "steps"),
-                       figure(f.scatter), figure(f.agreement, "share", interval=False),
-                       figure(f.red_flags, "share", interval=False),
-                       figure(f.failure_probe_skips, "share", interval=False),
-                       figure(f.lateness_h, "hours", interval=False))
-                      for f in cal.interviewers])]
-    head = ("", "ASKED", "SKIPPED", "UNRATED", "SPREAD", "AGREEMENT (ALPHA)",
-            "PREDICTS RECOMMENDATION", "PREDICTS DECISION")
-    lines += ["", "Questions and scenarios", _table(("ITEM", *head[1:]), _rating_rows(cal.items))]
-    lines += ["", "Dimensions", _table(("DIMENSION", *head[1:]), _rating_rows(cal.dimensions))]
+    people: list[tuple[str, ...]] = []
+    for f in cal.interviewers:
+        people += _figure_rows((f.name, str(f.rounds)), [
+            ("leniency (steps)", f.leniency, "steps"), ("scatter (steps)", f.scatter, "plain"),
+            ("matches decision", f.agreement, "share"), ("red flags", f.red_flags, "share"),
+            ("failure probes skipped", f.failure_probe_skips, "share"),
+            ("submitted after", f.lateness_h, "hours")])
+    tail = ("FIGURE", "VALUE (95% INTERVAL)", "N")
+    lines += ["", "Interviewers (leniency and scatter in rating steps against co-panelists)",
+              _table(("INTERVIEWER", "ROUNDS", *tail), people)]
+    head = ("ASKED", "SKIPPED", "UNRATED", *tail)
+    lines += ["", "Questions and scenarios", _table(("ITEM", *head), _rating_rows(cal.items))]
+    lines += ["", "Dimensions", _table(("DIMENSION", *head), _rating_rows(cal.dimensions))]
     return "\n".join(lines)

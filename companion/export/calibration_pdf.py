@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from companion.calibration.findings import team_scatter
+from companion.calibration.findings import basis, team_scatter
 from companion.calibration.model import (
     LEAN_MIN,
     NOISY_RATIO,
@@ -30,7 +30,7 @@ from companion.calibration.model import (
     RatingFigures,
 )
 from companion.calibration.stats import Estimate
-from companion.calibration.text import GLOSSARY, figure, scope
+from companion.calibration.text import GLOSSARY, cut_ends, figure, item_counts, scope
 from companion.content.model import Pack
 from companion.export.document import MARGIN_X, PAGE_SIZES, build_pdf
 from companion.export.fonts import fonts
@@ -40,6 +40,7 @@ DARK = colors.Color(0.25, 0.25, 0.25)
 LIGHT = colors.Color(0.68, 0.68, 0.68)
 ROW_H = 15.0
 NAME_W = 130.0
+ITEM_NAME_W = 170.0  # a question's title and its counts
 LEAN_AXIS = (-1.5, 1.5)
 SCATTER_AXIS = (0.0, 1.6)
 ITEM_AXIS = (-0.4, 1.0)
@@ -75,8 +76,9 @@ def calibration_story(cal: Calibration, width: float) -> list[Flowable]:
     story.append(_interviewer_chart(cal, width))
     story.extend(_findings([f for f in cal.findings if f.about == "interviewer"],
                            "No interviewer leans or scatters beyond what chance allows here."))
-    story.append(para("Questions and scenarios: agreement and prediction", st.h1))
-    story.append(_item_chart(cal.items, width))
+    # The heading goes with its chart: never alone at the foot of a page.
+    story.append(KeepTogether([para("Questions and scenarios: agreement and prediction",
+                                    st.h1), _item_chart(cal.items, width)]))
     story.extend(_findings([f for f in cal.findings if f.about != "interviewer"],
                            "No question stands out as uninformative at this confidence."))
     story.extend(_tables(cal, width))
@@ -111,18 +113,27 @@ def _dot(d: Drawing, e: Estimate, axis: tuple[float, float], left: float, span: 
          y: float, fill: colors.Color = INK) -> None:
     """A dot with its whisker; hollow when tentative; "too few" as words."""
     if not e.shown or e.value is None:
-        label = f"too few ({e.n} {e.unit})" if e.status == "too_few" else "n/a"
-        _word(d, label, left + 4, y - 2.5)
+        _word(d, figure(e, n=False), left + 4, y - 2.5)
         return
-    if e.low is not None and e.high is not None:
-        d.add(Line(_x(e.low, axis, left, span), y, _x(e.high, axis, left, span), y,
-                   strokeColor=INK, strokeWidth=0.9))
-        for end in (e.low, e.high):
-            xe = _x(end, axis, left, span)
-            d.add(Line(xe, y - 2.5, xe, y + 2.5, strokeColor=INK, strokeWidth=0.9))
+    _whisker(d, e, axis, left, span, y)
     hollow = e.status == "tentative"
     d.add(Circle(_x(e.value, axis, left, span), y, 2.8, strokeColor=fill, strokeWidth=1,
                  fillColor=colors.white if hollow else fill))
+
+
+def _whisker(d: Drawing, e: Estimate, axis: tuple[float, float], left: float, span: float,
+             y: float) -> None:
+    """The 95% whisker: a tick at each end, or an arrowhead where the chart's edge cuts it."""
+    if e.low is None or e.high is None:
+        return
+    lo, hi = _x(e.low, axis, left, span), _x(e.high, axis, left, span)
+    d.add(Line(lo, y, hi, y, strokeColor=INK, strokeWidth=0.9))
+    for xe, cut, way in zip((lo, hi), cut_ends(e, axis), (-1, 1), strict=True):
+        if cut:
+            d.add(Polygon([xe, y, xe - 4 * way, y + 2.8, xe - 4 * way, y - 2.8],
+                          fillColor=INK, strokeColor=INK, strokeWidth=0.4))
+        else:
+            d.add(Line(xe, y - 2.5, xe, y + 2.5, strokeColor=INK, strokeWidth=0.9))
 
 
 def _guides(d: Drawing, axis: tuple[float, float], left: float, span: float,
@@ -152,8 +163,9 @@ def _axis(width: float, panels: Sequence[tuple[tuple[float, float], float, float
     return d
 
 
-def _chart_table(rows: list[list[object]], heights: list[float]) -> Table:
-    table = Table(rows, colWidths=[NAME_W, None], rowHeights=heights, repeatRows=1,
+def _chart_table(rows: list[list[object]], heights: list[float],
+                 name_w: float = NAME_W) -> Table:
+    table = Table(rows, colWidths=[name_w, None], rowHeights=heights, repeatRows=1,
                   hAlign="LEFT")
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -177,7 +189,8 @@ def _interviewer_chart(cal: Calibration, width: float) -> Table:
         (SCATTER_AXIS, scat_left, scat_span, (0, 0.5, 1, 1.5), lambda v: f"{v:g}")],
         [(lean_span / 2, "Leniency: rating steps vs co-panelists"),
          (scat_left + scat_span / 2, "Scatter (rating steps)")])
-    rows: list[list[object]] = [[para("Interviewer (rounds)", st.small_cell), head]]
+    rows: list[list[object]] = [[para("Interviewer (pairs rated with others)", st.small_cell),
+                                 head]]
     for f in cal.interviewers:
         d = Drawing(plot_w, ROW_H)
         _guides(d, LEAN_AXIS, 0, lean_span, dashed=(-LEAN_MIN, LEAN_MIN), solid=(0,))
@@ -187,10 +200,11 @@ def _interviewer_chart(cal: Calibration, width: float) -> Table:
                     dashed=(NOISY_RATIO * typical,))
         _dot(d, f.leniency, LEAN_AXIS, 0, lean_span, ROW_H / 2)
         _dot(d, f.scatter, SCATTER_AXIS, scat_left, scat_span, ROW_H / 2)
-        rows.append([para(f"{f.name} ({f.rounds})", st.cell), d])
-    out = _chart_table(rows, [24.0] + [ROW_H + 2] * len(cal.interviewers))
-    return _with_note(out, "Dots: estimates; whiskers: 95% intervals; hollow: tentative "
-                      f"(n under 30). Dashed lines at \u00b1{LEAN_MIN:.1f} steps: leaning "
+        rows.append([[para(f.name, st.small_cell), para(basis(f.leniency), st.small_cell)], d])
+    out = _chart_table(rows, [24.0] + [2 * ROW_H - 4] * len(cal.interviewers))
+    return _with_note(out, "Dots: estimates; whiskers: 95% intervals, with an arrowhead where "
+                      "one runs on past the chart's edge; hollow: tentative (fewer than 15 "
+                      f"candidates). Dashed lines at \u00b1{LEAN_MIN:.1f} steps: leaning "
                       "beyond them with the whole whisker is called lenient or harsh. Scatter: "
                       "the solid line is the rest of the team's typical value, the dashed one "
                       f"{NOISY_RATIO:g} times it.", width)
@@ -198,22 +212,23 @@ def _interviewer_chart(cal: Calibration, width: float) -> Table:
 
 def _item_chart(items: Sequence[RatingFigures], width: float) -> Table:
     st = styles()
-    plot_w = width - NAME_W
+    plot_w = width - ITEM_NAME_W
     span = plot_w - 4
     head = _axis(plot_w, [(ITEM_AXIS, 0, span, (-0.4, -0.2, 0, 0.2, 0.4, 0.6, 0.8, 1.0),
                            lambda v: f"{v:g}")],
                  [(span / 2, "Agreement (alpha, dark) and predicts recommendation "
                              "(tau-b, light)")])
     rows: list[list[object]] = [[para("Question or scenario", st.small_cell), head]]
-    row_h = 2 * ROW_H - 4
+    row_h = 3 * ROW_H - 4
     for f in items:
         d = Drawing(plot_w, row_h)
         _guides(d, ITEM_AXIS, 0, span, solid=(0,), dashed=(USEFUL_TAU, 0.8))
         _bar(d, f.agreement, span, row_h * 0.72, DARK)
         _bar(d, f.predicts_recommendation, span, row_h * 0.28, LIGHT)
-        rows.append([para(f.title, st.small_cell), d])
-    out = _chart_table(rows, [24.0] + [row_h + 2] * len(items))
-    return _with_note(out, "Bars: estimates; whiskers: 95% intervals; bars without fill: "
+        rows.append([[para(f.title, st.small_cell), para(item_counts(f), st.small_cell)], d])
+    out = _chart_table(rows, [24.0] + [row_h + 2] * len(items), ITEM_NAME_W)
+    return _with_note(out, "Bars: estimates; whiskers: 95% intervals, with an arrowhead where "
+                      "one runs on past the chart's edge; bars without fill: "
                       f"tentative. Dashed lines at {USEFUL_TAU:.1f} (a useful question's link "
                       "to the recommendation) and 0.8 (agreement commonly asked of a "
                       "measure).", width)
@@ -221,18 +236,13 @@ def _item_chart(items: Sequence[RatingFigures], width: float) -> Table:
 
 def _bar(d: Drawing, e: Estimate, span: float, y: float, fill: colors.Color) -> None:
     if not e.shown or e.value is None:
-        label = f"too few ({e.n} {e.unit})" if e.status == "too_few" else "n/a"
-        _word(d, label, _x(0, ITEM_AXIS, 0, span) + 3, y - 2.5)
+        _word(d, figure(e, n=False), _x(0, ITEM_AXIS, 0, span) + 3, y - 2.5)
         return
     x0, x1 = _x(0, ITEM_AXIS, 0, span), _x(e.value, ITEM_AXIS, 0, span)
     hollow = e.status == "tentative"
     d.add(Rect(min(x0, x1), y - 4, abs(x1 - x0), 8, strokeColor=fill, strokeWidth=0.8,
                fillColor=colors.white if hollow else fill))
-    if e.low is not None and e.high is not None:
-        lo, hi = _x(e.low, ITEM_AXIS, 0, span), _x(e.high, ITEM_AXIS, 0, span)
-        d.add(Line(lo, y, hi, y, strokeColor=INK, strokeWidth=0.8))
-        for xe in (lo, hi):
-            d.add(Line(xe, y - 2.5, xe, y + 2.5, strokeColor=INK, strokeWidth=0.8))
+    _whisker(d, e, ITEM_AXIS, 0, span, y)
 
 
 def _with_note(chart: Table, note: str, width: float) -> Table:
@@ -258,13 +268,13 @@ def _tables(cal: Calibration, width: float) -> list[Flowable]:
             "Matches decision", "Red flags", "Failure probes skipped", "Submitted after"]
     data: list[list[object]] = [[para(h, st.col_head, bold=True) for h in head]]
     for f in cal.interviewers:
+        # Figures in the small size: each carries its interval and n.
         data.append([para(f.name, st.cell), para(str(f.rounds), st.cell),
-                     para(_cell(f.leniency, "steps"), st.cell), para(_cell(f.scatter), st.cell),
-                     para(_cell(f.agreement, "share"), st.cell),
-                     para(_cell(f.red_flags, "share"), st.cell),
-                     para(_cell(f.failure_probe_skips, "share"), st.cell),
-                     para(_cell(f.lateness_h, "hours"), st.cell)])
-    out.append(_grid(data, [width * x for x in (0.15, 0.08, 0.14, 0.13, 0.13, 0.12, 0.13, 0.12)]))
+                     *(para(_cell(e, fmt), st.small_cell) for e, fmt in (
+                         (f.leniency, "steps"), (f.scatter, "plain"), (f.agreement, "share"),
+                         (f.red_flags, "share"), (f.failure_probe_skips, "share"),
+                         (f.lateness_h, "hours")))])
+    out.append(_grid(data, [width * x for x in (0.12, 0.08, 0.14, 0.13, 0.14, 0.13, 0.13, 0.13)]))
     for title, figs in (("Questions and scenarios", cal.items), ("Dimensions", cal.dimensions)):
         head = ["Dimension" if title == "Dimensions" else "Item", "Asked",
                 "Skipped, unrated", "Most common", "Agreement (alpha)",
@@ -275,17 +285,18 @@ def _tables(cal: Calibration, width: float) -> list[Flowable]:
             common = (f"{_label(rf.most_common)} {figure(rf.spread, 'share')}"
                       if rf.most_common else figure(rf.spread, "share"))
             data.append([para(name, st.cell), para(str(rf.asked), st.cell),
-                         para(f"{rf.skipped}, {rf.unrated}", st.cell), para(common, st.cell),
-                         para(_cell(rf.agreement), st.cell),
-                         para(_cell(rf.predicts_recommendation), st.cell),
-                         para(_cell(rf.predicts_decision), st.cell)])
+                         para(f"{rf.skipped}, {rf.unrated}", st.cell),
+                         para(common, st.small_cell),
+                         *(para(_cell(e), st.small_cell) for e in (
+                             rf.agreement, rf.predicts_recommendation, rf.predicts_decision))])
         widths = [width * x for x in (0.21, 0.08, 0.09, 0.16, 0.15, 0.16, 0.15)]
         # A short table stays with its heading rather than leave the heading alone.
         out.append(KeepTogether([para(title, st.h2), _grid(data, widths)]))
     out.append(Spacer(1, 4))
-    out.append(para("Each figure: the estimate, its 95% interval in brackets, and "
-                    "\u201ctentative\u201d when it rests on fewer than 30; \u201ctoo few\u201d "
-                    "with the count when under 10.", st.small))
+    out.append(para("Each figure: the estimate, its 95% interval in brackets, "
+                    "\u201ctentative\u201d when it rests on fewer than 15 candidates (or 30 "
+                    "ratings), and what it rests on; \u201ctoo few\u201d when under 5 "
+                    "candidates (or 10 ratings); \u201cn/a\u201d with the reason.", st.small))
     return out
 
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from companion.calibration.findings import team_scatter
+from companion.calibration.findings import basis, team_scatter
 from companion.calibration.model import (
     LEAN_MIN,
     NOISY_RATIO,
@@ -25,7 +25,7 @@ from companion.calibration.model import (
     RatingFigures,
 )
 from companion.calibration.stats import Estimate
-from companion.calibration.text import figure
+from companion.calibration.text import cut_ends, figure, item_counts
 
 Axis = tuple[float, float]
 LEAN_AXIS: Axis = (-1.5, 1.5)
@@ -36,8 +36,8 @@ ITEM_AXIS: Axis = (-0.4, 1.0)
 class _RowChart(QWidget):
     """Rows of labelled marks over one or more horizontal axes, with a header of ticks."""
 
-    LABEL_W = 190
-    ROW_H = 26
+    LABEL_W = 200
+    ROW_H = 36  # two lines: the name, and the n the row rests on
     HEAD_H = 50
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
@@ -105,28 +105,43 @@ class _RowChart(QWidget):
         p.drawLine(QPointF(x, self.HEAD_H if top is None else top),
                    QPointF(x, self.height() - 4 if bottom is None else bottom))
 
-    def label(self, p: QPainter, row: int, text: str) -> None:
-        p.setPen(QPen(self.ink()))
-        fm = QFontMetrics(p.font())
-        shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, self.LABEL_W - 10)
-        rect = QRectF(0, self.row_y(row) - self.ROW_H / 2, self.LABEL_W - 8, self.ROW_H)
-        p.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)
+    def label(self, p: QPainter, row: int, text: str, counts: str) -> None:
+        """The row's name, and under it (muted) what its figures rest on."""
+        base = p.font()
+        small = QFont(base)
+        small.setPointSizeF(base.pointSizeF() * 0.82)  # the counts: smaller, so they fit
+        top = self.row_y(row) - QFontMetrics(base).height()
+        for line, colour, font in ((text, self.ink(), base), (counts, self.muted(), small)):
+            p.setFont(font)
+            fm = QFontMetrics(font)
+            p.setPen(QPen(colour))
+            shown = fm.elidedText(line, Qt.TextElideMode.ElideRight, self.LABEL_W - 10)
+            p.drawText(QRectF(0, top, self.LABEL_W - 8, fm.height()),
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)
+            top += fm.height()
+        p.setFont(base)
 
     def missing(self, p: QPainter, e: Estimate, x: float, y: float) -> None:
         p.setPen(QPen(self.muted()))
         fm = QFontMetrics(p.font())
-        text = f"too few ({e.n} {e.unit})" if e.status == "too_few" else "n/a"
-        p.drawText(QPointF(x + 4, y + fm.ascent() / 2 - 1), text)
+        p.drawText(QPointF(x + 4, y + fm.ascent() / 2 - 1), figure(e, n=False))
 
     def whisker(self, p: QPainter, e: Estimate, axis: Axis, left: float, width: float,
                 y: float) -> None:
+        """The 95% whisker: a tick at each end, or an arrowhead where the edge cuts it."""
         if e.low is None or e.high is None:
             return
         p.setPen(QPen(self.ink(), 1.3))
         lo, hi = self.at(e.low, axis, left, width), self.at(e.high, axis, left, width)
         p.drawLine(QPointF(lo, y), QPointF(hi, y))
-        for end in (lo, hi):
-            p.drawLine(QPointF(end, y - 4), QPointF(end, y + 4))
+        for end, cut, way in zip((lo, hi), cut_ends(e, axis), (-1, 1), strict=True):
+            if cut:
+                p.setBrush(self.ink())
+                p.drawPolygon([QPointF(end, y), QPointF(end - 6 * way, y - 4),
+                               QPointF(end - 6 * way, y + 4)])
+                p.setBrush(Qt.BrushStyle.NoBrush)
+            else:
+                p.drawLine(QPointF(end, y - 4), QPointF(end, y + 4))
 
     def dot(self, p: QPainter, e: Estimate, axis: Axis, left: float, width: float,
             y: float) -> None:
@@ -176,7 +191,7 @@ class LeniencyChart(_RowChart):
             self.guide(p, v, lean_axis, lean_l, lean_w, dashed=True)
         for row, f in enumerate(self.figures):
             y = self.row_y(row)
-            self.label(p, row, f"{f.name} ({f.rounds})")
+            self.label(p, row, f.name, basis(f.leniency))
             typical = team_scatter(self.figures, f.name)
             if typical is not None:
                 top, bottom = y - self.ROW_H / 2, y + self.ROW_H / 2
@@ -190,8 +205,8 @@ class LeniencyChart(_RowChart):
 class ItemChart(_RowChart):
     """Per question: agreement (alpha) and prediction of the recommendation (tau-b)."""
 
-    LABEL_W = 300  # question titles are longer than names
-    ROW_H = 34
+    LABEL_W = 310  # question titles (and their counts) are longer than names
+    ROW_H = 40
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("calibration.itemChart", parent)
@@ -220,7 +235,7 @@ class ItemChart(_RowChart):
             self.guide(p, v, axis, left, width, dashed=True)
         for row, f in enumerate(self.figures):
             y = self.row_y(row)
-            self.label(p, row, f.title)
+            self.label(p, row, f.title, item_counts(f))
             self.bar(p, f.agreement, axis, left, width, y - 7, self.accent())
             self.bar(p, f.predicts_recommendation, axis, left, width, y + 7, self.muted())
         p.end()

@@ -194,13 +194,17 @@ class CalibrationPage(QWidget):
         chart_layout.addWidget(QLabel("Interviewers against their co-panelists", charts))
         chart_layout.addWidget(self.leniency_chart)
         chart_layout.addWidget(_key_label(
-            "Dots: estimates; whiskers: 95% intervals; hollow: tentative (n under 30). "
-            "Dashed: \u00b10.2 steps of leniency, and 1.25 times the team's typical scatter.",
+            "Dots: estimates; whiskers: 95% intervals, an arrowhead where one runs past the "
+            "chart's edge; hollow: tentative (fewer than 15 candidates). Under each name: "
+            "the pairs and candidates the row rests on. Dashed: \u00b10.2 steps of "
+            "leniency, and 1.25 times the team's typical scatter.",
             charts))
         chart_layout.addWidget(QLabel("Questions and scenarios", charts))
         chart_layout.addWidget(self.item_chart)
         chart_layout.addWidget(_key_label(
-            "Bars: estimates; whiskers: 95% intervals; outlined: tentative. Dashed at 0.3 "
+            "Bars: estimates; whiskers: 95% intervals, an arrowhead where one runs past the "
+            "chart's edge; outlined: tentative. Under each title: what alpha and tau-b rest "
+            "on. Dashed at 0.3 "
             "(a useful question's link to the recommendation) and 0.8 (agreement commonly "
             "asked of a measure).", charts))
         chart_layout.addStretch(1)
@@ -364,7 +368,7 @@ class CalibrationPage(QWidget):
 def _rating_row(r: RatingFigures) -> list[str]:
     name = r.title + (f" ({r.weight}%)" if r.weight is not None else "")
     common = (f"{r.most_common.replace('_', ' ').capitalize()} "
-              f"{figure(r.spread, 'share', interval=False)}" if r.most_common else "-")
+              f"{figure(r.spread, 'share')}" if r.most_common else figure(r.spread, "share"))
     return [name, str(r.asked), str(r.skipped), str(r.unrated), common, figure(r.agreement),
             figure(r.predicts_recommendation), figure(r.predicts_decision)]
 

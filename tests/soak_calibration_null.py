@@ -1,0 +1,93 @@
+"""How often calibration names someone with nobody biased, and how often its intervals
+hold the truth: the long run of tests/test_calibration_null.py.
+
+Not part of the default test run (minutes, not seconds): the suite runs 20 teams a
+size; this runs as many as asked, and also the coverage checks at more sizes.
+
+    python -m tests.soak_calibration_null [--per-size 200] [--coverage 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from collections import Counter
+
+from companion.calibration.figures import compute
+from companion.calibration.stats import alpha_interval, krippendorff_alpha
+from companion.content.loader import builtin_pack
+from tests.calibration_sim import Team, name, scorecards
+
+SIZES = (2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60)
+
+
+def null_rates(per_size: int) -> None:
+    pack = builtin_pack()
+    print("teams with nobody biased: share naming anyone (what was named)")
+    for size in SIZES:
+        named = 0
+        kinds: Counter[str] = Counter()
+        for k in range(per_size):
+            seed = 7919 * size + k  # other seeds than the suite's
+            rng = random.Random(seed)
+            pool = rng.choice((4, 5, 6, 8))
+            panel = 3 if pool == 4 else rng.choice((3, 3, 4))
+            scs, decisions = scorecards(Team(size, pool, panel), seed)
+            found = compute(scs, decisions, pack).findings
+            named += bool(found)
+            kinds.update(f.kind for f in found)
+        print(f"  {size:2d} candidates: {named}/{per_size} = {named / per_size:.1%} "
+              f"{dict(kinds) if kinds else ''}", flush=True)
+
+
+def leniency_coverage(reps: int) -> None:
+    pack = builtin_pack()
+    big = compute(*scorecards(Team(3000, 4, 3, lean={0: 0.5}), seed=99), pack)
+    truth = next(f for f in big.interviewers if f.name == name(0)).leniency.value
+    assert truth is not None
+    for size in (8, 15, 30, 60):
+        hits = 0
+        for seed in range(reps):
+            cal = compute(*scorecards(Team(size, 4, 3, lean={0: 0.5}), 10_000 + seed), pack)
+            e = next(f for f in cal.interviewers if f.name == name(0)).leniency
+            hits += e.low is not None and e.high is not None and e.low <= truth <= e.high
+        print(f"  leniency interval, {size} candidates: covers the true lean "
+              f"({truth:+.3f}) in {hits}/{reps} = {hits / reps:.1%}", flush=True)
+
+
+def alpha_coverage(reps: int) -> None:
+    def units(rng: random.Random, count: int) -> list[list[int]]:
+        out = []
+        for _ in range(count):
+            quality = rng.gauss(0, 1)
+            out.append([min(3, max(0, round(1.5 + quality + rng.gauss(0, 0.6))))
+                        for _ in range(3)])
+        return out
+
+    truth = krippendorff_alpha(units(random.Random(1), 200_000))
+    assert truth is not None
+    rng = random.Random(3)
+    for count in (15, 40, 100):
+        hits = 0
+        for seed in range(reps):
+            e = alpha_interval(units(rng, count), seed=seed)
+            hits += e.low is not None and e.high is not None and e.low <= truth <= e.high
+        print(f"  alpha bootstrap, {count} units: covers the true alpha ({truth:.3f}) in "
+              f"{hits}/{reps} = {hits / reps:.1%}", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-size", type=int, default=200)
+    parser.add_argument("--coverage", type=int, default=400)
+    args = parser.parse_args()
+    null_rates(args.per_size)
+    print("coverage of the 95% intervals")
+    leniency_coverage(args.coverage)
+    alpha_coverage(args.coverage)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
