@@ -135,3 +135,15 @@ def test_a_file_about_to_be_migrated_gets_the_full_check(tmp_path: Path) -> None
     assert not list(data.glob(f"{DB_NAME}.v4-backup-*"))  # nothing migrated a damaged file
     with Store.open(data) as store:
         assert len(store.list_rounds()) == 6
+
+
+def test_the_integrity_check_benchmark_measures_both_checks() -> None:
+    from bench import integrity_check
+    from bench.run_all import normalise
+
+    result = integrity_check.run(rounds=40, runs=1)
+    full, quick, ratio, size = result["figures"]
+    assert "40 rounds" in full["figure"] and quick["figure"].startswith("baseline")
+    assert full["value"] > 0 and quick["value"] > 0 and size["value"] > 0
+    assert ratio["unit"] == "x" and ratio["target"] == integrity_check.TARGET_RATIO
+    assert all(row.value for row in normalise("integrity_check", result))
