@@ -104,3 +104,22 @@ def test_links_in_a_pack_folder_are_refused_by_name(tmp_path: Path) -> None:
     for name in ("folder/pack.toml", "linked.toml", "linked-folder"):
         assert f"{packs / name}: (file): is a link" in text, text
     assert os.path.exists(outside)
+
+
+def test_a_settings_file_that_is_a_pipe_is_moved_aside_not_read(qtbot: object,
+                                                                data_dir: Path) -> None:
+    """A pipe (or a device node) in its place would block QSettings' read or take its write."""
+    import stat
+
+    from companion.ui.settings import UiSettings
+
+    path = settings_file(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    assert remembered_interviewer(data_dir) == ""  # refused without waiting for a writer
+    ui = UiSettings(data_dir)
+    ui.zoom = 1.2
+    ui._qs.sync()
+    (aside,) = path.parent.glob(f"{path.name}.set-aside-*")
+    assert stat.S_ISFIFO(os.lstat(aside).st_mode)
+    assert stat.S_ISREG(os.lstat(path).st_mode) and "zoom" in path.read_text()

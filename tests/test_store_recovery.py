@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,80 @@ def test_a_file_about_to_be_migrated_gets_the_full_check(tmp_path: Path) -> None
     assert not list(data.glob(f"{DB_NAME}.v4-backup-*"))  # nothing migrated a damaged file
     with Store.open(data) as store:
         assert len(store.list_rounds()) == 6
+
+
+def test_the_integrity_check_benchmark_measures_both_checks() -> None:
+    from bench import integrity_check
+    from bench.run_all import normalise
+
+    result = integrity_check.run(rounds=40, runs=1)
+    full, quick, ratio, size = result["figures"]
+    assert "40 rounds" in full["figure"] and quick["figure"].startswith("baseline")
+    assert full["value"] > 0 and quick["value"] > 0 and size["value"] > 0
+    assert ratio["unit"] == "x" and ratio["target"] == integrity_check.TARGET_RATIO
+    assert all(row.value for row in normalise("integrity_check", result))
+
+
+COPIES = 8
+WRITER = """
+import sys, time
+from pathlib import Path
+from companion.store import Store
+from tests.fixtures.samples import sample_scorecard
+end = time.monotonic() + float(sys.argv[2])
+n = 0
+with Store.open(Path(sys.argv[1])) as store:
+    print("ready", flush=True)
+    while time.monotonic() < end:
+        store.save_imported(sample_scorecard(f"w{n}", candidate=f"Writer {n % 7}"))
+        store.set_setting(f"k{n % 50}", str(n))
+        n += 1
+"""
+
+
+def _copy_slowly(src: Path, dest: Path) -> None:
+    """Copy ``src`` a few pages at a time, as a backup tool copying a live file does."""
+    with src.open("rb") as a, dest.open("wb") as b:
+        while chunk := a.read(4096 * 8):
+            b.write(chunk)
+            time.sleep(0.001)
+
+
+def test_copies_taken_while_the_app_writes_never_end_in_a_dead_end(tmp_path: Path) -> None:
+    """Torn copies of a live folder: each one opens (recovered if damaged) and reads whole."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    live = tmp_path / "live"
+    Store.open(live).close()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(live), "20"], cwd=REPO,
+                              env=env, stdout=subprocess.PIPE, text=True)
+    outcomes: dict[str, int] = {"opened": 0, "recovered": 0}
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
+        for n in range(COPIES):
+            copy = tmp_path / f"copy{n}"
+            copy.mkdir()
+            for suffix in ("", "-wal"):
+                src = Path(f"{live / DB_NAME}{suffix}")
+                if src.exists():
+                    _copy_slowly(src, Path(f"{copy / DB_NAME}{suffix}"))
+            try:
+                Store.open(copy).close()
+                outcomes["opened"] += 1
+            except StorageError as exc:
+                assert "\n" not in str(exc) and "untouched copy" in str(exc), str(exc)
+                outcomes["recovered"] += 1
+            with Store.open(copy) as store:  # the next start always goes on
+                for summary in store.list_rounds():
+                    store.load_scorecard(summary.id)
+            assert _check(copy / DB_NAME, "integrity_check") == ["ok"]
+    finally:
+        writer.kill()
+        writer.wait()
+    print(f"torn copies: {outcomes}")
+    assert sum(outcomes.values()) == COPIES

@@ -44,12 +44,21 @@ class FileState:
 
 
 def prepare_folder(folder: Path) -> None:
-    """Create the data folder (0700 on POSIX) and prove we can write in it."""
+    """Create the data folder (0700 on POSIX) and prove we can write in it.
+
+    A folder made now has its name synced into its parent: SQLite syncs the folder
+    it writes in, never the one above, and a power cut soon after the first start
+    could otherwise take the new folder and the first round with it
+    (tests/test_power_cut.py).
+    """
+    made = [p for p in (folder, *folder.parents) if not p.exists()]
     try:
         ensure_private_dir(folder)
     except OSError as exc:
         raise StorageError(f"cannot create the data folder {folder}: {exc.strerror or exc}") \
             from exc
+    for new in made:
+        sync_folder(new.parent)
     try:
         # A real write, not os.access: access() says yes to root on a 0500 folder.
         fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=folder)
@@ -59,6 +68,22 @@ def prepare_folder(folder: Path) -> None:
         raise StorageError(
             f"cannot save in the data folder {folder}: it is read-only or not writable "
             f"({exc.strerror or exc}); choose another folder with --data-dir") from exc
+
+
+def sync_folder(folder: Path) -> None:
+    """fsync ``folder`` so the names in it survive a power cut (POSIX; best effort)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse fsync on folders
+    finally:
+        os.close(fd)
 
 
 def stamp(now: datetime | None = None) -> str:
