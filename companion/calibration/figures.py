@@ -15,8 +15,9 @@ measuring between independent judgements. Everything else uses current values.
 
 Findings (lenient, harsh, noisy, no spread, predicts nothing) are raised only
 when the whole 95% interval lies past a threshold that matters, so a finding
-says what the data support and no more; a tentative figure (n under 30) that
-crosses one is reported as tentative.
+says what the data support and no more; a tentative figure (under 15 candidates
+or 30 of its n) that crosses one is reported as tentative, and a figure from fewer
+than 5 candidates is not computed at all (see stats.MIN_CANDIDATES).
 """
 
 from __future__ import annotations
