@@ -479,7 +479,8 @@ class _Resampler:
             if rest - p <= 1e-12 and not self.rare:  # the last type takes what is left
                 out[i] = float(left)
                 return out
-            x = binomial(rng, left, min(1.0, p / rest))
+            q = p / rest
+            x = binomial(rng, left, q if q < 1.0 else 1.0)
             out[i] = float(x)
             left -= x
             rest -= p
@@ -490,6 +491,16 @@ class _Resampler:
 
 
 # ---------------------------------------------------------------- random counts
+
+_LOG_FACTORIAL: list[float] = [0.0]  # lgamma(k + 1), grown as draws need (see binomial)
+
+
+def _log_factorials(n: int) -> list[float]:
+    """The table of lgamma(k + 1) for k = 0 .. n: the very values lgamma gives, looked up."""
+    table = _LOG_FACTORIAL
+    if len(table) <= n:
+        table.extend(lgamma(k + 1) for k in range(len(table), n + 1))
+    return table
 
 def binomial(rng: random.Random, n: int, p: float) -> int:
     """A binomial(n, p) draw: Devroye's geometric method for small means, else Hormann's
@@ -523,7 +534,7 @@ def binomial(rng: random.Random, n: int, p: float) -> int:
     while True:
         u = rand() - 0.5
         v = rand()
-        us = 0.5 - abs(u)
+        us = 0.5 - u if u >= 0.0 else 0.5 + u  # 0.5 - |u|, without a call
         k = floor((a2 / us + b) * u + c)
         if k < 0 or k > n:
             continue
@@ -533,10 +544,11 @@ def binomial(rng: random.Random, n: int, p: float) -> int:
             alpha = (2.83 + 5.1 / b) * spq
             lpq = math.log(p / (1.0 - p))
             m = floor((n + 1) * p)
-            h = lgamma(m + 1) + lgamma(n - m + 1)
+            log_fact = _log_factorials(n)
+            h = log_fact[m] + log_fact[n - m]
             setup = True
         v = v * alpha / (a2 / 2.0 / (us * us) + b)
-        if math.log(v) <= h - lgamma(k + 1) - lgamma(n - k + 1) + (k - m) * lpq:
+        if math.log(v) <= h - log_fact[k] - log_fact[n - k] + (k - m) * lpq:
             return k
 
 
