@@ -108,19 +108,20 @@ def _read(store: Store) -> CalibrationRead:
         cursor = s.connection().connection.cursor()
         try:
             rounds = cursor.execute(_ROUNDS).fetchall()
-            items: dict[str, list[tuple[int, str, str, str | None]]] = defaultdict(list)
-            for rid, *row in cursor.execute(_ITEMS):
-                items[rid].append(row)
+            # Whole rows, grouped by round (unpacking each into a list costs more).
+            items: dict[str, list[tuple[str, int, str, str, str | None]]] = defaultdict(list)
+            for row in cursor.execute(_ITEMS):
+                items[row[0]].append(row)
             # Answers, probe lists and item records are frozen values that recur by the
             # thousand (a handful of probes, ratings and items): one shared object per
             # distinct value. Building 100,000 of them cost a third of the read, and
             # the cycle collector walks every object that survives the read, again.
-            answer: dict[tuple[str, bool, str | None], ProbeAnswer] = {}
-            probe_keys: dict[tuple[str, str], list[tuple[str, bool, str | None]]] = (
+            answer: dict[tuple[str, int, str | None], ProbeAnswer] = {}  # asked as stored
+            probe_keys: dict[tuple[str, str], list[tuple[str, int, str | None]]] = (
                 defaultdict(list))
             for rid, item_id, probe_id, asked, rating in cursor.execute(_FAILURE_PROBES):
-                probe_keys[rid, item_id].append((probe_id, bool(asked), rating))
-            probe_lists: dict[tuple[tuple[str, bool, str | None], ...],
+                probe_keys[rid, item_id].append((probe_id, asked, rating))
+            probe_lists: dict[tuple[tuple[str, int, str | None], ...],
                               tuple[ProbeAnswer, ...]] = {}
             probes: dict[tuple[str, str], tuple[ProbeAnswer, ...]] = {}
             for where, keys in probe_keys.items():
@@ -128,7 +129,8 @@ def _read(store: Store) -> CalibrationRead:
                 found = probe_lists.get(shared)
                 if found is None:
                     found = probe_lists[shared] = tuple(
-                        answer.get(k) or answer.setdefault(k, ProbeAnswer(*k)) for k in keys)
+                        answer.get(k) or answer.setdefault(k, ProbeAnswer(k[0], bool(k[1]), k[2]))
+                        for k in keys)
                 probes[where] = found
             del probe_keys
             flags: dict[str, list[FlagRecord]] = defaultdict(list)
@@ -158,19 +160,21 @@ def _read(store: Store) -> CalibrationRead:
 
     for (rid, cand, inter, archetype, level, template_id, title, pack_id, pack_version,
          started, submitted, ended, elapsed, recommendation) in rounds:
-        header = RoundHeader(cand, inter, archetype, level, template_id, title, pack_id,
-                             pack_version, datetime.fromisoformat(started))
         if submitted is None:
+            header = RoundHeader(cand, inter, archetype, level, template_id, title, pack_id,
+                                 pack_version, datetime.fromisoformat(started))
             pending.append(RoundSummary.of(header, rid, None))
             continue
-        # One construction from the header's fields: building an empty card and then
-        # replacing its fields costs twice as much over 10,000 rounds (bench/calibration.py).
+        # One construction, the header's fields in their declared order: building an
+        # empty card and then replacing its fields costs twice as much over 10,000
+        # rounds, and a RoundHeader first a tenth more (bench/calibration.py).
         sc = Scorecard(
-            **vars(header), id=rid,
+            cand, inter, archetype, level, template_id, title, pack_id, pack_version,
+            datetime.fromisoformat(started), id=rid,
             submitted_at=datetime.fromisoformat(submitted),
             ended_at=datetime.fromisoformat(ended) if ended else None, duration_s=elapsed,
             items=tuple(item_record(rid, item_id, kind, rating)
-                        for _, item_id, kind, rating in sorted(items.get(rid, ()))),
+                        for _, _, item_id, kind, rating in sorted(items.get(rid, ()))),
             flags=tuple(flags.get(rid, ())), recommendation=recommendation)
         for amendment in changes.get(rid, ()):
             sc = sc.apply(amendment)
