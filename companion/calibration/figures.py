@@ -170,10 +170,15 @@ def _compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pac
         if cand in hidden:
             seen_hidden.add(cand)
             continue
-        ratings = submitted_ratings(sc)
+        if sc.amendments:
+            ratings = submitted_ratings(sc)
+            recommendation = submitted_recommendation(sc)
+        else:  # most cards: as submitted is as stored
+            ratings = {it.item_id: it.rating for it in sc.items}
+            recommendation = sc.recommendation
         scores = {i: RATING_SCORE[r] for i, r in ratings.items() if r in RATING_SCORE}
         who = keys.get(sc.interviewer) or keys.setdefault(sc.interviewer, fold_name(sc.interviewer))
-        chosen.append(_Round(sc, cand, who, ratings, scores, submitted_recommendation(sc)))
+        chosen.append(_Round(sc, cand, who, ratings, scores, recommendation))
     codes = _set_usual(chosen)
     verdicts = {fold_name(d.candidate): d for d in decisions if d.decided}
     cands = {r.cand for r in chosen}
@@ -209,9 +214,12 @@ def _set_usual(rounds: Sequence[_Round]) -> tuple[int, int]:
     ys = {x - v for _, v in usual.values() for x in REC_INDEX.values()}
     x_rank = {x: n for n, x in enumerate(sorted(xs))}
     y_rank = {y: n for n, y in enumerate(sorted(ys))}
+    # One rank table per interviewer, shared by their rounds (it is read, never changed).
+    ranks = {who: {s: x_rank[s - u] for s in RATING_SCORE.values()}
+             for who, (u, _) in usual.items()}
     for r in rounds:
         r.usual_score, r.usual_rec = usual[r.who]
-        r.score_rank = {s: x_rank[s - r.usual_score] for s in RATING_SCORE.values()}
+        r.score_rank = ranks[r.who]
         if r.recommendation in REC_INDEX:
             r.rec_rank = y_rank[REC_INDEX[r.recommendation] - r.usual_rec]
     return len(x_rank), len(y_rank)
@@ -247,8 +255,9 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
         if len(people) < 2:
             continue
         total = sum(s for _, s in rated)
+        once = len(people) == m
         for who, score in rated:
-            if len(people) == m:  # each rated it once: the others' mean without a scan
+            if once:  # each rated it once: the others' mean without a scan
                 mean_others = (total - score) / (m - 1)
             else:
                 others = [s for w, s in rated if w != who]
