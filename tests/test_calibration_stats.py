@@ -12,6 +12,7 @@ import math
 import random
 import statistics
 from collections import Counter
+from itertools import chain
 from typing import Any
 
 import pytest
@@ -309,3 +310,58 @@ def test_tau_b_leave_one_candidate_out_matches_recomputing() -> None:
         expected = sps.kendalltau(*zip(*rest, strict=True)).statistic
         got = stats._tau(table.s + ds, table.untied_x + dx, table.untied_y + dy)
         assert got == pytest.approx(expected, abs=1e-12), g
+
+
+def test_tau_b_batched_changes_equal_the_plain_update() -> None:
+    # The jackknife's batched loop must give exactly the integers of the one-group
+    # update, for groups of mixed and of one outcome, with repeated cells.
+    rng = random.Random(31)
+    for _ in range(40):
+        rows, cols = rng.randint(2, 7), rng.randint(2, 5)
+        groups = []
+        for _ in range(rng.randint(3, 30)):
+            same = rng.random() < 0.4
+            j0 = rng.randrange(cols)
+            groups.append([(rng.randrange(rows), j0 if same else rng.randrange(cols))
+                           for _ in range(rng.randint(1, 5))])
+        table = stats._TauTable(Counter(chain.from_iterable(groups)), rows, cols)
+        assert table.changes(groups) == [table.change(g) for g in groups]
+
+
+def _plain_btrs(rng: random.Random, n: int, p: float) -> int:
+    """Hormann's BTRS as published, with lgamma and abs: what binomial's fast loop must
+    match draw for draw (for n * p >= 10 and p <= 0.5, where binomial uses it)."""
+    spq = math.sqrt(n * p * (1.0 - p))
+    b = 1.15 + 2.53 * spq
+    a = -0.0873 + 0.0248 * b + 0.01 * p
+    c = n * p + 0.5
+    v_r = 0.92 - 4.2 / b
+    alpha = (2.83 + 5.1 / b) * spq
+    lpq = math.log(p / (1.0 - p))
+    m = math.floor((n + 1) * p)
+    h = math.lgamma(m + 1) + math.lgamma(n - m + 1)
+    while True:
+        u = rng.random() - 0.5
+        v = rng.random()
+        us = 0.5 - abs(u)
+        k = math.floor((2.0 * a / us + b) * u + c)
+        if k < 0 or k > n:
+            continue
+        if us >= 0.07 and v <= v_r:
+            return k
+        v = v * alpha / (a / (us * us) + b)
+        if math.log(v) <= h - math.lgamma(k + 1) - math.lgamma(n - k + 1) + (k - m) * lpq:
+            return k
+
+
+def test_binomial_fast_loop_draws_what_the_plain_algorithm_draws() -> None:
+    # Same seed, same draws, same state afterwards: seeded intervals stay as they were.
+    meta = random.Random(8)
+    for _ in range(300):
+        n = meta.randint(20, 20000)
+        p = meta.uniform(10.0 / n, 0.5)
+        seed = meta.randrange(2**32)
+        fast, plain = random.Random(seed), random.Random(seed)
+        assert [binomial(fast, n, p) for _ in range(30)] == [
+            _plain_btrs(plain, n, p) for _ in range(30)], (n, p, seed)
+        assert fast.random() == plain.random()

@@ -15,8 +15,9 @@ measuring between independent judgements. Everything else uses current values.
 
 Findings (lenient, harsh, noisy, no spread, predicts nothing) are raised only
 when the whole 95% interval lies past a threshold that matters, so a finding
-says what the data support and no more; a tentative figure (n under 30) that
-crosses one is reported as tentative.
+says what the data support and no more; a tentative figure (under 15 candidates
+or 30 of its n) that crosses one is reported as tentative, and a figure from fewer
+than 5 candidates is not computed at all (see stats.MIN_CANDIDATES).
 """
 
 from __future__ import annotations
@@ -169,10 +170,15 @@ def _compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pac
         if cand in hidden:
             seen_hidden.add(cand)
             continue
-        ratings = submitted_ratings(sc)
+        if sc.amendments:
+            ratings = submitted_ratings(sc)
+            recommendation = submitted_recommendation(sc)
+        else:  # most cards: as submitted is as stored
+            ratings = {it.item_id: it.rating for it in sc.items}
+            recommendation = sc.recommendation
         scores = {i: RATING_SCORE[r] for i, r in ratings.items() if r in RATING_SCORE}
         who = keys.get(sc.interviewer) or keys.setdefault(sc.interviewer, fold_name(sc.interviewer))
-        chosen.append(_Round(sc, cand, who, ratings, scores, submitted_recommendation(sc)))
+        chosen.append(_Round(sc, cand, who, ratings, scores, recommendation))
     codes = _set_usual(chosen)
     verdicts = {fold_name(d.candidate): d for d in decisions if d.decided}
     cands = {r.cand for r in chosen}
@@ -208,9 +214,12 @@ def _set_usual(rounds: Sequence[_Round]) -> tuple[int, int]:
     ys = {x - v for _, v in usual.values() for x in REC_INDEX.values()}
     x_rank = {x: n for n, x in enumerate(sorted(xs))}
     y_rank = {y: n for n, y in enumerate(sorted(ys))}
+    # One rank table per interviewer, shared by their rounds (it is read, never changed).
+    ranks = {who: {s: x_rank[s - u] for s in RATING_SCORE.values()}
+             for who, (u, _) in usual.items()}
     for r in rounds:
         r.usual_score, r.usual_rec = usual[r.who]
-        r.score_rank = {s: x_rank[s - r.usual_score] for s in RATING_SCORE.values()}
+        r.score_rank = ranks[r.who]
         if r.recommendation in REC_INDEX:
             r.rec_rank = y_rank[REC_INDEX[r.recommendation] - r.usual_rec]
     return len(x_rank), len(y_rank)
@@ -246,8 +255,9 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
         if len(people) < 2:
             continue
         total = sum(s for _, s in rated)
+        once = len(people) == m
         for who, score in rated:
-            if len(people) == m:  # each rated it once: the others' mean without a scan
+            if once:  # each rated it once: the others' mean without a scan
                 mean_others = (total - score) / (m - 1)
             else:
                 others = [s for w, s in rated if w != who]
@@ -256,6 +266,7 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
             clusters[who].append(cand)
     failure_ids = set(pack.failure_probe.probe_ids())
     probed = {s.id for s in pack.scenarios if s.failure_probes}  # scenarios with the 3 probes
+    skipped_of: dict[int, bool] = {}  # id of a probe tuple (alive in its scorecard)
     out = []
     for who, mine in by_person.items():
         leniency = mean_interval(diffs[who], clusters[who], unit="pairs", floor=RESOLUTION_VAR)
@@ -275,8 +286,13 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
                     continue
                 scenarios += 1
                 probed_cands.add(r.cand)
-                asked = {p.probe_id for p in it.probes if p.asked}
-                skips += not failure_ids <= asked
+                # Probe lists recur (the bulk read shares equal ones): judge each once.
+                key = id(it.probes)
+                skipped = skipped_of.get(key)
+                if skipped is None:
+                    asked = {p.probe_id for p in it.probes if p.asked}
+                    skipped = skipped_of[key] = not failure_ids <= asked
+                skips += skipped
         hours = [max(0.0, (r.sc.submitted_at - round_end(r.sc)).total_seconds() / 3600)
                  for r in mine if r.sc.submitted_at is not None]
         met = len({r.cand for r in mine})
@@ -351,27 +367,35 @@ class _Tally:
 def _tallies(rounds: Sequence[_Round], units: Units,
              verdicts: Mapping[str, Decision]) -> dict[str, _Tally]:
     """One pass over every rating, per item."""
-    out: dict[str, _Tally] = defaultdict(_Tally)
+    # How often each item got each rating, counted at C speed; the loop below only
+    # visits the ratings on the scale (r.scores), which the predictions need one by one.
+    given: Counter[tuple[str, str | None]] = Counter()
+    found: dict[str, _Tally] = defaultdict(_Tally)
     for r in rounds:
-        verdict = verdicts.get(r.cand)
+        given.update(r.ratings.items())
+        cand, rec_rank, rank = r.cand, r.rec_rank, r.score_rank
+        verdict = verdicts.get(cand)
         hired = None if verdict is None else int(verdict.outcome == "hire")
-        for item_id, rating in r.ratings.items():
-            t = out[item_id]
-            t.asked += 1
-            if rating is None:
-                t.unrated += 1
-            elif rating == "skip":
-                t.skipped += 1
-            elif rating in RATING_SCORE:
-                t.dist[rating] += 1
-                t.rated_by.add(r.cand)
-                # Measured from the interviewer's own average, so that a lenient
-                # interviewer's high ratings and many yeses do not pass for prediction.
-                x = r.score_rank[RATING_SCORE[rating]]
-                if r.rec_rank is not None:
-                    t.rec[r.cand].append((x, r.rec_rank))
-                if hired is not None:
-                    t.dec[r.cand].append((x, hired))
+        for item_id, score in r.scores.items():
+            t = found[item_id]
+            t.rated_by.add(cand)
+            # Measured from the interviewer's own average, so that a lenient
+            # interviewer's high ratings and many yeses do not pass for prediction.
+            x = rank[score]
+            if rec_rank is not None:
+                t.rec[cand].append((x, rec_rank))
+            if hired is not None:
+                t.dec[cand].append((x, hired))
+    out: dict[str, _Tally] = {}  # in the order items were first met, as before
+    for (item_id, rating), count in given.items():
+        t = out.get(item_id) or out.setdefault(item_id, found.get(item_id) or _Tally())
+        t.asked += count
+        if rating is None:
+            t.unrated += count
+        elif rating == "skip":
+            t.skipped += count
+        elif rating in RATING_SCORE:
+            t.dist[rating] += count
     for (cand, item_id), rated_by in units.items():
         if len(rated_by) >= 2:
             t = out[item_id]

@@ -108,12 +108,31 @@ def _read(store: Store) -> CalibrationRead:
         cursor = s.connection().connection.cursor()
         try:
             rounds = cursor.execute(_ROUNDS).fetchall()
-            items: dict[str, list[tuple[int, str, str, str | None]]] = defaultdict(list)
-            for rid, *row in cursor.execute(_ITEMS):
-                items[rid].append(row)
-            probes: dict[tuple[str, str], list[ProbeAnswer]] = defaultdict(list)
+            # Whole rows, grouped by round (unpacking each into a list costs more).
+            items: dict[str, list[tuple[str, int, str, str, str | None]]] = defaultdict(list)
+            for row in cursor.execute(_ITEMS):
+                items[row[0]].append(row)
+            # Answers, probe lists and item records are frozen values that recur by the
+            # thousand (a handful of probes, ratings and items): one shared object per
+            # distinct value. Building 100,000 of them cost a third of the read, and
+            # the cycle collector walks every object that survives the read, again.
+            answer: dict[tuple[str, int, str | None], ProbeAnswer] = {}  # asked as stored
+            probe_keys: dict[tuple[str, str], list[tuple[str, int, str | None]]] = (
+                defaultdict(list))
             for rid, item_id, probe_id, asked, rating in cursor.execute(_FAILURE_PROBES):
-                probes[rid, item_id].append(ProbeAnswer(probe_id, bool(asked), rating))
+                probe_keys[rid, item_id].append((probe_id, asked, rating))
+            probe_lists: dict[tuple[tuple[str, int, str | None], ...],
+                              tuple[ProbeAnswer, ...]] = {}
+            probes: dict[tuple[str, str], tuple[ProbeAnswer, ...]] = {}
+            for where, keys in probe_keys.items():
+                shared = tuple(keys)
+                found = probe_lists.get(shared)
+                if found is None:
+                    found = probe_lists[shared] = tuple(
+                        answer.get(k) or answer.setdefault(k, ProbeAnswer(k[0], bool(k[1]), k[2]))
+                        for k in keys)
+                probes[where] = found
+            del probe_keys
             flags: dict[str, list[FlagRecord]] = defaultdict(list)
             for rid, flag_id, state in cursor.execute(_FLAGS):
                 flags[rid].append(FlagRecord(flag_id, state))
@@ -127,22 +146,35 @@ def _read(store: Store) -> CalibrationRead:
     pending: list[RoundSummary] = []
     scorecards: list[Scorecard] = []
     no_probes: tuple[ProbeAnswer, ...] = ()
+    # Keyed by the shared probe tuple's id (each is kept alive by probe_lists), which
+    # saves hashing three dataclasses per item.
+    item_records: dict[tuple[str, str, str | None, int], ItemRecord] = {}
+
+    def item_record(rid: str, item_id: str, kind: str, rating: str | None) -> ItemRecord:
+        probed = probes.get((rid, item_id), no_probes)
+        key = (item_id, kind, rating, id(probed))
+        found = item_records.get(key)
+        if found is None:
+            found = item_records[key] = ItemRecord(item_id, kind, rating, probes=probed)
+        return found
+
     for (rid, cand, inter, archetype, level, template_id, title, pack_id, pack_version,
          started, submitted, ended, elapsed, recommendation) in rounds:
-        header = RoundHeader(cand, inter, archetype, level, template_id, title, pack_id,
-                             pack_version, datetime.fromisoformat(started))
         if submitted is None:
+            header = RoundHeader(cand, inter, archetype, level, template_id, title, pack_id,
+                                 pack_version, datetime.fromisoformat(started))
             pending.append(RoundSummary.of(header, rid, None))
             continue
-        # One construction from the header's fields: building an empty card and then
-        # replacing its fields costs twice as much over 10,000 rounds (bench/calibration.py).
+        # One construction, the header's fields in their declared order: building an
+        # empty card and then replacing its fields costs twice as much over 10,000
+        # rounds, and a RoundHeader first a tenth more (bench/calibration.py).
         sc = Scorecard(
-            **vars(header), id=rid,
+            cand, inter, archetype, level, template_id, title, pack_id, pack_version,
+            datetime.fromisoformat(started), id=rid,
             submitted_at=datetime.fromisoformat(submitted),
             ended_at=datetime.fromisoformat(ended) if ended else None, duration_s=elapsed,
-            items=tuple(ItemRecord(item_id, kind, rating,
-                                   probes=tuple(probes.get((rid, item_id), no_probes)))
-                        for _, item_id, kind, rating in sorted(items.get(rid, ()))),
+            items=tuple(item_record(rid, item_id, kind, rating)
+                        for _, _, item_id, kind, rating in sorted(items.get(rid, ()))),
             flags=tuple(flags.get(rid, ())), recommendation=recommendation)
         for amendment in changes.get(rid, ()):
             sc = sc.apply(amendment)
