@@ -29,6 +29,7 @@ from companion.ui.bridge import EngineBridge
 from companion.ui.compact import CompactMode
 from companion.ui.lazy_pages import LazyPages
 from companion.ui.page_stack import PageStack, wire_live_view
+from companion.ui.screen_fit import ScreenFit
 from companion.ui.settings import ZOOM_STEP, UiSettings
 from companion.ui.start_screen import StartRequest, StartScreen
 from companion.ui.team_wiring import TeamWiring
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self._first_paint_callbacks: list[Callable[[], None]] = []
         self._shown_once = False
         self.compact = CompactMode(self)
+        self.fit = ScreenFit(self)  # frame inside the screen, zoom only as large as fits
         self.team_wiring = TeamWiring(self)  # the team store, when team.json names one
 
         # Built top-down, each widget under its final parent: moving a subtree to a new
@@ -124,7 +126,7 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self.close)
         a.next_screen.triggered.connect(self.move_to_next_screen)
         a.compact.toggled.connect(self.set_compact)
-        a.zoom_in.triggered.connect(lambda: self.set_zoom(self.theme.zoom + ZOOM_STEP))
+        a.zoom_in.triggered.connect(self.fit.zoom_in)
         a.zoom_out.triggered.connect(lambda: self.set_zoom(self.theme.zoom - ZOOM_STEP))
         a.zoom_reset.triggered.connect(lambda: self.set_zoom(1.0))
         a.blank.toggled.connect(self.set_blank)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QPlainTextEdit,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +46,7 @@ from companion.ui.live.probes import ProbesPanel
 from companion.ui.live.rubric_bar import RubricBar
 from companion.ui.live.style import live_style
 from companion.ui.live.timers_view import TimersView
+from companion.ui.page_stack import PageStack
 
 log = logging.getLogger("companion.ui.live")
 
@@ -105,7 +105,9 @@ class LiveView(QWidget, IntentsMixin):
 
     # -- layout ------------------------------------------------------------------------
     def _build_layout(self) -> None:
-        self.stack = QStackedWidget(self)
+        # Sized by the page on screen: the hidden round page must not hold the finish
+        # page (or the window) at its own minimum.
+        self.stack = PageStack(self)
         self.stack.setObjectName("live.stack")
         self.flags.setProperty("live_role", "card")
         built = build_round_page(self.stack, (self.timers, self.nav), (self.item_panel,),
@@ -210,6 +212,7 @@ class LiveView(QWidget, IntentsMixin):
         self.probes.set_compact(compact)
         self.notes.set_compact(compact)
         set_side_width(self._side, compact)
+        self._reading.set_compact(compact)
         self.refresh_timers()
 
     # -- intent ------------------------------------------------------------------------

@@ -162,6 +162,7 @@ class TimersView(QWidget, Zoomable):
     def set_compact(self, compact: bool) -> None:
         """Compact: the clocks only; their controls stay on the keyboard (and in the help)."""
         self._compact = compact
+        self._apply_fonts()
         for btn in (self.clock_btn, self.section_btn):
             btn.setVisible(not compact)
         if compact:
@@ -174,9 +175,11 @@ class TimersView(QWidget, Zoomable):
         for cap in (self.round_caption, self.section_caption, self.listen_caption,
                     self.sketch_caption):
             cap.setFont(sized_font(base, SMALL_PT, z))
+        # Compact: smaller clocks, so a 720-pixel screen keeps room for every control.
+        big = TIMER_PT * (0.75 if self._compact else 1.0)
         for val in (self.round, self.listen, self.sketch):
-            val.setFont(sized_font(base, TIMER_PT * 0.8, z, bold=True))
-        self.section.setFont(sized_font(base, TIMER_PT, z, bold=True))
+            val.setFont(sized_font(base, big * 0.8, z, bold=True))
+        self.section.setFont(sized_font(base, big, z, bold=True))
         self.pacing.setFont(sized_font(base, SMALL_PT + 1, z, bold=True))
         for btn in (self.clock_btn, self.listen_btn, self.sketch_btn, self.section_btn):
             btn.setFont(sized_font(base, SMALL_PT, z))
