@@ -184,6 +184,9 @@ class MainWindow(QMainWindow):
             return
         self.settings.interviewer = request.interviewer
         self.start_screen.candidate.clear()  # the next round is another candidate
+        # "Start round" is pressed when the interview begins: the clock runs from here, so
+        # time spent and "asked at" count from the same moment (README: the round clock).
+        engine.start_round()
         self.open_engine(engine)
 
     def resume_round(self, round_id: str) -> None:

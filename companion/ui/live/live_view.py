@@ -138,8 +138,8 @@ class LiveView(QWidget, IntentsMixin):
             "action.previous": partial(self._call, eng.go_previous),
             "action.jump": self.nav.open_jump_list,
             "action.clock": self.toggle_clock,
-            "action.listen": partial(self._call, eng.start_listen_timer),
-            "action.sketch": partial(self._call, eng.start_sketch_timer),
+            "action.listen": partial(self.start_side_timer, "listen"),
+            "action.sketch": partial(self.start_side_timer, "sketch"),
             "action.section": partial(self._call, eng.next_section),
             "action.notes.said": partial(self.focus_notes, "said"),
             "action.notes.read": partial(self.focus_notes, "read"),
@@ -163,8 +163,8 @@ class LiveView(QWidget, IntentsMixin):
         self.flags.evidence_done.connect(lambda: self.focus_notes(self._last_notes))
         self.notes.edited.connect(self._notes_edited)
         self.timers.toggle_clock.connect(self.toggle_clock)
-        self.timers.start_listen.connect(lambda: self._call(self.engine.start_listen_timer))
-        self.timers.start_sketch.connect(lambda: self._call(self.engine.start_sketch_timer))
+        self.timers.start_listen.connect(partial(self.start_side_timer, "listen"))
+        self.timers.start_sketch.connect(partial(self.start_side_timer, "sketch"))
         self.timers.next_section.connect(lambda: self._call(self.engine.next_section))
         self.nav.previous.connect(lambda: self._call(self.engine.go_previous))
         self.nav.next.connect(lambda: self._call(self.engine.go_next))

@@ -110,7 +110,8 @@ class TimersView(QWidget, Zoomable):
         label = "Pause clock" if running else ("Resume clock" if started else "Start clock")
         self.clock_btn.setText(f"{label} (Ctrl+Shift+P)")
         self.clock_btn.setAccessibleName(label)
-        self.round_caption.setText("Round" if running or not started else "Round (paused)")
+        self.round_caption.setText("Round" if running else
+                                   "Round (paused)" if started else "Round (not started)")
 
         total = len(ts.sections)
         idx = ts.section_index
@@ -149,7 +150,8 @@ class TimersView(QWidget, Zoomable):
         shown = running or (left is not None and bool(minutes))
         box.setVisible(shown)
         key = "F2" if name == "Listen" else "F3"
-        button.setVisible(not running and bool(minutes) and not self._compact)
+        # On every item: F2 and F3 work everywhere, so their buttons show everywhere.
+        button.setVisible(not running and not self._compact)
         button.setText(f"{'Restart' if left is not None else name} {minutes or 3}:00 ({key})")
         if shown:
             value.setText(mmss(left or 0.0) if running else "done")
