@@ -312,8 +312,7 @@ class LiveView(QWidget, IntentsMixin):
         pack = self.engine.pack
         archetype = pack.find_archetype(self.engine.scorecard().archetype)
         label = archetype.label(item.dimension) if archetype else item.dimension
-        failure = (pack.failure_probe if isinstance(item, Scenario) and item.failure_probes
-                   else None)
+        failure = pack.failure_probe_for(item)
         keys = dict(zip((f.id for f in self.flags.flags), acts.FLAG_KEYS, strict=False))
         watch = "; ".join(f"{flag.title} ({keys[fid]})" for fid in item.watch_flags
                           if fid in keys and (flag := pack.find_red_flag(fid)) is not None)
