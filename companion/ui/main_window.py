@@ -157,6 +157,8 @@ class MainWindow(QMainWindow):
             self.start_screen.interviewer.setText(self.settings.interviewer)
         if pack is not None:
             self.start_screen.set_pack(pack)
+            if self.stack.currentWidget() is self.start_screen and self.focusWidget() is None:
+                self.start_screen.candidate.setFocus()  # the first key typed lands somewhere
         if store is not None:
             self.exports_dir = data_dir / "exports"
             self.start_screen.set_store(store, self.exports_dir)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -125,6 +126,9 @@ class StartScreen(QWidget):
         self.page_scroll.setObjectName("startScroll")
         self.page_scroll.setWidgetResizable(True)
         self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Not a Tab stop of its own (an unnamed, invisible one after "Calibration…"): it
+        # scrolls to whichever control has the focus.
+        self.page_scroll.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
         body = QWidget(self.page_scroll)
         body.setObjectName("startBody")
         title = QLabel("Interview Companion", body)
@@ -273,7 +277,7 @@ class StartScreen(QWidget):
             "candidates apart. Shortcut: Ctrl+Shift+K.")
         self.export_status = ExportStatus(past_card)
         row = QHBoxLayout()
-        row.addWidget(self.export_status, 1)
+        row.addStretch(1)
         row.addWidget(self.panel_button)
         row.addWidget(self.save_as_button)
         row.addWidget(self.export_button)
@@ -281,8 +285,17 @@ class StartScreen(QWidget):
         past_layout.addWidget(self.past, 1)
         past_layout.addStretch(0)
         past_layout.addLayout(row)
+        # Its own line, the card's width: beside the buttons a saved file's path was
+        # squeezed to a word a line and pushed the buttons off screen.
+        past_layout.addWidget(self.export_status)
         # Its own line: one more button in the row above would widen the whole window.
         past_layout.addLayout(_right_aligned(self.calibration_button))
+        # Tab follows the reading order, left to right (they were made right to left).
+        chain = (self.past, self.panel_button, self.save_as_button, self.export_button,
+                 self.export_status.open_folder, self.export_status.save_as_button,
+                 self.calibration_button)
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
         right = QVBoxLayout()
         right.setSpacing(16)
