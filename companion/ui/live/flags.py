@@ -87,7 +87,10 @@ class FlagsPanel(QFrame, Zoomable):
         grid.setColumnStretch(1, 1)
         for i, flag in enumerate(self.flags):
             key = FLAG_KEYS[i]
-            btn = tap_button(self, f"{key}  {flag.title}", f"flag.{flag.id}", style="flag")
+            # Checkable: a screen reader says "checked" for a raised flag, not only the
+            # description (which says probed once or confirmed).
+            btn = tap_button(self, f"{key}  {flag.title}", f"flag.{flag.id}", checkable=True,
+                             style="flag")
             btn.setProperty("flagstate", "off")
             btn.setToolTip(f"Sounds like: {flag.sounds_like}\nProbe first: {flag.probe_first}\n"
                            f"{key} cycles off → probed once → confirmed → off")
@@ -135,6 +138,7 @@ class FlagsPanel(QFrame, Zoomable):
             state = rec.state if rec else "off"
             btn = self.buttons[flag.id]
             set_look(btn, "flagstate", state)
+            btn.setChecked(state != "off")
             label = self.states[flag.id]
             label.setText(state_line(rec, brief=True))
             label.setToolTip(state_line(rec))
