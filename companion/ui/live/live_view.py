@@ -40,7 +40,7 @@ from companion.ui.live.intents import IntentsMixin
 from companion.ui.live.item_panel import ItemPanel
 from companion.ui.live.nav import NavBar
 from companion.ui.live.notes import FIELDS, NotesPanel
-from companion.ui.live.overview import finish_overview, probe_target_text
+from companion.ui.live.overview import finish_overview, probe_target_text, unrated_note
 from companion.ui.live.page import build_round_page, set_side_width
 from companion.ui.live.probes import ProbesPanel
 from companion.ui.live.rubric_bar import RubricBar
@@ -298,7 +298,7 @@ class LiveView(QWidget, IntentsMixin):
             sc = eng.scorecard()
             self.finish.show_state(eng.recommendation, eng.summary or "", sc.submitted_at,
                                    sc.amendments, finish_overview(items, records, flags),
-                                   eng.pack)
+                                   eng.pack, unrated_note(items, records))
 
     def refresh_timers(self) -> None:
         item = self.current_item()
