@@ -257,6 +257,10 @@ class MainWindow(QMainWindow):
         self.start_screen.refresh_rounds()
         self.start_screen.on_shown()
         self._show_page(self.start_screen)
+        # The focus was on a page now hidden: Tab would show no focus ring for a while.
+        focus = self.focusWidget()
+        if focus is None or not self.start_screen.isAncestorOf(focus):
+            self.start_screen.candidate.setFocus()
 
     def show_panel(self) -> None:
         """The panel debrief page; a live round is saved and left, as for the rounds list."""
