@@ -82,7 +82,8 @@ def red_flag(raw: Raw) -> RedFlag:
 def template(raw: Raw) -> RoundTemplate:
     sections = tuple(
         Section(id=s["id"], title=s["title"], minutes=s["minutes"],
-                draws=s.get("draws", "none"), timer=s.get("timer", ""))
+                draws=s.get("draws", "none"), timer=s.get("timer", ""),
+                needs=s.get("needs", ""))
         for s in raw["sections"]
     )
     return RoundTemplate(

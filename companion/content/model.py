@@ -178,6 +178,9 @@ class Section:
     draws: Literal["questions", "scenarios", "none"] = "none"
     # Timers that start with this section ("listen" for the opener, "sketch" for design).
     timer: Literal["listen", "sketch", ""] = ""
+    # "failure_probes": the section is for them, and F4 passes it by in a round whose
+    # items carry none (a section with nothing to show is never entered).
+    needs: Literal["failure_probes", ""] = ""
 
 
 @dataclass(frozen=True)

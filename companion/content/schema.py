@@ -114,6 +114,7 @@ SECTION: Spec = {
     "minutes": Field("int", required=True, minimum=1),
     "draws": Field("str", choices=("questions", "scenarios", "none")),
     "timer": Field("str", choices=("listen", "sketch", "")),
+    "needs": Field("str", choices=("failure_probes", "")),
 }
 
 TEMPLATE: Spec = {
