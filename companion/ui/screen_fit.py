@@ -30,6 +30,7 @@ log = logging.getLogger("companion.ui.fit")
 LAYOUT_DEPTH = 24
 REFIT_EVENTS = frozenset({QEvent.Type.LayoutRequest, QEvent.Type.Move, QEvent.Type.Resize,
                           QEvent.Type.Show, QEvent.Type.ScreenChangeInternal})
+FORCE_EVENTS = frozenset({QEvent.Type.Show, QEvent.Type.ScreenChangeInternal})
 
 
 def settle_layouts() -> None:
@@ -46,6 +47,10 @@ class ScreenFit(QObject):
         self.window = window
         self._pending = False
         self._fitting = False
+        self._forced = False
+        # What the last fit answered: the window's minimum, its frame margins, its screen.
+        # A resize by the user (or a test) changes none of them and is left alone.
+        self._seen: tuple[QSize, QSize, str] | None = None
         window.installEventFilter(self)
 
     # -- measuring ----------------------------------------------------------------------
@@ -77,12 +82,16 @@ class ScreenFit(QObject):
         if self.fits():
             return True
         win.set_zoom(before)
+        # The larger step grew the window to its minimum for a moment, and the minimum is
+        # back where it was: fit again all the same.
+        self.schedule(force=True)
         log.info("zoom stays at %.1f: %.1f would not fit the screen", before,
                  before + ZOOM_STEP)
         return False
 
-    def schedule(self) -> None:
+    def schedule(self, force: bool = False) -> None:
         """Fit once the event loop is idle (many changes arrive together)."""
+        self._forced = self._forced or force
         if not self._pending and not self._fitting:
             self._pending = True
             QTimer.singleShot(0, self, self.fit)
@@ -93,9 +102,14 @@ class ScreenFit(QObject):
         if (self._fitting or not win.isVisible() or win.isMaximized() or win.isFullScreen()
                 or win.blanked):
             return
+        settle_layouts()  # the minimum of the page as it is now, not a pass ago
+        seen = (win.minimumSize(), win.frameGeometry().size() - win.geometry().size(),
+                screens.current_screen(win).name())
+        if seen == self._seen and not self._forced:
+            return
+        self._seen, self._forced = seen, False
         self._fitting = True
         try:
-            settle_layouts()  # the minimum of the page as it is now, not a pass ago
             while win.theme.zoom > 1.0 and not self.fits():
                 smaller = max(1.0, win.theme.zoom - ZOOM_STEP)
                 log.info("zoom %.1f does not fit the screen: %.1f", win.theme.zoom, smaller)
@@ -106,5 +120,5 @@ class ScreenFit(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() in REFIT_EVENTS:
-            self.schedule()
+            self.schedule(force=event.type() in FORCE_EVENTS)
         return False

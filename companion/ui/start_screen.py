@@ -126,9 +126,6 @@ class StartScreen(QWidget):
         self.page_scroll.setObjectName("startScroll")
         self.page_scroll.setWidgetResizable(True)
         self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        # Not a Tab stop of its own (an unnamed, invisible one after "Calibration…"): it
-        # scrolls to whichever control has the focus.
-        self.page_scroll.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
         body = QWidget(self.page_scroll)
         body.setObjectName("startBody")
         title = QLabel("Interview Companion", body)
@@ -334,6 +331,12 @@ class StartScreen(QWidget):
     def set_pack(self, pack: Pack) -> None:
         """Fill the role and level choices from a loaded pack."""
         self.pack = pack
+        # Not a Tab stop of its own (an unnamed, invisible one after "Calibration…"): it
+        # scrolls to whichever control has the focus. Set here, after the first frame:
+        # the first use of the Qt namespace costs about 40 ms (tests/test_startup_path.py).
+        self.page_scroll.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        if self.page_scroll.hasFocus():  # it took the focus while it still could
+            self.candidate.setFocus()
         for combo in (self.archetype, self.level):
             combo.blockSignals(True)
             combo.clear()
