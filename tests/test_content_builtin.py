@@ -106,8 +106,15 @@ def test_scenarios(pack: Pack) -> None:
     for s in pack.scenarios:
         assert s.kind == "scenario" and s.strong_first_move
     assert pack.scenario("s-read-timeouts").sketch_minutes == 3
-    assert pack.scenario("s-event-side-effect").failure_probes
-    assert not pack.scenario("s-fk-big-table").failure_probes
+    general = dict(pack.failure_probe.targets)
+    for s in pack.scenarios:
+        # Every design scenario carries the three failure probes, each phrased for it.
+        probe = pack.failure_probe_for(s)
+        assert probe is not None, s.id
+        assert [t for t, _ in probe.targets] == ["database", "queue", "downstream"]
+        for target, text in probe.targets:
+            assert text and text != general[target], (s.id, target)
+    assert pack.failure_probe_for(pack.questions[0]) is None
 
 
 def test_failure_probe(pack: Pack) -> None:

@@ -79,9 +79,14 @@ def test_header_ratings_cues_probes_and_flags(tmp_path: Path) -> None:
     assert f"Rating Strong {' '.join(strong_cue.split())}"[:80] in flat
     assert "Skipped" in flat and "Passed over on purpose." in flat
     assert "Not rated" in flat
-    # The three failure probes, side by side, with the pack's phrasing.
+    # The three failure probes, side by side, phrased as the scenario asked them.
     assert "Database Queue Downstream service" in flat
-    for _, phrasing in p.failure_probe.targets:
+    failed_on = next(p.item(it.item_id) for it in sc.items
+                     if any(a.probe_id.startswith("failure.") for a in it.probes))
+    assert failed_on is not None
+    asked = p.failure_probe_for(failed_on)
+    assert asked is not None
+    for _, phrasing in asked.targets:
         assert " ".join(phrasing.split()) in flat
     # Red flags: state, title, time into the round, evidence (escaped markup intact).
     assert f"Confirmed: {p.red_flag(sc.flags[0].flag_id).title}" in flat

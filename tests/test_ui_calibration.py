@@ -16,7 +16,14 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton, QTreeWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from companion.content.loader import builtin_pack
@@ -146,3 +153,23 @@ def test_a_viewer_still_scoring_a_candidate_gets_nothing_from_them(  # type: ign
         scope = page.findChild(QLabel, "calibration.scope").text()
         assert scope.startswith("14") and "of 39 candidates" in scope
         assert "1 candidate left out: Sofia Lindqvist has not submitted a scorecard" in scope
+
+
+def test_on_a_laptop_the_findings_leave_the_charts_most_of_the_page(  # type: ignore[no-untyped-def]
+        qtbot: QtBot, data_dir: Path, team_dir: Path) -> None:
+    _copy_team(team_dir, data_dir)
+    window = open_window(qtbot, data_dir)
+    window.resize(1280, 740)  # as on a 1366x768 screen under a title bar (openbox)
+    with loaded(window, data_dir):
+        with qtbot.waitSignal(window.pages.calibration_page.computed, timeout=30000):
+            qtbot.keyClick(window, Qt.Key.Key_K, CTRL_SHIFT)
+        page = window.pages.calibration_page
+        for _ in range(3):
+            QApplication.processEvents()
+        box = page.findChild(QWidget, "calibration.findingsScroll")
+        assert box is not None and page.findings.text().count("\u2022") == 4
+        assert box.height() <= 6 * page.findings.fontMetrics().lineSpacing()
+        assert page.tabs.height() >= 400  # about 290 when the findings took half the page
+        # Back to rounds: the focus lands on the start screen, where Tab shows its ring.
+        page.back_button.click()
+        assert window.start_screen.isAncestorOf(QApplication.focusWidget())

@@ -51,3 +51,28 @@ def test_the_lead_records_a_decision_and_the_debrief_prints_it(  # type: ignore[
         text = pdf_text(Path(done.args[0]))
         assert "Panel decision Hire at Staff · decided by Jo Park" in text
         assert "top of band" in text
+
+
+def test_the_choices_start_from_the_decision_on_record(  # type: ignore[no-untyped-def]
+        qtbot, data_dir: Path) -> None:
+    with Store.open(data_dir) as store:
+        store_demo(store, builtin_pack())
+    window = open_window(qtbot, data_dir)
+    window.settings.interviewer = "Jo Park"
+    with loaded(window, data_dir):
+        window.actions_.panel.trigger()
+        box = window.pages.panel_page.decision
+        outcome = box.findChild(QComboBox, "panel.decisionOutcome")
+        level = box.findChild(QComboBox, "panel.decisionLevel")
+        outcome.setCurrentIndex(outcome.findData("hire"))
+        level.setCurrentIndex(level.findData("senior"))
+        with qtbot.waitSignal(box.recorded):
+            box.findChild(QPushButton, "panel.decisionRecord").click()
+        # Someone moves the boxes, then the candidate is shown again: the boxes say what
+        # is on record, so the level is not overwritten by accident.
+        level.setCurrentIndex(level.findData("mid"))
+        outcome.setCurrentIndex(outcome.findData("no_hire"))
+        box.show_candidate(CANDIDATE)
+        assert box.findChild(QLabel, "panel.decisionCurrent").text().startswith(
+            "On record: Hire at Senior")
+        assert (outcome.currentData(), level.currentData()) == ("hire", "senior")

@@ -11,50 +11,22 @@ the notes. (``.ci/run`` installs xvfb, openbox and xdotool.)
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO
+from tests.x_server import x_with_window_manager
 
 
 @pytest.fixture
 def x_display(tmp_path: Path) -> Iterator[dict[str, str]]:
     """An Xvfb server (1366x768) with openbox running on it; yields the environment."""
-    read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1366x768x24",
-                             "-nolisten", "tcp"], pass_fds=(write_fd,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        display = ":" + pipe.readline().strip()
-    env = dict(os.environ, DISPLAY=display, HOME=str(tmp_path), QT_QPA_PLATFORM="xcb",
-               XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_CACHE_HOME=str(tmp_path / "cache"))
-    env.pop("WAYLAND_DISPLAY", None)
-    wm = subprocess.Popen(["openbox", "--sm-disable"], env=env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        # openbox is up once it has set the EWMH desktop properties on the root window.
-        deadline = time.monotonic() + 20
-        while subprocess.run(["xdotool", "get_desktop"], env=env, capture_output=True
-                             ).returncode != 0:
-            assert time.monotonic() < deadline, "openbox did not start"
-            assert wm.poll() is None, "openbox exited"
-            time.sleep(0.05)
+    with x_with_window_manager(tmp_path) as env:
         yield env
-    finally:
-        for proc in (wm, xvfb):
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 def test_f12_and_typing_work_after_compact_mode_a_move_a_dialog_and_the_help(

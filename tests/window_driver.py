@@ -112,7 +112,8 @@ class Checker:
         area = screen.availableGeometry()
         frame = self.window.frameGeometry()
         if not area.contains(frame):
-            self.problems.append(f"{state}: window {_rect(frame)} outside screen {_rect(area)}")
+            self.problems.append(f"{state}: window {_rect(frame)} outside screen {_rect(area)} "
+                                 f"(minimum {self.window.minimumHeight()} px high)")
 
     def page(self, state: str, page: QWidget, must_see: tuple[QWidget, ...] = ()) -> None:
         """Check every visible control and label of ``page``."""

@@ -68,7 +68,10 @@ def question(raw: Raw) -> Question:
 def scenario(raw: Raw) -> Scenario:
     return Scenario(**_item_fields(raw),
                     strong_first_move=raw.get("strong_first_move", "").strip(),
-                    failure_probes=raw.get("failure_probes", True))
+                    failure_probes=raw.get("failure_probes", True),
+                    failure_wording=tuple((t, raw["failure"][t].strip())
+                                          for t in FAILURE_TARGETS
+                                          if t in raw.get("failure", {})))
 
 
 def red_flag(raw: Raw) -> RedFlag:
@@ -79,7 +82,8 @@ def red_flag(raw: Raw) -> RedFlag:
 def template(raw: Raw) -> RoundTemplate:
     sections = tuple(
         Section(id=s["id"], title=s["title"], minutes=s["minutes"],
-                draws=s.get("draws", "none"), timer=s.get("timer", ""))
+                draws=s.get("draws", "none"), timer=s.get("timer", ""),
+                needs=s.get("needs", ""))
         for s in raw["sections"]
     )
     return RoundTemplate(

@@ -7,7 +7,7 @@ exports only read them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
 T = TypeVar("T")
@@ -126,6 +126,9 @@ class Scenario(Item):
     strong_first_move: str = ""
     # Whether the three failure probes belong to this scenario.
     failure_probes: bool = True
+    # The failure probe phrased for this scenario: target id -> wording (a target left
+    # out keeps the pack's general wording).
+    failure_wording: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,9 @@ class Section:
     draws: Literal["questions", "scenarios", "none"] = "none"
     # Timers that start with this section ("listen" for the opener, "sketch" for design).
     timer: Literal["listen", "sketch", ""] = ""
+    # "failure_probes": the section is for them, and F4 passes it by in a round whose
+    # items carry none (a section with nothing to show is never entered).
+    needs: Literal["failure_probes", ""] = ""
 
 
 @dataclass(frozen=True)
@@ -253,6 +259,15 @@ class Pack:
 
     def find_scenario(self, scenario_id: str) -> Scenario | None:
         return _find(self.scenarios, scenario_id)
+
+    def failure_probe_for(self, item: Item) -> FailureProbe | None:
+        """The three failure probes as asked on ``item``, or None where they do not apply."""
+        if not isinstance(item, Scenario) or not item.failure_probes:
+            return None
+        own = dict(item.failure_wording)
+        general = self.failure_probe
+        return replace(general, targets=tuple((t, own.get(t, text))
+                                              for t, text in general.targets))
 
     def find_item(self, item_id: str) -> Question | Scenario | None:
         question = self.find_question(item_id)

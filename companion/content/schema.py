@@ -95,7 +95,10 @@ _ITEM: dict[str, Field] = {
 }
 
 QUESTION: Spec = {**_ITEM, "opener": Field("bool")}
-SCENARIO: Spec = {**_ITEM, "strong_first_move": _TEXT, "failure_probes": Field("bool")}
+SCENARIO: Spec = {**_ITEM, "strong_first_move": _TEXT, "failure_probes": Field("bool"),
+                  "failure": Field("table", key_noun="failure target",
+                                   sub={t: Field("str", nonempty=True)
+                                        for t in FAILURE_TARGETS})}
 
 RED_FLAG: Spec = {
     "id": _ID,
@@ -111,6 +114,7 @@ SECTION: Spec = {
     "minutes": Field("int", required=True, minimum=1),
     "draws": Field("str", choices=("questions", "scenarios", "none")),
     "timer": Field("str", choices=("listen", "sketch", "")),
+    "needs": Field("str", choices=("failure_probes", "")),
 }
 
 TEMPLATE: Spec = {

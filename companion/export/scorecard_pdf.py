@@ -6,7 +6,7 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
-from companion.content.model import FAILURE_TARGETS, Item, Pack
+from companion.content.model import FAILURE_TARGETS, FailureProbe, Item, Pack
 from companion.export.analysis import archetype_of, format_score, weighted_summary
 from companion.export.common import duration, level_title, offset, when
 from companion.export.document import build_pdf
@@ -127,11 +127,13 @@ def _item(sc: Scorecard, pack: Pack, rec: ItemRecord, number: int,
             out.append(_probe_table(sc, asked, item))
     failure = {p.probe_id: p for p in rec.probes if p.probe_id.startswith("failure.")}
     if any(p.asked for p in failure.values()):
-        out.append(para(f"Failure probe: {pack.failure_probe.question}", st.label))
+        # As it was asked: in the scenario's own wording where the pack gives one.
+        probe = (pack.failure_probe_for(item) if item else None) or pack.failure_probe
+        out.append(para(f"Failure probe: {probe.question}", st.label))
         if max(len(p.note) for p in failure.values()) > _SIDE_BY_SIDE_MAX:
-            out.extend(_failure_stacked(pack, failure))
+            out.extend(_failure_stacked(probe, failure))
         else:
-            out.append(_failure_table(pack, failure))
+            out.append(_failure_table(probe, failure))
     out.extend(_notes(rec.said, rec.read))
     return out
 
@@ -209,11 +211,11 @@ def _probes_stacked(sc: Scorecard, probes: list[ProbeAnswer],
     return out
 
 
-def _failure_table(pack: Pack, answers: dict[str, ProbeAnswer]) -> Table:
+def _failure_table(probe: FailureProbe, answers: dict[str, ProbeAnswer]) -> Table:
     """The three failure probes side by side: one column per target."""
     st = styles()
-    phrasing = dict(pack.failure_probe.targets)
-    targets = [t for t, _ in pack.failure_probe.targets] or list(FAILURE_TARGETS)
+    phrasing = dict(probe.targets)
+    targets = [t for t, _ in probe.targets] or list(FAILURE_TARGETS)
     header, asked_as, rating, note = [], [], [], []
     for t in targets:
         ans = answers.get(f"failure.{t}")
@@ -229,11 +231,11 @@ def _failure_table(pack: Pack, answers: dict[str, ProbeAnswer]) -> Table:
     return table
 
 
-def _failure_stacked(pack: Pack, answers: dict[str, ProbeAnswer]) -> list[Flowable]:
+def _failure_stacked(probe: FailureProbe, answers: dict[str, ProbeAnswer]) -> list[Flowable]:
     """Failure probes one under another: long answers read badly in narrow columns."""
     st = styles()
     out: list[Flowable] = []
-    for t, phrasing in pack.failure_probe.targets:
+    for t, phrasing in probe.targets:
         ans = answers.get(f"failure.{t}")
         name = _TARGET_NAME.get(t, t)
         if not (ans and ans.asked):

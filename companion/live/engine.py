@@ -83,7 +83,8 @@ class RoundEngine:
         self._drafts = Drafts()
         # Text as last written, keyed like the drafts: the old side of a text amendment.
         self._saved_text: dict[NoteKey, str] = {}
-        self._rc = RoundClock(card.sections, opened.section_timers, clock)
+        self._rc = RoundClock(card.sections, opened.section_timers, clock,
+                              opened.section_empty)
         self._rc.item_time.update({it.item_id: it.time_spent_s for it in card.items})
         if opened.saved is not None:
             self._rc.restore(opened.saved)

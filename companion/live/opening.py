@@ -38,6 +38,17 @@ class Opened:
     saved: TimerRecord | None = None  # the clock as saved, for a reopened round
     # Items the pack no longer has; they appear as stand-ins (see ``stand_in``).
     stand_ins: tuple[str, ...] = ()
+    # Per section: True where it has nothing to show in this round (never entered).
+    section_empty: tuple[bool, ...] = ()
+
+
+def empty_sections(pack: Pack, template: RoundTemplate | None,
+                   items: tuple[Item, ...]) -> tuple[bool, ...]:
+    """Which sections of ``template`` have nothing to show for ``items``."""
+    if template is None:
+        return ()
+    probes = any(pack.failure_probe_for(it) is not None for it in items)
+    return tuple(s.needs == "failure_probes" and not probes for s in template.sections)
 
 
 def pack_items(pack: Pack, ids: tuple[str, ...]) -> tuple[Item, ...]:
@@ -111,7 +122,8 @@ def create_round(store: Store, pack: Pack, planned: PlannedLike, *, candidate: s
     except StorageError:
         lock.release()
         raise
-    return Opened(card, items, tuple(s.timer for s in template.sections), lock)
+    return Opened(card, items, tuple(s.timer for s in template.sections), lock,
+                  section_empty=empty_sections(pack, template, items))
 
 
 def load_round(store: Store, pack: Pack, round_id: str) -> Opened:
@@ -130,4 +142,5 @@ def load_round(store: Store, pack: Pack, round_id: str) -> Opened:
     # A template that left the pack: keep the timings, lose the automatic side timers.
     template = pack.find_template(card.template_id)
     kinds = tuple(s.timer for s in template.sections) if template else ()
-    return Opened(card, items, kinds, lock, saved, missing)
+    return Opened(card, items, kinds, lock, saved, missing,
+                  empty_sections(pack, template, items))

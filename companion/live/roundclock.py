@@ -23,10 +23,13 @@ class RoundClock:
     """Timers of one round; every change is reported back as a ``TimerRecord`` to save."""
 
     def __init__(self, sections: tuple[SectionTiming, ...],
-                 kinds: tuple[SectionTimerKind, ...], clock: Clock) -> None:
+                 kinds: tuple[SectionTimerKind, ...], clock: Clock,
+                 empty: tuple[bool, ...] = ()) -> None:
         self._clock = clock
         self.timers = SectionTimers(sections, clock.monotonic)
         self.kinds = kinds if len(kinds) == len(sections) else ("",) * len(sections)
+        # Sections with nothing to show in this round: next_section passes them by.
+        self.empty = empty if len(empty) == len(sections) else (False,) * len(sections)
         self.started_at: list[datetime | None] = [None] * len(sections)
         self.paused_at: list[datetime | None] = [None] * len(sections)
         self.item_time: dict[str, float] = {}
@@ -100,6 +103,9 @@ class RoundClock:
     def next_section(self, length_for: Callable[[str], float]) -> bool:
         if not self.timers.next_section():
             return False
+        # Past a section with nothing to show, unless it is the last one.
+        while self.empty[self.timers.index] and self.timers.next_section():
+            pass
         self._enter_section(length_for)
         return True
 

@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -46,6 +48,8 @@ if TYPE_CHECKING:  # the store and the pack load when the page is first shown
 
 log = logging.getLogger("companion.ui.calibration")
 
+
+FINDINGS_LINES = 5  # the charts below get the rest of the page
 
 class _Signals(QObject):
     done = Signal(int, object)  # request number, Calibration
@@ -263,9 +267,21 @@ class CalibrationPage(QWidget):
         layout.addWidget(intro)
         layout.addLayout(filters)
         layout.addWidget(self.scope)
-        layout.addWidget(self.findings)
+        layout.addWidget(self._findings_scroll())
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.export_status)
+
+    def _findings_scroll(self) -> QScrollArea:
+        """The findings, at most FINDINGS_LINES tall: at 1366x768 they took half the page
+        and left the charts under 300 pixels. More findings scroll in their own box."""
+        box = QScrollArea(self)
+        box.setObjectName("calibration.findingsScroll")
+        box.setWidgetResizable(True)
+        box.setFrameShape(QFrame.Shape.NoFrame)
+        box.setWidget(self.findings)
+        box.setMaximumHeight(FINDINGS_LINES * self.findings.fontMetrics().lineSpacing() + 8)
+        box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        return box
 
     def set_sources(self, store: Store | None, pack: Pack | None, export_dir: Path) -> None:
         self.store, self.pack, self.export_dir = store, pack, export_dir

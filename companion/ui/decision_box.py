@@ -109,6 +109,7 @@ class DecisionBox(QGroupBox):
         self.candidate = candidate
         self.setEnabled(bool(candidate))
         self.current.setText(describe(decision, self.pack))
+        self._follow(decision)
         self.message.setText(message)
 
     def show_candidate(self, candidate: str) -> None:
@@ -127,6 +128,17 @@ class DecisionBox(QGroupBox):
             self.current.setText(f"Cannot read the decision: {exc}")
             return
         self.current.setText(describe(decision, self.pack))
+        self._follow(decision)
+
+    def _follow(self, decision: Decision | None) -> None:
+        """Start the choices from the decision on record: "On record: Hire at Senior" above
+        a level box saying "Mid-level" invited overwriting the level by accident."""
+        if decision is None:
+            return
+        for combo, value in ((self.outcome, decision.outcome), (self.level, decision.level)):
+            index = combo.findData(value) if value else -1
+            if index >= 0:
+                combo.setCurrentIndex(index)
 
     def record_decision(self) -> None:
         """Store the chosen outcome for the picked candidate (replacing one on record)."""

@@ -162,6 +162,7 @@ class ExportStatus(QWidget):
         layout.addWidget(self.open_folder)
         layout.addWidget(self.save_as_button)
         self.bar.hide()
+        self.label.hide()
         self.open_folder.hide()
         self.save_as_button.hide()
         self.running = False
@@ -176,7 +177,7 @@ class ExportStatus(QWidget):
         self.open_folder.hide()
         self.save_as_button.hide()
         set_look(self.label, "role", "muted")
-        self.label.setText(f"Exporting {what}…")
+        self._say(f"Exporting {what}…")
         QThreadPool.globalInstance().start(_Runnable(job, target, self._signals))
 
     def save_as(self, job: ExportJob | None = None, target: Path | None = None,
@@ -190,13 +191,18 @@ class ExportStatus(QWidget):
         if chosen is not None:
             self.start(job, chosen, what or self._what)
 
+    def _say(self, text: str) -> None:
+        """Show ``text``; with nothing to say the line takes no room at all."""
+        self.label.setText(text)
+        self.label.setVisible(bool(text))
+
     def refuse(self, message: str) -> None:
         """Say why nothing is exported (e.g. the independence rule); no job runs."""
         self.bar.hide()
         self.open_folder.hide()
         self.save_as_button.hide()
         set_look(self.label, "role", "muted")
-        self.label.setText(message)
+        self._say(message)
         self.refused.emit(message)
 
     def clear(self) -> None:
@@ -204,7 +210,7 @@ class ExportStatus(QWidget):
         interviewer)."""
         if self.running:
             return
-        self.label.clear()
+        self._say("")
         self.open_folder.hide()
         self.save_as_button.hide()
 
@@ -213,7 +219,7 @@ class ExportStatus(QWidget):
         self.last_file = Path(path)
         self.bar.hide()
         set_look(self.label, "role", "ok")
-        self.label.setText(f"Saved {self.last_file.name} in {self.last_file.parent}")
+        self._say(f"Saved {self.last_file.name} in {self.last_file.parent}")
         self.open_folder.show()
         log.info("exported %s", path)
         self.finished.emit(path)
@@ -223,7 +229,7 @@ class ExportStatus(QWidget):
         self.bar.hide()
         set_look(self.label, "role", "error")
         folder = self._target.parent if self._target is not None else None
-        self.label.setText(f"Not exported: {message}. Choose another place with Save as…"
+        self._say(f"Not exported: {message}. Choose another place with Save as…"
                            + (f", or ask for {folder} to be made writable." if folder else "."))
         self.save_as_button.show()
         log.warning("export failed: %s", message)

@@ -97,8 +97,9 @@ class HelpOverlay(QWidget):
         self._card.setObjectName("helpCard")
         title = QLabel("Keyboard shortcuts", self._card)
         title.setProperty("role", "title")
-        hint = QLabel("Esc, F1 or ? closes this. Shortcuts never fire while you type in "
-                      "a text field.", self._card)
+        hint = QLabel("Esc, F1 or ? closes this. Keys with Alt, Ctrl or an F key work while "
+                      "you type in the notes (on purpose); plain keys go into the text.",
+                      self._card)
         hint.setProperty("role", "muted")
         hint.setWordWrap(True)
         self._grid_host = QWidget()

@@ -29,6 +29,7 @@ from companion.ui.bridge import EngineBridge
 from companion.ui.compact import CompactMode
 from companion.ui.lazy_pages import LazyPages
 from companion.ui.page_stack import PageStack, wire_live_view
+from companion.ui.screen_fit import ScreenFit
 from companion.ui.settings import ZOOM_STEP, UiSettings
 from companion.ui.start_screen import StartRequest, StartScreen
 from companion.ui.team_wiring import TeamWiring
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self._first_paint_callbacks: list[Callable[[], None]] = []
         self._shown_once = False
         self.compact = CompactMode(self)
+        self.fit = ScreenFit(self)  # frame inside the screen, zoom only as large as fits
         self.team_wiring = TeamWiring(self)  # the team store, when team.json names one
 
         # Built top-down, each widget under its final parent: moving a subtree to a new
@@ -124,7 +126,7 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self.close)
         a.next_screen.triggered.connect(self.move_to_next_screen)
         a.compact.toggled.connect(self.set_compact)
-        a.zoom_in.triggered.connect(lambda: self.set_zoom(self.theme.zoom + ZOOM_STEP))
+        a.zoom_in.triggered.connect(self.fit.zoom_in)
         a.zoom_out.triggered.connect(lambda: self.set_zoom(self.theme.zoom - ZOOM_STEP))
         a.zoom_reset.triggered.connect(lambda: self.set_zoom(1.0))
         a.blank.toggled.connect(self.set_blank)
@@ -155,6 +157,8 @@ class MainWindow(QMainWindow):
             self.start_screen.interviewer.setText(self.settings.interviewer)
         if pack is not None:
             self.start_screen.set_pack(pack)
+            if self.stack.currentWidget() is self.start_screen and self.focusWidget() is None:
+                self.start_screen.candidate.setFocus()  # the first key typed lands somewhere
         if store is not None:
             self.exports_dir = data_dir / "exports"
             self.start_screen.set_store(store, self.exports_dir)
@@ -182,6 +186,9 @@ class MainWindow(QMainWindow):
             return
         self.settings.interviewer = request.interviewer
         self.start_screen.candidate.clear()  # the next round is another candidate
+        # "Start round" is pressed when the interview begins: the clock runs from here, so
+        # time spent and "asked at" count from the same moment (README: the round clock).
+        engine.start_round()
         self.open_engine(engine)
 
     def resume_round(self, round_id: str) -> None:
@@ -250,6 +257,10 @@ class MainWindow(QMainWindow):
         self.start_screen.refresh_rounds()
         self.start_screen.on_shown()
         self._show_page(self.start_screen)
+        # The focus was on a page now hidden: Tab would show no focus ring for a while.
+        focus = self.focusWidget()
+        if focus is None or not self.start_screen.isAncestorOf(focus):
+            self.start_screen.candidate.setFocus()
 
     def show_panel(self) -> None:
         """The panel debrief page; a live round is saved and left, as for the rounds list."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -273,7 +274,7 @@ class StartScreen(QWidget):
             "candidates apart. Shortcut: Ctrl+Shift+K.")
         self.export_status = ExportStatus(past_card)
         row = QHBoxLayout()
-        row.addWidget(self.export_status, 1)
+        row.addStretch(1)
         row.addWidget(self.panel_button)
         row.addWidget(self.save_as_button)
         row.addWidget(self.export_button)
@@ -281,8 +282,17 @@ class StartScreen(QWidget):
         past_layout.addWidget(self.past, 1)
         past_layout.addStretch(0)
         past_layout.addLayout(row)
+        # Its own line, the card's width: beside the buttons a saved file's path was
+        # squeezed to a word a line and pushed the buttons off screen.
+        past_layout.addWidget(self.export_status)
         # Its own line: one more button in the row above would widen the whole window.
         past_layout.addLayout(_right_aligned(self.calibration_button))
+        # Tab follows the reading order, left to right (they were made right to left).
+        chain = (self.past, self.panel_button, self.save_as_button, self.export_button,
+                 self.export_status.open_folder, self.export_status.save_as_button,
+                 self.calibration_button)
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
         right = QVBoxLayout()
         right.setSpacing(16)
@@ -321,6 +331,12 @@ class StartScreen(QWidget):
     def set_pack(self, pack: Pack) -> None:
         """Fill the role and level choices from a loaded pack."""
         self.pack = pack
+        # Not a Tab stop of its own (an unnamed, invisible one after "Calibration…"): it
+        # scrolls to whichever control has the focus. Set here, after the first frame:
+        # the first use of the Qt namespace costs about 40 ms (tests/test_startup_path.py).
+        self.page_scroll.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        if self.page_scroll.hasFocus():  # it took the focus while it still could
+            self.candidate.setFocus()
         for combo in (self.archetype, self.level):
             combo.blockSignals(True)
             combo.clear()

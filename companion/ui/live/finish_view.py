@@ -178,7 +178,7 @@ class FinishView(QWidget, Zoomable):
     def show_state(self, recommendation: str | None, summary: str,
                    submitted_at: datetime | None,
                    amendments: Sequence[Amendment], overview: str,
-                   pack: Pack | None = None) -> None:
+                   pack: Pack | None = None, unrated: str = "") -> None:
         for value, btn in self.rec_buttons.items():
             btn.setChecked(value == recommendation)
         if recommendation:
@@ -197,6 +197,8 @@ class FinishView(QWidget, Zoomable):
         else:
             # The engine decides what a submission needs; this only prompts the obvious.
             text = "Ready to submit." if recommendation else "Pick a side to submit."
+            if unrated:
+                text += f" {unrated}"
             if not summary.strip():
                 text += " A sentence or two of summary helps the panel lead."
             self.status.setText(text)

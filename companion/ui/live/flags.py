@@ -81,13 +81,16 @@ class FlagsPanel(QFrame, Zoomable):
         self.evidence: dict[str, QLineEdit] = {}
         self.header = QLabel("Red flags", self)
         self.header.setObjectName("flags.header")
-        grid = QGridLayout()
+        grid = self._grid = QGridLayout()
         grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(3)
+        grid.setVerticalSpacing(2)
         grid.setColumnStretch(1, 1)
         for i, flag in enumerate(self.flags):
             key = FLAG_KEYS[i]
-            btn = tap_button(self, f"{key}  {flag.title}", f"flag.{flag.id}", style="flag")
+            # Checkable: a screen reader says "checked" for a raised flag, not only the
+            # description (which says probed once or confirmed).
+            btn = tap_button(self, f"{key}  {flag.title}", f"flag.{flag.id}", checkable=True,
+                             style="flag")
             btn.setProperty("flagstate", "off")
             btn.setToolTip(f"Sounds like: {flag.sounds_like}\nProbe first: {flag.probe_first}\n"
                            f"{key} cycles off → probed once → confirmed → off")
@@ -135,6 +138,7 @@ class FlagsPanel(QFrame, Zoomable):
             state = rec.state if rec else "off"
             btn = self.buttons[flag.id]
             set_look(btn, "flagstate", state)
+            btn.setChecked(state != "off")
             label = self.states[flag.id]
             label.setText(state_line(rec, brief=True))
             label.setToolTip(state_line(rec))
@@ -164,6 +168,11 @@ class FlagsPanel(QFrame, Zoomable):
         self._compact = compact
         for fid, label in self.states.items():
             label.setVisible(not compact and self.evidence[fid].isVisibleTo(self))
+        # The F5-F9 keys on the buttons say what the panel is; its height goes to the notes.
+        self.header.setVisible(not compact)
+        self._grid.setVerticalSpacing(1 if compact else 2)
+        for btn in self.buttons.values():
+            btn.setStyleSheet("padding: 1px 10px;" if compact else "")
         self._wrap_titles()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -182,7 +191,7 @@ class FlagsPanel(QFrame, Zoomable):
             if btn.text() != text:
                 btn.setText(text)
             # As tall as its lines need: the layout must not squeeze a wrapped title.
-            btn.setMinimumHeight(max(int(36 * self._zoom), btn.sizeHint().height()))
+            btn.setMinimumHeight(max(int(30 * self._zoom), btn.sizeHint().height()))
 
     def _apply_fonts(self) -> None:
         base = self.font()

@@ -99,6 +99,18 @@ class IntentsMixin:
     def recommend(self, value: str) -> None:
         self._call(self.engine.set_recommendation, value)
 
+    def start_side_timer(self, which: str) -> None:
+        """F2 / F3: the candidate is talking or drawing, so a stopped round clock starts
+        (or resumes) with the listen or sketch timer."""
+        ts = self.engine.timers()
+        if not ts.running and not self.engine.submitted:
+            self._call(self.engine.resume if ts.started else self.engine.start_round)
+        if which == "listen":
+            self._call(self.engine.start_listen_timer)
+        else:
+            self._call(self.engine.start_sketch_timer)
+        self.refresh_timers()
+
     def toggle_clock(self) -> None:
         ts = self.engine.timers()
         if ts.running:

@@ -133,7 +133,9 @@ class ItemPanel(QWidget, Zoomable):
 
     def set_compact(self, compact: bool) -> None:
         self._compact = compact
-        self.cue_hint.setVisible(not compact and not self.cues_visible())
+        # No item, no cues: Alt+C does nothing in a round without questions.
+        self.cue_hint.setVisible(not compact and not self.cues_visible()
+                                 and self._item is not None)
 
     def cues_visible(self) -> bool:
         return not self.cues.isHidden()

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QPlainTextEdit,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -41,12 +40,13 @@ from companion.ui.live.intents import IntentsMixin
 from companion.ui.live.item_panel import ItemPanel
 from companion.ui.live.nav import NavBar
 from companion.ui.live.notes import FIELDS, NotesPanel
-from companion.ui.live.overview import finish_overview, probe_target_text
+from companion.ui.live.overview import finish_overview, probe_target_text, unrated_note
 from companion.ui.live.page import build_round_page, set_side_width
 from companion.ui.live.probes import ProbesPanel
 from companion.ui.live.rubric_bar import RubricBar
 from companion.ui.live.style import live_style
 from companion.ui.live.timers_view import TimersView
+from companion.ui.page_stack import PageStack
 
 log = logging.getLogger("companion.ui.live")
 
@@ -105,7 +105,9 @@ class LiveView(QWidget, IntentsMixin):
 
     # -- layout ------------------------------------------------------------------------
     def _build_layout(self) -> None:
-        self.stack = QStackedWidget(self)
+        # Sized by the page on screen: the hidden round page must not hold the finish
+        # page (or the window) at its own minimum.
+        self.stack = PageStack(self)
         self.stack.setObjectName("live.stack")
         self.flags.setProperty("live_role", "card")
         built = build_round_page(self.stack, (self.timers, self.nav), (self.item_panel,),
@@ -136,8 +138,8 @@ class LiveView(QWidget, IntentsMixin):
             "action.previous": partial(self._call, eng.go_previous),
             "action.jump": self.nav.open_jump_list,
             "action.clock": self.toggle_clock,
-            "action.listen": partial(self._call, eng.start_listen_timer),
-            "action.sketch": partial(self._call, eng.start_sketch_timer),
+            "action.listen": partial(self.start_side_timer, "listen"),
+            "action.sketch": partial(self.start_side_timer, "sketch"),
             "action.section": partial(self._call, eng.next_section),
             "action.notes.said": partial(self.focus_notes, "said"),
             "action.notes.read": partial(self.focus_notes, "read"),
@@ -161,8 +163,8 @@ class LiveView(QWidget, IntentsMixin):
         self.flags.evidence_done.connect(lambda: self.focus_notes(self._last_notes))
         self.notes.edited.connect(self._notes_edited)
         self.timers.toggle_clock.connect(self.toggle_clock)
-        self.timers.start_listen.connect(lambda: self._call(self.engine.start_listen_timer))
-        self.timers.start_sketch.connect(lambda: self._call(self.engine.start_sketch_timer))
+        self.timers.start_listen.connect(partial(self.start_side_timer, "listen"))
+        self.timers.start_sketch.connect(partial(self.start_side_timer, "sketch"))
         self.timers.next_section.connect(lambda: self._call(self.engine.next_section))
         self.nav.previous.connect(lambda: self._call(self.engine.go_previous))
         self.nav.next.connect(lambda: self._call(self.engine.go_next))
@@ -210,6 +212,7 @@ class LiveView(QWidget, IntentsMixin):
         self.probes.set_compact(compact)
         self.notes.set_compact(compact)
         set_side_width(self._side, compact)
+        self._reading.set_compact(compact)
         self.refresh_timers()
 
     # -- intent ------------------------------------------------------------------------
@@ -295,7 +298,7 @@ class LiveView(QWidget, IntentsMixin):
             sc = eng.scorecard()
             self.finish.show_state(eng.recommendation, eng.summary or "", sc.submitted_at,
                                    sc.amendments, finish_overview(items, records, flags),
-                                   eng.pack)
+                                   eng.pack, unrated_note(items, records))
 
     def refresh_timers(self) -> None:
         item = self.current_item()
@@ -309,8 +312,7 @@ class LiveView(QWidget, IntentsMixin):
         pack = self.engine.pack
         archetype = pack.find_archetype(self.engine.scorecard().archetype)
         label = archetype.label(item.dimension) if archetype else item.dimension
-        failure = (pack.failure_probe if isinstance(item, Scenario) and item.failure_probes
-                   else None)
+        failure = pack.failure_probe_for(item)
         keys = dict(zip((f.id for f in self.flags.flags), acts.FLAG_KEYS, strict=False))
         watch = "; ".join(f"{flag.title} ({keys[fid]})" for fid in item.watch_flags
                           if fid in keys and (flag := pack.find_red_flag(fid)) is not None)

@@ -93,7 +93,10 @@ class NavBar(QWidget, Zoomable):
     def show_state(self, items: Sequence[Question | Scenario], index: int,
                    ratings: Sequence[str | None], flag_counts: Sequence[int]) -> None:
         total = len(items)
-        self.progress.setText(f"{index + 1} / {total}" if total else "0 / 0")
+        self.progress.setText(f"{index + 1} / {total}" if total else "")
+        # A round without questions (a screening call): no "0 / 0", no empty list.
+        for widget in (self.progress, self.prev_btn, self.next_btn, self.jump_list):
+            widget.setVisible(bool(total))
         self.prev_btn.setEnabled(index > 0)
         self.next_btn.setEnabled(index + 1 < total)
         entries = [jump_entry(i + 1, it, ratings[i], flag_counts[i]) for i, it in enumerate(items)]

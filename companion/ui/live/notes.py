@@ -24,6 +24,7 @@ from companion.ui.theme import set_look
 FIELDS: tuple[str, ...] = ("said", "read")
 FIELD_TITLE: dict[str, str] = {"said": "What they said", "read": "My read"}
 FIELD_KEY: dict[str, str] = {"said": "Ctrl+Shift+S", "read": "Ctrl+Shift+R"}
+FIELD_CHROME = 12  # the document's margins and the style's padding around the text
 
 
 class NotesPanel(QWidget, Zoomable):
@@ -116,5 +117,11 @@ class NotesPanel(QWidget, Zoomable):
         base = self.font()
         for name in FIELDS:
             self.titles[name].setFont(sized_font(base, SMALL_PT, self._zoom, bold=True))
-            self.fields[name].setFont(sized_font(base, BODY_PT, self._zoom))
+            edit = self.fields[name]
+            edit.setFont(sized_font(base, BODY_PT, self._zoom))
+            # Two lines at least, not Qt's default of about four: on a 720-pixel laptop
+            # with five red flags raised, the spare height is what the notes get.
+            margins = edit.contentsMargins()
+            edit.setMinimumHeight(2 * edit.fontMetrics().lineSpacing() + FIELD_CHROME
+                                  + margins.top() + margins.bottom())
         self.status.setFont(sized_font(base, SMALL_PT, self._zoom, bold=True))

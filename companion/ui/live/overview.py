@@ -44,3 +44,18 @@ def finish_overview(items: Sequence[Question | Scenario], records: Sequence[Item
         extra = f"  ·  {raised} red flag{'s' if raised != 1 else ''}" if raised else ""
         lines.append(f"   {number}. {item.title}  —  {rating}{extra}")
     return "\n".join(lines)
+
+
+UNRATED_NAMED = 3
+
+
+def unrated_note(items: Sequence[Question | Scenario], records: Sequence[ItemRecord]) -> str:
+    """"Not rated yet: 3 of 5 items (A; B; C). You can submit anyway." or ""."""
+    missing = [item.title for item, record in zip(items, records, strict=False)
+               if not record.rating]
+    if not missing:
+        return ""
+    named = "; ".join(missing[:UNRATED_NAMED])  # the overview above lists every item
+    more = f"; and {len(missing) - UNRATED_NAMED} more" if len(missing) > UNRATED_NAMED else ""
+    return (f"Not rated yet: {len(missing)} of {len(items)} items ({named}{more}). "
+            "You can submit anyway.")

@@ -5,6 +5,9 @@ Left, in one card: the item to read (heading, prompt, cues) above the controls
 button of the current item stays on screen without scrolling, even on a
 1280x720 laptop with the cues open; the reading part gets what it needs of the
 rest and scrolls on its own when the cues do not fit (``ReadThenControls``).
+The card's minimum height is exactly that (the controls whole, a few lines of
+reading), so the window's minimum says honestly whether the page fits the screen
+(``companion.ui.screen_fit`` steps the zoom down when it does not).
 Right: the red flags above the two note fields, which take the spare height.
 Above both: the timer strip and the navigation bar.
 """
@@ -26,7 +29,10 @@ from PySide6.QtWidgets import (
 
 SIDE_WIDTH = (340, 430)  # min, max of the right-hand column
 COMPACT_SIDE_WIDTH = (220, 250)
-READING_MIN_LINES = 4  # the reading part never shrinks below this many lines of body text
+# The reading part never shrinks below this many lines of body text: the heading, the
+# prompt's start and a line or two of the cues, scrolled with the arrow keys.
+READING_MIN_LINES = 6
+COMPACT_READING_MIN_LINES = 4  # the compact window is for glancing; the cues scroll
 
 
 class FittingScroll(QScrollArea):
@@ -91,6 +97,11 @@ class ReadingScroll(FittingScroll):
     def __init__(self, name: str, parent: QWidget) -> None:
         super().__init__(name, parent)
         self.setProperty("live_role", "reading")  # its focus ring (companion.ui.live.style)
+        self.min_lines = READING_MIN_LINES
+
+    def set_compact(self, compact: bool) -> None:
+        self.min_lines = COMPACT_READING_MIN_LINES if compact else READING_MIN_LINES
+        self.updateGeometry()
 
     def sizeHint(self) -> QSize:
         # Asks for little, so the controls below get their full height first; the
@@ -101,7 +112,7 @@ class ReadingScroll(FittingScroll):
         return False
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(0, READING_MIN_LINES * self.fontMetrics().lineSpacing())
+        return QSize(0, self.min_lines * self.fontMetrics().lineSpacing())
 
 
 class ReadThenControls(QLayout):
@@ -119,6 +130,12 @@ class ReadThenControls(QLayout):
         self._reading, self._controls = reading, controls
         self.addWidget(reading)
         self.addWidget(controls)
+        parent.installEventFilter(self)  # shown or hidden: the minimum changes
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+            _stale_upwards(self.parentWidget())
+        return False
 
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
@@ -154,27 +171,47 @@ class ReadThenControls(QLayout):
         return QSize(width + mx, height + my)
 
     def minimumSize(self) -> QSize:
+        # The controls whole (never scrolled away) at the width the card has now: the
+        # window's width does not follow its height, so this cannot oscillate. A hidden
+        # card (the finish page is up) keeps an old width: it asks for no more than a
+        # few lines, and its minimum is asked again when it shows.
         mx, my = self._margins()
         read, ctrl = self._reading.minimumSizeHint(), self._controls.minimumSizeHint()
+        width = self.geometry().width() - mx
+        card = self.parentWidget()
+        shown = card is not None and card.isVisible()
+        controls = self._wants(self._controls, width) if width > 0 and shown else ctrl.height()
         return QSize(max(read.width(), ctrl.width()) + mx,
-                     read.height() + self.spacing() + ctrl.height() + my)
+                     read.height() + self.spacing() + controls + my)
 
     def setGeometry(self, rect: QRect) -> None:
+        width_changed = rect.width() != self.geometry().width()
         super().setGeometry(rect)
         inner = rect.marginsRemoved(self.contentsMargins())
         width, room = inner.width(), inner.height() - self.spacing()
         least = self._reading.minimumSizeHint().height()
         controls = min(self._wants(self._controls, width), max(room - least, 0))
         reading = max(min(self._wants(self._reading, width), room - controls), 0)
+        if width_changed:
+            # The controls' height at the new width is a new minimum.
+            _stale_upwards(self.parentWidget())
         self._reading.setGeometry(QRect(inner.x(), inner.y(), width, reading))
         self._controls.setGeometry(QRect(inner.x(), inner.y() + reading + self.spacing(),
                                          width, controls))
 
 
+def _stale_upwards(widget: QWidget | None) -> None:
+    """Mark ``widget`` and every level up to the window for a new size hint at once; one
+    at a time (Qt's way) the window keeps an old minimum for a dozen event-loop passes."""
+    while widget is not None and not widget.isWindow():
+        widget.updateGeometry()
+        widget = widget.parentWidget()
+
+
 @dataclass(frozen=True)
 class RoundPage:
     page: QWidget
-    reading: QScrollArea
+    reading: ReadingScroll
     controls: QScrollArea
     side: QWidget
 

@@ -120,6 +120,7 @@ class ProbesPanel(QWidget, Zoomable):
         super().__init__(parent)
         self.setObjectName("probes.panel")
         self._compact = False
+        self._failure = False
         self.rows: list[ProbeRow] = []
         self.header = QLabel("Probes", self)
         self.header.setObjectName("probes.header")
@@ -155,7 +156,8 @@ class ProbesPanel(QWidget, Zoomable):
             self.failure_note.setText(f"{failure.question} Ask it once for each row below.")
             self.failure_note.setToolTip("A complete answer names: "
                                          + "; ".join(failure.complete_answer))
-        self.failure_note.setVisible(failure is not None)
+        self.failure_note.setVisible(failure is not None and not self._compact)
+        self._failure = failure is not None
         for probe in item.probes:
             self._add(ProbeRow(number, probe.id, "", probe.text, False, self))
             number += 1
@@ -187,8 +189,10 @@ class ProbesPanel(QWidget, Zoomable):
         return next((r for r in self.rows if r.probe_id == probe_id), None)
 
     def set_compact(self, compact: bool) -> None:
-        """Compact: no key labels (the help lists them), narrower rating chips."""
+        """Compact: no key labels (the help lists them), narrower rating chips, and no
+        line above the failure rows (it is their tool tip)."""
         self._compact = compact
+        self.failure_note.setVisible(self._failure and not compact)
         self._apply_fonts()
 
     def _apply_fonts(self) -> None:

@@ -149,7 +149,7 @@ class RubricBar(QWidget, Zoomable):
     def _show_cue(self) -> None:
         level = self._hovered or self._current
         if level is None:
-            self.cue.setText("Hover a button to see its anchored cue.")
+            self.cue.setText("Hover over or Tab to a button to see its anchored cue.")
             return
         if level == "skip":
             self.cue.setText("Skip: passed over on purpose, not scored.")

@@ -31,7 +31,7 @@ QPushButton[rubric="true"]:checked, QPushButton[chip="true"]:checked {
     border: 2px solid ${text};
 }
 QPushButton[chip="true"] { padding: 2px 6px; }
-QPushButton[flag="true"] { text-align: left; padding: 4px 10px; }
+QPushButton[flag="true"] { text-align: left; padding: 2px 10px; }
 QPushButton[flagstate="probed"] {
     background: ${warn_bg};
     color: ${warn_text};

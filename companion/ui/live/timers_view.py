@@ -110,7 +110,8 @@ class TimersView(QWidget, Zoomable):
         label = "Pause clock" if running else ("Resume clock" if started else "Start clock")
         self.clock_btn.setText(f"{label} (Ctrl+Shift+P)")
         self.clock_btn.setAccessibleName(label)
-        self.round_caption.setText("Round" if running or not started else "Round (paused)")
+        self.round_caption.setText("Round" if running else
+                                   "Round (paused)" if started else "Round (not started)")
 
         total = len(ts.sections)
         idx = ts.section_index
@@ -149,7 +150,8 @@ class TimersView(QWidget, Zoomable):
         shown = running or (left is not None and bool(minutes))
         box.setVisible(shown)
         key = "F2" if name == "Listen" else "F3"
-        button.setVisible(not running and bool(minutes) and not self._compact)
+        # On every item: F2 and F3 work everywhere, so their buttons show everywhere.
+        button.setVisible(not running and not self._compact)
         button.setText(f"{'Restart' if left is not None else name} {minutes or 3}:00 ({key})")
         if shown:
             value.setText(mmss(left or 0.0) if running else "done")
@@ -162,6 +164,7 @@ class TimersView(QWidget, Zoomable):
     def set_compact(self, compact: bool) -> None:
         """Compact: the clocks only; their controls stay on the keyboard (and in the help)."""
         self._compact = compact
+        self._apply_fonts()
         for btn in (self.clock_btn, self.section_btn):
             btn.setVisible(not compact)
         if compact:
@@ -174,9 +177,11 @@ class TimersView(QWidget, Zoomable):
         for cap in (self.round_caption, self.section_caption, self.listen_caption,
                     self.sketch_caption):
             cap.setFont(sized_font(base, SMALL_PT, z))
+        # Compact: smaller clocks, so a 720-pixel screen keeps room for every control.
+        big = TIMER_PT * (0.75 if self._compact else 1.0)
         for val in (self.round, self.listen, self.sketch):
-            val.setFont(sized_font(base, TIMER_PT * 0.8, z, bold=True))
-        self.section.setFont(sized_font(base, TIMER_PT, z, bold=True))
+            val.setFont(sized_font(base, big * 0.8, z, bold=True))
+        self.section.setFont(sized_font(base, big, z, bold=True))
         self.pacing.setFont(sized_font(base, SMALL_PT + 1, z, bold=True))
         for btn in (self.clock_btn, self.listen_btn, self.sketch_btn, self.section_btn):
             btn.setFont(sized_font(base, SMALL_PT, z))
