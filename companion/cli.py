@@ -107,6 +107,15 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     ssub = sessions.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
     sl = ssub.add_parser("list")
     sl.add_argument("--json", action="store_true")
+    sl.add_argument("--search", metavar="TEXT", default="",
+                    help="only rounds whose candidate, interviewer, round, date or notes "
+                    "have words starting with each word of TEXT")
+    sl.add_argument("--mine", action="store_true",
+                    help="only rounds you ran (the name --as gives, or the one the window "
+                    "remembers)")
+    sl.add_argument("--since", type=_since, metavar="DATE",
+                    help="only rounds started on or after DATE (YYYY-MM-DD)")
+    _viewer_option(sl)
 
     session = sub.add_parser("session", help="show, export, import or delete one round")
     s1 = session.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
