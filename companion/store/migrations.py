@@ -226,6 +226,8 @@ def v8_ddl(fts5: bool) -> tuple[str, ...]:
              f"CREATE TABLE round_search ({SEARCH_COLUMNS})")
     return (
         "CREATE INDEX ix_round_started ON round(started_at DESC, id)",
+        # The start screen's unfinished rounds, without reading every finished one.
+        "CREATE INDEX ix_round_unfinished ON round(started_at DESC) WHERE submitted_at IS NULL",
         """CREATE TABLE search_key (
             key INTEGER PRIMARY KEY,
             round_id TEXT NOT NULL UNIQUE REFERENCES round(id) ON DELETE CASCADE

@@ -31,6 +31,7 @@ class RoundFilter:
     words: str = ""
     interviewer: str | None = None  # "mine": rounds run by this person (names rule)
     unfinished: bool = False
+    submitted: bool = False  # the start screen's past rounds (unless ``unfinished``)
     unpublished: bool = False  # submitted rounds with an outbox entry still waiting
     since: datetime | None = None  # started at or after (UTC or aware)
 
@@ -95,6 +96,8 @@ def _where(conn: Connection, f: RoundFilter, kind: str) -> tuple[list[str], dict
         clauses.append(f"r.interviewer_id IN ({', '.join(str(int(i)) for i in ids)})")
     if f.unfinished:
         clauses.append("r.submitted_at IS NULL AND r.imported = 0")
+    if f.submitted:
+        clauses.append("r.submitted_at IS NOT NULL")
     if f.unpublished:
         clauses.append("r.submitted_at IS NOT NULL AND EXISTS (SELECT 1 FROM outbox o "
                        "WHERE o.round_id = r.id AND o.published_at IS NULL)")
@@ -133,12 +136,16 @@ def page(conn: Connection, f: RoundFilter, after: RoundRow | None = None,
     return out
 
 
-def count(conn: Connection, f: RoundFilter, kind: str | None = None) -> int:
-    """How many rounds match ``f``."""
+def count(conn: Connection, f: RoundFilter, kind: str | None = None,
+          at_most: int | None = None) -> int:
+    """How many rounds match ``f``; with ``at_most``, counting stops one past it
+    (a list only needs to say "more than 1,000", and that costs what a page does)."""
     clauses, params = _where(conn, f, kind or index_kind(conn))
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    sql = f"SELECT count(*) FROM round r JOIN search_key k ON k.round_id = r.id{where}"
-    return int(conn.execute(text(sql), params).scalar() or 0)
+    sql = f"SELECT 1 FROM round r JOIN search_key k ON k.round_id = r.id{where}"
+    if at_most is not None:
+        sql += f" LIMIT {int(at_most) + 1}"
+    return int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
 
 
 def optimize(conn: Connection) -> None:

@@ -216,9 +216,10 @@ class Store:
         with self.read() as s:
             return search.page(s.connection(), f, after, limit, self.search_kind)
 
-    def count_rounds(self, f: search.RoundFilter) -> int:
+    def count_rounds(self, f: search.RoundFilter, at_most: int | None = None) -> int:
+        """How many rounds match ``f`` (with ``at_most``: up to one more than that)."""
         with self.read() as s:
-            return search.count(s.connection(), f, self.search_kind)
+            return search.count(s.connection(), f, self.search_kind, at_most)
 
     @property
     def search_notice(self) -> str:

@@ -1,0 +1,87 @@
+"""The start screen over a long history: Ctrl+F, typing narrows 10,000 rounds, quick
+filters, rows fetched as they scroll into view, and the keyboard path into the list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from pytestqt.qtbot import QtBot
+
+from bench.many_rounds import INTERVIEWERS, candidate_name, fill
+from companion.store.search import PAGE
+from tests.ui_helpers import loaded, open_window, screenshot
+
+N = 10_000
+
+
+def test_typing_a_name_narrows_ten_thousand_rounds(qtbot: QtBot, data_dir: Path) -> None:
+    fill(data_dir, N)
+    window = open_window(qtbot, data_dir)
+    with loaded(window, data_dir):
+        start = window.start_screen
+        past, bar = start.past, start.search
+        # The history is not built up front: pages of it, as far as the view needs.
+        assert PAGE <= past.rounds.rowCount() < N // 10
+        assert past.cell(0, 0) == candidate_name((N - 1) // 4)  # newest first
+
+        qtbot.keySequence(window, QKeySequence(QKeySequence.StandardKey.Find))
+        assert bar.field.hasFocus()
+        name = candidate_name(1234)
+        with qtbot.waitSignal(bar.changed, timeout=5000):
+            qtbot.keyClicks(bar.field, name)
+        assert past.rounds.rowCount() == 4
+        assert {past.cell(i, 0) for i in range(4)} == {name}
+        assert bar.notice.text() == "4 rounds match."
+        screenshot(window, "start_search_10000")
+
+        # Down (or Return) goes on to the list, with the first match chosen.
+        qtbot.keyClick(bar.field, Qt.Key.Key_Down)
+        assert past.hasFocus() and start.selected_past_round() is not None
+        assert start.export_button.isEnabled()
+
+        # Escape in the field clears the search: the whole history again, a page of it.
+        bar.field.setFocus()
+        qtbot.keyClick(bar.field, Qt.Key.Key_Escape)
+        assert bar.field.text() == "" and PAGE <= past.rounds.rowCount() < N // 10
+        assert not bar.notice.isVisible()
+
+
+def test_rows_are_fetched_as_they_scroll_into_view(qtbot: QtBot, data_dir: Path) -> None:
+    fill(data_dir, N)
+    window = open_window(qtbot, data_dir)
+    with loaded(window, data_dir):
+        past = window.start_screen.past
+        before = past.rounds.rowCount()
+        assert before < N // 10 and past.rounds.canFetchMore(past.rootIndex())
+        past.setFocus()
+        qtbot.keyClick(past, Qt.Key.Key_End)
+        qtbot.waitUntil(lambda: past.rounds.rowCount() > before, timeout=5000)
+        assert past.rounds.rowCount() < N  # only what came into view
+        ids = [past.cell(i, 0, 256) for i in range(past.rounds.rowCount())]
+        assert len(set(ids)) == len(ids)  # pages follow on without repeats
+
+
+def test_quick_filters_combine(qtbot: QtBot, data_dir: Path) -> None:
+    fill(data_dir, 400)
+    window = open_window(qtbot, data_dir)
+    with loaded(window, data_dir):
+        start = window.start_screen
+        me = INTERVIEWERS[3]
+        window.settings.interviewer = me
+        bar = start.search
+        with qtbot.waitSignal(bar.changed):
+            bar.mine.click()
+        rows = start.past.rounds.rowCount()
+        assert 0 < rows < 400
+        assert {start.past.cell(i, 2) for i in range(rows)} == {me}
+        with qtbot.waitSignal(bar.changed):
+            bar.unfinished.click()  # every stored round here is submitted
+        assert start.past.rounds.rowCount() == 0 and start.past_empty.isVisible()
+        assert "No round matches" in start.past_empty.text()
+        for box in (bar.unfinished, bar.mine):
+            box.click()
+        assert start.past.rounds.rowCount() >= PAGE
+        for box in (bar.mine, bar.unfinished, bar.unpublished, bar.this_month):
+            assert box.accessibleName() and box.accessibleDescription()
