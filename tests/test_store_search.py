@@ -229,3 +229,24 @@ def test_command_line_search_mine_and_since(cli: Any, data_dir: Path) -> None:
     assert table.returncode == 0 and "No stored round matches." in table.stdout
     bad = cli("sessions", "list", "--since", "last week")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_the_first_page_is_read_only_and_only_of_this_schema(tmp_path: Path) -> None:
+    from companion.store.first_page import open_first_page
+
+    assert open_first_page(tmp_path) is None and not (tmp_path / DB_NAME).exists()
+    shutil.copy(FIXTURE, tmp_path / DB_NAME)  # schema 1: Store.open upgrades it, not this
+    assert open_first_page(tmp_path) is None
+    with Store.open(tmp_path) as store:
+        store.save_imported(sample_scorecard("new", candidate="Priya Raman"))
+    before = (tmp_path / DB_NAME).read_bytes()
+    first = open_first_page(tmp_path)
+    assert first is not None
+    try:
+        found = [r.id for r in first.search_rounds(RoundFilter(words="priya"))]
+        assert found[0] == "new" and ROUND_DONE in found  # the fixture's two are hers too
+        assert first.count_rounds(RoundFilter()) == 3
+        assert first.search_notice == ""
+    finally:
+        first.close()
+    assert (tmp_path / DB_NAME).read_bytes() == before

@@ -85,3 +85,31 @@ def test_quick_filters_combine(qtbot: QtBot, data_dir: Path) -> None:
         assert start.past.rounds.rowCount() >= PAGE
         for box in (bar.mine, bar.unfinished, bar.unpublished, bar.this_month):
             assert box.accessibleName() and box.accessibleDescription()
+
+
+def test_lists_fill_before_the_store_opens_on_its_thread(qtbot: QtBot, data_dir: Path) -> None:
+    import argparse
+
+    from companion.ui.app import after_first_frame
+
+    fill(data_dir, 1000)
+    window = open_window(qtbot, data_dir)
+    try:
+        steps = after_first_frame(window, argparse.Namespace(data_dir=str(data_dir), pack=[]),
+                                  data_dir)
+        # The first page is on screen; the store and packs are still on their way (they
+        # arrive through the event loop, which has not turned yet).
+        start = window.start_screen
+        assert steps.ready_at is not None and start.past.rounds.rowCount() >= PAGE
+        assert window.store is None and not start.export_button.isEnabled()
+        assert not start.start_button.isEnabled()
+        qtbot.waitUntil(lambda: steps.done, timeout=60_000)
+        assert window.store is not None and window.pack is not None
+        assert start.export_button.isEnabled() and start.start_button.isEnabled()
+        names = [name for name, _took in steps.took]
+        assert names[:2] == ["theme check", "lists, first page"]
+        assert "fallback fonts" in names and "hand over to the screens" in names
+    finally:
+        window.close_engine()
+        if window.store is not None:
+            window.store.close()

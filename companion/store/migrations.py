@@ -29,10 +29,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, create_engine, event, inspect
-from sqlalchemy.pool import NullPool
+if TYPE_CHECKING:  # SQLAlchemy is imported where a file is built or upgraded: the start
+    # screen's first read (``first_page``) checks the version without it.
+    from sqlalchemy import Connection
 
 SCHEMA_VERSION = 8
 REVISIONS = Path(__file__).with_name("revisions")
@@ -318,6 +319,9 @@ def run_step(conn: Connection, statements: tuple[str, ...], version: int) -> Non
 @contextmanager
 def _connection(path: Path, busy_timeout_ms: int) -> Iterator[Connection]:
     """A connection for migrating: WAL, full sync, transactions begun by us (see db.py)."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import NullPool
+
     engine = create_engine(f"sqlite:///{path}", poolclass=NullPool,
                            connect_args={"timeout": busy_timeout_ms / 1000})
 
@@ -347,6 +351,7 @@ def upgrade(path: Path, from_version: int, busy_timeout_ms: int = 5000) -> None:
     """
     from alembic import command
     from alembic.config import Config
+    from sqlalchemy import inspect
 
     with _connection(path, busy_timeout_ms) as conn:
         cfg = Config()

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from companion.store import search
+from companion.store.db import driver
 from companion.store.schema import Candidate, Interviewer, Round
 
 
@@ -35,7 +36,7 @@ def delete_rounds(session: Session, round_ids: list[str]) -> int:
                               .where(Round.interviewer_id == iid)):
             session.execute(delete(Interviewer).where(Interviewer.id == iid))
     # The triggers took the rounds out of the search index; this drops the old copies.
-    search.optimize(session.connection())
+    search.optimize(driver(session))
     return len(round_ids)
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from companion.base.errors import StorageError
 from companion.intake import limits
 from companion.record.scorecard import Scorecard
-from companion.store import files, locks, migrations, privacy, records, search
+from companion.store import db, files, locks, migrations, privacy, records, search
 from companion.store.db import (
     BEGIN_MODE,
     BUSY_TIMEOUT_MS,
@@ -96,7 +96,7 @@ class Store:
         try:
             with store.read() as s:
                 s.execute(select(Setting).limit(1)).all()
-                store.search_kind = search.index_kind(s.connection())
+                store.search_kind = search.index_kind(db.driver(s))
         except StorageError:
             engine.dispose()
             raise
@@ -214,20 +214,17 @@ class Store:
                       limit: int = search.PAGE) -> list[search.RoundRow]:
         """One page of the rounds matching ``f``, newest first, after ``after``."""
         with self.read() as s:
-            return search.page(s.connection(), f, after, limit, self.search_kind)
+            return search.page(db.driver(s), f, after, limit, self.search_kind)
 
     def count_rounds(self, f: search.RoundFilter, at_most: int | None = None) -> int:
         """How many rounds match ``f`` (with ``at_most``: up to one more than that)."""
         with self.read() as s:
-            return search.count(s.connection(), f, self.search_kind, at_most)
+            return search.count(db.driver(s), f, self.search_kind, at_most)
 
     @property
     def search_notice(self) -> str:
         """One line for the user when search is the slower plain kind, else ""."""
-        if self.search_kind == "fts5":
-            return ""
-        return (f"Search in {self.path.name} uses plain matching: this build of SQLite has "
-                "no full-text search (FTS5), so searching many rounds is slower.")
+        return search.notice(self.search_kind, self.path.name)
 
     def unfinished_rounds(self) -> list[RoundSummary]:
         """Rounds started here and not yet submitted (offer to resume), newest first."""

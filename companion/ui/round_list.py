@@ -18,16 +18,17 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
 
 if TYPE_CHECKING:  # the store loads after the first frame
-    from companion.store import Store
-    from companion.store.search import RoundFilter, RoundRow
+    from companion.store.search import RoundFilter, RoundRow, RoundSource
 
 Index = QModelIndex | QPersistentModelIndex
 # Qt's enums are reached as ``QtCore.Qt`` inside methods that run after the first frame:
 # the first use builds PySide6's whole Qt namespace (tests/test_startup_path.py).
-DISPLAY, TOOLTIP, USER = 0, 3, 256  # Qt.ItemDataRole values, for default arguments
+DISPLAY, TOOLTIP, USER = 0, 3, 256  # Qt.ItemDataRole values
+HORIZONTAL = 1  # Qt.Orientation.Horizontal's value
 HEADERS = ("Candidate", "Round", "Interviewer", "Submitted")
 TEAM = "Team"
 IN_PROGRESS = "in progress"
+FIT_ROWS = 40
 
 
 def when(at: datetime | None) -> str:
@@ -39,7 +40,7 @@ class RoundListModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._store: Store | None = None
+        self._store: RoundSource | None = None
         self._filter: RoundFilter | None = None  # set with the store (after the first frame)
         self._rows: list[RoundRow] = []
         self._more = False
@@ -47,9 +48,10 @@ class RoundListModel(QAbstractTableModel):
         self._states: dict[str, tuple[str, str]] | None = None
 
     # -- what to show ------------------------------------------------------------------------
-    def set_store(self, store: Store) -> None:
-        """Read from ``store`` from the next ``set_filter`` or ``reload`` on."""
-        self._store = store
+    def set_source(self, source: RoundSource) -> None:
+        """Read from ``source`` (the first page's reader, then the store) from the next
+        ``set_filter`` or ``reload`` on."""
+        self._store = source
 
     @property
     def filter(self) -> RoundFilter | None:
@@ -67,7 +69,7 @@ class RoundListModel(QAbstractTableModel):
             self.endResetModel()
             return
         self._states = states
-        if self._rows:
+        if self._rows and states is not None and self._store is not None:
             col = len(HEADERS)
             self.dataChanged.emit(self.index(0, col), self.index(len(self._rows) - 1, col))
 
@@ -111,7 +113,7 @@ class RoundListModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: QtCore.Qt.Orientation,
                    role: int = DISPLAY) -> object:
-        if orientation != QtCore.Qt.Orientation.Horizontal or role != DISPLAY:
+        if orientation.value != HORIZONTAL or role != DISPLAY:
             return None
         return (*HEADERS, TEAM)[section] if section <= len(HEADERS) else None
 
@@ -153,6 +155,9 @@ class RoundListView(QTreeView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.header().setStretchLastSection(True)
+        # Column widths from the first rows only, not every row fetched so far: a page of
+        # 200 measured row by row is most of the list's cost at start-up (bench/ready.py).
+        self.header().setResizeContentsPrecision(FIT_ROWS)
         self.on_current: Callable[[RoundRow | None], None] = lambda _row: None
         model.modelReset.connect(self._select_first)
         self.selectionModel().currentRowChanged.connect(

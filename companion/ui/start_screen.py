@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from companion.base.errors import CompanionError
 from companion.ui.export_task import ExportJob, ExportStatus, export_file_name, scorecard_job
-from companion.ui.round_list import RoundListModel, RoundListView
+from companion.ui.round_list import USER, RoundListModel, RoundListView
 from companion.ui.round_search import RoundSearchBar
 from companion.ui.theme import set_look
 
@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # the pack, planner and store load after the first frame
     from companion.content.model import Pack
     from companion.content.planner import LoopPlan, PlannedRound
     from companion.store import Store
-    from companion.store.search import RoundFilter
+    from companion.store.search import RoundFilter, RoundSource
 
 log = logging.getLogger("companion.ui.start")
 
@@ -115,6 +115,7 @@ class StartScreen(QWidget):
         self.setObjectName("startScreen")
         self.pack: Pack | None = None
         self.store: Store | None = None
+        self.rounds_source: RoundSource | None = None  # the store, or the first read
         self.export_dir: Path | None = None
         self._plan: LoopPlan | None = None
         self.viewer: Callable[[], str] = lambda: ""  # who is reading; the window sets it
@@ -347,8 +348,14 @@ class StartScreen(QWidget):
     def set_store(self, store: Store, export_dir: Path) -> None:
         """Use ``store`` for the round lists; exports go to ``export_dir``."""
         self.store = store
+        self.rounds_source = store
         self.export_dir = export_dir
         self._set_enabled(self.pack is not None)
+        self.refresh_rounds()
+
+    def show_first_page(self, source: RoundSource) -> None:
+        """Fill the lists from ``source`` while the store is still opening."""
+        self.rounds_source = source
         self.refresh_rounds()
 
     def _set_enabled(self, ready: bool) -> None:
@@ -443,12 +450,15 @@ class StartScreen(QWidget):
 
     def refresh_rounds(self) -> None:
         """Re-read the unfinished rounds and the first page of the past ones."""
-        if self.store is None:
+        source = self.rounds_source
+        if source is None:
             return
+        from companion.store.search import RoundFilter
+
         self.unfinished.clear()
-        for s in self.store.unfinished_rounds():
+        for s in source.search_rounds(RoundFilter(unfinished=True)):
             item = QTreeWidgetItem([s.candidate, s.round_title, _when(s.started_at)])
-            item.setData(0, QtCore.Qt.ItemDataRole.UserRole, s.id)
+            item.setData(0, USER, s.id)  # (Qt.ItemDataRole.UserRole: see round_list.USER)
             self.unfinished.addTopLevelItem(item)
         first = self.unfinished.topLevelItem(0)
         if first is not None:
@@ -459,14 +469,15 @@ class StartScreen(QWidget):
         self.unfinished_empty.setVisible(not has_rows)
         self.unfinished.setVisible(has_rows)
         self.resume_button.setEnabled(has_rows)
-        self.search.show_notice(self.store.search_notice)
+        self.search.show_notice(source.search_notice)
         self.past.rounds.set_states(self.publish_states() if self.publish_states else None)
-        self.past.rounds.set_store(self.store)
+        self.past.rounds.set_source(source)
         self._filter_past(self.search.current())
 
     def _filter_past(self, wanted: RoundFilter) -> None:
         """Show the rounds ``wanted`` asks for; say how many when a filter is on."""
-        if self.store is None:
+        source = self.rounds_source
+        if source is None:
             return
         self.past.rounds.set_filter(wanted)
         self.past.fit_columns(self.publish_states is not None)
@@ -478,18 +489,19 @@ class StartScreen(QWidget):
         self.past_empty.setVisible(not has_rows)
         self.past.setVisible(has_rows)
         if filtered:
-            n = self.store.count_rounds(wanted, at_most=COUNT_UP_TO)
+            n = source.count_rounds(wanted, at_most=COUNT_UP_TO)
             found = (f"More than {COUNT_UP_TO:,} rounds match." if n > COUNT_UP_TO else
                      f"{n:,} round{'s' if n != 1 else ''} match{'es' if n == 1 else ''}.")
-            self.search.show_notice(" ".join(filter(None, (found, self.store.search_notice))))
+            self.search.show_notice(" ".join(filter(None, (found, source.search_notice))))
         else:
-            self.search.show_notice(self.store.search_notice)
+            self.search.show_notice(source.search_notice)
         self._past_chosen()
 
     def _past_chosen(self) -> None:
-        """Export needs a submitted round chosen."""
+        """Export needs a submitted round chosen (and the store open, not just read)."""
         chosen = self.past.current_round()
-        can = chosen is not None and chosen.submitted_at is not None and self.pack is not None
+        can = (chosen is not None and chosen.submitted_at is not None
+               and self.pack is not None and self.store is not None)
         self.export_button.setEnabled(can)
         self.save_as_button.setEnabled(can)
 
