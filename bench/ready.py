@@ -77,8 +77,8 @@ def app_child(data: Path, out: Path) -> None:
                                   data)
 
         def wait() -> None:  # the packs and store are in, the deferred steps have run
-            if not steps.done:
-                QTimer.singleShot(5, wait)
+            if not steps.done:  # (not more often: each look takes the worker's GIL)
+                QTimer.singleShot(25, wait)
                 return
             assert steps.ready_at is not None
             result["ready_s"] = steps.ready_at - T0

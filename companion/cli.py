@@ -233,6 +233,12 @@ def _since(text: str) -> date:
             f"not a date: {text!r} (use YYYY-MM-DD, e.g. 2026-01-31)") from None
 
 
+# A copy of the app without the optional PostgreSQL driver (the bundle as shipped).
+MISSING_DRIVER = ("the team store needs the PostgreSQL driver (psycopg), which this copy of "
+                  "the app does not include; docs/IT.md, \"Adding the team store driver\", "
+                  "says how to add it")
+
+
 def _handler_key(args: argparse.Namespace) -> str:
     if not args.command:
         return "gui"
@@ -280,6 +286,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CompanionError as exc:
         print(f"companion: {exc}", file=sys.stderr)
         return exc.exit_code
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("psycopg"):
+            log.exception("unexpected fault in %r", key)
+            print(f"companion: unexpected error; details were written to {log_path}",
+                  file=sys.stderr)
+            return 1
+        print(f"companion: {MISSING_DRIVER}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
