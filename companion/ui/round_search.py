@@ -14,8 +14,16 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 if TYPE_CHECKING:  # the store loads after the first frame
     from companion.store.search import RoundFilter
@@ -31,7 +39,7 @@ def month_start(now: datetime) -> datetime:
 
 
 class RoundSearchBar(QWidget):
-    """One search field and four quick filters; ``changed`` carries the new filter."""
+    """One search field and its four quick filters; ``changed`` carries the new filter."""
 
     changed = Signal(object)  # RoundFilter
     leave_down = Signal()  # Down or Return in the field: on to the list
@@ -51,35 +59,44 @@ class RoundSearchBar(QWidget):
             "candidate's or interviewer's name, the round, the date or the notes. Down moves "
             "to the list, Escape clears. Shortcut: Ctrl+F.")
         self.field.installEventFilter(self)
-        self.mine = self._filter_box("filterMine", "Mine", "Only rounds you ran.")
-        self.unfinished = self._filter_box(
-            "filterUnfinished", "Unfinished", "Rounds left before submitting, instead of the "
-            "submitted ones; Return resumes the chosen one.")
-        self.unpublished = self._filter_box(
-            "filterUnpublished", "Not yet published",
+        # The quick filters are checkable entries of one "Filters" button beside the field:
+        # four boxes in a row widened the card, in a row of their own they made the start
+        # screen scroll at 1280x720 (tests/test_ui_geometry.py).
+        self.filters = QToolButton(self)
+        self.filters.setObjectName("roundFilters")
+        self.filters.setText("Filters")
+        self.filters.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.filters.setAccessibleName("Filters")
+        self.filters.setAccessibleDescription(
+            "Quick filters for the list: mine, this month, unfinished, unpublished. Space "
+            "or Return opens them; each one ticks on or off.")
+        menu = QMenu(self.filters)
+        menu.setObjectName("roundFiltersMenu")
+        self.filters.setMenu(menu)
+        self.mine = self._filter(menu, "filterMine", "Mine", "Only rounds you ran.")
+        self.this_month = self._filter(menu, "filterThisMonth", "This month",
+                                       "Rounds started since the first of this month.")
+        self.unfinished = self._filter(
+            menu, "filterUnfinished", "Unfinished", "Rounds left before submitting, "
+            "instead of the submitted ones; Return on one resumes it.")
+        self.unpublished = self._filter(
+            menu, "filterUnpublished", "Unpublished",
             "Submitted here and still waiting to reach the team store.")
-        self.this_month = self._filter_box("filterThisMonth", "This month",
-                                           "Rounds started since the first of this month.")
         self.notice = QLabel(self)
         self.notice.setObjectName("roundSearchNotice")
         self.notice.setProperty("role", "small")
         self.notice.setWordWrap(True)
         self.notice.hide()
 
-        # Two by two: in one row they would widen the card, and the window with it.
-        boxes = QGridLayout()
-        boxes.setContentsMargins(0, 0, 0, 0)
-        boxes.setHorizontalSpacing(16)
-        boxes.setVerticalSpacing(2)
-        for n, box in enumerate((self.mine, self.this_month, self.unfinished,
-                                 self.unpublished)):
-            boxes.addWidget(box, n // 2, n % 2)
-        boxes.setColumnStretch(2, 1)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)
+        row.addWidget(self.field, 1)
+        row.addWidget(self.filters)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(self.field)
-        layout.addLayout(boxes)
+        layout.setSpacing(4)
+        layout.addLayout(row)
         layout.addWidget(self.notice)
 
         self._pause = QTimer(self)
@@ -90,14 +107,14 @@ class RoundSearchBar(QWidget):
         # A window shortcut (Qt's default context): active while this page is shown.
         self.shortcut = QShortcut(QKeySequence(SHORTCUT), self, self.focus_field)
 
-    def _filter_box(self, name: str, text: str, what: str) -> QCheckBox:
-        box = QCheckBox(text, self)
-        box.setObjectName(name)
-        box.setAccessibleName(f"Filter: {text}")
-        box.setAccessibleDescription(what)
-        box.setToolTip(what)
-        box.toggled.connect(lambda _on: self.emit_filter())
-        return box
+    def _filter(self, menu: QMenu, name: str, text: str, what: str) -> QAction:
+        action = menu.addAction(text)
+        action.setObjectName(name)
+        action.setCheckable(True)
+        action.setToolTip(what)
+        action.setStatusTip(what)
+        action.toggled.connect(lambda _on: self.emit_filter())
+        return action
 
     def focus_field(self) -> None:
         self.field.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
@@ -117,6 +134,9 @@ class RoundSearchBar(QWidget):
 
     def emit_filter(self) -> None:
         self._pause.stop()
+        on = sum(a.isChecked() for a in (self.mine, self.this_month, self.unfinished,
+                                         self.unpublished))
+        self.filters.setText(f"Filters ({on})" if on else "Filters")
         self.changed.emit(self.current())
 
     def show_notice(self, text: str) -> None:
