@@ -115,3 +115,41 @@ def test_lists_fill_before_the_store_opens_on_its_thread(qtbot: QtBot, data_dir:
         window.close_engine()
         if window.store is not None:
             window.store.close()
+
+
+def test_a_team_store_without_the_driver_is_said_in_the_banner(data_dir: Path) -> None:
+    """The bundle ships without psycopg: the window says so and keeps working locally."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    code = """
+import sys
+sys.modules["psycopg"] = None  # as in a copy of the app without the driver
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from companion.content.loader import builtin_pack
+from companion.store import Store
+from companion.team.settings import save_conninfo
+from companion.ui.app import build_window, create_app
+root = Path(sys.argv[1])
+save_conninfo(root, "postgresql://sam@db.example/hiring")
+app = create_app()
+window = build_window(root, app)
+window.show()
+store = Store.open(root)
+window.set_sources(store, builtin_pack(), root)
+QApplication.processEvents()
+print(window.banner.text.replace("\\n", " "))
+print(window.start_screen.start_button.isEnabled())
+store.close()
+"""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
+    res = subprocess.run([sys.executable, "-c", code, str(data_dir)], capture_output=True,
+                         text=True, cwd=REPO, env=env, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+    banner, start_enabled = res.stdout.strip().splitlines()[-2:]
+    assert "no PostgreSQL driver" in banner and "docs/IT.md" in banner
+    assert start_enabled == "True"  # rounds are run and saved locally all the same
