@@ -153,3 +153,30 @@ store.close()
     banner, start_enabled = res.stdout.strip().splitlines()[-2:]
     assert "no PostgreSQL driver" in banner and "docs/IT.md" in banner
     assert start_enabled == "True"  # rounds are run and saved locally all the same
+
+
+def test_when_the_store_cannot_open_the_lists_read_earlier_stay(
+        qtbot: QtBot, data_dir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import argparse
+
+    from companion.base.errors import StorageError
+    from companion.store.store import Store
+    from companion.ui.app import after_first_frame
+
+    fill(data_dir, 300)
+
+    def refuse(*_args: object, **_kw: object) -> Store:
+        # Stands in for a file another copy holds locked past the busy timeout.
+        raise StorageError("companion.sqlite3 is locked by another copy of the app")
+
+    monkeypatch.setattr(Store, "open", refuse)
+    window = open_window(qtbot, data_dir)
+    steps = after_first_frame(window, argparse.Namespace(data_dir=str(data_dir), pack=[]),
+                              data_dir)
+    qtbot.waitUntil(lambda: steps.done, timeout=60_000)
+    start = window.start_screen
+    assert window.store is None and "locked by another copy" in window.banner.text
+    # The first page read stays usable: the list still searches, nothing raises.
+    with qtbot.waitSignal(start.search.changed, timeout=5000):
+        qtbot.keyClicks(start.search.field, candidate_name(7))
+    assert start.past.rounds.rowCount() == 4 and not start.export_button.isEnabled()

@@ -236,8 +236,9 @@ def after_first_frame(window: MainWindow, args: argparse.Namespace,
     def loaded(sources: tuple[Store | None, Pack | None, list[str]]) -> None:
         with steps.step("hand over to the screens"):
             hand_over(window, root, sources)
-        if first is not None:
-            first.close()
+        if first is not None and sources[0] is not None:
+            first.close()  # the store reads the lists from now on (if it could not be
+            # opened, the read-only lists stay, with the banner saying why)
         steps.mark_ready()
         with steps.step("gc settle"):
             settle_start_up_objects()
