@@ -9,7 +9,9 @@ after-first-paint work (``after_first_frame``: packs, store, the first page of
 each list) until the lists are filled. App and bare runs alternate, so load on
 the machine falls on both; the figure is the median ratio (target: at most 3x).
 The folders of 10,000 and 100,000 submitted rounds are built once per run with
-``bench/many_rounds.py`` (the app's own schema and triggers build the index).
+``bench/many_rounds.py`` (the app's own schema and triggers build the index). The
+"empty folder" starts empty; its warm-up run (not counted) creates the file, so the
+measured runs open a file with no rounds, as every launch after the first does.
 
 ``python -m bench.ready`` prints the figures; ``run()`` is what the bench command calls.
 """
