@@ -48,7 +48,10 @@ def _open_round(root: Path) -> Any:
     window = build_window(root, app)
     window.show()
     app.processEvents()
-    after_first_frame(window, argparse.Namespace(data_dir=str(root), pack=[]), root)
+    steps = after_first_frame(window, argparse.Namespace(data_dir=str(root), pack=[]), root)
+    while not steps.done:  # the packs and the store open on a worker thread
+        app.processEvents()
+        time.sleep(0.005)
     screen = window.start_screen
     screen.candidate.setText("Bench Candidate")
     screen.interviewer.setText("Bench Interviewer")

@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-TARGET_MB = 200.0
+TARGET_MB = 130.0
+# A PDF export loads reportlab and the fonts it embeds on top of the round.
+EXPORT_TARGET_MB = 200.0
 ITEMS = 16
 # About 4,000 characters of "what they said" per item, typed in 40 bursts.
 SAID = ("Started from the access pattern, then sized the write path: {n} writes a second at "
@@ -127,14 +129,17 @@ def child(out: Path) -> None:
                    encoding="utf-8")
 
 
-def run() -> dict[str, Any]:
-    """Figures for the bench table: the round's peak RSS, and with a PDF export after it."""
+def _measure(first_launch: bool) -> dict[str, Any]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         env["COMPANION_DATA_DIR"] = str(Path(tmp) / "data")
         out = Path(tmp) / "result.json"
+        if not first_launch:  # the data folder of an app opened before: no file to build
+            subprocess.run([sys.executable, "-c", "import os, pathlib; from companion.store "
+                            "import Store; Store.open(pathlib.Path(os.environ["
+                            "'COMPANION_DATA_DIR'])).close()"], cwd=REPO, env=env, check=True)
         with tempfile.TemporaryFile() as err:
             proc = subprocess.Popen([sys.executable, "-m", "bench.memory", "--child", str(out)],
                                     cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=err)
@@ -144,7 +149,16 @@ def run() -> dict[str, Any]:
                 err.seek(0)
                 tail = err.read().decode(errors="replace").strip().splitlines()[-3:]
                 raise RuntimeError(f"memory workload exited {proc.returncode}: {tail}")
-        result = json.loads(out.read_text(encoding="utf-8"))
+        result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return result
+
+
+def run() -> dict[str, Any]:
+    """Figures for the bench table: the round's peak RSS in a data folder the app has
+    opened before, and on a first launch (the file built, Alembic loaded), each with a
+    PDF export after it."""
+    result = _measure(first_launch=False)
+    first = _measure(first_launch=True)
     round_mb = float(result["round_peak_mb"])
     total_mb = float(result["total_peak_mb"])  # the child's own (see peak_mb), not wait4's
     label = f"{result['items']} items, {result['note_chars'] // 1000}k characters of notes"
@@ -152,7 +166,11 @@ def run() -> dict[str, Any]:
         {"figure": f"peak memory, round in the window ({label})", "value": round_mb,
          "unit": "MB", "target": TARGET_MB, "op": "<", "ok": round_mb < TARGET_MB},
         {"figure": "peak memory, same round then its PDF export", "value": total_mb,
-         "unit": "MB", "target": TARGET_MB, "op": "<", "ok": total_mb < TARGET_MB},
+         "unit": "MB", "target": EXPORT_TARGET_MB, "op": "<",
+         "ok": total_mb < EXPORT_TARGET_MB},
+        {"figure": "peak memory, same round on a first launch (file built)",
+         "value": float(first["round_peak_mb"]), "unit": "MB", "target": "for information",
+         "ok": None},
     ]}
 
 
@@ -161,4 +179,4 @@ if __name__ == "__main__":
         child(Path(sys.argv[2]))
     else:
         for fig in run()["figures"]:
-            print(f"{fig['figure']}: {fig['value']:.0f} MB (target < {TARGET_MB:.0f} MB)")
+            print(f"{fig['figure']}: {fig['value']:.0f} MB (target {fig['target']})")

@@ -107,6 +107,15 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     ssub = sessions.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
     sl = ssub.add_parser("list")
     sl.add_argument("--json", action="store_true")
+    sl.add_argument("--search", metavar="TEXT", default="",
+                    help="only rounds whose candidate, interviewer, round, date or notes "
+                    "have words starting with each word of TEXT")
+    sl.add_argument("--mine", action="store_true",
+                    help="only rounds you ran (the name --as gives, or the one the window "
+                    "remembers)")
+    sl.add_argument("--since", type=_since, metavar="DATE",
+                    help="only rounds started on or after DATE (YYYY-MM-DD)")
+    _viewer_option(sl)
 
     session = sub.add_parser("session", help="show, export, import or delete one round")
     s1 = session.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
@@ -224,6 +233,12 @@ def _since(text: str) -> date:
             f"not a date: {text!r} (use YYYY-MM-DD, e.g. 2026-01-31)") from None
 
 
+# A copy of the app without the optional PostgreSQL driver (the bundle as shipped).
+MISSING_DRIVER = ("the team store needs the PostgreSQL driver (psycopg), which this copy of "
+                  "the app does not include; docs/IT.md, \"Adding the team store driver\", "
+                  "says how to add it")
+
+
 def _handler_key(args: argparse.Namespace) -> str:
     if not args.command:
         return "gui"
@@ -271,6 +286,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CompanionError as exc:
         print(f"companion: {exc}", file=sys.stderr)
         return exc.exit_code
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("psycopg"):
+            log.exception("unexpected fault in %r", key)
+            print(f"companion: unexpected error; details were written to {log_path}",
+                  file=sys.stderr)
+            return 1
+        print(f"companion: {MISSING_DRIVER}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

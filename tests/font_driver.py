@@ -59,7 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     start = window.start_screen
     before = survey({"start.candidate": start.candidate})
     began = time.perf_counter()
-    after_first_frame(window, argparse.Namespace(data_dir=str(args.data), pack=[]), args.data)
+    steps = after_first_frame(window, argparse.Namespace(data_dir=str(args.data), pack=[]),
+                              args.data)
+    deadline = time.monotonic() + 60
+    while not steps.done and time.monotonic() < deadline:  # packs and store, on a thread
+        QApplication.processEvents()
+        time.sleep(0.01)
     took = time.perf_counter() - began
     pack = builtin_pack()
     template = pack.find_template("technical")

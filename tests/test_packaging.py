@@ -3,8 +3,9 @@
 The bundle is built once per test session from packaging/companion.spec into a
 temporary folder (about a minute on a laptop), then exercised as a user would:
 ``companion --smoke`` opens the window and exits 0, the bundled command line
-reads the built-in pack and writes a PDF, and a ``portable`` marker moves the
-data beside the executable.
+reads the built-in pack and writes a PDF, a ``portable`` marker moves the
+data beside the executable, every module the app loads is in it (the PostgreSQL
+driver is not: it is added beside it, and then a team store opens).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ BUILD_TIMEOUT_S = 1200
 # Qt parts the app never uses; finding any of them in the bundle is a regression.
 FORBIDDEN = ("Qt6Network", "QtNetwork", "Qt6Qml", "QtQml", "Qt6Quick", "QtQuick", "Qt6Pdf",
              "WebEngine", "Qt63D", "Multimedia", "VirtualKeyboard", "libqgtk3", "libqvnc")
-MAX_BUNDLE_MB = 200
+# A guard against growth at today's size (155 MB); the issue's target, 130 MB, is not
+# reached yet (packaging/README.md says what is left).
+MAX_BUNDLE_MB = 160
 
 
 @pytest.fixture(scope="session")
@@ -122,14 +125,80 @@ def test_bundle_carries_only_the_qt_it_uses(bundle: Path) -> None:
     assert size_mb < MAX_BUNDLE_MB, f"bundle grew to {size_mb:.0f} MB"
 
 
-def test_bundled_cli_sets_up_a_team_store(bundle: Path, data_dir: Path, tmp_path: Path,
-                                          pg_server: PgServer) -> None:
-    """The frozen app finds its migration scripts and its PostgreSQL driver (with libpq)."""
+def _loaded_by_the_app() -> set[str]:
+    """Top-level modules that importing every module of the app loads (from source),
+    beyond what the interpreter loaded before it (site hooks of this machine's Python)."""
+    code = ("import sys\nstart = set(sys.modules)\n"  # what the interpreter itself loads
+            "import importlib, pkgutil, companion\n"
+            "for m in pkgutil.walk_packages(companion.__path__, 'companion.'):\n"
+            "    if m.name != 'companion.__main__':  # that one runs the app\n"
+            "        importlib.import_module(m.name)\n"
+            "import companion.ui.app, companion.cli\n"
+            "print(' '.join(sorted({n.split('.')[0] for n in set(sys.modules) - start})))")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=REPO, env=env, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    return set(res.stdout.split())
+
+
+def _bundled_tops(bundle: Path) -> set[str]:
+    """Top-level Python modules and packages in the bundle's ``_internal`` folder."""
+    inside = bundle / "_internal"
+    tops = set()
+    for p in inside.iterdir():
+        if p.is_dir() and (any(p.glob("__init__.*")) or p.name in ("companion",)):
+            tops.add(p.name)
+        elif p.suffix in (".pyc", ".py") or ".cpython-" in p.name or p.suffix == ".pyd":
+            tops.add(p.name.split(".")[0])
+    for lib in inside.rglob("lib-dynload"):  # the standard library's extension modules
+        tops |= {p.name.split(".")[0] for p in lib.iterdir()}
+    base = inside / "base_library.zip"
+    if base.is_file():
+        import zipfile
+
+        tops |= {n.split("/")[0].split(".")[0] for n in zipfile.ZipFile(base).namelist()}
+    return tops
+
+
+def test_bundle_holds_what_the_app_loads_and_not_the_driver(bundle: Path) -> None:
+    """Every module a code path of the app loads is in the bundle; the driver is not."""
+    loaded = _loaded_by_the_app() - set(sys.builtin_module_names)
+    bundled = _bundled_tops(bundle)
+    driver = {m for m in loaded if m.startswith("psycopg")}
+    assert driver  # the source tree's team store does load it
+    # The driver's own compiled helpers come with it; Pygments only colours Mako's
+    # tracebacks, which the app never shows (left out in the spec); shiboken's own
+    # bootstrap modules live inside its library, not as files.
+    by_design = {"cython_runtime", "pygments", "__feature__", "signature_bootstrap",
+                 "shibokensupport", *(m for m in loaded if m.startswith("_cython_"))}
+    missing = sorted(loaded - driver - by_design - bundled)
+    assert missing == [], f"loaded by the app but not in the bundle: {missing}"
+    assert sorted(t for t in bundled if t.startswith("psycopg")) == []
+    assert [p.name for p in bundle.rglob("libpq*")] == []  # nor the driver's libpq
+
+
+def test_bundled_cli_sets_up_a_team_store_once_the_driver_is_added(
+        bundle: Path, data_dir: Path, tmp_path: Path, pg_server: PgServer) -> None:
+    """Without the driver the frozen app says how to add it; with it (IT's pip command),
+    it finds its migration scripts and its PostgreSQL driver (with libpq)."""
+    from importlib.metadata import version
+
     db = create_database(pg_server, set_up=False)
+    drivers = bundle / "drivers"
     try:
+        res = run_bundled(bundle, "companion-cli", "team", "setup", db.conninfo(),
+                          data_dir=data_dir, cwd=tmp_path)
+        assert res.returncode == 2 and "PostgreSQL driver" in res.stderr, res.stderr
+        pip = subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+             "--target", str(drivers), f"psycopg[binary]=={version('psycopg')}"],
+            capture_output=True, text=True, timeout=600)
+        assert pip.returncode == 0, pip.stderr[-2000:]
         res = run_bundled(bundle, "companion-cli", "team", "setup", db.conninfo(),
                           data_dir=data_dir, cwd=tmp_path)
         assert res.returncode == 0, res.stderr
         assert "(created)" in res.stdout
     finally:
+        shutil.rmtree(drivers, ignore_errors=True)
         drop_database(db)

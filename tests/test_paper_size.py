@@ -89,7 +89,7 @@ def test_window_exports_on_the_chosen_paper(qtbot, data_dir: Path) -> None:  # t
         window.actions_.paper["a4"].trigger()
         window.show_start()
         start = window.start_screen
-        start.past.setCurrentItem(start.past.topLevelItem(0))
+        start.past.select_row(0)
         with qtbot.waitSignal(start.export_status.finished, timeout=30000) as blocker:
             qtbot.mouseClick(start.findChild(QPushButton, "exportPdfButton"),
                              Qt.MouseButton.LeftButton)

@@ -95,7 +95,7 @@ def test_panel_lead_imports_picks_and_exports_the_debrief(  # type: ignore[no-un
 
         qtbot.mouseClick(page.findChild(QPushButton, "panel.back"), Qt.MouseButton.LeftButton)
         assert window.stack.currentWidget() is window.start_screen
-        assert window.start_screen.past.topLevelItemCount() == 2
+        assert window.start_screen.past.rounds.rowCount() == 2
         screenshot(window, "panel_start_screen")  # the rounds list with its debrief button
 
 

@@ -37,9 +37,9 @@ def _start_own_round(qtbot, window) -> None:  # type: ignore[no-untyped-def]
 
 def _select_past(window, interviewer: str) -> None:  # type: ignore[no-untyped-def]
     past = window.start_screen.past
-    for i in range(past.topLevelItemCount()):
-        if past.topLevelItem(i).text(2) == interviewer:
-            past.setCurrentItem(past.topLevelItem(i))
+    for i in range(past.rounds.rowCount()):
+        if past.cell(i, 2) == interviewer:
+            past.select_row(i)
             return
     raise AssertionError(f"no past round by {interviewer}")
 

@@ -136,8 +136,8 @@ def test_submit_shows_finish_page_and_exports_pdf_off_the_gui_thread(qtbot, data
                          Qt.MouseButton.LeftButton)
         start = window.start_screen
         assert window.stack.currentWidget() is start
-        past = start.findChild(QTreeWidget, "pastRounds")
-        assert past.topLevelItemCount() == 1 and past.topLevelItem(0).text(0) == "Zoë Ngata"
+        past = start.past
+        assert past.rounds.rowCount() == 1 and past.cell(0, 0) == "Zoë Ngata"
         assert start.unfinished.topLevelItemCount() == 0
         pdf.unlink()
         with qtbot.waitSignal(start.export_status.finished, timeout=30000):

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
@@ -84,9 +84,9 @@ def test_a_round_submitted_in_the_window_is_published_and_the_window_says_so(
 
         window.show_start()
         past = window.start_screen.past
-        assert past.headerItem().text(4) == "Team"
-        qtbot.waitUntil(lambda: past.topLevelItem(0).text(4) == "published", timeout=30_000)
-        assert past.topLevelItem(0).toolTip(4) == "published"
+        assert past.rounds.headerData(4, Qt.Orientation.Horizontal) == "Team"
+        qtbot.waitUntil(lambda: past.cell(0, 4) == "published", timeout=30_000)
+        assert past.cell(0, 4, Qt.ItemDataRole.ToolTipRole) == "published"
         screenshot(window, "team_start_screen")
 
 
@@ -203,6 +203,6 @@ def test_without_a_team_store_the_window_shows_nothing_of_it(  # type: ignore[no
     window = open_window(qtbot, data_dir)
     with loaded(window, data_dir):
         assert window.team_wiring.publishing is None and window.team_wiring.line is None
-        assert window.start_screen.past.headerItem().columnCount() == 4
+        assert window.start_screen.past.rounds.columnCount() == 4
         window.show_panel()
         assert not window.pages.panel_page.from_team.isVisible()

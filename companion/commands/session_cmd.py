@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from companion.record.independence import access_to
 from companion.record.scorecard import Scorecard
 from companion.store import RoundSummary, Store, outbox
 from companion.store.outbox import PublishState
+from companion.store.search import RoundFilter
 from companion.team.settings import load_team
 
 # The keys of ``sessions list --json``, in this order (scripts rely on them).
@@ -99,16 +100,34 @@ def _sorted(rounds: list[RoundSummary]) -> list[RoundSummary]:
     return sorted(rounds, key=lambda r: (r.started_at, r.id), reverse=True)
 
 
+def list_filter(args: argparse.Namespace) -> RoundFilter:
+    """The rounds ``--search``, ``--mine`` and ``--since`` ask for (the window's filter)."""
+    since = getattr(args, "since", None)
+    return RoundFilter(
+        words=getattr(args, "search", "") or "",
+        interviewer=viewer(args)[0] if getattr(args, "mine", False) else None,
+        since=datetime.combine(since, time()).astimezone(UTC)  # local midnight
+        if since is not None else None)
+
+
 def run_list(args: argparse.Namespace) -> int:
-    """``sessions list [--json]``: every stored round, newest first."""
+    """``sessions list [--json] [--search TEXT] [--mine] [--since DATE]``, newest first."""
     team = load_team(data_root(args))  # the settings file only: no driver, no network
+    wanted = list_filter(args)
     with open_store(args) as store:
         rounds = _sorted(store.list_rounds())
+        if not wanted.empty:
+            if store.search_notice:
+                print(store.search_notice, file=sys.stderr)
+            keep = {r.id for r in store.search_rounds(wanted, limit=len(rounds) + 1)}
+            rounds = [r for r in rounds if r.id in keep]
         with store.read() as s:
             states = outbox.states(s, team.joined_at if team else None)
     if args.json:
         print(json.dumps([summary_dict(r, states.get(r.id)) for r in rounds], indent=2,
                          ensure_ascii=False))
+    elif not rounds and not wanted.empty:
+        print("No stored round matches.")
     elif not rounds:
         print("No rounds stored yet. `companion demo` stores two example scorecards.")
     else:

@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
 from companion.base.errors import StorageError
@@ -58,6 +59,14 @@ def pragmas(busy_timeout_ms: int) -> tuple[tuple[str, str], ...]:
         ("foreign_keys", "ON"),
         ("secure_delete", "ON"),
     )
+
+
+def driver(session: Session) -> sqlite3.Connection:
+    """The sqlite3 connection under ``session``'s (its transaction is that one's), for the
+    code that runs on plain sqlite3 (``search``)."""
+    raw = session.connection().connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
 
 
 def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS,

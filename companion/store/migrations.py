@@ -20,6 +20,8 @@ Version history:
    converted once by ``legacy_amendments``) and ``round.ended_at``.
 4. the outbox: submissions and amendments waiting to be published to a team store.
 5. the panel's decision per candidate (``decision``; deleted with the candidate).
+8. the search index of past rounds (``round_search``, see ``search``), filled by the
+   upgrade from the rounds already stored, and an index on ``round.started_at``.
 """
 
 from __future__ import annotations
@@ -27,14 +29,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, create_engine, event, inspect
-from sqlalchemy.pool import NullPool
+if TYPE_CHECKING:  # SQLAlchemy is imported where a file is built or upgraded: the start
+    # screen's first read (``first_page``) checks the version without it.
+    from sqlalchemy import Connection
 
 from companion.base.errors import StorageError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 8
 REVISIONS = Path(__file__).with_name("revisions")
 
 
@@ -192,6 +195,83 @@ V5_DDL: tuple[str, ...] = (
 )
 
 
+# Schema 8: what a search of past rounds matches, one row per round. ``search_key`` gives
+# each round a stable integer (the index's rowid): a round's own rowid is not stable,
+# VACUUM renumbers it. Triggers keep the index in step inside the very transaction of
+# each write (a new round, its notes, an amendment, a deletion), whichever code writes.
+SEARCH_COLUMNS = "candidate, interviewer, title, day, notes"
+# Everything a search matches for round ``{rid}``: names, round, day and all of its notes
+# (an amendment's new text too, so an edit after submission is found).
+_SEARCH_ROW = """SELECT k.key, c.name, i.name, r.round_title, substr(r.started_at, 1, 10),
+        r.summary || ' ' || r.said || ' ' || r.read || ' '
+        || coalesce((SELECT group_concat(it.said || ' ' || it.read, ' ')
+                     FROM round_item it WHERE it.round_id = r.id), '') || ' '
+        || coalesce((SELECT group_concat(json_extract(a.change, '$.text'), ' ')
+                     FROM amendment a WHERE a.round_id = r.id), '')
+    FROM round r JOIN search_key k ON k.round_id = r.id
+    JOIN candidate c ON c.id = r.candidate_id JOIN interviewer i ON i.id = r.interviewer_id
+    WHERE {where}"""
+
+
+def _reindex(rid: str) -> str:
+    """Trigger body: replace the index row of round ``rid`` (an SQL expression)."""
+    return (f"DELETE FROM round_search WHERE rowid = "
+            f"(SELECT key FROM search_key WHERE round_id = {rid}); "
+            f"INSERT INTO round_search (rowid, {SEARCH_COLUMNS}) "
+            + _SEARCH_ROW.format(where=f"r.id = {rid}") + ";")
+
+
+def v8_ddl(fts5: bool) -> tuple[str, ...]:
+    """Schema 8's statements: an FTS5 index, or (a build without FTS5) a plain table
+    that ``search`` reads with LIKE; the triggers are the same for both."""
+    index = (f"CREATE VIRTUAL TABLE round_search USING fts5({SEARCH_COLUMNS}, "
+             "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')" if fts5 else
+             f"CREATE TABLE round_search ({SEARCH_COLUMNS})")
+    return (
+        "CREATE INDEX ix_round_started ON round(started_at DESC, id)",
+        # The start screen's unfinished rounds, without reading every finished one.
+        "CREATE INDEX ix_round_unfinished ON round(started_at DESC) WHERE submitted_at IS NULL",
+        """CREATE TABLE search_key (
+            key INTEGER PRIMARY KEY,
+            round_id TEXT NOT NULL UNIQUE REFERENCES round(id) ON DELETE CASCADE
+        )""",
+        index,
+        "INSERT INTO search_key (round_id) SELECT id FROM round ORDER BY started_at, id",
+        f"INSERT INTO round_search (rowid, {SEARCH_COLUMNS}) "
+        + _SEARCH_ROW.format(where="1"),
+        f"""CREATE TRIGGER search_round_added AFTER INSERT ON round BEGIN
+            INSERT INTO search_key (round_id) VALUES (new.id); {_reindex("new.id")} END""",
+        f"""CREATE TRIGGER search_round_notes AFTER UPDATE OF summary, said, read ON round
+            BEGIN {_reindex("new.id")} END""",
+        f"""CREATE TRIGGER search_item_added AFTER INSERT ON round_item
+            WHEN new.said <> '' OR new.read <> '' BEGIN {_reindex("new.round_id")} END""",
+        f"""CREATE TRIGGER search_item_notes AFTER UPDATE OF said, read ON round_item
+            BEGIN {_reindex("new.round_id")} END""",
+        f"""CREATE TRIGGER search_amended AFTER INSERT ON amendment
+            BEGIN {_reindex("new.round_id")} END""",
+        """CREATE TRIGGER search_round_gone BEFORE DELETE ON round BEGIN
+            DELETE FROM round_search WHERE rowid =
+                (SELECT key FROM search_key WHERE round_id = old.id); END""",
+        f"""CREATE TRIGGER search_candidate_renamed AFTER UPDATE OF name ON candidate BEGIN
+            DELETE FROM round_search WHERE rowid IN (SELECT k.key FROM search_key k
+                JOIN round r ON r.id = k.round_id WHERE r.candidate_id = new.id);
+            INSERT INTO round_search (rowid, {SEARCH_COLUMNS}) """
+        + _SEARCH_ROW.format(where="r.candidate_id = new.id") + "; END",
+        f"""CREATE TRIGGER search_interviewer_renamed AFTER UPDATE OF name ON interviewer
+            BEGIN
+            DELETE FROM round_search WHERE rowid IN (SELECT k.key FROM search_key k
+                JOIN round r ON r.id = k.round_id WHERE r.interviewer_id = new.id);
+            INSERT INTO round_search (rowid, {SEARCH_COLUMNS}) """
+        + _SEARCH_ROW.format(where="r.interviewer_id = new.id") + "; END",
+    )
+
+
+def has_fts5(conn: Any) -> bool:
+    """Whether this build of SQLite has FTS5 (``conn``: a DB-API or SQLAlchemy connection)."""
+    run = conn.exec_driver_sql if hasattr(conn, "exec_driver_sql") else conn.execute
+    return any(str(row[0]) == "ENABLE_FTS5" for row in run("PRAGMA compile_options"))
+
+
 def convert_amendments(conn: Connection) -> None:
     """Copy every schema-2 amendment into ``amendment_v3`` as a typed change.
 
@@ -241,6 +321,9 @@ def run_step(conn: Connection, statements: tuple[str, ...], version: int) -> Non
 @contextmanager
 def _connection(path: Path, busy_timeout_ms: int) -> Iterator[Connection]:
     """A connection for migrating: WAL, full sync, transactions begun by us (see db.py)."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import NullPool
+
     engine = create_engine(f"sqlite:///{path}", poolclass=NullPool,
                            connect_args={"timeout": busy_timeout_ms / 1000})
 
@@ -293,6 +376,7 @@ def upgrade(path: Path, from_version: int, busy_timeout_ms: int = 5000) -> None:
     from alembic import command
     from alembic.config import Config
     from alembic.util.exc import CommandError
+    from sqlalchemy import inspect
 
     with _connection(path, busy_timeout_ms) as conn:
         cfg = Config()

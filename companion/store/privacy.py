@@ -19,6 +19,8 @@ from pathlib import Path
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
+from companion.store import search
+from companion.store.db import driver
 from companion.store.schema import Candidate, Interviewer, Round
 
 log = logging.getLogger("companion.store")
@@ -40,6 +42,8 @@ def delete_rounds(session: Session, round_ids: list[str]) -> int:
         if not session.scalar(select(func.count()).select_from(Round)
                               .where(Round.interviewer_id == iid)):
             session.execute(delete(Interviewer).where(Interviewer.id == iid))
+    # The triggers took the rounds out of the search index; this drops the old copies.
+    search.optimize(driver(session))
     return len(round_ids)
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from companion.base.errors import StorageError
 from companion.intake import limits
 from companion.record.scorecard import Scorecard
-from companion.store import files, locks, migrations, privacy, records, recovery
+from companion.store import db, files, locks, migrations, privacy, records, recovery, search
 from companion.store.db import (
     BEGIN_MODE,
     BUSY_TIMEOUT_MS,
@@ -51,6 +51,7 @@ class Store:
         self._writer = engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
         self.backup_path: Path | None = None  # set when open() migrated the file
         self.purged_at_start = 0
+        self.search_kind = "fts5"  # "like" where SQLite lacks FTS5 (see search.py)
 
     # -- opening -----------------------------------------------------------------
     @classmethod
@@ -94,6 +95,7 @@ class Store:
         try:
             with store.read() as s:
                 s.execute(select(Setting).limit(1)).all()
+                store.search_kind = search.index_kind(db.driver(s))
         except StorageError:
             engine.dispose()
             raise
@@ -210,7 +212,9 @@ class Store:
         A worker (the team store's publisher) then never waits for, or holds, one
         of the few connections the window's own reads and writes use.
         """
-        return Store(self.data_dir, self.path, make_engine(self.path))
+        other = Store(self.data_dir, self.path, make_engine(self.path))
+        other.search_kind = self.search_kind
+        return other
 
     def pragmas(self) -> dict[str, str]:
         """The SQLite settings in force (for the benchmark and diagnostics)."""
@@ -221,6 +225,22 @@ class Store:
         """Every stored round, newest first."""
         with self.read() as s:
             return records.summaries(s)
+
+    def search_rounds(self, f: search.RoundFilter, after: search.RoundRow | None = None,
+                      limit: int = search.PAGE) -> list[search.RoundRow]:
+        """One page of the rounds matching ``f``, newest first, after ``after``."""
+        with self.read() as s:
+            return search.page(db.driver(s), f, after, limit, self.search_kind)
+
+    def count_rounds(self, f: search.RoundFilter, at_most: int | None = None) -> int:
+        """How many rounds match ``f`` (with ``at_most``: up to one more than that)."""
+        with self.read() as s:
+            return search.count(db.driver(s), f, self.search_kind, at_most)
+
+    @property
+    def search_notice(self) -> str:
+        """One line for the user when search is the slower plain kind, else ""."""
+        return search.notice(self.search_kind, self.path.name)
 
     def unfinished_rounds(self) -> list[RoundSummary]:
         """Rounds started here and not yet submitted (offer to resume), newest first."""

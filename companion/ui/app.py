@@ -4,7 +4,8 @@
 ``sys.excepthook`` is set before the window opens: an unexpected exception in
 any slot becomes a log line and a dialog, and the window stays up. The pack and
 the database are loaded right after the first paint, so the window appears at
-once; the PDF export code is never imported here.
+once, and the fallback fonts are registered once the lists are filled; each step is
+timed and logged (``StartupSteps``). The PDF export code is never imported here.
 """
 
 from __future__ import annotations
@@ -13,12 +14,16 @@ import argparse
 import gc
 import logging
 import sys
+import threading
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from companion.base.errors import CompanionError
@@ -28,6 +33,10 @@ from companion.ui import screens
 from companion.ui.main_window import MainWindow
 from companion.ui.settings import UiSettings
 from companion.ui.theme import ThemeController, app_arguments, mark_styled
+
+if TYPE_CHECKING:
+    from companion.content.model import Pack
+    from companion.store import Store
 
 log = logging.getLogger("companion.ui.app")
 
@@ -99,27 +108,94 @@ def build_window(root: Path, app: QApplication, screen: int | None = None) -> Ma
     return window
 
 
-def load_sources(window: MainWindow, args: argparse.Namespace, root: Path) -> None:
-    """Load the question packs and open the database; problems go to the banner."""
-    from companion.content.loader import load_for_cli
-    from companion.store import Store
+class StartupSteps:
+    """How long each step after the first paint took: logged, and read by bench/ready.py.
 
+    ``ready_at`` is when the lists were first filled; ``done`` turns true once the
+    packs and the store are in and the deferred steps have run.
+    """
+
+    def __init__(self) -> None:
+        self.took: list[tuple[str, float]] = []
+        self.ready_at: float | None = None
+        self.done = False
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.took.append((name, time.perf_counter() - began))
+
+    def mark_ready(self) -> None:
+        if self.ready_at is None:
+            self.ready_at = time.perf_counter()
+            log.info("start-up: lists filled: %s", self.describe())
+
+    def describe(self) -> str:
+        return ", ".join(f"{name} {s * 1000:.0f} ms" for name, s in self.took)
+
+
+class SourceLoader(QObject):
+    """Loads the packs and opens the store on a worker thread, hands them over on the
+    GUI thread (``loaded`` is queued across threads): the event loop keeps turning while
+    SQLAlchemy is imported and the file is checked, and the window stays responsive."""
+
+    loaded = Signal(object)  # (Store | None, Pack | None, problems)
+
+    def __init__(self, args: argparse.Namespace, root: Path, steps: StartupSteps,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.args, self.root, self.steps = args, root, steps
+        self.worker = threading.Thread(target=self._work, name="companion-sources", daemon=True)
+
+    def start(self) -> None:
+        self.worker.start()
+
+    def _work(self) -> None:
+        self.loaded.emit(open_sources(self.args, self.root, self.steps))
+
+
+def open_sources(args: argparse.Namespace, root: Path,
+                 steps: StartupSteps | None = None) -> tuple[Store | None, Pack | None,
+                                                              list[str]]:
+    """Load the question packs and open the database; problems as lines for the banner."""
+    steps = steps or StartupSteps()
     problems: list[str] = []
     pack = store = None
-    try:
-        pack = load_for_cli(args)
-    except CompanionError as exc:
-        problems.append(f"The question packs cannot be used: {exc}")
-    try:
-        store = Store.open(root)
-    except CompanionError as exc:
-        problems.append(f"The database cannot be opened: {exc}")
+    with steps.step("packs (worker thread)"):
+        from companion.content.loader import load_for_cli
+
+        try:
+            pack = load_for_cli(args)
+        except CompanionError as exc:
+            problems.append(f"The question packs cannot be used: {exc}")
+    with steps.step("store open, SQLAlchemy imported (worker thread)"):
+        from companion.store import Store
+
+        try:
+            store = Store.open(root)
+        except CompanionError as exc:
+            problems.append(f"The database cannot be opened: {exc}")
+    return store, pack, problems
+
+
+def hand_over(window: MainWindow, root: Path, sources: tuple[Store | None, Pack | None,
+                                                              list[str]]) -> None:
+    """Give the opened store and loaded packs to the window; problems go to the banner."""
+    store, pack, problems = sources
     window.set_sources(store, pack, root)
     if problems:
         window.banner.show_error("\n".join(problems))
     app = QApplication.instance()
     if store is not None and app is not None:
         app.aboutToQuit.connect(store.close)
+
+
+def load_sources(window: MainWindow, args: argparse.Namespace, root: Path) -> None:
+    """Load the packs and open the database on this thread, and hand them over."""
+    hand_over(window, root, open_sources(args, root))
 
 
 def settle_start_up_objects() -> None:
@@ -135,17 +211,54 @@ def settle_start_up_objects() -> None:
     gc.freeze()
 
 
-def after_first_frame(window: MainWindow, args: argparse.Namespace, root: Path) -> None:
-    """What a launch does once the window has painted: theme check, fallback fonts,
-    sources, GC settle."""
+def after_first_frame(window: MainWindow, args: argparse.Namespace,
+                      root: Path) -> StartupSteps:
+    """What a launch does once the window has painted, each step timed.
+
+    First what the start screen shows: the lists' first page, read-only with plain
+    sqlite3 (``store.first_page``). Then the packs and the store open on a worker
+    thread (``SourceLoader``) while the event loop turns and the fallback fonts are
+    registered; the store takes over the lists when it is in, and the GC settles.
+    """
+    from companion.store.first_page import open_first_page
+
+    steps = StartupSteps()
+    with steps.step("theme check"):
+        window.theme.check_system_scheme()
+    with steps.step("lists, first page"):
+        first = open_first_page(root)
+        if first is not None:
+            window.start_screen.show_first_page(first)
+    if first is not None:
+        steps.mark_ready()
+    loader = SourceLoader(args, root, steps, window)
+
+    def loaded(sources: tuple[Store | None, Pack | None, list[str]]) -> None:
+        with steps.step("hand over to the screens"):
+            hand_over(window, root, sources)
+        if first is not None and sources[0] is not None:
+            first.close()  # the store reads the lists from now on (if it could not be
+            # opened, the read-only lists stay, with the banner saying why)
+        steps.mark_ready()
+        with steps.step("gc settle"):
+            settle_start_up_objects()
+        steps.done = True
+        log.info("start-up: done: %s", steps.describe())
+
+    loader.loaded.connect(loaded)
+    loader.start()
+    QTimer.singleShot(0, lambda: register_fonts(steps))
+    return steps
+
+
+def register_fonts(steps: StartupSteps) -> None:
+    """Fonts for glyphs the system lacks: after the lists, nobody waits for them."""
     from companion.ui.fonts import register_fallback_fonts  # reads 8 MB of fonts
 
-    window.theme.check_system_scheme()
     app = QApplication.instance()
     if isinstance(app, QApplication):
-        register_fallback_fonts(app)
-    load_sources(window, args, root)
-    settle_start_up_objects()
+        with steps.step("fallback fonts"):
+            register_fallback_fonts(app)
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -170,5 +283,8 @@ def run_gui(args: argparse.Namespace) -> int:
     else:
         # Not a zero timer: that can run before the first paint, and loading the packs
         # and the database would then hold the window back.
-        window.when_first_painted(lambda: after_first_frame(window, args, root))
+        def painted_once() -> None:
+            after_first_frame(window, args, root)
+
+        window.when_first_painted(painted_once)
     return int(app.exec())

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -35,6 +34,8 @@ from PySide6.QtWidgets import (
 
 from companion.base.errors import CompanionError
 from companion.ui.export_task import ExportJob, ExportStatus, export_file_name, scorecard_job
+from companion.ui.round_list import USER, RoundListModel, RoundListView
+from companion.ui.round_search import RoundSearchBar
 from companion.ui.theme import set_look
 
 if TYPE_CHECKING:  # the pack, planner and store load after the first frame
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # the pack, planner and store load after the first frame
     from companion.content.model import Pack
     from companion.content.planner import LoopPlan, PlannedRound
     from companion.store import Store
+    from companion.store.search import RoundFilter, RoundSource
 
 log = logging.getLogger("companion.ui.start")
 
@@ -81,6 +83,8 @@ def _card(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:
     return frame, layout
 
 
+# Counting every match of a broad word in a long history costs more than the page shown.
+COUNT_UP_TO = 1000
 BASE_NOTE = "Optional. Whole US dollars a year, e.g. 185000 or 185,000."
 
 
@@ -112,6 +116,7 @@ class StartScreen(QWidget):
         self.setObjectName("startScreen")
         self.pack: Pack | None = None
         self.store: Store | None = None
+        self.rounds_source: RoundSource | None = None  # the store, or the first read
         self.export_dir: Path | None = None
         self._plan: LoopPlan | None = None
         self.viewer: Callable[[], str] = lambda: ""  # who is reading; the window sets it
@@ -234,13 +239,18 @@ class StartScreen(QWidget):
         # -- past rounds ------------------------------------------------------------------------
         past_card, past_layout = _card("Past rounds", body)
         past_card.setObjectName("pastCard")
-        self.past = QTreeWidget(past_card)
+        # Search and the list live in modules of their own (round_search, round_list).
+        self.search = RoundSearchBar(past_card)
+        self.search.viewer = lambda: self.viewer()
+        self.past = RoundListView(RoundListModel(self), past_card)
         self.past.setObjectName("pastRounds")
-        self.past.setHeaderLabels(["Candidate", "Round", "Interviewer", "Submitted"])
-        self.past.setRootIsDecorated(False)
-        self.past.setAlternatingRowColors(True)
         self.past.setAccessibleName("Past rounds")
-        self.past.setAccessibleDescription("Submitted scorecards; select one to export it.")
+        self.past.setAccessibleDescription("Submitted scorecards, newest first; select one to "
+                                           "export it. Ctrl+F searches them.")
+        self.search.changed.connect(self._filter_past)
+        self.search.leave_down.connect(lambda: self.past.setFocus())
+        self.past.activated.connect(lambda _index: self._open_past())
+        self.past.on_current = lambda _row: self._past_chosen()
         self.past_empty = QLabel("No submitted rounds yet. Submitted scorecards are listed "
                                  "here for PDF export.", past_card)
         self.past_empty.setObjectName("pastEmpty")
@@ -278,6 +288,7 @@ class StartScreen(QWidget):
         row.addWidget(self.panel_button)
         row.addWidget(self.save_as_button)
         row.addWidget(self.export_button)
+        past_layout.addWidget(self.search)
         past_layout.addWidget(self.past_empty)
         past_layout.addWidget(self.past, 1)
         past_layout.addStretch(0)
@@ -353,8 +364,14 @@ class StartScreen(QWidget):
     def set_store(self, store: Store, export_dir: Path) -> None:
         """Use ``store`` for the round lists; exports go to ``export_dir``."""
         self.store = store
+        self.rounds_source = store
         self.export_dir = export_dir
         self._set_enabled(self.pack is not None)
+        self.refresh_rounds()
+
+    def show_first_page(self, source: RoundSource) -> None:
+        """Fill the lists from ``source`` while the store is still opening."""
+        self.rounds_source = source
         self.refresh_rounds()
 
     def _set_enabled(self, ready: bool) -> None:
@@ -448,63 +465,73 @@ class StartScreen(QWidget):
         self.warnings.setVisible(bool(messages))
 
     def refresh_rounds(self) -> None:
-        """Re-read the unfinished and past rounds from the store."""
-        if self.store is None:
+        """Re-read the unfinished rounds and the first page of the past ones."""
+        source = self.rounds_source
+        if source is None:
             return
+        from companion.store.search import RoundFilter
+
         self.unfinished.clear()
-        self.past.clear()
-        self.past.setHeaderLabels(["Candidate", "Round", "Interviewer", "Submitted",
-                                   *(["Team"] if self.publish_states else [])])
-        for s in self.store.list_rounds():
-            if s.submitted_at is None:
-                item = QTreeWidgetItem([s.candidate, s.round_title, _when(s.started_at)])
-                item.setData(0, QtCore.Qt.ItemDataRole.UserRole, s.id)
-                self.unfinished.addTopLevelItem(item)
-            else:
-                item = QTreeWidgetItem([s.candidate, s.round_title, s.interviewer,
-                                        _when(s.submitted_at)])
-                item.setData(0, QtCore.Qt.ItemDataRole.UserRole, s.id)
-                self.past.addTopLevelItem(item)
-        self.refresh_publish_states()
-        for tree in (self.unfinished, self.past):
-            first = tree.topLevelItem(0)
-            if first is not None:
-                tree.setCurrentItem(first)
-            for col in range(tree.columnCount() - 1):
-                tree.resizeColumnToContents(col)
-        if self.publish_states is not None:
-            # Five columns in the card's width: the round's title gives way (elided,
-            # whole in its tooltip) so the team column is seen without scrolling.
-            head = self.past.header()
-            for col in range(self.past.columnCount()):
-                head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-            head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-            head.setStretchLastSection(False)
-            for i in range(self.past.topLevelItemCount()):
-                row = self.past.topLevelItem(i)
-                if row is not None:
-                    row.setToolTip(1, row.text(1))
-        for tree, empty, button in ((self.unfinished, self.unfinished_empty, self.resume_button),
-                                    (self.past, self.past_empty, self.export_button)):
-            has_rows = tree.topLevelItemCount() > 0
-            empty.setVisible(not has_rows)
-            tree.setVisible(has_rows)
-            button.setEnabled(has_rows)
-        self.save_as_button.setEnabled(self.export_button.isEnabled())
+        for s in source.search_rounds(RoundFilter(unfinished=True)):
+            item = QTreeWidgetItem([s.candidate, s.round_title, _when(s.started_at)])
+            item.setData(0, USER, s.id)  # (Qt.ItemDataRole.UserRole: see round_list.USER)
+            self.unfinished.addTopLevelItem(item)
+        first = self.unfinished.topLevelItem(0)
+        if first is not None:
+            self.unfinished.setCurrentItem(first)
+        for col in range(self.unfinished.columnCount() - 1):
+            self.unfinished.resizeColumnToContents(col)
+        has_rows = self.unfinished.topLevelItemCount() > 0
+        self.unfinished_empty.setVisible(not has_rows)
+        self.unfinished.setVisible(has_rows)
+        self.resume_button.setEnabled(has_rows)
+        self.search.show_notice(source.search_notice)
+        self.past.rounds.set_states(self.publish_states() if self.publish_states else None)
+        self.past.rounds.set_source(source)
+        self._filter_past(self.search.current())
+
+    def _filter_past(self, wanted: RoundFilter) -> None:
+        """Show the rounds ``wanted`` asks for; say how many when a filter is on."""
+        source = self.rounds_source
+        if source is None:
+            return
+        self.past.rounds.set_filter(wanted)
+        self.past.fit_columns(self.publish_states is not None)
+        filtered = wanted != type(wanted)(submitted=True)
+        has_rows = self.past.rounds.rowCount() > 0
+        self.past_empty.setText(
+            "No round matches the search and filters." if filtered else
+            "No submitted rounds yet. Submitted scorecards are listed here for PDF export.")
+        self.past_empty.setVisible(not has_rows)
+        self.past.setVisible(has_rows)
+        if filtered:
+            n = source.count_rounds(wanted, at_most=COUNT_UP_TO)
+            found = (f"More than {COUNT_UP_TO:,} rounds match." if n > COUNT_UP_TO else
+                     f"{n:,} round{'s' if n != 1 else ''} match{'es' if n == 1 else ''}.")
+            self.search.show_notice(" ".join(filter(None, (found, source.search_notice))))
+        else:
+            self.search.show_notice(source.search_notice)
+        self._past_chosen()
+
+    def _past_chosen(self) -> None:
+        """Export needs a submitted round chosen (and the store open, not just read)."""
+        chosen = self.past.current_round()
+        can = (chosen is not None and chosen.submitted_at is not None
+               and self.pack is not None and self.store is not None)
+        self.export_button.setEnabled(can)
+        self.save_as_button.setEnabled(can)
+
+    def _open_past(self) -> None:
+        """Return on a round: resume an unfinished one (a submitted one is exported with
+        the buttons)."""
+        chosen = self.past.current_round()
+        if chosen is not None and chosen.submitted_at is None:
+            self.resume_requested.emit(chosen.id)
 
     def refresh_publish_states(self) -> None:
         """Write each past round's team-store state in its column, keeping the selection."""
-        if self.publish_states is None:
-            return
-        states = self.publish_states()
-        for i in range(self.past.topLevelItemCount()):
-            item = self.past.topLevelItem(i)
-            if item is not None:
-                rid = str(item.data(0, QtCore.Qt.ItemDataRole.UserRole))
-                # "-": an imported round, not this laptop's to publish.
-                short, full = states.get(rid, ("-", "Imported: not published from here"))
-                item.setText(4, short)
-                item.setToolTip(4, full)
+        if self.publish_states is not None:
+            self.past.rounds.set_states(self.publish_states())
 
     # -- intent --------------------------------------------------------------------------------
     def form_problem(self) -> str:
@@ -559,8 +586,8 @@ class StartScreen(QWidget):
             self.resume_requested.emit(str(item.data(0, QtCore.Qt.ItemDataRole.UserRole)))
 
     def selected_past_round(self) -> str | None:
-        item = self.past.currentItem()
-        return None if item is None else str(item.data(0, QtCore.Qt.ItemDataRole.UserRole))
+        chosen = self.past.current_round()
+        return chosen.id if chosen is not None and chosen.submitted_at is not None else None
 
     def export_selected(self, ask: bool = False) -> None:
         """Export the selected past round as a PDF, off the GUI thread: into the exports

@@ -47,10 +47,18 @@ class TeamWiring:
             return
         if team is None:
             return
-        from companion.ui.team_panel import TeamPanelSource
-        from companion.ui.team_status import TeamPublishing, TeamStatusLine
+        try:
+            from companion.ui.team_panel import TeamPanelSource
+            from companion.ui.team_status import TeamPublishing, TeamStatusLine
 
-        self.publishing = TeamPublishing(store, team, win)
+            self.publishing = TeamPublishing(store, team, win)
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("psycopg"):
+                raise
+            win.banner.show_error("The team store cannot be used: this copy of the app has "
+                                  "no PostgreSQL driver. Your rounds are saved here as "
+                                  "always; docs/IT.md says how IT adds the driver.")
+            return
         self.line = TeamStatusLine(win.content_page)
         win.content_layout.addWidget(self.line)
         self.line.follow(self.publishing)
