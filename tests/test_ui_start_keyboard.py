@@ -38,7 +38,7 @@ def test_typing_at_launch_lands_in_the_form_and_tab_reads_left_to_right(
         start.candidate.clear()
         _run_and_submit(qtbot, window, "Mei Lin", "yes")
         window.show_start()
-        start.past.setCurrentItem(start.past.topLevelItem(0))
+        start.past.select_row(0)
         start.candidate.setFocus()
         stops = _tab_walk(qtbot, start.candidate)
         for stop in stops:  # every stop is visible and says what it is

@@ -200,6 +200,8 @@ V5_DDL: tuple[str, ...] = (
 # VACUUM renumbers it. Triggers keep the index in step inside the very transaction of
 # each write (a new round, its notes, an amendment, a deletion), whichever code writes.
 SEARCH_COLUMNS = "candidate, interviewer, title, day, notes"
+# Tables the triggers fill from the rows above: a copy of the rows (recovery) leaves them out.
+DERIVED_TABLES = ("search_key", "round_search")
 # Everything a search matches for round ``{rid}``: names, round, day and all of its notes
 # (an amendment's new text too, so an edit after submission is found).
 _SEARCH_ROW = """SELECT k.key, c.name, i.name, r.round_title, substr(r.started_at, 1, 10),

@@ -119,7 +119,7 @@ def _copy_rows(source: Path, fresh: Path, result: Recovered) -> None:
         dst.execute("PRAGMA foreign_keys=ON")
         tables = [r[0] for r in dst.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
-            "AND name != 'alembic_version' ORDER BY rowid")]
+            "AND name != 'alembic_version' ORDER BY rowid") if not _derived(r[0])]
         try:
             present = {r[0] for r in src.execute(
                 "SELECT name FROM sqlite_master WHERE type='table'")}
@@ -137,6 +137,13 @@ def _copy_rows(source: Path, fresh: Path, result: Recovered) -> None:
     finally:
         src.close()
         dst.close()
+
+
+def _derived(table: str) -> bool:
+    """The search index (and FTS5's shadow tables of it): the triggers refill it as the
+    rows it is made from are copied, and a damaged copy of it is worth nothing."""
+    return any(table == name or table.startswith(f"{name}_")
+               for name in migrations.DERIVED_TABLES)
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
