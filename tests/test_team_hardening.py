@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -122,6 +122,7 @@ def _calls(t: Team) -> dict[str, tuple[str, tuple[object, ...]]]:
                             ("Priya Raman",)),
         "read_scorecards (all)": ("SELECT * FROM companion.read_scorecards(NULL, NULL)", ()),
         "read_amendments": ("SELECT * FROM companion.read_amendments(NULL)", ()),
+        "read_calibration": ("SELECT * FROM companion.read_calibration(NULL)", ()),
         "stored_copy": ("SELECT * FROM companion.stored_copy(%s)", (t.lee_on_priya.id,)),
         "publish_scorecard": publish_call(own),
         "append_amendment": ("SELECT companion.append_amendment(%s, 1, %s, %s)",
@@ -411,3 +412,31 @@ def test_a_token_scorecard_is_shown_with_who_published_it_and_does_not_count(
     assert "Lee Chen rated almost nothing" in first
     body = " ".join(pdf_body(pdf).split())
     assert "Recommendations split between yes and no" not in body
+
+
+# ------------------------------------------------ calibration's own read
+
+def test_calibrations_read_gives_the_figures_the_whole_payloads_give(team: Team) -> None:
+    """``read_calibration`` carries only what calibration uses: the figures are the same."""
+    from companion.calibration.figures import compute
+    from companion.team.reading import brought_up_to_date, read_for_calibration
+
+    with team.db.begin(team.ana) as conn:
+        slim = read_for_calibration(conn, pack())
+        whole, problems = brought_up_to_date(server.fetch_all_scorecards(conn, pack()))
+    assert problems == [] and slim.problems == ()
+    assert sorted(sc.id for sc in slim.scorecards) == sorted(sc.id for sc in whole)
+    assert any(sc.amendments for sc in slim.scorecards)  # Lee's amended Priya card
+    by_id = {sc.id: sc for sc in whole}
+    for sc in slim.scorecards:
+        full = by_id[sc.id]
+        assert [(i.item_id, i.rating) for i in sc.items] == [(i.item_id, i.rating)
+                                                            for i in full.items]
+        # the same chain; an undo's own time is a note field calibration does not read
+        assert [(a.at, a.change, replace(a.undo, at=None) if isinstance(a.undo, Rate)
+                 else a.undo) for a in sc.amendments] == \
+            [(a.at, a.change, replace(a.undo, at=None) if isinstance(a.undo, Rate) else a.undo)
+             for a in full.amendments]
+        assert sc.recommendation == full.recommendation
+    assert compute(slim.scorecards, (), pack()).to_dict() == \
+        compute(whole, (), pack()).to_dict()

@@ -153,6 +153,12 @@ def _execute(conn: Connection, what: str, sql: str,
         raise _translate(exc, what) from None
 
 
+def execute(conn: Connection, what: str, sql: str,
+            params: dict[str, object]) -> CursorResult[*tuple[Any, ...]]:
+    """One call of the API (``what`` names it in errors); for readers beside this module."""
+    return _execute(conn, what, sql, params)
+
+
 def _writable(conn: Connection, what: str) -> None:
     try:
         require_writable(conn)
@@ -294,7 +300,7 @@ def fetch_scorecards(conn: Connection, candidate: str, pack: Pack | None) -> Fet
     """
     rows = _execute(conn, f"to read the scorecards of {candidate!r}",
                     f"{_SCORECARDS}(:c, NULL)", {"c": candidate}).all()
-    amendments = _amendments(conn, candidate) if rows else ({}, [])
+    amendments = amendments_of(conn, candidate) if rows else ({}, [])
     return _decoded(rows, amendments, pack)
 
 
@@ -309,7 +315,7 @@ def fetch_all_scorecards(conn: Connection, pack: Pack | None,
     rows = _execute(conn, "to read the scorecards",
                     f"{_SCORECARDS}(NULL, CAST(:since AS timestamptz))",
                     {"since": since}).all()
-    amendments = _amendments(conn, None) if rows else ({}, [])
+    amendments = amendments_of(conn, None) if rows else ({}, [])
     return _decoded(rows, amendments, pack)
 
 
@@ -348,8 +354,8 @@ def _decoded(rows: Sequence[Row[*tuple[Any, ...]]],
     return Fetched(out, bad)
 
 
-def _amendments(conn: Connection, candidate: str | None
-                ) -> tuple[dict[str, list[StoredAmendment]], list[Unreadable]]:
+def amendments_of(conn: Connection, candidate: str | None
+                  ) -> tuple[dict[str, list[StoredAmendment]], list[Unreadable]]:
     """The readable amendments (of ``candidate``, or all), in order, and those that fail.
 
     A scorecard keeps its amendments only up to the first unreadable one: the
