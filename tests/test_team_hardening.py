@@ -440,3 +440,14 @@ def test_calibrations_read_gives_the_figures_the_whole_payloads_give(team: Team)
         assert sc.recommendation == full.recommendation
     assert compute(slim.scorecards, (), pack()).to_dict() == \
         compute(whole, (), pack()).to_dict()
+
+
+def test_an_app_of_t0001_still_reads_the_version_and_says_update_the_app(team: Team) -> None:
+    """The one table people may read: the schema version, which a t0001 client checks
+    before every write (``schema.require_writable``) and in ``team status``."""
+    with team.db.raw(team.sam) as sam:
+        row = sam.execute("SELECT version_num FROM companion.alembic_version").fetchone()
+    assert row == (schema.head_revision(),) and schema.head_revision() != "t0001"
+    old_app = schema.SchemaCheck(str(row[0]), "t0001", "newer")  # what t0001's check() says
+    assert old_app.message == (f"the team store was upgraded by a newer app (revision "
+                               f"{row[0]}); update the app")
