@@ -283,13 +283,13 @@ def test_a_t0001_store_with_bad_rows_upgrades_and_every_good_scorecard_still_mak
     res = run_cli("panel", "--team", "Mei Lin", "--pdf", str(pdf), data_dir=lead)
     assert res.returncode == 0, res.stderr
     assert "2 scorecards of Mei Lin from the team store, 1 amendment" in res.stdout
-    warnings = [ln for ln in res.stderr.splitlines() if ln.startswith("warning: ")]
+    warnings = [ln for ln in res.stderr.splitlines() if ln.startswith("warning: left out: ")]
     assert len(warnings) == 3, res.stderr
-    assert any(f"scorecard {deep.id} by Lee Chen was left out" in w
+    assert any(f"team store scorecard {deep.id} by Lee Chen: " in w
                and "nested more than 16 levels deep" in w for w in warnings)
-    assert any(f"scorecard {typed.id} by Sam Okafor was left out" in w
+    assert any(f"team store scorecard {typed.id} by Sam Okafor: " in w
                and "recommendation" in w for w in warnings)
-    assert any(f"scorecard {future.id} by Lee Chen was left out" in w
+    assert any(f"team store scorecard {future.id} by Lee Chen: " in w
                and "format 99" in w for w in warnings)
     first = pdf_first_page(pdf)
     assert first.count("Left out: team store scorecard") == 3
@@ -297,7 +297,7 @@ def test_a_t0001_store_with_bad_rows_upgrades_and_every_good_scorecard_still_mak
 
     cal = run_cli("calibration", "--team", "--pdf", str(tmp_path / "cal.pdf"), data_dir=lead)
     assert cal.returncode == 0, cal.stderr
-    assert cal.stderr.count("warning: team store scorecard") == 4  # Erin's row too
+    assert cal.stderr.count("warning: left out: team store scorecard") == 4  # Erin's too
     assert pdf_first_page(tmp_path / "cal.pdf").count("Left out: team store scorecard") == 4
 
     # 5. the free-text id: refused from now on, and its deletion audited without the text

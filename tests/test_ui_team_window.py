@@ -178,7 +178,7 @@ def test_the_panel_page_reads_and_decides_on_the_team_store(  # type: ignore[no-
         assert not page.import_button.isVisible()
         assert page.candidate.currentText() == "Mei Lin · 3 scorecards"
         assert page.scorecards.topLevelItemCount() == 2
-        left_out = f"Left out: team store scorecard {bad['id']} by Lee Chen was left out: "
+        left_out = f"Left out: team store scorecard {bad['id']} by Lee Chen: "
         assert page.notice.isVisible() and left_out in page.notice.label.text()
         assert page.decision.current.text() == "No decision recorded yet."
 
@@ -202,7 +202,7 @@ def test_the_panel_page_reads_and_decides_on_the_team_store(  # type: ignore[no-
         pdf = pdf_text(Path(done.args[0]))
         assert "Panel decision Hire at Senior · decided by Ana Pereira" in pdf
         assert "Amended after submission" in pdf and "Before: Mid After: Strong" in pdf
-        assert f"{bad['id']} by Lee Chen was left out" in " ".join(pdf.split())
+        assert f"Left out: team store scorecard {bad['id']} by Lee Chen" in " ".join(pdf.split())
         assert f"published by {sam.role} at " in " ".join(pdf.split())
 
         # The Calibration page offers the team store too, and counts both rounds.

@@ -70,7 +70,10 @@ class StoredScorecard:
 
 @dataclass(frozen=True)
 class Unreadable:
-    """A stored row that failed the checks of an imported file: named, and left out."""
+    """A stored row that failed the checks of an imported file: named, and left out.
+
+    ``line()`` names it; whoever shows it says it was left out ("Left out: ...").
+    """
 
     kind: str  # "scorecard" or "amendment N of scorecard"
     scorecard_id: str
@@ -81,8 +84,7 @@ class Unreadable:
         """One line: which row, whose, and what is wrong."""
         sid = one_line(self.scorecard_id)[:80]
         who = one_line(self.interviewer)[:80]
-        return one_line(f"team store {self.kind} {sid} by {who} was left out: "
-                        f"{self.problem}")[:400]
+        return one_line(f"team store {self.kind} {sid} by {who}: {self.problem}")[:400]
 
 
 @dataclass(frozen=True)
