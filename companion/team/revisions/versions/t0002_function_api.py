@@ -537,7 +537,7 @@ FUNCTIONS = [
     # pinned here, whatever the caller SETs): the candidates they published a scorecard
     # of, then those candidates' scorecards. The work, and so any plan's counts, time
     # and buffers, follows the rows the caller may read, not the table's.
-    f"""CREATE FUNCTION companion.readable_own(p_candidate text)
+    """CREATE FUNCTION companion.readable_own(p_candidate text)
         RETURNS SETOF companion.scorecards LANGUAGE plpgsql STABLE
         SET search_path = pg_catalog, pg_temp
         SET enable_seqscan = off
