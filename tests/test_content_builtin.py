@@ -168,4 +168,5 @@ def test_content_check_reports_the_counts(cli) -> None:  # type: ignore[no-untyp
     res = cli("content", "check")
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == ("ok: pack backend 1.0: 3 archetypes, 12 questions, "
-                                  "4 scenarios, 5 red flags, 8 round templates, 3 levels")
+                                  "4 scenarios, 5 red flags, 8 round templates, 3 levels, "
+                                  "0 sample answers")

@@ -1,0 +1,95 @@
+"""Sample answers as pack content: loaded, looked up by item, and validated line by line."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from companion.base.errors import ContentError
+from companion.content.loader import load_pack
+from companion.content.model import CUE_LEVELS
+from tests.practice_support import HEADER, failure_table, practice_pack, sample_table, words
+
+
+def test_a_user_pack_adds_samples_looked_up_by_item(tmp_path: Path) -> None:
+    pack = practice_pack(tmp_path)
+    found = pack.samples_for("q-pagination")
+    assert [s.level for s in found] == list(CUE_LEVELS)
+    assert found[0].answer.startswith("This answer was written at the strong level")
+    assert found[0].why.startswith("Written to show strong")
+    (strong,) = [s for s in pack.samples_for("s-read-timeouts") if s.level == "strong"]
+    assert [(f.target, f.level) for f in strong.failures] == [
+        ("database", "strong"), ("queue", "thin"), ("downstream", "mid")]
+    assert pack.samples_for("q-no-such-item") == ()
+
+
+def _problems(tmp_path: Path, body: str) -> list[str]:
+    path = tmp_path / "bad.toml"
+    path.write_text(HEADER + body, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_pack([path])
+    return caught.value.problems
+
+
+def test_every_kind_of_bad_sample_is_named_with_its_place(tmp_path: Path) -> None:
+    body = (
+        sample_table("x-unknown", "q-nowhere", "strong")
+        + sample_table("x-level", "q-pagination", "great")
+        + sample_table("x-short", "q-pagination", "mid", n_words=12)
+        + sample_table("x-long", "q-pagination", "thin", n_words=230)
+        + sample_table("x-question-failure", "q-pagination", "strong")
+        + failure_table("database", "strong")
+        + sample_table("x-no-probes", "s-fk-big-table", "mid")
+        + failure_table("queue", "thin")
+        + sample_table("x-twice", "s-read-timeouts", "mid")
+        + failure_table("queue", "thin") + failure_table("queue", "mid")
+        + failure_table("cache", "mid", n_words=5)
+        + '[[samples]]\nid = "x-missing"\nitem = "q-pagination"\nlevel = "mid"\n\n'
+    )
+    lines = _problems(tmp_path, body)
+    text = re.sub(r" \(line \d+\)", "", "\n".join(lines))
+    expected = [
+        "samples[0].item: unknown question or scenario 'q-nowhere'",
+        "samples[1].level: unknown cue level 'great'",
+        "samples[2].answer: the answer is 12 words long",
+        "samples[3].answer: the answer is 230 words long",
+        "samples[4].failure: failure answers on a question ('q-pagination')",
+        "samples[5].failure: scenario 's-fk-big-table' has failure_probes = false",
+        "samples[6].failure[1].target: a second answer about 'queue'",
+        "samples[6].failure[2].target: unknown failure target 'cache'",
+        "samples[6].failure[2].answer: the answer is 5 words long",
+        "samples[7].answer: missing key 'answer'",
+        "samples[7].why: missing key 'why'",
+    ]
+    for fragment in expected:
+        assert fragment in text, f"{fragment!r} not in:\n{text}"
+    assert all(str(tmp_path / "bad.toml") in line for line in lines)
+
+
+def test_a_duplicate_sample_id_is_refused(tmp_path: Path) -> None:
+    body = sample_table("x-same", "q-pagination", "mid") + sample_table("x-same",
+                                                                        "q-pagination", "thin")
+    (line,) = _problems(tmp_path, body)
+    assert "samples[1].id (line 14): duplicate id 'x-same'" in line
+
+
+def test_content_check_validates_a_user_packs_samples(tmp_path: Path) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text(HEADER + sample_table("ok-1", "q-pagination", "mid"), encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(HEADER.replace("practice-test", "other")
+                   + sample_table("bad-1", "q-pagination", "mid", n_words=3), encoding="utf-8")
+    run = [sys.executable, "-m", "companion", "--data-dir", str(tmp_path / "d"), "content",
+           "check"]
+    ok = subprocess.run([*run, str(good)], capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0, ok.stderr
+    assert "sample answer" in ok.stdout
+    failed = subprocess.run([*run, str(bad)], capture_output=True, text=True, timeout=60)
+    assert failed.returncode == 2
+    assert "samples[0].answer (line 10): the answer is 3 words long" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert words("mid", 3) == "This answer was"
