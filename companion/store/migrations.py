@@ -20,6 +20,9 @@ Version history:
    converted once by ``legacy_amendments``) and ``round.ended_at``.
 4. the outbox: submissions and amendments waiting to be published to a team store.
 5. the panel's decision per candidate (``decision``; deleted with the candidate).
+7. practice sets and their answers (``practice_set``, ``practice_answer``): rater training
+   on sample answers, in tables of their own that no scorecard, debrief or calibration
+   reads (revision 0007; 6 is another branch's, re-chained when merged).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, event, inspect
 from sqlalchemy.pool import NullPool
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 REVISIONS = Path(__file__).with_name("revisions")
 
 
@@ -186,6 +189,35 @@ V5_DDL: tuple[str, ...] = (
         decided_by TEXT NOT NULL,
         decided_at TEXT NOT NULL,
         note TEXT NOT NULL DEFAULT ''
+    )""",
+)
+
+
+V7_DDL: tuple[str, ...] = (
+    # Practice is rater training, not a candidate: no foreign key to candidate, round or
+    # interviewer, so nothing that reads those (scorecards, debriefs, calibration) meets it.
+    """CREATE TABLE practice_set (
+        id TEXT PRIMARY KEY,
+        interviewer TEXT NOT NULL,
+        archetype TEXT NOT NULL,
+        dimension TEXT,
+        pack_id TEXT NOT NULL,
+        pack_version TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        published_at TEXT
+    )""",
+    """CREATE TABLE practice_answer (
+        set_id TEXT NOT NULL REFERENCES practice_set(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        sample_id TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        target TEXT,
+        intended TEXT NOT NULL,
+        rating TEXT NOT NULL,
+        rated_at TEXT NOT NULL,
+        PRIMARY KEY (set_id, position)
     )""",
 )
 
