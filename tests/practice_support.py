@@ -1,5 +1,8 @@
 """A small user pack of sample answers for practice tests (the built-in ones may change).
 
+Its sample ids start with ``t-`` (``ours`` picks them out of the merged pool), so they
+add to the built-in samples and replace none.
+
 The answers are filler of the right length, marked with their level, so a test can
 tell which sample it was shown; only the structure matters to the code under test.
 """
@@ -10,6 +13,7 @@ from pathlib import Path
 
 from companion.content.loader import load_pack
 from companion.content.model import CUE_LEVELS, Pack
+from companion.practice.model import PracticeItem
 
 HEADER = '[pack]\nid = "practice-test"\nversion = "0.1"\ntitle = "Practice test pack"\n\n'
 ITEMS = ("q-pagination", "q-slow-query", "q-rate-limiting", "q-last-service")
@@ -38,10 +42,10 @@ def pack_text() -> str:
     parts = [HEADER]
     for item in ITEMS:
         for level in CUE_LEVELS:
-            parts.append(sample_table(f"{item}-{level}", item, level))
+            parts.append(sample_table(f"t-{item}-{level}", item, level))
     # A scenario: four answers, the strong one with an answer to each failure target.
     for level in CUE_LEVELS:
-        parts.append(sample_table(f"{SCENARIO}-{level}", SCENARIO, level))
+        parts.append(sample_table(f"t-{SCENARIO}-{level}", SCENARIO, level))
         if level == "strong":
             parts.extend(failure_table(t, lv) for t, lv in
                          (("database", "strong"), ("queue", "thin"), ("downstream", "mid")))
@@ -59,3 +63,8 @@ def write_pack(folder: Path) -> Path:
 def practice_pack(tmp_path: Path) -> Pack:
     """The built-in pack merged with this practice pack."""
     return load_pack([write_pack(tmp_path / "practice-pack")])
+
+
+def ours(items: list[PracticeItem]) -> list[PracticeItem]:
+    """Only this pack's practice items."""
+    return [i for i in items if i.sample_id.startswith("t-")]

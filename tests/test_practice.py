@@ -16,12 +16,12 @@ from companion.practice.model import SET_SIZE, PracticeItem, Rated
 from companion.practice.scoring import Readiness, Tally, describe, figures
 from companion.practice.session import PracticeSession, SetChoice
 from companion.store import Store
-from tests.practice_support import ITEMS, SCENARIO, practice_pack
+from tests.practice_support import SCENARIO, ours, practice_pack
 
 
 def test_every_set_shows_every_level_and_twelve_answers(tmp_path: Path) -> None:
     pack = practice_pack(tmp_path)
-    items = draw.pool(pack, "api")
+    items = ours(draw.pool(pack, "api"))
     # 5 items x 4 levels + 3 failure answers, all suiting the API archetype.
     assert len(items) == 23
     assert {i.target for i in items} == {None, "database", "queue", "downstream"}
@@ -37,15 +37,15 @@ def test_every_set_shows_every_level_and_twelve_answers(tmp_path: Path) -> None:
 
 def test_dimension_narrows_the_pool_and_a_missing_level_is_refused(tmp_path: Path) -> None:
     pack = practice_pack(tmp_path)
-    design = draw.pool(pack, "api", "design")
+    design = ours(draw.pool(pack, "api", "design"))
     assert {i.item_id for i in design} == {"q-rate-limiting", SCENARIO}
-    ownership = [i for i in draw.pool(pack, "api", "ownership") if i.level != "mid"]
+    ownership = [i for i in ours(draw.pool(pack, "api", "ownership")) if i.level != "mid"]
     with pytest.raises(PracticeError, match="no sample answer at the mid level"):
         draw.draw_set(ownership, random.Random(1))
     with pytest.raises(PracticeError, match="unknown archetype 'apii'"):
         draw.pool(pack, "apii")
     # A pool smaller than a set gives every answer it has, each level included.
-    small = draw.draw_set(draw.pool(pack, "api", "ownership"), random.Random(2))
+    small = draw.draw_set(ours(draw.pool(pack, "api", "ownership")), random.Random(2))
     assert sorted(i.level for i in small) == sorted(CUE_LEVELS)
 
 
@@ -122,4 +122,5 @@ def test_a_set_is_stored_answer_by_answer(tmp_path: Path) -> None:
         (rec,) = history.sets(store)
         assert rec.finished_at is not None and rec.tally.n == rec.size == len(session.items)
         assert history.sets(store, "Bo") == []
-    assert set(ITEMS) >= {i.item_id for i in session.items if i.item_id != SCENARIO}
+    assert {i.item_id for i in session.items} <= {
+        it.id for it in pack.questions if it.dimension == "technical" and it.suits("api")}

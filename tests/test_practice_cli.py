@@ -54,9 +54,8 @@ def test_stopping_early_keeps_the_ratings_given(tmp_path: Path, data_dir: Path) 
     res = _run(data_dir, "practice", "--as", "Bo", "--dimension", "technical",
                stdin="1\n2\n3\n")  # input ends after three
     assert res.returncode == 0, res.stderr
-    # Two technical items of the API archetype have samples: a set of their eight answers.
-    assert res.stdout.startswith("Practice set: 8 sample answers for API")
-    assert "Stopped after 3 of 8; the ratings given are kept." in res.stdout
+    assert res.stdout.startswith("Practice set: 12 sample answers for API")
+    assert "Stopped after 3 of 12; the ratings given are kept." in res.stdout
     assert "This set: 3 rated." in res.stdout and "too few (3 sample answers" in res.stdout
     data = json.loads(_run(data_dir, "practice", "history", "--json").stdout)
     assert [(s["rated"], s["finished_at"], s["dimension"]) for s in data["sets"]] == [
