@@ -105,6 +105,7 @@ class StartScreen(QWidget):
     resume_requested = Signal(str)
     panel_requested = Signal()
     calibration_requested = Signal()
+    practice_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -271,6 +272,14 @@ class StartScreen(QWidget):
         self.calibration_button.setAccessibleDescription(
             "How far each interviewer leans and scatters, and which questions tell "
             "candidates apart. Shortcut: Ctrl+Shift+K.")
+        self.practice_button = QPushButton("Practice…", past_card)
+        self.practice_button.setObjectName("practiceButton")
+        self.practice_button.setToolTip("Rate sample answers, then see the level each was "
+                                        "written to show (Ctrl+Shift+L)")
+        self.practice_button.clicked.connect(self.practice_requested)
+        self.practice_button.setAccessibleDescription(
+            "Rater practice on sample answers; never mixed with candidates. Shortcut: "
+            "Ctrl+Shift+L.")
         self.export_status = ExportStatus(past_card)
         row = QHBoxLayout()
         row.addWidget(self.export_status, 1)
@@ -282,7 +291,9 @@ class StartScreen(QWidget):
         past_layout.addStretch(0)
         past_layout.addLayout(row)
         # Its own line: one more button in the row above would widen the whole window.
-        past_layout.addLayout(_right_aligned(self.calibration_button))
+        review_row = _right_aligned(self.calibration_button)
+        review_row.insertWidget(1, self.practice_button)
+        past_layout.addLayout(review_row)
 
         right = QVBoxLayout()
         right.setSpacing(16)
@@ -343,7 +354,8 @@ class StartScreen(QWidget):
 
     def _set_enabled(self, ready: bool) -> None:
         for w in (self.start_button, self.resume_button, self.export_button,
-                  self.save_as_button, self.panel_button, self.calibration_button):
+                  self.save_as_button, self.panel_button, self.calibration_button,
+                  self.practice_button):
             w.setEnabled(ready)
 
     def refresh_plan(self) -> None:
