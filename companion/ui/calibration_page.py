@@ -35,7 +35,9 @@ from PySide6.QtWidgets import (
 
 from companion.base.errors import CompanionError
 from companion.calibration.model import Calibration, Filters, RatingFigures
+from companion.calibration.stats import Estimate
 from companion.calibration.text import GLOSSARY, figure, scope
+from companion.record.names import fold_name
 from companion.ui.calibration_charts import ItemChart, LeniencyChart
 from companion.ui.export_task import ExportStatus
 
@@ -52,10 +54,14 @@ class _Signals(QObject):
     failed = Signal(int, str)
 
 
+# The figures, and each interviewer's practice signed error (folded name -> estimate).
+Result = tuple[Calibration, dict[str, Estimate]]
+
+
 class _Compute(QRunnable):
     """Read the store and compute every figure, off the GUI thread."""
 
-    def __init__(self, number: int, job: Callable[[], Calibration], signals: _Signals) -> None:
+    def __init__(self, number: int, job: Callable[[], Result], signals: _Signals) -> None:
         super().__init__()
         self.number, self.job, self.signals = number, job, signals
 
@@ -73,29 +79,43 @@ class _Compute(QRunnable):
 
 
 def compute_calibration(store: Store, pack: Pack, viewer: str | None,
-                        filters: Filters) -> Calibration:
-    """The figures for ``viewer`` (runs on a worker thread)."""
+                        filters: Filters) -> Result:
+    """The figures for ``viewer``, and practice on this computer (runs on a worker thread)."""
     from companion.calibration.figures import compute
+    from companion.practice.history import signed_error_by_interviewer
     from companion.store.bulk import read_for_calibration
 
     data = read_for_calibration(store)
-    return compute(data.scorecards, data.decisions, pack, viewer=viewer, rounds=data.pending,
-                   filters=filters)
+    return (compute(data.scorecards, data.decisions, pack, viewer=viewer, rounds=data.pending,
+                    filters=filters), signed_error_by_interviewer(store, filters.archetype))
 
 
 def compute_team_calibration(team: TeamSettings, password: str | None, pack: Pack,
-                             filters: Filters) -> Calibration:
-    """The figures over the team store (runs on a worker thread).
+                             filters: Filters) -> Result:
+    """The figures and published practice over the team store (runs on a worker thread).
 
     The server's rules decide what the login may read, independence included,
     so nothing is held back here.
     """
     from companion.calibration.figures import compute
+    from companion.team.errors import TeamRefusedError
+    from companion.team.practice import signed_error_by_interviewer
     from companion.team.reading import read_for_calibration, team_connection
 
     with team_connection(team, password) as conn:
         data = read_for_calibration(conn, pack)
-    return compute(data.scorecards, data.decisions, pack, viewer=None, filters=filters)
+        try:
+            practice = signed_error_by_interviewer(conn, filters.archetype)
+        except TeamRefusedError:  # practice is for panel leads to read
+            practice = {}
+    return (compute(data.scorecards, data.decisions, pack, viewer=None, filters=filters),
+            practice)
+
+
+def _practice(name: str, practice: dict[str, Estimate]) -> str:
+    """The interviewer's practice signed error, in leniency's units, or why there is none."""
+    found = practice.get(fold_name(name))
+    return figure(found, "steps") if found is not None else "no practice"
 
 
 def _tree(name: str, headers: list[str], parent: QWidget) -> QTreeWidget:
@@ -210,7 +230,8 @@ class CalibrationPage(QWidget):
         scroll.setWidget(charts)
 
         self.interviewer_table = _tree("calibration.interviewers", [
-            "Interviewer", "Rounds", "Leniency", "Scatter", "Matches decision", "Red flags",
+            "Interviewer", "Rounds", "Leniency", "Practice", "Scatter", "Matches decision",
+            "Red flags",
             "Failure probes skipped", "Submitted after"], self)
         self.item_table = _tree("calibration.items", [
             "Question or scenario", "Asked", "Skipped", "Unrated", "Most common",
@@ -300,7 +321,7 @@ class CalibrationPage(QWidget):
         store, pack, filters = self.store, self.pack, self.filters()
         viewer = self.viewer().strip() or None  # nobody named: hold back every pending one
         team = self.team if self.from_team.isChecked() else None
-        job: Callable[[], Calibration]
+        job: Callable[[], Result]
         if team is not None:
             self.scope.setText("Reading the team store and computing the figures\u2026")
             job = partial(compute_team_calibration, team, self.team_password(), pack, filters)
@@ -309,10 +330,10 @@ class CalibrationPage(QWidget):
             job = partial(compute_calibration, store, pack, viewer, filters)
         QThreadPool.globalInstance().start(_Compute(self._request, job, self._signals))
 
-    def _computed(self, number: int, cal: Calibration) -> None:
+    def _computed(self, number: int, result: Result) -> None:
         if number != self._request:  # the filters changed meanwhile: a newer one is coming
             return
-        self.show_calibration(cal)
+        self.show_calibration(*result)
         self.computed.emit()
 
     def _failed(self, number: int, message: str) -> None:
@@ -320,8 +341,9 @@ class CalibrationPage(QWidget):
             self.scope.setText(f"Cannot compute the figures: {message}")
             self.failed.emit(message)
 
-    def show_calibration(self, cal: Calibration) -> None:
-        """Mirror ``cal`` on the page: words, charts, tables."""
+    def show_calibration(self, cal: Calibration,
+                         practice: dict[str, Estimate] | None = None) -> None:
+        """Mirror ``cal`` on the page: words, charts, tables; ``practice`` beside leniency."""
         self.calibration = cal
         self.scope.setText(scope(cal))
         if not cal.scorecards:
@@ -335,7 +357,8 @@ class CalibrationPage(QWidget):
         self.interviewer_table.clear()
         for f in cal.interviewers:
             self.interviewer_table.addTopLevelItem(QTreeWidgetItem([
-                f.name, str(f.rounds), figure(f.leniency, "steps"), figure(f.scatter),
+                f.name, str(f.rounds), figure(f.leniency, "steps"),
+                _practice(f.name, practice or {}), figure(f.scatter),
                 figure(f.agreement, "share"), figure(f.red_flags, "share"),
                 figure(f.failure_probe_skips, "share"), figure(f.lateness_h, "hours")]))
         for table, rows in ((self.item_table, cal.items), (self.dimension_table, cal.dimensions)):
