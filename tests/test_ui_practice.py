@@ -2,8 +2,8 @@
 with Return, rated with the live round's Alt+1..4, revealed only after the rating,
 summed up at the end and stored apart from every round.
 
-With ``COMPANION_DOC_IMAGES=1`` the three states are also written to docs/images
-(practice-item.png, practice-reveal.png, practice-summary.png) at 1366x768.
+All three states are saved at 1366x768 in screenshots/; with ``COMPANION_DOC_IMAGES=1``
+the reveal is also written to docs/images/practice-reveal.png (the README shows it).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def _shot(window, name: str) -> None:  # type: ignore[no-untyped-def]
     for _ in range(3):
         QApplication.processEvents()
     path = screenshot(window, name)
-    if os.environ.get("COMPANION_DOC_IMAGES") == "1":
+    if os.environ.get("COMPANION_DOC_IMAGES") == "1" and name == "practice_reveal":
         shutil.copyfile(path, DOCS / f"{name.replace('_', '-')}.png")
 
 
