@@ -305,7 +305,7 @@ def test_two_interviewers_submitting_at_the_same_second_both_publish(team: Team)
             s.close()
     assert [[s.round_id for s in runs[i].sent] for i in (0, 1)] == [[ids[0]], [ids[1]]]
     with team.db.begin(team.sam.role) as conn:  # each now reads the other's (both submitted)
-        seen = server.fetch_scorecards(conn, "Mei Lin", pack())
+        seen = server.fetch_scorecards(conn, "Mei Lin", pack()).scorecards
     assert sorted(s.scorecard.interviewer for s in seen) == ["Lee Chen", "Sam Okafor"]
     assert server_counts(team.db) == (2, 0)
 

@@ -20,6 +20,14 @@ class TeamLoginError(TeamConnectError):
     """
 
 
+class TeamTlsError(TeamConnectError):
+    """The TLS handshake failed: a certificate, a CA file, a key, or TLS not offered.
+
+    Not a network fault and not a password problem: retrying cannot help, and the
+    message names the file or setting to fix.
+    """
+
+
 class TeamSchemaError(TeamStoreError):
     """The server's schema is missing, older or newer than this app knows."""
 
@@ -35,4 +43,6 @@ class TeamConflictError(TeamStoreError):
 def server_reason(exc: BaseException) -> tuple[str | None, str]:
     """(SQLSTATE, the server's message on one line) of a driver error, wrapped or not."""
     orig = getattr(exc, "orig", None) or exc
-    return getattr(orig, "sqlstate", None), " ".join(str(orig).split())
+    # The primary message alone: the server's CONTEXT lines name our functions' insides.
+    primary = getattr(getattr(orig, "diag", None), "message_primary", None)
+    return getattr(orig, "sqlstate", None), " ".join(str(primary or orig).split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
@@ -9,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from companion.team import schema
 from companion.team.connect import connection, describe_failure, make_engine
+from companion.team.conninfo import shown
 from companion.team.errors import TeamConnectError, TeamSchemaError
 from companion.team.roles import GROUPS, KIND_LABEL
 
@@ -47,14 +49,31 @@ def whoami(conn: Connection) -> Identity:
         "SELECT n.nspowner = r.oid FROM pg_catalog.pg_namespace n, pg_catalog.pg_roles r "
         "WHERE n.nspname = :s AND r.rolname = session_user"), {"s": schema.SCHEMA}
     ).scalar_one_or_none())
-    display = None
+    return Identity(role, _display_name(conn), groups, owner, bool(superuser))
+
+
+def _display_name(conn: Connection) -> str | None:
+    """The login's name in this database's ``members``; None when it is no member here."""
+    api = conn.execute(text(
+        "SELECT to_regprocedure('companion.list_members()') IS NOT NULL AND "
+        "has_function_privilege('companion.list_members()', 'EXECUTE')")).scalar_one()
+    if api:  # revision t0002 on: people read members through the function only
+        try:
+            with conn.begin_nested():
+                return conn.execute(text(
+                    "SELECT display_name FROM companion.list_members() "
+                    "WHERE role_name = session_user")).scalar_one_or_none()
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) != "42501":
+                raise
+            return None  # a login of this cluster that is no member of this team store
     readable = conn.execute(text(
         "SELECT to_regclass('companion.members') IS NOT NULL AND "
         "has_table_privilege('companion.members', 'SELECT')")).scalar_one()
-    if readable:
-        display = conn.execute(text("SELECT display_name FROM companion.members "
-                                    "WHERE role_name = session_user")).scalar_one_or_none()
-    return Identity(role, display, groups, owner, bool(superuser))
+    if readable:  # an older schema, or the setup account
+        return conn.execute(text("SELECT display_name FROM companion.members "
+                                 "WHERE role_name = session_user")).scalar_one_or_none()
+    return None
 
 
 @dataclass(frozen=True)
@@ -70,7 +89,7 @@ class TeamStatus:
         return self.identity is not None
 
     def lines(self) -> list[str]:
-        out = [f"team store: {self.conninfo}",
+        out = [f"team store: {shown(self.conninfo)}",
                f"reachable: {'yes' if self.reachable else 'no'}"]
         if self.identity is not None:
             who = self.identity
@@ -89,7 +108,7 @@ class TeamStatus:
     def to_dict(self) -> dict[str, object]:
         who = self.identity
         return {
-            "conninfo": self.conninfo, "reachable": self.reachable, "problem": self.problem,
+            "conninfo": shown(self.conninfo), "reachable": self.reachable, "problem": self.problem,
             "role": who.role if who else None,
             "display_name": who.display_name if who else None,
             "groups": list(who.groups) if who else [],
@@ -101,11 +120,15 @@ class TeamStatus:
         }
 
 
-def probe(conninfo: str, password: str | None = None) -> TeamStatus:
-    """Connect once and report; never raises for an unreachable or unusable server."""
-    engine = make_engine(conninfo, password=password)
+def probe(conninfo: str, password: str | None = None,
+          secrets: Mapping[str, str] | None = None) -> TeamStatus:
+    """Connect once and report; never raises for an unreachable or unusable server.
+
+    ``password`` and ``secrets`` are used for this one connection only.
+    """
+    engine = make_engine(conninfo, password=password, secrets=secrets)
     try:
-        with connection(engine) as conn:
+        with connection(engine, conninfo) as conn:
             who = whoami(conn)
             version = conn.execute(text("SHOW server_version")).scalar_one()
             try:
