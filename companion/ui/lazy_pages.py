@@ -100,6 +100,8 @@ class LazyPages:
         self.window.stack.addWidget(page)
         page.back_requested.connect(self.window.show_start)
         page.set_sources(self.window.store, self.window.pack)
+        if self.window.team_wiring.publishing is not None:
+            page.set_team(self.window.team_wiring.publishing.team, self.window.team_wiring.password)
         return page
 
     @cached_property

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,13 +28,17 @@ from PySide6.QtWidgets import (
 from companion.base.errors import CompanionError
 from companion.content.model import CUE_LEVELS, DIMENSIONS
 from companion.ui.live.actions import RATE_SPECS, ActionSpec, make_action
+from companion.ui.practice_publish import PublishSignals, PublishTask, publish_practice
 from companion.ui.practice_views import PracticeItemView, PracticeSummaryView
 
 if TYPE_CHECKING:
     from companion.content.model import Pack
     from companion.practice.session import PracticeSession
     from companion.store import Store
+    from companion.team.settings import TeamSettings
 
+PUBLISH_SPEC = ActionSpec("practice.action.publish", "Publish practice", ("Ctrl+Shift+U",),
+                          "Send finished sets' sums to the team store", "practice")
 NEXT_SPEC = ActionSpec("practice.action.next", "Next answer", ("Alt+Right", "Ctrl+Return"),
                        "After the reveal, show the next sample answer", "practice")
 
@@ -44,6 +48,7 @@ class PracticePage(QWidget):
 
     back_requested = Signal()
     changed = Signal()  # the shown state moved on (a rating, a reveal, the next answer)
+    published = Signal(str)  # a publish to the team store finished, and how
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +58,10 @@ class PracticePage(QWidget):
         self.viewer: Callable[[], str] = lambda: ""  # the window points it at its settings
         self.session: PracticeSession | None = None
         self.rng: random.Random | None = None  # tests set a seeded one
+        self.team: TeamSettings | None = None
+        self.team_password: Callable[[], str | None] = lambda: None
+        self._publish_signals = PublishSignals(self)
+        self._publish_signals.done.connect(self._published)
 
         title = QLabel("Practice", self)
         title.setProperty("role", "title")
@@ -113,6 +122,7 @@ class PracticePage(QWidget):
         self.item_view.next_requested.connect(self.next_answer)
         self.summary_view.again_requested.connect(self.start_set)
         self.summary_view.back_requested.connect(self.back_requested)
+        self.summary_view.publish.clicked.connect(self.publish)
 
         lay = QVBoxLayout(self)
         lay.addWidget(title)
@@ -127,6 +137,7 @@ class PracticePage(QWidget):
             if value in CUE_LEVELS:
                 self.rate_actions[value] = make_action(self, spec, partial(self.rate, value))
         self.next_action = make_action(self, NEXT_SPEC, self.next_answer)
+        self.publish_action = make_action(self, PUBLISH_SPEC, self.publish)
         again = QAction(self)
         again.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
         again.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -143,6 +154,26 @@ class PracticePage(QWidget):
         self.archetype.blockSignals(False)
         self._fill_dimensions()
         self.refresh_past()
+
+    def set_team(self, team: TeamSettings | None,
+                 password: Callable[[], str | None] = lambda: None) -> None:
+        """Offer publishing to ``team`` (``None``: practice stays on this computer)."""
+        self.team, self.team_password = team, password
+        self.summary_view.publish.setVisible(team is not None)
+
+    def publish(self) -> None:
+        """Send the finished sets' summaries to the team store, off the GUI thread."""
+        if self.team is None or self.store is None:
+            return
+        self.summary_view.publish.setEnabled(False)
+        self.summary_view.publish_state.setText("Publishing\u2026")
+        job = partial(publish_practice, self.store, self.team, self.team_password())
+        QThreadPool.globalInstance().start(PublishTask(job, self._publish_signals))
+
+    def _published(self, message: str) -> None:
+        self.summary_view.publish.setEnabled(True)
+        self.summary_view.publish_state.setText(message)
+        self.published.emit(message)
 
     def _fill_dimensions(self) -> None:
         self.dimension.clear()

@@ -173,10 +173,18 @@ class PracticeSummaryView(QWidget):
         self.back.setObjectName("practice.summaryBack")
         self.back.setAccessibleDescription("Return to the start screen.")
         self.back.clicked.connect(self.back_requested)
+        self.publish = QPushButton("Publish to the team store", self)
+        self.publish.setObjectName("practice.publish")
+        describe_widget(self.publish, "Publish to the team store",
+                        "Send the sums of your finished practice sets (not the answers) to "
+                        "the team store, for the panel lead.", "Ctrl+Shift+U")
+        self.publish.hide()  # shown only with a team store
+        self.publish_state = _label(self, "practice.publishState", "muted")
         buttons = QHBoxLayout()
         buttons.addWidget(self.again)
         buttons.addWidget(self.back)
-        buttons.addStretch(1)
+        buttons.addWidget(self.publish)
+        buttons.addWidget(self.publish_state, 1)
         body = QWidget(self)
         lay = QVBoxLayout(body)
         lay.addWidget(title)
