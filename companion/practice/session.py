@@ -35,7 +35,8 @@ class SetChoice:
 
 
 class PracticeRecorder:
-    """Where a session's ratings go (``history.StoredSet``; tests may keep them in memory)."""
+    """Where a session's ratings go: ``history.StoredSet`` writes them to the local file;
+    this base keeps nothing (a set drawn only to look at it, as tests do)."""
 
     def begin(self, choice: SetChoice, items: tuple[PracticeItem, ...], pack: Pack,
               at: datetime) -> None: ...

@@ -18,7 +18,7 @@ from companion.calibration.stats import Estimate
 from companion.practice.history import SetRecord
 from companion.practice.scoring import Figures, Readiness, Tally, figures, signed_error
 from companion.record.names import fold_name
-from companion.team.server import _execute, _writable
+from companion.team.server import _execute, _writable  # the one way to call and translate
 
 
 @dataclass(frozen=True)
