@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from companion.content.model import CUE_LEVELS
 from companion.practice import history
+from companion.practice.text import LEVEL_NAME
 from tests.conftest import REPO
 from tests.test_ui_accessibility import unnamed_controls
 from tests.ui_helpers import loaded, open_window, screenshot
@@ -90,6 +91,12 @@ def test_a_whole_practice_set_by_keyboard(qtbot: QtBot, data_dir: Path) -> None:
             assert view.verdict.accessibleName().startswith(
                 f"Written to show {view.verdict.text().split(': ')[1].split('<')[0]}")
             assert view.why.text() == f"Why: {item.why}"
+            if item.target is not None:
+                assert view.anchor.text().startswith("A complete answer to the failure probe")
+                screenshot(window, "practice_failure_reveal")
+            else:
+                assert view.anchor.text().startswith(f"The {LEVEL_NAME[item.level].lower()} "
+                                                     "anchor: ")
             # A second key does not change a revealed rating.
             qtbot.keyClick(QApplication.focusWidget(), KEYS[_two_off(level)], ALT)
             assert session.ratings[-1].rating == level and len(session.ratings) == n + 1

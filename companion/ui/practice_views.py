@@ -122,9 +122,14 @@ class PracticeItemView(QWidget):
                                        f"{LEVEL_NAME[rated.rating]}, {off_by(rated)}")
         self.why.setText(f"Why: {item.why}")
         found = pack.find_item(item.item_id)
-        cue = found.cues.get(item.level) if found is not None and item.target is None else None
-        self.anchor.setText(f"The {LEVEL_NAME[item.level].lower()} anchor: {cue}" if cue else "")
-        self.anchor.setVisible(bool(cue))
+        if item.target is not None:  # the failure probe's anchor is what a complete answer names
+            parts = "; ".join(pack.failure_probe.complete_answer)
+            self.anchor.setText(f"A complete answer to the failure probe names: {parts}.")
+        else:
+            cue = found.cues.get(item.level) if found is not None else None
+            self.anchor.setText(f"The {LEVEL_NAME[item.level].lower()} anchor: {cue}"
+                                if cue else "")
+        self.anchor.setVisible(bool(self.anchor.text()))
         self.next_button.setText("See the summary" if position == total else "Next answer")
 
     def _show_probe_row(self, item: PracticeItem, rated: Rated | None) -> None:
