@@ -47,6 +47,15 @@ def test_a_whole_set_in_the_terminal_is_revealed_summed_up_and_stored(
     assert data["archetypes"]["api"]["exact"]["n"] == 12
     text = _run(data_dir, "practice", "history")
     assert "Ana" in text.stdout and "api, all sets:" in text.stdout
+    assert "first set to latest" not in text.stdout  # one set has no trend
+    # A second set, every answer "mid": the trend line compares it with the first.
+    assert _run(data_dir, "practice", "--archetype", "api", "--as", "Ana", "--seed", "12",
+                stdin="2\n" * 12).returncode == 0
+    second = json.loads(_run(data_dir, "practice", "history", "--json").stdout)["sets"][1]
+    text = _run(data_dir, "practice", "history").stdout
+    assert (f"first set to latest: exact {exact / 12:.0%} to {second['exact'] / 12:.0%}, "
+            in text)
+    assert "(n=12 and 12: one set each" in text
 
 
 def test_stopping_early_keeps_the_ratings_given(tmp_path: Path, data_dir: Path) -> None:

@@ -137,4 +137,15 @@ def run_history(args: argparse.Namespace) -> int:
         print(f"  exact agreement:   {describe(f.exact)}")
         print(f"  within one step:   {describe(f.within_one)}")
         print(f"  mean signed error: {describe(f.signed_error, percent=False)}")
+        rated = [r.tally for r in found if r.archetype == arch and r.tally.n]
+        if len(rated) >= 2:
+            print(f"  {_trend(rated[0], rated[-1])}")
     return 0
+
+
+def _trend(first: Tally, last: Tally) -> str:
+    """The first set against the latest: the trend, with the n that each rests on."""
+    return (f"first set to latest: exact {first.exact / first.n:.0%} to "
+            f"{last.exact / last.n:.0%}, signed error {first.error_sum / first.n:+.2f} to "
+            f"{last.error_sum / last.n:+.2f} steps (n={first.n} and {last.n}: one set each, "
+            "so read the trend over several)")
