@@ -128,3 +128,21 @@ def test_every_archetype_can_draw_a_full_set_from_the_builtin_pack() -> None:
                    for it in (*pack.questions, *pack.scenarios)):
                 assert {i.level for i in draw_set(pool(pack, arch.id, dim),
                                                   random.Random(1))} == set(CUE_LEVELS)
+
+
+def test_the_documented_sample_examples_load(tmp_path: Path) -> None:
+    from tests.conftest import REPO
+
+    doc = (REPO / "docs" / "packs.md").read_text(encoding="utf-8")
+    example = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    section = doc.split("## Sample answers for practice sets", 1)[1]
+    first, second = (b.split("```", 1)[0] for b in section.split("```toml\n")[1:3])
+    one = tmp_path / "one.toml"
+    one.write_text(example + "\n" + first, encoding="utf-8")
+    two = tmp_path / "two.toml"
+    two.write_text(HEADER + second, encoding="utf-8")
+    pack = load_pack([one, two])
+    (thin,) = pack.samples_for("q-rollback")
+    assert thin.level == "thin" and thin.why.startswith("Debugs and fixes forward")
+    (mid,) = [s for s in pack.samples_for("s-read-timeouts") if s.id.endswith("-team-mid")]
+    assert [(f.target, f.level) for f in mid.failures] == [("queue", "mid")]
