@@ -81,7 +81,7 @@ def _team_panel(args: argparse.Namespace, pack: Pack) -> int:
     with team_connection(require_team(data_root(args))) as conn:
         panel = read_panel(conn, candidate, pack)
     for line in panel.problems:  # one bad row never costs the lead the debrief
-        print(f"warning: {line}", file=sys.stderr)
+        print(f"warning: left out: {line}", file=sys.stderr)
     if not panel.scorecards:
         raise CompanionError(f"the team store has no scorecard of {candidate!r} that this "
                              "login may read" + (" and that passes the checks"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
@@ -54,14 +55,10 @@ class _Signals(QObject):
     failed = Signal(int, str)
 
 
-# The figures, and each interviewer's practice signed error (folded name -> estimate).
-Result = tuple[Calibration, dict[str, Estimate]]
-
-
 class _Compute(QRunnable):
     """Read the store and compute every figure, off the GUI thread."""
 
-    def __init__(self, number: int, job: Callable[[], Result], signals: _Signals) -> None:
+    def __init__(self, number: int, job: Callable[[], Computed], signals: _Signals) -> None:
         super().__init__()
         self.number, self.job, self.signals = number, job, signals
 
@@ -78,20 +75,31 @@ class _Compute(QRunnable):
             self.signals.done.emit(self.number, result)
 
 
+@dataclass(frozen=True)
+class Computed:
+    """The figures, one line per team store row left out of them, and each interviewer's
+    practice signed error (folded name -> estimate) to show beside leniency."""
+
+    calibration: Calibration
+    left_out: tuple[str, ...] = ()
+    practice: dict[str, Estimate] = field(default_factory=dict)
+
+
 def compute_calibration(store: Store, pack: Pack, viewer: str | None,
-                        filters: Filters) -> Result:
+                        filters: Filters) -> Computed:
     """The figures for ``viewer``, and practice on this computer (runs on a worker thread)."""
     from companion.calibration.figures import compute
     from companion.practice.history import signed_error_by_interviewer
     from companion.store.bulk import read_for_calibration
 
     data = read_for_calibration(store)
-    return (compute(data.scorecards, data.decisions, pack, viewer=viewer, rounds=data.pending,
-                    filters=filters), signed_error_by_interviewer(store, filters.archetype))
+    return Computed(compute(data.scorecards, data.decisions, pack, viewer=viewer,
+                            rounds=data.pending, filters=filters),
+                    practice=signed_error_by_interviewer(store, filters.archetype))
 
 
 def compute_team_calibration(team: TeamSettings, password: str | None, pack: Pack,
-                             filters: Filters) -> Result:
+                             filters: Filters) -> Computed:
     """The figures and published practice over the team store (runs on a worker thread).
 
     The server's rules decide what the login may read, independence included,
@@ -108,8 +116,8 @@ def compute_team_calibration(team: TeamSettings, password: str | None, pack: Pac
             practice = signed_error_by_interviewer(conn, filters.archetype)
         except TeamRefusedError:  # practice is for panel leads to read
             practice = {}
-    return (compute(data.scorecards, data.decisions, pack, viewer=None, filters=filters),
-            practice)
+    return Computed(compute(data.scorecards, data.decisions, pack, viewer=None,
+                            filters=filters), data.problems, practice)
 
 
 def _practice(name: str, practice: dict[str, Estimate]) -> str:
@@ -146,6 +154,7 @@ class CalibrationPage(QWidget):
         self.team_password: Callable[[], str | None] = lambda: None
         self.paper: Callable[[], str] = lambda: "a4"
         self.calibration: Calibration | None = None
+        self.left_out: tuple[str, ...] = ()  # team store rows the figures go without
         self._request = 0
         self._signals = _Signals(self)
         self._signals.done.connect(self._computed)
@@ -200,6 +209,13 @@ class CalibrationPage(QWidget):
         self.scope.setObjectName("calibration.scope")
         self.scope.setProperty("role", "muted")
         self.scope.setWordWrap(True)
+        # A team store row that failed the checks: named, the figures made without it.
+        self.problems = QLabel(self)
+        self.problems.setObjectName("calibration.leftOut")
+        self.problems.setWordWrap(True)
+        self.problems.setTextFormat(Qt.TextFormat.PlainText)
+        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems.hide()
         self.findings = QLabel(self)
         self.findings.setObjectName("calibration.findings")
         self.findings.setWordWrap(True)
@@ -280,6 +296,7 @@ class CalibrationPage(QWidget):
         layout.addWidget(intro)
         layout.addLayout(filters)
         layout.addWidget(self.scope)
+        layout.addWidget(self.problems)
         layout.addWidget(self.findings)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.export_status)
@@ -321,7 +338,7 @@ class CalibrationPage(QWidget):
         store, pack, filters = self.store, self.pack, self.filters()
         viewer = self.viewer().strip() or None  # nobody named: hold back every pending one
         team = self.team if self.from_team.isChecked() else None
-        job: Callable[[], Result]
+        job: Callable[[], Computed]
         if team is not None:
             self.scope.setText("Reading the team store and computing the figures\u2026")
             job = partial(compute_team_calibration, team, self.team_password(), pack, filters)
@@ -330,10 +347,10 @@ class CalibrationPage(QWidget):
             job = partial(compute_calibration, store, pack, viewer, filters)
         QThreadPool.globalInstance().start(_Compute(self._request, job, self._signals))
 
-    def _computed(self, number: int, result: Result) -> None:
+    def _computed(self, number: int, result: Computed) -> None:
         if number != self._request:  # the filters changed meanwhile: a newer one is coming
             return
-        self.show_calibration(*result)
+        self.show_calibration(result.calibration, result.left_out, result.practice)
         self.computed.emit()
 
     def _failed(self, number: int, message: str) -> None:
@@ -341,11 +358,15 @@ class CalibrationPage(QWidget):
             self.scope.setText(f"Cannot compute the figures: {message}")
             self.failed.emit(message)
 
-    def show_calibration(self, cal: Calibration,
+    def show_calibration(self, cal: Calibration, left_out: tuple[str, ...] = (),
                          practice: dict[str, Estimate] | None = None) -> None:
-        """Mirror ``cal`` on the page: words, charts, tables; ``practice`` beside leniency."""
+        """Mirror ``cal`` on the page: words, charts, tables, the rows left out, and each
+        interviewer's ``practice`` signed error beside their leniency."""
         self.calibration = cal
+        self.left_out = left_out
         self.scope.setText(scope(cal))
+        self.problems.setText("\n".join(f"Left out: {line}" for line in left_out))
+        self.problems.setVisible(bool(left_out))
         if not cal.scorecards:
             self.findings.setText("No submitted scorecards in this scope yet.")
         elif cal.findings:
@@ -373,13 +394,13 @@ class CalibrationPage(QWidget):
     # -- intent ----------------------------------------------------------------------------
     def export(self) -> None:
         """Write the figures on the page as the calibration PDF (on the thread pool)."""
-        cal, pack = self.calibration, self.pack
+        cal, pack, left_out = self.calibration, self.pack, self.left_out
         if cal is None or pack is None or self.export_dir is None or self.export_status.running:
             return
         paper = self.paper()
         target = self.export_dir / f"{datetime.now(UTC).astimezone():%Y-%m-%d} Calibration.pdf"
         def job(chosen: Path) -> Path:
-            return write_calibration_pdf(cal, pack, chosen, paper)
+            return write_calibration_pdf(cal, pack, chosen, paper, left_out)
 
         self.export_status.start(job, target, "the calibration report")
 
@@ -399,9 +420,10 @@ def _key_label(text: str, parent: QWidget) -> QLabel:
     return label
 
 
-def write_calibration_pdf(cal: Calibration, pack: Pack, target: Path, paper: str) -> Path:
+def write_calibration_pdf(cal: Calibration, pack: Pack, target: Path, paper: str,
+                          left_out: tuple[str, ...] = ()) -> Path:
     """Render the calibration report to ``target`` (runs on a worker thread)."""
     from companion.export.calibration_pdf import render_calibration  # lazy: reportlab
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    return render_calibration(cal, pack, target, page_size=paper)
+    return render_calibration(cal, pack, target, page_size=paper, warnings=left_out)
