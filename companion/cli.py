@@ -45,6 +45,11 @@ HANDLERS: dict[str, str] = {
     "team status": "companion.commands.team_cmd:run_status",
     "team disconnect": "companion.commands.team_cmd:run_disconnect",
     "team publish": "companion.commands.team_cmd:run_publish",
+    "practice": "companion.commands.practice_cmd:run_practice",
+    "practice history": "companion.commands.practice_cmd:run_history",
+    "practice publish": "companion.commands.practice_team_cmd:run_publish",
+    "practice team": "companion.commands.practice_team_cmd:run_team",
+    "practice bar": "companion.commands.practice_team_cmd:run_bar",
     "gui": "companion.ui.app:run_gui",
 }
 
@@ -183,7 +188,35 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
                        help="page size (default a4)")
     _viewer_option(panel)
     _team_parser(sub)
+    _practice_parser(sub)
     return p
+
+
+def _practice_parser(sub: argparse._SubParsersAction) -> None:
+    practice = sub.add_parser("practice", help="rate sample answers, then see the level each "
+                              "was written to show (rater training; never a candidate)")
+    practice.add_argument("--archetype", metavar="ID",
+                          help="practise on this archetype's items (default: the first)")
+    practice.add_argument("--dimension", choices=("technical", "design", "ownership"),
+                          help="only items that score this dimension")
+    practice.add_argument("--seed", type=int, metavar="N",
+                          help="draw the set with this seed (the same N, the same set)")
+    practice.add_argument("--as", dest="viewer", metavar="NAME", help="who is practising "
+                          "(default: the interviewer name the window remembers)")
+    psub = practice.add_subparsers(dest="subcommand", parser_class=_Parser)
+    hist = psub.add_parser("history", help="every practice set stored here, and the trend")
+    hist.add_argument("--json", action="store_true", help="print JSON")
+    psub.add_parser("publish", help="send finished sets' summaries (sums, not answers) to "
+                    "the team store")
+    team = psub.add_parser("team", help="panel leads: every interviewer's practice beside "
+                           "their live leniency, with the ready mark")
+    team.add_argument("--json", action="store_true", help="print JSON")
+    bar = psub.add_parser("bar", help="show or (panel leads) set the team's ready threshold")
+    bar.add_argument("--exact", type=float, metavar="SHARE", help="exact agreement, e.g. 0.6")
+    bar.add_argument("--within-one", type=float, metavar="SHARE",
+                     help="agreement within one step, e.g. 0.9")
+    bar.add_argument("--min-rated", type=int, metavar="N",
+                     help="sample answers rated at least, e.g. 24")
 
 
 def _viewer_option(parser: argparse.ArgumentParser) -> None:

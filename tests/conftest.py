@@ -24,7 +24,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run_cli(*args: str, data_dir: Path | None = None, timeout: float = 120,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+            env: dict[str, str] | None = None,
+            input: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m companion ARGS`` as a real subprocess and capture its output."""
     full_env = dict(os.environ)
     full_env["PYTHONPATH"] = str(REPO) + os.pathsep + full_env.get("PYTHONPATH", "")
@@ -34,7 +35,7 @@ def run_cli(*args: str, data_dir: Path | None = None, timeout: float = 120,
         full_env.update(env)
     return subprocess.run(
         [sys.executable, "-m", "companion", *args],
-        capture_output=True, text=True, timeout=timeout, env=full_env, cwd=REPO,
+        capture_output=True, text=True, timeout=timeout, env=full_env, cwd=REPO, input=input,
     )
 
 

@@ -174,5 +174,8 @@ def test_builtin_pack_is_cached_and_immutable(pack: Pack) -> None:
 def test_content_check_reports_the_counts(cli) -> None:  # type: ignore[no-untyped-def]
     res = cli("content", "check")
     assert res.returncode == 0, res.stderr
+    samples = len(builtin_pack().samples)
+    assert samples >= 64  # four a level for each of the sixteen items, at the least
     assert res.stdout.strip() == ("ok: pack backend 1.0: 3 archetypes, 12 questions, "
-                                  "4 scenarios, 5 red flags, 8 round templates, 3 levels")
+                                  "4 scenarios, 5 red flags, 8 round templates, 3 levels, "
+                                  f"{samples} sample answers")

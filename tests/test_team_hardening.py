@@ -127,6 +127,10 @@ def _calls(t: Team) -> dict[str, tuple[str, tuple[object, ...]]]:
         "publish_scorecard": publish_call(own),
         "append_amendment": ("SELECT companion.append_amendment(%s, 1, %s, %s)",
                              (t.sam_on_kofi.id, AT, amendment)),
+        # Practice (t0004): sums of one's own sets, and the team's threshold.
+        "publish_practice": ("SELECT companion.publish_practice(%s, 'api', NULL, now(), 12, "
+                             "6, 10, 2, 14)", ("ab" * 16,)),
+        "practice_bar": ("SELECT * FROM companion.practice_bar()", ()),
     }
 
 
@@ -183,6 +187,9 @@ def test_the_tables_and_the_planner_behind_them_are_closed(team: Team) -> None:
                 "SELECT * FROM companion.read_decisions(NULL)",
                 "SELECT companion.record_decision('Kofi Mensah', 'hire', NULL, now(), '')",
                 "SELECT * FROM companion.delete_candidate('Kofi Mensah')",
+                "EXPLAIN ANALYZE SELECT * FROM companion.practice_summaries",
+                "SELECT * FROM companion.practice_by_interviewer()",
+                "SELECT companion.set_practice_bar(0, 0, 1)",
                 "LOAD 'auto_explain'"):
             assert refused(sam, sql) == DENIED, sql
 

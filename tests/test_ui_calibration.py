@@ -8,6 +8,7 @@ and the first page of its PDF (pdftoppm, 72 dpi) to docs/images/calibration-page
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from companion.calibration.stats import Estimate
+from companion.calibration.text import figure
 from companion.content.loader import builtin_pack
 from companion.content.planner import PlannedRound
 from companion.demo.team_plan import HARSH, LENIENT, NOISY, USELESS_ITEM, plan_quarter
@@ -45,9 +48,25 @@ def _copy_team(team_dir: Path, data_dir: Path) -> None:
     shutil.copytree(team_dir, data_dir, dirs_exist_ok=True)
 
 
+def _practise(data_dir: Path, name: str) -> Estimate:
+    """A practice set by ``name`` on this computer, every answer rated one step high."""
+    from companion.content.model import CUE_LEVELS
+    from companion.practice.history import StoredSet
+    from companion.practice.session import PracticeSession, SetChoice
+
+    with Store.open(data_dir) as store:
+        session = PracticeSession.draw(builtin_pack(), SetChoice(name, "api"),
+                                       StoredSet(store), rng=random.Random(3))
+        while (item := session.current) is not None:
+            session.rate(CUE_LEVELS[max(0, CUE_LEVELS.index(item.level) - 1)])
+            session.next()
+    return session.figures().signed_error
+
+
 def test_calibration_page_shows_what_the_demo_planted(  # type: ignore[no-untyped-def]
         qtbot: QtBot, data_dir: Path, team_dir: Path) -> None:
     _copy_team(team_dir, data_dir)
+    practised = _practise(data_dir, "Hannah Brooks")
     window = open_window(qtbot, data_dir)
     window.resize(1400, 1000)
     with loaded(window, data_dir):
@@ -73,13 +92,19 @@ def test_calibration_page_shows_what_the_demo_planted(  # type: ignore[no-untype
         table = page.findChild(QTreeWidget, "calibration.interviewers")
         rows = [table.topLevelItem(i) for i in range(table.topLevelItemCount())]
         assert [r.text(0) for r in rows][:2] == ["Hannah Brooks", "Ines Duarte"]
-        assert any(r.text(6).startswith("too few (") for r in rows)  # shown as words
-        # Every figure on the page gives what it rests on, too few or not.
+        assert any(r.text(7).startswith("too few (") for r in rows)  # shown as words
+        # Practice beside live leniency: Hannah practised here, nobody else did.
+        assert table.headerItem().text(3) == "Practice"
+        assert rows[0].text(3) == figure(practised, "steps") and "tentative" in rows[0].text(3)
+        assert {r.text(3) for r in rows[1:]} == {"no practice"}
+        # Every live figure on the page gives what it rests on, too few or not.
         for tree in ("calibration.interviewers", "calibration.items", "calibration.dimensions"):
             shown = page.findChild(QTreeWidget, tree)
             for r in (shown.topLevelItem(i) for i in range(shown.topLevelItemCount())):
                 first = 2 if tree == "calibration.interviewers" else 4
                 for col in range(first, shown.columnCount()):
+                    if tree == "calibration.interviewers" and col == 3:
+                        continue  # practice, checked above
                     assert re.search(r"\d+ \w+ from \d+ candidates\)?$", r.text(col)), (
                         tree, r.text(0), r.text(col))
         for _ in range(3):

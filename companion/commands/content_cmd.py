@@ -23,6 +23,7 @@ def summary(pack: Pack) -> str:
         _plural(len(pack.red_flags), "red flag"),
         _plural(len(pack.templates), "round template"),
         _plural(len(pack.levels), "level"),
+        _plural(len(pack.samples), "sample answer"),
     ])
     line = f"ok: pack {pack.id} {pack.version}: {counts}"
     if len(pack.sources) > 1:

@@ -17,6 +17,7 @@ from companion.content.model import (
     Archetype,
     Cues,
     FailureProbe,
+    FailureSample,
     LevelRule,
     PayAnchors,
     PayBand,
@@ -24,6 +25,7 @@ from companion.content.model import (
     Question,
     RedFlag,
     RoundTemplate,
+    Sample,
     Scenario,
     Section,
 )
@@ -121,6 +123,16 @@ def pay(raw: Raw) -> PayAnchors:
     )
 
 
+def sample(raw: Raw) -> Sample:
+    return Sample(
+        id=raw["id"], item_id=raw["item"], level=raw["level"],
+        answer=raw["answer"].strip(), why=raw["why"].strip(),
+        failures=tuple(FailureSample(target=f["target"], level=f["level"],
+                                     answer=f["answer"].strip(), why=f["why"].strip())
+                       for f in raw.get("failure", [])),
+    )
+
+
 # Top-level array name -> builder, for the kinds that hold items with ids.
 LISTS: dict[str, Callable[[Raw], Any]] = {
     "archetypes": archetype,
@@ -129,6 +141,7 @@ LISTS: dict[str, Callable[[Raw], Any]] = {
     "red_flags": red_flag,
     "templates": template,
     "levels": level,
+    "samples": sample,
 }
 # Top-level single tables: a later pack's table replaces the earlier one whole.
 SINGLES: dict[str, Callable[[Raw], Any]] = {

@@ -3,7 +3,8 @@
 A pack is a folder of ``*.toml`` files or a single ``*.toml`` file; exactly one of
 its files holds a ``[pack]`` table (id, version, title). Any file may hold any of the
 top-level tables: ``[[archetypes]]``, ``[[questions]]``, ``[[scenarios]]``,
-``[[red_flags]]``, ``[[templates]]``, ``[[levels]]``, ``[failure_probe]``, ``[pay]``.
+``[[red_flags]]``, ``[[templates]]``, ``[[levels]]``, ``[[samples]]``, ``[failure_probe]``,
+``[pay]``.
 
 Merge rule (one rule, no flags): packs load in order (built-in first, then the user's
 packs folder in name order, then each ``--pack PATH``). An item whose id is already
@@ -274,7 +275,7 @@ def _merge_and_build(packs: Sequence[PackData], log: ProblemLog) -> Pack:
         scenarios=objs("scenarios"), red_flags=objs("red_flags"),
         templates=tuple(sorted(objs("templates"), key=lambda t: t.order)),
         levels=objs("levels"), failure_probe=singles["failure_probe"].obj,
-        pay=singles["pay"].obj, sources=tuple(sources),
+        pay=singles["pay"].obj, sources=tuple(sources), samples=objs("samples"),
     )
 
 

@@ -232,6 +232,32 @@ class PayAnchors:
 
 
 @dataclass(frozen=True)
+class FailureSample:
+    """A candidate's answer to the failure probe about one target, written to one level."""
+
+    target: str  # one of FAILURE_TARGETS
+    level: str  # one of CUE_LEVELS
+    answer: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A sample answer to one question or scenario, written to show one anchor level.
+
+    Practice sets (``companion.practice``) show ``answer``, take a rating and only
+    then reveal ``level`` and ``why``; scenarios may carry answers to the failure probe.
+    """
+
+    id: str
+    item_id: str
+    level: str  # one of CUE_LEVELS
+    answer: str
+    why: str
+    failures: tuple[FailureSample, ...] = ()
+
+
+@dataclass(frozen=True)
 class Pack:
     """A whole, validated pack (built-in content merged with user packs)."""
 
@@ -247,6 +273,7 @@ class Pack:
     failure_probe: FailureProbe
     pay: PayAnchors
     sources: tuple[str, ...] = field(default=())
+    samples: tuple[Sample, ...] = field(default=())
 
     # Lookups by id. Linear scans are fine: a pack holds tens of items.
     # ``find_*`` answer None for an unknown id, so callers ask instead of catching
@@ -272,6 +299,10 @@ class Pack:
     def find_item(self, item_id: str) -> Question | Scenario | None:
         question = self.find_question(item_id)
         return question if question is not None else self.find_scenario(item_id)
+
+    def samples_for(self, item_id: str) -> tuple[Sample, ...]:
+        """The sample answers of one question or scenario, in pack order (none: empty)."""
+        return tuple(s for s in self.samples if s.item_id == item_id)
 
     def find_red_flag(self, flag_id: str) -> RedFlag | None:
         return _find(self.red_flags, flag_id)

@@ -162,6 +162,25 @@ PAY: Spec = {
     "note": _TEXT,
 }
 
+_SAMPLE_LEVEL = Field("str", required=True, choices=CUE_LEVELS, value_noun="cue level")
+_SAMPLE_TEXT = Field("str", required=True, nonempty=True)
+
+FAILURE_SAMPLE: Spec = {
+    "target": Field("str", required=True, choices=FAILURE_TARGETS, value_noun="failure target"),
+    "level": _SAMPLE_LEVEL,
+    "answer": _SAMPLE_TEXT,
+    "why": _SAMPLE_TEXT,
+}
+
+SAMPLE: Spec = {
+    "id": _ID,
+    "item": Field("str", required=True, nonempty=True),
+    "level": _SAMPLE_LEVEL,
+    "answer": _SAMPLE_TEXT,
+    "why": _SAMPLE_TEXT,
+    "failure": Field("tables", sub=FAILURE_SAMPLE),
+}
+
 # Top level of any pack file. Lists of items are arrays of tables ([[questions]]).
 FILE: Spec = {
     "pack": Field("table", sub=PACK),
@@ -173,6 +192,7 @@ FILE: Spec = {
     "levels": Field("tables", sub=LEVEL),
     "failure_probe": Field("table", sub=FAILURE_PROBE),
     "pay": Field("table", sub=PAY),
+    "samples": Field("tables", sub=SAMPLE),
 }
 
 _TYPE_WORDS = {

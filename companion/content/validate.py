@@ -7,6 +7,7 @@ the schema is still checked here: one run reports every problem in a file.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -75,7 +76,58 @@ def check_merged(lists: Lists, singles: Mapping[str, _Entry], root: SourceFile,
         _level(entry.raw, entry.origin, log)
     if "pay" in singles:
         _pay(singles["pay"].raw, singles["pay"].origin, log)
+    _samples(lists, log)
     _required(lists, singles, root, log)
+
+
+# How long a sample answer is, in words: long enough to hold the parts an anchor names,
+# short enough to read in the half minute a practice item should take.
+SAMPLE_WORDS = (60, 200)
+FAILURE_SAMPLE_WORDS = (20, 120)
+
+
+def _words(raw: dict[str, Any], at: Origin, where: tuple[str | int, ...],
+           bounds: tuple[int, int], log: ProblemLog) -> None:
+    text = raw.get("answer")
+    if not isinstance(text, str) or not text.strip():
+        return  # the schema reported it
+    n, (low, high) = len(text.split()), bounds
+    if not low <= n <= high:
+        log.at(at, (*where, "answer"), f"the answer is {n} words long",
+               f"write {low} to {high} words: what the candidate said")
+
+
+def _samples(lists: Lists, log: ProblemLog) -> None:
+    """Each sample answers an item of the merged pack; failure answers only a scenario's
+    failure probe, once per target; answers are of a readable length."""
+    questions, scenarios = lists["questions"], lists["scenarios"]
+    known = sorted([*questions, *scenarios])
+    for entry in lists["samples"].values():
+        raw, at = entry.raw, entry.origin
+        item = raw.get("item")
+        if isinstance(item, str) and item.strip() and item not in known:
+            close = difflib.get_close_matches(item, known, n=1)
+            log.at(at, ("item",), f"unknown question or scenario {item!r}",
+                   f"did you mean {close[0]!r}?" if close else
+                   "use the id of a question or scenario (`content list` shows them)")
+        _words(raw, at, (), SAMPLE_WORDS, log)
+        failures = _tables(raw.get("failure"))
+        scenario = scenarios.get(item) if isinstance(item, str) else None
+        if failures and isinstance(item, str) and item in questions:
+            log.at(at, ("failure",), f"failure answers on a question ({item!r})",
+                   "the failure probe belongs to scenarios: remove [[samples.failure]] here")
+        elif failures and scenario is not None and scenario.raw.get("failure_probes") is False:
+            log.at(at, ("failure",), f"scenario {item!r} has failure_probes = false",
+                   "remove [[samples.failure]] here, or turn the scenario's failure probes on")
+        seen: set[str] = set()
+        for i, failure in failures:
+            target = failure.get("target")
+            if isinstance(target, str) and target in seen:
+                log.at(at, ("failure", i, "target"), f"a second answer about {target!r}",
+                       "give each target one failure answer per sample")
+            if isinstance(target, str):
+                seen.add(target)
+            _words(failure, at, ("failure", i), FAILURE_SAMPLE_WORDS, log)
 
 
 def _archetype(raw: dict[str, Any], at: Origin, log: ProblemLog) -> None:

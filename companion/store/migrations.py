@@ -20,6 +20,9 @@ Version history:
    converted once by ``legacy_amendments``) and ``round.ended_at``.
 4. the outbox: submissions and amendments waiting to be published to a team store.
 5. the panel's decision per candidate (``decision``; deleted with the candidate).
+7. practice sets and their answers (``practice_set``, ``practice_answer``): rater training
+   on sample answers, in tables of their own that no scorecard, debrief or calibration
+   reads (revision 0007; 6 is another branch's, re-chained when merged).
 8. the search index of past rounds (``round_search``, see ``search``), filled by the
    upgrade from the rounds already stored, and an index on ``round.started_at``.
 """
@@ -272,6 +275,33 @@ def has_fts5(conn: Any) -> bool:
     """Whether this build of SQLite has FTS5 (``conn``: a DB-API or SQLAlchemy connection)."""
     run = conn.exec_driver_sql if hasattr(conn, "exec_driver_sql") else conn.execute
     return any(str(row[0]) == "ENABLE_FTS5" for row in run("PRAGMA compile_options"))
+V7_DDL: tuple[str, ...] = (
+    # Practice is rater training, not a candidate: no foreign key to candidate, round or
+    # interviewer, so nothing that reads those (scorecards, debriefs, calibration) meets it.
+    """CREATE TABLE practice_set (
+        id TEXT PRIMARY KEY,
+        interviewer TEXT NOT NULL,
+        archetype TEXT NOT NULL,
+        dimension TEXT,
+        pack_id TEXT NOT NULL,
+        pack_version TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        published_at TEXT
+    )""",
+    """CREATE TABLE practice_answer (
+        set_id TEXT NOT NULL REFERENCES practice_set(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        sample_id TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        target TEXT,
+        intended TEXT NOT NULL,
+        rating TEXT NOT NULL,
+        rated_at TEXT NOT NULL,
+        PRIMARY KEY (set_id, position)
+    )""",
+)
 
 
 def convert_amendments(conn: Connection) -> None:

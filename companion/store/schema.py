@@ -176,3 +176,34 @@ class DecisionRow(Base):
     decided_by: Mapped[str]
     decided_at: Mapped[datetime] = mapped_column(UtcText)
     note: Mapped[str] = mapped_column(default="")
+
+
+class PracticeSetRow(Base):
+    """One practice set of sample answers (schema 7); never a candidate's round."""
+
+    __tablename__ = "practice_set"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    interviewer: Mapped[str]
+    archetype: Mapped[str]
+    dimension: Mapped[str | None]
+    pack_id: Mapped[str]
+    pack_version: Mapped[str]
+    size: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UtcText)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcText)
+    published_at: Mapped[datetime | None] = mapped_column(UtcText)
+
+
+class PracticeAnswerRow(Base):
+    """One rated sample answer of a practice set (schema 7)."""
+
+    __tablename__ = "practice_answer"
+    set_id: Mapped[str] = mapped_column(
+        ForeignKey("practice_set.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[str]
+    item_id: Mapped[str]
+    target: Mapped[str | None]
+    intended: Mapped[str]
+    rating: Mapped[str]
+    rated_at: Mapped[datetime] = mapped_column(UtcText)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
@@ -38,7 +38,9 @@ from PySide6.QtWidgets import (
 
 from companion.base.errors import CompanionError
 from companion.calibration.model import Calibration, Filters, RatingFigures
+from companion.calibration.stats import Estimate
 from companion.calibration.text import GLOSSARY, figure, scope
+from companion.record.names import fold_name
 from companion.ui.calibration_charts import ItemChart, LeniencyChart
 from companion.ui.export_task import ExportStatus
 
@@ -79,37 +81,53 @@ class _Compute(QRunnable):
 
 @dataclass(frozen=True)
 class Computed:
-    """The figures, and one line per team store row left out of them."""
+    """The figures, one line per team store row left out of them, and each interviewer's
+    practice signed error (folded name -> estimate) to show beside leniency."""
 
     calibration: Calibration
     left_out: tuple[str, ...] = ()
+    practice: dict[str, Estimate] = field(default_factory=dict)
 
 
 def compute_calibration(store: Store, pack: Pack, viewer: str | None,
                         filters: Filters) -> Computed:
-    """The figures for ``viewer`` (runs on a worker thread)."""
+    """The figures for ``viewer``, and practice on this computer (runs on a worker thread)."""
     from companion.calibration.figures import compute
+    from companion.practice.history import signed_error_by_interviewer
     from companion.store.bulk import read_for_calibration
 
     data = read_for_calibration(store)
     return Computed(compute(data.scorecards, data.decisions, pack, viewer=viewer,
-                            rounds=data.pending, filters=filters))
+                            rounds=data.pending, filters=filters),
+                    practice=signed_error_by_interviewer(store, filters.archetype))
 
 
 def compute_team_calibration(team: TeamSettings, password: str | None, pack: Pack,
                              filters: Filters) -> Computed:
-    """The figures over the team store (runs on a worker thread).
+    """The figures and published practice over the team store (runs on a worker thread).
 
     The server's rules decide what the login may read, independence included,
     so nothing is held back here.
     """
     from companion.calibration.figures import compute
+    from companion.team.errors import TeamRefusedError
+    from companion.team.practice import signed_error_by_interviewer
     from companion.team.reading import read_for_calibration, team_connection
 
     with team_connection(team, password) as conn:
         data = read_for_calibration(conn, pack)
+        try:
+            practice = signed_error_by_interviewer(conn, filters.archetype)
+        except TeamRefusedError:  # practice is for panel leads to read
+            practice = {}
     return Computed(compute(data.scorecards, data.decisions, pack, viewer=None,
-                            filters=filters), data.problems)
+                            filters=filters), data.problems, practice)
+
+
+def _practice(name: str, practice: dict[str, Estimate]) -> str:
+    """The interviewer's practice signed error, in leniency's units, or why there is none."""
+    found = practice.get(fold_name(name))
+    return figure(found, "steps") if found is not None else "no practice"
 
 
 def _tree(name: str, headers: list[str], parent: QWidget) -> QTreeWidget:
@@ -236,7 +254,8 @@ class CalibrationPage(QWidget):
         scroll.setWidget(charts)
 
         self.interviewer_table = _tree("calibration.interviewers", [
-            "Interviewer", "Rounds", "Leniency", "Scatter", "Matches decision", "Red flags",
+            "Interviewer", "Rounds", "Leniency", "Practice", "Scatter", "Matches decision",
+            "Red flags",
             "Failure probes skipped", "Submitted after"], self)
         self.item_table = _tree("calibration.items", [
             "Question or scenario", "Asked", "Skipped", "Unrated", "Most common",
@@ -351,7 +370,7 @@ class CalibrationPage(QWidget):
     def _computed(self, number: int, result: Computed) -> None:
         if number != self._request:  # the filters changed meanwhile: a newer one is coming
             return
-        self.show_calibration(result.calibration, result.left_out)
+        self.show_calibration(result.calibration, result.left_out, result.practice)
         self.computed.emit()
 
     def _failed(self, number: int, message: str) -> None:
@@ -359,8 +378,10 @@ class CalibrationPage(QWidget):
             self.scope.setText(f"Cannot compute the figures: {message}")
             self.failed.emit(message)
 
-    def show_calibration(self, cal: Calibration, left_out: tuple[str, ...] = ()) -> None:
-        """Mirror ``cal`` on the page: words, charts, tables, and the rows left out."""
+    def show_calibration(self, cal: Calibration, left_out: tuple[str, ...] = (),
+                         practice: dict[str, Estimate] | None = None) -> None:
+        """Mirror ``cal`` on the page: words, charts, tables, the rows left out, and each
+        interviewer's ``practice`` signed error beside their leniency."""
         self.calibration = cal
         self.left_out = left_out
         self.scope.setText(scope(cal))
@@ -377,7 +398,8 @@ class CalibrationPage(QWidget):
         self.interviewer_table.clear()
         for f in cal.interviewers:
             self.interviewer_table.addTopLevelItem(QTreeWidgetItem([
-                f.name, str(f.rounds), figure(f.leniency, "steps"), figure(f.scatter),
+                f.name, str(f.rounds), figure(f.leniency, "steps"),
+                _practice(f.name, practice or {}), figure(f.scatter),
                 figure(f.agreement, "share"), figure(f.red_flags, "share"),
                 figure(f.failure_probe_skips, "share"), figure(f.lateness_h, "hours")]))
         for table, rows in ((self.item_table, cal.items), (self.dimension_table, cal.dimensions)):

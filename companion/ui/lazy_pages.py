@@ -1,4 +1,4 @@
-"""The pages built on first use: finish, panel, calibration, the blank page and help.
+"""The pages built on first use: finish, panel, calibration, practice, the blank page, help.
 
 None of them is needed for the first frame; building them (and importing their
 modules) later keeps start-up short. ``is_built`` asks without building.
@@ -13,10 +13,15 @@ from PySide6 import QtCore
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from companion.content.model import Pack
+    from companion.store import Store
     from companion.ui.calibration_page import CalibrationPage
     from companion.ui.help_overlay import HelpOverlay
     from companion.ui.main_window import MainWindow
     from companion.ui.panel_page import PanelPage
+    from companion.ui.practice_page import PracticePage
     from companion.ui.submitted_page import SubmittedPage
 
 
@@ -87,6 +92,19 @@ class LazyPages:
         return page
 
     @cached_property
+    def practice_page(self) -> PracticePage:
+        from companion.ui.practice_page import PracticePage
+
+        page = PracticePage(self.window.stack)
+        page.viewer = self.window.viewer
+        self.window.stack.addWidget(page)
+        page.back_requested.connect(self.window.show_start)
+        page.set_sources(self.window.store, self.window.pack)
+        if self.window.team_wiring.publishing is not None:
+            page.set_team(self.window.team_wiring.publishing.team, self.window.team_wiring.password)
+        return page
+
+    @cached_property
     def help_overlay(self) -> HelpOverlay:
         from companion.ui.help_overlay import HelpOverlay
 
@@ -94,6 +112,18 @@ class LazyPages:
         overlay.add_source("Window", self.window.actions_.all)
         overlay.add_source("Live round", self.window.live_actions)
         return overlay
+
+    def set_sources(self, store: Store, pack: Pack | None, exports_dir: Path) -> None:
+        """Hand a new store and pack to the pages already built (the rest get them when
+        they are built)."""
+        if self.is_built("finish_page"):
+            self.finish_page.set_sources(store, pack, exports_dir)
+        if self.is_built("panel_page"):
+            self.panel_page.set_sources(store, pack, exports_dir)
+        if self.is_built("calibration_page"):
+            self.calibration_page.set_sources(store, pack, exports_dir)
+        if self.is_built("practice_page"):
+            self.practice_page.set_sources(store, pack)
 
     def is_built(self, name: str) -> bool:
         """Whether the page ``name`` exists yet (asking never builds it)."""

@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         a.back_to_start.triggered.connect(self.show_start)
         a.panel.triggered.connect(self.show_panel)
         a.calibration.triggered.connect(self.show_calibration)
+        a.practice.triggered.connect(self.show_practice)
         a.quit.triggered.connect(self.close)
         a.next_screen.triggered.connect(self.move_to_next_screen)
         a.compact.toggled.connect(self.set_compact)
@@ -145,6 +146,7 @@ class MainWindow(QMainWindow):
         self.start_screen.resume_requested.connect(self.resume_round)
         self.start_screen.panel_requested.connect(self.show_panel)
         self.start_screen.calibration_requested.connect(self.show_calibration)
+        self.start_screen.practice_requested.connect(self.show_practice)
         self.bridge.save_failed.connect(self.banner.show_save_failed)
         self.bridge.saved.connect(self.banner.on_saved)
         self.bridge.saved.connect(self.team_wiring.wake)
@@ -162,12 +164,7 @@ class MainWindow(QMainWindow):
         if store is not None:
             self.exports_dir = data_dir / "exports"
             self.start_screen.set_store(store, self.exports_dir)
-            if self.pages.is_built("finish_page"):
-                self.pages.finish_page.set_sources(store, pack, self.exports_dir)
-            if self.pages.is_built("panel_page"):
-                self.pages.panel_page.set_sources(store, pack, self.exports_dir)
-            if self.pages.is_built("calibration_page"):
-                self.pages.calibration_page.set_sources(store, pack, self.exports_dir)
+            self.pages.set_sources(store, pack, self.exports_dir)
             self.team_wiring.connect(store, data_dir)
 
     # -- rounds -----------------------------------------------------------------------------------
@@ -278,6 +275,11 @@ class MainWindow(QMainWindow):
         self._show_page(self.pages.calibration_page)
         self.pages.calibration_page.refresh()
         self.pages.calibration_page.archetype.setFocus()
+
+    def show_practice(self) -> None:
+        """The Practice page; a live round is saved and left, as for calibration."""
+        if self.store is not None and self.close_engine():
+            self._show_page(self.pages.practice_page)  # its showEvent places the keyboard
 
     def show_finished(self) -> None:
         """The engine reports a submission: show the finish page (the round stays open

@@ -110,6 +110,7 @@ class StartScreen(QWidget):
     resume_requested = Signal(str)
     panel_requested = Signal()
     calibration_requested = Signal()
+    practice_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -282,6 +283,14 @@ class StartScreen(QWidget):
         self.calibration_button.setAccessibleDescription(
             "How far each interviewer leans and scatters, and which questions tell "
             "candidates apart. Shortcut: Ctrl+Shift+K.")
+        self.practice_button = QPushButton("Practice…", past_card)
+        self.practice_button.setObjectName("practiceButton")
+        self.practice_button.setToolTip("Rate sample answers, then see the level each was "
+                                        "written to show (Ctrl+Shift+L)")
+        self.practice_button.clicked.connect(self.practice_requested)
+        self.practice_button.setAccessibleDescription(
+            "Rater practice on sample answers; never mixed with candidates. Shortcut: "
+            "Ctrl+Shift+L.")
         self.export_status = ExportStatus(past_card)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -297,11 +306,13 @@ class StartScreen(QWidget):
         # squeezed to a word a line and pushed the buttons off screen.
         past_layout.addWidget(self.export_status)
         # Its own line: one more button in the row above would widen the whole window.
-        past_layout.addLayout(_right_aligned(self.calibration_button))
+        review_row = _right_aligned(self.calibration_button)
+        review_row.insertWidget(1, self.practice_button)
+        past_layout.addLayout(review_row)
         # Tab follows the reading order, left to right (they were made right to left).
         chain = (self.past, self.panel_button, self.save_as_button, self.export_button,
                  self.export_status.open_folder, self.export_status.save_as_button,
-                 self.calibration_button)
+                 self.practice_button, self.calibration_button)
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
 
@@ -376,7 +387,8 @@ class StartScreen(QWidget):
 
     def _set_enabled(self, ready: bool) -> None:
         for w in (self.start_button, self.resume_button, self.export_button,
-                  self.save_as_button, self.panel_button, self.calibration_button):
+                  self.save_as_button, self.panel_button, self.calibration_button,
+                  self.practice_button):
             w.setEnabled(ready)
 
     def refresh_plan(self) -> None:

@@ -73,6 +73,8 @@ class TeamWiring:
             win.pages.panel_page.set_team(self.source)
         if win.pages.is_built("calibration_page"):
             win.pages.calibration_page.set_team(team, self.password)
+        if win.pages.is_built("practice_page"):
+            win.pages.practice_page.set_team(team, self.password)
         self.publishing.start()
         log.info("publishing to the team store")
 

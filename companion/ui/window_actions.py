@@ -42,6 +42,10 @@ class WindowActions:
             w, "actCalibration", "&Calibration…", "Ctrl+Shift+K",
             "Which interviewers lean or scatter, which questions tell candidates apart, and "
             "how far to trust each figure")
+        self.practice = _action(
+            w, "actPractice", "P&ractice…", "Ctrl+Shift+L",
+            "Rate sample answers, then see the level each was written to show; kept apart "
+            "from every candidate")
         self.quit = _action(w, "actQuit", "&Quit", "Ctrl+Q", "Save and close the window")
         self.next_screen = _action(w, "actNextScreen", "Move to &next screen", "Ctrl+Shift+M",
                                    "Move the window to the next monitor")
@@ -86,6 +90,7 @@ class WindowActions:
         round_menu.addAction(self.back_to_start)
         round_menu.addAction(self.panel)
         round_menu.addAction(self.calibration)
+        round_menu.addAction(self.practice)
         round_menu.addSeparator()
         round_menu.addAction(self.quit)
         view = bar.addMenu("&View")
@@ -115,7 +120,6 @@ class WindowActions:
 
     def all(self) -> list[QAction]:
         """The window's actions in menu order (screen entries excluded: they have no keys)."""
-        return [self.back_to_start, self.panel, self.calibration, self.quit, self.next_screen,
-                self.compact, self.zoom_in, self.zoom_out, self.zoom_reset, *self.theme.values(),
-                *self.paper.values(), self.blank,
-                self.help, self.about]
+        return [self.back_to_start, self.panel, self.calibration, self.practice, self.quit,
+                self.next_screen, self.compact, self.zoom_in, self.zoom_out, self.zoom_reset,
+                *self.theme.values(), *self.paper.values(), self.blank, self.help, self.about]
