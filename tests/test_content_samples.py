@@ -12,6 +12,7 @@ import pytest
 from companion.base.errors import ContentError
 from companion.content.loader import load_pack
 from companion.content.model import CUE_LEVELS
+from tests.conftest import REPO
 from tests.practice_support import HEADER, failure_table, practice_pack, sample_table, words
 
 
@@ -36,6 +37,17 @@ def _problems(tmp_path: Path, body: str) -> list[str]:
     return caught.value.problems
 
 
+def _scenario_without_failure_probes(new_id: str) -> str:
+    """A built-in scenario copied under ``new_id`` with its failure probe turned off
+    (every built-in scenario carries the probe)."""
+    text = (REPO / "companion/content/builtin/scenarios.toml").read_text(encoding="utf-8")
+    block = next(b for b in text.split("[[scenarios]]") if 'id = "s-fk-big-table"' in b)
+    block = block.replace('id = "s-fk-big-table"', f'id = "{new_id}"')
+    block = block.replace("failure_probes = true", "failure_probes = false")
+    block = re.sub(r"\[scenarios\.failure\]\n(?:[^\[\n][^\n]*\n|\n)*", "", block)
+    return "[[scenarios]]" + block + "\n"
+
+
 def test_every_kind_of_bad_sample_is_named_with_its_place(tmp_path: Path) -> None:
     body = (
         sample_table("x-unknown", "q-nowhere", "strong")
@@ -44,7 +56,8 @@ def test_every_kind_of_bad_sample_is_named_with_its_place(tmp_path: Path) -> Non
         + sample_table("x-long", "q-pagination", "thin", n_words=230)
         + sample_table("x-question-failure", "q-pagination", "strong")
         + failure_table("database", "strong")
-        + sample_table("x-no-probes", "s-fk-big-table", "mid")
+        + _scenario_without_failure_probes("s-no-probes")
+        + sample_table("x-no-probes", "s-no-probes", "mid")
         + failure_table("queue", "thin")
         + sample_table("x-twice", "s-read-timeouts", "mid")
         + failure_table("queue", "thin") + failure_table("queue", "mid")
@@ -59,7 +72,7 @@ def test_every_kind_of_bad_sample_is_named_with_its_place(tmp_path: Path) -> Non
         "samples[2].answer: the answer is 12 words long",
         "samples[3].answer: the answer is 230 words long",
         "samples[4].failure: failure answers on a question ('q-pagination')",
-        "samples[5].failure: scenario 's-fk-big-table' has failure_probes = false",
+        "samples[5].failure: scenario 's-no-probes' has failure_probes = false",
         "samples[6].failure[1].target: a second answer about 'queue'",
         "samples[6].failure[2].target: unknown failure target 'cache'",
         "samples[6].failure[2].answer: the answer is 5 words long",
