@@ -94,7 +94,9 @@ def test_an_interviewer_publishes_and_the_lead_sees_it_beside_live_leniency(
     text = run_cli("practice", "team", data_dir=ana.data).stdout
     assert "Kim Lee, api: 2 practice sets, ready" in text
     assert "Kim Lee, data: 1 practice set, not yet ready" in text
-    assert f"live leniency:       too few ({kim_live['leniency']['n']})" in text
+    live = kim_live["leniency"]
+    assert (f"live leniency:       too few ({live['n']} {live['unit']} from "
+            f"{live['candidates']} candidate") in text
 
     # The lead raises the bar; Kim is no longer ready on too few answers.
     res = run_cli("practice", "bar", "--min-rated", "30", data_dir=ana.data)

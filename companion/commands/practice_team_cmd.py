@@ -98,8 +98,7 @@ def run_team(args: argparse.Namespace) -> int:
         print(f"  exact agreement:     {describe(r.practice['exact'])}")
         print(f"  within one step:     {describe(r.practice['within_one'])}")
         print(f"  practice signed err: {describe(r.practice['signed_error'], percent=False)}")
-        live = (f"{figure(r.leniency, 'steps')} steps, n={r.leniency.n}" if r.leniency
-                else "no live rounds")
+        live = figure(r.leniency, "steps") if r.leniency else "no live rounds"
         print(f"  live leniency:       {live}")
     return 0
 
