@@ -20,6 +20,8 @@ Version history:
    converted once by ``legacy_amendments``) and ``round.ended_at``.
 4. the outbox: submissions and amendments waiting to be published to a team store.
 5. the panel's decision per candidate (``decision``; deleted with the candidate).
+6. loops (``loop``): a candidate's planned rounds and their interviewers, as the loop's
+   JSON (``companion.loop.model``); a local copy of the team store's, or the lead's own.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, event, inspect
 from sqlalchemy.pool import NullPool
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 REVISIONS = Path(__file__).with_name("revisions")
 
 
@@ -187,6 +189,21 @@ V5_DDL: tuple[str, ...] = (
         decided_at TEXT NOT NULL,
         note TEXT NOT NULL DEFAULT ''
     )""",
+)
+
+V6_DDL: tuple[str, ...] = (
+    # The loop is kept whole as its JSON: it is read and written as one record, and
+    # the same text travels in the loop file and the team store. ``origin`` says where
+    # the copy came from ("local", "team" or "file"), so a team copy is refreshed, not
+    # edited here.
+    """CREATE TABLE loop (
+        id TEXT PRIMARY KEY,
+        candidate TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        origin TEXT NOT NULL DEFAULT 'local',
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX ix_loop_candidate ON loop(candidate)",
 )
 
 

@@ -176,3 +176,14 @@ class DecisionRow(Base):
     decided_by: Mapped[str]
     decided_at: Mapped[datetime] = mapped_column(UtcText)
     note: Mapped[str] = mapped_column(default="")
+
+
+class LoopRow(Base):
+    """A loop, kept whole as its JSON (schema 6; ``companion.loop.model``)."""
+
+    __tablename__ = "loop"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    candidate: Mapped[str]
+    payload: Mapped[str]
+    origin: Mapped[str] = mapped_column(default="local")
+    updated_at: Mapped[datetime] = mapped_column(UtcText)

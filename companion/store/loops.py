@@ -1,0 +1,100 @@
+"""Loops in the local file: the lead's own, and copies of the team store's for offline use.
+
+Each row holds the loop's JSON, read back through the same bounded decoder as a
+loop file: the settings table and this file are written by other copies and
+versions of the app, so a row that does not decode is named, never trusted.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from sqlalchemy import select
+
+from companion.base.errors import StorageError
+from companion.intake.json_reader import SchemaError
+from companion.loop.model import Loop, loop_from_dict, loop_to_dict
+from companion.store.schema import LoopRow
+from companion.store.store import Store
+
+ORIGINS = ("local", "team", "file")
+
+
+def save_loop(store: Store, loop: Loop, origin: str = "local") -> None:
+    """Store ``loop`` (replacing the copy of the same id)."""
+    if origin not in ORIGINS:
+        raise ValueError(f"unknown origin {origin!r}")
+    text = json.dumps(loop_to_dict(loop), ensure_ascii=False, sort_keys=True)
+    with store.write() as s:
+        row = s.get(LoopRow, loop.id)
+        if row is None:
+            row = LoopRow(id=loop.id)
+            s.add(row)
+        row.candidate = loop.candidate
+        row.payload = text
+        row.origin = origin
+        row.updated_at = datetime.now(UTC)
+
+
+class _Row(NamedTuple):
+    id: str
+    candidate: str
+    payload: str
+    origin: str
+
+
+def _rows(store: Store) -> list[_Row]:
+    with store.read() as s:
+        return [_Row(*r) for r in s.execute(
+            select(LoopRow.id, LoopRow.candidate, LoopRow.payload, LoopRow.origin)
+            .order_by(LoopRow.candidate))]
+
+
+def _decode(row: _Row, store: Store) -> Loop:
+    try:
+        return loop_from_dict(json.loads(row.payload), f"loop {row.id}")
+    except (SchemaError, ValueError, RecursionError) as exc:
+        raise StorageError(f"{store.path}: the stored loop {row.id[:12]} cannot be read: "
+                           f"{exc}") from None
+
+
+def list_loops(store: Store) -> list[tuple[Loop, str]]:
+    """Every stored loop that reads, with its origin, by candidate."""
+    out = []
+    for row in _rows(store):
+        try:
+            out.append((_decode(row, store), row.origin))
+        except StorageError:
+            continue  # named by find_loop when asked for; a list shows what it can
+    return out
+
+
+def find_loop(store: Store, ref: str) -> Loop | None:
+    """The loop whose id starts with ``ref`` or whose candidate is ``ref``; None if none.
+
+    StorageError when ``ref`` fits more than one loop, or the one it fits cannot be read.
+    """
+    from companion.record.names import fold_name
+
+    text = ref.strip()
+    if not text:
+        return None
+    rows = _rows(store)
+    hits = [r for r in rows if r.id.startswith(text.lower()) and len(text) >= 4]
+    if not hits:
+        hits = [r for r in rows if fold_name(r.candidate) == fold_name(text)]
+    if len(hits) > 1:
+        raise StorageError(f"{len(hits)} loops fit {text!r}; give more of the loop's id "
+                           "(`companion loop list` shows them)")
+    return _decode(hits[0], store) if hits else None
+
+
+def delete_loop(store: Store, loop_id: str) -> bool:
+    with store.write() as s:
+        row = s.get(LoopRow, loop_id)
+        if row is None:
+            return False
+        s.delete(row)
+    return True
