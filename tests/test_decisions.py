@@ -72,7 +72,7 @@ def _tables(path: Path) -> set[str]:
 
 
 def test_first_and_second_schema_files_gain_the_decision_table(tmp_path: Path) -> None:
-    assert migrations.SCHEMA_VERSION == 5
+    assert migrations.SCHEMA_VERSION >= 5  # later schemas keep the table
     v1 = tmp_path / "v1"
     v1.mkdir()
     shutil.copy(FIXTURE, v1 / DB_NAME)

@@ -43,11 +43,16 @@ def run_decide(args: argparse.Namespace) -> int:
         decision = Decision(args.name, outcome, who, datetime.now(UTC),
                             args.level if level else None, args.note or "")
         previous = record_decision(store, decision)
+        from companion.store.loops import close_loops_of
+
+        closed = close_loops_of(store, args.name)
     said = decision.describe(level.title if level else None)
     print(f"recorded for {args.name}: {said} (decided by {who})")
     if previous is not None:
         print(f"this replaces the earlier decision: {previous.describe()} "
               f"(by {previous.decided_by}, {previous.decided_at:%Y-%m-%d})")
+    if closed:
+        print("the candidate's loop is closed: it takes no more scorecards")
     return 0
 
 

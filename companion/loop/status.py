@@ -92,8 +92,14 @@ class LoopState:
             late = [f"{r.round.interviewer} {hours(r.late_by)} late" for r in self.late
                     if r.late_by is not None]
             return f"{head}; needs decision" + (f" ({', '.join(late)})" if late else "")
-        waiting = [_waiting(r) for r in self.rounds if not r.is_in]
-        return f"{head}; waiting on " + "; ".join(waiting)
+        due = [r for r in self.rounds if not r.is_in and _has_run(r)]
+        ahead = sum(not r.is_in and not _has_run(r) for r in self.rounds)
+        parts = [head]
+        if due:
+            parts.append("waiting on " + "; ".join(_waiting(r) for r in due))
+        if ahead:
+            parts.append(f"{ahead} {'round' if ahead == 1 else 'rounds'} still to run")
+        return "; ".join(parts)
 
 
 def hours(span: timedelta | None) -> str:
@@ -107,16 +113,21 @@ def hours(span: timedelta | None) -> str:
     return f"{h} h" if h < 72 else f"{h // 24} d"
 
 
+def _has_run(r: RoundState) -> bool:
+    """Begun, or past its scheduled end: a scorecard is being waited for."""
+    if r.state == "in progress":
+        return True
+    return r.ended_at is not None and r.now is not None and r.ended_at <= r.now
+
+
 def _waiting(r: RoundState) -> str:
     who = r.round.interviewer or "nobody assigned"
     where = f"{who}, {r.round.label()}"
     if r.state == "in progress" and r.ended_at is None:
         return f"{where}, in progress"
-    if r.ended_at is None:
-        return f"{where}, not scheduled"
     waited = r.waited
-    if waited is None or waited.total_seconds() < 0:
-        return f"{where}, on {r.ended_at:%Y-%m-%d %H:%M} UTC"
+    if waited is None:
+        return f"{where}, in progress"
     return f"{where}, {hours(waited)} after it ended"
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from companion.base.errors import StorageError
 from companion.intake.json_reader import SchemaError
 from companion.loop.model import Loop, loop_from_dict, loop_to_dict
+from companion.loop.status import Seen
 from companion.store.schema import LoopRow
 from companion.store.store import Store
 
@@ -85,6 +86,8 @@ def find_loop(store: Store, ref: str) -> Loop | None:
     hits = [r for r in rows if r.id.startswith(text.lower()) and len(text) >= 4]
     if not hits:
         hits = [r for r in rows if fold_name(r.candidate) == fold_name(text)]
+    if not hits:  # the start of a name, as long as it names one candidate
+        hits = [r for r in rows if fold_name(r.candidate).startswith(fold_name(text))]
     if len(hits) > 1:
         raise StorageError(f"{len(hits)} loops fit {text!r}; give more of the loop's id "
                            "(`companion loop list` shows them)")
@@ -98,3 +101,41 @@ def delete_loop(store: Store, loop_id: str) -> bool:
             return False
         s.delete(row)
     return True
+
+
+def local_evidence(store: Store, loop: Loop) -> list[Seen]:
+    """What this file knows of the loop's scorecards: its rounds of the candidate.
+
+    A round counts as published when its outbox entries are all sent; the time
+    of sending is not kept, so the submission time stands for it.
+    """
+    from companion.record.names import fold_name
+    from companion.store import outbox
+
+    key = fold_name(loop.candidate)
+    ids = [r.id for r in store.list_rounds() if fold_name(r.candidate) == key]
+    with store.read() as s:
+        states = outbox.states(s, None)
+    out = []
+    for rid in ids:
+        sc = store.load_scorecard(rid)
+        published = states.get(rid)
+        out.append(Seen(sc.candidate, sc.interviewer, sc.template_id, sc.started_at,
+                        sc.ended_at, sc.submitted_at,
+                        sc.submitted_at if published and published.state == "published"
+                        else None, sc.id))
+    return out
+
+
+def close_loops_of(store: Store, candidate: str) -> int:
+    """Close the open loops of ``candidate`` (the panel decided); returns how many."""
+    from dataclasses import replace
+
+    from companion.record.names import fold_name
+
+    closed = 0
+    for loop, origin in list_loops(store):
+        if not loop.closed and fold_name(loop.candidate) == fold_name(candidate):
+            save_loop(store, replace(loop, closed=True), origin)
+            closed += 1
+    return closed
