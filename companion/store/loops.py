@@ -8,6 +8,7 @@ versions of the app, so a row that does not decode is named, never trusted.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -15,7 +16,7 @@ from sqlalchemy import select
 
 from companion.base.errors import StorageError
 from companion.intake.json_reader import SchemaError
-from companion.loop.model import Loop, loop_from_dict, loop_to_dict
+from companion.loop.model import Loop, LoopRound, loop_from_dict, loop_to_dict
 from companion.loop.status import Seen
 from companion.store.schema import LoopRow
 from companion.store.store import Store
@@ -139,3 +140,31 @@ def close_loops_of(store: Store, candidate: str) -> int:
             save_loop(store, replace(loop, closed=True), origin)
             closed += 1
     return closed
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """A round of an open loop assigned to this interviewer and not begun here yet."""
+
+    loop: Loop
+    number: int
+    round: LoopRound
+
+
+def assigned_to(store: Store, me: str) -> list[Assigned]:
+    """``me``'s rounds still to run, soonest first (unscheduled last).
+
+    A round already begun on this computer is left out: it waits under the
+    unfinished rounds (or is done).
+    """
+    from companion.record.names import fold_name
+
+    if not me.strip():
+        return []
+    begun = {(fold_name(r.candidate), r.template_id) for r in store.list_rounds()
+             if fold_name(r.interviewer) == fold_name(me)}
+    out = [Assigned(loop, n, r) for loop, _ in list_loops(store) if not loop.closed
+           for n, r in loop.rounds_of(me)
+           if (fold_name(loop.candidate), r.template_id) not in begun]
+    far = datetime.max.replace(tzinfo=UTC)
+    return sorted(out, key=lambda a: (a.round.scheduled_at or far, a.loop.candidate, a.number))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 if TYPE_CHECKING:
     from companion.ui.calibration_page import CalibrationPage
     from companion.ui.help_overlay import HelpOverlay
+    from companion.ui.loops_page import LoopsPage
     from companion.ui.main_window import MainWindow
     from companion.ui.panel_page import PanelPage
     from companion.ui.submitted_page import SubmittedPage
@@ -84,6 +85,19 @@ class LazyPages:
         self.add_page(page)
         if self.window.team_wiring.publishing is not None:
             page.set_team(self.window.team_wiring.publishing.team, self.window.team_wiring.password)
+        return page
+
+    @cached_property
+    def loops_page(self) -> LoopsPage:
+        from companion.ui.loops_page import LoopsPage
+
+        win = self.window
+        page = LoopsPage(win.stack)
+        win.stack.addWidget(page)
+        page.back_requested.connect(win.show_start)
+        page.lead = win.viewer
+        if win.store is not None and win.pack is not None:
+            page.set_sources(win.store, win.pack)
         return page
 
     @cached_property

@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
         a.back_to_start.triggered.connect(self.show_start)
         a.panel.triggered.connect(self.show_panel)
         a.calibration.triggered.connect(self.show_calibration)
+        a.loops.triggered.connect(self.show_loops)
         a.quit.triggered.connect(self.close)
         a.next_screen.triggered.connect(self.move_to_next_screen)
         a.compact.toggled.connect(self.set_compact)
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         self.start_screen.resume_requested.connect(self.resume_round)
         self.start_screen.panel_requested.connect(self.show_panel)
         self.start_screen.calibration_requested.connect(self.show_calibration)
+        self.start_screen.your_rounds.loops_requested.connect(self.show_loops)
         self.bridge.save_failed.connect(self.banner.show_save_failed)
         self.bridge.saved.connect(self.banner.on_saved)
         self.bridge.saved.connect(self.team_wiring.wake)
@@ -267,6 +269,13 @@ class MainWindow(QMainWindow):
         self._show_page(self.pages.calibration_page)
         self.pages.calibration_page.refresh()
         self.pages.calibration_page.archetype.setFocus()
+
+    def show_loops(self) -> None:
+        """The Loops page; a live round is saved and left, as for the panel page."""
+        if self.store is None or not self.close_engine():
+            return
+        self._show_page(self.pages.loops_page)
+        self.pages.loops_page.on_shown()
 
     def show_finished(self) -> None:
         """The engine reports a submission: show the finish page (the round stays open

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from companion.base.errors import CompanionError
 from companion.ui.export_task import ExportJob, ExportStatus, export_file_name, scorecard_job
 from companion.ui.theme import set_look
+from companion.ui.your_rounds import YourRounds
 
 if TYPE_CHECKING:  # the pack, planner and store load after the first frame
     from datetime import datetime
@@ -207,6 +208,7 @@ class StartScreen(QWidget):
         # -- unfinished rounds ----------------------------------------------------------------
         resume_card, resume_layout = _card("Unfinished rounds", body)
         resume_card.setObjectName("resumeCard")
+        self.resume_card = resume_card
         self.unfinished = QTreeWidget(resume_card)
         self.unfinished.setObjectName("unfinishedRounds")
         self.unfinished.setHeaderLabels(["Candidate", "Round", "Started"])
@@ -284,8 +286,15 @@ class StartScreen(QWidget):
         # Its own line: one more button in the row above would widen the whole window.
         past_layout.addLayout(_right_aligned(self.calibration_button))
 
+        # -- rounds a panel lead assigned (companion.ui.your_rounds) --------------------------
+        self.your_rounds = YourRounds(body)
+        self.your_rounds.me = lambda: self.interviewer.text().strip()
+        self.your_rounds.start_requested.connect(self.start_requested)
+        self.interviewer.editingFinished.connect(self.your_rounds.refresh)
+
         right = QVBoxLayout()
         right.setSpacing(16)
+        right.addWidget(self.your_rounds, 0)  # as tall as its rows; the lists below give way
         right.addWidget(resume_card, 2)
         right.addWidget(past_card, 3)
         columns = QHBoxLayout()
@@ -339,6 +348,7 @@ class StartScreen(QWidget):
         self.store = store
         self.export_dir = export_dir
         self._set_enabled(self.pack is not None)
+        self.your_rounds.set_sources(store, self.pack)
         self.refresh_rounds()
 
     def _set_enabled(self, ready: bool) -> None:
@@ -435,6 +445,8 @@ class StartScreen(QWidget):
         """Re-read the unfinished and past rounds from the store."""
         if self.store is None:
             return
+        self.your_rounds.pack = self.pack
+        self.your_rounds.refresh()
         self.unfinished.clear()
         self.past.clear()
         self.past.setHeaderLabels(["Candidate", "Round", "Interviewer", "Submitted",
@@ -475,6 +487,10 @@ class StartScreen(QWidget):
             tree.setVisible(has_rows)
             button.setEnabled(has_rows)
         self.save_as_button.setEnabled(self.export_button.isEnabled())
+        # With assigned rounds shown, an empty "Unfinished rounds" gives its room to them
+        # (at 1366x768 all three cards would not fit without scrolling).
+        self.resume_card.setVisible(self.unfinished.topLevelItemCount() > 0
+                                    or self.your_rounds.isHidden())
 
     def refresh_publish_states(self) -> None:
         """Write each past round's team-store state in its column, keeping the selection."""

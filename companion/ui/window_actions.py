@@ -42,6 +42,9 @@ class WindowActions:
             w, "actCalibration", "&Calibration…", "Ctrl+Shift+K",
             "Which interviewers lean or scatter, which questions tell candidates apart, and "
             "how far to trust each figure")
+        self.loops = _action(
+            w, "actLoops", "&Loops…", "Ctrl+Shift+L",
+            "Plan candidates' loops, assign their rounds and see who is late")
         self.quit = _action(w, "actQuit", "&Quit", "Ctrl+Q", "Save and close the window")
         self.next_screen = _action(w, "actNextScreen", "Move to &next screen", "Ctrl+Shift+M",
                                    "Move the window to the next monitor")
@@ -86,6 +89,7 @@ class WindowActions:
         round_menu.addAction(self.back_to_start)
         round_menu.addAction(self.panel)
         round_menu.addAction(self.calibration)
+        round_menu.addAction(self.loops)
         round_menu.addSeparator()
         round_menu.addAction(self.quit)
         view = bar.addMenu("&View")
@@ -115,7 +119,7 @@ class WindowActions:
 
     def all(self) -> list[QAction]:
         """The window's actions in menu order (screen entries excluded: they have no keys)."""
-        return [self.back_to_start, self.panel, self.calibration, self.quit, self.next_screen,
-                self.compact, self.zoom_in, self.zoom_out, self.zoom_reset, *self.theme.values(),
-                *self.paper.values(), self.blank,
+        return [self.back_to_start, self.panel, self.calibration, self.loops, self.quit,
+                self.next_screen, self.compact, self.zoom_in, self.zoom_out, self.zoom_reset,
+                *self.theme.values(), *self.paper.values(), self.blank,
                 self.help, self.about]
