@@ -7,6 +7,7 @@ Ids come from the pack itself, so the helpers follow content edits.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Sequence
 from dataclasses import replace
@@ -57,6 +58,11 @@ def pack() -> Pack:
     return builtin_pack()
 
 
+def hex_id(text: str) -> str:
+    """A round id of the app's form (32 lower-case hex digits), the same for the same text."""
+    return hashlib.md5(text.encode()).hexdigest()
+
+
 def make_scorecard(
     pack: Pack,
     *,
@@ -99,7 +105,7 @@ def make_scorecard(
             time_spent_s=240 + 37 * n))
         t += timedelta(minutes=4)
     return Scorecard(
-        id=sc_id or f"round-{seed}-{interviewer.split()[0].lower()}",
+        id=sc_id or hex_id(f"round-{seed}-{interviewer.split()[0].lower()}"),
         candidate=candidate, interviewer=interviewer, archetype="api", level="senior",
         template_id="technical", round_title=pack.template("technical").title,
         pack_id=pack.id, pack_version=pack.version, started_at=START,

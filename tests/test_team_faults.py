@@ -27,7 +27,7 @@ import pytest
 from sqlalchemy import text
 
 from companion.store import outbox
-from companion.team import server
+from companion.team import schema, server
 from companion.team.publisher import PublishRun
 from companion.team.settings import EVERYTHING, TeamSettings
 from companion.team.worker import PublishWorker
@@ -231,7 +231,8 @@ def test_a_newer_schema_on_the_server_stops_publishing_and_writes_nothing(team: 
         with store.read() as s:
             assert outbox.states(s, EVERYTHING)[rid].state == "waiting"
         with team.db.begin() as conn:  # (the app was updated: here, the schema put back)
-            conn.execute(text("UPDATE companion.alembic_version SET version_num = 't0001'"))
+            conn.execute(text("UPDATE companion.alembic_version SET version_num = :v"),
+                         {"v": schema.head_revision()})
         assert pub.publish().sent == ()  # held until someone asks
         run = pub.publish(everything=True)
         pub.close()
@@ -304,7 +305,7 @@ def test_two_interviewers_submitting_at_the_same_second_both_publish(team: Team)
             s.close()
     assert [[s.round_id for s in runs[i].sent] for i in (0, 1)] == [[ids[0]], [ids[1]]]
     with team.db.begin(team.sam.role) as conn:  # each now reads the other's (both submitted)
-        seen = server.fetch_scorecards(conn, "Mei Lin", pack())
+        seen = server.fetch_scorecards(conn, "Mei Lin", pack()).scorecards
     assert sorted(s.scorecard.interviewer for s in seen) == ["Lee Chen", "Sam Okafor"]
     assert server_counts(team.db) == (2, 0)
 

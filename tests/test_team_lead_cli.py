@@ -55,7 +55,7 @@ def test_a_lead_imports_hand_carried_files_into_the_team_store(
     assert f"stored in the team store: {good} (round " in res.stdout
     assert "Mei Lin, by Kim Lee)" in res.stdout
     assert f"not stored in the team store: {outsider}: " in res.stderr
-    assert "names 'Pat Nobody', who is not a member of the team store" in res.stderr
+    assert "names 'Pat Nobody', who is not an interviewer of this team store" in res.stderr
     assert f"not stored in the team store: {broken}: " in res.stderr
     assert "1 stored in the team store; 0 already there; 2 failed: " in res.stderr
     assert server_counts(db) == (1, 0)

@@ -48,7 +48,7 @@ def team(pg_server: PgServer, tmp_path: Path) -> Iterator[Team]:
 
 def fetch(team: Team, candidate: str, role: str | None = None) -> list[server.StoredScorecard]:
     with team.db.begin(role or team.ana.role) as conn:
-        return server.fetch_scorecards(conn, candidate, pack())
+        return server.fetch_scorecards(conn, candidate, pack()).scorecards
 
 
 def test_a_round_and_its_amendments_reach_the_team_store_as_made(team: Team) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -18,13 +19,16 @@ from psycopg.types.json import Jsonb
 
 from companion.exchange.files import FORMAT_VERSION, canonical_json, content_hash
 from companion.exchange.schema import scorecard_to_dict
+from companion.record.change_codec import amendment_to_dict
+from companion.record.changes import ROUND, Amendment, EditText
 from companion.record.scorecard import Scorecard
 from companion.team import server
 from tests.pg_server import PgServer
-from tests.scorecards import make_scorecard, pack
+from tests.scorecards import hex_id, make_scorecard, pack
 from tests.team_support import TeamDb, create_database, drop_database
 
 DENIED = "42501"  # insufficient_privilege: privileges, row-level security, our triggers
+AT = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
 
 
 @dataclass
@@ -41,7 +45,7 @@ class Team:
 
 def card(interviewer: str, candidate: str, seed: int) -> Scorecard:
     return make_scorecard(pack(), interviewer=interviewer, candidate=candidate, seed=seed,
-                          words_per_note=10, sc_id=f"{interviewer.split()[0]}-{seed}".lower())
+                          words_per_note=10, sc_id=hex_id(f"{interviewer}-{seed}"))
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +59,9 @@ def team(pg_server: PgServer) -> Iterator[Team]:
     with db.begin(t.lee) as conn:
         server.publish_scorecard(conn, t.lee_on_priya)
         server.publish_scorecard(conn, t.lee_on_kofi)
-        server.append_amendment(conn, t.lee_on_priya.id, 1, t.lee_on_priya.started_at,
-                                {"kind": "summary", "new": "Lee's second thoughts"})
+        change = EditText(ROUND, "summary", "Lee's second thoughts")
+        amendment = Amendment(AT, change, t.lee_on_priya.undo_for(change), "")
+        server.append_amendment(conn, t.lee_on_priya.id, 1, AT, amendment_to_dict(amendment))
     with db.begin(t.sam) as conn:
         server.publish_scorecard(conn, t.sam_on_kofi)
     try:
@@ -98,8 +103,21 @@ def insert_sql(sc: Scorecard, columns: str = "", values: tuple[object, ...] = ()
              content_hash(payload), body, *values))
 
 
+def publish_sql(sc: Scorecard) -> tuple[str, tuple[object, ...]]:
+    """The one way in from revision t0002: the publish function, called as plain SQL."""
+    payload = scorecard_to_dict(sc)
+    return ("SELECT companion.publish_scorecard(%s, %s, %s, %s)",
+            (sc.id, FORMAT_VERSION, content_hash(payload), canonical_json(payload).decode()))
+
+
 def visible_ids(conn: psycopg.Connection[tuple[object, ...]]) -> set[str]:
-    return {str(r[0]) for r in conn.execute("SELECT id FROM companion.scorecards")}
+    return {str(r[0]) for r in conn.execute(
+        "SELECT id FROM companion.read_scorecards(NULL, NULL)")}
+
+
+def amendment_count(conn: psycopg.Connection[tuple[object, ...]]) -> object:
+    row = conn.execute("SELECT count(*) FROM companion.read_amendments(NULL)").fetchone()
+    return row[0] if row else None
 
 
 # ------------------------------------------------------------- reading early
@@ -107,11 +125,14 @@ def visible_ids(conn: psycopg.Connection[tuple[object, ...]]) -> set[str]:
 def test_a_colleagues_scorecard_stays_hidden_until_your_own_is_published(
         team: Team, sam: psycopg.Connection[tuple[object, ...]]) -> None:
     assert visible_ids(sam) == {team.sam_on_kofi.id, team.lee_on_kofi.id}  # the control
-    assert sam.execute("SELECT count(*) FROM companion.scorecards WHERE candidate = %s",
+    assert sam.execute("SELECT count(*) FROM companion.read_scorecards(%s, NULL)",
                        ("Priya Raman",)).fetchone() == (0,)
-    assert sam.execute("SELECT count(*) FROM companion.scorecards WHERE id = %s",
-                       (team.lee_on_priya.id,)).fetchone() == (0,)
-    assert sam.execute("SELECT count(*) FROM companion.amendments").fetchone() == (0,)
+    assert amendment_count(sam) == 0
+    # the tables themselves are closed to people altogether
+    for sql in ("SELECT count(*) FROM companion.scorecards WHERE candidate = 'Priya Raman'",
+                "SELECT count(*) FROM companion.amendments",
+                "SELECT * FROM companion.members"):
+        assert refused(sam, sql) == DENIED, sql
 
 
 def test_switching_to_the_group_role_reveals_nothing_more(
@@ -126,10 +147,10 @@ def test_switching_to_the_group_role_reveals_nothing_more(
 def test_publishing_your_own_scorecard_opens_the_colleagues(team: Team) -> None:
     own = card("Sam Okafor", "Priya Raman", 4)
     with team.db.raw(team.sam) as conn:
-        sql, params = insert_sql(own)
+        sql, params = publish_sql(own)
         conn.execute(sql, params)  # Sam publishes with plain SQL, as himself
         assert team.lee_on_priya.id in visible_ids(conn)
-        assert conn.execute("SELECT count(*) FROM companion.amendments").fetchone() == (1,)
+        assert amendment_count(conn) == 1
         conn.rollback()  # leave the shared data as it was
     with team.db.raw(team.sam) as conn:
         assert team.lee_on_priya.id not in visible_ids(conn)
@@ -167,9 +188,11 @@ def test_a_scorecard_under_a_colleagues_name_is_refused(
     own_name = card("Sam Okafor", "Priya Raman", 6)
     assert refused(sam, *insert_sql(own_name, "owner", (team.lee,))) == DENIED
     assert refused(sam, *insert_sql(own_name, "published_by", (team.ana,))) == DENIED
-    # the control: the same statement under his own name and login is accepted
+    assert refused(sam, *insert_sql(own_name)) == DENIED  # no table privilege at all
+    assert refused(sam, *publish_sql(forged)) == DENIED  # the function checks the name
+    # the control: the function under his own name and login is accepted
     with sam.transaction(force_rollback=True):
-        sam.execute(*insert_sql(own_name))
+        sam.execute(*publish_sql(own_name))
 
 
 def test_a_display_name_cannot_be_taken_over(team: Team,
@@ -183,14 +206,17 @@ def test_a_display_name_cannot_be_taken_over(team: Team,
 def test_amending_a_colleagues_scorecard_is_refused(
         team: Team, sam: psycopg.Connection[tuple[object, ...]]) -> None:
     sql = ("INSERT INTO companion.amendments (scorecard_id, seq, at, change) "
-           "VALUES (%s, 9, now(), '{\"kind\": \"summary\"}')")
+           "VALUES (%s, 1, now(), '{\"kind\": \"summary\"}')")
     assert refused(sam, sql, (team.lee_on_kofi.id,)) == DENIED
+    change = EditText(ROUND, "summary", "not mine to change")
+    body = canonical_json(amendment_to_dict(Amendment(AT, change, change, ""))).decode()
+    call = "SELECT companion.append_amendment(%s, 1, %s, %s)"
+    assert refused(sam, call, (team.lee_on_kofi.id, AT, body)) == DENIED
     with sam.transaction(force_rollback=True):  # control: his own, author set by the server
-        sam.execute("INSERT INTO companion.amendments (scorecard_id, seq, at, author, "
-                    "author_role, change) VALUES (%s, 9, now(), 'Lee Chen', %s, '{}')",
-                    (team.sam_on_kofi.id, team.lee))
-        assert sam.execute("SELECT author, author_role FROM companion.amendments "
-                           "WHERE seq = 9").fetchone() == ("Sam Okafor", team.sam)
+        assert sam.execute(call, (team.sam_on_kofi.id, AT, body)).fetchone() == ("stored",)
+        assert sam.execute("SELECT author, author_role FROM companion.read_amendments(NULL) "
+                           "WHERE scorecard_id = %s", (team.sam_on_kofi.id,)
+                           ).fetchone() == ("Sam Okafor", team.sam)
 
 
 def test_an_interviewer_cannot_record_a_decision(
@@ -235,9 +261,11 @@ def test_a_lead_reads_everything_but_changes_nothing(team: Team) -> None:
     with team.db.raw(team.ana) as ana:
         assert visible_ids(ana) == {team.lee_on_priya.id, team.lee_on_kofi.id,
                                     team.sam_on_kofi.id}
-        assert ana.execute("SELECT count(*) FROM companion.amendments").fetchone() == (1,)
+        assert amendment_count(ana) == 1
         for sql in ("UPDATE companion.scorecards SET candidate = candidate",
-                    "DELETE FROM companion.scorecards", "SELECT * FROM companion.deletions"):
+                    "DELETE FROM companion.scorecards", "SELECT * FROM companion.deletions",
+                    "SELECT count(*) FROM companion.scorecards",
+                    "SELECT * FROM companion.delete_candidate('Kofi Mensah')"):
             assert refused(ana, sql) == DENIED, sql
 
 
@@ -245,8 +273,10 @@ def test_an_admin_deletes_but_cannot_rewrite(team: Team) -> None:
     with team.db.raw(team.rita) as rita:
         assert refused(rita, "UPDATE companion.scorecards SET candidate = 'x'") == DENIED
         assert refused(rita, "DELETE FROM companion.deletions") == DENIED
+        assert refused(rita, "DELETE FROM companion.scorecards WHERE id = %s",
+                       (team.lee_on_kofi.id,)) == DENIED  # only through the function
         with rita.transaction(force_rollback=True):  # control: deleting works, and is audited
-            rita.execute("DELETE FROM companion.scorecards WHERE id = %s",
-                         (team.lee_on_kofi.id,))
-            assert rita.execute("SELECT record_id, deleted_by FROM companion.deletions"
-                                ).fetchall() == [(team.lee_on_kofi.id, team.rita)]
+            assert rita.execute("SELECT * FROM companion.delete_candidate('kofi mensah')"
+                                ).fetchone() == (2, 0)
+            assert rita.execute("SELECT count(*) FROM companion.read_scorecards("
+                                "'Kofi Mensah', NULL)").fetchone() == (0,)

@@ -189,6 +189,29 @@ def scorecard_from_payload(payload: dict[str, Any], expected_sha256: str, source
     return _decode_payload(payload, expected_sha256, version, source, pack)
 
 
+def scorecard_from_payload_text(body: str, expected_sha256: str, source: str,
+                                pack: Pack | None, version: int = FORMAT_VERSION) -> Scorecard:
+    """``scorecard_from_payload`` for a payload that arrives as JSON text (a team store row).
+
+    The text goes through the file's bounded parser (size, nesting and number
+    length checked before ``json.loads`` runs), so no row can make a recursive
+    decoder fail before the gate has seen it.
+    """
+    if len(body) > MAX_BYTES:
+        raise ImportFileError(f"{source}: too large for a scorecard (more than "
+                              f"{MAX_BYTES:,} characters)")
+    try:
+        payload = parse_json(body, "scorecard")
+    except Refused as exc:
+        raise ImportFileError(exc.line(source)) from None
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(f"{source}: not JSON ({exc.msg} at character {exc.pos})") \
+            from None
+    if not isinstance(payload, dict):
+        raise ImportFileError(f"{source}: the scorecard is not a JSON object")
+    return scorecard_from_payload(payload, expected_sha256, source, pack, version)
+
+
 def _decode_payload(payload: dict[str, Any], expected: str, version: int, name: str,
                     pack: Pack | None) -> Scorecard:
     """The content hash, then the one gate (``scorecard_intake``), for a decoded payload."""

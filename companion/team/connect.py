@@ -54,6 +54,10 @@ def describe_failure(exc: BaseException) -> str:
         return f"the server asks for a password: put it in {PASSWORD_HOME}"
     if "password authentication failed" in reason:
         return f"{reason} (the password comes from {PASSWORD_HOME})"
+    if "does not have CONNECT privilege" in reason:  # revision t0002: members only
+        return (f"{reason} (this login is not a member of the team store on this database: "
+                "the team administrator adds it with `companion team add-interviewer` or "
+                "`add-lead`)")
     return reason
 
 

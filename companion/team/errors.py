@@ -35,4 +35,6 @@ class TeamConflictError(TeamStoreError):
 def server_reason(exc: BaseException) -> tuple[str | None, str]:
     """(SQLSTATE, the server's message on one line) of a driver error, wrapped or not."""
     orig = getattr(exc, "orig", None) or exc
-    return getattr(orig, "sqlstate", None), " ".join(str(orig).split())
+    # The primary message alone: the server's CONTEXT lines name our functions' insides.
+    primary = getattr(getattr(orig, "diag", None), "message_primary", None)
+    return getattr(orig, "sqlstate", None), " ".join(str(primary or orig).split())

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from companion.base.errors import CompanionError, ImportFileError
 from companion.content.model import Pack
@@ -48,7 +49,13 @@ def team_connection(team: TeamSettings, password: str | None = None) -> Iterator
 
 
 def with_amendments(stored: server.StoredScorecard) -> Scorecard:
-    """The stored scorecard brought up to date: each amendment applied and listed, in order."""
+    """The stored scorecard brought up to date: each amendment applied and listed, in order.
+
+    Raises ``ImportFileError`` naming the first amendment that does not decode.
+    What the client claimed is not taken on trust: an amendment's "before" is
+    what the chain says the value was, and its time is the one the server kept
+    (bounded by the submission and the server's clock).
+    """
     sc = stored.scorecard
     for a in stored.amendments:
         source = f"team store amendment {a.seq} of scorecard {a.scorecard_id}"
@@ -56,8 +63,31 @@ def with_amendments(stored: server.StoredScorecard) -> Scorecard:
             amendment = amendment_from(Obj(a.change, source))
         except (SchemaError, ValueError) as exc:
             raise ImportFileError(f"{source}: {exc}") from None
-        sc = sc.apply(amendment)
+        sc = sc.apply(replace(amendment, at=a.at, undo=sc.undo_for(amendment.change)))
     return sc
+
+
+def brought_up_to_date(fetched: server.Fetched) -> tuple[list[Scorecard], list[str]]:
+    """Every fetched scorecard with its amendments, and one line per row left out."""
+    cards: list[Scorecard] = []
+    problems = [u.line() for u in fetched.unreadable]
+    for stored in fetched.scorecards:
+        try:
+            cards.append(with_amendments(stored))
+        except ImportFileError as exc:
+            problems.append(server.Unreadable(
+                "scorecard", stored.scorecard.id, stored.scorecard.interviewer,
+                str(exc)).line())
+    return cards, problems
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who put a scorecard in the team store and when (the server's time)."""
+
+    published_by: str  # the login role that stored it
+    published_at: datetime
+    imported: bool  # a panel lead stored the interviewer's hand-carried file
 
 
 @dataclass(frozen=True)
@@ -68,6 +98,8 @@ class TeamPanel:
     scorecards: tuple[Scorecard, ...]
     labels: tuple[str, ...]  # names each scorecard in messages
     decision: server.StoredDecision | None
+    problems: tuple[str, ...] = ()  # one line per stored row left out
+    provenance: tuple[Provenance, ...] = ()  # beside ``scorecards``
 
     def app_decision(self) -> Decision | None:
         return as_decision(self.decision) if self.decision is not None else None
@@ -75,18 +107,16 @@ class TeamPanel:
 
 def read_panel(conn: Connection, candidate: str, pack: Pack | None) -> TeamPanel:
     """Every readable scorecard of ``candidate`` (oldest first) and the latest decision."""
-    stored = server.fetch_scorecards(conn, candidate, pack)
-    cards = tuple(with_amendments(s) for s in stored)
+    fetched = server.fetch_scorecards(conn, candidate, pack)
+    cards, problems = brought_up_to_date(fetched)
+    kept = {c.id for c in cards}
+    stored = [s for s in fetched.scorecards if s.scorecard.id in kept]
     labels = tuple(f"team store scorecard {s.scorecard.id}" for s in stored)
-    decision = server.read_decision(conn, candidate) if _reads_decisions(conn) else None
+    provenance = tuple(Provenance(s.published_by, s.published_at, s.published_by != s.owner)
+                       for s in stored)
+    decision = server.read_decision(conn, candidate) if server.reads_decisions(conn) else None
     name = cards[0].candidate if cards else decision.candidate if decision else candidate
-    return TeamPanel(name, cards, labels, decision)
-
-
-def _reads_decisions(conn: Connection) -> bool:
-    """Panel leads and admins read decisions; an interviewer's debrief goes without."""
-    return bool(conn.execute(text(
-        "SELECT has_table_privilege('companion.decisions', 'SELECT')")).scalar_one())
+    return TeamPanel(name, tuple(cards), labels, decision, tuple(problems), provenance)
 
 
 def as_decision(stored: server.StoredDecision) -> Decision:
@@ -100,6 +130,7 @@ def as_decision(stored: server.StoredDecision) -> Decision:
 class TeamCalibrationData:
     scorecards: tuple[Scorecard, ...]  # up to date, every amendment applied
     decisions: tuple[Decision, ...]  # the latest per candidate (none for an interviewer)
+    problems: tuple[str, ...] = ()  # one line per stored row left out
 
 
 def read_for_calibration(conn: Connection, pack: Pack | None) -> TeamCalibrationData:
@@ -108,6 +139,7 @@ def read_for_calibration(conn: Connection, pack: Pack | None) -> TeamCalibration
     The server's rules already hold back what an interviewer may not see yet, so
     every scorecard here counts.
     """
-    stored = server.fetch_all_scorecards(conn, pack)
-    return TeamCalibrationData(tuple(with_amendments(s) for s in stored),
-                               tuple(as_decision(d) for d in server.read_decisions(conn)))
+    cards, problems = brought_up_to_date(server.fetch_all_scorecards(conn, pack))
+    return TeamCalibrationData(tuple(cards),
+                               tuple(as_decision(d) for d in server.read_decisions(conn)),
+                               tuple(problems))

@@ -24,6 +24,8 @@ INTERVIEWER = "companion_interviewer"
 LEAD = "companion_lead"
 ADMIN = "companion_admin"
 GROUPS: tuple[str, ...] = (INTERVIEWER, LEAD, ADMIN)
+# The role holding CONNECT on this database (revision t0002), named on the server.
+DB_ROLE_SQL = "'companion_db_' || substr(md5(current_database()), 1, 10)"
 
 Kind = Literal["interviewer", "lead", "admin"]
 GROUP_OF: dict[Kind, str] = {"interviewer": INTERVIEWER, "lead": LEAD, "admin": ADMIN}
@@ -81,6 +83,14 @@ def add_member(conn: Connection, role: str, kind: Kind, display_name: str,
                 sql.Identifier(role), sql.Literal(verifier)).as_string(raw))
         conn.exec_driver_sql(sql.SQL("GRANT {} TO {}").format(
             sql.Identifier(group), sql.Identifier(role)).as_string(raw))
+        # From revision t0002 CONNECT on the database goes to a role of this
+        # database alone (group roles are shared by every database of the cluster).
+        db_role = conn.execute(text(
+            f"SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = {DB_ROLE_SQL}")
+        ).scalar_one_or_none()
+        if db_role is not None:
+            conn.exec_driver_sql(sql.SQL("GRANT {} TO {}").format(
+                sql.Identifier(db_role), sql.Identifier(role)).as_string(raw))
         conn.execute(text("INSERT INTO companion.members (role_name, display_name) "
                           "VALUES (:r, :d) ON CONFLICT (role_name) DO NOTHING"),
                      {"r": role, "d": shown})

@@ -1,16 +1,18 @@
 """What the app does on the team store: plain functions over a SQLAlchemy connection.
 
-Each function runs inside the caller's transaction (``with engine.begin() as
-conn:``), so a publisher can commit a scorecard and mark its outbox entry in one
-step of its own. Writes first check that the server runs exactly this app's
-schema. The server decides who may do what (row-level security, see
-``revisions``); a refusal comes back as ``TeamRefusedError`` with the server's
-reason, never as a silent no-op.
+Every call is one of the server's API functions in the ``companion`` schema
+(revision t0002, see docs/team-store.md): people have no table privileges, so
+nothing here names a table. Each function runs inside the caller's transaction
+(``with engine.begin() as conn:``), so a publisher can commit a scorecard and
+mark its outbox entry in one step of its own. Writes first check that the
+server runs exactly this app's schema. The server decides who may do what and
+stamps times and authors; a refusal comes back as ``TeamRefusedError`` with the
+server's reason, never as a silent no-op.
 
-Scorecards travel as the exchange file's ``scorecard`` payload (jsonb) with the
-hash the exchange file would carry, and come back through the same checks as an
-imported file (``exchange.scorecard_from_payload``). Amendments are opaque JSON
-objects here: the server never depends on their inner shape.
+Scorecards travel as the exchange file's ``scorecard`` payload with the hash the
+exchange file would carry. They come back as JSON *text* and pass the exchange
+file's bounded gate (``exchange.scorecard_from_payload_text``); a row that fails
+is reported as ``Unreadable`` beside the rest, never instead of it.
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ from companion.exchange.files import (
     FORMAT_VERSION,
     canonical_json,
     content_hash,
-    scorecard_from_payload,
+    scorecard_from_payload_text,
 )
 from companion.exchange.schema import scorecard_to_dict
+from companion.intake import limits
+from companion.intake.reading import Refused, one_line, parse_json
 from companion.record.scorecard import Scorecard
 from companion.team.errors import (
     TeamConflictError,
@@ -49,9 +53,9 @@ JsonObject = dict[str, object]
 class StoredAmendment:
     scorecard_id: str
     seq: int  # with scorecard_id, the amendment's stable key
-    at: datetime  # when it was made (on the interviewer's computer)
+    at: datetime  # when it was made: the client's time, bounded by the server
     author: str  # the author's display name, filled in by the server
-    change: JsonObject  # the encoded change, opaque to the server
+    change: JsonObject  # the encoded change; its "undo" is never trusted (see reading)
     recorded_at: datetime  # when the server stored it
 
 
@@ -60,8 +64,39 @@ class StoredScorecard:
     scorecard: Scorecard  # as published (submitted), validated like an imported file
     owner: str  # the interviewer's login role
     published_by: str  # the role that stored it (a panel lead for an imported file)
-    published_at: datetime
+    published_at: datetime  # the server's time
     amendments: tuple[StoredAmendment, ...]
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A stored row that failed the checks of an imported file: named, and left out."""
+
+    kind: str  # "scorecard" or "amendment N of scorecard"
+    scorecard_id: str
+    interviewer: str
+    problem: str
+
+    def line(self) -> str:
+        """One line: which row, whose, and what is wrong."""
+        sid = one_line(self.scorecard_id)[:80]
+        who = one_line(self.interviewer)[:80]
+        return one_line(f"team store {self.kind} {sid} by {who} was left out: "
+                        f"{self.problem}")[:400]
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What a read returned: the scorecards that passed, and each row that did not."""
+
+    scorecards: list[StoredScorecard]
+    unreadable: list[Unreadable]
+
+
+@dataclass(frozen=True)
+class Member:
+    role: str  # the login role
+    display_name: str
 
 
 @dataclass(frozen=True)
@@ -110,7 +145,10 @@ def _execute(conn: Connection, what: str, sql: str,
              params: dict[str, object]) -> CursorResult[*tuple[Any, ...]]:
     """Run one statement; the server's refusals become errors that say what was refused."""
     try:
-        return conn.execute(text(sql), params)
+        # A savepoint: a refusal leaves the caller's transaction usable (a publisher
+        # asks ``stored_copy`` after a conflict, in the same transaction).
+        with conn.begin_nested():
+            return conn.execute(text(sql), params)
     except DBAPIError as exc:
         raise _translate(exc, what) from None
 
@@ -125,6 +163,10 @@ def _writable(conn: Connection, what: str) -> None:
 def _translate(exc: DBAPIError, what: str) -> TeamStoreError:
     state, reason = server_reason(exc)
     if state == "42501":
+        return TeamRefusedError(f"the team store refused {what}: {reason}")
+    if state == "23505":
+        return TeamConflictError(f"{reason}")
+    if state is not None and state.startswith("22"):  # the server's bounds on what it keeps
         return TeamRefusedError(f"the team store refused {what}: {reason}")
     if exc.connection_invalidated or state is None or state.startswith("08"):
         return TeamConnectError(f"lost the team store while trying {what}: {reason}")
@@ -148,44 +190,25 @@ def _payload_text(sc: Scorecard) -> tuple[str, str]:
     return body, content_hash(payload)
 
 
-def _store(conn: Connection, sc: Scorecard, owner_sql: str, owner: dict[str, object]) -> bool:
-    what = f"scorecard {sc.id}"
-    _writable(conn, f"to store {what}")
-    body, digest = _payload_text(sc)
-    params: dict[str, object] = {
-        "id": sc.id, "interviewer": sc.interviewer, "candidate": sc.candidate,
-        "submitted_at": sc.submitted_at, "fmt": FORMAT_VERSION, "sha": digest,
-        "payload": body, **owner}
-    stored = _execute(conn, f"to store {what}", (
-        "INSERT INTO companion.scorecards (id, owner, interviewer, candidate, submitted_at, "
-        "format_version, content_sha256, payload) "
-        f"VALUES (:id, {owner_sql}, :interviewer, :candidate, :submitted_at, :fmt, :sha, "
-        "CAST(:payload AS jsonb)) ON CONFLICT (id) DO NOTHING RETURNING id"),
-        params).first()
-    if stored is not None:
-        return True
-    same = _execute(conn, f"to read {what}",
-                    "SELECT payload = CAST(:payload AS jsonb) FROM companion.scorecards "
-                    "WHERE id = :id", {"id": sc.id, "payload": body}).scalar_one_or_none()
-    if same is None:
-        raise TeamConflictError(f"{what} is already in the team store under another "
-                                "interviewer's account; nothing was stored")
-    if not same:
-        raise TeamConflictError(f"{what} is already in the team store with different "
-                                "content; nothing was changed (a published scorecard "
-                                "changes only by amendments)")
-    return False
+def _stored(answer: object) -> bool:
+    """The API's answer to a write: 'stored' (now) or 'same' (already there, unchanged)."""
+    return answer == "stored"
 
 
 def publish_scorecard(conn: Connection, sc: Scorecard) -> bool:
-    """Store the caller's own submitted scorecard once.
+    """Store the caller's own submitted scorecard once (``companion.publish_scorecard``).
 
     True when it was stored now, False when the same content was already there
     (publishing twice stores once). Different content under the same id raises
     ``TeamConflictError``. Publish the scorecard as submitted; later changes go
-    through ``append_amendment``.
+    through ``append_amendment``. The server stamps ``published_at``.
     """
-    return _store(conn, sc, "session_user", {})
+    what = f"to store scorecard {sc.id}"
+    _writable(conn, what)
+    body, digest = _payload_text(sc)
+    return _stored(_execute(conn, what, "SELECT companion.publish_scorecard(:id, :fmt, :sha, "
+                            ":payload)", {"id": sc.id, "fmt": FORMAT_VERSION, "sha": digest,
+                                          "payload": body}).scalar_one())
 
 
 def import_scorecard(conn: Connection, sc: Scorecard) -> bool:
@@ -194,14 +217,13 @@ def import_scorecard(conn: Connection, sc: Scorecard) -> bool:
     The row belongs to that member's login role, exactly as if they had
     published it; the server refuses a name that is not a team member's.
     """
-    owner = _execute(conn, f"to look up {sc.interviewer!r}",
-                     "SELECT role_name FROM companion.members "
-                     "WHERE companion.fold_name(display_name) = companion.fold_name(:n)",
-                     {"n": sc.interviewer}).scalar_one_or_none()
-    if owner is None:
-        raise TeamRefusedError(f"scorecard {sc.id} names {sc.interviewer!r}, who is not a "
-                               "member of the team store: an admin adds them first")
-    return _store(conn, sc, ":owner", {"owner": owner})
+    what = f"to store scorecard {sc.id}"
+    _writable(conn, what)
+    body, digest = _payload_text(sc)
+    return _stored(_execute(conn, what, "SELECT companion.import_scorecard(:who, :id, :fmt, "
+                            ":sha, :payload)", {"who": sc.interviewer, "id": sc.id,
+                                                "fmt": FORMAT_VERSION, "sha": digest,
+                                                "payload": body}).scalar_one())
 
 
 def append_amendment(conn: Connection, scorecard_id: str, seq: int, at: datetime,
@@ -210,28 +232,18 @@ def append_amendment(conn: Connection, scorecard_id: str, seq: int, at: datetime
 
     (scorecard_id, seq) is its stable key: True when stored now, False when the
     same amendment was already there; different content raises
-    ``TeamConflictError``. The server records the author from the login.
+    ``TeamConflictError``. The server records the author and the time it stored
+    it, and refuses an ``at`` before the submission or in the future.
     """
     what = f"amendment {seq} of scorecard {scorecard_id}"
     _writable(conn, f"to store {what}")
     if at.tzinfo is None:
         raise TeamStoreError("an amendment's time must carry its timezone")
     body = canonical_json(change).decode("utf-8")
-    params: dict[str, object] = {"id": scorecard_id, "seq": seq, "at": at, "change": body}
-    stored = _execute(conn, f"to store {what}", (
-        "INSERT INTO companion.amendments (scorecard_id, seq, at, change) "
-        "VALUES (:id, :seq, :at, CAST(:change AS jsonb)) "
-        "ON CONFLICT (scorecard_id, seq) DO NOTHING RETURNING seq"), params).first()
-    if stored is not None:
-        return True
-    same = _execute(conn, f"to read {what}",
-                    "SELECT at = :at AND change = CAST(:change AS jsonb) "
-                    "FROM companion.amendments WHERE scorecard_id = :id AND seq = :seq",
-                    params).scalar_one_or_none()
-    if not same:
-        raise TeamConflictError(f"{what} is already in the team store with different "
-                                "content; nothing was changed")
-    return False
+    return _stored(_execute(conn, f"to store {what}",
+                            "SELECT companion.append_amendment(:id, :seq, :at, :change)",
+                            {"id": scorecard_id, "seq": seq, "at": at, "change": body}
+                            ).scalar_one())
 
 
 @dataclass(frozen=True)
@@ -244,97 +256,141 @@ class StoredCopy:
 
 
 def stored_copy(conn: Connection, scorecard_id: str) -> StoredCopy | None:
-    """The row under ``scorecard_id`` if the caller may read it, else None.
+    """The row under ``scorecard_id`` if the caller owns, stored or may read all of it.
 
     A publisher asks after a conflict: a panel lead may have imported the
     interviewer's hand-carried file (with its amendments inside) first.
     """
     row = _execute(conn, f"to read scorecard {scorecard_id}",
-                   "SELECT owner, published_by, "
-                   "coalesce(jsonb_array_length(payload -> 'amendments'), 0) "
-                   "FROM companion.scorecards WHERE id = :id", {"id": scorecard_id}).first()
+                   "SELECT owner, published_by, amendments_in_payload "
+                   "FROM companion.stored_copy(:id)", {"id": scorecard_id}).first()
     if row is None:
         return None
     owner, by, count = row
     return StoredCopy(str(owner), str(by), int(count))
 
 
+def list_members(conn: Connection) -> list[Member]:
+    """Every member of this team store (the caller must be one)."""
+    rows = _execute(conn, "to list the members",
+                    "SELECT role_name, display_name FROM companion.list_members()", {})
+    return [Member(str(role), str(name)) for role, name in rows]
+
+
 def list_candidates(conn: Connection) -> list[CandidateSummary]:
     """Candidates with scorecards the caller may read, most recent first."""
     rows = _execute(conn, "to list candidates",
-                    "SELECT min(candidate), count(*), max(submitted_at) "
-                    "FROM companion.scorecards GROUP BY candidate_key "
-                    "ORDER BY max(submitted_at) DESC, min(candidate)", {})
+                    "SELECT candidate, scorecards, last_submitted_at "
+                    "FROM companion.list_candidates()", {})
     return [CandidateSummary(str(name), int(n), _time(last, "candidate list"))
             for name, n, last in rows]
 
 
-def fetch_scorecards(conn: Connection, candidate: str,
-                     pack: Pack | None) -> list[StoredScorecard]:
+def fetch_scorecards(conn: Connection, candidate: str, pack: Pack | None) -> Fetched:
     """Every scorecard of ``candidate`` the caller may read, oldest first, with amendments.
 
-    Each goes through the checks of an imported file; a stored row that fails
-    them raises ``ImportFileError`` naming it.
+    Each goes through the checks of an imported file; a row that fails them is
+    listed in ``unreadable`` (one line each) and the others still come back.
     """
     rows = _execute(conn, f"to read the scorecards of {candidate!r}",
-                    f"{_SCORECARDS} WHERE candidate_key = companion.fold_name(:c) "
-                    "ORDER BY submitted_at, id", {"c": candidate}).all()
-    return _decoded(rows, _amendments(conn, [str(r[0]) for r in rows]), pack)
+                    f"{_SCORECARDS}(:c, NULL)", {"c": candidate}).all()
+    amendments = _amendments(conn, candidate) if rows else ({}, [])
+    return _decoded(rows, amendments, pack)
 
 
 def fetch_all_scorecards(conn: Connection, pack: Pack | None,
-                         since: datetime | None = None) -> list[StoredScorecard]:
+                         since: datetime | None = None) -> Fetched:
     """Every scorecard the caller may read (submitted at or after ``since``), oldest first.
 
-    What calibration over the team store reads: the server's rules decide what
-    that is (an interviewer sees colleagues' scorecards only of candidates they
-    published a scorecard of themselves). Checked as ``fetch_scorecards`` does.
+    What calibration over the team store reads: the server decides what that is
+    (an interviewer sees colleagues' scorecards only of candidates they published
+    a scorecard of themselves). Checked as ``fetch_scorecards`` does.
     """
     rows = _execute(conn, "to read the scorecards",
-                    f"{_SCORECARDS} WHERE CAST(:since AS timestamptz) IS NULL "
-                    "OR submitted_at >= :since ORDER BY submitted_at, id",
+                    f"{_SCORECARDS}(NULL, CAST(:since AS timestamptz))",
                     {"since": since}).all()
-    amendments = _amendments(conn, None) if rows else {}
+    amendments = _amendments(conn, None) if rows else ({}, [])
     return _decoded(rows, amendments, pack)
 
 
 _SCORECARDS = ("SELECT id, owner, published_by, published_at, format_version, content_sha256, "
-               "payload, candidate, interviewer FROM companion.scorecards")
+               "payload, candidate, interviewer FROM companion.read_scorecards")
 
 
-def _decoded(rows: Sequence[Row[*tuple[Any, ...]]], amendments: dict[str, list[StoredAmendment]],
-             pack: Pack | None) -> list[StoredScorecard]:
-    out = []
+def _decoded(rows: Sequence[Row[*tuple[Any, ...]]],
+             amendments: tuple[dict[str, list[StoredAmendment]], list[Unreadable]],
+             pack: Pack | None) -> Fetched:
+    found, unreadable = amendments
+    out: list[StoredScorecard] = []
+    bad: list[Unreadable] = []
     for sid, owner, by, at, version, digest, payload, cand, who in rows:
-        source = f"team store scorecard {sid}"
-        if not isinstance(payload, dict) or not isinstance(digest, str):
-            raise ImportFileError(f"{source}: the stored payload is not a JSON object")
-        sc = scorecard_from_payload(payload, digest, source, pack, int(version))
-        if (sc.id, sc.candidate, sc.interviewer) != (sid, cand, who):
-            raise ImportFileError(f"{source}: the payload does not match its row")
-        out.append(StoredScorecard(sc, str(owner), str(by), _time(at, source),
-                                   tuple(amendments.get(str(sid), ()))))
-    return out
+        source = f"team store scorecard {one_line(str(sid))[:80]}"
+        try:
+            if not isinstance(payload, str) or not isinstance(digest, str):
+                raise ImportFileError(f"{source}: the stored payload is not JSON text")
+            if not 1 <= int(version) <= FORMAT_VERSION:
+                raise ImportFileError(f"{source}: written in scorecard format {version}, "
+                                      f"which this app does not read (it reads 1 to "
+                                      f"{FORMAT_VERSION}): update the app")
+            sc = scorecard_from_payload_text(payload, digest, source, pack, int(version))
+            if (sc.id, sc.candidate, sc.interviewer) != (sid, cand, who):
+                raise ImportFileError(f"{source}: the payload does not match its row")
+            stored = StoredScorecard(sc, str(owner), str(by), _time(at, source),
+                                     tuple(found.get(str(sid), ())))
+        except ImportFileError as exc:
+            bad.append(Unreadable("scorecard", str(sid), str(who),
+                                  str(exc).removeprefix(f"{source}: ")))
+            continue
+        out.append(stored)
+    kept = {s.scorecard.id for s in out}
+    # An amendment of a left-out scorecard is not news: the scorecard is named already.
+    bad.extend(u for u in unreadable if u.scorecard_id in kept)
+    return Fetched(out, bad)
 
 
-def _amendments(conn: Connection, ids: list[str] | None) -> dict[str, list[StoredAmendment]]:
-    """The amendments of scorecards ``ids`` (None: of every readable one), in order."""
+def _amendments(conn: Connection, candidate: str | None
+                ) -> tuple[dict[str, list[StoredAmendment]], list[Unreadable]]:
+    """The readable amendments (of ``candidate``, or all), in order, and those that fail.
+
+    A scorecard keeps its amendments only up to the first unreadable one: the
+    rest of the chain would be applied to a state it was not made on.
+    """
     found: dict[str, list[StoredAmendment]] = {}
-    if ids is not None and not ids:
-        return found
-    where = "" if ids is None else "WHERE scorecard_id = ANY(:ids) "
+    bad: list[Unreadable] = []
+    broken: set[str] = set()
     rows = _execute(conn, "to read amendments",
                     "SELECT scorecard_id, seq, at, author, change, recorded_at "
-                    f"FROM companion.amendments {where}ORDER BY scorecard_id, seq",
-                    {"ids": ids} if ids is not None else {})
+                    "FROM companion.read_amendments(:c)", {"c": candidate})
     for sid, seq, at, author, change, recorded in rows:
-        source = f"team store amendment {seq} of scorecard {sid}"
-        if not isinstance(change, dict):
-            raise ImportFileError(f"{source}: the change is not a JSON object")
-        found.setdefault(str(sid), []).append(StoredAmendment(
-            str(sid), int(seq), _time(at, source), str(author), change,
-            _time(recorded, source)))
-    return found
+        key = str(sid)
+        if key in broken:
+            continue
+        try:
+            amendment = _amendment(key, seq, at, author, change, recorded)
+        except ImportFileError as exc:
+            broken.add(key)
+            bad.append(Unreadable(f"amendment {seq} of scorecard", key, str(author),
+                                  str(exc)))
+            continue
+        found.setdefault(key, []).append(amendment)
+    return found, bad
+
+
+def _amendment(sid: str, seq: object, at: object, author: object, change: object,
+               recorded: object) -> StoredAmendment:
+    if not isinstance(change, str) or len(change) > limits.SCORECARD_FILE_BYTES:
+        raise ImportFileError("the change is not JSON text of a bounded size")
+    try:
+        decoded = parse_json(change, "team store amendment")
+    except Refused as exc:
+        raise ImportFileError(exc.text()) from None
+    except ValueError as exc:
+        raise ImportFileError(f"the change is not JSON ({exc})") from None
+    if not isinstance(decoded, dict):
+        raise ImportFileError("the change is not a JSON object")
+    source = "the stored amendment"
+    return StoredAmendment(sid, int(str(seq)), _time(at, source), str(author), decoded,
+                           _time(recorded, source))
 
 
 def _time(value: object, source: str) -> datetime:
@@ -350,30 +406,26 @@ def record_decision(conn: Connection, decision: DecisionLike) -> bool:
 
     (candidate, decided_at) is its key: True when stored now, False when the
     same decision was already there; different content raises ``TeamConflictError``.
+    The server records the lead's own display name as ``decided_by`` and its own
+    time as ``recorded_at``, whatever ``decision`` says.
     """
-    _writable(conn, f"to record the decision on {decision.candidate!r}")
+    what = f"the decision on {decision.candidate!r}"
+    _writable(conn, f"to record {what}")
     if decision.decided_at.tzinfo is None:
         raise TeamStoreError("a decision's time must carry its timezone")
-    params: dict[str, object] = {
-        "candidate": decision.candidate, "outcome": decision.outcome,
-        "level": decision.level, "by": decision.decided_by, "at": decision.decided_at,
-        "note": decision.note}
-    what = f"the decision on {decision.candidate!r}"
-    stored = _execute(conn, f"to record {what}", (
-        "INSERT INTO companion.decisions (candidate, outcome, level, decided_by, "
-        "decided_at, note) VALUES (:candidate, :outcome, :level, :by, :at, :note) "
-        "ON CONFLICT (candidate_key, decided_at) DO NOTHING RETURNING id"), params).first()
-    if stored is not None:
-        return True
-    same = _execute(conn, f"to read {what}", (
-        "SELECT candidate = :candidate AND outcome = :outcome "
-        "AND level IS NOT DISTINCT FROM :level AND decided_by = :by AND note = :note "
-        "FROM companion.decisions WHERE candidate_key = companion.fold_name(:candidate) "
-        "AND decided_at = :at"), params).scalar_one_or_none()
-    if not same:
-        raise TeamConflictError(f"another decision on {decision.candidate!r} was recorded "
-                                "at the same time; nothing was stored")
-    return False
+    return _stored(_execute(conn, f"to record {what}",
+                            "SELECT companion.record_decision(:candidate, :outcome, :level, "
+                            ":at, :note)",
+                            {"candidate": decision.candidate, "outcome": decision.outcome,
+                             "level": decision.level, "at": decision.decided_at,
+                             "note": decision.note}).scalar_one())
+
+
+def reads_decisions(conn: Connection) -> bool:
+    """Panel leads and admins read decisions; an interviewer's reads go without."""
+    return bool(_execute(conn, "to ask about decisions",
+                         "SELECT has_function_privilege('companion.read_decisions(text)', "
+                         "'EXECUTE')", {}).scalar_one())
 
 
 def read_decisions(conn: Connection) -> list[StoredDecision]:
@@ -382,15 +434,22 @@ def read_decisions(conn: Connection) -> list[StoredDecision]:
     An interviewer may not: that is an empty list, not an error (calibration
     then goes without the panel's decisions, as it does locally without any).
     """
-    readable = _execute(conn, "to read decisions",
-                        "SELECT has_table_privilege('companion.decisions', 'SELECT')",
-                        {}).scalar_one()
-    if not readable:
+    if not reads_decisions(conn):
         return []
-    rows = _execute(conn, "to read decisions", (
-        "SELECT DISTINCT ON (candidate_key) candidate, outcome, level, decided_by, "
-        "decided_at, note, recorded_by, recorded_at FROM companion.decisions "
-        "ORDER BY candidate_key, decided_at DESC, recorded_at DESC"), {}).all()
+    return _decisions(conn, None)
+
+
+def read_decision(conn: Connection, candidate: str) -> StoredDecision | None:
+    """The latest decision on ``candidate``, or None."""
+    found = _decisions(conn, candidate)
+    return found[0] if found else None
+
+
+def _decisions(conn: Connection, candidate: str | None) -> list[StoredDecision]:
+    rows = _execute(conn, "to read decisions",
+                    "SELECT candidate, outcome, level, decided_by, decided_at, note, "
+                    "recorded_by, recorded_at FROM companion.read_decisions(:c)",
+                    {"c": candidate}).all()
     out = []
     for name, outcome, level, by, at, note, recorded_by, recorded_at in rows:
         source = f"team store decision on {name!r}"
@@ -398,22 +457,6 @@ def read_decisions(conn: Connection) -> list[StoredDecision]:
                                   str(by), _time(at, source), str(note), str(recorded_by),
                                   _time(recorded_at, source)))
     return out
-
-
-def read_decision(conn: Connection, candidate: str) -> StoredDecision | None:
-    """The latest decision on ``candidate``, or None."""
-    row = _execute(conn, f"to read the decision on {candidate!r}", (
-        "SELECT candidate, outcome, level, decided_by, decided_at, note, recorded_by, "
-        "recorded_at FROM companion.decisions "
-        "WHERE candidate_key = companion.fold_name(:c) "
-        "ORDER BY decided_at DESC, recorded_at DESC LIMIT 1"), {"c": candidate}).first()
-    if row is None:
-        return None
-    name, outcome, level, by, at, note, recorded_by, recorded_at = row
-    source = f"team store decision on {candidate!r}"
-    return StoredDecision(str(name), str(outcome), None if level is None else str(level),
-                          str(by), _time(at, source), str(note), str(recorded_by),
-                          _time(recorded_at, source))
 
 
 # ---------------------------------------------------------------- privacy
@@ -424,11 +467,7 @@ def delete_candidate(conn: Connection, candidate: str) -> Deleted:
     The server leaves one audit row per deleted scorecard or decision, holding
     who deleted it and when, never the candidate's name or any content.
     """
-    params: dict[str, object] = {"c": candidate}
-    what = f"to delete the data of {candidate!r}"
-    cards = _execute(conn, what, "DELETE FROM companion.scorecards "
-                     "WHERE candidate_key = companion.fold_name(:c)", params).rowcount
-    decisions = _execute(conn, what, "DELETE FROM companion.decisions "
-                         "WHERE candidate_key = companion.fold_name(:c)", params).rowcount
-    return Deleted(cards, decisions)
-
+    cards, decisions = _execute(conn, f"to delete the data of {candidate!r}",
+                                "SELECT scorecards, decisions "
+                                "FROM companion.delete_candidate(:c)", {"c": candidate}).one()
+    return Deleted(int(cards), int(decisions))

@@ -47,14 +47,31 @@ def whoami(conn: Connection) -> Identity:
         "SELECT n.nspowner = r.oid FROM pg_catalog.pg_namespace n, pg_catalog.pg_roles r "
         "WHERE n.nspname = :s AND r.rolname = session_user"), {"s": schema.SCHEMA}
     ).scalar_one_or_none())
-    display = None
+    return Identity(role, _display_name(conn), groups, owner, bool(superuser))
+
+
+def _display_name(conn: Connection) -> str | None:
+    """The login's name in this database's ``members``; None when it is no member here."""
+    api = conn.execute(text(
+        "SELECT to_regprocedure('companion.list_members()') IS NOT NULL AND "
+        "has_function_privilege('companion.list_members()', 'EXECUTE')")).scalar_one()
+    if api:  # revision t0002 on: people read members through the function only
+        try:
+            with conn.begin_nested():
+                return conn.execute(text(
+                    "SELECT display_name FROM companion.list_members() "
+                    "WHERE role_name = session_user")).scalar_one_or_none()
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) != "42501":
+                raise
+            return None  # a login of this cluster that is no member of this team store
     readable = conn.execute(text(
         "SELECT to_regclass('companion.members') IS NOT NULL AND "
         "has_table_privilege('companion.members', 'SELECT')")).scalar_one()
-    if readable:
-        display = conn.execute(text("SELECT display_name FROM companion.members "
-                                    "WHERE role_name = session_user")).scalar_one_or_none()
-    return Identity(role, display, groups, owner, bool(superuser))
+    if readable:  # an older schema, or the setup account
+        return conn.execute(text("SELECT display_name FROM companion.members "
+                                 "WHERE role_name = session_user")).scalar_one_or_none()
+    return None
 
 
 @dataclass(frozen=True)
