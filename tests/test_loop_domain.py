@@ -88,8 +88,9 @@ def test_status_says_who_is_late_and_by_how_long() -> None:
     scenario = state.rounds[2]  # scheduled 20:00, 75 min: ended 21:15, 16 h 45 min ago
     assert scenario.late_by is None and scenario.waited == timedelta(hours=16, minutes=45)
     line = state.summary()
-    assert line.startswith("2 of 4 scorecards; waiting on Marcus Lee, scenario round, 16 h "
-                           "after it ended"), line
+    assert line == ("2 of 4 scorecards; waiting on Marcus Lee, scenario round, 16 h after it "
+                    "ended; Tom Ueda, behavioural round, 15 h after it ended; in late: Priya Raman "
+                    "6 h late"), line
     later = loop_state(loop, seen, now + timedelta(hours=10))
     assert later.rounds[2].late_by == timedelta(hours=2, minutes=45)
 

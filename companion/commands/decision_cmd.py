@@ -88,7 +88,14 @@ def _decide_in_team_store(args: argparse.Namespace, team: TeamSettings, outcome:
             server.record_decision(conn, decision)
     print(f"recorded in the team store for {name}: {decision.describe(level_title)} "
           f"(decided by {who})")
+    from companion.commands.loop_team import close_in_team
+
+    if close_in_team(team, name):
+        print("the candidate's loop is closed: it takes no more scorecards")
     with open_store(args) as store:
+        from companion.store.loops import close_loops_of
+
+        close_loops_of(store, name)  # the local copy follows the team store's loop
         local = next((r.candidate for r in store.list_rounds()
                       if fold_name(r.candidate) == fold_name(name)), None)
         if local is not None:

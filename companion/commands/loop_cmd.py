@@ -22,7 +22,7 @@ from companion.content.model import Pack
 from companion.content.planner import CodingChoice, plan_loop
 from companion.loop.coverage import loop_coverage, round_dimensions
 from companion.loop.model import Loop, assign, loop_from_plan
-from companion.loop.status import LoopState, hours, loop_state
+from companion.loop.status import LoopState, Seen, hours, loop_state
 from companion.record.scorecard import Scorecard
 from companion.store import Store
 
@@ -205,8 +205,14 @@ def run_export(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         loop = _find(store, args.loop)
         state = _state(args, store, loop, now)
-        cards = _scorecards(args, store, loop)
-        decision = decision_for(store, loop.candidate)
+        team = _team(args)
+        if team is not None:
+            from companion.commands.loop_team import team_outcome
+
+            cards, decision = team_outcome(args, team, loop)
+        else:
+            cards = _scorecards(store, loop)
+            decision = decision_for(store, loop.candidate)
     doc = loop_export(loop, state, cards, decision, pack, args.include_private, now)
     out = Path(args.output)
     write_private_text(out, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
@@ -219,15 +225,10 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _scorecards(args: argparse.Namespace, store: Store, loop: Loop) -> list[Scorecard]:
-    """The loop's submitted scorecards: the team store's when there is one, else this file's."""
+def _scorecards(store: Store, loop: Loop) -> list[Scorecard]:
+    """The loop's submitted scorecards kept in this file."""
     from companion.record.names import fold_name
 
-    team = _team(args)
-    if team is not None:
-        from companion.commands.loop_team import team_scorecards
-
-        return team_scorecards(args, team, loop)
     key = fold_name(loop.candidate)
     return [store.load_scorecard(r.id) for r in store.list_rounds()
             if fold_name(r.candidate) == key and r.submitted_at is not None]
@@ -253,3 +254,37 @@ def run_import(args: argparse.Namespace) -> int:
             save_loop(store, loop, "file")
             print(f"loop {loop.id[:8]} of {loop.candidate}: {len(loop.rounds)} rounds")
     return 0
+
+
+def debrief_lines_for(loop: Loop, seen: list[Seen], cards: list[Scorecard], pack: Pack
+                      ) -> list[tuple[str, str]]:
+    """Page 1's loop lines for a debrief of ``cards`` (the scorecards it merges)."""
+    from companion.loop.coverage import planned_against_measured
+    from companion.loop.status import debrief_lines
+
+    ids = {s.scorecard_id for s in seen}
+    seen = seen + [Seen(sc.candidate, sc.interviewer, sc.template_id, sc.started_at,
+                        sc.ended_at, sc.submitted_at, None, sc.id)
+                   for sc in cards if sc.id not in ids]
+    state = loop_state(loop, seen, datetime.now(UTC))
+    return debrief_lines(state, planned_against_measured(pack, loop, cards))
+
+
+def local_debrief_lines(args: argparse.Namespace, cards: list[Scorecard], pack: Pack
+                        ) -> list[tuple[str, str]]:
+    """The loop lines from this computer's copy of the candidate's loop, if there is one."""
+    from companion.store.db import DB_NAME
+    from companion.store.loops import find_loop, local_evidence
+
+    root = data_root(args)
+    if not cards or not (root / DB_NAME).exists():
+        return []
+    with Store.open(root) as store:
+        try:
+            loop = find_loop(store, cards[0].candidate)
+        except CompanionError:
+            return []  # several loops of the name, or one that does not read: no line
+        if loop is None:
+            return []
+        seen = local_evidence(store, loop)
+    return debrief_lines_for(loop, seen, cards, pack)

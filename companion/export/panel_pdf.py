@@ -51,17 +51,19 @@ AMENDED_MARK = "(changed)"
 
 def render_panel(scorecards: Sequence[Scorecard], pack: Pack, out: Path, *,
                  labels: Sequence[str] | None = None, page_size: str = "a4",
-                 decision: Decision | None = None) -> Path:
+                 decision: Decision | None = None,
+                 loop_lines: Sequence[tuple[str, str]] = ()) -> Path:
     """Check, analyse and write a panel debrief of ``scorecards`` to ``out``; returns the path.
 
     ``labels`` name each scorecard in error messages (file paths or stored ids);
-    ``decision`` is the panel's decision, when one is recorded.
+    ``decision`` is the panel's decision, when one is recorded; ``loop_lines`` are
+    page 1's lines about the candidate's loop (who is still out, coverage), if any.
     Raises CompanionError for unsubmitted scorecards, mixed candidates or packs.
     """
     names = list(labels) if labels is not None else [sc.id for sc in scorecards]
     scs = check_panel(scorecards, names)
     analysis = analyse_panel(scs, pack)
-    story = panel_story(scs, pack, analysis, decision)
+    story = panel_story(scs, pack, analysis, decision, loop_lines)
     who = ", ".join(analysis.columns)
     return build_pdf(
         story, Path(out), title=f"Panel debrief: {analysis.candidate}", author=who,
@@ -70,11 +72,12 @@ def render_panel(scorecards: Sequence[Scorecard], pack: Pack, out: Path, *,
 
 
 def panel_story(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
-                decision: Decision | None = None) -> list[Flowable]:
+                decision: Decision | None = None,
+                loop_lines: Sequence[tuple[str, str]] = ()) -> list[Flowable]:
     """The flowables of a debrief for already-checked scorecards."""
     st = styles()
     story: list[Flowable] = [para(f"Panel debrief: {a.candidate}", st.title),
-                             _header(scs, pack, a, decision)]
+                             _header(scs, pack, a, decision, loop_lines)]
     for note in a.notes:
         story.append(para(note, st.small))
     changes = late_changes(scs, a.columns, pack)
@@ -90,7 +93,7 @@ def panel_story(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
 
 
 def _header(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
-            decision: Decision | None) -> Table:
+            decision: Decision | None, loop_lines: Sequence[tuple[str, str]] = ()) -> Table:
     st = styles()
     levels = sorted({level_title(pack, sc.level) for sc in scs})
     rows = [("Candidate", a.candidate), ("Archetype", a.archetype_title),
@@ -100,6 +103,7 @@ def _header(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
         note = f" · {decision.note}" if decision.note else ""
         rows.append(("Panel decision", f"{said} · decided by {decision.decided_by}, "
                                        f"{when(decision.decided_at)}{note}"))
+    rows.extend(loop_lines)
     for col, sc in zip(a.columns, scs, strict=True):
         rows.append((col, f"{sc.round_title} · {when(sc.started_at)} · "
                           f"{duration(sc.duration_s)} · submitted {when(sc.submitted_at)}"))

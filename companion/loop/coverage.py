@@ -81,3 +81,16 @@ def measured(pack: Pack, scorecards: Iterable[Scorecard]) -> dict[str, int]:
         for d in dims:
             out[d] = out.get(d, 0) + 1
     return out
+
+
+def planned_against_measured(pack: Pack, loop: Loop, scorecards: Iterable[Scorecard]) -> str:
+    """"API design: planned in 2 rounds, measured in 2 scorecards; ..." for the debrief."""
+    got = measured(pack, scorecards)
+    parts = []
+    for d in loop_coverage(pack, loop).dimensions:
+        if not d.rounds and not got.get(d.dimension):
+            continue
+        n, m = len(d.rounds), got.get(d.dimension, 0)
+        parts.append(f"{d.label}: planned in {n} round{'s' if n != 1 else ''}, measured in "
+                     f"{m} scorecard{'s' if m != 1 else ''}")
+    return "; ".join(parts)

@@ -88,10 +88,10 @@ class LoopState:
         head = f"{self.scorecards_in} of {len(self.rounds)} scorecards"
         if self.loop.closed:
             return f"{head}; decided"
+        late_in = [f"{r.round.interviewer} {hours(r.late_by)} late" for r in self.late
+                   if r.is_in and r.late_by is not None]
         if self.needs_decision:
-            late = [f"{r.round.interviewer} {hours(r.late_by)} late" for r in self.late
-                    if r.late_by is not None]
-            return f"{head}; needs decision" + (f" ({', '.join(late)})" if late else "")
+            return f"{head}; needs decision" + (f" ({', '.join(late_in)})" if late_in else "")
         due = [r for r in self.rounds if not r.is_in and _has_run(r)]
         ahead = sum(not r.is_in and not _has_run(r) for r in self.rounds)
         parts = [head]
@@ -99,6 +99,8 @@ class LoopState:
             parts.append("waiting on " + "; ".join(_waiting(r) for r in due))
         if ahead:
             parts.append(f"{ahead} {'round' if ahead == 1 else 'rounds'} still to run")
+        if late_in:
+            parts.append("in late: " + ", ".join(late_in))
         return "; ".join(parts)
 
 
@@ -166,3 +168,11 @@ def loop_state(loop: Loop, seen: Iterable[Seen], now: datetime, due: timedelta =
         out.append(RoundState(n, r, state, ended, submitted, late,
                               s.scorecard_id if s is not None else "", now))
     return LoopState(loop, tuple(out))
+
+
+def debrief_lines(state: LoopState, measured_line: str) -> list[tuple[str, str]]:
+    """Page 1 of the debrief: where the loop stands, and what it measured against the plan."""
+    lines = [("Loop", state.summary())]
+    if measured_line:
+        lines.append(("Measured against the plan", measured_line))
+    return lines

@@ -79,6 +79,8 @@ class TeamWiring:
 
     def on_changed(self) -> None:
         self.window.start_screen.refresh_publish_states()
+        # A run also copies this login's loops from the team store into the local file.
+        self.window.start_screen.your_rounds.refresh()
         if self.window.pages.is_built("finish_page"):
             self.window.pages.finish_page.refresh_team_state()
 
