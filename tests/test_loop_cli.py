@@ -11,7 +11,7 @@ import jsonschema
 
 from companion.store import Store
 from companion.store.loops import find_loop
-from tests.scorecards import make_scorecard, pack
+from tests.scorecards import make_scorecard, pack, pdf_pages
 
 SCHEMA = Path(__file__).resolve().parent.parent / "docs" / "harvest-scorecard.schema.json"
 
@@ -57,6 +57,16 @@ def test_a_lead_plans_assigns_and_sees_who_is_late(cli, data_dir: Path) -> None:
     assert "1 of 4 scorecards" in shown.stdout
     as_json = json.loads(cli("loop", "list", "--json").stdout)
     assert as_json[0]["rounds"][1]["late_by_hours"] == 5.0
+    # Page 1 of the debrief says where the loop stands and what it measured.
+    pdf = data_dir.parent / "debrief.pdf"
+    made = cli("panel", sc.id, "--pdf", str(pdf), "--as", "Lena Park")
+    assert made.returncode == 0, made.stderr
+    page1 = " ".join(pdf_pages(pdf)[0].split())
+    assert "Loop 1 of 4 scorecards; waiting on Marcus Lee, screen round" not in page1
+    assert "Loop 1 of 4 scorecards; 3 rounds still to run; in late: Priya Raman 5 h late" \
+        in page1, page1
+    assert "Measured against the plan" in page1 and "planned in 2 rounds, measured in 1" \
+        in page1
 
     decided = cli("candidate", "decide", "Ada Obi", "--no-hire", "--by", "Lena Park")
     assert decided.returncode == 0, decided.stderr

@@ -51,6 +51,7 @@ from companion.calibration.stats import (
     wilson,
 )
 from companion.content.model import DIMENSIONS, Pack
+from companion.loop.status import DUE
 from companion.record.changes import Rate, Recommend
 from companion.record.decision import Decision
 from companion.record.independence import RoundLike, closed_candidates
@@ -62,6 +63,8 @@ from companion.record.scorecard import (
     Scorecard,
 )
 
+# A scorecard is on time within a day of the round's end: the loop's own rule.
+DUE_HOURS = DUE.total_seconds() / 3600
 REC_INDEX = {rec: n for n, rec in enumerate(RECOMMENDATIONS)}  # strong no 0 .. strong yes 3
 
 
@@ -281,7 +284,8 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
             scatter=scatter, agreement=wilson(agree, len(judged), unit="rounds"),
             red_flags=wilson(confirmed, len(mine), unit="rounds"),
             failure_probe_skips=wilson(skips, scenarios, unit="scenarios"),
-            lateness_h=median_interval(hours, unit="rounds")))
+            lateness_h=median_interval(hours, unit="rounds"),
+            on_time=wilson(sum(h <= DUE_HOURS for h in hours), len(hours), unit="rounds")))
     out.sort(key=lambda f: f.name.casefold())
     return tuple(out)
 

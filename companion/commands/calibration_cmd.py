@@ -85,12 +85,13 @@ def format_report(cal: Calibration) -> str:
     lines += [f"- {f.text}" for f in cal.findings]
     lines += ["", "Interviewers (leniency and scatter in rating steps; 95% intervals)",
               _table(("INTERVIEWER", "ROUNDS", "LENIENCY", "SCATTER", "MATCHES DECISION",
-                      "RED FLAGS", "PROBES SKIPPED", "SUBMITTED AFTER"),
+                      "RED FLAGS", "PROBES SKIPPED", "SUBMITTED AFTER", "ON TIME"),
                      [(f.name, str(f.rounds), figure(f.leniency, "steps"),
                        figure(f.scatter), figure(f.agreement, "share", interval=False),
                        figure(f.red_flags, "share", interval=False),
                        figure(f.failure_probe_skips, "share", interval=False),
-                       figure(f.lateness_h, "hours", interval=False))
+                       figure(f.lateness_h, "hours", interval=False),
+                       figure(f.on_time, "share", interval=False))
                       for f in cal.interviewers])]
     head = ("", "ASKED", "SKIPPED", "UNRATED", "SPREAD", "AGREEMENT (ALPHA)",
             "PREDICTS RECOMMENDATION", "PREDICTS DECISION")
