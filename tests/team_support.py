@@ -64,13 +64,15 @@ class TeamDb:
         return role
 
 
-def create_database(server: PgServer, *, set_up: bool = True) -> TeamDb:
+def create_database(server: PgServer, *, set_up: bool = True,
+                    revision: str = "head") -> TeamDb:
+    """A fresh database, set up to the app's schema (or to an older ``revision``)."""
     db = TeamDb(server, f"team_t{next(_numbers)}")
     with psycopg.connect(server.conninfo(), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{db.name}"')
     if set_up:
         with db.begin() as conn:
-            schema.upgrade(conn)
+            schema.upgrade(conn, revision)
     return db
 
 

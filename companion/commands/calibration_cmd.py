@@ -24,7 +24,9 @@ from companion.content.loader import load_for_cli
 from companion.content.model import Pack
 
 
-def compute_for_cli(args: argparse.Namespace, pack: Pack) -> Calibration:
+def compute_for_cli(args: argparse.Namespace, pack: Pack,
+                    warnings: list[str] | None = None) -> Calibration:
+    """The figures; with ``--team`` each stored row left out adds a line to ``warnings``."""
     from companion.calibration.figures import compute
     from companion.store.bulk import read_for_calibration
 
@@ -39,6 +41,8 @@ def compute_for_cli(args: argparse.Namespace, pack: Pack) -> Calibration:
         # The server's rules already hold back what this login may not see yet.
         with team_connection(require_team(data_root(args))) as conn:
             team = read_team(conn, pack)
+        if warnings is not None:
+            warnings.extend(team.problems)
         return compute(team.scorecards, team.decisions, pack, viewer=None, filters=filters)
     with open_store(args) as store:
         data = read_for_calibration(store)
@@ -49,11 +53,15 @@ def compute_for_cli(args: argparse.Namespace, pack: Pack) -> Calibration:
 def run_calibration(args: argparse.Namespace) -> int:
     """``calibration [--since DATE] [--archetype ID] [--json] [--pdf OUT]``."""
     pack = load_for_cli(args)
-    cal = compute_for_cli(args, pack)
+    warnings: list[str] = []
+    cal = compute_for_cli(args, pack, warnings)
+    for line in warnings:  # one bad row never costs the figures
+        print(f"warning: {line}", file=sys.stderr)
     if args.pdf:
         from companion.export.calibration_pdf import render_calibration
 
-        out = render_calibration(cal, pack, Path(args.pdf), page_size=args.paper)
+        out = render_calibration(cal, pack, Path(args.pdf), page_size=args.paper,
+                                 warnings=warnings)
         print(f"wrote {out}", file=sys.stderr if args.json else sys.stdout)
     if args.json:
         print(json.dumps(cal.to_dict(), indent=2, ensure_ascii=False))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,12 +88,16 @@ def _team_panel(args: argparse.Namespace, pack: Pack) -> int:
     with team_connection(require_team(data_root(args))) as conn:
         panel = read_panel(conn, candidate, pack)
         loop_lines = _team_loop_lines(conn, panel.candidate, list(panel.scorecards), pack)
+    for line in panel.problems:  # one bad row never costs the lead the debrief
+        print(f"warning: {line}", file=sys.stderr)
     if not panel.scorecards:
         raise CompanionError(f"the team store has no scorecard of {candidate!r} that this "
-                             "login may read")
+                             "login may read" + (" and that passes the checks"
+                                                 if panel.problems else ""))
     out = render_panel(panel.scorecards, pack, Path(args.pdf), labels=panel.labels,
                        page_size=args.paper, decision=panel.app_decision(),
-                       loop_lines=loop_lines)
+                       provenance=[p.describe() for p in panel.provenance],
+                       warnings=panel.problems, loop_lines=loop_lines)
     cards = len(panel.scorecards)
     amended = sum(len(sc.amendments) for sc in panel.scorecards)
     print(f"wrote {out} ({cards} scorecard{'s' if cards != 1 else ''} of {panel.candidate} "

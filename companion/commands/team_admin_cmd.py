@@ -39,9 +39,10 @@ def _admin_target(args: argparse.Namespace, url: str | None) -> Target:
 
 def run_setup(args: argparse.Namespace) -> int:
     target = _admin_target(args, args.url)
-    engine = make_engine(target.conninfo, password=target.password)
+    engine = make_engine(target.conninfo, password=target.password,
+                         secrets=dict(target.secrets))
     try:
-        with connection(engine) as conn:
+        with connection(engine, target.conninfo) as conn:
             try:
                 before, after = schema.upgrade(conn)
                 conn.commit()
@@ -79,9 +80,10 @@ def run_add_admin(args: argparse.Namespace) -> int:
 def _add(args: argparse.Namespace, kind: Kind) -> int:
     role = check_role_name(args.name)
     target = _admin_target(args, args.url)
-    engine = make_engine(target.conninfo, password=target.password)
+    engine = make_engine(target.conninfo, password=target.password,
+                         secrets=dict(target.secrets))
     try:
-        with connection(engine) as conn:
+        with connection(engine, target.conninfo) as conn:
             schema.require_writable(conn)
             added = add_member(conn, role, kind, args.display_name or role,
                                password_reader(args, role))

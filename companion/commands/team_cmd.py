@@ -23,21 +23,22 @@ from companion.team.settings import (
 
 
 def run_connect(args: argparse.Namespace) -> int:
-    from companion.team.conninfo import PASSWORD_HOME, parse_target, tls_note
+    from companion.team.conninfo import PASSWORD_HOME, parse_target, shown, tls_note
 
     target = parse_target(args.url)
     joined = EVERYTHING if args.publish_existing else None
     path = save_conninfo(data_root(args), target.conninfo, joined)
-    print(f"team store: {target.conninfo}")
-    print(f"saved in {path} (without a password)")
+    print(f"team store: {shown(target.conninfo)}")
+    print(f"saved in {path} (without a password or any other secret)")
     if args.publish_existing:
         print("rounds submitted on this computer before now will be published too")
     else:
         print("rounds submitted from now on will be published; earlier ones stay on this "
               "computer (`team connect --publish-existing URL` publishes them too)")
-    if target.password:
-        print(f"note: the password in the URL was used for this check only and not saved; "
-              f"put it in {PASSWORD_HOME}")
+    if target.password or target.secrets:
+        what = ", ".join(["password"] * bool(target.password) + [k for k, _ in target.secrets])
+        print(f"note: the {what} in the URL {'was' if ',' not in what else 'were'} used for "
+              f"this check only and not saved; put the password in {PASSWORD_HOME}")
     note = tls_note(target.conninfo)
     if note:
         print(f"note: {note}")
@@ -45,12 +46,13 @@ def run_connect(args: argparse.Namespace) -> int:
         return 0
     from companion.team.status import probe
 
-    status = probe(target.conninfo, target.password)
+    status = probe(target.conninfo, target.password, dict(target.secrets))
     for line in status.lines()[1:]:
         print(line)
     if status.problem:
-        print(f"companion: warning: saved, but the team store cannot be used yet: "
+        print(f"companion: saved, but the team store cannot be used yet: "
               f"{status.problem}", file=sys.stderr)
+        return 2
     return 0
 
 

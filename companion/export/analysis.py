@@ -20,6 +20,20 @@ YES_SIDE = frozenset({"yes", "strong_yes"})
 NO_SIDE = frozenset({"no", "strong_no"})
 # Two ratings this many steps apart on one item put it on the debrief agenda.
 DISAGREEMENT_STEPS = 2
+# A scorecard with fewer than this share of its items rated (or none) rated "almost
+# nothing": perhaps a token published to read colleagues' scorecards early. Its
+# recommendation is shown but does not count toward agreement.
+RATED_SHARE_MIN = 0.25
+
+
+def rated_count(sc: Scorecard) -> tuple[int, int]:
+    """(items rated on the rubric, items recorded) of one scorecard."""
+    return sum(1 for rec in sc.items if rec.rating in RATING_SCORE), len(sc.items)
+
+
+def almost_nothing_rated(sc: Scorecard) -> bool:
+    rated, items = rated_count(sc)
+    return rated == 0 or rated < RATED_SHARE_MIN * items
 
 
 @dataclass(frozen=True)
@@ -161,6 +175,7 @@ class PanelAnalysis:
     unasked_scenarios: tuple[str, ...]
     unscored_dimensions: tuple[str, ...]
     notes: tuple[str, ...]  # caveats worth printing (e.g. mixed archetypes)
+    barely_rated: tuple[str, ...] = ()  # columns that rated almost nothing
 
 
 def column_labels(scorecards: Sequence[Scorecard]) -> tuple[str, ...]:
@@ -205,10 +220,12 @@ def rating_disagreements(pack: Pack, columns: Sequence[str], item_ids: Sequence[
     return out
 
 
-def recommendation_split(columns: Sequence[str],
-                         scorecards: Sequence[Scorecard]) -> Disagreement | None:
+def recommendation_split(columns: Sequence[str], scorecards: Sequence[Scorecard],
+                         barely_rated: Sequence[str] = ()) -> Disagreement | None:
+    """Yes against no among the scorecards that rated something (``barely_rated`` do not count)."""
     recs = [(c, sc.recommendation) for c, sc in zip(columns, scorecards, strict=True)]
-    sides = {("yes" if r in YES_SIDE else "no") for _, r in recs if r in YES_SIDE | NO_SIDE}
+    sides = {("yes" if r in YES_SIDE else "no") for c, r in recs
+             if r in YES_SIDE | NO_SIDE and c not in barely_rated}
     if len(sides) < 2:
         return None
     return Disagreement(
@@ -260,8 +277,13 @@ def analyse_panel(scorecards: Sequence[Scorecard], pack: Pack) -> PanelAnalysis:
     dim_means = {d: tuple(next(x.mean for x in w.dimensions if x.dimension == d)
                           for w in weighted) for d in DIMENSIONS}
 
+    barely = tuple(c for c, sc in zip(columns, scs, strict=True) if almost_nothing_rated(sc))
+    for col in barely:
+        rated, items = rated_count(scs[columns.index(col)])
+        notes.append(f"{col} rated almost nothing ({rated} of {items} items): their "
+                     "recommendation does not count toward agreement.")
     disagreements = rating_disagreements(pack, columns, item_ids, ratings)
-    split = recommendation_split(columns, scs)
+    split = recommendation_split(columns, scs, barely)
     if split:
         disagreements.insert(0, split)
 
@@ -292,4 +314,5 @@ def analyse_panel(scorecards: Sequence[Scorecard], pack: Pack) -> PanelAnalysis:
         unasked_scenarios=unasked_s,
         unscored_dimensions=unscored,
         notes=tuple(notes),
+        barely_rated=barely,
     )

@@ -46,11 +46,16 @@ ITEM_AXIS = (-0.4, 1.0)
 
 
 def render_calibration(cal: Calibration, pack: Pack, out: Path, *,
-                       page_size: str = "a4") -> Path:
-    """Write the calibration report of ``cal`` to ``out``; returns the path."""
+                       page_size: str = "a4", warnings: Sequence[str] = ()) -> Path:
+    """Write the calibration report of ``cal`` to ``out``; returns the path.
+
+    ``warnings`` go on page 1 (team store rows that were left out, one line each).
+    """
     size = PAGE_SIZES.get(page_size.lower(), PAGE_SIZES["a4"])
     width = size[0] - 2 * MARGIN_X
-    return build_pdf(calibration_story(cal, width), Path(out),
+    story = calibration_story(cal, width)
+    story[1:1] = [para(f"Left out: {line}", styles().small) for line in warnings]
+    return build_pdf(story, Path(out),
                      title="Calibration: interviewers and questions",
                      author="Interview Companion",
                      subject="Interview calibration (confidential interviewer data)",

@@ -7,7 +7,7 @@ connection string, PG* environment variables.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import psycopg
@@ -18,7 +18,7 @@ from sqlalchemy.pool import NullPool
 
 from companion import APP_NAME
 from companion.team.conninfo import PASSWORD_HOME, options
-from companion.team.errors import TeamConnectError, TeamLoginError
+from companion.team.errors import TeamConnectError, TeamLoginError, TeamTlsError
 
 # A laptop on a train should hear "unreachable" quickly rather than hang.
 CONNECT_TIMEOUT_S = 10
@@ -28,9 +28,11 @@ _LOGIN_REFUSED = ("password authentication failed", "no password supplied",
                   "authentication failed", "permission denied for database")
 
 
-def make_engine(conninfo: str, *, password: str | None = None) -> Engine:
-    """An engine for ``conninfo``; ``password`` (kept in memory only) overrides libpq's."""
-    extra: dict[str, str] = {"application_name": APP_NAME}
+def make_engine(conninfo: str, *, password: str | None = None,
+                secrets: Mapping[str, str] | None = None) -> Engine:
+    """An engine for ``conninfo``; ``password`` and ``secrets`` (such as ``sslpassword``)
+    are kept in memory only and override libpq's."""
+    extra: dict[str, str] = {"application_name": APP_NAME, **(secrets or {})}
     if "connect_timeout" not in options(conninfo):
         extra["connect_timeout"] = str(CONNECT_TIMEOUT_S)
     if password:
@@ -61,13 +63,45 @@ def describe_failure(exc: BaseException) -> str:
     return reason
 
 
+# libpq's words for a failed TLS set-up, and what to say instead.
+_TLS = (
+    ("certificate verify failed", "the server's certificate is not signed by the CA in "
+     "{rootcert}, or has expired"),
+    ("unknown ca", "the server refused this computer's client certificate (unknown CA)"),
+    ("does not match host name", "the server's certificate is for another host name than "
+     "the one connected to"),
+    ("root certificate file", "the CA file {rootcert} is missing or unreadable: set "
+     "sslrootcert=FILE to your team's CA"),
+    ("server does not support SSL", "the server does not offer TLS, but the connection "
+     "asks for it (sslmode)"),
+    ("SSL error", "the TLS handshake failed"),
+    ("certificate", "the TLS set-up failed"),
+)
+
+
+def tls_problem(reason: str, conninfo: str) -> str | None:
+    """A TLS failure in words a user can act on, or None when ``reason`` is not one."""
+    rootcert = options(conninfo).get("sslrootcert", "~/.postgresql/root.crt")
+    for marker, words in _TLS:
+        if marker.lower() in reason.lower():
+            return f"TLS problem: {words.format(rootcert=rootcert)} ({reason})"
+    return None
+
+
 @contextmanager
-def connection(engine: Engine) -> Iterator[Connection]:
-    """A connection, or ``TeamConnectError`` saying why there is none."""
+def connection(engine: Engine, conninfo: str = "") -> Iterator[Connection]:
+    """A connection, or ``TeamConnectError`` saying why there is none.
+
+    A TLS failure is ``TeamTlsError`` (retrying cannot fix it), a refused login
+    ``TeamLoginError``; anything else counts as the server being unreachable.
+    """
     try:
         conn = engine.connect()
     except (DBAPIError, psycopg.Error) as exc:
         reason = describe_failure(exc)
+        tls = tls_problem(reason, conninfo)
+        if tls is not None:
+            raise TeamTlsError(f"cannot use the team store: {tls}") from None
         if any(marker in str(exc) for marker in _LOGIN_REFUSED):
             raise TeamLoginError(f"the team store refused the login: {reason}") from None
         raise TeamConnectError(f"cannot reach the team store: {reason}") from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
@@ -23,13 +24,26 @@ _SERVICE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
+@cache
+def secret_keys() -> frozenset[str]:
+    """Every connection option libpq itself treats as secret (password, sslpassword, ...).
+
+    Asked of libpq (options it shows as ``*``), so one a newer libpq adds is kept out
+    of files and messages too.
+    """
+    found = {o.keyword.decode() for o in psycopg.pq.Conninfo.get_defaults()
+             if o.dispchar == b"*"}
+    return frozenset(found | {"password", "sslpassword"})
+
+
 @dataclass(frozen=True)
 class Target:
-    """Where the team store is: ``conninfo`` has no password; ``password`` is the one
-    given inside the URL, if any, for use by this one command and then forgotten."""
+    """Where the team store is: ``conninfo`` holds no secret; ``password`` (and any other
+    secret option in ``secrets``) given in the URL serves this one command, then is gone."""
 
     conninfo: str
     password: str | None = None
+    secrets: tuple[tuple[str, str], ...] = ()  # other secret options, e.g. sslpassword
 
 
 def parse_target(text: str) -> Target:
@@ -46,10 +60,22 @@ def parse_target(text: str) -> Target:
         reason = " ".join(str(exc).split())
         raise TeamStoreError(f"not a PostgreSQL connection string: {reason}") from None
     password = params.pop("password", None)
+    secrets = tuple((k, str(params.pop(k))) for k in sorted(secret_keys() & params.keys())
+                    if params.get(k) is not None)
     if not params:
-        raise TeamStoreError(f"{text.strip()!r} names no server, database or service")
+        raise TeamStoreError("the connection string names no server, database or service")
     # make_conninfo quotes values as libpq expects; the URL becomes keyword/value form.
-    return Target(make_conninfo("", **params), str(password) if password else None)
+    return Target(make_conninfo("", **params), str(password) if password else None, secrets)
+
+
+def shown(conninfo: str) -> str:
+    """``conninfo`` fit to print: any secret option (from an older team.json) masked."""
+    try:
+        params = conninfo_to_dict(conninfo)
+    except psycopg.ProgrammingError:
+        return "(a connection string libpq cannot read)"
+    hidden = {k: ("********" if k in secret_keys() else v) for k, v in params.items()}
+    return make_conninfo("", **hidden)
 
 
 def options(conninfo: str) -> dict[str, str]:

@@ -20,6 +20,14 @@ class TeamLoginError(TeamConnectError):
     """
 
 
+class TeamTlsError(TeamConnectError):
+    """The TLS handshake failed: a certificate, a CA file, a key, or TLS not offered.
+
+    Not a network fault and not a password problem: retrying cannot help, and the
+    message names the file or setting to fix.
+    """
+
+
 class TeamSchemaError(TeamStoreError):
     """The server's schema is missing, older or newer than this app knows."""
 

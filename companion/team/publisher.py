@@ -46,6 +46,7 @@ from companion.team.errors import (
     TeamRefusedError,
     TeamSchemaError,
     TeamStoreError,
+    TeamTlsError,
     server_reason,
 )
 from companion.team.settings import TeamSettings
@@ -53,11 +54,12 @@ from companion.team.status import Identity, whoami
 
 log = logging.getLogger("companion.team.publisher")
 
-ProblemKind = Literal["unreachable", "login", "schema", "refused", "conflict", "local"]
+ProblemKind = Literal["unreachable", "login", "tls", "schema", "refused", "conflict", "local"]
 # What the outbox remembers (``PublishState.describe``: "waiting to publish: <this> since").
 SHORT_REASON: dict[ProblemKind, str] = {
     "unreachable": "server unreachable",
     "login": "login refused",
+    "tls": "TLS problem",
     "schema": "team store schema not usable by this app",
     "refused": "refused by the team store",
     "conflict": "conflict with the team store",
@@ -197,7 +199,7 @@ class Publisher:
             if self._engine is None:
                 self._engine = make_engine(_with_keepalives(self._team.conninfo),
                                            password=self._password)
-            with connection(self._engine) as conn:
+            with connection(self._engine, self._team.conninfo) as conn:
                 self._check_in(conn)
                 self._copy_loops(conn)
                 held: set[str] = set()
@@ -214,6 +216,8 @@ class Publisher:
                     done.add(entry.id)
                     if result is not None:
                         sent.append(result)
+        except TeamTlsError as exc:  # trying again cannot fix a certificate
+            self._stop(entries, done, Problem("tls", str(exc)), problems, hold=True)
         except TeamLoginError as exc:
             self._stop(entries, done, Problem("login", str(exc)), problems, hold=True)
         except TeamConnectError as exc:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -42,7 +42,7 @@ def team_connection(team: TeamSettings, password: str | None = None) -> Iterator
     """One connection to the team store for one command or one page load."""
     engine = make_engine(team.conninfo, password=password)
     try:
-        with connection(engine) as conn:
+        with connection(engine, team.conninfo) as conn:
             yield conn
     finally:
         engine.dispose()
@@ -88,6 +88,12 @@ class Provenance:
     published_by: str  # the login role that stored it
     published_at: datetime
     imported: bool  # a panel lead stored the interviewer's hand-carried file
+
+    def describe(self) -> str:
+        """"published by sam at 2026-12-06 21:31 UTC (server time)"; imports say so."""
+        at = self.published_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        how = "stored from the interviewer's file by" if self.imported else "published by"
+        return f"{how} {self.published_by} at {at} (server time)"
 
 
 @dataclass(frozen=True)

@@ -122,8 +122,8 @@ def require_writable(conn: Connection) -> None:
         raise TeamSchemaError(result.message)
 
 
-def upgrade(conn: Connection) -> tuple[str | None, str]:
-    """Bring the server's schema to this app's head inside the caller's transaction.
+def upgrade(conn: Connection, revision: str = "head") -> tuple[str | None, str]:
+    """Bring the server's schema to this app's head (or ``revision``) in the caller's transaction.
 
     Returns (revision before, revision after). Refuses a schema newer than the app.
     """
@@ -131,8 +131,8 @@ def upgrade(conn: Connection) -> tuple[str | None, str]:
     if before.state == "newer":
         raise TeamSchemaError(before.message)
     conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}"))
-    command.upgrade(_config(conn), "head")
-    return before.server, head_revision()
+    command.upgrade(_config(conn), revision)
+    return before.server, head_revision() if revision == "head" else revision
 
 
 def downgrade(conn: Connection, revision: str) -> None:

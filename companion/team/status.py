@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
@@ -9,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from companion.team import schema
 from companion.team.connect import connection, describe_failure, make_engine
+from companion.team.conninfo import shown
 from companion.team.errors import TeamConnectError, TeamSchemaError
 from companion.team.roles import GROUPS, KIND_LABEL
 
@@ -87,7 +89,7 @@ class TeamStatus:
         return self.identity is not None
 
     def lines(self) -> list[str]:
-        out = [f"team store: {self.conninfo}",
+        out = [f"team store: {shown(self.conninfo)}",
                f"reachable: {'yes' if self.reachable else 'no'}"]
         if self.identity is not None:
             who = self.identity
@@ -106,7 +108,7 @@ class TeamStatus:
     def to_dict(self) -> dict[str, object]:
         who = self.identity
         return {
-            "conninfo": self.conninfo, "reachable": self.reachable, "problem": self.problem,
+            "conninfo": shown(self.conninfo), "reachable": self.reachable, "problem": self.problem,
             "role": who.role if who else None,
             "display_name": who.display_name if who else None,
             "groups": list(who.groups) if who else [],
@@ -118,11 +120,15 @@ class TeamStatus:
         }
 
 
-def probe(conninfo: str, password: str | None = None) -> TeamStatus:
-    """Connect once and report; never raises for an unreachable or unusable server."""
-    engine = make_engine(conninfo, password=password)
+def probe(conninfo: str, password: str | None = None,
+          secrets: Mapping[str, str] | None = None) -> TeamStatus:
+    """Connect once and report; never raises for an unreachable or unusable server.
+
+    ``password`` and ``secrets`` are used for this one connection only.
+    """
+    engine = make_engine(conninfo, password=password, secrets=secrets)
     try:
-        with connection(engine) as conn:
+        with connection(engine, conninfo) as conn:
             who = whoami(conn)
             version = conn.execute(text("SHOW server_version")).scalar_one()
             try:

@@ -1,0 +1,413 @@
+"""The team store against a security reviewer: each finding of issue "Team store, hardened".
+
+Every test runs against a real PostgreSQL server, mostly over plain psycopg as a
+person's own login (what anyone given an account has), and each failed on the
+schema and client before revision t0002:
+
+1. planner counts (EXPLAIN ANALYZE) of hidden rows, through every function a login may run;
+2. a login of another database on the same cluster;
+3. one malformed row (5,000-deep JSON, wrong types, a future format) and the lead's
+   debrief and calibration, after an in-place upgrade of a t0001 store;
+4. times and "before" values the client makes up;
+5. free text in ids, and the deletion audit;
+6. a token scorecard, shown to the lead with its provenance.
+
+Finding 7 (secrets, TLS, exit codes) is in tests/test_team_tls.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg.types.json import Jsonb
+from sqlalchemy import text
+
+from companion.exchange.files import FORMAT_VERSION, canonical_json, content_hash
+from companion.exchange.schema import scorecard_to_dict
+from companion.record.change_codec import amendment_to_dict
+from companion.record.changes import Amendment, Rate
+from companion.record.scorecard import Scorecard
+from companion.team import schema, server
+from companion.team.errors import TeamRefusedError
+from tests.conftest import run_cli
+from tests.pg_server import PgServer
+from tests.scorecards import hex_id, make_scorecard, pack, pdf_body, pdf_pages
+from tests.team_support import TeamDb, create_database, drop_database
+
+DENIED = "42501"
+BAD_VALUE = "22023"
+AT = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)  # after the cards' submission, before now
+Raw = psycopg.Connection[tuple[object, ...]]
+
+
+def card(interviewer: str, candidate: str, seed: int, **kw: object) -> Scorecard:
+    return make_scorecard(pack(), interviewer=interviewer, candidate=candidate, seed=seed,
+                          words_per_note=8, sc_id=hex_id(f"{interviewer}-{seed}"),
+                          **kw)  # type: ignore[arg-type]
+
+
+def refused(conn: Raw, sql: str, params: tuple[object, ...] = ()) -> str:
+    """Run ``sql``; return the SQLSTATE the server refused it with (fails if it ran)."""
+    with conn.transaction(force_rollback=True):
+        try:
+            with conn.transaction():
+                conn.execute(sql, params)
+        except psycopg.Error as exc:
+            return str(exc.sqlstate)
+    raise AssertionError(f"the server ran it: {sql}")
+
+
+def publish_call(sc: Scorecard, payload_text: str | None = None) -> tuple[str, tuple[object, ...]]:
+    payload = scorecard_to_dict(sc)
+    body = payload_text if payload_text is not None else canonical_json(payload).decode()
+    return ("SELECT companion.publish_scorecard(%s, %s, %s, %s)",
+            (sc.id, FORMAT_VERSION, content_hash(payload), body))
+
+
+def pdf_first_page(path: Path) -> str:
+    return " ".join(pdf_pages(path)[0].split())
+
+
+@dataclass
+class Team:
+    db: TeamDb
+    sam: str
+    lee: str
+    ana: str  # panel lead
+    rita: str  # admin
+    lee_on_priya: Scorecard  # Sam has not published a scorecard of Priya
+    sam_on_kofi: Scorecard
+
+
+@pytest.fixture(scope="module")
+def team(pg_server: PgServer) -> Iterator[Team]:
+    db = create_database(pg_server)
+    t = Team(db, db.add("sam", "interviewer", "Sam Okafor"),
+             db.add("lee", "interviewer", "Lee Chen"), db.add("ana", "lead", "Ana Pereira"),
+             db.add("rita", "admin", "Rita Admin"),
+             card("Lee Chen", "Priya Raman", 1), card("Sam Okafor", "Kofi Mensah", 3))
+    with db.begin(t.lee) as conn:
+        server.publish_scorecard(conn, t.lee_on_priya)
+        server.publish_scorecard(conn, card("Lee Chen", "Kofi Mensah", 2))
+        change = Rate(t.lee_on_priya.items[0].item_id, "strong", AT)
+        server.append_amendment(conn, t.lee_on_priya.id, 1, AT, amendment_to_dict(
+            Amendment(AT, change, t.lee_on_priya.undo_for(change), "")))
+    with db.begin(t.sam) as conn:
+        server.publish_scorecard(conn, t.sam_on_kofi)
+    try:
+        yield t
+    finally:
+        drop_database(db)
+
+
+# ------------------------------------------------ 1. counting hidden rows through the planner
+
+def _calls(t: Team) -> dict[str, tuple[str, tuple[object, ...]]]:
+    """One call of every function an interviewer may run, each as the app would make it."""
+    own = card("Sam Okafor", "Ravi Das", 9)
+    change = Rate(t.sam_on_kofi.items[0].item_id, "thin", AT)
+    amendment = canonical_json(amendment_to_dict(
+        Amendment(AT, change, t.sam_on_kofi.undo_for(change), ""))).decode()
+    return {
+        "list_members": ("SELECT * FROM companion.list_members()", ()),
+        "list_candidates": ("SELECT * FROM companion.list_candidates()", ()),
+        "read_scorecards": ("SELECT * FROM companion.read_scorecards(%s, NULL)",
+                            ("Priya Raman",)),
+        "read_scorecards (all)": ("SELECT * FROM companion.read_scorecards(NULL, NULL)", ()),
+        "read_amendments": ("SELECT * FROM companion.read_amendments(NULL)", ()),
+        "stored_copy": ("SELECT * FROM companion.stored_copy(%s)", (t.lee_on_priya.id,)),
+        "publish_scorecard": publish_call(own),
+        "append_amendment": ("SELECT companion.append_amendment(%s, 1, %s, %s)",
+                             (t.sam_on_kofi.id, AT, amendment)),
+    }
+
+
+def _plans(conn: Raw, calls: dict[str, tuple[str, tuple[object, ...]]]) -> dict[str, str]:
+    out = {}
+    for name, (sql, params) in calls.items():
+        with conn.transaction(force_rollback=True):
+            conn.execute("SET LOCAL enable_seqscan = off")
+            rows = conn.execute(
+                f"EXPLAIN (ANALYZE, VERBOSE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF) {sql}",
+                params).fetchall()
+        out[name] = "\n".join(str(r[0]) for r in rows)
+    return out
+
+
+def test_a_planner_dump_of_every_function_says_nothing_of_hidden_rows(team: Team) -> None:
+    calls = _calls(team)
+    with team.db.raw(team.sam) as sam:
+        runnable = {str(r[0]) for r in sam.execute(
+            "SELECT p.proname FROM pg_proc p WHERE p.pronamespace = 'companion'::regnamespace "
+            "AND has_function_privilege(p.oid, 'EXECUTE')")}
+        assert runnable == {name.split(" ")[0] for name in calls}  # every one is tried
+        before = _plans(sam, calls)
+    # Lee publishes fifty more scorecards Sam may not read, of Priya and of others.
+    hidden = [card("Lee Chen", "Priya Raman" if n % 2 else f"Hidden {n}", 100 + n)
+              for n in range(50)]
+    with team.db.begin(team.lee) as conn:
+        for sc in hidden:
+            server.publish_scorecard(conn, sc)
+    try:
+        with team.db.raw(team.sam) as sam:
+            after = _plans(sam, calls)
+    finally:
+        with team.db.begin(team.rita) as conn:
+            for n in range(0, 50, 2):
+                server.delete_candidate(conn, f"Hidden {n}")
+    for name in calls:
+        assert "Removed by" not in after[name], after[name]
+        # buffers read may differ; the plan and its row counts may not
+        shape = [re.sub(r"\s*Buffers:.*", "", line) for line in after[name].splitlines()]
+        assert shape == [re.sub(r"\s*Buffers:.*", "", line)
+                         for line in before[name].splitlines()], name
+
+
+def test_the_tables_and_the_planner_behind_them_are_closed(team: Team) -> None:
+    with team.db.raw(team.sam) as sam:
+        for sql in (
+                "SET enable_seqscan = off; EXPLAIN ANALYZE SELECT id FROM companion.scorecards "
+                "WHERE candidate_key = 'priya raman' AND owner = 'x'",
+                "EXPLAIN ANALYZE SELECT * FROM companion.amendments",
+                "SELECT * FROM companion.members",
+                "SELECT * FROM companion.readable(NULL)",
+                "SELECT companion.too_deep('[]'::jsonb, 1)",
+                "SELECT * FROM companion.read_decisions(NULL)",
+                "SELECT companion.record_decision('Kofi Mensah', 'hire', NULL, now(), '')",
+                "SELECT * FROM companion.delete_candidate('Kofi Mensah')",
+                "LOAD 'auto_explain'"):
+            assert refused(sam, sql) == DENIED, sql
+
+
+# ------------------------------------------------ 2. a login of another database
+
+def test_a_login_of_another_database_on_the_cluster_cannot_connect(
+        team: Team, pg_server: PgServer, tmp_path: Path) -> None:
+    other = create_database(pg_server)
+    try:
+        olga = other.add("olga", "interviewer", "Olga Berg")  # same group roles, other team
+        with psycopg.connect(other.conninfo(olga)) as conn:  # the control: her own team
+            assert conn.execute("SELECT count(*) FROM companion.list_members()"
+                                ).fetchone() == (1,)
+        with pytest.raises(psycopg.OperationalError, match="CONNECT privilege"):
+            psycopg.connect(team.db.conninfo(olga))
+        res = run_cli("team", "connect", team.db.conninfo(olga), data_dir=tmp_path)
+        assert res.returncode == 2
+        assert "not a member of the team store on this database" in res.stderr
+    finally:
+        drop_database(other)
+
+
+# ------------------------------------------------ 3. one bad row, and the t0001 upgrade
+
+DEEP = 5000
+
+
+def _old_insert(conn: Raw, sc: Scorecard, *, payload_text: str | None = None,
+                sc_id: str | None = None, version: int = FORMAT_VERSION,
+                sha: str | None = None) -> None:
+    """An insert as a t0001 interviewer could make it with their own login and psql."""
+    payload = scorecard_to_dict(sc)
+    if sc_id is not None:
+        payload["id"] = sc_id
+    body = payload_text if payload_text is not None else canonical_json(payload).decode()
+    conn.execute("INSERT INTO companion.scorecards (id, interviewer, candidate, submitted_at, "
+                 "format_version, content_sha256, payload) VALUES (%s, %s, %s, %s, %s, %s, "
+                 "%s::jsonb)", (payload["id"], sc.interviewer, sc.candidate, sc.submitted_at,
+                                version, sha or content_hash(payload), body))
+
+
+def _deep_payload(sc: Scorecard) -> str:
+    head = canonical_json({k: v for k, v in scorecard_to_dict(sc).items()
+                           if k in ("id", "candidate", "interviewer", "submitted_at")}).decode()
+    return head[:-1] + ',"extra":' + "[" * DEEP + "]" * DEEP + "}"
+
+
+@pytest.fixture
+def old_store(pg_server: PgServer) -> Iterator[TeamDb]:
+    db = create_database(pg_server, revision="t0001")
+    try:
+        yield db
+    finally:
+        drop_database(db)
+
+
+def test_a_t0001_store_with_bad_rows_upgrades_and_every_good_scorecard_still_makes_the_debrief(
+        old_store: TeamDb, tmp_path: Path) -> None:
+    db = old_store
+    sam, lee = db.add("sam", "interviewer", "Sam Okafor"), db.add("lee", "interviewer", "Lee Chen")
+    ana = db.add("ana", "lead", "Ana Pereira")
+    good_sam, good_lee = card("Sam Okafor", "Mei Lin", 1), card("Lee Chen", "Mei Lin", 2)
+    deep = card("Lee Chen", "Mei Lin", 3)
+    typed = card("Sam Okafor", "Mei Lin", 4)
+    future = card("Lee Chen", "Mei Lin", 5)
+    free_text = card("Sam Okafor", "Erin Privacy", 6)
+    with db.raw(sam) as conn:
+        _old_insert(conn, good_sam)
+        bad = scorecard_to_dict(typed)
+        bad["recommendation"] = 42
+        _old_insert(conn, typed, payload_text=canonical_json(bad).decode(),
+                    sha=content_hash(bad))  # a right hash over a wrong type
+        _old_insert(conn, free_text, sc_id="Erin Privacy (erin@example.com): NO HIRE")
+        conn.execute("INSERT INTO companion.amendments (scorecard_id, seq, at, change) VALUES "
+                     "(%s, 1, %s, %s)", (good_sam.id, AT, Jsonb(amendment_to_dict(Amendment(
+                         AT, Rate(good_sam.items[0].item_id, "strong", AT),
+                         Rate(good_sam.items[0].item_id, "mid", None), "")))))
+        conn.commit()
+    with db.raw(lee) as conn:
+        _old_insert(conn, good_lee)
+        _old_insert(conn, deep, payload_text=_deep_payload(deep))
+        _old_insert(conn, future, version=99)
+        conn.commit()
+    with db.begin() as conn:
+        before = conn.execute(text("SELECT id, md5(payload::text) FROM companion.scorecards "
+                                   "ORDER BY id")).all()
+        assert schema.upgrade(conn) == ("t0001", schema.head_revision())
+    with db.begin() as conn:  # nothing lost, nothing changed
+        assert conn.execute(text("SELECT id, md5(payload::text) FROM companion.scorecards "
+                                 "ORDER BY id")).all() == before
+        assert conn.execute(text("SELECT count(*) FROM companion.amendments")).scalar() == 1
+
+    lead = tmp_path / "ana"
+    lead.mkdir()
+    assert run_cli("team", "connect", db.conninfo(ana), data_dir=lead).returncode == 0
+    pdf = tmp_path / "debrief.pdf"
+    res = run_cli("panel", "--team", "Mei Lin", "--pdf", str(pdf), data_dir=lead)
+    assert res.returncode == 0, res.stderr
+    assert "2 scorecards of Mei Lin from the team store, 1 amendment" in res.stdout
+    warnings = [ln for ln in res.stderr.splitlines() if ln.startswith("warning: ")]
+    assert len(warnings) == 3, res.stderr
+    assert any(f"scorecard {deep.id} by Lee Chen was left out" in w
+               and "nested more than 16 levels deep" in w for w in warnings)
+    assert any(f"scorecard {typed.id} by Sam Okafor was left out" in w
+               and "recommendation" in w for w in warnings)
+    assert any(f"scorecard {future.id} by Lee Chen was left out" in w
+               and "format 99" in w for w in warnings)
+    first = pdf_first_page(pdf)
+    assert first.count("Left out: team store scorecard") == 3
+    assert f"{deep.id} by Lee Chen" in first
+
+    cal = run_cli("calibration", "--team", "--pdf", str(tmp_path / "cal.pdf"), data_dir=lead)
+    assert cal.returncode == 0, cal.stderr
+    assert cal.stderr.count("warning: team store scorecard") == 4  # Erin's row too
+    assert pdf_first_page(tmp_path / "cal.pdf").count("Left out: team store scorecard") == 4
+
+    # 5. the free-text id: refused from now on, and its deletion audited without the text
+    rita = db.add("rita", "admin", "Rita Admin")
+    with db.begin(rita) as conn:
+        assert server.delete_candidate(conn, "Erin Privacy").scorecards == 1
+    with db.begin() as conn:
+        audit = conn.execute(text("SELECT record_id FROM companion.deletions")).scalars().all()
+    assert audit == [hashlib.md5(b"Erin Privacy (erin@example.com): NO HIRE").hexdigest()]
+
+
+def test_the_server_refuses_what_it_cannot_keep_bounded(team: Team) -> None:
+    sc = card("Sam Okafor", "Kofi Mensah", 11)
+    with team.db.raw(team.sam) as sam:
+        assert refused(sam, *publish_call(sc, _deep_payload(sc))) == BAD_VALUE
+        huge = scorecard_to_dict(sc)
+        huge["summary"] = "x" * (5 * 1024 * 1024)
+        assert refused(sam, *publish_call(sc, canonical_json(huge).decode())) == BAD_VALUE
+        wrong = scorecard_to_dict(sc)
+        wrong["items"][0]["rating"] = "superb"
+        assert refused(sam, *publish_call(sc, canonical_json(wrong).decode())) == BAD_VALUE
+        named = card("Sam Okafor", "Erin Privacy", 12)
+        named_payload = scorecard_to_dict(named)
+        named_payload["id"] = "Erin Privacy (erin@example.com): NO HIRE"
+        assert refused(sam, "SELECT companion.publish_scorecard(%s, 2, %s, %s)",
+                       (named_payload["id"], content_hash(named_payload),
+                        canonical_json(named_payload).decode())) == BAD_VALUE
+        with sam.transaction(force_rollback=True):  # the control: the card as it is
+            assert sam.execute(*publish_call(sc)).fetchone() == ("stored",)
+
+
+# ------------------------------------------------ 4. times and "before" values
+
+def test_made_up_times_and_before_values_are_not_taken(team: Team, tmp_path: Path) -> None:
+    sc = card("Sam Okafor", "Noor Haddad", 21)
+    item = sc.items[0].item_id
+    with team.db.begin(team.sam) as conn:
+        server.publish_scorecard(conn, sc)
+    forged = Amendment(datetime(2020, 1, 1, tzinfo=UTC), Rate(item, "strong", AT),
+                       Rate(item, "very_thin", None), "")  # it was Mid, never Very thin
+    with pytest.raises(TeamRefusedError, match="between its scorecard's submission"), \
+            team.db.begin(team.sam) as conn:
+        server.append_amendment(conn, sc.id, 1, forged.at, amendment_to_dict(forged))
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    with pytest.raises(TeamRefusedError, match="between its scorecard's submission"), \
+            team.db.begin(team.sam) as conn:
+        server.append_amendment(conn, sc.id, 1, tomorrow, amendment_to_dict(forged))
+    with team.db.begin(team.sam) as conn:  # a real time, a made-up "before": stored ...
+        server.append_amendment(conn, sc.id, 1, AT, amendment_to_dict(forged))
+    with team.db.raw(team.sam) as sam:  # ... and no way to set times or ids by hand
+        assert refused(sam, "INSERT INTO companion.scorecards (id, published_at) "
+                       "VALUES ('x', '2020-01-01')") == DENIED
+    with team.db.raw(team.ana) as ana:
+        assert refused(ana, "INSERT INTO companion.decisions (id, candidate, outcome, "
+                       "decided_by, decided_at, recorded_at) OVERRIDING SYSTEM VALUE VALUES "
+                       "(1, 'Noor Haddad', 'hire', 'Ana Pereira', now(), '2020-01-01')") == DENIED
+
+    lead = tmp_path / "ana"
+    lead.mkdir()
+    run_cli("team", "connect", team.db.conninfo(team.ana), data_dir=lead)
+    pdf = tmp_path / "debrief.pdf"
+    res = run_cli("panel", "--team", "Noor Haddad", "--pdf", str(pdf), data_dir=lead)
+    assert res.returncode == 0, res.stderr
+    body = " ".join(pdf_body(pdf).split())
+    assert "Before: Mid After: Strong" in body and "Very thin" not in body
+    assert "2020" not in body
+    with team.db.begin(team.sam) as conn:
+        (stored,) = server.fetch_scorecards(conn, "Noor Haddad", pack()).scorecards
+    now = datetime.now(UTC)
+    assert now - timedelta(minutes=10) < stored.published_at <= now
+    assert now - timedelta(minutes=10) < stored.amendments[0].recorded_at <= now
+
+
+def test_a_decision_carries_the_servers_name_and_time(team: Team) -> None:
+    @dataclass(frozen=True)
+    class Made:
+        candidate: str = "Kofi Mensah"
+        outcome: str = "hire"
+        level: str | None = "senior"
+        decided_by: str = "Sam Okafor"  # not the lead who records it
+        decided_at: datetime = AT
+        note: str = ""
+
+    with team.db.begin(team.ana) as conn:
+        server.record_decision(conn, Made())
+        got = server.read_decision(conn, "Kofi Mensah")
+    assert got is not None and (got.decided_by, got.recorded_by) == ("Ana Pereira", team.ana)
+    assert datetime.now(UTC) - got.recorded_at < timedelta(minutes=10)
+
+
+# ------------------------------------------------ 6. the token scorecard
+
+def test_a_token_scorecard_is_shown_with_who_published_it_and_does_not_count(
+        team: Team, tmp_path: Path) -> None:
+    real = card("Sam Okafor", "Tomas Varga", 31, recommendation="no")
+    token = card("Lee Chen", "Tomas Varga", 32, recommendation="yes",
+                 ratings={it.item_id: None for it in real.items})
+    with team.db.begin(team.sam) as conn:
+        server.publish_scorecard(conn, real)
+    with team.db.begin(team.lee) as conn:
+        server.publish_scorecard(conn, token)
+    lead = tmp_path / "ana"
+    lead.mkdir()
+    run_cli("team", "connect", team.db.conninfo(team.ana), data_dir=lead)
+    pdf = tmp_path / "debrief.pdf"
+    res = run_cli("panel", "--team", "Tomas Varga", "--pdf", str(pdf), data_dir=lead)
+    assert res.returncode == 0, res.stderr
+    first = pdf_first_page(pdf)
+    assert f"published by {team.sam} at " in first and f"published by {team.lee} at " in first
+    assert "(server time)" in first
+    assert f"ALMOST NOTHING RATED (0 of {len(token.items)} items)" in first
+    assert "Lee Chen rated almost nothing" in first
+    body = " ".join(pdf_body(pdf).split())
+    assert "Recommendations split between yes and no" not in body
