@@ -126,6 +126,7 @@ def _calls(t: Team) -> dict[str, tuple[str, tuple[object, ...]]]:
         "publish_scorecard": publish_call(own),
         "append_amendment": ("SELECT companion.append_amendment(%s, 1, %s, %s)",
                              (t.sam_on_kofi.id, AT, amendment)),
+        "read_loops": ("SELECT * FROM companion.read_loops()", ()),  # t0003
     }
 
 
