@@ -22,6 +22,7 @@ from companion.loop.status import Seen
 from companion.store import Store
 from companion.team import server
 from companion.team.errors import TeamStoreError
+from companion.team.settings import TeamSettings
 
 
 @dataclass(frozen=True)
@@ -103,3 +104,21 @@ def loop_of(conn: Connection, candidate: str) -> Loop | None:
     mine = [lp for lp in read_loops(conn).loops if fold_name(lp.candidate) == fold_name(candidate)]
     mine.sort(key=lambda lp: (not lp.closed, lp.created_at))
     return mine[-1] if mine else None
+
+
+def save_to_team(team: TeamSettings, password: str | None, loop: Loop,
+                 number: int | None) -> Loop:
+    """Create ``loop`` (``number`` None) or assign its round ``number``; the stored loop.
+
+    For the window's Loops page, on a worker thread: one connection per change.
+    """
+    from companion.team.reading import team_connection
+
+    with team_connection(team, password) as conn:
+        with conn.begin():
+            if number is None:
+                create_loop(conn, loop)
+            else:
+                r = loop.round_at(number)
+                assign_round(conn, loop.id, number, r.interviewer, r.scheduled_at)
+        return find_loop(conn, loop.id)

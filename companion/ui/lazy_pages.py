@@ -98,6 +98,11 @@ class LazyPages:
         page.lead = win.viewer
         if win.store is not None and win.pack is not None:
             page.set_sources(win.store, win.pack)
+        publishing = win.team_wiring.publishing
+        if publishing is not None:
+            from companion.ui.team_loops import TeamLoopSource
+
+            page.set_team(TeamLoopSource(publishing.team, win.team_wiring.password, page))
         return page
 
     @cached_property

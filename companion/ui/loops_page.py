@@ -34,9 +34,7 @@ if TYPE_CHECKING:
     from companion.content.model import Pack
     from companion.loop.model import Loop
     from companion.store import Store
-
-# Saving a loop elsewhere too (the team store); returns the loop as stored there.
-SaveHook = Callable[["Loop", int | None], "Loop"]
+    from companion.ui.team_loops import TeamLoopSource
 
 
 def _tree(name: str, headers: list[str], parent: QWidget) -> QTreeWidget:
@@ -65,7 +63,7 @@ class LoopsPage(QWidget):
         self.store: Store | None = None
         self.pack: Pack | None = None
         self.lead: Callable[[], str] = lambda: ""  # who plans; the window sets it
-        self.save_hook: SaveHook | None = None
+        self.team: TeamLoopSource | None = None  # with a team store, changes go there first
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._loops: list[Loop] = []
 
@@ -301,14 +299,42 @@ class LoopsPage(QWidget):
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
 
-    def _save(self, loop: Loop, number: int | None) -> Loop:
+    def set_team(self, source: TeamLoopSource) -> None:
+        self.team = source
+        source.saved.connect(self._saved)
+        source.failed.connect(lambda message: self._say(message, error=True))
+
+    def _save(self, loop: Loop, number: int | None) -> None:
+        """Keep ``loop`` (the team store first, when there is one); ``_saved`` follows."""
         from companion.store.loops import save_loop
 
+        if self.team is not None:
+            self._say("Saving to the team store…")
+            self.team.save(loop, number)
+            return
         assert self.store is not None
-        if self.save_hook is not None:
-            loop = self.save_hook(loop, number)
-        save_loop(self.store, loop, "team" if self.save_hook is not None else "local")
-        return loop
+        save_loop(self.store, loop, "local")
+        self._saved(loop, number)
+
+    def _saved(self, loop: Loop, number: int | None) -> None:
+        from companion.store.loops import save_loop
+
+        if self.store is None:
+            return
+        if self.team is not None:
+            save_loop(self.store, loop, "team")  # the server's copy, as it stored it
+        self.refresh(keep=loop.id)
+        if number is None:
+            self._say(f"Loop of {loop.candidate} planned: {len(loop.rounds)} rounds. Assign "
+                      "each one below.")
+            self.rounds.setFocus()
+            return
+        r = loop.round_at(number)
+        self._say(f"Round {number} ({r.title}): {r.interviewer or 'nobody'}.")
+        nxt = self.rounds.topLevelItem(min(number, self.rounds.topLevelItemCount() - 1))
+        if nxt is not None:
+            self.rounds.setCurrentItem(nxt)
+        self.interviewer.setFocus()
 
     def create_loop(self) -> None:
         from companion.content.planner import parse_base_offer, plan_loop
@@ -320,15 +346,12 @@ class LoopsPage(QWidget):
             plan = plan_loop(self.pack, self.archetype.currentData(), self.level.currentData(),
                              base=parse_base_offer(self.base.text()))
             lead = self.lead().strip() or getpass.getuser()
-            loop = self._save(loop_from_plan(plan, self.candidate.text(), lead), None)
+            loop = loop_from_plan(plan, self.candidate.text(), lead)
+            self._save(loop, None)
         except CompanionError as exc:
             self._say(f"Cannot create the loop: {exc}", error=True)
             return
         self.candidate.clear()
-        self.refresh(keep=loop.id)
-        self._say(f"Loop of {loop.candidate} planned: {len(loop.rounds)} rounds. Assign each "
-                  "one below.")
-        self.rounds.setFocus()
 
     def assign_selected(self) -> None:
         from companion.loop.model import assign
@@ -339,18 +362,10 @@ class LoopsPage(QWidget):
         number = int(item.text(0))
         try:
             when = _parse_when(self.when.text()) if self.when.text().strip() else None
-            changed = self._save(assign(loop, number, self.interviewer.text(), when,
-                                        keep_time=False), number)
+            self._save(assign(loop, number, self.interviewer.text(), when, keep_time=False),
+                       number)
         except CompanionError as exc:
             self._say(f"Cannot assign round {number}: {exc}", error=True)
-            return
-        self.refresh(keep=changed.id)
-        r = changed.round_at(number)
-        self._say(f"Round {number} ({r.title}): {r.interviewer or 'nobody'}.")
-        nxt = self.rounds.topLevelItem(min(number, self.rounds.topLevelItemCount() - 1))
-        if nxt is not None:
-            self.rounds.setCurrentItem(nxt)
-        self.interviewer.setFocus()
 
     def on_shown(self) -> None:
         self._say("")

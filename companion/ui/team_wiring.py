@@ -65,6 +65,11 @@ class TeamWiring:
             win.pages.panel_page.set_team(self.source)
         if win.pages.is_built("calibration_page"):
             win.pages.calibration_page.set_team(team, self.password)
+        if win.pages.is_built("loops_page"):
+            from companion.ui.team_loops import TeamLoopSource
+
+            page = win.pages.loops_page
+            page.set_team(TeamLoopSource(team, self.password, page))
         self.publishing.start()
         log.info("publishing to the team store")
 
