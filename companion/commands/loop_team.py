@@ -44,18 +44,11 @@ def assign_in_team(args: argparse.Namespace, team: TeamSettings, loop: Loop,
 
 def close_in_team(team: TeamSettings, candidate: str) -> int:
     """Close the team store's open loops of ``candidate``; how many were closed."""
-    from companion.record.names import fold_name
     from companion.team import loops
     from companion.team.reading import team_connection
 
-    with team_connection(team) as conn:
-        open_ones = [lp for lp in loops.read_loops(conn).loops
-                     if not lp.closed and fold_name(lp.candidate) == fold_name(candidate)]
-        conn.rollback()
-        with conn.begin():
-            for lp in open_ones:
-                loops.close_loop(conn, lp.id)
-    return len(open_ones)
+    with team_connection(team) as conn, conn.begin():
+        return loops.close_loops_for(conn, candidate)
 
 
 def refresh_from_team(args: argparse.Namespace, team: TeamSettings, store: Store) -> None:

@@ -122,3 +122,14 @@ def save_to_team(team: TeamSettings, password: str | None, loop: Loop,
                 r = loop.round_at(number)
                 assign_round(conn, loop.id, number, r.interviewer, r.scheduled_at)
         return find_loop(conn, loop.id)
+
+
+def close_loops_for(conn: Connection, candidate: str) -> int:
+    """Close the candidate's open loops (the panel decided); how many were closed."""
+    from companion.record.names import fold_name
+
+    open_ones = [lp for lp in read_loops(conn).loops
+                 if not lp.closed and fold_name(lp.candidate) == fold_name(candidate)]
+    for lp in open_ones:
+        close_loop(conn, lp.id)
+    return len(open_ones)

@@ -382,6 +382,9 @@ class PanelPage(QWidget):
                 said = "Recorded in the team store and on this computer."
             except CompanionError:
                 pass  # no round of this candidate here: the team store's copy is the one
+            from companion.store.loops import close_loops_of
+
+            close_loops_of(self.store, decision.candidate)  # the copy follows the server
         self.team_decision = decision
         self.decision.note.clear()
         self.decision.show_recorded(decision.candidate, decision, said)
