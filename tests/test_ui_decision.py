@@ -11,7 +11,7 @@ from companion.content.loader import builtin_pack
 from companion.content.planner import plan_loop
 from companion.demo.pair import store_demo
 from companion.demo.pair_script import CANDIDATE
-from companion.loop.model import loop_from_plan
+from companion.loop.model import assign, loop_from_plan
 from companion.store import Store
 from companion.store.decisions import decision_for
 from companion.store.loops import find_loop, save_loop
@@ -24,8 +24,9 @@ def test_the_lead_records_a_decision_and_the_debrief_prints_it(  # type: ignore[
     with Store.open(data_dir) as store:
         store_demo(store, builtin_pack())
         # The candidate's loop: recording the decision closes it.
-        plan = plan_loop(builtin_pack(), "api", "senior")
-        save_loop(store, loop_from_plan(plan, CANDIDATE, "Jo Park"))
+        plan = plan_loop(builtin_pack(), "distributed", "senior")
+        save_loop(store, assign(loop_from_plan(plan, CANDIDATE, "Jo Park"), 3,
+                                "Dana Whitfield"))
     window = open_window(qtbot, data_dir)
     window.settings.interviewer = "Jo Park"  # the panel lead's name, as the start screen keeps
     with loaded(window, data_dir):
@@ -59,3 +60,6 @@ def test_the_lead_records_a_decision_and_the_debrief_prints_it(  # type: ignore[
         text = pdf_text(Path(done.args[0]))
         assert "Panel decision Hire at Staff · decided by Jo Park" in text
         assert "top of band" in text
+        # Page 1 carries the loop: Dana's scenario round is in, the panel decided.
+        assert "Loop 1 of 4 scorecards; decided" in text
+        assert "Measured against the plan" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -108,7 +109,7 @@ def _team_panel(args: argparse.Namespace, pack: Pack) -> int:
 def _team_loop_lines(conn: Connection, candidate: str, cards: list[Scorecard], pack: Pack
                      ) -> list[tuple[str, str]]:
     """Page 1's loop lines from the team store; none before t0003 or without a loop."""
-    from companion.commands.loop_cmd import debrief_lines_for
+    from companion.loop.debrief import debrief_lines_for
     from companion.team import loops
     from companion.team.errors import TeamStoreError
 
@@ -117,7 +118,9 @@ def _team_loop_lines(conn: Connection, candidate: str, cards: list[Scorecard], p
         seen = loops.evidence(conn, loop) if loop is not None else []
     except TeamStoreError:
         return []
-    return debrief_lines_for(loop, seen, cards, pack) if loop is not None else []
+    if loop is None:
+        return []
+    return debrief_lines_for(loop, seen, cards, pack, datetime.now(UTC))
 
 
 def _looks_like_file(source: str) -> bool:

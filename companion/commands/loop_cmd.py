@@ -22,7 +22,7 @@ from companion.content.model import Pack
 from companion.content.planner import CodingChoice, plan_loop
 from companion.loop.coverage import loop_coverage, round_dimensions
 from companion.loop.model import Loop, assign, loop_from_plan
-from companion.loop.status import LoopState, Seen, hours, loop_state
+from companion.loop.status import LoopState, hours, loop_state
 from companion.record.scorecard import Scorecard
 from companion.store import Store
 
@@ -256,23 +256,10 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def debrief_lines_for(loop: Loop, seen: list[Seen], cards: list[Scorecard], pack: Pack
-                      ) -> list[tuple[str, str]]:
-    """Page 1's loop lines for a debrief of ``cards`` (the scorecards it merges)."""
-    from companion.loop.coverage import planned_against_measured
-    from companion.loop.status import debrief_lines
-
-    ids = {s.scorecard_id for s in seen}
-    seen = seen + [Seen(sc.candidate, sc.interviewer, sc.template_id, sc.started_at,
-                        sc.ended_at, sc.submitted_at, None, sc.id)
-                   for sc in cards if sc.id not in ids]
-    state = loop_state(loop, seen, datetime.now(UTC))
-    return debrief_lines(state, planned_against_measured(pack, loop, cards))
-
-
 def local_debrief_lines(args: argparse.Namespace, cards: list[Scorecard], pack: Pack
                         ) -> list[tuple[str, str]]:
     """The loop lines from this computer's copy of the candidate's loop, if there is one."""
+    from companion.loop.debrief import debrief_lines_for
     from companion.store.db import DB_NAME
     from companion.store.loops import find_loop, local_evidence
 
@@ -287,4 +274,4 @@ def local_debrief_lines(args: argparse.Namespace, cards: list[Scorecard], pack: 
         if loop is None:
             return []
         seen = local_evidence(store, loop)
-    return debrief_lines_for(loop, seen, cards, pack)
+    return debrief_lines_for(loop, seen, cards, pack, datetime.now(UTC))

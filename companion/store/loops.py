@@ -15,9 +15,11 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from companion.base.errors import StorageError
+from companion.content.model import Pack
 from companion.intake.json_reader import SchemaError
 from companion.loop.model import Loop, LoopRound, loop_from_dict, loop_to_dict
 from companion.loop.status import Seen
+from companion.record.scorecard import Scorecard
 from companion.store.schema import LoopRow
 from companion.store.store import Store
 
@@ -168,3 +170,21 @@ def assigned_to(store: Store, me: str) -> list[Assigned]:
            if (fold_name(loop.candidate), r.template_id) not in begun]
     far = datetime.max.replace(tzinfo=UTC)
     return sorted(out, key=lambda a: (a.round.scheduled_at or far, a.loop.candidate, a.number))
+
+
+def debrief_lines_here(store: Store, cards: list[Scorecard], pack: Pack
+                       ) -> list[tuple[str, str]]:
+    """Page 1's loop lines from this file's copy of the candidate's loop; [] without one."""
+    from companion.base.errors import CompanionError
+    from companion.loop.debrief import debrief_lines_for
+
+    if not cards:
+        return []
+    try:
+        loop = find_loop(store, cards[0].candidate)
+    except CompanionError:
+        return []  # several loops of the name, or one that does not read: no line
+    if loop is None:
+        return []
+    return debrief_lines_for(loop, local_evidence(store, loop), cards, pack,
+                             datetime.now(UTC))

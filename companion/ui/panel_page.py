@@ -480,7 +480,15 @@ class PanelPage(QWidget):
             return
         target = self.export_dir / export_file_name(group.candidate, "Panel debrief",
                                                     datetime.now(UTC))
-        job = panel_job(chosen, self.pack, labels, self.paper(), decision)
+        loop_lines: list[tuple[str, str]] = []
+        if self.store is not None:  # this computer's copy of the candidate's loop, if any
+            from companion.store.loops import debrief_lines_here
+
+            try:
+                loop_lines = debrief_lines_here(self.store, list(chosen), self.pack)
+            except CompanionError:
+                loop_lines = []  # a debrief never waits on a loop line
+        job = panel_job(chosen, self.pack, labels, self.paper(), decision, loop_lines)
         what = f"the debrief of {group.candidate}"
         if ask:
             self.export_status.save_as(job, target, what)
