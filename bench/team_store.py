@@ -14,8 +14,11 @@ tests/pg_server.py), connected over its Unix socket, and measures:
   amendments and the decision, write the debrief PDF) timed in this process, the
   first run and warm ones (target under 1 s), and as the command in a new process
   (Python start-up and imports included);
-- **calibration over the team store**: every scorecard the lead may read, read,
-  checked like imported files and computed (reported, no target);
+- **calibration over the team store against the same over a laptop's store**: the
+  10,000 scorecards of bench/calibration.py (a large team's year) loaded into a
+  second team store and into a local SQLite store; calibration (read and compute)
+  over each, median of ``CALIBRATION_RUNS`` in this process, and the ratio (target
+  at most 2);
 - **tap to durable while a publish is in flight**: engine taps with no team
   store, then with the worker draining a backlog of ``BACKLOG`` rounds, then
   without again, in the same run on the same file; the ratio of the medians and
@@ -46,6 +49,8 @@ PER_CANDIDATE = 4
 BACKLOG = 400
 TAPS = 150
 TARGET_DEBRIEF_S = 1.0
+TARGET_CALIBRATION_RATIO = 2.0
+CALIBRATION_RUNS = 3
 TARGET_TAP_RATIO = 1.25
 RATINGS = ("strong", "mid", "thin", "very_thin")
 
@@ -130,14 +135,25 @@ def _load_cards(db: Any, owner_role: str, cards: int) -> str:
             cand = n // PER_CANDIDATE
             base = templates[n % len(templates)]
             at = start + timedelta(hours=cand)
-            sc = replace(base, id=f"bench-{n:05d}", candidate=f"Candidate {cand:04d}",
+            sc = replace(base, id=f"{n:032x}", candidate=f"Candidate {cand:04d}",
                          interviewer=f"Interviewer {n % PER_CANDIDATE:02d}",
                          started_at=at, submitted_at=at + timedelta(hours=1))
             payload = scorecard_to_dict(sc)
             copy.write_row((sc.id, owner_role, owner_role, sc.interviewer, sc.candidate,
                             sc.submitted_at, FORMAT_VERSION, content_hash(payload),
                             canonical_json(payload).decode("utf-8")))
+    _fill_calibration_parts(db)
     return f"Candidate {(cards // PER_CANDIDATE) // 2:04d}"
+
+
+def _fill_calibration_parts(db: Any) -> None:
+    """What the publish function keeps beside each payload, for rows loaded with COPY."""
+    with db.raw("postgres") as conn:
+        conn.execute("ALTER TABLE companion.scorecards DISABLE TRIGGER scorecards_append_only")
+        conn.execute("UPDATE companion.scorecards "
+                     "SET calibration = companion.calibration_part(payload)")
+        conn.execute("ALTER TABLE companion.scorecards ENABLE TRIGGER scorecards_append_only")
+        conn.commit()
 
 
 def debrief_times(db: Any, lead: str, candidate: str, folder: Path) -> list[float]:
@@ -161,19 +177,59 @@ def debrief_times(db: Any, lead: str, candidate: str, folder: Path) -> list[floa
     return out
 
 
-def calibration_s(db: Any, lead: str) -> tuple[float, int]:
-    """Calibration over everything the lead may read: (seconds, scorecards counted)."""
+def calibration_against_local(server: Any, folder: Path) -> dict[str, Any]:
+    """The same year of scorecards in a team store and a local store: calibration over each.
+
+    Alternating runs, so both see the same load on a shared machine; the team store
+    side connects, reads what the lead may read and computes, the local side opens
+    the store, bulk-reads and computes (what ``calibration`` does either way).
+    """
+    import hashlib
+
+    from bench.calibration import _scorecards, build_store
     from companion.calibration.figures import compute
+    from companion.content.loader import builtin_pack
+    from companion.exchange.files import FORMAT_VERSION, canonical_json, content_hash
+    from companion.exchange.schema import scorecard_to_dict
+    from companion.store import Store
+    from companion.store.bulk import read_for_calibration as read_local
     from companion.team.reading import read_for_calibration, team_connection
     from companion.team.settings import EVERYTHING, TeamSettings
-    from tests.scorecards import pack
+    from tests.team_support import create_database
 
-    p = pack()
-    began = time.perf_counter()
-    with team_connection(TeamSettings(db.conninfo(lead), EVERYTHING)) as conn:
-        data = read_for_calibration(conn, p)
-    cal = compute(data.scorecards, data.decisions, p)
-    return time.perf_counter() - began, cal.scorecards
+    db = create_database(server)
+    lead = db.add("cal", "lead", "Calibration Lead")
+    scs, _decisions = _scorecards()
+    with db.raw("postgres") as raw, raw.cursor() as cur, cur.copy(
+            "COPY companion.scorecards (id, owner, published_by, interviewer, candidate, "
+            "submitted_at, format_version, content_sha256, payload) FROM STDIN") as copy:
+        for sc in scs:
+            sc = replace(sc, id=hashlib.md5(sc.id.encode()).hexdigest())
+            payload = scorecard_to_dict(sc)
+            copy.write_row((sc.id, lead, lead, sc.interviewer, sc.candidate, sc.submitted_at,
+                            FORMAT_VERSION, content_hash(payload),
+                            canonical_json(payload).decode("utf-8")))
+    _fill_calibration_parts(db)
+    local = folder / "calibration-local"
+    build_store(local)
+    p = builtin_pack()
+    team = TeamSettings(db.conninfo(lead), EVERYTHING)
+    team_s: list[float] = []
+    local_s: list[float] = []
+    counted = 0
+    for _ in range(CALIBRATION_RUNS):
+        began = time.perf_counter()
+        with team_connection(team) as conn:
+            data = read_for_calibration(conn, p)
+        counted = compute(data.scorecards, data.decisions, p).scorecards
+        team_s.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        with Store.open(local) as store:
+            here = read_local(store)
+        compute(here.scorecards, here.decisions, p, rounds=here.pending)
+        local_s.append(time.perf_counter() - began)
+    return {"team": statistics.median(team_s), "local": statistics.median(local_s),
+            "counted": counted, "left_out": len(data.problems)}
 
 
 def debrief_command_s(db: Any, lead: str, candidate: str, folder: Path) -> float:
@@ -207,7 +263,7 @@ def _backlog(store: Any, n: int) -> None:
     now = datetime.now(UTC)
     with store.write() as s:
         for i in range(n):
-            sc = replace(base, id=f"backlog-{i:04d}", candidate=f"Backlog {i:04d}")
+            sc = replace(base, id=f"{0xBAC000000 + i:032x}", candidate=f"Backlog {i:04d}")
             records.insert(s, sc, imported=False)
             outbox.enqueue(s, sc.id, None, now)
 
@@ -253,7 +309,7 @@ def taps_with_and_without(db: Any, folder: Path, role: str) -> dict[str, list[fl
     store.close()
     with db.raw("postgres") as conn:
         row = conn.execute("SELECT count(*) FROM companion.scorecards "
-                           "WHERE id LIKE 'backlog-%'").fetchone()
+                           "WHERE candidate LIKE 'Backlog %'").fetchone()
     published = int(row[0]) if row else 0
     if len(out["publishing"]) < TAPS // 2 or not published:
         raise RuntimeError(f"only {len(out['publishing'])} taps while publishing "
@@ -281,8 +337,8 @@ def run() -> dict[str, Any]:
                 total = conn.execute("SELECT count(*) FROM companion.scorecards").fetchone()
             debrief = debrief_times(db, ana, candidate, folder)
             command = debrief_command_s(db, ana, candidate, folder)
-            calibration, counted = calibration_s(db, ana)
             taps = taps_with_and_without(db, folder, sam)
+            calibration = calibration_against_local(server, folder)
     finally:
         server.stop()
     alone, busy = taps["alone"], taps["publishing"]
@@ -301,8 +357,13 @@ def run() -> dict[str, Any]:
          "value": round(warm, 3), "unit": "s", "target": TARGET_DEBRIEF_S},
         {"figure": "the same as a command (`panel --team`, a new process)",
          "value": round(command, 3), "unit": "s"},
-        {"figure": f"calibration over the team store ({counted:,} scorecards read)",
-         "value": round(calibration, 2), "unit": "s"},
+        {"figure": f"calibration over the team store ({calibration['counted']:,} "
+                   "scorecards), median", "value": round(calibration["team"], 2), "unit": "s"},
+        {"figure": "baseline: the same calibration over a local store, median",
+         "value": round(calibration["local"], 2), "unit": "s"},
+        {"figure": "calibration, team store / local store",
+         "value": round(calibration["team"] / calibration["local"], 2), "unit": "x",
+         "target": TARGET_CALIBRATION_RATIO},
         {"figure": "loading 10,000 scorecards (COPY, setup only)",
          "value": round(load_s, 1), "unit": "s"},
         {"figure": "tap to durable, no team store, median",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -122,6 +122,7 @@ def _calls(t: Team) -> dict[str, tuple[str, tuple[object, ...]]]:
                             ("Priya Raman",)),
         "read_scorecards (all)": ("SELECT * FROM companion.read_scorecards(NULL, NULL)", ()),
         "read_amendments": ("SELECT * FROM companion.read_amendments(NULL)", ()),
+        "read_calibration": ("SELECT * FROM companion.read_calibration(NULL)", ()),
         "stored_copy": ("SELECT * FROM companion.stored_copy(%s)", (t.lee_on_priya.id,)),
         "publish_scorecard": publish_call(own),
         "append_amendment": ("SELECT companion.append_amendment(%s, 1, %s, %s)",
@@ -283,13 +284,13 @@ def test_a_t0001_store_with_bad_rows_upgrades_and_every_good_scorecard_still_mak
     res = run_cli("panel", "--team", "Mei Lin", "--pdf", str(pdf), data_dir=lead)
     assert res.returncode == 0, res.stderr
     assert "2 scorecards of Mei Lin from the team store, 1 amendment" in res.stdout
-    warnings = [ln for ln in res.stderr.splitlines() if ln.startswith("warning: ")]
+    warnings = [ln for ln in res.stderr.splitlines() if ln.startswith("warning: left out: ")]
     assert len(warnings) == 3, res.stderr
-    assert any(f"scorecard {deep.id} by Lee Chen was left out" in w
+    assert any(f"team store scorecard {deep.id} by Lee Chen: " in w
                and "nested more than 16 levels deep" in w for w in warnings)
-    assert any(f"scorecard {typed.id} by Sam Okafor was left out" in w
+    assert any(f"team store scorecard {typed.id} by Sam Okafor: " in w
                and "recommendation" in w for w in warnings)
-    assert any(f"scorecard {future.id} by Lee Chen was left out" in w
+    assert any(f"team store scorecard {future.id} by Lee Chen: " in w
                and "format 99" in w for w in warnings)
     first = pdf_first_page(pdf)
     assert first.count("Left out: team store scorecard") == 3
@@ -297,7 +298,7 @@ def test_a_t0001_store_with_bad_rows_upgrades_and_every_good_scorecard_still_mak
 
     cal = run_cli("calibration", "--team", "--pdf", str(tmp_path / "cal.pdf"), data_dir=lead)
     assert cal.returncode == 0, cal.stderr
-    assert cal.stderr.count("warning: team store scorecard") == 4  # Erin's row too
+    assert cal.stderr.count("warning: left out: team store scorecard") == 4  # Erin's too
     assert pdf_first_page(tmp_path / "cal.pdf").count("Left out: team store scorecard") == 4
 
     # 5. the free-text id: refused from now on, and its deletion audited without the text
@@ -412,3 +413,42 @@ def test_a_token_scorecard_is_shown_with_who_published_it_and_does_not_count(
     assert "Lee Chen rated almost nothing" in first
     body = " ".join(pdf_body(pdf).split())
     assert "Recommendations split between yes and no" not in body
+
+
+# ------------------------------------------------ calibration's own read
+
+def test_calibrations_read_gives_the_figures_the_whole_payloads_give(team: Team) -> None:
+    """``read_calibration`` carries only what calibration uses: the figures are the same."""
+    from companion.calibration.figures import compute
+    from companion.team.reading import brought_up_to_date, read_for_calibration
+
+    with team.db.begin(team.ana) as conn:
+        slim = read_for_calibration(conn, pack())
+        whole, problems = brought_up_to_date(server.fetch_all_scorecards(conn, pack()))
+    assert problems == [] and slim.problems == ()
+    assert sorted(sc.id for sc in slim.scorecards) == sorted(sc.id for sc in whole)
+    assert any(sc.amendments for sc in slim.scorecards)  # Lee's amended Priya card
+    by_id = {sc.id: sc for sc in whole}
+    for sc in slim.scorecards:
+        full = by_id[sc.id]
+        assert [(i.item_id, i.rating) for i in sc.items] == [(i.item_id, i.rating)
+                                                            for i in full.items]
+        # the same chain; an undo's own time is a note field calibration does not read
+        assert [(a.at, a.change, replace(a.undo, at=None) if isinstance(a.undo, Rate)
+                 else a.undo) for a in sc.amendments] == \
+            [(a.at, a.change, replace(a.undo, at=None) if isinstance(a.undo, Rate) else a.undo)
+             for a in full.amendments]
+        assert sc.recommendation == full.recommendation
+    assert compute(slim.scorecards, (), pack()).to_dict() == \
+        compute(whole, (), pack()).to_dict()
+
+
+def test_an_app_of_t0001_still_reads_the_version_and_says_update_the_app(team: Team) -> None:
+    """The one table people may read: the schema version, which a t0001 client checks
+    before every write (``schema.require_writable``) and in ``team status``."""
+    with team.db.raw(team.sam) as sam:
+        row = sam.execute("SELECT version_num FROM companion.alembic_version").fetchone()
+    assert row == (schema.head_revision(),) and schema.head_revision() != "t0001"
+    old_app = schema.SchemaCheck(str(row[0]), "t0001", "newer")  # what t0001's check() says
+    assert old_app.message == (f"the team store was upgraded by a newer app (revision "
+                               f"{row[0]}); update the app")

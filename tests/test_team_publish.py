@@ -131,7 +131,7 @@ def test_a_payload_altered_on_the_server_fails_the_import_checks(team: Team) -> 
     with team.db.begin(team.ana) as conn:
         fetched = server.fetch_scorecards(conn, sc.candidate, pack())
     assert fetched.scorecards == []
-    assert re.search(f"team store scorecard {sc.id} by Sam Okafor was left out: .*hash",
+    assert re.search(f"team store scorecard {sc.id} by Sam Okafor: .*hash",
                      fetched.unreadable[0].line())
 
 
@@ -157,7 +157,7 @@ def test_a_payload_from_another_pack_is_refused_on_read(team: Team) -> None:
         fetched = server.fetch_scorecards(conn, sc.candidate, pack())
     assert fetched.scorecards == []
     (line,) = [u.line() for u in fetched.unreadable]
-    assert f"scorecard {sc.id} by Sam Okafor was left out" in line
+    assert f"team store scorecard {sc.id} by Sam Okafor: " in line
     assert "unknown archetype 'no-such-archetype'" in line
 
 

@@ -109,3 +109,26 @@ def test_an_unknown_server_revision_is_read_as_newer(empty_db: TeamDb) -> None:
         conn.execute(text("UPDATE companion.alembic_version SET version_num = 'x1'"))
         result = schema.check(conn)
     assert (result.server, result.state) == ("x1", "newer")
+
+
+def test_every_function_pins_its_search_path_and_public_runs_none(empty_db: TeamDb) -> None:
+    """What a security reviewer checks with \\df+: t0002's API is the owner role's,
+    SECURITY DEFINER, search_path pinned; PUBLIC may execute nothing in the schema."""
+    with empty_db.begin() as conn:
+        schema.upgrade(conn)
+        rows = conn.execute(text(
+            "SELECT p.proname, p.prosecdef, pg_get_userbyid(p.proowner), "
+            "coalesce(array_to_string(p.proconfig, ','), ''), "
+            "coalesce(array_to_string(p.proacl, ','), '') "
+            "FROM pg_proc p WHERE p.pronamespace = 'companion'::regnamespace")).all()
+    api = {"list_members", "publish_scorecard", "import_scorecard", "stored_copy",
+           "append_amendment", "list_candidates", "read_scorecards", "read_amendments",
+           "read_calibration", "record_decision", "read_decisions", "delete_candidate"}
+    found = {name: (definer, owner, config, acl) for name, definer, owner, config, acl in rows}
+    assert api <= found.keys()
+    for name, (definer, owner, config, acl) in found.items():
+        assert "search_path=pg_catalog, pg_temp" in config, name
+        # no ACL at all would mean the default, which lets PUBLIC execute
+        assert acl and not any(entry.startswith("=") for entry in acl.split(",")), name
+        if name in api:
+            assert definer and owner == "companion_owner", name

@@ -8,6 +8,7 @@ the Calibration page read the team store. Screenshots go to screenshots/.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -21,11 +22,14 @@ from sqlalchemy import text
 
 from companion.content.loader import builtin_pack
 from companion.demo.pair import demo_round
+from companion.exchange.files import content_hash
+from companion.exchange.schema import scorecard_to_dict
 from companion.live.engine import RoundEngine
 from companion.store import Store
 from companion.team.settings import EVERYTHING, save_conninfo
 from tests.pg_server import PgServer
 from tests.publish_support import member, run_round, server_counts
+from tests.scorecards import make_scorecard, pack
 from tests.team_support import TeamDb, create_database, drop_database
 from tests.test_ui_panel import pdf_text
 from tests.ui_helpers import loaded, open_window, screenshot
@@ -151,6 +155,18 @@ def test_the_panel_page_reads_and_decides_on_the_team_store(  # type: ignore[no-
             pub = publisher(store, db, person.role)
             assert not pub.publish().problems
             pub.close()
+    # A row that fails the checks (a number where the recommendation goes, under a
+    # right hash), as a t0001 server could hold one: named, and the rest still shown.
+    bad = scorecard_to_dict(make_scorecard(pack(), interviewer="Lee Chen", candidate="Mei Lin",
+                                           seed=5))
+    bad["recommendation"] = 42
+    with db.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO companion.scorecards (id, owner, interviewer, candidate, "
+            "submitted_at, format_version, content_sha256, payload) VALUES (:id, :owner, "
+            "'Lee Chen', 'Mei Lin', now(), 2, :sha, CAST(:payload AS jsonb))"),
+            {"id": bad["id"], "owner": lee.role, "sha": content_hash(bad),
+             "payload": json.dumps(bad)})
     connected(data_dir, db, ana)
     window = open_window(qtbot, data_dir)
     window.resize(1280, 860)
@@ -160,8 +176,10 @@ def test_the_panel_page_reads_and_decides_on_the_team_store(  # type: ignore[no-
             window.actions_.panel.trigger()
         assert page.from_team.isVisible() and page.from_team.isChecked()
         assert not page.import_button.isVisible()
-        assert page.candidate.currentText() == "Mei Lin · 2 scorecards"
+        assert page.candidate.currentText() == "Mei Lin · 3 scorecards"
         assert page.scorecards.topLevelItemCount() == 2
+        left_out = f"Left out: team store scorecard {bad['id']} by Lee Chen: "
+        assert page.notice.isVisible() and left_out in page.notice.label.text()
         assert page.decision.current.text() == "No decision recorded yet."
 
         box = page.decision
@@ -184,6 +202,8 @@ def test_the_panel_page_reads_and_decides_on_the_team_store(  # type: ignore[no-
         pdf = pdf_text(Path(done.args[0]))
         assert "Panel decision Hire at Senior · decided by Ana Pereira" in pdf
         assert "Amended after submission" in pdf and "Before: Mid After: Strong" in pdf
+        assert f"Left out: team store scorecard {bad['id']} by Lee Chen" in " ".join(pdf.split())
+        assert f"published by {sam.role} at " in " ".join(pdf.split())
 
         # The Calibration page offers the team store too, and counts both rounds.
         cal = window.pages.calibration_page
@@ -193,6 +213,8 @@ def test_the_panel_page_reads_and_decides_on_the_team_store(  # type: ignore[no-
         with qtbot.waitSignal(cal.computed, timeout=60_000):
             cal.from_team.setChecked(True)
         assert cal.scope.text().startswith("2 submitted scorecards of 1 candidate")
+        assert cal.problems.isVisible() and left_out in cal.problems.text()
+        screenshot(window, "team_calibration_left_out")
     QApplication.processEvents()
 
 

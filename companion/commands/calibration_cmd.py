@@ -56,7 +56,7 @@ def run_calibration(args: argparse.Namespace) -> int:
     warnings: list[str] = []
     cal = compute_for_cli(args, pack, warnings)
     for line in warnings:  # one bad row never costs the figures
-        print(f"warning: {line}", file=sys.stderr)
+        print(f"warning: left out: {line}", file=sys.stderr)
     if args.pdf:
         from companion.export.calibration_pdf import render_calibration
 

@@ -90,7 +90,7 @@ def _team_panel(args: argparse.Namespace, pack: Pack) -> int:
         panel = read_panel(conn, candidate, pack)
         loop_lines = _team_loop_lines(conn, panel.candidate, list(panel.scorecards), pack)
     for line in panel.problems:  # one bad row never costs the lead the debrief
-        print(f"warning: {line}", file=sys.stderr)
+        print(f"warning: left out: {line}", file=sys.stderr)
     if not panel.scorecards:
         raise CompanionError(f"the team store has no scorecard of {candidate!r} that this "
                              "login may read" + (" and that passes the checks"

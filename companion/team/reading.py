@@ -24,6 +24,7 @@ from companion.record.change_codec import amendment_from
 from companion.record.decision import Decision
 from companion.record.scorecard import Scorecard
 from companion.team import server
+from companion.team.calibration_read import read_calibration
 from companion.team.connect import connection, make_engine
 from companion.team.settings import TeamSettings, load_team
 
@@ -145,7 +146,8 @@ def read_for_calibration(conn: Connection, pack: Pack | None) -> TeamCalibration
     The server's rules already hold back what an interviewer may not see yet, so
     every scorecard here counts.
     """
-    cards, problems = brought_up_to_date(server.fetch_all_scorecards(conn, pack))
+    read = read_calibration(conn)
+    cards, problems = read.scorecards, read.problems
     return TeamCalibrationData(tuple(cards),
                                tuple(as_decision(d) for d in server.read_decisions(conn)),
                                tuple(problems))

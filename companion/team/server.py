@@ -70,7 +70,10 @@ class StoredScorecard:
 
 @dataclass(frozen=True)
 class Unreadable:
-    """A stored row that failed the checks of an imported file: named, and left out."""
+    """A stored row that failed the checks of an imported file: named, and left out.
+
+    ``line()`` names it; whoever shows it says it was left out ("Left out: ...").
+    """
 
     kind: str  # "scorecard" or "amendment N of scorecard"
     scorecard_id: str
@@ -81,8 +84,7 @@ class Unreadable:
         """One line: which row, whose, and what is wrong."""
         sid = one_line(self.scorecard_id)[:80]
         who = one_line(self.interviewer)[:80]
-        return one_line(f"team store {self.kind} {sid} by {who} was left out: "
-                        f"{self.problem}")[:400]
+        return one_line(f"team store {self.kind} {sid} by {who}: {self.problem}")[:400]
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,12 @@ def _execute(conn: Connection, what: str, sql: str,
             return conn.execute(text(sql), params)
     except DBAPIError as exc:
         raise _translate(exc, what) from None
+
+
+def execute(conn: Connection, what: str, sql: str,
+            params: dict[str, object]) -> CursorResult[*tuple[Any, ...]]:
+    """One call of the API (``what`` names it in errors); for readers beside this module."""
+    return _execute(conn, what, sql, params)
 
 
 def _writable(conn: Connection, what: str) -> None:
@@ -294,7 +302,7 @@ def fetch_scorecards(conn: Connection, candidate: str, pack: Pack | None) -> Fet
     """
     rows = _execute(conn, f"to read the scorecards of {candidate!r}",
                     f"{_SCORECARDS}(:c, NULL)", {"c": candidate}).all()
-    amendments = _amendments(conn, candidate) if rows else ({}, [])
+    amendments = amendments_of(conn, candidate) if rows else ({}, [])
     return _decoded(rows, amendments, pack)
 
 
@@ -309,7 +317,7 @@ def fetch_all_scorecards(conn: Connection, pack: Pack | None,
     rows = _execute(conn, "to read the scorecards",
                     f"{_SCORECARDS}(NULL, CAST(:since AS timestamptz))",
                     {"since": since}).all()
-    amendments = _amendments(conn, None) if rows else ({}, [])
+    amendments = amendments_of(conn, None) if rows else ({}, [])
     return _decoded(rows, amendments, pack)
 
 
@@ -348,8 +356,8 @@ def _decoded(rows: Sequence[Row[*tuple[Any, ...]]],
     return Fetched(out, bad)
 
 
-def _amendments(conn: Connection, candidate: str | None
-                ) -> tuple[dict[str, list[StoredAmendment]], list[Unreadable]]:
+def amendments_of(conn: Connection, candidate: str | None
+                  ) -> tuple[dict[str, list[StoredAmendment]], list[Unreadable]]:
     """The readable amendments (of ``candidate``, or all), in order, and those that fail.
 
     A scorecard keeps its amendments only up to the first unreadable one: the

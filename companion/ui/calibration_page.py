@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
@@ -55,7 +56,7 @@ class _Signals(QObject):
 class _Compute(QRunnable):
     """Read the store and compute every figure, off the GUI thread."""
 
-    def __init__(self, number: int, job: Callable[[], Calibration], signals: _Signals) -> None:
+    def __init__(self, number: int, job: Callable[[], Computed], signals: _Signals) -> None:
         super().__init__()
         self.number, self.job, self.signals = number, job, signals
 
@@ -72,19 +73,27 @@ class _Compute(QRunnable):
             self.signals.done.emit(self.number, result)
 
 
+@dataclass(frozen=True)
+class Computed:
+    """The figures, and one line per team store row left out of them."""
+
+    calibration: Calibration
+    left_out: tuple[str, ...] = ()
+
+
 def compute_calibration(store: Store, pack: Pack, viewer: str | None,
-                        filters: Filters) -> Calibration:
+                        filters: Filters) -> Computed:
     """The figures for ``viewer`` (runs on a worker thread)."""
     from companion.calibration.figures import compute
     from companion.store.bulk import read_for_calibration
 
     data = read_for_calibration(store)
-    return compute(data.scorecards, data.decisions, pack, viewer=viewer, rounds=data.pending,
-                   filters=filters)
+    return Computed(compute(data.scorecards, data.decisions, pack, viewer=viewer,
+                            rounds=data.pending, filters=filters))
 
 
 def compute_team_calibration(team: TeamSettings, password: str | None, pack: Pack,
-                             filters: Filters) -> Calibration:
+                             filters: Filters) -> Computed:
     """The figures over the team store (runs on a worker thread).
 
     The server's rules decide what the login may read, independence included,
@@ -95,7 +104,8 @@ def compute_team_calibration(team: TeamSettings, password: str | None, pack: Pac
 
     with team_connection(team, password) as conn:
         data = read_for_calibration(conn, pack)
-    return compute(data.scorecards, data.decisions, pack, viewer=None, filters=filters)
+    return Computed(compute(data.scorecards, data.decisions, pack, viewer=None,
+                            filters=filters), data.problems)
 
 
 def _tree(name: str, headers: list[str], parent: QWidget) -> QTreeWidget:
@@ -126,6 +136,7 @@ class CalibrationPage(QWidget):
         self.team_password: Callable[[], str | None] = lambda: None
         self.paper: Callable[[], str] = lambda: "a4"
         self.calibration: Calibration | None = None
+        self.left_out: tuple[str, ...] = ()  # team store rows the figures go without
         self._request = 0
         self._signals = _Signals(self)
         self._signals.done.connect(self._computed)
@@ -180,6 +191,13 @@ class CalibrationPage(QWidget):
         self.scope.setObjectName("calibration.scope")
         self.scope.setProperty("role", "muted")
         self.scope.setWordWrap(True)
+        # A team store row that failed the checks: named, the figures made without it.
+        self.problems = QLabel(self)
+        self.problems.setObjectName("calibration.leftOut")
+        self.problems.setWordWrap(True)
+        self.problems.setTextFormat(Qt.TextFormat.PlainText)
+        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems.hide()
         self.findings = QLabel(self)
         self.findings.setObjectName("calibration.findings")
         self.findings.setWordWrap(True)
@@ -259,6 +277,7 @@ class CalibrationPage(QWidget):
         layout.addWidget(intro)
         layout.addLayout(filters)
         layout.addWidget(self.scope)
+        layout.addWidget(self.problems)
         layout.addWidget(self.findings)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.export_status)
@@ -300,7 +319,7 @@ class CalibrationPage(QWidget):
         store, pack, filters = self.store, self.pack, self.filters()
         viewer = self.viewer().strip() or None  # nobody named: hold back every pending one
         team = self.team if self.from_team.isChecked() else None
-        job: Callable[[], Calibration]
+        job: Callable[[], Computed]
         if team is not None:
             self.scope.setText("Reading the team store and computing the figures\u2026")
             job = partial(compute_team_calibration, team, self.team_password(), pack, filters)
@@ -309,10 +328,10 @@ class CalibrationPage(QWidget):
             job = partial(compute_calibration, store, pack, viewer, filters)
         QThreadPool.globalInstance().start(_Compute(self._request, job, self._signals))
 
-    def _computed(self, number: int, cal: Calibration) -> None:
+    def _computed(self, number: int, result: Computed) -> None:
         if number != self._request:  # the filters changed meanwhile: a newer one is coming
             return
-        self.show_calibration(cal)
+        self.show_calibration(result.calibration, result.left_out)
         self.computed.emit()
 
     def _failed(self, number: int, message: str) -> None:
@@ -320,10 +339,13 @@ class CalibrationPage(QWidget):
             self.scope.setText(f"Cannot compute the figures: {message}")
             self.failed.emit(message)
 
-    def show_calibration(self, cal: Calibration) -> None:
-        """Mirror ``cal`` on the page: words, charts, tables."""
+    def show_calibration(self, cal: Calibration, left_out: tuple[str, ...] = ()) -> None:
+        """Mirror ``cal`` on the page: words, charts, tables, and the rows left out."""
         self.calibration = cal
+        self.left_out = left_out
         self.scope.setText(scope(cal))
+        self.problems.setText("\n".join(f"Left out: {line}" for line in left_out))
+        self.problems.setVisible(bool(left_out))
         if not cal.scorecards:
             self.findings.setText("No submitted scorecards in this scope yet.")
         elif cal.findings:
@@ -350,13 +372,13 @@ class CalibrationPage(QWidget):
     # -- intent ----------------------------------------------------------------------------
     def export(self) -> None:
         """Write the figures on the page as the calibration PDF (on the thread pool)."""
-        cal, pack = self.calibration, self.pack
+        cal, pack, left_out = self.calibration, self.pack, self.left_out
         if cal is None or pack is None or self.export_dir is None or self.export_status.running:
             return
         paper = self.paper()
         target = self.export_dir / f"{datetime.now(UTC).astimezone():%Y-%m-%d} Calibration.pdf"
         def job(chosen: Path) -> Path:
-            return write_calibration_pdf(cal, pack, chosen, paper)
+            return write_calibration_pdf(cal, pack, chosen, paper, left_out)
 
         self.export_status.start(job, target, "the calibration report")
 
@@ -376,9 +398,10 @@ def _key_label(text: str, parent: QWidget) -> QLabel:
     return label
 
 
-def write_calibration_pdf(cal: Calibration, pack: Pack, target: Path, paper: str) -> Path:
+def write_calibration_pdf(cal: Calibration, pack: Pack, target: Path, paper: str,
+                          left_out: tuple[str, ...] = ()) -> Path:
     """Render the calibration report to ``target`` (runs on a worker thread)."""
     from companion.export.calibration_pdf import render_calibration  # lazy: reportlab
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    return render_calibration(cal, pack, target, page_size=paper)
+    return render_calibration(cal, pack, target, page_size=paper, warnings=left_out)

@@ -357,6 +357,19 @@ class PanelPage(QWidget):
         for w in (self.scorecards, self.export_button, self.save_as_button):
             w.setEnabled(has)
         self.decision.show_recorded(panel.candidate, self.team_decision)
+        if panel.problems:  # one bad row never hides the others
+            self.notice.say("\n".join(f"Left out: {line}" for line in panel.problems),
+                            warn=True)
+
+    def _team_provenance(self, chosen: list[Scorecard]) -> tuple[list[str] | None,
+                                                                 tuple[str, ...]]:
+        """Who stored each chosen scorecard and when, and the rows left out (team mode)."""
+        panel = self.team_panel
+        if not self.team_mode or panel is None:
+            return None, ()
+        said = {sc.id: p.describe() for sc, p in zip(panel.scorecards, panel.provenance,
+                                                     strict=False)}
+        return [said.get(sc.id, "") for sc in chosen], panel.problems
 
     def _team_group(self) -> PanelGroup | None:
         from companion.export.panel_select import PanelGroup
@@ -480,6 +493,7 @@ class PanelPage(QWidget):
             return
         target = self.export_dir / export_file_name(group.candidate, "Panel debrief",
                                                     datetime.now(UTC))
+        provenance, warnings = self._team_provenance(chosen)
         loop_lines: list[tuple[str, str]] = []
         if self.store is not None:  # this computer's copy of the candidate's loop, if any
             from companion.store.loops import debrief_lines_here
@@ -488,7 +502,8 @@ class PanelPage(QWidget):
                 loop_lines = debrief_lines_here(self.store, list(chosen), self.pack)
             except CompanionError:
                 loop_lines = []  # a debrief never waits on a loop line
-        job = panel_job(chosen, self.pack, labels, self.paper(), decision, loop_lines)
+        job = panel_job(chosen, self.pack, labels, self.paper(), decision, provenance,
+                        warnings, loop_lines)
         what = f"the debrief of {group.candidate}"
         if ask:
             self.export_status.save_as(job, target, what)

@@ -189,9 +189,61 @@ HELPERS = [
             END IF;
             RETURN NULL;
         END $$""",
+    # The part of a payload calibration reads, built with jsonb operators that
+    # never fail on a malformed payload.
+    """CREATE FUNCTION companion.calibration_part(doc jsonb) RETURNS jsonb
+        LANGUAGE sql IMMUTABLE STRICT
+        SET search_path = pg_catalog, pg_temp
+        AS $$ SELECT jsonb_build_object(
+                'id', doc->'id',
+                'candidate', doc->'candidate', 'interviewer', doc->'interviewer',
+                'archetype', doc->'archetype', 'level', doc->'level',
+                'template_id', doc->'template_id',
+                'round_title', doc->'round_title', 'pack_id', doc->'pack_id',
+                'pack_version', doc->'pack_version',
+                'started_at', doc->'started_at',
+                'submitted_at', doc->'submitted_at', 'ended_at', doc->'ended_at',
+                'duration_s', doc->'duration_s',
+                'recommendation', doc->'recommendation',
+                'items', (SELECT jsonb_agg(jsonb_build_object(
+                              'item_id', it->'item_id', 'kind', it->'kind',
+                              'rating', it->'rating',
+                              'probes', coalesce((
+                                  SELECT jsonb_agg(jsonb_build_object(
+                                      'probe_id', p->'probe_id', 'asked', p->'asked',
+                                      'rating', p->'rating') ORDER BY pn)
+                                    FROM jsonb_array_elements(
+                                        CASE WHEN jsonb_typeof(it->'probes') = 'array'
+                                             THEN it->'probes' END)
+                                         WITH ORDINALITY pe(p, pn)
+                                   WHERE p->>'probe_id' LIKE 'failure.%'), '[]'))
+                              ORDER BY n)
+                            FROM jsonb_array_elements(
+                                CASE WHEN jsonb_typeof(doc->'items') = 'array'
+                                     THEN doc->'items' END) WITH ORDINALITY e(it, n)),
+                'flags', (SELECT jsonb_agg(jsonb_build_object(
+                              'flag_id', f->'flag_id', 'state', f->'state') ORDER BY n)
+                            FROM jsonb_array_elements(
+                                CASE WHEN jsonb_typeof(doc->'flags') = 'array'
+                                     THEN doc->'flags' END) WITH ORDINALITY e(f, n)),
+                'amendments', (SELECT jsonb_agg(a ORDER BY n)
+                                 FROM jsonb_array_elements(
+                                     CASE WHEN jsonb_typeof(doc->'amendments') = 'array'
+                                          THEN doc->'amendments' END)
+                                      WITH ORDINALITY e(a, n)
+                                WHERE a->'change'->>'type' IN ('recommend', 'rate', 'flag')
+                                   OR (a->'change'->>'type' = 'probe'
+                                       AND a->'change'->>'probe' LIKE 'failure.%'))
+            ) $$""",
 ]
 
 TABLES = [
+    # Calibration's part of each payload, kept beside it (filled for t0001 rows here,
+    # with the append-only guard lifted for this one statement).
+    "ALTER TABLE companion.scorecards ADD COLUMN calibration jsonb",
+    "ALTER TABLE companion.scorecards DISABLE TRIGGER scorecards_append_only",
+    "UPDATE companion.scorecards SET calibration = companion.calibration_part(payload)",
+    "ALTER TABLE companion.scorecards ENABLE TRIGGER scorecards_append_only",
     # Ids are 32 lower-case hex digits (a uuid4's hex): never a name, an e-mail or an
     # outcome, which the deletion audit would otherwise keep forever. NOT VALID: rows
     # stored under t0001 stay, and readers name them.
@@ -359,9 +411,9 @@ FUNCTIONS = [
             END IF;
             INSERT INTO companion.scorecards (id, owner, published_by, interviewer, candidate,
                                               submitted_at, format_version, content_sha256,
-                                              payload)
+                                              payload, calibration)
             VALUES (p_id, p_owner, session_user, doc->>'interviewer', doc->>'candidate', submitted,
-                    p_format_version, p_sha256, doc)
+                    p_format_version, p_sha256, doc, companion.calibration_part(doc))
             ON CONFLICT (id) DO NOTHING;
             IF FOUND THEN
                 RETURN 'stored';
@@ -527,6 +579,24 @@ FUNCTIONS = [
                           ORDER BY r.submitted_at, r.id;
         END""", EVERYONE, "STABLE"),
 
+    # What calibration needs of every readable scorecard, and nothing else: the
+    # header, ratings, failure probes, flag states, the recommendation and the
+    # amendments that change those (bench/team_store.py: reading whole payloads
+    # made calibration over the team store ten times slower than over a laptop's).
+    # Kept beside the payload when a scorecard is stored (column ``calibration``).
+    *api_function(
+        "read_calibration(p_since timestamptz)",
+        "TABLE (id text, format_version integer, card text)", f"""
+        DECLARE me text;
+        BEGIN {CALLER}
+            RETURN QUERY
+            SELECT r.id, r.format_version,
+                   coalesce(r.calibration, companion.calibration_part(r.payload))::text
+              FROM companion.readable(NULL) r
+             WHERE p_since IS NULL OR r.submitted_at >= p_since
+             ORDER BY r.submitted_at, r.id;
+        END""", EVERYONE, "STABLE"),
+
     *api_function(
         "read_amendments(p_candidate text)",
         "TABLE (scorecard_id text, seq integer, at timestamptz, author text, "
@@ -618,10 +688,12 @@ NEW_FUNCTIONS = (
     "import_scorecard(text, text, integer, text, text)", "stored_copy(text)",
     "append_amendment(text, integer, timestamptz, text)", "list_candidates()",
     "read_scorecards(text, timestamptz)", "read_amendments(text)",
+    "read_calibration(timestamptz)",
     "record_decision(text, text, text, timestamptz, text)", "read_decisions(text)",
     "delete_candidate(text)", "readable(text)",
     "store_scorecard(name, text, integer, text, text)", "scorecard_problem(jsonb)",
     "bounded_json(text, text, integer, integer)", "too_deep(jsonb, integer)",
+    "calibration_part(jsonb)",
     "audit_member()")
 
 
@@ -665,6 +737,7 @@ def downgrade() -> None:
         f"REVOKE ALL ON SCHEMA companion FROM {OWNER}",
         "ALTER TABLE companion.scorecards DROP CONSTRAINT scorecard_id_is_hex",
         "ALTER TABLE companion.deletions DROP CONSTRAINT deletion_id_is_plain",
+        "ALTER TABLE companion.scorecards DROP COLUMN calibration",
         "ALTER DEFAULT PRIVILEGES IN SCHEMA companion GRANT EXECUTE ON FUNCTIONS TO PUBLIC",
         *T0001_PRIVILEGES,
     ]
