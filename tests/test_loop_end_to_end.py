@@ -222,3 +222,30 @@ def test_offline_an_assigned_round_starts_from_the_local_copy_and_publishes_late
     with db.raw(sam.role) as conn:
         assert conn.execute("SELECT id FROM companion.read_scorecards(%s, NULL)",
                             (CANDIDATE,)).fetchall() == [(round_id,)]
+
+
+def test_a_round_begun_from_your_rounds_shows_in_progress_to_the_lead(
+        qtbot: QtBot, db: TeamDb, tmp_path: Path) -> None:
+    ana = member(db, "ana", "lead", "Ana Pereira", tmp_path)
+    sam = member(db, "sam", "interviewer", "Sam Okafor", tmp_path)
+    for person in (ana, sam):
+        ok(person.data, "team", "connect", db.conninfo(person.role))
+    ok(ana.data, "loop", "create", CANDIDATE, "--archetype", "api", "--level", "senior")
+    ok(ana.data, "loop", "assign", "technical", sam.name)
+
+    start_from_your_rounds(qtbot, sam, submit=False)  # begun, not submitted
+    with db.raw(ana.role) as conn:
+        def started() -> bool:
+            (payload,) = conn.execute("SELECT payload::text FROM companion.read_loops()"
+                                      ).fetchone() or ("",)
+            conn.rollback()
+            return json.loads(str(payload))["rounds"][1].get("started_at") is not None
+        qtbot.waitUntil(started, timeout=30_000)
+    rounds = json.loads(ok(ana.data, "loop", "list", "--json"))[0]["rounds"]
+    assert [r["state"] for r in rounds] == ["not started", "in progress", "not started",
+                                            "not started"]
+    # Nobody else may say so for Sam, not even the lead.
+    with db.raw(ana.role) as conn:
+        loop_id = conn.execute("SELECT id FROM companion.read_loops()").fetchone()
+        assert loop_id is not None
+        assert refused(conn, "SELECT companion.round_started(%s, 2)", (loop_id[0],)) == DENIED

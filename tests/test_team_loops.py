@@ -86,6 +86,13 @@ def test_a_lead_plans_and_assigns_and_interviewers_cannot(db: TeamDb) -> None:
             assert refused(conn, sql) == DENIED, sql
     with db.raw(lee) as conn:  # round 3 is Lee's now: the loop is his to read
         assert len(conn.execute("SELECT id FROM companion.read_loops()").fetchall()) == 1
+    # A start time is the interviewer's report (round_started), never the lead's payload.
+    rounds = list(stored.rounds)
+    rounds[1] = replace(rounds[1], started_at=AT)
+    forged = replace(stored, id=uuid.uuid4().hex, rounds=tuple(rounds))
+    with db.begin(lead) as conn:
+        loops.create_loop(conn, forged)
+        assert loops.find_loop(conn, forged.id).rounds[1].started_at is None
     other = db.add("kim", "interviewer", "Kim Ito")
     with db.raw(other) as conn:
         assert conn.execute("SELECT id FROM companion.read_loops()").fetchall() == []

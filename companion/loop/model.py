@@ -36,6 +36,7 @@ class LoopRound:
     items: tuple[str, ...] = ()
     interviewer: str = ""  # "" while nobody is assigned
     scheduled_at: datetime | None = None
+    started_at: datetime | None = None  # the team store's time the interviewer began it
 
     @property
     def assigned(self) -> bool:
@@ -162,7 +163,7 @@ def loop_to_dict(loop: Loop) -> dict[str, Any]:
         "rounds": [{
             "template_id": r.template_id, "title": r.title, "kind": r.kind,
             "minutes": r.minutes, "items": list(r.items), "interviewer": r.interviewer,
-            "scheduled_at": _iso(r.scheduled_at),
+            "scheduled_at": _iso(r.scheduled_at), "started_at": _iso(r.started_at),
         } for r in loop.rounds],
     }
 
@@ -220,4 +221,7 @@ def loop_from_dict(data: Any, where: str = "loop") -> Loop:
             template_id=r.text("template_id"), title=_name(r, "title"), kind=r.text("kind"),
             minutes=_whole(r, "minutes", 24 * 60) or 0, items=_ids(r, "items"),
             interviewer=_name(r, "interviewer", empty=True),
-            scheduled_at=r.opt_time("scheduled_at")) for r in rounds))
+            scheduled_at=r.opt_time("scheduled_at"),
+            # Written by the team store from t0003 on; older files have no such key.
+            started_at=r.opt_time("started_at") if r.has("started_at") else None)
+            for r in rounds))

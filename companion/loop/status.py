@@ -154,7 +154,7 @@ def loop_state(loop: Loop, seen: Iterable[Seen], now: datetime, due: timedelta =
     out = []
     for n, r in enumerate(loop.rounds, 1):
         s = _best([c for c in cards if r.assigned and _matches(loop, r, c)])
-        state: State = "not started"
+        state: State = "in progress" if r.started_at is not None else "not started"
         if s is not None:
             state = ("published" if s.published_at else "submitted" if s.submitted_at
                      else "in progress")

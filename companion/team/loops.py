@@ -133,3 +133,19 @@ def close_loops_for(conn: Connection, candidate: str) -> int:
     for lp in open_ones:
         close_loop(conn, lp.id)
     return len(open_ones)
+
+
+def round_started(conn: Connection, loop_id: str, number: int) -> None:
+    """Tell the team store this login began round ``number`` (the server stamps the time)."""
+    what = f"to report round {number} of loop {loop_id[:8]} begun"
+    server._writable(conn, what)
+    server._execute(conn, what, "SELECT companion.round_started(:l, :n)",
+                    {"l": loop_id, "n": number})
+
+
+def report_start(team: TeamSettings, password: str | None, loop_id: str, number: int) -> None:
+    """``round_started`` on a connection of its own (the window's worker thread)."""
+    from companion.team.reading import team_connection
+
+    with team_connection(team, password) as conn, conn.begin():
+        round_started(conn, loop_id, number)

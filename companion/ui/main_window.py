@@ -185,6 +185,8 @@ class MainWindow(QMainWindow):
         self.settings.interviewer = request.interviewer
         self.start_screen.candidate.clear()  # the next round is another candidate
         self.open_engine(engine)
+        if request.loop is not None:
+            self.team_wiring.report_start(*request.loop)
 
     def resume_round(self, round_id: str) -> None:
         from companion.live.engine import RoundEngine

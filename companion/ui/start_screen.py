@@ -62,6 +62,7 @@ class StartRequest(NamedTuple):
     archetype: str
     level: str
     planned: PlannedRound
+    loop: tuple[str, int] | None = None  # (loop id, round number) when started from a loop
 
 
 def _when(at: datetime | None) -> str:

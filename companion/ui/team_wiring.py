@@ -82,6 +82,29 @@ class TeamWiring:
         return {rid: (SHORT_STATE[st.state], st.describe())
                 for rid, st in self.publishing.states().items()}
 
+    def report_start(self, loop_id: str, number: int) -> None:
+        """Tell the team store an assigned round began, off the window's thread.
+
+        Best effort: offline the round runs all the same, and its scorecard says the
+        rest when it is published.
+        """
+        if self.publishing is None:
+            return
+        from PySide6.QtCore import QRunnable, QThreadPool
+
+        from companion.team.loops import report_start
+
+        team, password = self.publishing.team, self.password()
+
+        class _Report(QRunnable):
+            def run(self) -> None:
+                try:
+                    report_start(team, password, loop_id, number)
+                except CompanionError as exc:
+                    log.info("round start not reported to the team store: %s", exc)
+
+        QThreadPool.globalInstance().start(_Report())
+
     def on_changed(self) -> None:
         self.window.start_screen.refresh_publish_states()
         # A run also copies this login's loops from the team store into the local file.

@@ -163,7 +163,8 @@ class YourRounds(QFrame):
         planned = PlannedRound(template, chosen.round.items,
                                offline=template.coding_format == "take_home")
         return StartRequest(chosen.loop.candidate, chosen.round.interviewer,
-                            chosen.loop.archetype, chosen.loop.level, planned)
+                            chosen.loop.archetype, chosen.loop.level, planned,
+                            (chosen.loop.id, chosen.number))
 
     def request_start(self) -> None:
         request = self.request()

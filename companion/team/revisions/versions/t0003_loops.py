@@ -94,6 +94,7 @@ TABLES = [
         template_id text NOT NULL,
         interviewer_role name,
         scheduled_at timestamptz,
+        started_at timestamptz,  -- the server's time when the interviewer began it
         PRIMARY KEY (loop_id, number)
     )""",
     "CREATE INDEX loop_rounds_interviewer ON companion.loop_rounds (interviewer_role)",
@@ -166,6 +167,10 @@ FUNCTIONS = [
             -- The server says who planned it and when; a new loop is open.
             doc := doc || jsonb_build_object('created_by', me, 'created_at', now(),
                                              'closed', false);
+            -- Only an interviewer's own report says a round began (round_started).
+            doc := jsonb_set(doc, ARRAY['rounds'], (
+                SELECT jsonb_agg(e.value - 'started_at' ORDER BY e.ordinality)
+                  FROM jsonb_array_elements(doc->'rounds') WITH ORDINALITY e));
             INSERT INTO companion.loops (id, candidate, payload)
             VALUES (doc->>'id', doc->>'candidate', doc);
             FOR r IN SELECT e.value AS spec, e.ordinality::integer AS number
@@ -236,6 +241,34 @@ FUNCTIONS = [
             END IF;
             RETURN 'same';
         END""", "companion_lead"),
+
+    # An interviewer began their round: the lead sees "in progress" before any scorecard.
+    *api_function(
+        "round_started(p_loop_id text, p_number integer)", "text", f"""
+        DECLARE me text; held record;
+        BEGIN {CALLER}
+            SELECT r.started_at, l.closed INTO held
+              FROM companion.loop_rounds r JOIN companion.loops l ON l.id = r.loop_id
+             WHERE r.loop_id = p_loop_id AND r.number = p_number
+               AND r.interviewer_role = session_user
+               FOR UPDATE OF r;
+            IF NOT FOUND OR held.closed THEN
+                RAISE EXCEPTION 'round % of loop % is not an open round of yours', p_number,
+                    p_loop_id USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            IF held.started_at IS NOT NULL THEN
+                RETURN 'same';
+            END IF;
+            UPDATE companion.loop_rounds r SET started_at = now()
+             WHERE r.loop_id = p_loop_id AND r.number = p_number;
+            UPDATE companion.loops l
+               SET payload = jsonb_set(l.payload,
+                                 ARRAY['rounds', (p_number - 1)::text, 'started_at'],
+                                 to_jsonb(now())),
+                   updated_at = now()
+             WHERE l.id = p_loop_id;
+            RETURN 'stored';
+        END""", "companion_interviewer"),
 
     # Leads and admins read every loop; an interviewer the loops with a round of theirs.
     *api_function(
@@ -345,6 +378,7 @@ def downgrade() -> None:
             "DROP FUNCTION companion.assign_round(text, integer, text, timestamptz)",
             "DROP FUNCTION companion.close_loop(text)",
             "DROP FUNCTION companion.read_loops()",
+            "DROP FUNCTION companion.round_started(text, integer)",
             "DROP FUNCTION companion.loop_problem(jsonb)",
             "DROP TABLE companion.loop_rounds",
             "DROP TABLE companion.loops"):
