@@ -149,3 +149,15 @@ def report_start(team: TeamSettings, password: str | None, loop_id: str, number:
 
     with team_connection(team, password) as conn, conn.begin():
         round_started(conn, loop_id, number)
+
+
+def team_view(team: TeamSettings, password: str | None) -> tuple[list[Loop], dict[str, list[Seen]]]:
+    """The loops this login may read and, per loop id, its published scorecards as evidence.
+
+    For the window's Loops page, on a worker thread: one connection for the whole view.
+    """
+    from companion.team.reading import team_connection
+
+    with team_connection(team, password) as conn:
+        found = read_loops(conn).loops
+        return found, {lp.id: evidence(conn, lp) for lp in found}

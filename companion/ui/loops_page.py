@@ -33,6 +33,7 @@ from companion.base.errors import CompanionError
 if TYPE_CHECKING:
     from companion.content.model import Pack
     from companion.loop.model import Loop
+    from companion.loop.status import Seen
     from companion.store import Store
     from companion.ui.team_loops import TeamLoopSource
 
@@ -66,6 +67,7 @@ class LoopsPage(QWidget):
         self.team: TeamLoopSource | None = None  # with a team store, changes go there first
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._loops: list[Loop] = []
+        self._team_seen: dict[str, list[Seen]] = {}  # published scorecards, per loop id
 
         title = QLabel("Loops", self)
         title.setProperty("role", "title")
@@ -211,7 +213,7 @@ class LoopsPage(QWidget):
         if self.store is None:
             return
         from companion.loop.status import loop_state
-        from companion.store.loops import list_loops, local_evidence
+        from companion.store.loops import list_loops
 
         shown = self.selected()
         current = keep or (shown.id if shown is not None else None)
@@ -224,7 +226,7 @@ class LoopsPage(QWidget):
         self.loops.clear()
         now = self.now()
         for lp in self._loops:
-            state = loop_state(lp, local_evidence(self.store, lp), now)
+            state = loop_state(lp, self._evidence(lp), now)
             item = QTreeWidgetItem([lp.candidate, f"{lp.archetype}, {lp.level}",
                                     state.summary()])
             item.setToolTip(2, state.summary())
@@ -249,7 +251,6 @@ class LoopsPage(QWidget):
         """The selected loop's rounds, status line and coverage warnings."""
         from companion.loop.coverage import loop_coverage, round_dimensions
         from companion.loop.status import hours, loop_state
-        from companion.store.loops import local_evidence
 
         loop = self.selected()
         self.rounds.clear()
@@ -260,7 +261,7 @@ class LoopsPage(QWidget):
             self.summary.setText("Select a loop, or plan a new one.")
             self.coverage.hide()
             return
-        state = loop_state(loop, local_evidence(self.store, loop), self.now())
+        state = loop_state(loop, self._evidence(loop), self.now())
         arch = self.pack.find_archetype(loop.archetype)
         for r in state.rounds:
             at = r.round.scheduled_at
@@ -302,7 +303,25 @@ class LoopsPage(QWidget):
     def set_team(self, source: TeamLoopSource) -> None:
         self.team = source
         source.saved.connect(self._saved)
+        source.loaded.connect(self._loaded)
         source.failed.connect(lambda message: self._say(message, error=True))
+
+    def _loaded(self, loops: list[Loop], seen: dict[str, list[Seen]]) -> None:
+        """The team store's loops and published scorecards: kept here, then shown."""
+        from companion.store.loops import save_loop
+
+        if self.store is None:
+            return
+        for loop in loops:
+            save_loop(self.store, loop, "team")
+        self._team_seen = seen
+        self.refresh()
+
+    def _evidence(self, loop: Loop) -> list[Seen]:
+        from companion.store.loops import local_evidence
+
+        assert self.store is not None
+        return local_evidence(self.store, loop) + self._team_seen.get(loop.id, [])
 
     def _save(self, loop: Loop, number: int | None) -> None:
         """Keep ``loop`` (the team store first, when there is one); ``_saved`` follows."""
@@ -370,6 +389,8 @@ class LoopsPage(QWidget):
     def on_shown(self) -> None:
         self._say("")
         self.refresh()
+        if self.team is not None:
+            self.team.load()  # the server's view follows in _loaded
         (self.loops if self._loops else self.candidate).setFocus()
 
 

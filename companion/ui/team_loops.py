@@ -24,7 +24,26 @@ log = logging.getLogger("companion.ui.team_loops")
 
 class _Signals(QObject):
     saved = Signal(object, object)  # Loop as stored, round number or None
+    loaded = Signal(object, object)  # loops, {loop id: [Seen]}
     failed = Signal(str)
+
+
+class _Load(QRunnable):
+    def __init__(self, job: Callable[[], tuple[object, object]], signals: _Signals) -> None:
+        super().__init__()
+        self.job, self.signals = job, signals
+
+    def run(self) -> None:
+        try:
+            loops, seen = self.job()
+        except CompanionError as exc:
+            self.signals.failed.emit(f"Showing the loops as last copied here: {exc}")
+        except Exception as exc:  # a worker must report, never die silently
+            log.exception("reading the loops from the team store failed")
+            self.signals.failed.emit(f"the team store request failed unexpectedly "
+                                     f"({type(exc).__name__}); see the log file")
+        else:
+            self.signals.loaded.emit(loops, seen)
 
 
 class _Save(QRunnable):
@@ -50,6 +69,7 @@ class TeamLoopSource(QObject):
     """Creates and assigns loops in the team store; answers with ``saved`` or ``failed``."""
 
     saved = Signal(object, object)
+    loaded = Signal(object, object)  # the loops, and per loop id its published scorecards
     failed = Signal(str)
 
     def __init__(self, team: TeamSettings, password: Callable[[], str | None],
@@ -59,6 +79,7 @@ class TeamLoopSource(QObject):
         self._password = password
         self._signals = _Signals(self)
         self._signals.saved.connect(self.saved)
+        self._signals.loaded.connect(self.loaded)
         self._signals.failed.connect(self.failed)
 
     def save(self, loop: Loop, number: int | None) -> None:
@@ -67,3 +88,11 @@ class TeamLoopSource(QObject):
         team, password = self.team, self._password()
         QThreadPool.globalInstance().start(
             _Save(lambda: save_to_team(team, password, loop, number), number, self._signals))
+
+    def load(self) -> None:
+        """Read the loops and their published scorecards; ``loaded`` answers."""
+        from companion.team.loops import team_view
+
+        team, password = self.team, self._password()
+        QThreadPool.globalInstance().start(
+            _Load(lambda: team_view(team, password), self._signals))
