@@ -50,6 +50,13 @@ HANDLERS: dict[str, str] = {
     "practice publish": "companion.commands.practice_team_cmd:run_publish",
     "practice team": "companion.commands.practice_team_cmd:run_team",
     "practice bar": "companion.commands.practice_team_cmd:run_bar",
+    "loop create": "companion.commands.loop_cmd:run_create",
+    "loop assign": "companion.commands.loop_cmd:run_assign",
+    "loop show": "companion.commands.loop_cmd:run_show",
+    "loop list": "companion.commands.loop_cmd:run_list",
+    "loop export": "companion.commands.loop_cmd:run_export",
+    "loop share": "companion.commands.loop_cmd:run_share",
+    "loop import": "companion.commands.loop_cmd:run_import",
     "gui": "companion.ui.app:run_gui",
 }
 
@@ -189,6 +196,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     _viewer_option(panel)
     _team_parser(sub)
     _practice_parser(sub)
+    _loop_parser(sub)
     return p
 
 
@@ -217,6 +225,48 @@ def _practice_parser(sub: argparse._SubParsersAction) -> None:
                      help="agreement within one step, e.g. 0.9")
     bar.add_argument("--min-rated", type=int, metavar="N",
                      help="sample answers rated at least, e.g. 24")
+
+
+def _loop_parser(sub: argparse._SubParsersAction) -> None:
+    loop = sub.add_parser("loop", help="plan a candidate's loop, assign its rounds, see who "
+                          "is late, hand the outcome to the applicant tracking system")
+    l1 = loop.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
+    create = l1.add_parser("create", help="plan a loop for a candidate (a panel lead)")
+    create.add_argument("candidate", metavar="CANDIDATE")
+    create.add_argument("--archetype", required=True, metavar="ID")
+    create.add_argument("--level", required=True, metavar="LEVEL")
+    create.add_argument("--base", type=int, metavar="USD", help="base pay offered, in US dollars")
+    create.add_argument("--take-home", action="store_true", help="a take-home coding exercise")
+    create.add_argument("--live-coding", action="store_true",
+                        help="a live pair-programming round")
+    create.add_argument("--rounds", metavar="ID,ID,...",
+                        help="exactly these round templates, in order")
+    create.add_argument("--by", metavar="NAME", help="who plans it (default: your login name)")
+    assign = l1.add_parser("assign", help="give a round of a loop to an interviewer")
+    assign.add_argument("round", metavar="ROUND", help="its number, template id or kind")
+    assign.add_argument("interviewer", metavar="INTERVIEWER",
+                        help="the interviewer's name as on their scorecards (\"\" unassigns)")
+    assign.add_argument("--loop", metavar="LOOP",
+                        help="the loop's id or candidate (needed when several are open)")
+    assign.add_argument("--at", metavar="TIME",
+                        help="when the round starts: YYYY-MM-DD HH:MM in your time zone")
+    for name, what in (("show", "one loop: rounds, interviewers, coverage, who is late"),
+                       ("share", "write a loop file for a panel without a team store"),
+                       ("export", "the loop's outcome as Harvest-shaped JSON (and CSV)")):
+        one = l1.add_parser(name, help=what)
+        one.add_argument("loop", nargs="?", metavar="LOOP",
+                         help="the loop's id or candidate (default: the one open loop)")
+        if name == "share":
+            one.add_argument("-o", "--output", required=True, metavar="FILE")
+        if name == "export":
+            one.add_argument("-o", "--output", required=True, metavar="FILE.json")
+            one.add_argument("--csv", metavar="FILE.csv", help="also one row per scorecard")
+            one.add_argument("--include-private", action="store_true",
+                             help="include the interviewers' private 'my read' notes")
+    lst = l1.add_parser("list", help="every loop with where it stands")
+    lst.add_argument("--json", action="store_true")
+    imp = l1.add_parser("import", help="keep the loops of loop files here")
+    imp.add_argument("files", nargs="+", metavar="FILE")
 
 
 def _viewer_option(parser: argparse.ArgumentParser) -> None:

@@ -64,7 +64,7 @@ def test_every_figure_carries_n_and_interval_or_says_too_few(report: dict[str, A
     for p in report["interviewers"]:
         figures += [p[k] for k in ("leniency", "scatter", "agreement_with_decision",
                                    "red_flag_rate", "failure_probe_skip_rate",
-                                   "lateness_hours")]
+                                   "lateness_hours", "on_time_share")]
     for i in (*report["items"], *report["dimensions"]):
         figures += [i[k] for k in ("spread", "agreement", "predicts_recommendation",
                                    "predicts_decision")]

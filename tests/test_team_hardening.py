@@ -29,12 +29,15 @@ import pytest
 from psycopg.types.json import Jsonb
 from sqlalchemy import text
 
+from companion.content.loader import builtin_pack
+from companion.content.planner import plan_loop
 from companion.exchange.files import FORMAT_VERSION, canonical_json, content_hash
 from companion.exchange.schema import scorecard_to_dict
+from companion.loop.model import assign, loop_from_plan
 from companion.record.change_codec import amendment_to_dict
 from companion.record.changes import Amendment, Rate
 from companion.record.scorecard import Scorecard
-from companion.team import schema, server
+from companion.team import loops, schema, server
 from companion.team.errors import TeamRefusedError
 from tests.conftest import run_cli
 from tests.pg_server import PgServer
@@ -84,6 +87,7 @@ class Team:
     rita: str  # admin
     lee_on_priya: Scorecard  # Sam has not published a scorecard of Priya
     sam_on_kofi: Scorecard
+    loop_id: str = ""  # a loop (t0003) with round 1 assigned to Sam
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +105,11 @@ def team(pg_server: PgServer) -> Iterator[Team]:
             Amendment(AT, change, t.lee_on_priya.undo_for(change), "")))
     with db.begin(t.sam) as conn:
         server.publish_scorecard(conn, t.sam_on_kofi)
+    loop = assign(loop_from_plan(plan_loop(builtin_pack(), "api", "senior"), "Zed Loop",
+                                 "Ana Pereira"), 1, "Sam Okafor")
+    with db.begin(t.ana) as conn:
+        loops.create_loop(conn, loop)
+    t.loop_id = loop.id
     try:
         yield t
     finally:
@@ -131,6 +140,8 @@ def _calls(t: Team) -> dict[str, tuple[str, tuple[object, ...]]]:
         "publish_practice": ("SELECT companion.publish_practice(%s, 'api', NULL, now(), 12, "
                              "6, 10, 2, 14)", ("ab" * 16,)),
         "practice_bar": ("SELECT * FROM companion.practice_bar()", ()),
+        "read_loops": ("SELECT * FROM companion.read_loops()", ()),  # t0003
+        "round_started": ("SELECT companion.round_started(%s, 1)", (t.loop_id,)),
     }
 
 

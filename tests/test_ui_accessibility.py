@@ -109,8 +109,18 @@ def _walk_all_pages(qtbot: QtBot, window, data_dir: Path) -> dict[str, tuple[int
     view.toggle_finish()
     window.banner.show_error("The question packs cannot be used: example")
     look("banner")
+    # A loop round assigned to the interviewer: "Your rounds" shows on the start screen.
+    from companion.content.planner import plan_loop
+    from companion.loop.model import assign, loop_from_plan
+    from companion.store.loops import save_loop
+
+    loop = loop_from_plan(plan_loop(window.pack, "api", "senior"), "Bo Chen", "Lena Park")
+    save_loop(window.store, assign(loop, 2, window.start_screen.interviewer.text()))
     window.show_start()
+    assert window.start_screen.your_rounds.isVisible()
     look("start screen")
+    window.show_loops()
+    look("loops page")
     window.show_panel()
     look("panel page")
     window.show_calibration()

@@ -8,10 +8,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton
 
 from companion.content.loader import builtin_pack
+from companion.content.planner import plan_loop
 from companion.demo.pair import store_demo
 from companion.demo.pair_script import CANDIDATE
+from companion.loop.model import assign, loop_from_plan
 from companion.store import Store
 from companion.store.decisions import decision_for
+from companion.store.loops import find_loop, save_loop
 from tests.test_ui_panel import pdf_text
 from tests.ui_helpers import loaded, open_window, screenshot
 
@@ -20,6 +23,10 @@ def test_the_lead_records_a_decision_and_the_debrief_prints_it(  # type: ignore[
         qtbot, data_dir: Path) -> None:
     with Store.open(data_dir) as store:
         store_demo(store, builtin_pack())
+        # The candidate's loop: recording the decision closes it.
+        plan = plan_loop(builtin_pack(), "distributed", "senior")
+        save_loop(store, assign(loop_from_plan(plan, CANDIDATE, "Jo Park"), 3,
+                                "Dana Whitfield"))
     window = open_window(qtbot, data_dir)
     window.settings.interviewer = "Jo Park"  # the panel lead's name, as the start screen keeps
     with loaded(window, data_dir):
@@ -44,6 +51,8 @@ def test_the_lead_records_a_decision_and_the_debrief_prints_it(  # type: ignore[
         assert current.text().endswith(" · top of band")
         stored = decision_for(window.store, CANDIDATE)
         assert stored is not None and (stored.outcome, stored.level) == ("hire", "staff")
+        loop = find_loop(window.store, CANDIDATE)
+        assert loop is not None and loop.closed
         screenshot(window, "panel_decision")
 
         with qtbot.waitSignal(page.export_status.finished, timeout=30000) as done:
@@ -51,6 +60,9 @@ def test_the_lead_records_a_decision_and_the_debrief_prints_it(  # type: ignore[
         text = pdf_text(Path(done.args[0]))
         assert "Panel decision Hire at Staff · decided by Jo Park" in text
         assert "top of band" in text
+        # Page 1 carries the loop: Dana's scenario round is in, the panel decided.
+        assert "Loop 1 of 4 scorecards; decided" in text
+        assert "Measured against the plan" in text
 
 
 def test_the_choices_start_from_the_decision_on_record(  # type: ignore[no-untyped-def]

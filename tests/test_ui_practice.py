@@ -1,4 +1,4 @@
-"""A practice set in the real window, by keyboard alone: reached with Ctrl+Shift+L, started
+"""A practice set in the real window, by keyboard alone: reached with Ctrl+Shift+E, started
 with Return, rated with the live round's Alt+1..4, revealed only after the rating,
 summed up at the end and stored apart from every round.
 
@@ -50,7 +50,7 @@ def test_a_whole_practice_set_by_keyboard(qtbot: QtBot, data_dir: Path) -> None:
     window.settings.interviewer = "Ana Ruiz"
     window.resize(1366, 768)
     with loaded(window, data_dir):
-        qtbot.keyClick(window, Qt.Key.Key_L, CTRL_SHIFT)
+        qtbot.keyClick(window, Qt.Key.Key_E, CTRL_SHIFT)
         page = window.pages.practice_page
         assert window.stack.currentWidget() is page
         assert QApplication.focusWidget() is page.archetype

@@ -52,6 +52,7 @@ from companion.calibration.stats import (
     wilson,
 )
 from companion.content.model import DIMENSIONS, Pack
+from companion.loop.status import DUE
 from companion.record.changes import Rate, Recommend
 from companion.record.decision import Decision
 from companion.record.independence import RoundLike, closed_candidates
@@ -63,6 +64,8 @@ from companion.record.scorecard import (
     Scorecard,
 )
 
+# A scorecard is on time within a day of the round's end: the loop's own rule.
+DUE_HOURS = DUE.total_seconds() / 3600
 REC_INDEX = {rec: n for n, rec in enumerate(RECOMMENDATIONS)}  # strong no 0 .. strong yes 3
 NEVER_VARIES = "the rating never varies, so there is no rank correlation"
 
@@ -302,7 +305,8 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
             agreement=wilson(agree, len(judged), "rounds", len({r.cand for r in judged})),
             red_flags=wilson(confirmed, len(mine), "rounds", met),
             failure_probe_skips=wilson(skips, scenarios, "scenarios", len(probed_cands)),
-            lateness_h=median_interval(hours, "rounds", met)))
+            lateness_h=median_interval(hours, "rounds", met),
+            on_time=wilson(sum(h <= DUE_HOURS for h in hours), len(hours), "rounds", met)))
     out.sort(key=lambda f: f.name.casefold())
     return tuple(out)
 

@@ -59,6 +59,7 @@ class InterviewerFigures:
     red_flags: Estimate  # share of rounds with a confirmed red flag
     failure_probe_skips: Estimate  # share of design scenarios with a failure probe not asked
     lateness_h: Estimate  # median hours from round end to submission
+    on_time: Estimate  # share submitted within a day of the round's end (loop.status.DUE)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "rounds": self.rounds, "ratings": dict(self.ratings),
@@ -66,7 +67,8 @@ class InterviewerFigures:
                 "agreement_with_decision": self.agreement.to_dict(),
                 "red_flag_rate": self.red_flags.to_dict(),
                 "failure_probe_skip_rate": self.failure_probe_skips.to_dict(),
-                "lateness_hours": self.lateness_h.to_dict()}
+                "lateness_hours": self.lateness_h.to_dict(),
+                "on_time_share": self.on_time.to_dict()}
 
 
 @dataclass(frozen=True)

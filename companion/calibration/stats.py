@@ -216,8 +216,9 @@ def wilson(successes: int, n: int, unit: str = "cases",
     denom = 1.0 + z2 / n
     centre = (p + z2 / (2 * n)) / denom
     half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
-    return estimate(p, max(0.0, centre - half), min(1.0, centre + half), n, unit, method,
-                    clusters)
+    # At p = 0 or 1 the bound meets p exactly, up to rounding; the interval must hold p.
+    return estimate(p, min(p, max(0.0, centre - half)), max(p, min(1.0, centre + half)), n,
+                    unit, method, clusters)
 
 
 def mean_interval(values: Sequence[float], clusters: Sequence[Hashable] | None = None,

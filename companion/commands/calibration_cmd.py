@@ -119,7 +119,7 @@ def format_report(cal: Calibration) -> str:
             ("leniency (steps)", f.leniency, "steps"), ("scatter (steps)", f.scatter, "plain"),
             ("matches decision", f.agreement, "share"), ("red flags", f.red_flags, "share"),
             ("failure probes skipped", f.failure_probe_skips, "share"),
-            ("submitted after", f.lateness_h, "hours")])
+            ("submitted after", f.lateness_h, "hours"), ("on time", f.on_time, "share")])
     tail = ("FIGURE", "VALUE (95% INTERVAL)", "N")
     lines += ["", "Interviewers (leniency and scatter in rating steps against co-panelists)",
               _table(("INTERVIEWER", "ROUNDS", *tail), people)]

@@ -43,11 +43,16 @@ def run_decide(args: argparse.Namespace) -> int:
         decision = Decision(args.name, outcome, who, datetime.now(UTC),
                             args.level if level else None, args.note or "")
         previous = record_decision(store, decision)
+        from companion.store.loops import close_loops_of
+
+        closed = close_loops_of(store, args.name)
     said = decision.describe(level.title if level else None)
     print(f"recorded for {args.name}: {said} (decided by {who})")
     if previous is not None:
         print(f"this replaces the earlier decision: {previous.describe()} "
               f"(by {previous.decided_by}, {previous.decided_at:%Y-%m-%d})")
+    if closed:
+        print("the candidate's loop is closed: it takes no more scorecards")
     return 0
 
 
@@ -83,7 +88,14 @@ def _decide_in_team_store(args: argparse.Namespace, team: TeamSettings, outcome:
             server.record_decision(conn, decision)
     print(f"recorded in the team store for {name}: {decision.describe(level_title)} "
           f"(decided by {who})")
+    from companion.commands.loop_team import close_in_team
+
+    if close_in_team(team, name):
+        print("the candidate's loop is closed: it takes no more scorecards")
     with open_store(args) as store:
+        from companion.store.loops import close_loops_of
+
+        close_loops_of(store, name)  # the local copy follows the team store's loop
         local = next((r.candidate for r in store.list_rounds()
                       if fold_name(r.candidate) == fold_name(name)), None)
         if local is not None:

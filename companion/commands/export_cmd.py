@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from companion.base.errors import CompanionError
 from companion.commands.common import data_root, require_access, stored_rounds, viewer
@@ -14,6 +16,9 @@ from companion.record.decision import Decision
 from companion.record.independence import access_to, can_view
 from companion.record.scorecard import Scorecard
 from companion.store import Store
+
+if TYPE_CHECKING:  # the driver loads only for a debrief from the team store
+    from sqlalchemy import Connection
 
 
 def run_export_pdf(args: argparse.Namespace) -> int:
@@ -45,8 +50,11 @@ def run_panel_pdf(args: argparse.Namespace) -> int:
     for sc in scorecards:
         require_access(args, can_view(reader, sc, rounds))
     decision = stored_decision(data_root(args), scorecards[0].candidate) if scorecards else None
+    from companion.commands.loop_cmd import local_debrief_lines
+
     out = render_panel(scorecards, pack, Path(args.pdf), labels=labels, page_size=args.paper,
-                       decision=decision)
+                       decision=decision,
+                       loop_lines=local_debrief_lines(args, scorecards, pack))
     count = len(scorecards)
     print(f"wrote {out} ({count} scorecard{'' if count == 1 else 's'})")
     return 0
@@ -80,6 +88,7 @@ def _team_panel(args: argparse.Namespace, pack: Pack) -> int:
     candidate = args.sources[0]
     with team_connection(require_team(data_root(args))) as conn:
         panel = read_panel(conn, candidate, pack)
+        loop_lines = _team_loop_lines(conn, panel.candidate, list(panel.scorecards), pack)
     for line in panel.problems:  # one bad row never costs the lead the debrief
         print(f"warning: left out: {line}", file=sys.stderr)
     if not panel.scorecards:
@@ -89,12 +98,29 @@ def _team_panel(args: argparse.Namespace, pack: Pack) -> int:
     out = render_panel(panel.scorecards, pack, Path(args.pdf), labels=panel.labels,
                        page_size=args.paper, decision=panel.app_decision(),
                        provenance=[p.describe() for p in panel.provenance],
-                       warnings=panel.problems)
+                       warnings=panel.problems, loop_lines=loop_lines)
     cards = len(panel.scorecards)
     amended = sum(len(sc.amendments) for sc in panel.scorecards)
     print(f"wrote {out} ({cards} scorecard{'s' if cards != 1 else ''} of {panel.candidate} "
           f"from the team store, {amended} amendment{'s' if amended != 1 else ''})")
     return 0
+
+
+def _team_loop_lines(conn: Connection, candidate: str, cards: list[Scorecard], pack: Pack
+                     ) -> list[tuple[str, str]]:
+    """Page 1's loop lines from the team store; none before t0003 or without a loop."""
+    from companion.loop.debrief import debrief_lines_for
+    from companion.team import loops
+    from companion.team.errors import TeamStoreError
+
+    try:
+        loop = loops.loop_of(conn, candidate)
+        seen = loops.evidence(conn, loop) if loop is not None else []
+    except TeamStoreError:
+        return []
+    if loop is None:
+        return []
+    return debrief_lines_for(loop, seen, cards, pack, datetime.now(UTC))
 
 
 def _looks_like_file(source: str) -> bool:

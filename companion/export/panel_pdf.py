@@ -53,13 +53,16 @@ AMENDED_MARK = "(changed)"
 def render_panel(scorecards: Sequence[Scorecard], pack: Pack, out: Path, *,
                  labels: Sequence[str] | None = None, page_size: str = "a4",
                  decision: Decision | None = None, provenance: Sequence[str] | None = None,
-                 warnings: Sequence[str] = ()) -> Path:
+                 warnings: Sequence[str] = (),
+                 loop_lines: Sequence[tuple[str, str]] = ()) -> Path:
     """Check, analyse and write a panel debrief of ``scorecards`` to ``out``; returns the path.
 
     ``labels`` name each scorecard in error messages (file paths or stored ids);
     ``decision`` is the panel's decision, when one is recorded; ``provenance``
     says, per scorecard, who stored it where and when (the team store);
-    ``warnings`` are printed on page 1 (a team store row that was left out).
+    ``warnings`` are printed on page 1 (a team store row that was left out);
+    ``loop_lines`` are page 1's lines about the candidate's loop (who is still out,
+    what it measured against the plan), if any.
     Raises CompanionError for unsubmitted scorecards, mixed candidates or packs.
     """
     names = list(labels) if labels is not None else [sc.id for sc in scorecards]
@@ -69,7 +72,7 @@ def render_panel(scorecards: Sequence[Scorecard], pack: Pack, out: Path, *,
     where = dict(zip((sc.id for sc in scorecards), provenance or (), strict=False))
     analysis = analyse_panel(scs, pack)
     story = panel_story(scs, pack, analysis, decision, [where.get(sc.id, "") for sc in scs],
-                        warnings)
+                        warnings, loop_lines)
     who = ", ".join(analysis.columns)
     return build_pdf(
         story, Path(out), title=f"Panel debrief: {analysis.candidate}", author=who,
@@ -79,13 +82,14 @@ def render_panel(scorecards: Sequence[Scorecard], pack: Pack, out: Path, *,
 
 def panel_story(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
                 decision: Decision | None = None, provenance: Sequence[str] = (),
-                warnings: Sequence[str] = ()) -> list[Flowable]:
+                warnings: Sequence[str] = (),
+                loop_lines: Sequence[tuple[str, str]] = ()) -> list[Flowable]:
     """The flowables of a debrief for already-checked scorecards."""
     st = styles()
     story: list[Flowable] = [para(f"Panel debrief: {a.candidate}", st.title)]
     for line in warnings:
         story.append(para(f"Left out: {line}", st.small))
-    story.append(_header(scs, pack, a, decision, provenance))
+    story.append(_header(scs, pack, a, decision, provenance, loop_lines))
     for note in a.notes:
         story.append(para(note, st.small))
     changes = late_changes(scs, a.columns, pack)
@@ -101,7 +105,8 @@ def panel_story(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
 
 
 def _header(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
-            decision: Decision | None, provenance: Sequence[str] = ()) -> Table:
+            decision: Decision | None, provenance: Sequence[str] = (),
+            loop_lines: Sequence[tuple[str, str]] = ()) -> Table:
     st = styles()
     levels = sorted({level_title(pack, sc.level) for sc in scs})
     rows = [("Candidate", a.candidate), ("Archetype", a.archetype_title),
@@ -111,6 +116,7 @@ def _header(scs: Sequence[Scorecard], pack: Pack, a: PanelAnalysis,
         note = f" · {decision.note}" if decision.note else ""
         rows.append(("Panel decision", f"{said} · decided by {decision.decided_by}, "
                                        f"{when(decision.decided_at)}{note}"))
+    rows.extend(loop_lines)
     stored = list(provenance) or [""] * len(scs)
     for col, sc, where in zip(a.columns, scs, stored, strict=True):
         line = (f"{sc.round_title} · {when(sc.started_at)} · {duration(sc.duration_s)} · "

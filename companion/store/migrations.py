@@ -20,9 +20,11 @@ Version history:
    converted once by ``legacy_amendments``) and ``round.ended_at``.
 4. the outbox: submissions and amendments waiting to be published to a team store.
 5. the panel's decision per candidate (``decision``; deleted with the candidate).
+6. loops (``loop``): a candidate's planned rounds and their interviewers, as the loop's
+   JSON (``companion.loop.model``); a local copy of the team store's, or the lead's own.
 7. practice sets and their answers (``practice_set``, ``practice_answer``): rater training
    on sample answers, in tables of their own that no scorecard, debrief or calibration
-   reads (revision 0007; 6 is another branch's, re-chained when merged).
+   reads.
 8. the search index of past rounds (``round_search``, see ``search``), filled by the
    upgrade from the rounds already stored, and an index on ``round.started_at``.
 """
@@ -195,6 +197,21 @@ V5_DDL: tuple[str, ...] = (
         decided_at TEXT NOT NULL,
         note TEXT NOT NULL DEFAULT ''
     )""",
+)
+
+V6_DDL: tuple[str, ...] = (
+    # The loop is kept whole as its JSON: it is read and written as one record, and
+    # the same text travels in the loop file and the team store. ``origin`` says where
+    # the copy came from ("local", "team" or "file"), so a team copy is refreshed, not
+    # edited here.
+    """CREATE TABLE loop (
+        id TEXT PRIMARY KEY,
+        candidate TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        origin TEXT NOT NULL DEFAULT 'local',
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX ix_loop_candidate ON loop(candidate)",
 )
 
 

@@ -207,3 +207,12 @@ class PracticeAnswerRow(Base):
     intended: Mapped[str]
     rating: Mapped[str]
     rated_at: Mapped[datetime] = mapped_column(UtcText)
+class LoopRow(Base):
+    """A loop, kept whole as its JSON (schema 6; ``companion.loop.model``)."""
+
+    __tablename__ = "loop"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    candidate: Mapped[str]
+    payload: Mapped[str]
+    origin: Mapped[str] = mapped_column(default="local")
+    updated_at: Mapped[datetime] = mapped_column(UtcText)

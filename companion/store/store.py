@@ -33,7 +33,7 @@ from companion.store.db import (
 )
 from companion.store.locks import RoundLock
 from companion.store.records import RoundSummary
-from companion.store.schema import Round, Setting
+from companion.store.schema import LoopRow, Round, Setting
 
 RETENTION_KEY = "retention_days"
 # Set while a deletion's text may still be in the file; the next start finishes the scrub.
@@ -300,7 +300,24 @@ class Store:
         """Delete every round of candidate ``name``; returns how many were deleted."""
         with self.read() as s:
             ids = privacy.rounds_of_candidate(s, name)
-        return self._delete(ids)
+        loops = self._delete_loops_of(name)
+        n = self._delete(ids)
+        if loops and not n:
+            self._scrub()  # _delete scrubs after rounds; a loop alone needs it too
+        return n
+
+    def _delete_loops_of(self, name: str) -> int:
+        """Delete the loops of candidate ``name`` (names compared as people are)."""
+        from companion.record.names import fold_name
+
+        with self.write() as s:
+            rows = [r for r in s.scalars(select(LoopRow)) if fold_name(r.candidate)
+                    == fold_name(name)]
+            for row in rows:
+                s.delete(row)
+            if rows:
+                s.merge(Setting(key=SCRUB_KEY, value="1"))
+        return len(rows)
 
     def purge_submitted_older_than(self, days: int, now: datetime | None = None) -> int:
         """Delete submitted rounds whose submission is more than ``days`` days old.

@@ -32,6 +32,7 @@ from psycopg.conninfo import make_conninfo
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from companion.base.errors import StorageError
 from companion.record.change_codec import amendment_to_dict
 from companion.record.names import fold_name
 from companion.store import Store, outbox
@@ -200,6 +201,7 @@ class Publisher:
                                            password=self._password)
             with connection(self._engine, self._team.conninfo) as conn:
                 self._check_in(conn)
+                self._copy_loops(conn)
                 held: set[str] = set()
                 for entry in entries:
                     if entry.round_id in held:
@@ -224,6 +226,24 @@ class Publisher:
             self._stop(entries, done, Problem("schema", str(exc)), problems, hold=True)
         except _Hold as stop:  # for every round: this login is no team member
             self._stop(entries, done, stop.problem, problems, hold=True)
+
+    def _copy_loops(self, conn: Connection) -> None:
+        """Keep a local copy of this login's loops, so "Your rounds" has them offline.
+
+        A fault here is logged and publishing goes on: a loop is a convenience, a
+        scorecard waiting to be published is not.
+        """
+        from companion.team.loops import keep_local_copies
+
+        try:
+            found = keep_local_copies(conn, self._store)
+        except (TeamStoreError, StorageError) as exc:
+            log.warning("loops not copied from the team store: %s", exc)
+        else:
+            for line in found.unreadable:
+                log.warning("%s", line)
+        finally:
+            conn.rollback()
 
     def _check_in(self, conn: Connection) -> None:
         """The schema must be this app's, and the login a team member, before any write."""

@@ -158,6 +158,9 @@ class DecisionBox(QGroupBox):
                 return
             assert self.store is not None
             record_decision(self.store, decision)
+            from companion.store.loops import close_loops_of
+
+            close_loops_of(self.store, decision.candidate)  # decided: the loop is closed
         except CompanionError as exc:
             self.message.setText(f"Not recorded: {exc}")
             return

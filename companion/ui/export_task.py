@@ -69,7 +69,8 @@ def scorecard_job(scorecard: Scorecard, pack: Pack, paper: str = "a4") -> Export
 def panel_job(scorecards: Sequence[Scorecard], pack: Pack, labels: list[str],
               paper: str = "a4", decision: Decision | None = None,
               provenance: Sequence[str] | None = None,
-              warnings: Sequence[str] = ()) -> ExportJob:
+              warnings: Sequence[str] = (),
+              loop_lines: Sequence[tuple[str, str]] = ()) -> ExportJob:
     """Render a panel debrief on ``paper`` to the path given (runs on a worker thread)."""
 
     def job(target: Path) -> Path:
@@ -77,7 +78,8 @@ def panel_job(scorecards: Sequence[Scorecard], pack: Pack, labels: list[str],
 
         prepared_folder(target)
         return render_panel(list(scorecards), pack, target, labels=labels, page_size=paper,
-                            decision=decision, provenance=provenance, warnings=warnings)
+                            decision=decision, provenance=provenance, warnings=warnings,
+                            loop_lines=loop_lines)
 
     return job
 

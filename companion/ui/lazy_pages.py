@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from companion.store import Store
     from companion.ui.calibration_page import CalibrationPage
     from companion.ui.help_overlay import HelpOverlay
+    from companion.ui.loops_page import LoopsPage
     from companion.ui.main_window import MainWindow
     from companion.ui.panel_page import PanelPage
     from companion.ui.practice_page import PracticePage
@@ -102,6 +103,24 @@ class LazyPages:
         page.set_sources(self.window.store, self.window.pack)
         if self.window.team_wiring.publishing is not None:
             page.set_team(self.window.team_wiring.publishing.team, self.window.team_wiring.password)
+        return page
+
+    @cached_property
+    def loops_page(self) -> LoopsPage:
+        from companion.ui.loops_page import LoopsPage
+
+        win = self.window
+        page = LoopsPage(win.stack)
+        win.stack.addWidget(page)
+        page.back_requested.connect(win.show_start)
+        page.lead = win.viewer
+        if win.store is not None and win.pack is not None:
+            page.set_sources(win.store, win.pack)
+        publishing = win.team_wiring.publishing
+        if publishing is not None:
+            from companion.ui.team_loops import TeamLoopSource
+
+            page.set_team(TeamLoopSource(publishing.team, win.team_wiring.password, page))
         return page
 
     @cached_property

@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         a.panel.triggered.connect(self.show_panel)
         a.calibration.triggered.connect(self.show_calibration)
         a.practice.triggered.connect(self.show_practice)
+        a.loops.triggered.connect(self.show_loops)
         a.quit.triggered.connect(self.close)
         a.next_screen.triggered.connect(self.move_to_next_screen)
         a.compact.toggled.connect(self.set_compact)
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         self.start_screen.panel_requested.connect(self.show_panel)
         self.start_screen.calibration_requested.connect(self.show_calibration)
         self.start_screen.practice_requested.connect(self.show_practice)
+        self.start_screen.your_rounds.loops_requested.connect(self.show_loops)
         self.bridge.save_failed.connect(self.banner.show_save_failed)
         self.bridge.saved.connect(self.banner.on_saved)
         self.bridge.saved.connect(self.team_wiring.wake)
@@ -187,6 +189,8 @@ class MainWindow(QMainWindow):
         # time spent and "asked at" count from the same moment (README: the round clock).
         engine.start_round()
         self.open_engine(engine)
+        if request.loop is not None:
+            self.team_wiring.report_start(*request.loop)
 
     def resume_round(self, round_id: str) -> None:
         from companion.live.engine import RoundEngine
@@ -280,6 +284,12 @@ class MainWindow(QMainWindow):
         """The Practice page; a live round is saved and left, as for calibration."""
         if self.store is not None and self.close_engine():
             self._show_page(self.pages.practice_page)  # its showEvent places the keyboard
+    def show_loops(self) -> None:
+        """The Loops page; a live round is saved and left, as for the panel page."""
+        if self.store is None or not self.close_engine():
+            return
+        self._show_page(self.pages.loops_page)
+        self.pages.loops_page.on_shown()
 
     def show_finished(self) -> None:
         """The engine reports a submission: show the finish page (the round stays open

@@ -395,6 +395,9 @@ class PanelPage(QWidget):
                 said = "Recorded in the team store and on this computer."
             except CompanionError:
                 pass  # no round of this candidate here: the team store's copy is the one
+            from companion.store.loops import close_loops_of
+
+            close_loops_of(self.store, decision.candidate)  # the copy follows the server
         self.team_decision = decision
         self.decision.note.clear()
         self.decision.show_recorded(decision.candidate, decision, said)
@@ -491,8 +494,16 @@ class PanelPage(QWidget):
         target = self.export_dir / export_file_name(group.candidate, "Panel debrief",
                                                     datetime.now(UTC))
         provenance, warnings = self._team_provenance(chosen)
+        loop_lines: list[tuple[str, str]] = []
+        if self.store is not None:  # this computer's copy of the candidate's loop, if any
+            from companion.store.loops import debrief_lines_here
+
+            try:
+                loop_lines = debrief_lines_here(self.store, list(chosen), self.pack)
+            except CompanionError:
+                loop_lines = []  # a debrief never waits on a loop line
         job = panel_job(chosen, self.pack, labels, self.paper(), decision, provenance,
-                        warnings)
+                        warnings, loop_lines)
         what = f"the debrief of {group.candidate}"
         if ask:
             self.export_status.save_as(job, target, what)

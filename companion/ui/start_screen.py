@@ -37,6 +37,7 @@ from companion.ui.export_task import ExportJob, ExportStatus, export_file_name, 
 from companion.ui.round_list import USER, RoundListModel, RoundListView
 from companion.ui.round_search import RoundSearchBar
 from companion.ui.theme import set_look
+from companion.ui.your_rounds import YourRounds
 
 if TYPE_CHECKING:  # the pack, planner and store load after the first frame
     from datetime import datetime
@@ -64,6 +65,7 @@ class StartRequest(NamedTuple):
     archetype: str
     level: str
     planned: PlannedRound
+    loop: tuple[str, int] | None = None  # (loop id, round number) when started from a loop
 
 
 def _when(at: datetime | None) -> str:
@@ -214,6 +216,7 @@ class StartScreen(QWidget):
         # -- unfinished rounds ----------------------------------------------------------------
         resume_card, resume_layout = _card("Unfinished rounds", body)
         resume_card.setObjectName("resumeCard")
+        self.resume_card = resume_card
         self.unfinished = QTreeWidget(resume_card)
         self.unfinished.setObjectName("unfinishedRounds")
         self.unfinished.setHeaderLabels(["Candidate", "Round", "Started"])
@@ -286,11 +289,11 @@ class StartScreen(QWidget):
         self.practice_button = QPushButton("Practice…", past_card)
         self.practice_button.setObjectName("practiceButton")
         self.practice_button.setToolTip("Rate sample answers, then see the level each was "
-                                        "written to show (Ctrl+Shift+L)")
+                                        "written to show (Ctrl+Shift+E)")
         self.practice_button.clicked.connect(self.practice_requested)
         self.practice_button.setAccessibleDescription(
             "Rater practice on sample answers; never mixed with candidates. Shortcut: "
-            "Ctrl+Shift+L.")
+            "Ctrl+Shift+E.")
         self.export_status = ExportStatus(past_card)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -316,8 +319,15 @@ class StartScreen(QWidget):
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
 
+        # -- rounds a panel lead assigned (companion.ui.your_rounds) --------------------------
+        self.your_rounds = YourRounds(body)
+        self.your_rounds.me = lambda: self.interviewer.text().strip()
+        self.your_rounds.start_requested.connect(self.start_requested)
+        self.interviewer.editingFinished.connect(self.your_rounds.refresh)
+
         right = QVBoxLayout()
         right.setSpacing(16)
+        right.addWidget(self.your_rounds, 0)  # as tall as its rows; the lists below give way
         right.addWidget(resume_card, 2)
         right.addWidget(past_card, 3)
         columns = QHBoxLayout()
@@ -378,6 +388,7 @@ class StartScreen(QWidget):
         self.rounds_source = store
         self.export_dir = export_dir
         self._set_enabled(self.pack is not None)
+        self.your_rounds.set_sources(store, self.pack)
         self.refresh_rounds()
 
     def show_first_page(self, source: RoundSource) -> None:
@@ -481,6 +492,8 @@ class StartScreen(QWidget):
         source = self.rounds_source
         if source is None:
             return
+        self.your_rounds.pack = self.pack
+        self.your_rounds.refresh()
         from companion.store.search import RoundFilter
 
         self.unfinished.clear()
@@ -501,6 +514,10 @@ class StartScreen(QWidget):
         self.past.rounds.set_states(self.publish_states() if self.publish_states else None)
         self.past.rounds.set_source(source)
         self._filter_past(self.search.current())
+        # With assigned rounds shown, an empty "Unfinished rounds" gives its room to them
+        # (at 1366x768 all three cards would not fit without scrolling).
+        self.resume_card.setVisible(self.unfinished.topLevelItemCount() > 0
+                                    or self.your_rounds.isHidden())
 
     def _filter_past(self, wanted: RoundFilter) -> None:
         """Show the rounds ``wanted`` asks for; say how many when a filter is on."""

@@ -72,7 +72,7 @@ def read_panel(team: TeamSettings, password: str | None, candidate: str,
 
 def record_decision(team: TeamSettings, password: str | None, decision: Decision) -> Decision:
     """Record ``decision`` as the login's display name (the server takes no other)."""
-    from companion.team import server
+    from companion.team import loops, server
     from companion.team.reading import team_connection
     from companion.team.status import whoami
 
@@ -84,6 +84,8 @@ def record_decision(team: TeamSettings, password: str | None, decision: Decision
         made = replace(decision, decided_by=me.display_name)
         with conn.begin():
             server.record_decision(conn, made)
+            # The panel decided: the candidate's loop takes no more scorecards.
+            loops.close_loops_for(conn, made.candidate)
     return made
 
 

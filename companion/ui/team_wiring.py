@@ -75,6 +75,11 @@ class TeamWiring:
             win.pages.calibration_page.set_team(team, self.password)
         if win.pages.is_built("practice_page"):
             win.pages.practice_page.set_team(team, self.password)
+        if win.pages.is_built("loops_page"):
+            from companion.ui.team_loops import TeamLoopSource
+
+            page = win.pages.loops_page
+            page.set_team(TeamLoopSource(team, self.password, page))
         self.publishing.start()
         log.info("publishing to the team store")
 
@@ -87,8 +92,33 @@ class TeamWiring:
         return {rid: (SHORT_STATE[st.state], st.describe())
                 for rid, st in self.publishing.states().items()}
 
+    def report_start(self, loop_id: str, number: int) -> None:
+        """Tell the team store an assigned round began, off the window's thread.
+
+        Best effort: offline the round runs all the same, and its scorecard says the
+        rest when it is published.
+        """
+        if self.publishing is None:
+            return
+        from PySide6.QtCore import QRunnable, QThreadPool
+
+        from companion.team.loops import report_start
+
+        team, password = self.publishing.team, self.password()
+
+        class _Report(QRunnable):
+            def run(self) -> None:
+                try:
+                    report_start(team, password, loop_id, number)
+                except CompanionError as exc:
+                    log.info("round start not reported to the team store: %s", exc)
+
+        QThreadPool.globalInstance().start(_Report())
+
     def on_changed(self) -> None:
         self.window.start_screen.refresh_publish_states()
+        # A run also copies this login's loops from the team store into the local file.
+        self.window.start_screen.your_rounds.refresh()
         if self.window.pages.is_built("finish_page"):
             self.window.pages.finish_page.refresh_team_state()
 

@@ -43,9 +43,12 @@ class WindowActions:
             "Which interviewers lean or scatter, which questions tell candidates apart, and "
             "how far to trust each figure")
         self.practice = _action(
-            w, "actPractice", "P&ractice…", "Ctrl+Shift+L",
+            w, "actPractice", "P&ractice…", "Ctrl+Shift+E",
             "Rate sample answers, then see the level each was written to show; kept apart "
             "from every candidate")
+        self.loops = _action(
+            w, "actLoops", "&Loops…", "Ctrl+Shift+L",
+            "Plan candidates' loops, assign their rounds and see who is late")
         self.quit = _action(w, "actQuit", "&Quit", "Ctrl+Q", "Save and close the window")
         self.next_screen = _action(w, "actNextScreen", "Move to &next screen", "Ctrl+Shift+M",
                                    "Move the window to the next monitor")
@@ -91,6 +94,7 @@ class WindowActions:
         round_menu.addAction(self.panel)
         round_menu.addAction(self.calibration)
         round_menu.addAction(self.practice)
+        round_menu.addAction(self.loops)
         round_menu.addSeparator()
         round_menu.addAction(self.quit)
         view = bar.addMenu("&View")
@@ -120,6 +124,8 @@ class WindowActions:
 
     def all(self) -> list[QAction]:
         """The window's actions in menu order (screen entries excluded: they have no keys)."""
-        return [self.back_to_start, self.panel, self.calibration, self.practice, self.quit,
+        return [self.back_to_start, self.panel, self.calibration, self.loops, self.practice,
+                self.quit,
                 self.next_screen, self.compact, self.zoom_in, self.zoom_out, self.zoom_reset,
-                *self.theme.values(), *self.paper.values(), self.blank, self.help, self.about]
+                *self.theme.values(), *self.paper.values(), self.blank,
+                self.help, self.about]

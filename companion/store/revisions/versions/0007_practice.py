@@ -6,7 +6,7 @@ from companion.store import migrations
 
 revision = "0007"
 # 0006 is issue 22's revision on another branch; the merge re-chains this one after it.
-down_revision = "0005"
+down_revision = "0006"
 
 
 def upgrade() -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "t0004"
-down_revision = "t0002"
+down_revision = "t0003"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,12 @@
+"""Schema 6: loops, a candidate's planned rounds and who runs each."""
+
+from alembic import op
+
+from companion.store import migrations
+
+revision = "0006"
+down_revision = "0005"
+
+
+def upgrade() -> None:
+    migrations.run_step(op.get_bind(), migrations.V6_DDL, 6)
