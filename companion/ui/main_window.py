@@ -21,7 +21,6 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QScreen, QShowEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from companion import __version__
 from companion.base.errors import CompanionError
 from companion.ui import screens
 from companion.ui.banner import ErrorBanner
@@ -171,48 +170,34 @@ class MainWindow(QMainWindow):
 
     # -- rounds -----------------------------------------------------------------------------------
     def start_round(self, request: StartRequest) -> None:
-        from companion.live.engine import RoundEngine
+        from companion.ui.round_opening import start_engine
 
         if self.store is None or self.pack is None:
             return  # the start button stays disabled until both are in
         try:
-            engine = RoundEngine.start(self.store, self.pack, request.planned,
-                                       candidate=request.candidate,
-                                       interviewer=request.interviewer,
-                                       archetype=request.archetype, level=request.level)
+            engine = start_engine(self.store, self.pack, request)
         except CompanionError as exc:
             self.start_screen.show_start_error(str(exc))
             return
         self.settings.interviewer = request.interviewer
         self.start_screen.candidate.clear()  # the next round is another candidate
-        # "Start round" is pressed when the interview begins: the clock runs from here, so
-        # time spent and "asked at" count from the same moment (README: the round clock).
-        engine.start_round()
         self.open_engine(engine)
         if request.loop is not None:
             self.team_wiring.report_start(*request.loop)
 
     def resume_round(self, round_id: str) -> None:
-        from companion.live.engine import RoundEngine
-        from companion.record.independence import access_to
+        from companion.ui.round_opening import reopen_engine, stand_in_notice
 
         if self.store is None or self.pack is None:
             return
-        access = access_to(self.viewer(), [round_id], self.store)
-        if not access.allowed:  # a colleague's round of a candidate one is still scoring
-            self.banner.show_error(f"Cannot open this round: {access.reason}")
-            return
         try:
-            engine = RoundEngine.reopen(self.store, self.pack, round_id)
+            engine = reopen_engine(self.store, self.pack, self.viewer(), round_id)
         except CompanionError as exc:
-            self.banner.show_error(f"Cannot resume this round: {exc}")
+            self.banner.show_error(str(exc))
             return
         self.open_engine(engine)
         if engine.stand_ins:
-            self.banner.show_error(
-                f"Not in the question pack any more: {', '.join(engine.stand_ins)}. What you "
-                "recorded for them is kept and still editable; their prompts and cues cannot "
-                "be shown.")
+            self.banner.show_error(stand_in_notice(engine.stand_ins))
 
     def open_engine(self, engine: RoundEngine) -> None:
         """Show the live view of ``engine`` and start ticking it."""
@@ -284,6 +269,7 @@ class MainWindow(QMainWindow):
         """The Practice page; a live round is saved and left, as for calibration."""
         if self.store is not None and self.close_engine():
             self._show_page(self.pages.practice_page)  # its showEvent places the keyboard
+
     def show_loops(self) -> None:
         """The Loops page; a live round is saved and left, as for the panel page."""
         if self.store is None or not self.close_engine():
@@ -396,15 +382,9 @@ class MainWindow(QMainWindow):
         if engine is not None and not engine.close():
             reason = engine.last_error or "unknown reason"
             self.banner.show_save_failed(reason)
-            from PySide6.QtWidgets import QMessageBox  # dialogs are off the start-up path
+            from companion.ui.window_dialogs import close_anyway
 
-            answer = QMessageBox.warning(
-                self, "Notes not saved",
-                f"The latest changes could not be saved:\n{reason}\n\n"
-                "Close anyway and lose them?",
-                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
-            if answer != QMessageBox.StandardButton.Close:
+            if not close_anyway(self, reason):
                 event.ignore()
                 return
             engine.release()
@@ -414,9 +394,6 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def show_about(self) -> None:
-        data = self.settings.path.parent
-        from PySide6.QtWidgets import QMessageBox
+        from companion.ui.window_dialogs import show_about
 
-        QMessageBox.about(self, "About Interview Companion",
-                          f"Interview Companion {__version__}\n\nYour data is kept in:\n{data}\n"
-                          "\nIt never connects to a network.")
+        show_about(self, self.settings.path.parent)
