@@ -45,7 +45,7 @@ def test_pdf_whisker_cut_at_the_edge_ends_in_an_arrowhead() -> None:
 
 def _figures(lean: Estimate) -> InterviewerFigures:
     few = Estimate(None, None, None, 3, "rounds", "x", clusters=3, note="too few")
-    return InterviewerFigures("Avery", 6, {}, lean, INSIDE, few, few, few, few)
+    return InterviewerFigures("Avery", 6, {}, lean, INSIDE, few, few, few, few, few)
 
 
 def test_window_chart_marks_the_cut_whisker(qtbot: QtBot) -> None:

@@ -117,7 +117,8 @@ def _estimates(report: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for p in report["interviewers"]:
         out += [p[k] for k in ("leniency", "scatter", "agreement_with_decision",
-                               "red_flag_rate", "failure_probe_skip_rate", "lateness_hours")]
+                               "red_flag_rate", "failure_probe_skip_rate", "lateness_hours",
+                               "on_time_share")]
     for i in (*report["items"], *report["dimensions"]):
         out += [i[k] for k in ("spread", "agreement", "predicts_recommendation",
                                "predicts_decision")]
@@ -150,8 +151,10 @@ def test_every_figure_shows_its_n_in_json_text_and_pdf(report: dict[str, Any], t
     words = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
     counted = re.findall(r"\d+ (?:pairs|rounds|scenarios|ratings|units),? from \d+ candidates",
                          words)
-    # Tables: every figure; charts: one line per interviewer and per question.
-    assert len(counted) >= len(figures) + len(named) + len(report["items"])
+    # Tables: every figure but the on-time share (the command's and the JSON's only, so
+    # far); charts: one line per interviewer and per question.
+    in_pdf = len(figures) - len(named)
+    assert len(counted) >= in_pdf + len(named) + len(report["items"])
     assert re.search(r"alpha \d+ units, tau-b \d+ ratings, from \d+ candidates", words)
     assert f"{lean['n']} pairs from {lean['candidates']} candidates" in words
     assert re.search(r"(?<!\u201c)n/a(?! \()", words) is None

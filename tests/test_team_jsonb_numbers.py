@@ -43,6 +43,9 @@ def test_significant_digits_are_what_is_bounded() -> None:
 
 
 def test_a_scorecard_with_a_tiny_time_reads_back_from_the_team_store(db: TeamDb) -> None:
+    """This app rounds times to milliseconds before they leave it, so jsonb never gets a
+    long fraction from it; rows an older app published are what the reader's digit rule
+    (above) is for."""
     sam = db.add("sam", "interviewer", "Sam Okafor")
     sc = make_scorecard(pack(), interviewer="Sam Okafor", sc_id=uuid.uuid4().hex)
     items = (replace(sc.items[0], time_spent_s=TINY), *sc.items[1:])
@@ -52,9 +55,9 @@ def test_a_scorecard_with_a_tiny_time_reads_back_from_the_team_store(db: TeamDb)
     with db.raw(sam) as conn:
         (text,) = conn.execute("SELECT payload FROM companion.read_scorecards(NULL, NULL)"
                                ).fetchone() or ("",)
-    assert "0.0000123456789012345" in str(text)  # what jsonb made of it: no exponent
+    assert "0.0000123" not in str(text) and "e-05" not in str(text)
     with db.begin(sam) as conn:
         fetched = server.fetch_scorecards(conn, sc.candidate, pack())
     assert [u.line() for u in fetched.unreadable] == []
-    assert fetched.scorecards[0].scorecard.items[0].time_spent_s == TINY
+    assert fetched.scorecards[0].scorecard.items[0].time_spent_s == 0.0
     assert json.loads("0.000012345678901234567") == TINY

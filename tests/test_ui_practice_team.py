@@ -36,7 +36,7 @@ def test_a_finished_set_is_published_from_the_window(
     window = open_window(qtbot, data_dir)
     window.settings.interviewer = "Kim"
     with loaded(window, data_dir):
-        qtbot.keyClick(window, Qt.Key.Key_L, CTRL_SHIFT)
+        qtbot.keyClick(window, Qt.Key.Key_E, CTRL_SHIFT)
         page = window.pages.practice_page
         page.rng = random.Random(2)
         page.start_set()
