@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import REPO
-from tests.test_crash_kill import Key, Lines, _actual, _integrity, _key
+from tests.test_crash_kill import Key, Lines, _actual, _integrity, _key, _replay
 
 MODES = ("drop", "prefix", "torn")
 
@@ -155,25 +155,9 @@ def run_cuts(root: Path, cuts: int, seed: int = 20261206,
                 stats["unsynced writes at the cuts"] += cut["unsynced"]
                 stats["unsynced writes kept"] += cut["kept"]
 
-                errors = [x for x in log if x.startswith("error")]
-                assert not errors, errors
-                inflight: dict[str, Any] | None = None
-                for line in log:
-                    kind, _, payload = line.partition(" ")
-                    if kind == "started":
-                        rid = json.loads(payload)["round"]
-                        assert round_id in ("", rid)
-                        round_id = rid
-                    elif kind == "do":
-                        inflight = json.loads(payload)
-                    elif kind == "ack":
-                        rec = json.loads(payload)
-                        assert rec == inflight
-                        expected[_key(rec)] = rec["value"]
-                        inflight = None
-                        stats["acknowledged writes"] += 1
-                        if rec["op"] == "note":
-                            stats["acknowledged notes"] += 1
+                round_id, inflight, acked = _replay(log, round_id, expected)
+                stats["acknowledged writes"] += len(acked)
+                stats["acknowledged notes"] += sum(rec["op"] == "note" for rec in acked)
                 if not round_id:
                     continue  # cut before the round was created: nothing was promised
                 actual = _actual(data_dir, round_id)  # the app opens the folder

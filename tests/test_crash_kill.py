@@ -91,6 +91,32 @@ def _integrity(data_dir: Path) -> str:
         conn.close()
 
 
+
+def _replay(log: list[str], round_id: str, expected: dict[Key, Any]
+            ) -> tuple[str, dict[str, Any] | None, list[dict[str, Any]]]:
+    """Read one run's driver log: the round's id, the write still in flight when the run
+    ended, and the writes acknowledged (each must be the one in flight), recorded into
+    ``expected``. The SIGKILL and the power-cut tests read their logs the same way."""
+    errors = [x for x in log if x.startswith("error")]
+    assert not errors, errors
+    inflight: dict[str, Any] | None = None
+    acked: list[dict[str, Any]] = []
+    for line in log:
+        kind, _, payload = line.partition(" ")
+        if kind == "started":
+            rid = json.loads(payload)["round"]
+            assert round_id in ("", rid)
+            round_id = rid
+        elif kind == "do":
+            inflight = json.loads(payload)
+        elif kind == "ack":
+            rec = json.loads(payload)
+            assert rec == inflight
+            expected[_key(rec)] = rec["value"]
+            inflight = None
+            acked.append(rec)
+    return round_id, inflight, acked
+
 def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     rng = random.Random(20260302)
@@ -128,23 +154,8 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) ->
                 assert line is not None, "driver stopped answering"
                 log.append(line)
 
-            errors = [x for x in log if x.startswith("error")]
-            assert not errors, errors
-            inflight: dict[str, Any] | None = None
-            for line in log:
-                kind, _, payload = line.partition(" ")
-                if kind == "started":
-                    rid = json.loads(payload)["round"]
-                    assert round_id in ("", rid)
-                    round_id = rid
-                elif kind == "do":
-                    inflight = json.loads(payload)
-                elif kind == "ack":
-                    rec = json.loads(payload)
-                    assert rec == inflight
-                    expected[_key(rec)] = rec["value"]
-                    inflight = None
-                    total_acks += 1
+            round_id, inflight, acked = _replay(log, round_id, expected)
+            total_acks += len(acked)
             if not round_id:
                 continue  # killed before the round was created: nothing was promised
             assert _integrity(data_dir) == "ok", f"cycle {cycle}"
