@@ -283,6 +283,10 @@ class CalibrationPage(QWidget):
                 "The figures per dimension of the role's weighting.",
                 "What each figure means and how far to trust it.")):
             self.tabs.setTabToolTip(index, tip)
+        # Tab stops a screen reader announces: each says what it holds.
+        for widget, name in ((self.tabs, "Calibration figures"), (scroll, "Charts"),
+                             (meaning_scroll, "What the figures mean")):
+            widget.setAccessibleName(name)
 
         filters = QHBoxLayout()
         filters.addWidget(self.use_since)
@@ -317,6 +321,7 @@ class CalibrationPage(QWidget):
         box.setWidgetResizable(True)
         box.setFrameShape(QFrame.Shape.NoFrame)
         box.setWidget(self.findings)
+        box.setAccessibleName("Findings")
         box.setMaximumHeight(FINDINGS_LINES * self.findings.fontMetrics().lineSpacing() + 8)
         box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         return box

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.base.errors import CompanionError
+from companion.ui.item_views import ShyTreeWidget
 
 if TYPE_CHECKING:
     from companion.content.model import Pack
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 
 def _tree(name: str, headers: list[str], parent: QWidget) -> QTreeWidget:
-    tree = QTreeWidget(parent)
+    tree = ShyTreeWidget(parent)
     tree.setObjectName(name)
     tree.setHeaderLabels(headers)
     tree.setRootIsDecorated(False)

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 from companion.base.errors import CompanionError
 from companion.ui.decision_box import DecisionBox
 from companion.ui.export_task import ExportStatus, export_file_name, panel_job
+from companion.ui.item_views import ShyTreeWidget
 from companion.ui.theme import set_look
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ class PanelPage(QWidget):
         self.empty.setProperty("role", "muted")
         self.empty.setWordWrap(True)
 
-        self.scorecards = QTreeWidget(self)
+        self.scorecards = ShyTreeWidget(self)
         self.scorecards.setObjectName("panel.scorecards")
         # Names and dates only: no scores show here, so nothing leaks before the rule allows.
         self.scorecards.setHeaderLabels(["Interviewer", "Round", "Submitted"])

@@ -14,8 +14,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QRect
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
+
+from companion.ui.item_views import rect_if_shown
 
 if TYPE_CHECKING:  # the store loads after the first frame
     from companion.store.search import RoundFilter, RoundRow, RoundSource
@@ -162,6 +164,9 @@ class RoundListView(QTreeView):
         model.modelReset.connect(self._select_first)
         self.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self.on_current(self.rounds.row(current.row())))
+
+    def visualRect(self, index: QModelIndex | QPersistentModelIndex) -> QRect:
+        return rect_if_shown(self, super().visualRect(index))  # see item_views
 
     @property
     def rounds(self) -> RoundListModel:

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from companion.base.errors import CompanionError
 from companion.ui.export_task import ExportJob, ExportStatus, export_file_name, scorecard_job
+from companion.ui.item_views import ShyTreeWidget
 from companion.ui.round_list import USER, RoundListModel, RoundListView
 from companion.ui.round_search import RoundSearchBar
 from companion.ui.theme import set_look
@@ -217,7 +217,7 @@ class StartScreen(QWidget):
         resume_card, resume_layout = _card("Unfinished rounds", body)
         resume_card.setObjectName("resumeCard")
         self.resume_card = resume_card
-        self.unfinished = QTreeWidget(resume_card)
+        self.unfinished = ShyTreeWidget(resume_card)
         self.unfinished.setObjectName("unfinishedRounds")
         self.unfinished.setHeaderLabels(["Candidate", "Round", "Started"])
         self.unfinished.setRootIsDecorated(False)

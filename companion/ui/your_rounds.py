@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.ui.item_views import ShyTreeWidget
+
 if TYPE_CHECKING:
     from companion.content.model import Pack
     from companion.store import Store
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     from companion.ui.start_screen import StartRequest
 
 
-class _RoundList(QTreeWidget):
+class _RoundList(ShyTreeWidget):
     """Return or Enter on a row starts it: the one key."""
 
     activated_row = Signal()

@@ -53,6 +53,12 @@ class NavBar(QWidget, Zoomable):
         self.jump_list.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.jump_list.setMinimumContentsLength(16)
+        # A visible label tied to the list: on Linux a screen reader takes a combo box's
+        # label from this relation and reads the current item as its name, so without
+        # it the list would be announced by its value alone.
+        self.jump_label = QLabel("Jump to", self)
+        self.jump_label.setObjectName("nav.jumpLabel")
+        self.jump_label.setBuddy(self.jump_list)
         self.finish_btn = QPushButton("Finish… (Ctrl+Shift+F)", self)
         self.finish_btn.setObjectName("nav.finish")
         # Compact mode hides the menu bar: this is its visible way back to full size.
@@ -84,6 +90,7 @@ class NavBar(QWidget, Zoomable):
         lay.addWidget(self.prev_btn)
         lay.addWidget(self.progress)
         lay.addWidget(self.next_btn)
+        lay.addWidget(self.jump_label)
         lay.addWidget(self.jump_list, 1)
         self._extra_at = lay.count()
         lay.addWidget(self.finish_btn)
@@ -95,7 +102,8 @@ class NavBar(QWidget, Zoomable):
         total = len(items)
         self.progress.setText(f"{index + 1} / {total}" if total else "")
         # A round without questions (a screening call): no "0 / 0", no empty list.
-        for widget in (self.progress, self.prev_btn, self.next_btn, self.jump_list):
+        for widget in (self.progress, self.prev_btn, self.next_btn, self.jump_label,
+                       self.jump_list):
             widget.setVisible(bool(total))
         self.prev_btn.setEnabled(index > 0)
         self.next_btn.setEnabled(index + 1 < total)
@@ -134,5 +142,6 @@ class NavBar(QWidget, Zoomable):
         base = self.font()
         z = self._zoom
         self.progress.setFont(sized_font(base, TITLE_PT + 3, z, bold=True))
-        for w in (self.prev_btn, self.next_btn, self.finish_btn, self.full_btn, self.jump_list):
+        for w in (self.prev_btn, self.next_btn, self.finish_btn, self.full_btn, self.jump_label,
+                  self.jump_list):
             w.setFont(sized_font(base, SMALL_PT, z))
