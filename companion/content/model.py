@@ -296,6 +296,16 @@ class Pack:
         return replace(general, targets=tuple((t, own.get(t, text))
                                               for t, text in general.targets))
 
+    def empty_sections(self, template: RoundTemplate | None,
+                       items: tuple[Item, ...]) -> tuple[bool, ...]:
+        """Per section of ``template``: True where it has nothing to show for ``items``
+        (failure probes where none of them carries any). The live round passes such a
+        section by and the scorecard PDF leaves it out."""
+        if template is None:
+            return ()
+        probes = any(self.failure_probe_for(it) is not None for it in items)
+        return tuple(s.needs == "failure_probes" and not probes for s in template.sections)
+
     def find_item(self, item_id: str) -> Question | Scenario | None:
         question = self.find_question(item_id)
         return question if question is not None else self.find_scenario(item_id)

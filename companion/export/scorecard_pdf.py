@@ -20,7 +20,13 @@ from companion.record.change_text import (
     subject,
     value,
 )
-from companion.record.scorecard import FlagRecord, ItemRecord, ProbeAnswer, Scorecard
+from companion.record.scorecard import (
+    FlagRecord,
+    ItemRecord,
+    ProbeAnswer,
+    Scorecard,
+    SectionTiming,
+)
 
 _TARGET_NAME = {"database": "Database", "queue": "Queue", "downstream": "Downstream service"}
 # Beyond this many characters in one failure-probe answer, columns become too tall.
@@ -65,7 +71,7 @@ def scorecard_story(sc: Scorecard, pack: Pack) -> list[Flowable]:
     story.append(para("Red flags", st.h1))
     story.extend(_flags(sc, pack))
     story.append(para("Sections: planned and actual", st.h1))
-    story.append(_sections(sc))
+    story.append(_sections(sc, pack))
     story.extend(_weighted(sc, pack))
     story.append(para("Recommendation and summary", st.h1))
     rec_mark = " (amended after submission)" if "recommendation" in amended else ""
@@ -287,12 +293,26 @@ def _flag(sc: Scorecard, pack: Pack, fl: FlagRecord) -> list[Flowable]:
     ])]
 
 
-def _sections(sc: Scorecard) -> Flowable:
+def shown_sections(sc: Scorecard, pack: Pack) -> tuple[SectionTiming, ...]:
+    """The round's sections less those the live round passed by: a section with nothing
+    to show for these items (failure probes where no item carries them) that was never
+    entered. One that was entered all the same (the pack changed since) stays."""
+    template = pack.find_template(sc.template_id)
+    found = [_pack_item(pack, rec.item_id) for rec in sc.items]
+    empty = pack.empty_sections(template, tuple(it for it in found if it is not None))
+    if len(empty) != len(sc.sections):
+        return sc.sections  # the pack's template no longer matches the round's
+    return tuple(s for s, nothing in zip(sc.sections, empty, strict=True)
+                 if not nothing or s.started_at is not None or s.elapsed_s > 0)
+
+
+def _sections(sc: Scorecard, pack: Pack) -> Flowable:
     st = styles()
-    if not sc.sections:
+    sections = shown_sections(sc, pack)
+    if not sections:
         return para("No section timings were recorded.", st.body)
     data = [[para(h, st.cell_bold) for h in ("Section", "Planned", "Actual", "Difference")]]
-    for s in sc.sections:
+    for s in sections:
         diff = s.elapsed_s - s.planned_s
         if abs(diff) < 30:
             note = "on plan"
@@ -300,8 +320,8 @@ def _sections(sc: Scorecard) -> Flowable:
             note = f"{duration(abs(diff))} {'over' if diff > 0 else 'under'}"
         data.append([para(s.title, st.cell), para(duration(s.planned_s), st.cell),
                      para(duration(s.elapsed_s), st.cell), para(note, st.cell)])
-    total_plan = sum(s.planned_s for s in sc.sections)
-    total_act = sum(s.elapsed_s for s in sc.sections)
+    total_plan = sum(s.planned_s for s in sections)
+    total_act = sum(s.elapsed_s for s in sections)
     data.append([para("Total", st.cell_bold), para(duration(total_plan), st.cell_bold),
                  para(duration(total_act), st.cell_bold), para("", st.cell)])
     table = Table(data, colWidths=["40%", "20%", "20%", "20%"], repeatRows=1, hAlign="LEFT")

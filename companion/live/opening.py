@@ -42,15 +42,6 @@ class Opened:
     section_empty: tuple[bool, ...] = ()
 
 
-def empty_sections(pack: Pack, template: RoundTemplate | None,
-                   items: tuple[Item, ...]) -> tuple[bool, ...]:
-    """Which sections of ``template`` have nothing to show for ``items``."""
-    if template is None:
-        return ()
-    probes = any(pack.failure_probe_for(it) is not None for it in items)
-    return tuple(s.needs == "failure_probes" and not probes for s in template.sections)
-
-
 def pack_items(pack: Pack, ids: tuple[str, ...]) -> tuple[Item, ...]:
     """The pack's questions and scenarios for ``ids``; ContentError naming any missing."""
     found: list[Item] = []
@@ -123,7 +114,7 @@ def create_round(store: Store, pack: Pack, planned: PlannedLike, *, candidate: s
         lock.release()
         raise
     return Opened(card, items, tuple(s.timer for s in template.sections), lock,
-                  section_empty=empty_sections(pack, template, items))
+                  section_empty=pack.empty_sections(template, items))
 
 
 def load_round(store: Store, pack: Pack, round_id: str) -> Opened:
@@ -143,4 +134,4 @@ def load_round(store: Store, pack: Pack, round_id: str) -> Opened:
     template = pack.find_template(card.template_id)
     kinds = tuple(s.timer for s in template.sections) if template else ()
     return Opened(card, items, kinds, lock, saved, missing,
-                  empty_sections(pack, template, items))
+                  pack.empty_sections(template, items))
