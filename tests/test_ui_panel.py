@@ -99,6 +99,21 @@ def test_panel_lead_imports_picks_and_exports_the_debrief(  # type: ignore[no-un
         screenshot(window, "panel_start_screen")  # the rounds list with its debrief button
 
 
+def test_every_scorecard_row_is_as_tall_as_the_others(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    with Store.open(data_dir) as store:  # stored before the page is first shown
+        store_demo(store, builtin_pack())
+    window = open_window(qtbot, data_dir)
+    with loaded(window, data_dir):
+        window.show_panel()
+        tree = window.pages.panel_page.scorecards
+        rows = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+        assert len(rows) == 2
+        # Each row as tall as its content asks, the last one included.
+        assert [tree.visualItemRect(row).height() for row in rows] == [
+            tree.sizeHintForRow(i) for i in range(len(rows))]
+        assert tree.visualItemRect(rows[1]).top() == tree.visualItemRect(rows[0]).bottom() + 1
+
+
 def test_unticked_scorecards_stay_out_of_the_debrief(  # type: ignore[no-untyped-def]
         qtbot, data_dir: Path, demo_files: list[Path], monkeypatch) -> None:
     window = open_window(qtbot, data_dir)

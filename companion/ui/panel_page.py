@@ -291,6 +291,9 @@ class PanelPage(QWidget):
             self.scorecards.addTopLevelItem(item)
         for col in range(self.scorecards.columnCount() - 1):
             self.scorecards.resizeColumnToContents(col)
+        # Measuring the columns left the last row at a height taken too early (19 px
+        # against the others' 29 at the default size): lay the rows out again.
+        self.scorecards.doItemsLayout()
 
     # -- the team store ------------------------------------------------------------------------
     def _refresh_team(self) -> None:
