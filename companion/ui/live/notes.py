@@ -19,6 +19,7 @@ from companion.ui.live.common import (
     describe,
     sized_font,
 )
+from companion.ui.live.emoji_marks import EmojiMarks
 from companion.ui.theme import set_look
 
 FIELDS: tuple[str, ...] = ("said", "read")
@@ -38,6 +39,7 @@ class NotesPanel(QWidget, Zoomable):
         self._loading = False
         self.fields: dict[str, QPlainTextEdit] = {}
         self.titles: dict[str, QLabel] = {}
+        self.marks: list[EmojiMarks] = []
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
@@ -51,6 +53,7 @@ class NotesPanel(QWidget, Zoomable):
                                     else "your interpretation, kept apart from the evidence")
             edit.textChanged.connect(lambda n=name: self._changed(n))
             title.setBuddy(edit)
+            self.marks.append(EmojiMarks(edit.document()))
             describe(edit, FIELD_TITLE[name],
                      "The candidate's own words, as close as you can." if name == "said" else
                      "Your interpretation, kept apart from the evidence.", FIELD_KEY[name])
@@ -125,3 +128,5 @@ class NotesPanel(QWidget, Zoomable):
             edit.setMinimumHeight(2 * edit.fontMetrics().lineSpacing() + FIELD_CHROME
                                   + margins.top() + margins.bottom())
         self.status.setFont(sized_font(base, SMALL_PT, self._zoom, bold=True))
+        for marks in self.marks:  # emoji follow the new size
+            marks.rehighlight()
