@@ -44,7 +44,7 @@ def test_frame_and_every_control_inside_the_available_area(tmp_path: Path, data_
     # Every state was looked at: items folded and open, compact, the largest zoom.
     assert len([s for s in checked if s.startswith(("q-", "s-"))]) == 2 * ITEMS
     assert len([s for s in checked if s.startswith("compact-")]) == ITEMS
-    assert len([s for s in checked if s.startswith(f"zoom{zoom:g}-")]) == 2 * DESIGNS + 2
+    assert len([s for s in checked if s.startswith(f"zoom{zoom:g}-")]) == 2 * DESIGNS + 3
     # The round's controls (buttons, rows, fields, flags, the Saved line) were found.
     assert min(n for s, n in checked.items() if s.startswith(("q-", "s-"))) >= 30
     assert checked["start"] >= 8

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from companion.content.model import CUE_LEVELS
@@ -124,3 +124,30 @@ def test_a_whole_practice_set_by_keyboard(qtbot: QtBot, data_dir: Path) -> None:
         assert page.session is not session and page.views.currentWidget() is view
         # And the rounds list has no trace of practice.
         assert window.store.list_rounds() == []
+
+
+def test_the_help_lists_the_practice_keys_on_the_practice_page(qtbot: QtBot,
+                                                                data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    window.resize(1280, 690)
+    with loaded(window, data_dir):
+        qtbot.keyClick(window, Qt.Key.Key_F1)
+        overlay = window.pages.help_overlay
+        on_start = {(group, keys) for group, keys, _n, _h in overlay.rows}
+        assert ("Window", "Ctrl+Shift+E") in on_start  # the way to the page, from anywhere
+        assert not any(group == "Practice" for group, _k in on_start)
+        qtbot.keyClick(overlay, Qt.Key.Key_Escape)
+
+        qtbot.keyClick(window, Qt.Key.Key_E, CTRL_SHIFT)
+        qtbot.keyClick(window, Qt.Key.Key_F1)
+        listed = {keys: name for group, keys, name, _h in overlay.rows if group == "Practice"}
+        assert listed == {"Alt+1": "Rate Strong", "Alt+2": "Rate Mid", "Alt+3": "Rate Thin",
+                          "Alt+4": "Rate Very thin", "Alt+Right / Ctrl+Return": "Next answer",
+                          "Ctrl+Shift+U": "Publish practice",
+                          "Return / Enter": "Start a set, or the next answer"}
+        # Every row on screen, without scrolling.
+        scroll = overlay.findChild(QScrollArea, "helpScroll")
+        assert scroll is not None and not scroll.verticalScrollBar().isVisible()
+        keys_on_screen = [w.accessibleName() for w in overlay.findChildren(QLabel, "helpKey")
+                          if w.isVisible()]
+        assert keys_on_screen == [keys for _g, keys, _n, _h in overlay.rows]

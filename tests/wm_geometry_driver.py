@@ -14,7 +14,8 @@ Unlike the offscreen driver it compares with the *screen*, not with the window:
 States: the start screen; every built-in question and scenario with the cues folded
 and open and all five red flags on; the same in compact mode; then zoom pressed in
 until the window says it is at its largest step, every design scenario with the cues
-open in full and compact mode, the help overlay and the finish page at that zoom.
+open in full and compact mode, the help overlay and the finish page at that zoom, and
+the help over the practice page (which lists the practice keys too) without scrolling.
 
 Prints one JSON object: ``{"checked": {state: n}, "problems": [...], "screen": ...,
 "zoom": largest zoom reached}``. With ``--shots DIR`` it saves a PNG of each state.
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QWidget,
 )
 
@@ -205,8 +207,20 @@ def run(data: Path, shots: Path | None, theme: str) -> dict[str, object]:
     view.toggle_finish()
     check.check(f"zoom{zoom:g}-finish", view.finish)
     view.toggle_finish()
-    window.set_zoom(1.0)
     window.close_engine()
+    # The practice page adds its own keys to the help: at the same zoom it fits too.
+    window.show_practice()
+    window.set_zoom(zoom)
+    window.toggle_help()
+    overlay = window.pages.help_overlay
+    check.check(f"zoom{zoom:g}-practice-help", overlay)
+    scroll = overlay.findChild(QScrollArea, "helpScroll")
+    if scroll is None or scroll.verticalScrollBar().isVisible():
+        check.problems.append("practice help: the list scrolls")
+    if "Publish practice" not in {name for _g, _k, name, _h in overlay.rows}:
+        check.problems.append("practice help: the practice keys are not listed")
+    window.toggle_help()
+    window.set_zoom(1.0)
     window.close()
     store.close()
     return {"screen": tag, "checked": check.checked, "problems": check.problems, "zoom": zoom}

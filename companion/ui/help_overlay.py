@@ -159,16 +159,14 @@ class HelpOverlay(QWidget):
             lines.append((keys, name, help_text))
         return lines
 
-    def _fill(self, columns: int) -> None:
+    def _fill(self, columns: int, detailed: bool) -> None:
         for old in self._column_hosts:
             self._columns.removeWidget(old)
             old.hide()  # gone from view now, freed once the event loop runs
+            old.setParent(None)  # and out of the overlay's children already
             old.deleteLater()
         self._column_hosts = []
         lines = self._lines()
-        # With many rows (a live round) the explanations move to tool tips so that every
-        # shortcut fits on one screen without scrolling.
-        detailed = len(lines) <= DETAILED_MAX_LINES
         per_column = -(-len(lines) // columns)
         chunks = [lines[i:i + per_column] for i in range(0, len(lines), per_column)]
         for chunk in chunks:
@@ -223,7 +221,24 @@ class HelpOverlay(QWidget):
         inner = width - 48
         columns = max(2, min(MAX_COLUMNS, (inner + COLUMN_GAP) // (COLUMN_WIDTH + COLUMN_GAP)))
         if columns != self._shown_columns:
-            self._fill(columns)
+            # With many rows (a live round), or where the explanations would make the
+            # list scroll (a large zoom), they move to tool tips: every shortcut stays
+            # on one screen.
+            detailed = len(self._lines()) <= DETAILED_MAX_LINES
+            self._fill(columns, detailed)
+            if detailed and not self._rows_fit():
+                self._fill(columns, detailed=False)
+
+    def _rows_fit(self) -> bool:
+        """Whether the rows as filled fit the card without scrolling."""
+        card_layout = self._card.layout()
+        if card_layout is not None:
+            card_layout.activate()
+        room = self._scroll.viewport().size()
+        rows = self._columns
+        need = (rows.heightForWidth(room.width()) if rows.hasHeightForWidth()
+                else rows.sizeHint().height())
+        return need <= room.height()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (watched is self.parentWidget() and event.type() == QEvent.Type.Resize

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from PySide6.QtGui import QAction
+
     from companion.content.model import Pack
     from companion.store import Store
     from companion.ui.calibration_page import CalibrationPage
@@ -130,7 +132,15 @@ class LazyPages:
         overlay = HelpOverlay(self.window.outer)
         overlay.add_source("Window", self.window.actions_.all)
         overlay.add_source("Live round", self.window.live_actions)
+        overlay.add_source("Practice", self._practice_actions)
         return overlay
+
+    def _practice_actions(self) -> list[QAction]:
+        """The practice page's keys, while it is the page shown (like the live round's)."""
+        if not self.is_built("practice_page"):
+            return []
+        page = self.practice_page
+        return page.help_actions() if self.window.stack.currentWidget() is page else []
 
     def set_sources(self, store: Store, pack: Pack | None, exports_dir: Path) -> None:
         """Hand a new store and pack to the pages already built (the rest get them when

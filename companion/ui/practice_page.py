@@ -14,7 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QThreadPool, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 PUBLISH_SPEC = ActionSpec("practice.action.publish", "Publish practice", ("Ctrl+Shift+U",),
                           "Send finished sets' sums to the team store", "practice")
+AGAIN_SPEC = ActionSpec("practice.action.again", "Start a set, or the next answer",
+                        ("Return", "Enter"), "Before a set or after one: draw twelve sample "
+                        "answers; after a reveal: the next one", "practice")
 NEXT_SPEC = ActionSpec("practice.action.next", "Next answer", ("Alt+Right", "Ctrl+Return"),
                        "After the reveal, show the next sample answer", "practice")
 
@@ -138,11 +141,12 @@ class PracticePage(QWidget):
                 self.rate_actions[value] = make_action(self, spec, partial(self.rate, value))
         self.next_action = make_action(self, NEXT_SPEC, self.next_answer)
         self.publish_action = make_action(self, PUBLISH_SPEC, self.publish)
-        again = QAction(self)
-        again.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
-        again.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        again.triggered.connect(self._return_pressed)
-        self.addAction(again)
+        self.again_action = make_action(self, AGAIN_SPEC, self._return_pressed)
+
+    def help_actions(self) -> list[QAction]:
+        """The page's keys, for the help overlay (F1)."""
+        return [*self.rate_actions.values(), self.next_action, self.publish_action,
+                self.again_action]
 
     # -- sources -------------------------------------------------------------------------
     def set_sources(self, store: Store | None, pack: Pack | None) -> None:

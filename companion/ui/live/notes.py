@@ -40,6 +40,9 @@ class NotesPanel(QWidget, Zoomable):
         self.fields: dict[str, QPlainTextEdit] = {}
         self.titles: dict[str, QLabel] = {}
         self.marks: list[EmojiMarks] = []
+        # What each field held when last loaded or forwarded: re-drawing the emoji marks
+        # signals a change with the same text, which is no edit.
+        self._last: dict[str, str] = dict.fromkeys(FIELDS, "")
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
@@ -86,6 +89,7 @@ class NotesPanel(QWidget, Zoomable):
                 edit = self.fields[name]
                 if edit.toPlainText() != text:
                     edit.setPlainText(text)
+                self._last[name] = text
         finally:
             self._loading = False
 
@@ -93,8 +97,10 @@ class NotesPanel(QWidget, Zoomable):
         return self.fields[name].toPlainText()
 
     def _changed(self, name: str) -> None:
-        if not self._loading:
-            self.edited.emit(name, self.fields[name].toPlainText())
+        text = self.fields[name].toPlainText()
+        if not self._loading and text != self._last[name]:
+            self._last[name] = text
+            self.edited.emit(name, text)
 
     # -- save indicator -------------------------------------------------------------------
     def show_saving(self) -> None:
