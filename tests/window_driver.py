@@ -163,42 +163,21 @@ def _rect(r: QRect) -> str:
 
 
 def run(data: Path, shots: Path | None, theme: str) -> dict[str, object]:
-    from companion.content.loader import builtin_pack
-    from companion.content.planner import PlannedRound
-    from companion.live.engine import RoundEngine
-    from companion.store import Store
-    from companion.ui.app import build_window, create_app
+    from companion.ui.app import build_window
     from companion.ui.compact import COMPACT_WIDTH
-    from companion.ui.settings import UiSettings
+    from tests.driver_setup import open_every_item, show_window
 
-    app = create_app()
-    UiSettings(data).theme = theme
-    window = build_window(data, app)
-    window.show()
-    settle()
-    from companion.ui.fonts import register_fallback_fonts
-
-    register_fallback_fonts(app)  # what the launch does right after the first paint
-    screen = window.screen()
-    size, ratio = screen.size(), screen.devicePixelRatio()
-    tag = f"{round(size.width() * ratio)}x{round(size.height() * ratio)}@{ratio:g}-{theme}"
-    check = Checker(window, shots, tag)
-    pack = builtin_pack()
-    store = Store.open(data)
-    window.set_sources(store, pack, data)
+    shown = show_window(data, theme, settle)
+    window, store, pack, app = shown.window, shown.store, shown.pack, shown.app
+    check = Checker(window, shots, shown.tag)
     check.page("start", window.start_screen)
     check.no_scroll("start", window.start_screen.page_scroll)
 
-    template = pack.find_template("technical")
-    assert template is not None
-    items = tuple(it.id for it in (*pack.questions, *pack.scenarios))
-    engine = RoundEngine.start(store, pack, PlannedRound(template, items),
-                               candidate="王芳 (Wang Fang) 🙂", interviewer="Сергей Παπαδόπουλος",
-                               archetype="distributed", level="senior")
-    window.open_engine(engine)
+    engine = open_every_item(shown, candidate="王芳 (Wang Fang) 🙂",
+                             interviewer="Сергей Παπαδόπουλος", archetype="distributed",
+                             level="senior")
     view = window.live_view
     assert view is not None
-    engine.start_round()
     engine.start_listen_timer()
     flags = [f.id for f in pack.red_flags]
     titles = {f.id: f.title for f in pack.red_flags}
@@ -277,7 +256,7 @@ def run(data: Path, shots: Path | None, theme: str) -> dict[str, object]:
     check.no_scroll("start-compact-remembered", again.start_screen.page_scroll)
     again.close()
     store.close()
-    return {"screen": tag, "checked": check.checked, "problems": check.problems}
+    return {"screen": shown.tag, "checked": check.checked, "problems": check.problems}
 
 
 def main(argv: list[str] | None = None) -> int:

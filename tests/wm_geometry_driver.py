@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.ui.screen_fit import settle_layouts
+from tests.driver_setup import open_every_item, show_window
 from tests.window_driver import _part_of_another
 
 CONTROLS = (QAbstractButton, QLineEdit, QPlainTextEdit, QComboBox)
@@ -126,40 +127,18 @@ class ScreenChecker:
 
 
 def run(data: Path, shots: Path | None, theme: str) -> dict[str, object]:
-    from companion.content.loader import builtin_pack
     from companion.content.model import Scenario
-    from companion.content.planner import PlannedRound
-    from companion.live.engine import RoundEngine
-    from companion.store import Store
-    from companion.ui.app import build_window, create_app
-    from companion.ui.fonts import register_fallback_fonts
-    from companion.ui.settings import UiSettings
 
-    app = create_app()
-    UiSettings(data).theme = theme
-    window = build_window(data, app)
-    window.show()
-    wait_for(window.isActiveWindow)
-    register_fallback_fonts(app)
-    screen = window.screen()
-    size, ratio = screen.size(), screen.devicePixelRatio()
-    tag = f"{round(size.width() * ratio)}x{round(size.height() * ratio)}@{ratio:g}-{theme}"
-    check = ScreenChecker(window, shots, tag)
-    pack = builtin_pack()
-    store = Store.open(data)
-    window.set_sources(store, pack, data)
+    shown = show_window(data, theme, settle=lambda: None)
+    window, store, pack = shown.window, shown.store, shown.pack
+    wait_for(window.isActiveWindow)  # the window manager has placed and activated it
+    check = ScreenChecker(window, shots, shown.tag)
     check.check("start", window.start_screen)
 
-    template = pack.find_template("technical")
-    assert template is not None
-    items = tuple(it.id for it in (*pack.questions, *pack.scenarios))
-    engine = RoundEngine.start(store, pack, PlannedRound(template, items),
-                               candidate="Kim Min-jun 김민준", interviewer="Zofia Łukasiewicz",
-                               archetype="data", level="staff")
-    window.open_engine(engine)
+    engine = open_every_item(shown, candidate="Kim Min-jun 김민준",
+                             interviewer="Zofia Łukasiewicz", archetype="data", level="staff")
     view = window.live_view
     assert view is not None
-    engine.start_round()
     for flag in pack.red_flags:  # every flag on, the longer state (confirmed, evidence)
         engine.cycle_flag(flag.id, "said so twice, in different words")
         engine.cycle_flag(flag.id)
@@ -223,7 +202,7 @@ def run(data: Path, shots: Path | None, theme: str) -> dict[str, object]:
     window.set_zoom(1.0)
     window.close()
     store.close()
-    return {"screen": tag, "checked": check.checked, "problems": check.problems, "zoom": zoom}
+    return {"screen": shown.tag, "checked": check.checked, "problems": check.problems, "zoom": zoom}
 
 
 def main(argv: list[str] | None = None) -> int:
