@@ -119,10 +119,12 @@ def run(data: Path) -> dict[str, object]:
     return found
 
 
-def main() -> int:
-    print(json.dumps(run(Path(sys.argv[1]))))
-    return 0
+def main() -> None:
+    print(json.dumps(run(Path(sys.argv[1]))), flush=True)
+    # The window and the store are closed; skip the interpreter's slow tear-down of Qt's
+    # objects (about a second of the test's time).
+    os._exit(0)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
