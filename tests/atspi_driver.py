@@ -8,8 +8,8 @@ private session bus starts the accessibility bus on demand; Qt joins it because
 At each state the window keeps serving D-Bus while ``tests/atspi_walk.py``, under
 Debian's Python with ``pyatspi``, reads the whole tree. States: the start screen,
 the live view of a design round with the cues open and the first red flag raised
-by F5 (and, to compare, an untouched flag), the panel page and the calibration
-page. Before the first walk a round is opened and left, so that the start screen lists an
+by F5 (and, to compare, an untouched flag), the panel, calibration, loops and
+practice pages. Before the first walk a round is opened and left, so that the start screen lists an
 unfinished round whose rows must stop showing once the live view is up. Prints one
 JSON object ``{"flags": [titles], state: [node, ...]}``.
 """
@@ -114,6 +114,12 @@ def run(data: Path) -> dict[str, object]:
         settle(0.05)
     settle()
     found["calibration"] = read_tree()
+    window.show_loops()
+    settle()
+    found["loops"] = read_tree()
+    window.show_practice()
+    settle()
+    found["practice"] = read_tree()
     window.close()
     store.close()
     return found

@@ -4,8 +4,8 @@
 session with Qt's AT-SPI bridge on, and at each state has Debian's ``pyatspi``
 (``tests/atspi_walk.py``, under ``/usr/bin/python3``) read the whole tree over the
 accessibility bus. The states: the start screen with an unfinished round listed,
-the live view of a design round with the cues open after F5, the panel page and
-the calibration page. (``.ci/run`` installs at-spi2-core and python3-pyatspi.)
+the live view of a design round with the cues open after F5, the panel, calibration,
+loops and practice pages. (``.ci/run`` installs at-spi2-core and python3-pyatspi.)
 
 On each, every focusable control that shows has a name a person can use: a combo
 box by a label it is labelled by (on Linux a combo box's own name is its current
@@ -66,7 +66,7 @@ def _walk_the_window(tmp_path: Path, data_dir: Path) -> dict[str, Any]:
 def test_a_screen_reader_finds_every_control_named_and_every_flag_state(
         tmp_path: Path, data_dir: Path) -> None:
     found = _walk_the_window(tmp_path, data_dir)
-    states = ("start", "live", "panel", "calibration")
+    states = ("start", "live", "panel", "calibration", "loops", "practice")
     for state in states:
         assert problems(found[state]) == [], state
 
@@ -74,7 +74,8 @@ def test_a_screen_reader_finds_every_control_named_and_every_flag_state(
         return [n for n in found[state] if n["role"] == role and "showing" in n["states"]]
 
     # The walk saw the controls, not an empty window.
-    for state, least in (("start", 20), ("live", 35), ("panel", 8), ("calibration", 12)):
+    for state, least in (("start", 20), ("live", 35), ("panel", 8), ("calibration", 12),
+                         ("loops", 8), ("practice", 4)):
         stops = [n for n in found[state] if {"focusable", "showing"} <= set(n["states"])]
         assert len(stops) >= least, (state, len(stops))
     # The start screen's combo boxes and the jump list each come with their label.
