@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtGui import QFont, QFontDatabase, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QFont, QFontDatabase, QSyntaxHighlighter, QTextCharFormat
 
 from companion.ui.fonts import EMOJI_FAMILY
 
@@ -33,9 +33,6 @@ def _utf16(text: str) -> int:
 
 class EmojiMarks(QSyntaxHighlighter):
     """Bold, larger emoji in ``document`` while Symbola is the emoji font."""
-
-    def __init__(self, document: QTextDocument) -> None:
-        super().__init__(document)
 
     def highlightBlock(self, text: str) -> None:
         if not symbola_draws_emoji():
