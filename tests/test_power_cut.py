@@ -82,7 +82,7 @@ def test_without_fuse_the_power_cut_tests_fail_and_say_why(tmp_path: Path) -> No
     env = {**os.environ, "PATH": str(tmp_path),
            "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     res = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider",
          "tests/test_power_cut.py::test_the_file_system_forgets_unsynced_writes_and_new_names"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert res.returncode == 1, res.stdout[-2000:]

@@ -83,7 +83,7 @@ def test_without_a_server_the_team_tests_fail_and_say_why(tmp_path: Path) -> Non
     env = dict(os.environ, COMPANION_PG_BINDIR=str(empty),
                PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     res = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider",
          "tests/test_team_schema.py::test_downgrade_to_nothing_and_up_again"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert res.returncode == 1, res.stdout[-2000:]
