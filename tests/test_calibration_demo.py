@@ -151,10 +151,11 @@ def test_every_figure_shows_its_n_in_json_text_and_pdf(report: dict[str, Any], t
     words = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
     counted = re.findall(r"\d+ (?:pairs|rounds|scenarios|ratings|units),? from \d+ candidates",
                          words)
-    # Tables: every figure but the on-time share (the command's and the JSON's only, so
-    # far); charts: one line per interviewer and per question.
-    in_pdf = len(figures) - len(named)
-    assert len(counted) >= in_pdf + len(named) + len(report["items"])
+    # Tables: every figure, the on-time share too; charts: one line per interviewer and
+    # per question.
+    assert len(counted) >= len(figures) + len(named) + len(report["items"])
+    on_time = named[LENIENT]["on_time_share"]
+    assert f"{on_time['n']} rounds from {on_time['candidates']} candidates" in words
     assert re.search(r"alpha \d+ units, tau-b \d+ ratings, from \d+ candidates", words)
     assert f"{lean['n']} pairs from {lean['candidates']} candidates" in words
     assert re.search(r"(?<!\u201c)n/a(?! \()", words) is None

@@ -97,6 +97,12 @@ def test_calibration_page_shows_what_the_demo_planted(  # type: ignore[no-untype
         assert table.headerItem().text(3) == "Practice"
         assert rows[0].text(3) == figure(practised, "steps") and "tentative" in rows[0].text(3)
         assert {r.text(3) for r in rows[1:]} == {"no practice"}
+        # The on-time share, in the same form as the other figures, with its n.
+        assert table.headerItem().text(9) == "On time"
+        by_name = {f.name: f for f in page.calibration.interviewers}
+        for r in rows:
+            assert r.text(9) == figure(by_name[r.text(0)].on_time, "share")
+            assert " rounds from " in r.text(9)
         # Every live figure on the page gives what it rests on, too few or not.
         for tree in ("calibration.interviewers", "calibration.items", "calibration.dimensions"):
             shown = page.findChild(QTreeWidget, tree)

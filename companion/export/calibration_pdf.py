@@ -265,7 +265,8 @@ def _tables(cal: Calibration, width: float) -> list[Flowable]:
     st = styles()
     out: list[Flowable] = [para("The figures", st.h1), para("Interviewers", st.h2)]
     head = ["Interviewer", "Rounds", "Leniency (steps)", "Scatter (steps)",
-            "Matches decision", "Red flags", "Failure probes skipped", "Submitted after"]
+            "Matches decision", "Red flags", "Failure probes skipped", "Submitted after",
+            "On time (within a day)"]
     data: list[list[object]] = [[para(h, st.col_head, bold=True) for h in head]]
     for f in cal.interviewers:
         # Figures in the small size: each carries its interval and n.
@@ -273,8 +274,9 @@ def _tables(cal: Calibration, width: float) -> list[Flowable]:
                      *(para(_cell(e, fmt), st.small_cell) for e, fmt in (
                          (f.leniency, "steps"), (f.scatter, "plain"), (f.agreement, "share"),
                          (f.red_flags, "share"), (f.failure_probe_skips, "share"),
-                         (f.lateness_h, "hours")))])
-    out.append(_grid(data, [width * x for x in (0.12, 0.08, 0.14, 0.13, 0.14, 0.13, 0.13, 0.13)]))
+                         (f.lateness_h, "hours"), (f.on_time, "share")))])
+    out.append(_grid(data, [width * x for x in (0.11, 0.07, 0.12, 0.11, 0.12, 0.11, 0.12, 0.12,
+                                                0.12)]))
     for title, figs in (("Questions and scenarios", cal.items), ("Dimensions", cal.dimensions)):
         head = ["Dimension" if title == "Dimensions" else "Item", "Asked",
                 "Skipped, unrated", "Most common", "Agreement (alpha)",

@@ -256,7 +256,7 @@ class CalibrationPage(QWidget):
         self.interviewer_table = _tree("calibration.interviewers", [
             "Interviewer", "Rounds", "Leniency", "Practice", "Scatter", "Matches decision",
             "Red flags",
-            "Failure probes skipped", "Submitted after"], self)
+            "Failure probes skipped", "Submitted after", "On time"], self)
         self.item_table = _tree("calibration.items", [
             "Question or scenario", "Asked", "Skipped", "Unrated", "Most common",
             "Agreement (alpha)", "Predicts recommendation", "Predicts decision"], self)
@@ -401,7 +401,8 @@ class CalibrationPage(QWidget):
                 f.name, str(f.rounds), figure(f.leniency, "steps"),
                 _practice(f.name, practice or {}), figure(f.scatter),
                 figure(f.agreement, "share"), figure(f.red_flags, "share"),
-                figure(f.failure_probe_skips, "share"), figure(f.lateness_h, "hours")]))
+                figure(f.failure_probe_skips, "share"), figure(f.lateness_h, "hours"),
+                figure(f.on_time, "share")]))
         for table, rows in ((self.item_table, cal.items), (self.dimension_table, cal.dimensions)):
             table.clear()
             for r in rows:
