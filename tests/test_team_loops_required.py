@@ -13,9 +13,10 @@ progress seen by the lead before its scorecard arrives. Against a real server.
 
 from __future__ import annotations
 
+import importlib
 import uuid
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -32,7 +33,6 @@ from companion.store import outbox
 from companion.team import loops, rules, schema, server
 from companion.team.errors import TeamLoopRuleError
 from companion.team.settings import EVERYTHING
-from tests.conftest import run_cli
 from tests.pg_server import PgServer
 from tests.publish_support import member, publisher, run_round
 from tests.scorecards import make_scorecard, pack
@@ -58,15 +58,39 @@ def _card(interviewer: str, candidate: str, template: str = "technical") -> Scor
                    submitted_at=AT + timedelta(hours=2))
 
 
-def _connected(db: TeamDb, role: str, folder: Path, *more: str) -> Path:
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def command(capsys: pytest.CaptureFixture[str]) -> Callable[..., Ran]:
+    """A subcommand run in this process (its handler, as ``companion`` dispatches it):
+    the same code as the command line without a new interpreter per call."""
+    from companion.cli import HANDLERS, parse_args
+
+    def run(folder: Path, *argv: str) -> Ran:
+        args = parse_args(["--data-dir", str(folder), *argv])
+        module, name = HANDLERS[" ".join(argv[:2])].split(":")
+        code = getattr(importlib.import_module(module), name)(args)
+        out = capsys.readouterr()
+        return Ran(int(code or 0), out.out, out.err)
+
+    return run
+
+
+def _connected(command: Callable[..., Ran], db: TeamDb, role: str, folder: Path,
+               *more: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    res = run_cli("team", "connect", db.conninfo(role), *more, data_dir=folder)
+    res = command(folder, "team", "connect", db.conninfo(role), *more)
     assert res.returncode == 0, res.stderr
     return folder
 
 
 def test_without_a_loop_the_token_move_is_refused_until_an_admin_turns_loops_off(
-        db: TeamDb, tmp_path: Path) -> None:
+        db: TeamDb, tmp_path: Path, command: Callable[..., Ran]) -> None:
     lead = db.add("ana", "lead", "Ana Pereira")
     eve = db.add("eve", "interviewer", "Eve Marsh")
     rita = db.add("rita", "admin", "Rita Admin")
@@ -98,20 +122,20 @@ def test_without_a_loop_the_token_move_is_refused_until_an_admin_turns_loops_off
     for role in (eve, lead):
         with db.raw(role) as conn:
             assert refused(conn, "SELECT companion.set_loops_required(false)") == DENIED
-    admin = _connected(db, rita, tmp_path / "rita")
-    res = run_cli("team", "settings", "--loops-optional", data_dir=admin)
+    admin = _connected(command, db, rita, tmp_path / "rita")
+    res = command(admin, "team", "settings", "--loops-optional")
     assert res.returncode == 0, res.stderr
     assert f"loops: optional (turned off by {rita}" in res.stdout
-    mine = _connected(db, eve, tmp_path / "eve")
-    status = run_cli("team", "status", data_dir=mine)
+    mine = _connected(command, db, eve, tmp_path / "eve")
+    status = command(mine, "team", "status")
     assert "loops: optional" in status.stdout, status.stdout
     # The same token now goes in: the team said it plans no loops, knowingly.
     with db.raw(eve) as conn:
         assert conn.execute(*publish_sql(token)).fetchone() == ("stored",)
         conn.commit()
-    res = run_cli("team", "settings", "--loops-required", data_dir=admin)
+    res = command(admin, "team", "settings", "--loops-required")
     assert res.returncode == 0 and "loops: required" in res.stdout
-    assert "loops: required" in run_cli("team", "status", data_dir=mine).stdout
+    assert "loops: required" in command(mine, "team", "status").stdout
     with db.raw(eve) as conn:
         assert refused(conn, *publish_sql(_card("Eve Marsh", "Noor Haddad",
                                                 template="scenario"))) == DENIED
@@ -138,7 +162,7 @@ def test_an_upgraded_store_requires_loops_too(pg_server: PgServer) -> None:
 
 
 def test_the_outbox_holds_a_round_no_loop_assigns_with_a_line_that_says_why(
-        db: TeamDb, tmp_path: Path) -> None:
+        db: TeamDb, tmp_path: Path, command: Callable[..., Ran]) -> None:
     eve = member(db, "eve", "interviewer", "Eve Marsh", tmp_path)
     with eve.store() as store:
         played = run_round(store, eve.name, "Noor Haddad")
@@ -156,8 +180,8 @@ def test_the_outbox_holds_a_round_no_loop_assigns_with_a_line_that_says_why(
                 "waiting to publish: no loop assigns this round to you since")
         finally:
             pub.close()
-    res = run_cli("team", "publish", data_dir=_connected(db, eve.role, eve.data,
-                                                           "--publish-existing"))
+    mine = _connected(command, db, eve.role, eve.data, "--publish-existing")
+    res = command(mine, "team", "publish")
     assert res.returncode == 2
     assert "not published: the team store refused" in res.stderr
     assert "no open loop in the team store assigns you" in res.stderr
@@ -165,7 +189,7 @@ def test_the_outbox_holds_a_round_no_loop_assigns_with_a_line_that_says_why(
 
 
 def test_the_lead_sees_submitted_not_yet_published_when_the_scorecard_is_refused(
-        db: TeamDb, tmp_path: Path) -> None:
+        db: TeamDb, tmp_path: Path, command: Callable[..., Ran]) -> None:
     ana = member(db, "ana", "lead", "Ana Pereira", tmp_path)
     sam = member(db, "sam", "interviewer", "Sam Okafor", tmp_path)
     loop = loop_from_plan(plan_loop(pack(), ARCHETYPE, LEVEL, rounds=[TEMPLATE]),
@@ -190,13 +214,13 @@ def test_the_lead_sees_submitted_not_yet_published_when_the_scorecard_is_refused
         cards = conn.exec_driver_sql("SELECT count(*) FROM companion.scorecards").scalar()
     assert stamped is not None and cards == 0
 
-    lead = _connected(db, ana.role, ana.data)
-    res = run_cli("loop", "list", data_dir=lead)
+    lead = _connected(command, db, ana.role, ana.data)
+    res = command(lead, "loop", "list")
     assert res.returncode == 0, res.stderr
     assert (f"not yet published: Sam Okafor, scenario round, submitted at {clock(stamped)}, "
             "not yet published (") in res.stdout, res.stdout
     assert "needs decision" not in res.stdout
-    shown = run_cli("loop", "show", "Priya Raman", data_dir=lead).stdout
+    shown = command(lead, "loop", "show", "Priya Raman").stdout
     assert f"[submitted at {clock(stamped)}, not yet published (" in shown
     # A second report of the same step changes nothing: the server's time stays.
     with db.begin(sam.role) as conn:
