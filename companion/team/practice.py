@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
-from companion.calibration.stats import Estimate
 from companion.practice.history import SetRecord
 from companion.practice.scoring import (
     Figures,
@@ -23,9 +22,7 @@ from companion.practice.scoring import (
     Tally,
     by_interviewer,
     figures,
-    signed_error,
 )
-from companion.record.names import fold_name
 from companion.team.server import _execute, _writable  # the one way to call and translate
 
 
@@ -90,17 +87,6 @@ def set_bar(conn: Connection, bar: Readiness) -> None:
              "SELECT companion.set_practice_bar(:e, :w, :n)",
              {"e": Decimal(str(bar.exact)), "w": Decimal(str(bar.within_one)),
               "n": bar.min_n})
-
-
-def signed_error_by_interviewer(conn: Connection, archetype: str | None = None
-                                ) -> dict[str, Estimate]:
-    """As ``practice.history.signed_error_by_interviewer``, over the team store (leads)."""
-    sums: dict[str, Tally] = {}
-    for p in read_practice(conn):
-        if archetype is None or p.archetype == archetype:
-            key = fold_name(p.interviewer)
-            sums[key] = sums.get(key, Tally()) + p.tally
-    return {key: signed_error(t) for key, t in sums.items()}
 
 
 def practice_by_interviewer(conn: Connection, archetype: str | None = None
