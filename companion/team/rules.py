@@ -33,9 +33,10 @@ class TeamRules:
 
 def read_rules(conn: Connection) -> TeamRules | None:
     """The team's rules; None on a store older than t0005 (or a login that may not ask)."""
+    # By oid: a store without the function gives NULL here, not an error.
     known = conn.execute(text(
-        "SELECT to_regprocedure('companion.team_settings()') IS NOT NULL AND "
-        "has_function_privilege('companion.team_settings()', 'EXECUTE')")).scalar_one()
+        "SELECT coalesce(has_function_privilege(to_regprocedure('companion.team_settings()'), "
+        "'EXECUTE'), false)")).scalar_one()
     if not known:
         return None
     row = server.execute(conn, "to read the team's rules",

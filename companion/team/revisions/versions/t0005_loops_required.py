@@ -162,10 +162,10 @@ FUNCTIONS = [
                         WHERE l.candidate_key = cand AND NOT l.closed
                           AND r.interviewer_role = session_user
                           AND r.template_id = doc->>'template_id') THEN
-                    RAISE EXCEPTION 'scorecard %: no open loop in the team store assigns you '
-                                    'this round (%) of %; ask the panel lead to assign it to '
-                                    'you, or to import your scorecard file',
-                                    p_id, doc->>'template_id', doc->>'candidate'
+                    RAISE EXCEPTION 'no open loop in the team store assigns you this round '
+                                    '(%) of %; ask the panel lead to assign it to you, or to '
+                                    'import your scorecard file',
+                                    doc->>'template_id', doc->>'candidate'
                         USING ERRCODE = 'insufficient_privilege',
                               HINT = 'companion-loop-rule';
                 END IF;
