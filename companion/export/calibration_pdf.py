@@ -281,7 +281,7 @@ def _tables(cal: Calibration, width: float) -> list[Flowable]:
                          (f.leniency, "steps"), (f.scatter, "plain"), (f.agreement, "share"),
                          (f.red_flags, "share"), (f.failure_probe_skips, "share"),
                          (f.lateness_h, "hours"), (f.on_time, "share")))])
-    out.append(_grid(data, [width * x for x in (0.11, 0.07, 0.12, 0.11, 0.12, 0.11, 0.12, 0.12,
+    out.append(_grid(data, [width * x for x in (0.12, 0.08, 0.12, 0.11, 0.12, 0.11, 0.11, 0.11,
                                                 0.12)]))
     for title, figs in (("Questions and scenarios", cal.items), ("Dimensions", cal.dimensions)):
         head = ["Dimension" if title == "Dimensions" else "Item", "Asked",
