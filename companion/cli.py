@@ -45,6 +45,7 @@ HANDLERS: dict[str, str] = {
     "team status": "companion.commands.team_cmd:run_status",
     "team disconnect": "companion.commands.team_cmd:run_disconnect",
     "team publish": "companion.commands.team_cmd:run_publish",
+    "team settings": "companion.commands.team_cmd:run_settings",
     "practice": "companion.commands.practice_cmd:run_practice",
     "practice history": "companion.commands.practice_cmd:run_history",
     "practice publish": "companion.commands.practice_team_cmd:run_publish",
@@ -305,6 +306,16 @@ def _team_parser(sub: argparse._SubParsersAction) -> None:
     status.add_argument("--json", action="store_true")
     t1.add_parser("disconnect", help="stop using the team store (deletes nothing)")
     t1.add_parser("publish", help="send the submitted rounds and amendments waiting, now")
+    rules = t1.add_parser("settings", help="show or (admins) change the team's rules: are "
+                          "loops required")
+    loops = rules.add_mutually_exclusive_group()
+    loops.add_argument("--loops-required", dest="loops", action="store_const", const=True,
+                       help="publish a scorecard only for a round a loop assigns to its "
+                       "interviewer (the default)")
+    loops.add_argument("--loops-optional", dest="loops", action="store_const", const=False,
+                       help="for a team that plans no loops: any member may publish a "
+                       "scorecard of a candidate without a loop (audited)")
+    rules.add_argument("--json", action="store_true")
 
 
 def _since(text: str) -> date:

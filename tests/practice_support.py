@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from companion.calibration.stats import Estimate
 from companion.content.loader import load_pack
 from companion.content.model import CUE_LEVELS, Pack
 from companion.practice.model import PracticeItem
@@ -68,3 +69,22 @@ def practice_pack(tmp_path: Path) -> Pack:
 def ours(items: list[PracticeItem]) -> list[PracticeItem]:
     """Only this pack's practice items."""
     return [i for i in items if i.sample_id.startswith("t-")]
+
+
+def practise_one_step_high(data_dir: Path, name: str) -> Estimate:
+    """A practice set by ``name`` in ``data_dir``, every answer rated one step above the
+    level it was written to show; its signed error."""
+    import random
+
+    from companion.content.loader import builtin_pack
+    from companion.practice.history import StoredSet
+    from companion.practice.session import PracticeSession, SetChoice
+    from companion.store import Store
+
+    with Store.open(data_dir) as store:
+        session = PracticeSession.draw(builtin_pack(), SetChoice(name, "api"),
+                                       StoredSet(store), rng=random.Random(3))
+        while (item := session.current) is not None:
+            session.rate(CUE_LEVELS[max(0, CUE_LEVELS.index(item.level) - 1)])
+            session.next()
+    return session.figures().signed_error

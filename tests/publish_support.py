@@ -49,7 +49,7 @@ class Played:
 
 def run_round(store: Store, interviewer: str, candidate: str, *, rating: str = "mid",
               start: datetime = START, pack: Pack | None = None,
-              keep_open: bool = False) -> Played:
+              keep_open: bool = False, note: str | None = None) -> Played:
     """A whole short round, submitted; closed unless ``keep_open`` (to amend it later)."""
     pack = pack or builtin()
     clock = ManualClock(start)
@@ -58,7 +58,7 @@ def run_round(store: Store, interviewer: str, candidate: str, *, rating: str = "
                                clock=clock)
     engine.start_round()
     engine.rate(rating)
-    engine.edit_notes("said", f"{interviewer} heard a clear answer about retries.")
+    engine.edit_notes("said", note or f"{interviewer} heard a clear answer about retries.")
     clock.advance(600)
     engine.tick()
     engine.edit_notes("said", "Thoughtful about on-call.", item_id=ROUND)

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 
 from companion.team import schema
 from companion.team.connect import make_engine
@@ -65,14 +65,21 @@ class TeamDb:
 
 
 def create_database(server: PgServer, *, set_up: bool = True,
-                    revision: str = "head") -> TeamDb:
-    """A fresh database, set up to the app's schema (or to an older ``revision``)."""
+                    revision: str = "head", loops_required: bool = False) -> TeamDb:
+    """A fresh database, set up to the app's schema (or to an older ``revision``).
+
+    A store is set up with loops required (t0005); most of these tests are about
+    publishing, reading and hardening, not loops, so they run as a team that plans
+    no loops (loops optional), unless ``loops_required`` keeps the default.
+    """
     db = TeamDb(server, f"team_t{next(_numbers)}")
     with psycopg.connect(server.conninfo(), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{db.name}"')
     if set_up:
         with db.begin() as conn:
             schema.upgrade(conn, revision)
+            if not loops_required and revision in ("head", "t0005"):
+                conn.execute(text("UPDATE companion.team_settings SET loops_required = false"))
     return db
 
 

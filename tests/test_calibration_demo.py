@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,10 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from companion.calibration.text import figure
 from companion.demo.team_plan import HARSH, LENIENT, NOISY, USELESS_ITEM
 from tests.conftest import run_cli
+from tests.practice_support import practise_one_step_high
 
 PLANTED = {("interviewer", LENIENT, "lenient"), ("interviewer", HARSH, "harsh"),
            ("interviewer", NOISY, "noisy"), ("item", USELESS_ITEM, "predicts_nothing")}
@@ -151,11 +154,35 @@ def test_every_figure_shows_its_n_in_json_text_and_pdf(report: dict[str, Any], t
     words = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
     counted = re.findall(r"\d+ (?:pairs|rounds|scenarios|ratings|units),? from \d+ candidates",
                          words)
-    # Tables: every figure but the on-time share (the command's and the JSON's only, so
-    # far); charts: one line per interviewer and per question.
-    in_pdf = len(figures) - len(named)
-    assert len(counted) >= in_pdf + len(named) + len(report["items"])
+    # Tables: every figure, the on-time share too; charts: one line per interviewer and
+    # per question.
+    assert len(counted) >= len(figures) + len(named) + len(report["items"])
+    on_time = named[LENIENT]["on_time_share"]
+    assert f"{on_time['n']} rounds from {on_time['candidates']} candidates" in words
     assert re.search(r"alpha \d+ units, tau-b \d+ ratings, from \d+ candidates", words)
     assert f"{lean['n']} pairs from {lean['candidates']} candidates" in words
     assert re.search(r"(?<!\u201c)n/a(?! \()", words) is None
     assert "arrowhead" in words  # the key says how a cut whisker is marked
+
+
+def test_practice_shows_in_the_text_and_the_pdf_but_never_in_the_json(
+        team_dir: Path, tmp_path: Path, report: dict[str, Any]) -> None:
+    """Practice sets beside the live figures, with how many and what they rest on; the
+    JSON stays the live figures alone, and without practice there is no section."""
+    assert "Practice on sample answers" not in run_cli("calibration", data_dir=team_dir).stdout
+    data = tmp_path / "data"
+    shutil.copytree(team_dir, data)
+    practised = practise_one_step_high(data, LENIENT)
+    text = run_cli("calibration", data_dir=data).stdout
+    section = text.split("\nPractice on sample answers", 1)[1].split("\n\n", 1)[0]
+    row = next(line for line in section.splitlines() if line.startswith(LENIENT))
+    assert re.search(rf"^{LENIENT}\s+1\s+signed error \(steps\)\s+", row)
+    assert figure(practised, "steps", n=False) in row
+    assert row.endswith(f"{practised.n} sample answers") and practised.n >= 10
+    assert json.loads(run_cli("calibration", "--json", data_dir=data).stdout) == report
+    pdf = tmp_path / "practice.pdf"
+    assert run_cli("calibration", "--pdf", str(pdf), data_dir=data).returncode == 0
+    words = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
+    assert "Practice on sample answers" in words
+    shown = " ".join(figure(practised, "steps").split())
+    assert re.search(rf"{LENIENT} 1 {re.escape(shown)}", words), words[-1500:]

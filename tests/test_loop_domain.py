@@ -16,7 +16,7 @@ from companion.intake.json_reader import SchemaError
 from companion.loop.coverage import loop_coverage
 from companion.loop.harvest import export_csv, loop_export
 from companion.loop.model import assign, loop_from_dict, loop_from_plan, loop_to_dict
-from companion.loop.status import Seen, loop_state
+from companion.loop.status import Seen, clock, loop_state
 from companion.record.decision import Decision
 from tests.scorecards import make_scorecard, pack
 
@@ -169,3 +169,28 @@ def test_the_csv_has_one_row_per_scorecard_and_no_formulas() -> None:
     assert len(rows) == 2 and rows[0].startswith("loop_id,candidate,loop_round")
     assert ",'=HYPERLINK(1)," in rows[1] and "definitely_not" in rows[1]
     assert rows[1].endswith(doc["scorecards"][0]["companion_id"]) and ",no_hire," in rows[1]
+
+
+def test_a_round_the_team_store_heard_submitted_is_not_yet_published_until_it_arrives() -> None:
+    loop = _loop()
+    heard = T0 + timedelta(hours=10)
+    rounds = list(loop.rounds)
+    rounds[3] = replace(rounds[3], started_at=T0 + timedelta(hours=8), submitted_at=heard)
+    loop = replace(loop, rounds=tuple(rounds))
+    assert loop_from_dict(json.loads(json.dumps(loop_to_dict(loop)))) == loop
+    published = [Seen("Ada Obi", r.interviewer, r.template_id, T0, T0, T0 + timedelta(hours=1),
+                      T0 + timedelta(hours=1)) for r in loop.rounds[:3]]
+    now = heard + timedelta(hours=3)
+    state = loop_state(loop, published, now)
+    last = state.rounds[3]
+    assert last.state == "submitted" and last.unpublished_since == heard
+    assert last.submitted_at == heard and last.late_by is None
+    assert last.describe() == f"submitted at {clock(heard)}, not yet published (3 h ago)"
+    assert state.scorecards_in == 4 and not state.needs_decision
+    assert state.summary() == ("4 of 4 scorecards; not yet published: Tom Ueda, behavioural "
+                               f"round, submitted at {clock(heard)}, not yet published "
+                               "(3 h ago)")
+    arrived = Seen("Ada Obi", "Tom Ueda", "behavioural", T0, T0, heard, now)
+    state = loop_state(loop, [*published, arrived], now)
+    assert state.rounds[3].unpublished_since is None and state.rounds[3].state == "published"
+    assert state.needs_decision

@@ -19,7 +19,10 @@ import pytest
 from psycopg.conninfo import conninfo_to_dict
 from sqlalchemy import text
 
-from companion.team import server
+from companion.content.planner import plan_loop
+from companion.loop.model import assign, loop_from_plan
+from companion.team import loops, server
+from companion.team.errors import TeamLoopRuleError
 from companion.team.schema import head_revision
 from tests.conftest import REPO
 from tests.pg_server import PgServer
@@ -149,8 +152,16 @@ def test_a_managed_server_admin_without_superuser_sets_it_up(
     assert res.returncode == 0, res.stderr
     res = team("connect", db.conninfo(lee))
     assert res.returncode == 0 and f"connected as: {lee} ({lee})" in res.stdout
-    # the rules work the same with a non-superuser owning the policy functions
+    # the rules work the same with a non-superuser owning the policy functions; loops
+    # are required (the default), so a lead plans Priya's loop and gives Lee a round
     sam = db.add("sam", "interviewer", "Sam Okafor")
+    planned = loop_from_plan(plan_loop(pack(), "api", "senior"), "Priya Raman", "x")
+    loop = assign(planned, planned.find_round("technical") or 0, lee)
+    with db.begin(db.add("ana", "lead", "Ana Pereira")) as conn:
+        loops.create_loop(conn, loop)
+    with db.begin(sam) as conn, pytest.raises(TeamLoopRuleError):  # not Sam's round
+        server.publish_scorecard(conn, make_scorecard(pack(), interviewer="Sam Okafor",
+                                                      candidate="Priya Raman"))
     with db.begin(lee) as conn:
         server.publish_scorecard(conn, make_scorecard(pack(), interviewer=lee,
                                                       candidate="Priya Raman"))

@@ -142,6 +142,10 @@ def _calls(t: Team) -> dict[str, tuple[str, tuple[object, ...]]]:
         "practice_bar": ("SELECT * FROM companion.practice_bar()", ()),
         "read_loops": ("SELECT * FROM companion.read_loops()", ()),  # t0003
         "round_started": ("SELECT companion.round_started(%s, 1)", (t.loop_id,)),
+        # t0005: the team's rules, and a round's progress ahead of its scorecard.
+        "team_settings": ("SELECT * FROM companion.team_settings()", ()),
+        "round_progress": ("SELECT companion.round_progress(%s, 1, 'submitted')",
+                           (t.loop_id,)),
     }
 
 

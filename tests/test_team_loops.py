@@ -118,7 +118,9 @@ def test_the_token_move_is_refused_and_the_assigned_round_goes_through(db: TeamD
     with db.raw(eve) as conn:
         assert conn.execute("SELECT id FROM companion.read_scorecards(%s, NULL)",
                             (CANDIDATE,)).fetchall() == []
-    # A candidate without a loop keeps t0002's rule (a team that plans no loops).
+    # With loops optional (this store, see tests/team_support.py: a team that plans no
+    # loops), a candidate without a loop keeps t0002's rule; tests/test_team_loops_required.py
+    # has the default.
     with db.raw(eve) as conn:
         conn.execute(*publish_sql(_card("Eve Marsh", candidate="Someone Else")))
         conn.commit()

@@ -49,7 +49,8 @@ def test_setup_builds_the_apps_head_and_a_second_run_changes_nothing(empty_db: T
             "'companion'::regnamespace ORDER BY relname")).scalars().all()
     assert tables(empty_db) == {"alembic_version", "members", "scorecards", "amendments",
                                 "decisions", "deletions", "member_changes", "loops",
-                                "loop_rounds", "practice_summaries", "practice_bar"}
+                                "loop_rounds", "practice_summaries", "practice_bar",
+                                "team_settings", "setting_changes"}
     assert groups == set(GROUPS)
     assert forced == ["amendments", "decisions", "scorecards"]
 

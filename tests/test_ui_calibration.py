@@ -8,7 +8,6 @@ and the first page of its PDF (pdftoppm, 72 dpi) to docs/images/calibration-page
 from __future__ import annotations
 
 import os
-import random
 import re
 import shutil
 import subprocess
@@ -37,6 +36,7 @@ from companion.live.engine import RoundEngine
 from companion.store import Store
 from companion.ui.calibration_charts import ItemChart, LeniencyChart
 from tests.conftest import REPO
+from tests.practice_support import practise_one_step_high
 from tests.ui_helpers import loaded, open_window, screenshot
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -50,17 +50,7 @@ def _copy_team(team_dir: Path, data_dir: Path) -> None:
 
 def _practise(data_dir: Path, name: str) -> Estimate:
     """A practice set by ``name`` on this computer, every answer rated one step high."""
-    from companion.content.model import CUE_LEVELS
-    from companion.practice.history import StoredSet
-    from companion.practice.session import PracticeSession, SetChoice
-
-    with Store.open(data_dir) as store:
-        session = PracticeSession.draw(builtin_pack(), SetChoice(name, "api"),
-                                       StoredSet(store), rng=random.Random(3))
-        while (item := session.current) is not None:
-            session.rate(CUE_LEVELS[max(0, CUE_LEVELS.index(item.level) - 1)])
-            session.next()
-    return session.figures().signed_error
+    return practise_one_step_high(data_dir, name)
 
 
 def test_calibration_page_shows_what_the_demo_planted(  # type: ignore[no-untyped-def]
@@ -97,6 +87,12 @@ def test_calibration_page_shows_what_the_demo_planted(  # type: ignore[no-untype
         assert table.headerItem().text(3) == "Practice"
         assert rows[0].text(3) == figure(practised, "steps") and "tentative" in rows[0].text(3)
         assert {r.text(3) for r in rows[1:]} == {"no practice"}
+        # The on-time share, in the same form as the other figures, with its n.
+        assert table.headerItem().text(9) == "On time"
+        by_name = {f.name: f for f in page.calibration.interviewers}
+        for r in rows:
+            assert r.text(9) == figure(by_name[r.text(0)].on_time, "share")
+            assert " rounds from " in r.text(9)
         # Every live figure on the page gives what it rests on, too few or not.
         for tree in ("calibration.interviewers", "calibration.items", "calibration.dimensions"):
             shown = page.findChild(QTreeWidget, tree)

@@ -9,7 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from companion.store.loops import find_loop
+from companion.loop.status import clock
+from companion.store.loops import find_loop, save_loop
 from tests.scorecards import make_scorecard
 from tests.ui_helpers import loaded, open_window
 
@@ -60,5 +61,17 @@ def test_a_lead_plans_and_assigns_a_loop_with_the_keyboard(qtbot, data_dir: Path
         page.refresh()
         assert page.rounds.topLevelItem(1).text(4) == "submitted"
         assert page.loops.topLevelItem(0).text(2).startswith("1 of 4 scorecards")
+
+        # The team store heard Tom Ueda's app say "submitted" (a copy made by the
+        # publisher), but his scorecard has not arrived: the page says so, with the time.
+        heard = end + timedelta(hours=3)
+        rounds = list(loop.rounds)
+        rounds[3] = replace(rounds[3], interviewer="Tom Ueda", submitted_at=heard)
+        save_loop(window.store, replace(loop, rounds=tuple(rounds)), "team")
+        page.refresh()
+        row = page.rounds.topLevelItem(3)
+        assert row.text(4) == "not yet published"
+        assert row.toolTip(4).startswith(f"submitted at {clock(heard)}, not yet published (")
+        assert "not yet published: Tom Ueda, behavioural round" in page.summary.text()
         qtbot.keyClick(page.back_button, Qt.Key.Key_Space)
         assert window.stack.currentWidget() is window.start_screen

@@ -111,3 +111,30 @@ def test_an_unreachable_server_shows_what_waits_and_offers_to_try_now(  # type: 
         assert state.state == "waiting" and state.tries == 2
     finally:
         publishing.stop()
+
+
+def test_a_round_no_loop_assigns_says_so_and_waits_for_a_person(  # type: ignore[no-untyped-def]
+        qtbot, store: Store, pg_server: PgServer) -> None:
+    """Loops required (the store's default): the line says why and what to do, and the
+    round is held, not tried again on a timer."""
+    strict = create_database(pg_server, loops_required=True)
+    try:
+        strict.add("sam", "interviewer", "Sam Okafor")
+        played = run_round(store, "Sam Okafor", "Mei Lin")
+        line, publishing = line_for(qtbot, store, strict.conninfo(strict.role("sam")))
+        line.show()
+        with qtbot.waitSignal(publishing.changed, timeout=30_000):
+            publishing.start()
+        try:
+            text = line.label.text()
+            assert "1 waiting to publish" in text
+            assert "no open loop in the team store assigns you this round" in text
+            assert "ask the panel lead to assign it to you" in text
+            assert "unexpected" not in text.lower()
+            assert publishing.state_text(played.round_id).startswith(  # type: ignore[union-attr]
+                "waiting to publish: no loop assigns this round to you since")
+            assert server_counts(strict) == (0, 0)
+        finally:
+            publishing.stop()
+    finally:
+        drop_database(strict)

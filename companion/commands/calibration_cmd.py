@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from companion.base.errors import CompanionError
@@ -24,6 +25,7 @@ from companion.commands.common import data_root
 from companion.commands.session_cmd import open_store
 from companion.content.loader import load_for_cli
 from companion.content.model import Pack
+from companion.practice.scoring import PracticeFigure
 from companion.record.scorecard import RATING_LABEL
 
 
@@ -53,6 +55,26 @@ def compute_for_cli(args: argparse.Namespace, pack: Pack,
                    filters=filters)
 
 
+def practice_for_cli(args: argparse.Namespace) -> dict[str, PracticeFigure]:
+    """Practice beside the live figures: this computer's sets, or with ``--team`` the
+    sums published to the team store (panel leads and admins read them; for anyone
+    else there are none to show)."""
+    if args.team:
+        from companion.team.errors import TeamRefusedError
+        from companion.team.practice import practice_by_interviewer as on_team
+        from companion.team.reading import require_team, team_connection
+
+        with team_connection(require_team(data_root(args))) as conn:
+            try:
+                return on_team(conn, args.archetype)
+            except TeamRefusedError:
+                return {}
+    from companion.practice.history import practice_by_interviewer
+
+    with open_store(args) as store:
+        return practice_by_interviewer(store, args.archetype)
+
+
 def run_calibration(args: argparse.Namespace) -> int:
     """``calibration [--since DATE] [--archetype ID] [--json] [--pdf OUT]``."""
     pack = load_for_cli(args)
@@ -60,16 +82,18 @@ def run_calibration(args: argparse.Namespace) -> int:
     cal = compute_for_cli(args, pack, warnings)
     for line in warnings:  # one bad row never costs the figures
         print(f"warning: left out: {line}", file=sys.stderr)
+    # The JSON stays the live figures alone: practice is never mixed into them.
+    practice = practice_for_cli(args) if args.pdf or not args.json else {}
     if args.pdf:
         from companion.export.calibration_pdf import render_calibration
 
         out = render_calibration(cal, pack, Path(args.pdf), page_size=args.paper,
-                                 warnings=warnings)
+                                 warnings=warnings, practice=practice)
         print(f"wrote {out}", file=sys.stderr if args.json else sys.stdout)
     if args.json:
         print(json.dumps(cal.to_dict(), indent=2, ensure_ascii=False))
     elif not args.pdf:
-        print(format_report(cal))
+        print(format_report(cal, practice))
     return 0
 
 
@@ -103,9 +127,10 @@ def _rating_rows(figs: tuple[RatingFigures, ...]) -> list[tuple[str, ...]]:
     return rows
 
 
-def format_report(cal: Calibration) -> str:
+def format_report(cal: Calibration, practice: Mapping[str, PracticeFigure] | None = None
+                  ) -> str:
     """The figures as plain text: scope, findings, then the three tables, one line per
-    figure with its 95% interval and its n."""
+    figure with its 95% interval and its n; then each interviewer's practice, if any."""
     lines = ["Calibration", scope(cal), ""]
     if not cal.scorecards:
         lines.append("No submitted scorecards in this scope yet.")
@@ -123,6 +148,15 @@ def format_report(cal: Calibration) -> str:
     tail = ("FIGURE", "VALUE (95% INTERVAL)", "N")
     lines += ["", "Interviewers (leniency and scatter in rating steps against co-panelists)",
               _table(("INTERVIEWER", "ROUNDS", *tail), people)]
+    if practice:
+        rows: list[tuple[str, ...]] = [
+            (p.name, str(p.sets), "signed error (steps)",
+             figure(p.signed_error, "steps", n=False), basis(p.signed_error))
+            for p in sorted(practice.values(), key=lambda p: p.name.casefold())]
+        lines += ["", "Practice on sample answers (rater training, in no figure above): how "
+                  "far each interviewer's ratings fell from the levels the answers were "
+                  "written to show",
+                  _table(("INTERVIEWER", "SETS", *tail), rows)]
     head = ("ASKED", "SKIPPED", "UNRATED", *tail)
     lines += ["", "Questions and scenarios", _table(("ITEM", *head), _rating_rows(cal.items))]
     lines += ["", "Dimensions", _table(("DIMENSION", *head), _rating_rows(cal.dimensions))]

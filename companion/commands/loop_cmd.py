@@ -128,7 +128,8 @@ def format_loop(loop: Loop, pack: Pack, state: LoopState | None) -> str:
         status = ""
         if state is not None:
             s = state.rounds[n - 1]
-            status = f"  [{s.state}" + (f", {hours(s.late_by)} late" if s.late_by else "") + "]"
+            status = f"  [{s.describe()}" + (f", {hours(s.late_by)} late" if s.late_by else "") \
+                + "]"
         lines.append(f"{n}. {r.title} ({r.minutes} min): {r.interviewer or 'unassigned'}{at}"
                      f"{status}")
         lines.append(f"     measures: {dims}")
@@ -181,6 +182,9 @@ def run_list(args: argparse.Namespace) -> int:
                            "needs_decision": st.needs_decision, "summary": st.summary(),
                            "rounds": [{"number": r.number, "title": r.round.title,
                                        "interviewer": r.round.interviewer, "state": r.state,
+                                       "not_yet_published_since":
+                                           r.unpublished_since.isoformat()
+                                           if r.unpublished_since else None,
                                        "late_by_hours": None if r.late_by is None else
                                        round(r.late_by.total_seconds() / 3600, 1)}
                                       for r in st.rounds]}

@@ -121,3 +121,28 @@ def run_publish(args: argparse.Namespace) -> int:
     for line in run.lines():
         print(line, file=sys.stderr if line.startswith("not published") else sys.stdout)
     return 2 if run.problems else 0
+
+
+def run_settings(args: argparse.Namespace) -> int:
+    """``team settings``: show the team's rules; an admin turns "loops required" on or off."""
+    from companion.team.reading import require_team, team_connection
+    from companion.team.rules import read_rules, set_loops_required
+
+    team = require_team(data_root(args))
+    changed = None
+    with team_connection(team) as conn:
+        if args.loops is not None:
+            with conn.begin():
+                changed = set_loops_required(conn, args.loops)
+        rules = read_rules(conn)
+    if rules is None:
+        raise CompanionError("this team store keeps no rules yet: the team administrator "
+                             "runs `companion team setup URL` to upgrade it")
+    if args.json:
+        print(json.dumps({"loops_required": rules.loops_required, "set_by": rules.set_by,
+                          "set_at": rules.set_at.isoformat(), "changed": changed}))
+        return 0
+    if changed is False:
+        print("unchanged")
+    print(rules.line())
+    return 0

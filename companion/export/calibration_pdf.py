@@ -13,7 +13,7 @@ breaks across pages with its axis repeated.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect, String
@@ -35,6 +35,7 @@ from companion.content.model import Pack
 from companion.export.document import MARGIN_X, PAGE_SIZES, build_pdf
 from companion.export.fonts import fonts
 from companion.export.styles import INK, MUTED, RULE, grid, para, styles
+from companion.practice.scoring import PracticeFigure
 
 DARK = colors.Color(0.25, 0.25, 0.25)
 LIGHT = colors.Color(0.68, 0.68, 0.68)
@@ -47,14 +48,16 @@ ITEM_AXIS = (-0.4, 1.0)
 
 
 def render_calibration(cal: Calibration, pack: Pack, out: Path, *,
-                       page_size: str = "a4", warnings: Sequence[str] = ()) -> Path:
+                       page_size: str = "a4", warnings: Sequence[str] = (),
+                       practice: Mapping[str, PracticeFigure] | None = None) -> Path:
     """Write the calibration report of ``cal`` to ``out``; returns the path.
 
-    ``warnings`` go on page 1 (team store rows that were left out, one line each).
+    ``warnings`` go on page 1 (team store rows that were left out, one line each);
+    ``practice`` (folded name -> figure) gets a table of its own after the figures.
     """
     size = PAGE_SIZES.get(page_size.lower(), PAGE_SIZES["a4"])
     width = size[0] - 2 * MARGIN_X
-    story = calibration_story(cal, width)
+    story = calibration_story(cal, width, practice)
     story[1:1] = [para(f"Left out: {line}", styles().small) for line in warnings]
     return build_pdf(story, Path(out),
                      title="Calibration: interviewers and questions",
@@ -64,7 +67,8 @@ def render_calibration(cal: Calibration, pack: Pack, out: Path, *,
                      page_size=page_size)
 
 
-def calibration_story(cal: Calibration, width: float) -> list[Flowable]:
+def calibration_story(cal: Calibration, width: float,
+                      practice: Mapping[str, PracticeFigure] | None = None) -> list[Flowable]:
     st = styles()
     story: list[Flowable] = [para("Calibration: interviewers and questions", st.title),
                              para(scope(cal), st.small)]
@@ -82,6 +86,8 @@ def calibration_story(cal: Calibration, width: float) -> list[Flowable]:
     story.extend(_findings([f for f in cal.findings if f.about != "interviewer"],
                            "No question stands out as uninformative at this confidence."))
     story.extend(_tables(cal, width))
+    if practice:
+        story.append(_practice_table(practice, width))
     story.append(para("What each figure means", st.h1))
     for name, meaning in GLOSSARY:
         story.append(para(name, st.label))
@@ -265,7 +271,8 @@ def _tables(cal: Calibration, width: float) -> list[Flowable]:
     st = styles()
     out: list[Flowable] = [para("The figures", st.h1), para("Interviewers", st.h2)]
     head = ["Interviewer", "Rounds", "Leniency (steps)", "Scatter (steps)",
-            "Matches decision", "Red flags", "Failure probes skipped", "Submitted after"]
+            "Matches decision", "Red flags", "Failure probes skipped", "Submitted after",
+            "On time (within a day)"]
     data: list[list[object]] = [[para(h, st.col_head, bold=True) for h in head]]
     for f in cal.interviewers:
         # Figures in the small size: each carries its interval and n.
@@ -273,8 +280,9 @@ def _tables(cal: Calibration, width: float) -> list[Flowable]:
                      *(para(_cell(e, fmt), st.small_cell) for e, fmt in (
                          (f.leniency, "steps"), (f.scatter, "plain"), (f.agreement, "share"),
                          (f.red_flags, "share"), (f.failure_probe_skips, "share"),
-                         (f.lateness_h, "hours")))])
-    out.append(_grid(data, [width * x for x in (0.12, 0.08, 0.14, 0.13, 0.14, 0.13, 0.13, 0.13)]))
+                         (f.lateness_h, "hours"), (f.on_time, "share")))])
+    out.append(_grid(data, [width * x for x in (0.12, 0.08, 0.12, 0.11, 0.12, 0.11, 0.11, 0.11,
+                                                0.12)]))
     for title, figs in (("Questions and scenarios", cal.items), ("Dimensions", cal.dimensions)):
         head = ["Dimension" if title == "Dimensions" else "Item", "Asked",
                 "Skipped, unrated", "Most common", "Agreement (alpha)",
@@ -304,6 +312,23 @@ def _label(rating: str | None) -> str:
     from companion.record.scorecard import RATING_LABEL
 
     return RATING_LABEL.get(rating or "", rating or "-")
+
+
+def _practice_table(practice: Mapping[str, PracticeFigure], width: float) -> Flowable:
+    """Each interviewer's practice sets and how far their levels fell from the written
+    ones: rater training, kept out of every figure above."""
+    st = styles()
+    head = ["Interviewer", "Practice sets", "Signed error from the written level (steps)"]
+    data: list[list[object]] = [[para(h, st.col_head, bold=True) for h in head]]
+    for p in sorted(practice.values(), key=lambda p: p.name.casefold()):
+        data.append([para(p.name, st.cell), para(str(p.sets), st.cell),
+                     para(_cell(p.signed_error, "steps"), st.small_cell)])
+    note = ("Rated on sample answers written to show a known level; above zero an "
+            "interviewer rates higher than the anchors, below zero lower. No figure above "
+            "counts these sets.")
+    return KeepTogether([para("Practice on sample answers", st.h2),
+                         _grid(data, [width * x for x in (0.25, 0.15, 0.6)]),
+                         para(note, st.small)])
 
 
 def _grid(data: list[list[object]], widths: list[float]) -> Table:

@@ -37,6 +37,9 @@ class LoopRound:
     interviewer: str = ""  # "" while nobody is assigned
     scheduled_at: datetime | None = None
     started_at: datetime | None = None  # the team store's time the interviewer began it
+    # The team store's time the interviewer's app said it was submitted (t0005 on);
+    # the scorecard itself may not have reached the team store yet.
+    submitted_at: datetime | None = None
 
     @property
     def assigned(self) -> bool:
@@ -164,6 +167,8 @@ def loop_to_dict(loop: Loop) -> dict[str, Any]:
             "template_id": r.template_id, "title": r.title, "kind": r.kind,
             "minutes": r.minutes, "items": list(r.items), "interviewer": r.interviewer,
             "scheduled_at": _iso(r.scheduled_at), "started_at": _iso(r.started_at),
+            # Only once there is one: a loop file stays as older apps wrote it.
+            **({"submitted_at": _iso(r.submitted_at)} if r.submitted_at else {}),
         } for r in loop.rounds],
     }
 
@@ -223,5 +228,6 @@ def loop_from_dict(data: Any, where: str = "loop") -> Loop:
             interviewer=_name(r, "interviewer", empty=True),
             scheduled_at=r.opt_time("scheduled_at"),
             # Written by the team store from t0003 on; older files have no such key.
-            started_at=r.opt_time("started_at") if r.has("started_at") else None)
+            started_at=r.opt_time("started_at") if r.has("started_at") else None,
+            submitted_at=r.opt_time("submitted_at") if r.has("submitted_at") else None)
             for r in rounds))

@@ -51,6 +51,16 @@ class RoundState:
     late_by: timedelta | None  # past the due time: now (waiting) or at submission
     scorecard_id: str = ""
     now: datetime | None = None  # when the state was read
+    # The team store heard "submitted" from the interviewer's app at this time, and
+    # no published scorecard of the round is seen (offline laptop, refused publish).
+    unpublished_since: datetime | None = None
+
+    def describe(self) -> str:
+        """"published", "submitted at 14:02, not yet published (3 h ago)", "in progress"."""
+        if self.unpublished_since is not None:
+            return f"submitted at {clock(self.unpublished_since)}, not yet published" \
+                   + (f" ({hours(self.now - self.unpublished_since)} ago)" if self.now else "")
+        return self.state
 
     @property
     def is_in(self) -> bool:
@@ -76,8 +86,14 @@ class LoopState:
 
     @property
     def needs_decision(self) -> bool:
-        """Every scorecard of the loop is in and the panel has not closed it."""
-        return not self.loop.closed and self.scorecards_in == len(self.rounds)
+        """Every scorecard of the loop is in (and readable) and the panel has not closed it."""
+        return (not self.loop.closed and self.scorecards_in == len(self.rounds)
+                and not self.unpublished)
+
+    @property
+    def unpublished(self) -> tuple[RoundState, ...]:
+        """Rounds submitted on a laptop whose scorecard the team store does not hold yet."""
+        return tuple(r for r in self.rounds if r.unpublished_since is not None)
 
     @property
     def late(self) -> tuple[RoundState, ...]:
@@ -97,6 +113,10 @@ class LoopState:
         parts = [head]
         if due:
             parts.append("waiting on " + "; ".join(_waiting(r) for r in due))
+        if self.unpublished:
+            parts.append("not yet published: " + "; ".join(
+                f"{r.round.interviewer}, {r.round.label()}, {r.describe()}"
+                for r in self.unpublished))
         if ahead:
             parts.append(f"{ahead} {'round' if ahead == 1 else 'rounds'} still to run")
         if late_in:
@@ -113,6 +133,14 @@ def hours(span: timedelta | None) -> str:
         return f"{minutes} min"
     h = minutes // 60
     return f"{h} h" if h < 72 else f"{h // 24} d"
+
+
+def clock(at: datetime) -> str:
+    """"14:02" in this computer's time zone, or "Dec 6 14:02" when not today."""
+    local = at.astimezone()
+    if local.date() == datetime.now(local.tzinfo).date():
+        return f"{local:%H:%M}"
+    return f"{local:%b} {local.day} {local:%H:%M}"
 
 
 def _has_run(r: RoundState) -> bool:
@@ -158,15 +186,18 @@ def loop_state(loop: Loop, seen: Iterable[Seen], now: datetime, due: timedelta =
         if s is not None:
             state = ("published" if s.published_at else "submitted" if s.submitted_at
                      else "in progress")
+        held = r.submitted_at if (s is None or s.published_at is None) else None
+        if s is None and held is not None:
+            state = "submitted"  # the team store heard it; the scorecard is not there yet
         ended = (s.ended_at if s is not None and s.ended_at else None) or r.scheduled_end
-        submitted = s.submitted_at if s is not None else None
+        submitted = s.submitted_at if s is not None else held
         late = None
         if ended is not None:
             finished = submitted or (s.published_at if s is not None else None)
             behind = (finished or now) - (ended + due)
             late = behind if behind > timedelta(0) else None
         out.append(RoundState(n, r, state, ended, submitted, late,
-                              s.scorecard_id if s is not None else "", now))
+                              s.scorecard_id if s is not None else "", now, held))
     return LoopState(loop, tuple(out))
 
 

@@ -13,12 +13,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from companion.calibration.stats import Estimate
 from companion.content.model import Pack
 from companion.practice.model import PracticeItem, Rated
-from companion.practice.scoring import Tally, signed_error
+from companion.practice.scoring import PracticeFigure, Tally, by_interviewer
 from companion.practice.session import PracticeRecorder, SetChoice
-from companion.record.names import fold_name
 from companion.store import Store
 from companion.store.schema import PracticeAnswerRow, PracticeSetRow
 
@@ -105,13 +103,10 @@ def mark_published(store: Store, set_ids: list[str], at: datetime) -> None:
                 row.published_at = at
 
 
-def signed_error_by_interviewer(store: Store, archetype: str | None = None
-                                ) -> dict[str, Estimate]:
-    """Each interviewer's practice signed error here (of one archetype if named), keyed by
-    the folded name, to show beside calibration's live leniency."""
-    sums: dict[str, Tally] = {}
-    for rec in sets(store):
-        if archetype is None or rec.archetype == archetype:
-            key = fold_name(rec.interviewer)
-            sums[key] = sums.get(key, Tally()) + rec.tally
-    return {key: signed_error(t) for key, t in sums.items()}
+def practice_by_interviewer(store: Store, archetype: str | None = None
+                            ) -> dict[str, PracticeFigure]:
+    """Each interviewer's practice sets here with a rating in them (of one archetype if
+    named): how many, and the signed error over them (the Calibration page's figure),
+    keyed by the folded name."""
+    return by_interviewer((rec.interviewer, 1, rec.tally) for rec in sets(store)
+                          if rec.tally.n and (archetype is None or rec.archetype == archetype))

@@ -102,3 +102,27 @@ def describe(est: Estimate, percent: bool = True) -> str:
         return (f"{est.value:.0%} (95% {est.low:.0%} to {est.high:.0%}, n={est.n}"
                 f"{tentative})")
     return f"{est.value:+.2f} steps (95% {est.low:+.2f} to {est.high:+.2f}, n={est.n}{tentative})"
+
+
+@dataclass(frozen=True)
+class PracticeFigure:
+    """One interviewer's practice, to show beside calibration's live figures: how many
+    sets, and the mean signed error against the written levels (n = sample answers)."""
+
+    name: str
+    sets: int
+    signed_error: Estimate
+
+
+def by_interviewer(rows: Iterable[tuple[str, int, Tally]]) -> dict[str, PracticeFigure]:
+    """(interviewer, sets, tally) rows added up per person, keyed by the folded name."""
+    from companion.record.names import fold_name
+
+    names: dict[str, str] = {}
+    sums: dict[str, tuple[int, Tally]] = {}
+    for name, sets, tally in rows:
+        key = fold_name(name)
+        names.setdefault(key, name)
+        had_sets, had = sums.get(key, (0, Tally()))
+        sums[key] = (had_sets + sets, had + tally)
+    return {key: PracticeFigure(names[key], n, signed_error(t)) for key, (n, t) in sums.items()}

@@ -36,8 +36,26 @@ class TeamRefusedError(TeamStoreError):
     """The server refused an action (its privileges or row-level security)."""
 
 
+class TeamLoopRuleError(TeamRefusedError):
+    """The team requires loops, and no open loop assigns the caller this round.
+
+    Retrying cannot help: a panel lead assigns the round, or imports the file.
+    """
+
+
 class TeamConflictError(TeamStoreError):
     """Different content is already stored under the same key; nothing was changed."""
+
+
+# The hint the server's loop rule raises with (revision t0005's publish_scorecard).
+LOOP_RULE_HINT = "companion-loop-rule"
+
+
+def server_hint(exc: BaseException) -> str | None:
+    """The server's HINT of a driver error, wrapped or not (None without one)."""
+    orig = getattr(exc, "orig", None) or exc
+    hint = getattr(getattr(orig, "diag", None), "message_hint", None)
+    return str(hint) if hint else None
 
 
 def server_reason(exc: BaseException) -> tuple[str | None, str]:

@@ -1,4 +1,4 @@
-"""Loops in the team store (revision t0003): plan, assign, close and read them.
+"""Loops in the team store (revisions t0003, t0005): plan, assign, close and read them.
 
 Every call is one of the store's functions; the server decides who may plan
 (panel leads) and whose round a scorecard may be (``publish_scorecard`` refuses a
@@ -141,6 +141,18 @@ def round_started(conn: Connection, loop_id: str, number: int) -> None:
     server._writable(conn, what)
     server._execute(conn, what, "SELECT companion.round_started(:l, :n)",
                     {"l": loop_id, "n": number})
+
+
+def round_progress(conn: Connection, loop_id: str, number: int, step: str) -> bool:
+    """Tell the team store round ``number`` of a loop was ``step`` ("started", "submitted").
+
+    Revision t0005 on; only for an open round assigned to this login. The server
+    stamps its own time once per step: True when it did now, False when it had it.
+    """
+    what = f"to report round {number} of loop {loop_id[:8]} {step}"
+    server._writable(conn, what)
+    return server._execute(conn, what, "SELECT companion.round_progress(:l, :n, :s)",
+                           {"l": loop_id, "n": number, "s": step}).scalar_one() == "stored"
 
 
 def report_start(team: TeamSettings, password: str | None, loop_id: str, number: int) -> None:

@@ -14,10 +14,15 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
-from companion.calibration.stats import Estimate
 from companion.practice.history import SetRecord
-from companion.practice.scoring import Figures, Readiness, Tally, figures, signed_error
-from companion.record.names import fold_name
+from companion.practice.scoring import (
+    Figures,
+    PracticeFigure,
+    Readiness,
+    Tally,
+    by_interviewer,
+    figures,
+)
 from companion.team.server import _execute, _writable  # the one way to call and translate
 
 
@@ -84,12 +89,8 @@ def set_bar(conn: Connection, bar: Readiness) -> None:
               "n": bar.min_n})
 
 
-def signed_error_by_interviewer(conn: Connection, archetype: str | None = None
-                                ) -> dict[str, Estimate]:
-    """As ``practice.history.signed_error_by_interviewer``, over the team store (leads)."""
-    sums: dict[str, Tally] = {}
-    for p in read_practice(conn):
-        if archetype is None or p.archetype == archetype:
-            key = fold_name(p.interviewer)
-            sums[key] = sums.get(key, Tally()) + p.tally
-    return {key: signed_error(t) for key, t in sums.items()}
+def practice_by_interviewer(conn: Connection, archetype: str | None = None
+                            ) -> dict[str, PracticeFigure]:
+    """As ``practice.history.practice_by_interviewer``, over the team store (leads)."""
+    return by_interviewer((p.interviewer, p.sets, p.tally) for p in read_practice(conn)
+                          if archetype is None or p.archetype == archetype)

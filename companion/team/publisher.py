@@ -35,6 +35,7 @@ from sqlalchemy.exc import DBAPIError
 from companion.base.errors import StorageError
 from companion.record.change_codec import amendment_to_dict
 from companion.record.names import fold_name
+from companion.record.scorecard import Scorecard
 from companion.store import Store, outbox
 from companion.team import schema, server
 from companion.team.connect import connection, describe_failure, make_engine
@@ -43,6 +44,7 @@ from companion.team.errors import (
     TeamConflictError,
     TeamConnectError,
     TeamLoginError,
+    TeamLoopRuleError,
     TeamRefusedError,
     TeamSchemaError,
     TeamStoreError,
@@ -54,7 +56,8 @@ from companion.team.status import Identity, whoami
 
 log = logging.getLogger("companion.team.publisher")
 
-ProblemKind = Literal["unreachable", "login", "tls", "schema", "refused", "conflict", "local"]
+ProblemKind = Literal["unreachable", "login", "tls", "schema", "refused", "no loop",
+                      "conflict", "local"]
 # What the outbox remembers (``PublishState.describe``: "waiting to publish: <this> since").
 SHORT_REASON: dict[ProblemKind, str] = {
     "unreachable": "server unreachable",
@@ -62,6 +65,7 @@ SHORT_REASON: dict[ProblemKind, str] = {
     "tls": "TLS problem",
     "schema": "team store schema not usable by this app",
     "refused": "refused by the team store",
+    "no loop": "no loop assigns this round to you",
     "conflict": "conflict with the team store",
     "local": "this laptop's store could not be read",
 }
@@ -292,6 +296,8 @@ class Publisher:
                 f"{who.display_name!r} on the team store: the panel lead can import its "
                 "file instead (`companion session import --team FILE`)"), sc.id))
         try:
+            if item.amendment is None:
+                self._report_submitted(conn, sc)
             with conn.begin():
                 if item.amendment is None:
                     stored = self._publish_round(conn, item)
@@ -299,6 +305,8 @@ class Publisher:
                     stored = self._publish_amendment(conn, item)
         except TeamConflictError as exc:
             raise _Hold(Problem("conflict", str(exc), sc.id)) from None
+        except TeamLoopRuleError as exc:
+            raise _Hold(Problem("no loop", str(exc), sc.id)) from None
         except TeamRefusedError as exc:
             raise _Hold(Problem("refused", str(exc), sc.id)) from None
         except (TeamConnectError, TeamSchemaError):
@@ -313,6 +321,30 @@ class Publisher:
         with self._store.write() as s:
             outbox.mark_published(s, [entry.id], self._now())
         return Sent(sc.id, sc.candidate, item.seq, stored)
+
+    def _report_submitted(self, conn: Connection, sc: Scorecard) -> None:
+        """Tell the team store this loop round was submitted, before its scorecard goes.
+
+        Its own committed transaction, ahead of the scorecard's: when the scorecard
+        is then refused or held, the lead still sees "submitted, not yet published".
+        A round of no loop (as this laptop last copied them) reports nothing.
+        """
+        from companion.store.loops import list_loops
+        from companion.team.loops import round_progress
+
+        key = fold_name(sc.candidate)
+        for loop, origin in list_loops(self._store):
+            if origin != "team" or loop.closed or fold_name(loop.candidate) != key:
+                continue
+            for number, r in loop.rounds_of(sc.interviewer):
+                if r.template_id != sc.template_id or r.submitted_at is not None:
+                    continue
+                try:
+                    with conn.begin():
+                        round_progress(conn, loop.id, number, "submitted")
+                except TeamRefusedError as exc:  # reassigned or closed meanwhile
+                    log.info("submission of round %s not reported: %s", sc.id, exc)
+                return
 
     def _publish_round(self, conn: Connection, item: outbox.Payload) -> bool:
         try:

@@ -38,10 +38,13 @@ from companion.intake import limits
 from companion.intake.reading import Refused, one_line, parse_json
 from companion.record.scorecard import Scorecard
 from companion.team.errors import (
+    LOOP_RULE_HINT,
     TeamConflictError,
     TeamConnectError,
+    TeamLoopRuleError,
     TeamRefusedError,
     TeamStoreError,
+    server_hint,
     server_reason,
 )
 from companion.team.schema import require_writable
@@ -170,6 +173,8 @@ def _writable(conn: Connection, what: str) -> None:
 
 def _translate(exc: DBAPIError, what: str) -> TeamStoreError:
     state, reason = server_reason(exc)
+    if state == "42501" and server_hint(exc) == LOOP_RULE_HINT:
+        return TeamLoopRuleError(f"the team store refused {what}: {reason}")
     if state == "42501":
         return TeamRefusedError(f"the team store refused {what}: {reason}")
     if state == "23505":

@@ -13,6 +13,7 @@ from companion.team.connect import connection, describe_failure, make_engine
 from companion.team.conninfo import shown
 from companion.team.errors import TeamConnectError, TeamSchemaError
 from companion.team.roles import GROUPS, KIND_LABEL
+from companion.team.rules import TeamRules, read_rules
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class TeamStatus:
     identity: Identity | None = None
     server_version: str | None = None
     schema: schema.SchemaCheck | None = None
+    rules: TeamRules | None = None  # None: an older schema, or a login that is no member
 
     @property
     def reachable(self) -> bool:
@@ -101,6 +103,8 @@ class TeamStatus:
                      "newer": "newer than this app", "missing": "not set up"}[self.schema.state]
             out.append(f"schema: revision {self.schema.server or '-'} ({state}; this app "
                        f"knows {self.schema.app})")
+        if self.rules is not None:
+            out.append(self.rules.line())
         if self.problem:
             out.append(f"problem: {self.problem}")
         return out
@@ -117,6 +121,7 @@ class TeamStatus:
             "schema_revision": self.schema.server if self.schema else None,
             "schema_state": self.schema.state if self.schema else None,
             "app_revision": schema.head_revision(),
+            "loops_required": self.rules.loops_required if self.rules else None,
         }
 
 
@@ -139,7 +144,10 @@ def probe(conninfo: str, password: str | None = None,
             if problem is None and not who.groups and not who.owner:
                 problem = ("this login is in no team group: the team administrator adds it "
                            "with `companion team add-interviewer` or `add-lead`")
-            return TeamStatus(conninfo, problem, who, version, check)
+            rules = None
+            if check.state == "current" and who.display_name is not None:
+                rules = read_rules(conn)
+            return TeamStatus(conninfo, problem, who, version, check, rules)
     except TeamConnectError as exc:
         return TeamStatus(conninfo, str(exc))
     except DBAPIError as exc:  # e.g. the connection dropped half-way

@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
 
 from companion.base.errors import CompanionError
 from companion.calibration.model import Calibration, Filters, RatingFigures
-from companion.calibration.stats import Estimate
 from companion.calibration.text import GLOSSARY, figure, scope
+from companion.practice.scoring import PracticeFigure
 from companion.record.names import fold_name
 from companion.ui.calibration_charts import ItemChart, LeniencyChart
 from companion.ui.export_task import ExportStatus
@@ -82,24 +82,24 @@ class _Compute(QRunnable):
 @dataclass(frozen=True)
 class Computed:
     """The figures, one line per team store row left out of them, and each interviewer's
-    practice signed error (folded name -> estimate) to show beside leniency."""
+    practice (folded name -> sets and signed error) to show beside leniency."""
 
     calibration: Calibration
     left_out: tuple[str, ...] = ()
-    practice: dict[str, Estimate] = field(default_factory=dict)
+    practice: dict[str, PracticeFigure] = field(default_factory=dict)
 
 
 def compute_calibration(store: Store, pack: Pack, viewer: str | None,
                         filters: Filters) -> Computed:
     """The figures for ``viewer``, and practice on this computer (runs on a worker thread)."""
     from companion.calibration.figures import compute
-    from companion.practice.history import signed_error_by_interviewer
+    from companion.practice.history import practice_by_interviewer
     from companion.store.bulk import read_for_calibration
 
     data = read_for_calibration(store)
     return Computed(compute(data.scorecards, data.decisions, pack, viewer=viewer,
                             rounds=data.pending, filters=filters),
-                    practice=signed_error_by_interviewer(store, filters.archetype))
+                    practice=practice_by_interviewer(store, filters.archetype))
 
 
 def compute_team_calibration(team: TeamSettings, password: str | None, pack: Pack,
@@ -111,23 +111,23 @@ def compute_team_calibration(team: TeamSettings, password: str | None, pack: Pac
     """
     from companion.calibration.figures import compute
     from companion.team.errors import TeamRefusedError
-    from companion.team.practice import signed_error_by_interviewer
+    from companion.team.practice import practice_by_interviewer
     from companion.team.reading import read_for_calibration, team_connection
 
     with team_connection(team, password) as conn:
         data = read_for_calibration(conn, pack)
         try:
-            practice = signed_error_by_interviewer(conn, filters.archetype)
+            practice = practice_by_interviewer(conn, filters.archetype)
         except TeamRefusedError:  # practice is for panel leads to read
             practice = {}
     return Computed(compute(data.scorecards, data.decisions, pack, viewer=None,
                             filters=filters), data.problems, practice)
 
 
-def _practice(name: str, practice: dict[str, Estimate]) -> str:
+def _practice(name: str, practice: dict[str, PracticeFigure]) -> str:
     """The interviewer's practice signed error, in leniency's units, or why there is none."""
     found = practice.get(fold_name(name))
-    return figure(found, "steps") if found is not None else "no practice"
+    return figure(found.signed_error, "steps") if found is not None else "no practice"
 
 
 def _tree(name: str, headers: list[str], parent: QWidget) -> QTreeWidget:
@@ -159,6 +159,7 @@ class CalibrationPage(QWidget):
         self.paper: Callable[[], str] = lambda: "a4"
         self.calibration: Calibration | None = None
         self.left_out: tuple[str, ...] = ()  # team store rows the figures go without
+        self.practice: dict[str, PracticeFigure] = {}  # shown beside leniency, and in the PDF
         self._request = 0
         self._signals = _Signals(self)
         self._signals.done.connect(self._computed)
@@ -256,7 +257,7 @@ class CalibrationPage(QWidget):
         self.interviewer_table = _tree("calibration.interviewers", [
             "Interviewer", "Rounds", "Leniency", "Practice", "Scatter", "Matches decision",
             "Red flags",
-            "Failure probes skipped", "Submitted after"], self)
+            "Failure probes skipped", "Submitted after", "On time"], self)
         self.item_table = _tree("calibration.items", [
             "Question or scenario", "Asked", "Skipped", "Unrated", "Most common",
             "Agreement (alpha)", "Predicts recommendation", "Predicts decision"], self)
@@ -384,11 +385,12 @@ class CalibrationPage(QWidget):
             self.failed.emit(message)
 
     def show_calibration(self, cal: Calibration, left_out: tuple[str, ...] = (),
-                         practice: dict[str, Estimate] | None = None) -> None:
+                         practice: dict[str, PracticeFigure] | None = None) -> None:
         """Mirror ``cal`` on the page: words, charts, tables, the rows left out, and each
         interviewer's ``practice`` signed error beside their leniency."""
         self.calibration = cal
         self.left_out = left_out
+        self.practice = dict(practice or {})
         self.scope.setText(scope(cal))
         self.problems.setText("\n".join(f"Left out: {line}" for line in left_out))
         self.problems.setVisible(bool(left_out))
@@ -406,7 +408,8 @@ class CalibrationPage(QWidget):
                 f.name, str(f.rounds), figure(f.leniency, "steps"),
                 _practice(f.name, practice or {}), figure(f.scatter),
                 figure(f.agreement, "share"), figure(f.red_flags, "share"),
-                figure(f.failure_probe_skips, "share"), figure(f.lateness_h, "hours")]))
+                figure(f.failure_probe_skips, "share"), figure(f.lateness_h, "hours"),
+                figure(f.on_time, "share")]))
         for table, rows in ((self.item_table, cal.items), (self.dimension_table, cal.dimensions)):
             table.clear()
             for r in rows:
@@ -419,13 +422,13 @@ class CalibrationPage(QWidget):
     # -- intent ----------------------------------------------------------------------------
     def export(self) -> None:
         """Write the figures on the page as the calibration PDF (on the thread pool)."""
-        cal, pack, left_out = self.calibration, self.pack, self.left_out
+        cal, pack, left_out, practice = self.calibration, self.pack, self.left_out, self.practice
         if cal is None or pack is None or self.export_dir is None or self.export_status.running:
             return
         paper = self.paper()
         target = self.export_dir / f"{datetime.now(UTC).astimezone():%Y-%m-%d} Calibration.pdf"
         def job(chosen: Path) -> Path:
-            return write_calibration_pdf(cal, pack, chosen, paper, left_out)
+            return write_calibration_pdf(cal, pack, chosen, paper, left_out, practice)
 
         self.export_status.start(job, target, "the calibration report")
 
@@ -446,9 +449,11 @@ def _key_label(text: str, parent: QWidget) -> QLabel:
 
 
 def write_calibration_pdf(cal: Calibration, pack: Pack, target: Path, paper: str,
-                          left_out: tuple[str, ...] = ()) -> Path:
+                          left_out: tuple[str, ...] = (),
+                          practice: dict[str, PracticeFigure] | None = None) -> Path:
     """Render the calibration report to ``target`` (runs on a worker thread)."""
     from companion.export.calibration_pdf import render_calibration  # lazy: reportlab
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    return render_calibration(cal, pack, target, page_size=paper, warnings=left_out)
+    return render_calibration(cal, pack, target, page_size=paper, warnings=left_out,
+                              practice=practice)

@@ -270,7 +270,9 @@ class LoopsPage(QWidget):
             item = QTreeWidgetItem([
                 str(r.number), r.round.title, r.round.interviewer or "unassigned",
                 at.astimezone().strftime("%d %b %H:%M") if at else "",
-                r.state, hours(r.late_by), ", ".join(dims) or "-"])
+                "not yet published" if r.unpublished_since else r.state, hours(r.late_by),
+                ", ".join(dims) or "-"])
+            item.setToolTip(4, r.describe())
             item.setToolTip(6, item.text(6))
             self.rounds.addTopLevelItem(item)
         # The last column (what each round measures) takes the room left, elided, whole
