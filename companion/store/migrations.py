@@ -1,10 +1,12 @@
 """Schema versions of the local database: the DDL of every released schema, run by Alembic.
 
 The revisions live in ``revisions/versions`` (one file per schema version, each
-a thin wrapper over the frozen statements below) and Alembic runs them on a
-connection this module opens; there is no alembic.ini. A new file is built by
-running every revision from the first, so a fresh database and an upgraded one
-are the same by construction (a test checks the ORM models agree with both).
+a thin wrapper that runs its step of ``STEPS`` over the frozen statements below) and
+Alembic runs them on a connection this module opens; there is no alembic.ini. A new
+file runs every step from the first, directly and without importing Alembic
+(``_build_new``), so a fresh database and an upgraded one are the same by
+construction (tests check the ORM models agree with both, and the direct build with
+Alembic's).
 
 Besides Alembic's own ``alembic_version`` table, each revision records its
 number in ``PRAGMA user_version``: a field of the SQLite header that
