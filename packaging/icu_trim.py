@@ -13,15 +13,22 @@ So the package is rewritten without what none of those services reads:
 
 - break-iterator rules and dictionaries (``brkitr/``: Qt breaks text with its own
   tables and calls no ``ubrk_*``), transliterators, spelled-out numbers (RBNF);
-- display names of units, currencies, languages and regions (Qt has its own CLDR data);
+- display names of units, currencies, languages and regions (Qt has its own CLDR data),
+  and of time zones except English: only ``QTimeZone::displayName`` asks ICU for those,
+  nothing in this app calls it, and other languages then get the English names;
 - legacy code-page tables (``*.cnv``): the app reads and writes UTF-8 only, which
   ICU converts without tables (the alias table stays, so a name still resolves and an
   absent table is reported as such, not as a crash);
 - Unicode character names, string-prep profiles (IDNA 2003; QUrl has its own IDNA) and
-  the spoof checker's confusables.
+  the spoof checker's confusables;
+- each language's own formatting data (date and number patterns, names of months, days,
+  scripts): Qt formats dates and numbers with its own CLDR tables; a calendar opened for
+  a language (``ucal_open``, to find a zone's name) then gets the root's (``LOCALE``).
 
-Kept: collation (every language's tailoring), time zones and their names, locale
-data, normalization and the Unicode properties. The items that stay are copied byte for
+Kept: collation with every language's tailoring (Qt's file dialog sorts names with
+QCollator in the user's language), the time-zone database and ids, English and root
+locale data, the supplemental data (likely subtags, week data, plurals), normalization
+and the Unicode properties. The items that stay are copied byte for
 byte, in their original (sorted) order, 16-byte aligned as ICU's own ``icupkg``
 writes them; the library is assembled with binutils (``as``, ``ld``) under the same
 SONAME and symbol name. ``python packaging/icu_trim.py IN OUT`` does it by hand.
@@ -29,6 +36,7 @@ SONAME and symbol name. ``python packaging/icu_trim.py IN OUT`` does it by hand.
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import subprocess
@@ -36,9 +44,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-DROP_TREES = ("brkitr/", "translit/", "rbnf/", "unit/", "curr/", "lang/", "region/")
+DROP_TREES = ("brkitr/", "translit/", "rbnf/", "unit/", "curr/", "lang/", "region/", "zone/")
 DROP_SUFFIXES = (".cnv", ".spp", ".cfu")
 DROP_NAMES = ("unames.icu",)
+# A language's own formatting data (``pl.res``, ``zh_Hant_TW.res``) at the top of the
+# package: dates, numbers and names that Qt formats with its own CLDR tables. Of Qt's ICU
+# calls only a calendar (``ucal_open``) and a zone name look there, and fall back to the
+# root's data; English stays.
+LOCALE = re.compile(r"[a-z]{2,3}(_[A-Za-z0-9]+)*\.res")
+# Kept inside the trees above: the time-zone names' root (with the "GMT+1" pattern), its
+# shared strings and index, and the English names every other language then falls back to.
+KEEP = ("zone/root.res", "zone/pool.res", "zone/res_index.res", "zone/en.res")
 ALIGN = 16
 PAD = b"\xaa"  # what icupkg fills the gaps with
 
@@ -133,8 +149,10 @@ def pack(header: bytes, entries: list[tuple[str, bytes]]) -> bytes:
 def wanted(name: str) -> bool:
     """Whether an item (``icudtNNl/coll/pl.res``) is one a Qt code path can read."""
     path = name.split("/", 1)[1] if "/" in name else name
+    if path in KEEP or (LOCALE.fullmatch(path) and path.startswith("en")):
+        return True
     return not (path.startswith(DROP_TREES) or path.endswith(DROP_SUFFIXES)
-                or path in DROP_NAMES)
+                or path in DROP_NAMES or LOCALE.fullmatch(path))
 
 
 def build_library(symbol: str, package: bytes, soname: str, out: Path) -> None:
