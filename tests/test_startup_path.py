@@ -42,13 +42,12 @@ original = mw.MainWindow.when_first_painted
 def spy(self, callback):
     def check():
         seen.append(QtCore.__dict__.get("Qt") is not None)
+        print("qt-namespace-built", seen, flush=True)  # the app leaves without returning
         callback()
     original(self, check)
 mw.MainWindow.when_first_painted = spy
 from companion.cli import main
-code = main(["--smoke"])
-print("qt-namespace-built", seen)
-sys.exit(code)
+sys.exit(main(["--smoke"]))
 """
 
 
