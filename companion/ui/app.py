@@ -276,6 +276,7 @@ def run_gui(args: argparse.Namespace) -> int:
     log.info("window shown: %s", screens.describe_placement(window))
     if getattr(args, "smoke", False):
         def painted() -> None:
+            gc.enable()  # off since the command line chose the window (cli.main)
             log.info("first paint: %s", screens.describe_placement(window))
             window.close()
             app.exit(0)
@@ -286,6 +287,7 @@ def run_gui(args: argparse.Namespace) -> int:
         # Not a zero timer: that can run before the first paint, and loading the packs
         # and the database would then hold the window back.
         def painted_once() -> None:
+            gc.enable()  # off since the command line chose the window (cli.main)
             after_first_frame(window, args, root)
 
         window.when_first_painted(painted_once)
