@@ -7,7 +7,8 @@ rate each item, answer probes and the three failure probes, toggle flags, and
 type long notes in bursts with the engine's autosave ticking, then submit. It
 records its own peak resident set size at that point; afterwards it exports the
 scorecard PDF in the same process (what the window's export button does), and
-records its peak again. Target: under 200 MB.
+records its peak again. Targets: the round under 130 MB, in a data folder opened
+before and on a first launch (which builds the file), and with the export under 200 MB.
 
 ``python -m bench.memory`` prints the figures; ``run()`` is what the bench command calls.
 """
@@ -169,8 +170,8 @@ def run() -> dict[str, Any]:
          "unit": "MB", "target": EXPORT_TARGET_MB, "op": "<",
          "ok": total_mb < EXPORT_TARGET_MB},
         {"figure": "peak memory, same round on a first launch (file built)",
-         "value": float(first["round_peak_mb"]), "unit": "MB", "target": "for information",
-         "ok": None},
+         "value": float(first["round_peak_mb"]), "unit": "MB", "target": TARGET_MB, "op": "<",
+         "ok": float(first["round_peak_mb"]) < TARGET_MB},
     ]}
 
 

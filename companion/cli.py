@@ -9,6 +9,7 @@ unexpected fault (the message names the log file).
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import logging
 import sys
@@ -373,6 +374,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"companion: {exc}", file=sys.stderr)
         return exc.exit_code
     key = _handler_key(args)
+    if key == "gui":
+        # The window's start makes tens of thousands of objects that live as long as it
+        # does (modules, Qt's types, widgets); collecting while they are made frees
+        # nothing and cost about 8 % of --smoke (bench/startup.py). run_gui turns the
+        # collector back on at the first paint.
+        gc.disable()
     try:
         handler = _resolve(key)
         code = handler(args)

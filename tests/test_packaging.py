@@ -16,11 +16,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
 from tests.conftest import REPO
+from tests.fixtures.samples import T0, sample_scorecard
 from tests.pg_server import PgServer
 from tests.team_support import create_database, drop_database
 
@@ -29,9 +31,24 @@ BUILD_TIMEOUT_S = 1200
 # Qt parts the app never uses; finding any of them in the bundle is a regression.
 FORBIDDEN = ("Qt6Network", "QtNetwork", "Qt6Qml", "QtQml", "Qt6Quick", "QtQuick", "Qt6Pdf",
              "WebEngine", "Qt63D", "Multimedia", "VirtualKeyboard", "libqgtk3", "libqvnc")
-# A guard against growth at today's size (155 MB); the issue's target, 130 MB, is not
-# reached yet (packaging/README.md says what is left).
-MAX_BUNDLE_MB = 160
+# A guard against growth: the files add up to 124 MiB today (127 MiB on disk by du); the
+# issue's target is 130 MB on disk (packaging/README.md says what is in it).
+MAX_BUNDLE_MB = 126
+# The ICU functions Qt calls (packaging/icu_trim.py keeps the data these read); a bundled
+# library calling any other one might need data that was left out.
+ICU_CALLS = {
+    "UCNV_FROM_U_CALLBACK_SUBSTITUTE", "UCNV_TO_U_CALLBACK_SUBSTITUTE", "u_strToLower",
+    "u_strToUpper", "ucal_close", "ucal_getCanonicalTimeZoneID",
+    "ucal_getTimeZoneDisplayName", "ucal_open", "ucnv_cbFromUWriteUChars",
+    "ucnv_cbToUWriteUChars", "ucnv_close", "ucnv_countAvailable", "ucnv_fromUCountPending",
+    "ucnv_fromUnicode", "ucnv_getAvailableName", "ucnv_getFromUCallBack",
+    "ucnv_getMaxCharSize", "ucnv_getName", "ucnv_getStandardName", "ucnv_getToUCallBack",
+    "ucnv_open", "ucnv_reset", "ucnv_setFromUCallBack", "ucnv_setToUCallBack",
+    "ucnv_toUCountPending", "ucnv_toUnicode", "ucol_close", "ucol_getSortKey", "ucol_open",
+    "ucol_setAttribute", "ucol_strcoll"}
+# Code pages ICU converts with tables, which the trimmed data leaves out (the app reads
+# and writes UTF-8 only); everything else must come out as the untrimmed ICU gives it.
+TABLE_CODECS = {"windows-1250", "Shift_JIS", "EUC-KR", "GB18030"}
 
 
 @pytest.fixture(scope="session")
@@ -128,8 +145,9 @@ def test_bundle_carries_only_the_qt_it_uses(bundle: Path) -> None:
 def _loaded_by_the_app() -> set[str]:
     """Top-level modules that importing every module of the app loads (from source),
     beyond what the interpreter loaded before it (site hooks of this machine's Python)."""
-    code = ("import sys\nstart = set(sys.modules)\n"  # what the interpreter itself loads
-            "import importlib, pkgutil, companion\n"
+    code = ("import sys, importlib, pkgutil\n"  # this check's own tools
+            "start = set(sys.modules)\n"  # and what the interpreter itself loads
+            "import companion\n"
             "for m in pkgutil.walk_packages(companion.__path__, 'companion.'):\n"
             "    if m.name != 'companion.__main__':  # that one runs the app\n"
             "        importlib.import_module(m.name)\n"
@@ -174,6 +192,7 @@ def test_bundle_holds_what_the_app_loads_and_not_the_driver(bundle: Path) -> Non
                  "shibokensupport", *(m for m in loaded if m.startswith("_cython_"))}
     missing = sorted(loaded - driver - by_design - bundled)
     assert missing == [], f"loaded by the app but not in the bundle: {missing}"
+
     assert sorted(t for t in bundled if t.startswith("psycopg")) == []
     assert [p.name for p in bundle.rglob("libpq*")] == []  # nor the driver's libpq
 
@@ -202,3 +221,76 @@ def test_bundled_cli_sets_up_a_team_store_once_the_driver_is_added(
     finally:
         shutil.rmtree(drivers, ignore_errors=True)
         drop_database(db)
+
+
+def _icu(folder: Path) -> dict[str, Any]:
+    res = subprocess.run([sys.executable, str(REPO / "tests" / "icu_services.py"), str(folder)],
+                         capture_output=True, text=True, timeout=60,
+                         env={k: v for k, v in os.environ.items() if k != "LD_LIBRARY_PATH"})
+    assert res.returncode == 0, res.stderr[-2000:]
+    result: dict[str, Any] = json.loads(res.stdout)
+    return result
+
+
+def test_trimmed_icu_gives_qt_what_the_full_one_does(bundle: Path) -> None:
+    """Collation, case mapping, time-zone ids and UTF conversions through the bundle's
+    rebuilt ICU data are those of the ICU PySide6 ships; the left-out code-page tables
+    are missing, zone names are English, and Qt calls no ICU service beyond these."""
+    import PySide6
+
+    lib = bundle / "_internal" / "PySide6" / "Qt" / "lib"
+    (data,) = lib.glob("libicudata.so.*")
+    shipped = Path(PySide6.__file__).parent / "Qt" / "lib"
+    assert data.stat().st_size < (shipped / data.name).stat().st_size / 2
+    trimmed, full = _icu(lib), _icu(shipped)
+    for part in ("collation", "case"):
+        assert trimmed[part] == full[part], part
+    # Time zones: the same ids and English names; other languages' names fall back to those.
+    for zone, names in trimmed["zones"].items():
+        english = full["zones"][zone]["en"]
+        assert names["canonical"] == full["zones"][zone]["canonical"]
+        assert all(shown == english for key, shown in names.items() if key != "canonical")
+    assert {k: v for k, v in trimmed["codecs"].items() if k not in TABLE_CODECS} == {
+        k: v for k, v in full["codecs"].items() if k not in TABLE_CODECS}
+    assert all(full["codecs"][k]["status"] <= 0 for k in TABLE_CODECS)
+    assert all(trimmed["codecs"][k]["status"] > 0 for k in TABLE_CODECS)
+    pl, ko = trimmed["collation"]["pl"], trimmed["collation"]["ko"]
+    assert pl["status"] == 0 and ko["status"] == 0
+    polish = [n for n in pl["order"] if n[0] in "LŁMZŹŻ"]
+    assert polish == ["Lucyna Zieliński", "Łucja Lis", "Łukasz Żak", "Marek Źrebiec", "Zoë",
+                      "Zofia Ćwik"]
+    assert [n for n in ko["order"] if "\uac00" <= n[0] <= "\ud7a3"] == [
+        "김민준", "박서연", "이지훈", "최유나"]
+    assert trimmed["case"]["tr"]["upper"] == [0, "İSTANBUL Iİ"]
+    assert full["zones"]["Europe/Warsaw"]["pl"][1][0] == "czas środkowoeuropejski standardowy"
+    assert trimmed["zones"]["Europe/Warsaw"]["pl"][1][0] == "Central European Standard Time"
+    libraries = [str(so) for so in bundle.rglob("*.so*")
+                 if so.is_file() and not so.is_symlink() and not so.name.startswith("libicu")]
+    out = subprocess.run(["nm", "-D", "--undefined-only", *libraries],
+                         capture_output=True, text=True).stdout
+    called = {w.rsplit("_", 1)[0] for w in out.split()
+              if w[:1] in "uU" and w.rsplit("_", 1)[-1].isdigit() and "_" in w}
+    assert len(libraries) > 50 and called == ICU_CALLS
+
+
+def test_bundle_finds_and_exports_names_in_other_scripts(
+        bundle: Path, data_dir: Path, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from companion.store import Store
+
+    names = ["Łucja Żak", "김민준", "张伟", "Zoë Ørsted"]
+    with Store.open(data_dir) as store:
+        for n, name in enumerate(names):
+            store.save_imported(sample_scorecard(f"r{n}", candidate=name,
+                                                 started=T0 + timedelta(days=n)))
+    for query, want in (("ZAK", "Łucja Żak"), ("김민", "김민준")):
+        found = run_bundled(bundle, "companion-cli", "sessions", "list", "--search", query,
+                            "--json", data_dir=data_dir, cwd=tmp_path)
+        assert found.returncode == 0, found.stderr
+        assert [r["candidate"] for r in json.loads(found.stdout)] == [want], query
+    out = tmp_path / "ko.pdf"
+    res = run_bundled(bundle, "companion-cli", "export", "r1", "--pdf", str(out),
+                      data_dir=data_dir, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "김민준" in "".join(page.extract_text() for page in PdfReader(out).pages)

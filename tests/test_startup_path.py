@@ -42,13 +42,12 @@ original = mw.MainWindow.when_first_painted
 def spy(self, callback):
     def check():
         seen.append(QtCore.__dict__.get("Qt") is not None)
+        print("qt-namespace-built", seen, flush=True)  # the app leaves without returning
         callback()
     original(self, check)
 mw.MainWindow.when_first_painted = spy
 from companion.cli import main
-code = main(["--smoke"])
-print("qt-namespace-built", seen)
-sys.exit(code)
+sys.exit(main(["--smoke"]))
 """
 
 
@@ -62,3 +61,28 @@ def test_the_first_frame_never_builds_the_qt_namespace(data_dir) -> None:  # typ
                          text=True, cwd=REPO, env=env, timeout=120)
     assert res.returncode == 0, res.stderr[-2000:]
     assert "qt-namespace-built [False]" in res.stdout
+
+
+GC_SPY = """
+import gc, sys
+import companion.ui.main_window as mw
+original = mw.MainWindow.when_first_painted
+def spy(self, callback):
+    def check():
+        before = gc.isenabled()
+        callback()
+        print("collector", before, gc.isenabled(), flush=True)
+    original(self, check)
+mw.MainWindow.when_first_painted = spy
+from companion.cli import main
+sys.exit(main(["--smoke"]))
+"""
+
+
+def test_the_collector_is_off_until_the_first_paint_and_on_after(data_dir) -> None:  # type: ignore[no-untyped-def]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COMPANION_DATA_DIR=str(data_dir))
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    res = subprocess.run([sys.executable, "-c", GC_SPY], capture_output=True, text=True,
+                         cwd=REPO, env=env, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "collector False True" in res.stdout

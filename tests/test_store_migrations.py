@@ -203,3 +203,40 @@ def test_new_and_upgraded_files_record_the_same_revision(tmp_path: Path) -> None
     for path in (fresh, old / DB_NAME):
         assert _revision(path) == revision_id(SCHEMA_VERSION)
         assert _version(path) == SCHEMA_VERSION
+
+
+def _schema(path: Path) -> list[tuple[str, str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return sorted(conn.execute("SELECT type, name, sql FROM sqlite_master"))
+    finally:
+        conn.close()
+
+
+def test_a_new_file_built_without_alembic_is_the_file_alembic_builds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first launch builds its file from the revisions' own steps without importing
+    Alembic; the result must be what Alembic's run of the revisions gives."""
+    import sys
+
+    from companion.store import migrations
+
+    monkeypatch.delitem(sys.modules, "alembic", raising=False)
+    direct, by_alembic = tmp_path / "direct.sqlite3", tmp_path / "alembic.sqlite3"
+    migrations.upgrade(direct, 0)
+    assert "alembic" not in sys.modules  # the direct build never imported it
+    migrations.upgrade(by_alembic, 0, with_alembic=True)
+    assert "alembic" in sys.modules
+    assert _schema(direct) == _schema(by_alembic)
+    assert len(_schema(direct)) > 20
+    for path in (direct, by_alembic):
+        assert _revision(path) == migrations.revision_id(SCHEMA_VERSION)
+        assert _version(path) == SCHEMA_VERSION
+    # Revisions after the last direct step are Alembic's: a file built directly up to 5
+    # upgrades from there like any other.
+    partial = tmp_path / "partial.sqlite3"
+    assert migrations._build_new(partial, 5000, up_to=5) == 5
+    assert _revision(partial) == migrations.revision_id(5) and _version(partial) == 5
+    migrations.upgrade(partial, 5)
+    assert _schema(partial) == _schema(by_alembic)
+    assert _revision(partial) == migrations.revision_id(SCHEMA_VERSION)

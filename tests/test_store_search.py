@@ -135,6 +135,50 @@ def test_pages_follow_each_other_without_gaps_or_repeats(tmp_path: Path) -> None
         assert got == everything and len(got) == 23
 
 
+def test_a_common_word_pages_by_date_even_when_keys_are_out_of_date_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Imports store old rounds after new ones, so index keys do not follow dates; the
+    # walk by date (taken for words that match many rounds) must still give the sorted
+    # query's pages, with the quick filters, across slices and pages.
+    from companion.store import search
+
+    order = [(n * 7) % 19 for n in range(19)]  # a shuffle of 0..18
+    with Store.open(tmp_path) as store:
+        for n in order:
+            store.save_imported(sample_scorecard(
+                f"r{n:02d}", candidate="Dana Whitfield" if n % 3 else "Priya Raman",
+                interviewer="Kim Lee" if n % 2 else "Sam Ortiz",
+                started=T0 + timedelta(hours=n // 2)))
+
+        def pages(f: RoundFilter) -> list[str]:
+            got: list[str] = []
+            after = None
+            while rows := store.search_rounds(f, after, limit=4):
+                got += [r.id for r in rows]
+                after = rows[-1]
+            return got
+
+        cases = [RoundFilter(words="billing"), RoundFilter(words="billing kim"),
+                 RoundFilter(words="outbox", interviewer="Sam Ortiz"),
+                 RoundFilter(words="tech", since=T0 + timedelta(hours=4))]
+        monkeypatch.setattr(search, "WALK_BY_DATE", False)
+        sorted_pages = [pages(f) for f in cases]
+        monkeypatch.setattr(search, "WALK_BY_DATE", True)
+        monkeypatch.setattr(search, "MANY_MATCHES", 3)
+        monkeypatch.setattr(search, "FIRST_SLICE", 2)
+        walked = [pages(f) for f in cases]
+        # A word with fewer matches than MANY_MATCHES: the walk gives up after one slice.
+        monkeypatch.setattr(search, "MANY_MATCHES", 8)
+        walked.append(pages(RoundFilter(words="priya")))
+        counts = [store.count_rounds(f) for f in cases]
+        capped = store.count_rounds(RoundFilter(words="billing"), at_most=5)
+    assert walked == [*sorted_pages, [f"r{n:02d}" for n in (18, 15, 12, 9, 6, 3, 0)]]
+    assert [len(ids) for ids in walked] == [*counts, 7] == [19, 9, 10, 11, 7]
+    assert capped == 6
+    assert walked[0] == [f"r{n:02d}" for n in (18, 16, 17, 14, 15, 12, 13, 10, 11, 8, 9,
+                                               6, 7, 4, 5, 2, 3, 0, 1)]
+
+
 def test_the_upgrade_fills_the_index_from_stored_rounds(tmp_path: Path) -> None:
     shutil.copy(FIXTURE, tmp_path / DB_NAME)
     with Store.open(tmp_path) as store:

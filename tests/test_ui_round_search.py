@@ -97,12 +97,15 @@ def test_lists_fill_before_the_store_opens_on_its_thread(qtbot: QtBot, data_dir:
     fill(data_dir, 1000)
     window = open_window(qtbot, data_dir)
     try:
+        # The field's clear button (an icon lookup) waits until the window is up.
+        assert not window.start_screen.search.field.isClearButtonEnabled()
         steps = after_first_frame(window, argparse.Namespace(data_dir=str(data_dir), pack=[]),
                                   data_dir)
         # The first page is on screen; the store and packs are still on their way (they
         # arrive through the event loop, which has not turned yet).
         start = window.start_screen
         assert steps.ready_at is not None and start.past.rounds.rowCount() >= PAGE
+        assert start.search.field.isClearButtonEnabled()
         assert window.store is None and not start.export_button.isEnabled()
         assert not start.start_button.isEnabled()
         qtbot.waitUntil(lambda: steps.done, timeout=60_000)

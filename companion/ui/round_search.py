@@ -52,7 +52,6 @@ class RoundSearchBar(QWidget):
         self.field = QLineEdit(self)
         self.field.setObjectName("roundSearchField")
         self.field.setPlaceholderText("Search: candidate, interviewer, round, date or notes")
-        self.field.setClearButtonEnabled(True)
         self.field.setAccessibleName("Search rounds")
         self.field.setAccessibleDescription(
             "Narrows the list as you type: each word matches the start of a word in the "
@@ -106,6 +105,12 @@ class RoundSearchBar(QWidget):
         self.field.textChanged.connect(lambda _text: self._pause.start())
         # A window shortcut (Qt's default context): active while this page is shown.
         self.shortcut = QShortcut(QKeySequence(SHORTCUT), self, self.focus_field)
+
+    def add_clear_button(self) -> None:
+        """Give the field its clear button; the start screen does it once the window is up
+        (the button's icon lookup was about 5 ms on the way to the first frame)."""
+        if not self.field.isClearButtonEnabled():
+            self.field.setClearButtonEnabled(True)
 
     def _filter(self, menu: QMenu, name: str, text: str, what: str) -> QAction:
         action = menu.addAction(text)

@@ -394,11 +394,13 @@ class StartScreen(QWidget):
         self.export_dir = export_dir
         self._set_enabled(self.pack is not None)
         self.your_rounds.set_sources(store, self.pack)
+        self.search.add_clear_button()
         self.refresh_rounds()
 
     def show_first_page(self, source: RoundSource) -> None:
         """Fill the lists from ``source`` while the store is still opening."""
         self.rounds_source = source
+        self.search.add_clear_button()
         self.refresh_rounds()
 
     def _set_enabled(self, ready: bool) -> None:

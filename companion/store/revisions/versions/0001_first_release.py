@@ -9,4 +9,4 @@ down_revision = None
 
 
 def upgrade() -> None:
-    migrations.run_step(op.get_bind(), migrations.V1_DDL, 1)
+    migrations.STEPS[1](op.get_bind())

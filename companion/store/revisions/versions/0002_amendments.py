@@ -9,4 +9,4 @@ down_revision = "0001"
 
 
 def upgrade() -> None:
-    migrations.run_step(op.get_bind(), migrations.V2_DDL, 2)
+    migrations.STEPS[2](op.get_bind())

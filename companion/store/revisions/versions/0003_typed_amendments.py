@@ -9,7 +9,4 @@ down_revision = "0002"
 
 
 def upgrade() -> None:
-    conn = op.get_bind()
-    migrations.run_step(conn, migrations.V3_DDL, 3)
-    migrations.convert_amendments(conn)
-    migrations.run_step(conn, migrations.V3_FINISH, 3)
+    migrations.STEPS[3](op.get_bind())

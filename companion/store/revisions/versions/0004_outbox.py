@@ -9,4 +9,4 @@ down_revision = "0003"
 
 
 def upgrade() -> None:
-    migrations.run_step(op.get_bind(), migrations.V4_DDL, 4)
+    migrations.STEPS[4](op.get_bind())

@@ -9,4 +9,4 @@ down_revision = "0004"
 
 
 def upgrade() -> None:
-    migrations.run_step(op.get_bind(), migrations.V5_DDL, 5)
+    migrations.STEPS[5](op.get_bind())

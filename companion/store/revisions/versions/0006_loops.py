@@ -9,4 +9,4 @@ down_revision = "0005"
 
 
 def upgrade() -> None:
-    migrations.run_step(op.get_bind(), migrations.V6_DDL, 6)
+    migrations.STEPS[6](op.get_bind())

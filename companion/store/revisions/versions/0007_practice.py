@@ -10,4 +10,4 @@ down_revision = "0006"
 
 
 def upgrade() -> None:
-    migrations.run_step(op.get_bind(), migrations.V7_DDL, 7)
+    migrations.STEPS[7](op.get_bind())

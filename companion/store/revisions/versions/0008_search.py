@@ -9,5 +9,4 @@ down_revision = "0007"
 
 
 def upgrade() -> None:
-    conn = op.get_bind()
-    migrations.run_step(conn, migrations.v8_ddl(migrations.has_fts5(conn)), 8)
+    migrations.STEPS[8](op.get_bind())
