@@ -8,6 +8,7 @@ until the server (a throwaway) goes.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import psycopg
 from sqlalchemy import Connection, Engine
 
 from companion.team import schema
+from companion.team.catalog import close_catalog
 from companion.team.connect import make_engine
 from companion.team.roles import Kind, add_member
 from tests.pg_server import PgServer
@@ -73,6 +75,10 @@ def create_database(server: PgServer, *, set_up: bool = True,
     if set_up:
         with db.begin() as conn:
             schema.upgrade(conn, revision)
+            if os.environ.get("COMPANION_TEST_HARDEN_CATALOG"):
+                # The whole team suite on databases whose catalog counters are closed
+                # (`team harden-catalog`): the app must never need them.
+                close_catalog(conn)
     return db
 
 
