@@ -18,7 +18,6 @@ Finding 7 (secrets, TLS, exit codes) is in tests/test_team_tls.py.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -480,30 +479,44 @@ def test_a_token_scorecard_is_shown_with_who_published_it_and_does_not_count(
 
 # ------------------------------------------------ calibration's own read
 
-def test_calibrations_read_gives_the_figures_the_whole_payloads_give(team: Team) -> None:
-    """``read_calibration`` carries only what calibration uses: the figures are the same."""
+def test_calibration_leaves_out_what_the_debrief_leaves_out_hash_and_notes_too(
+        pg_server: PgServer) -> None:
+    """A payload changed behind the app's back (a note rewritten, a note too long) keeps
+    every field calibration computes with; calibration still refuses it, as the
+    debrief does, because it reads each row through the same gate."""
     from companion.calibration.figures import compute
     from companion.team.reading import brought_up_to_date, read_for_calibration
 
-    with team.db.begin(team.ana) as conn:
-        slim = read_for_calibration(conn, pack())
-        whole, problems = brought_up_to_date(server.fetch_all_scorecards(conn, pack()))
-    assert problems == [] and slim.problems == ()
-    assert sorted(sc.id for sc in slim.scorecards) == sorted(sc.id for sc in whole)
-    assert any(sc.amendments for sc in slim.scorecards)  # Lee's amended Priya card
-    by_id = {sc.id: sc for sc in whole}
-    for sc in slim.scorecards:
-        full = by_id[sc.id]
-        assert [(i.item_id, i.rating) for i in sc.items] == [(i.item_id, i.rating)
-                                                            for i in full.items]
-        # the same chain; an undo's own time is a note field calibration does not read
-        assert [(a.at, a.change, replace(a.undo, at=None) if isinstance(a.undo, Rate)
-                 else a.undo) for a in sc.amendments] == \
-            [(a.at, a.change, replace(a.undo, at=None) if isinstance(a.undo, Rate) else a.undo)
-             for a in full.amendments]
-        assert sc.recommendation == full.recommendation
-    assert compute(slim.scorecards, (), pack()).to_dict() == \
-        compute(whole, (), pack()).to_dict()
+    db = create_database(pg_server)
+    try:
+        sam, ana = db.add("sam", "interviewer", "Sam Okafor"), db.add("ana", "lead", "Ana P")
+        cards = [card("Sam Okafor", f"Cal {n}", 50 + n) for n in range(3)]
+        with db.begin(sam) as conn:
+            for sc in cards:
+                server.publish_scorecard(conn, sc)
+        with db.raw("postgres") as su:  # as someone with the table in hand would
+            su.execute("ALTER TABLE companion.scorecards DISABLE TRIGGER USER")
+            su.execute("UPDATE companion.scorecards SET payload = jsonb_set(payload, "
+                       "'{summary}', to_jsonb('rewritten afterwards'::text)) WHERE id = %s",
+                       (cards[0].id,))
+            su.execute("UPDATE companion.scorecards SET payload = jsonb_set(payload, "
+                       "'{summary}', to_jsonb(repeat('x', 300000))), content_sha256 = %s "
+                       "WHERE id = %s", ("0" * 64, cards[1].id))
+            su.execute("ALTER TABLE companion.scorecards ENABLE TRIGGER USER")
+            su.commit()
+        with db.begin(ana) as conn:
+            cal = read_for_calibration(conn, pack())
+            debrief, debrief_problems = brought_up_to_date(
+                server.fetch_all_scorecards(conn, pack()))
+        assert [sc.id for sc in cal.scorecards] == [cards[2].id] == \
+            [sc.id for sc in debrief]
+        assert list(cal.problems) == debrief_problems and len(debrief_problems) == 2
+        assert f"team store scorecard {cards[0].id} by Sam Okafor: " in cal.problems[0]
+        assert "content hash does not match" in cal.problems[0]
+        assert f"{cards[1].id} by Sam Okafor" in cal.problems[1]
+        assert compute(cal.scorecards, (), pack()).scorecards == 1
+    finally:
+        drop_database(db)
 
 
 def test_an_app_of_t0001_still_reads_the_version_and_says_update_the_app(team: Team) -> None:
