@@ -27,6 +27,7 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from companion.content.loader import builtin_pack
 from companion.content.planner import plan_loop
@@ -37,7 +38,7 @@ from companion.record.change_codec import amendment_to_dict
 from companion.record.changes import Amendment, Rate
 from companion.record.scorecard import Scorecard
 from companion.team import loops, schema, server
-from companion.team.errors import TeamRefusedError
+from companion.team.errors import TeamRefusedError, server_reason
 from tests.conftest import run_cli
 from tests.pg_server import PgServer
 from tests.scorecards import hex_id, make_scorecard, pack, pdf_body, pdf_pages
@@ -201,7 +202,9 @@ def test_a_planner_dump_of_every_function_says_nothing_of_hidden_rows(team: Team
         runnable = {str(r[0]) for r in sam.execute(
             "SELECT p.proname FROM pg_proc p WHERE p.pronamespace = 'companion'::regnamespace "
             "AND has_function_privilege(p.oid, 'EXECUTE')")}
-        assert runnable == {name.split(" ")[0] for name in calls}  # every one is tried
+        # every one is tried; fold_name only answers an app older than t0002 (t0006)
+        assert runnable == {name.split(" ")[0] for name in calls} | {"fold_name"}
+        assert refused(sam, "SELECT companion.fold_name('Priya Raman')") == DENIED
     with psycopg.connect(team.db.conninfo(), autocommit=True) as su:
         su.execute("VACUUM ANALYZE")  # every page all-visible, as autovacuum leaves them
     with team.db.raw(team.sam) as sam:
@@ -528,3 +531,39 @@ def test_an_app_of_t0001_still_reads_the_version_and_says_update_the_app(team: T
     old_app = schema.SchemaCheck(str(row[0]), "t0001", "newer")  # what t0001's check() says
     assert old_app.message == (f"the team store was upgraded by a newer app (revision "
                                f"{row[0]}); update the app")
+
+
+def test_an_app_of_t0001_reading_a_candidate_is_told_to_upgrade(team: Team) -> None:
+    """The released t0001 client's reads, word for word, against the head schema, and
+    the line that client's ``_translate`` made of the server's answer. Its debrief's
+    read says "upgrade the app" (t0006); its calibration's read names no function the
+    server could answer through, and is refused (docs/team-store.md says why)."""
+    columns = ("SELECT id, owner, published_by, published_at, format_version, "
+               "content_sha256, payload, candidate, interviewer FROM companion.scorecards")
+    old_reads = {
+        "to read the scorecards of 'Kofi Mensah'": (
+            f"{columns} WHERE candidate_key = companion.fold_name(:c) "
+            "ORDER BY submitted_at, id", {"c": "Kofi Mensah"}),
+        "to read the scorecards": (
+            f"{columns} WHERE CAST(:since AS timestamptz) IS NULL OR submitted_at >= :since "
+            "ORDER BY submitted_at, id", {"since": None}),
+    }
+    said = {}
+    for who in (team.ana, team.sam):
+        with team.db.begin(who) as conn:
+            for what, (sql, params) in old_reads.items():
+                with pytest.raises(DBAPIError) as caught, conn.begin_nested():
+                    conn.execute(text(sql), params)
+                state, reason = server_reason(caught.value)
+                assert state == DENIED  # what made t0001's _translate say "refused"
+                said[who, what] = f"the team store refused {what}: {reason}"
+    for who in (team.ana, team.sam):
+        assert said[who, "to read the scorecards of 'Kofi Mensah'"] == (
+            "the team store refused to read the scorecards of 'Kofi Mensah': this team "
+            "store needs a newer Interview Companion; upgrade the app")
+        assert said[who, "to read the scorecards"] == (
+            "the team store refused to read the scorecards: permission denied for table "
+            "scorecards")
+    with team.db.begin(team.rita) as conn:  # an admin (who writes members) folds names
+        assert conn.execute(text("SELECT companion.fold_name('  Kofi   Mensah ')")
+                            ).scalar_one() == "kofi mensah"

@@ -1,4 +1,4 @@
-"""An interviewer's reads walk only their own index entries, whatever others have stored.
+"""An interviewer's reads walk only their own index entries; an old app is told to upgrade.
 
 Revision ID: t0006
 Revises: t0004 (to be re-chained after t0005 at merge; it changes nothing t0005 adds)
@@ -20,6 +20,18 @@ step reads the scorecards of those candidates, every one of which the caller may
 read. The work is then a function of the caller's own rows and of the rows they
 may read; docs/team-store.md names what still depends on the table's size (the
 height of a B-tree).
+
+An app of t0001 read the tables themselves, which people may not read since t0002,
+so its debrief ended in "permission denied for function fold_name": its read of one
+candidate, ``... WHERE candidate_key = companion.fold_name(:c)``, has the planner
+run ``fold_name`` first, as the caller. Here interviewers and leads may run
+``fold_name``, and it refuses anyone who is neither the owner role nor an admin with
+"this team store needs a newer Interview Companion; upgrade the app" (SQLSTATE 42501,
+which that app reported as "the team store refused to read the scorecards of
+'NAME': ..."). The functions run it as the owner and admins write ``members`` (whose
+index and CHECK use it), so nothing of this app changes. The old app's calibration
+and candidate list name no function and still end in "permission denied for table
+scorecards" (docs/team-store.md says why no more can be done on the server).
 """
 
 from __future__ import annotations
@@ -78,6 +90,31 @@ READABLE_OWN_T0002 = """CREATE OR REPLACE FUNCTION companion.readable_own(p_cand
     END $$"""
 
 
+UPGRADE_MESSAGE = "this team store needs a newer Interview Companion; upgrade the app"
+
+FOLD_NAME = f"""CREATE OR REPLACE FUNCTION companion.fold_name(name text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    BEGIN
+        IF NOT (pg_catalog.pg_has_role(current_user, '{OWNER}', 'MEMBER')
+                OR pg_catalog.pg_has_role(current_user, 'companion_admin', 'MEMBER')) THEN
+            RAISE EXCEPTION '{UPGRADE_MESSAGE}' USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN pg_catalog.lower(pg_catalog.btrim(
+            pg_catalog.regexp_replace(name, '\\s+', ' ', 'g')));
+    END $$"""
+
+# t0001's text, restored on downgrade.
+FOLD_NAME_T0001 = """CREATE OR REPLACE FUNCTION companion.fold_name(name text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT pg_catalog.lower(pg_catalog.btrim(
+              pg_catalog.regexp_replace(name, '\\s+', ' ', 'g'))) $$"""
+
+OLD_APP_READERS = "companion_interviewer, companion_lead"
+
+
 def _replace(body: str) -> None:
     # CREATE OR REPLACE takes the new text's SET list in place of the old one.
     op.execute(body)
@@ -86,7 +123,11 @@ def _replace(body: str) -> None:
 
 def upgrade() -> None:
     _replace(READABLE_OWN)
+    op.execute(FOLD_NAME)
+    op.execute(f"GRANT EXECUTE ON FUNCTION companion.fold_name(text) TO {OLD_APP_READERS}")
 
 
 def downgrade() -> None:
+    op.execute(f"REVOKE EXECUTE ON FUNCTION companion.fold_name(text) FROM {OLD_APP_READERS}")
+    op.execute(FOLD_NAME_T0001)
     _replace(READABLE_OWN_T0002)
