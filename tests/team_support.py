@@ -66,8 +66,8 @@ class TeamDb:
         return role
 
 
-def create_database(server: PgServer, *, set_up: bool = True,
-                    revision: str = "head") -> TeamDb:
+def create_database(server: PgServer, *, set_up: bool = True, revision: str = "head",
+                    harden_catalog: bool | None = None) -> TeamDb:
     """A fresh database, set up to the app's schema (or to an older ``revision``)."""
     db = TeamDb(server, f"team_t{next(_numbers)}")
     with psycopg.connect(server.conninfo(), autocommit=True) as conn:
@@ -75,7 +75,9 @@ def create_database(server: PgServer, *, set_up: bool = True,
     if set_up:
         with db.begin() as conn:
             schema.upgrade(conn, revision)
-            if os.environ.get("COMPANION_TEST_HARDEN_CATALOG"):
+            if harden_catalog is None:
+                harden_catalog = bool(os.environ.get("COMPANION_TEST_HARDEN_CATALOG"))
+            if harden_catalog:
                 # The whole team suite on databases whose catalog counters are closed
                 # (`team harden-catalog`): the app must never need them.
                 close_catalog(conn)
