@@ -6,11 +6,13 @@ Revises: t0004 (to be re-chained after t0005 at merge; it changes nothing t0005 
 Frozen once released. ``companion.readable_own`` (t0002) found the candidates an
 interviewer published a scorecard of with ``owner = session_user AND
 candidate_key = <the one asked for>``. Both indexes of ``scorecards`` serve that
-condition, and once the statistics said candidates have few rows the planner took
-the ``candidate_key`` index and filtered on the owner inside the function: a
-request for a candidate the caller never scored then read one heap page for each
-colleague's scorecard of that candidate (EXPLAIN (ANALYZE, BUFFERS): 4 shared
-buffers with no hidden rows, 13 with 25 of them; tests/test_team_hardening.py).
+condition, and which one the planner takes follows the statistics of the moment.
+Once it read one heap page per colleague's scorecard of a candidate the caller never
+scored: EXPLAIN (ANALYZE, BUFFERS) of ``read_scorecards`` counted 4 shared buffers
+with no hidden rows and 13 with 25 of them (a single measured run, not reproduced on
+demand, since it depends on when statistics are gathered). Its index-only scan also
+read a heap page or not depending on visibility-map bits, which colleagues' writes
+to the same page clear.
 
 Here the first step asks for the caller's own rows only (``owner = session_user``,
 which only the ``(owner, candidate_key)`` index serves), then keeps the candidate
