@@ -39,6 +39,7 @@ HANDLERS: dict[str, str] = {
     "export": "companion.commands.export_cmd:run_export_pdf",
     "panel": "companion.commands.export_cmd:run_panel_pdf",
     "team setup": "companion.commands.team_admin_cmd:run_setup",
+    "team harden-catalog": "companion.commands.team_admin_cmd:run_harden_catalog",
     "team add-interviewer": "companion.commands.team_admin_cmd:run_add_interviewer",
     "team add-lead": "companion.commands.team_admin_cmd:run_add_lead",
     "team add-admin": "companion.commands.team_admin_cmd:run_add_admin",
@@ -285,6 +286,10 @@ def _team_parser(sub: argparse._SubParsersAction) -> None:
     setup = t1.add_parser("setup", help="create or upgrade the team store (database admin)")
     setup.add_argument("url", metavar="URL", help="libpq URL or service=NAME of an account "
                        "with CREATE on the database (and CREATEROLE the first time)")
+    harden = t1.add_parser("harden-catalog", help="hide table sizes and row counters in the "
+                           "team's database from its logins (a superuser, once)")
+    harden.add_argument("url", metavar="URL", help="libpq URL or service=NAME of a superuser "
+                        "account, on the team store's database")
     for kind in ("interviewer", "lead", "admin"):
         add = t1.add_parser(f"add-{kind}", help=f"add a login role to the team's {kind}s")
         add.add_argument("name", metavar="NAME", help="the login (role) name")

@@ -8,6 +8,7 @@ until the server (a throwaway) goes.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import psycopg
 from sqlalchemy import Connection, Engine, text
 
 from companion.team import schema
+from companion.team.catalog import close_catalog
 from companion.team.connect import make_engine
 from companion.team.roles import Kind, add_member
 from tests.pg_server import PgServer
@@ -64,8 +66,9 @@ class TeamDb:
         return role
 
 
-def create_database(server: PgServer, *, set_up: bool = True,
-                    revision: str = "head", loops_required: bool = False) -> TeamDb:
+def create_database(server: PgServer, *, set_up: bool = True, revision: str = "head",
+                    loops_required: bool = False,
+                    harden_catalog: bool | None = None) -> TeamDb:
     """A fresh database, set up to the app's schema (or to an older ``revision``).
 
     A store is set up with loops required (t0005); most of these tests are about
@@ -78,8 +81,14 @@ def create_database(server: PgServer, *, set_up: bool = True,
     if set_up:
         with db.begin() as conn:
             schema.upgrade(conn, revision)
-            if not loops_required and revision in ("head", "t0005"):
+            if not loops_required and revision not in ("t0001", "t0002", "t0003", "t0004"):
                 conn.execute(text("UPDATE companion.team_settings SET loops_required = false"))
+            if harden_catalog is None:
+                harden_catalog = bool(os.environ.get("COMPANION_TEST_HARDEN_CATALOG"))
+            if harden_catalog:
+                # The whole team suite on databases whose catalog counters are closed
+                # (`team harden-catalog`): the app must never need them.
+                close_catalog(conn)
     return db
 
 

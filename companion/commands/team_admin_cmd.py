@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from companion.base.errors import CompanionError
 from companion.commands.common import data_root
 from companion.team import schema
+from companion.team.catalog import close_catalog
 from companion.team.connect import connection, make_engine
 from companion.team.conninfo import Target, parse_target
 from companion.team.errors import TeamStoreError, server_reason
@@ -62,6 +63,30 @@ def run_setup(args: argparse.Namespace) -> int:
     print(f"set up by: {who.role} ({who.kinds})")
     print("next: `companion team add-interviewer NAME --display-name 'Full Name'` and "
           "`companion team add-lead NAME` for each person")
+    return 0
+
+
+def run_harden_catalog(args: argparse.Namespace) -> int:
+    target = parse_target(args.url)
+    engine = make_engine(target.conninfo, password=target.password,
+                         secrets=dict(target.secrets))
+    try:
+        with connection(engine, target.conninfo) as conn:
+            try:
+                closed = close_catalog(conn)
+                conn.commit()
+            except DBAPIError as exc:
+                _state, reason = server_reason(exc)
+                raise TeamStoreError(f"team harden-catalog failed, nothing was changed: "
+                                     f"{reason}") from None
+    finally:
+        engine.dispose()
+    print(f"catalog counters closed in database {closed.database}:")
+    print(f"  {len(closed.views)} statistics views no longer readable by PUBLIC")
+    print(f"  {len(closed.functions)} counter and size functions no longer callable by PUBLIC")
+    print(f"  pg_class readable without {', '.join(closed.hidden_columns)}")
+    print("other databases on this server are not changed: run it in each of them too "
+          "(docs/team-store.md, \"The system catalog\")")
     return 0
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -175,7 +176,8 @@ def _validated(raw: bytes, source: str | os.PathLike[str], pack: Pack | None) ->
 
 
 def scorecard_from_payload(payload: dict[str, Any], expected_sha256: str, source: str,
-                           pack: Pack | None, version: int = FORMAT_VERSION) -> Scorecard:
+                           pack: Pack | None, version: int = FORMAT_VERSION, *,
+                           plain: bool = False) -> Scorecard:
     """The checks of an imported file, for a payload that came without its envelope.
 
     The team store keeps the ``scorecard`` section, its hash and its format
@@ -186,7 +188,11 @@ def scorecard_from_payload(payload: dict[str, Any], expected_sha256: str, source
         raise ImportFileError(f"{source}: written by a newer Interview Companion (format "
                               f"{version}; this app reads up to {FORMAT_VERSION}): update "
                               "the app")
-    return _decode_payload(payload, expected_sha256, version, source, pack)
+    return _decode_payload(payload, expected_sha256, version, source, pack, plain=plain)
+
+
+# What can put a lone surrogate into parsed JSON: one in the text, or an escape of one.
+_SURROGATE_OR_ESCAPE = re.compile("[\ud800-\udfff]|\\\\u[dD][89a-fA-F]")
 
 
 def scorecard_from_payload_text(body: str, expected_sha256: str, source: str,
@@ -209,18 +215,27 @@ def scorecard_from_payload_text(body: str, expected_sha256: str, source: str,
             from None
     if not isinstance(payload, dict):
         raise ImportFileError(f"{source}: the scorecard is not a JSON object")
-    return scorecard_from_payload(payload, expected_sha256, source, pack, version)
+    # parse_json bounded the depth; with no surrogate in the text nor escaped in it,
+    # check_plain's walk could find nothing (it was half of a team calibration's read).
+    plain = _SURROGATE_OR_ESCAPE.search(body) is None
+    return scorecard_from_payload(payload, expected_sha256, source, pack, version,
+                                  plain=plain)
 
 
 def _decode_payload(payload: dict[str, Any], expected: str, version: int, name: str,
-                    pack: Pack | None) -> Scorecard:
-    """The content hash, then the one gate (``scorecard_intake``), for a decoded payload."""
+                    pack: Pack | None, *, plain: bool = False) -> Scorecard:
+    """The content hash, then the one gate (``scorecard_intake``), for a decoded payload.
+
+    ``plain``: the caller has shown the payload is bounded in depth and free of lone
+    surrogates (``scorecard_from_payload_text``), so ``check_plain`` need not walk it.
+    """
     from companion.exchange.gate import check_plain, scorecard_from_data
 
     try:
         # Depth and lone surrogates first: hashing walks the payload recursively and
         # encodes it, and data from a database row was never through parse_json.
-        check_plain(payload)
+        if not plain:
+            check_plain(payload)
         actual = content_hash(payload)
     except Refused as exc:
         raise ImportFileError(exc.line(name)) from None

@@ -138,7 +138,9 @@ def writable_target(path: Path) -> str | None:
 
 # ------------------------------------------------------------------ nesting
 
-_JSON_SKIP = re.compile(r'"(?:[^"\\]|\\.)*"')
+# Written as a run of plain characters between escapes: the same strings as
+# '"(?:[^"\\]|\\.)*"' in half the time (a year of team scorecards passes here).
+_JSON_SKIP = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 # TOML: multi-line strings first, then one-line strings and comments.
 _TOML_SKIP = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'
                         r"'[^'\n]*'|#[^\n]*")

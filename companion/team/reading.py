@@ -18,13 +18,13 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from companion.base.errors import CompanionError, ImportFileError
+from companion.base.gcpause import paused_gc
 from companion.content.model import Pack
 from companion.intake.json_reader import Obj, SchemaError
 from companion.record.change_codec import amendment_from
 from companion.record.decision import Decision
 from companion.record.scorecard import Scorecard
 from companion.team import server
-from companion.team.calibration_read import read_calibration
 from companion.team.connect import connection, make_engine
 from companion.team.settings import TeamSettings, load_team
 
@@ -143,11 +143,16 @@ class TeamCalibrationData:
 def read_for_calibration(conn: Connection, pack: Pack | None) -> TeamCalibrationData:
     """Everything calibration needs that the login may read: two queries and the decisions.
 
-    The server's rules already hold back what an interviewer may not see yet, so
-    every scorecard here counts.
+    Every scorecard passes the debrief's own gate (``server.fetch_all_scorecards``:
+    the bounded parser, the content hash, the whole record's shape and bounds), so
+    calibration counts exactly the rows a debrief would show. Pack checks are left
+    out, as calibration over local rounds leaves them out: a round made with another
+    pack still counts. The server's rules already hold back what an interviewer may
+    not see yet, so every scorecard here counts.
     """
-    read = read_calibration(conn)
-    cards, problems = read.scorecards, read.problems
+    del pack  # calibration does not refuse a round for being of another pack
+    with paused_gc():  # 10,000 scorecards of small objects: no collection in between
+        cards, problems = brought_up_to_date(server.fetch_all_scorecards(conn, None))
     return TeamCalibrationData(tuple(cards),
                                tuple(as_decision(d) for d in server.read_decisions(conn)),
                                tuple(problems))
