@@ -1,7 +1,7 @@
 """An interviewer's reads walk only their own index entries; an old app is told to upgrade.
 
 Revision ID: t0006
-Revises: t0004 (to be re-chained after t0005 at merge; it changes nothing t0005 adds)
+Revises: t0005 (it changes nothing t0005 adds: only readable_own and who may run fold_name)
 
 Frozen once released. ``companion.readable_own`` (t0002) found the candidates an
 interviewer published a scorecard of with ``owner = session_user AND
