@@ -9,19 +9,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from companion.calibration.figures import (
-    compute,
-    held_back,
-    round_end,
-    submitted_ratings,
-    submitted_recommendation,
-)
+from companion.calibration.figures import compute, held_back
 from companion.calibration.model import Filters
 from companion.calibration.stats import RESOLUTION_VAR, t_quantile
 from companion.content.loader import builtin_pack
 from companion.content.model import Pack
 from companion.record.changes import Amendment, Rate, Recommend
 from companion.record.decision import Decision
+from companion.record.rated import round_end, submitted_ratings, submitted_recommendation
 from companion.record.scorecard import FlagRecord, ItemRecord, ProbeAnswer, Scorecard
 from companion.store.records import RoundSummary
 
