@@ -209,15 +209,16 @@ def _set_usual(rounds: Sequence[_Round]) -> tuple[int, int]:
     return len(x_rank), len(y_rank)
 
 
-# (candidate, item) -> [(interviewer key, score)], for every rated item
-Units = dict[tuple[str, str], list[tuple[str, int]]]
+# (candidate, item) -> [(round, score)], for every rated item
+Units = dict[tuple[str, str], list[tuple[_Round, int]]]
 
 
 def _units(rounds: Sequence[_Round]) -> Units:
     units: Units = defaultdict(list)
     for r in rounds:
+        cand = r.cand
         for item_id, score in r.scores.items():
-            units[r.cand, item_id].append((r.who, score))
+            units[cand, item_id].append((r, score))
     return units
 
 
@@ -235,16 +236,17 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
         m = len(rated)
         if m < 2:
             continue
-        people = {w for w, _ in rated}
+        people = {r.who for r, _ in rated}
         if len(people) < 2:
             continue
         total = sum(s for _, s in rated)
         once = len(people) == m
-        for who, score in rated:
+        for r, score in rated:
+            who = r.who
             if once:  # each rated it once: the others' mean without a scan
                 mean_others = (total - score) / (m - 1)
             else:
-                others = [s for w, s in rated if w != who]
+                others = [s for o, s in rated if o.who != who]
                 mean_others = sum(others) / len(others)
             diffs[who].append(score - mean_others)
             clusters[who].append(cand)
@@ -347,23 +349,25 @@ def _tallies(rounds: Sequence[_Round], units: Units,
     """One pass over every rating, per item."""
     # How often each item got each rating, counted at C speed; the loop below only
     # visits the ratings on the scale (r.scores), which the predictions need one by one.
-    given: Counter[tuple[str, str | None]] = Counter()
+    given: Counter[tuple[str, str | None]] = Counter(
+        chain.from_iterable(r.ratings.items() for r in rounds))
     found: dict[str, _Tally] = defaultdict(_Tally)
-    for r in rounds:
-        given.update(r.ratings.items())
-        cand, rec_rank, rank = r.cand, r.rec_rank, r.score_rank
-        verdict = verdicts.get(cand)
-        hired = None if verdict is None else int(verdict.outcome == "hire")
-        for item_id, score in r.scores.items():
-            t = found[item_id]
-            t.rated_by.add(cand)
-            # Measured from the interviewer's own average, so that a lenient
-            # interviewer's high ratings and many yeses do not pass for prediction.
-            x = rank[score]
-            if rec_rank is not None:
-                t.rec[cand].append((x, rec_rank))
-            if hired is not None:
-                t.dec[cand].append((x, hired))
+    hired_of = {cand: int(d.outcome == "hire") for cand, d in verdicts.items()}
+    for (cand, item_id), rated in units.items():
+        t = found[item_id]
+        t.rated_by.add(cand)
+        # Measured from the interviewer's own average, so that a lenient
+        # interviewer's high ratings and many yeses do not pass for prediction.
+        rec = [(r.score_rank[score], r.rec_rank) for r, score in rated
+               if r.rec_rank is not None]
+        if rec:
+            t.rec[cand] = rec
+        hired = hired_of.get(cand)
+        if hired is not None:
+            t.dec[cand] = [(r.score_rank[score], hired) for r, score in rated]
+        if len(rated) >= 2:
+            t.units.append([score for _, score in rated])
+            t.unit_of.add(cand)
     out: dict[str, _Tally] = {}  # in the order items were first met, as before
     for (item_id, rating), count in given.items():
         t = out.get(item_id) or out.setdefault(item_id, found.get(item_id) or _Tally())
@@ -374,11 +378,6 @@ def _tallies(rounds: Sequence[_Round], units: Units,
             t.skipped += count
         elif rating in RATING_SCORE:
             t.dist[rating] += count
-    for (cand, item_id), rated_by in units.items():
-        if len(rated_by) >= 2:
-            t = out[item_id]
-            t.units.append([s for _, s in rated_by])
-            t.unit_of.add(cand)
     return out
 
 
