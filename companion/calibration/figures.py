@@ -232,15 +232,21 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
     # Each rating against the mean of the co-panelists' ratings of the same answer.
     diffs: dict[str, list[float]] = defaultdict(list)
     clusters: dict[str, list[str]] = defaultdict(list)
+    # Candidates someone interviewed twice: only their answers need the people counted.
+    twice = {cand for (cand, _), n in Counter((r.cand, r.who) for r in rounds).items()
+             if n > 1}
     for (cand, _item), rated in units.items():
         m = len(rated)
         if m < 2:
             continue
-        people = {r.who for r, _ in rated}
-        if len(people) < 2:
-            continue
+        if cand in twice:
+            people = len({r.who for r, _ in rated})
+            if people < 2:
+                continue
+            once = people == m
+        else:
+            once = True
         total = sum(s for _, s in rated)
-        once = len(people) == m
         for r, score in rated:
             who = r.who
             if once:  # each rated it once: the others' mean without a scan
@@ -266,9 +272,7 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
         scenarios = skips = 0
         probed_cands: set[str] = set()
         for r in mine:
-            for item_id in r.scores:
-                if item_id not in probed:
-                    continue
+            for item_id in probed.intersection(r.scores):
                 scenarios += 1
                 probed_cands.add(r.cand)
                 skips += not failure_ids <= r.src.failure_asked.get(item_id, _NONE_ASKED)
