@@ -111,7 +111,8 @@ for _ in range(runs):
     t0 = time.perf_counter()
     conn = sqlite3.connect(folder / DB_NAME)
     for sql in (bulk._SUBMITTED, bulk._PENDING, bulk._ITEMS, bulk._ASKED, bulk._CONFIRMED,
-                bulk._AMENDMENTS, bulk._DECISIONS):
+                bulk._AMENDMENTS, bulk._AMENDED_PROBES, bulk._AMENDED_FLAGS,
+                bulk._DECISIONS):
         conn.execute(sql).fetchall()
     conn.close()
     own.append(time.perf_counter() - t0)
