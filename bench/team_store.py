@@ -187,7 +187,7 @@ def calibration_against_local(server: Any, folder: Path) -> dict[str, Any]:
     import hashlib
 
     from bench.calibration import _scorecards, build_store
-    from companion.calibration.figures import compute
+    from companion.calibration.figures import compute, compute_rated
     from companion.content.loader import builtin_pack
     from companion.exchange.files import FORMAT_VERSION, canonical_json, content_hash
     from companion.exchange.schema import scorecard_to_dict
@@ -226,7 +226,7 @@ def calibration_against_local(server: Any, folder: Path) -> dict[str, Any]:
         began = time.perf_counter()
         with Store.open(local) as store:
             here = read_local(store)
-        compute(here.scorecards, here.decisions, p, rounds=here.pending)
+        compute_rated(here.rounds, here.decisions, p, rounds=here.pending, kinds=here.kinds)
         local_s.append(time.perf_counter() - began)
     return {"team": statistics.median(team_s), "local": statistics.median(local_s),
             "counted": counted, "left_out": len(data.problems)}

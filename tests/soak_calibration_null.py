@@ -2,7 +2,8 @@
 hold the truth: the long run of tests/test_calibration_null.py.
 
 Not part of the default test run (minutes, not seconds): the suite runs 20 teams a
-size; this runs as many as asked, and also the coverage checks at more sizes.
+size; this runs as many as asked, and also the leniency coverage check at more sizes
+(alpha's coverage has a script of its own, tests/coverage_alpha.py).
 
     python -m tests.soak_calibration_null [--per-size 200] [--coverage 400]
 """
@@ -15,7 +16,6 @@ import sys
 from collections import Counter
 
 from companion.calibration.figures import compute
-from companion.calibration.stats import alpha_interval, krippendorff_alpha
 from companion.content.loader import builtin_pack
 from tests.calibration_sim import Team, name, scorecards
 
@@ -60,27 +60,6 @@ def leniency_coverage(reps: int) -> None:
               f"({reps - shown} of {reps} too few for an interval)", flush=True)
 
 
-def alpha_coverage(reps: int) -> None:
-    def units(rng: random.Random, count: int) -> list[list[int]]:
-        out = []
-        for _ in range(count):
-            quality = rng.gauss(0, 1)
-            out.append([min(3, max(0, round(1.5 + quality + rng.gauss(0, 0.6))))
-                        for _ in range(3)])
-        return out
-
-    truth = krippendorff_alpha(units(random.Random(1), 200_000))
-    assert truth is not None
-    rng = random.Random(3)
-    for count in (15, 40, 100):
-        hits = 0
-        for seed in range(reps):
-            e = alpha_interval(units(rng, count), seed=seed)
-            hits += e.low is not None and e.high is not None and e.low <= truth <= e.high
-        print(f"  alpha bootstrap, {count} units: covers the true alpha ({truth:.3f}) in "
-              f"{hits}/{reps} = {hits / reps:.1%}", flush=True)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-size", type=int, default=200)
@@ -91,7 +70,7 @@ def main() -> int:
         null_rates(args.per_size)
     print("coverage of the 95% intervals")
     leniency_coverage(args.coverage)
-    alpha_coverage(args.coverage)
+    print("  (alpha's interval, by number of units: python -m tests.coverage_alpha)")
     return 0
 
 

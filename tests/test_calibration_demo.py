@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from companion.calibration.stats import ALPHA_INTERVAL_UNITS
 from companion.calibration.text import figure
 from companion.demo.team_plan import HARSH, LENIENT, NOISY, USELESS_ITEM
 from tests.conftest import run_cli
@@ -79,7 +80,12 @@ def test_every_figure_carries_n_and_interval_or_says_too_few(report: dict[str, A
             assert f["value"] is None and (f["n"] < 10 or f["candidates"] < 5)
             assert f["note"].startswith("too few: ")
         elif f["status"] in ("solid", "tentative"):
-            assert f["low"] <= f["value"] <= f["high"], f
+            if f["low"] is None:  # a value without an interval says why
+                assert f["high"] is None and f["note"], f
+                if f["note"].startswith("too few units for an interval"):
+                    assert f["unit"] == "units" and f["n"] < ALPHA_INTERVAL_UNITS, f
+            else:
+                assert f["low"] <= f["value"] <= f["high"], f
             assert (f["status"] == "solid") == (f["n"] >= 30 and f["candidates"] >= 15)
         else:  # undefined: says why
             assert f["value"] is None and f["note"], f

@@ -9,19 +9,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from companion.calibration.figures import (
-    compute,
-    held_back,
-    round_end,
-    submitted_ratings,
-    submitted_recommendation,
-)
+from companion.calibration.figures import compute, held_back
 from companion.calibration.model import Filters
 from companion.calibration.stats import RESOLUTION_VAR, t_quantile
 from companion.content.loader import builtin_pack
 from companion.content.model import Pack
 from companion.record.changes import Amendment, Rate, Recommend
 from companion.record.decision import Decision
+from companion.record.rated import round_end, submitted_ratings, submitted_recommendation
 from companion.record.scorecard import FlagRecord, ItemRecord, ProbeAnswer, Scorecard
 from companion.store.records import RoundSummary
 
@@ -230,3 +225,21 @@ def test_no_finding_rests_on_too_few(pack: Pack) -> None:
     assert cal.findings == ()
     assert all(i.spread.status == "too_few" and i.spread.value is None for i in cal.items)
     assert all(i.agreement.status == "too_few" for i in cal.items)
+
+
+def test_an_interviewer_who_met_a_candidate_twice_is_compared_with_the_others(
+        pack: Pack) -> None:
+    # Avery rates every answer Strong and Blake Mid, except that Avery met Cand 0 twice
+    # (Strong, then Thin). Each of Avery's two ratings is set against Blake's alone, and
+    # Blake's against the mean of Avery's two; Solo's answers, heard by Avery twice and by
+    # nobody else, compare nobody with anybody.
+    scs = [card(f"a{n}", f"Cand {n}", "Avery", {Q1: "strong"}) for n in range(10)]
+    scs += [card(f"b{n}", f"Cand {n}", "Blake", {Q1: "mid"}) for n in range(10)]
+    scs += [card("again", "Cand 0", "avery ", {Q1: "thin"}),
+            card("s1", "Solo", "Avery", {Q1: "mid"}), card("s2", "Solo", "Avery", {Q1: "thin"})]
+    cal = compute(scs, [], pack)
+    avery, blake = (next(f for f in cal.interviewers if f.name == n) for n in ("Avery", "Blake"))
+    assert (avery.leniency.n, avery.leniency.clusters) == (11, 10)
+    assert avery.leniency.value == pytest.approx((9 * 1 + 1 - 1) / 11)
+    assert (blake.leniency.n, blake.leniency.clusters) == (10, 10)
+    assert blake.leniency.value == pytest.approx(-9 / 10)

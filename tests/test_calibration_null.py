@@ -135,8 +135,8 @@ def test_leniency_interval_covers_the_true_lean(pack: Pack) -> None:
 
 def test_alpha_bootstrap_covers_the_true_alpha() -> None:
     # Panels of three rate answers of normally spread quality in whole steps. The true
-    # alpha of that process, from 200,000 units; then 200 bootstraps of 40 units. (At 20
-    # units the percentile bootstrap covers about 92%: tests/soak_calibration_null.py.)
+    # alpha of that process, from 200,000 units; then 200 bootstraps of 40 units. (Other
+    # unit counts and processes, 1,000 runs each: tests/coverage_alpha.py.)
     def units(rng: random.Random, count: int) -> list[list[int]]:
         out = []
         for _ in range(count):

@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 
 from companion.calibration import stats
+from companion.calibration.findings import plain
 from companion.calibration.stats import (
+    ALPHA_INTERVAL_UNITS,
     MIN_N,
     alpha_interval,
     binomial,
@@ -30,6 +32,7 @@ from companion.calibration.stats import (
     t_quantile,
     wilson,
 )
+from companion.calibration.text import figure
 
 
 class _OnFirstUse:
@@ -148,13 +151,22 @@ def test_alpha_interval_narrows_with_more_units_and_withholds_few() -> None:
             true = rng.gauss(0, 1)
             out.append([min(4, max(1, round(2.5 + true + rng.gauss(0, 0.5))))
                         for _ in range(3)])
+        units_seen.append(out)
         return out
 
-    small, large = alpha_interval(units(20)), alpha_interval(units(2000))
-    assert small.status == "tentative" and large.status == "solid"
+    units_seen: list[list[list[int]]] = []
+    small, large = alpha_interval(units(ALPHA_INTERVAL_UNITS)), alpha_interval(units(2000))
     assert small.low is not None and small.high is not None
     assert large.low is not None and large.high is not None
     assert large.high - large.low < (small.high - small.low) / 4
+    # Below ALPHA_INTERVAL_UNITS the value, tentative, and why there is no interval.
+    fewer = alpha_interval(units(ALPHA_INTERVAL_UNITS - 1))
+    assert fewer.status == "tentative" and fewer.value is not None
+    assert fewer.value == krippendorff_alpha(units_seen[-1])
+    assert (fewer.low, fewer.high) == (None, None)
+    n = ALPHA_INTERVAL_UNITS - 1
+    assert fewer.note == f"too few units for an interval ({n} units, {n + 1} needed)"
+    assert figure(fewer).startswith(f"{plain(fewer.value)} (no interval: too few units")
     few = alpha_interval(units(MIN_N - 1))
     assert few.status == "too_few" and few.value is None and few.low is None
     assert "too few" in few.note

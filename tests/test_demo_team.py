@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from companion.demo.team_plan import INTERVIEWERS, USELESS_ITEM, plan_quarter
+from companion.record.rated import rated
 from companion.store import Store
 from companion.store.bulk import read_for_calibration
 from tests.conftest import run_cli
@@ -32,11 +33,15 @@ def test_the_plan_is_seeded_and_has_overlapping_panels() -> None:
 def test_the_engine_stored_every_planned_tap(team_dir: Path) -> None:
     with Store.open(team_dir) as store:
         data = read_for_calibration(store)
+        whole = {rc.id: store.load_scorecard(rc.id) for rc in data.rounds}
     plan = plan_quarter(end=None)
-    stored = {(sc.candidate, sc.interviewer): sc for sc in data.scorecards}
+    stored = {(rc.candidate, rc.interviewer): whole[rc.id] for rc in data.rounds}
     assert len(stored) == len(plan.scorecards) and data.pending == []
+    # Calibration's read gives what calibration reads of each whole scorecard.
+    assert all(rc == rated(whole[rc.id]) for rc in data.rounds)  # type: ignore[arg-type]
     for p in plan.scorecards:
         sc = stored[p.candidate, p.interviewer]
+        assert sc is not None
         assert tuple((it.item_id, it.rating) for it in sc.items) == p.ratings
         assert sc.recommendation == p.recommendation
         assert sorted((f.flag_id, f.state) for f in sc.flags) == sorted(p.flags)

@@ -27,7 +27,6 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
 from itertools import chain
 
 from companion.base.gcpause import paused_gc
@@ -53,10 +52,11 @@ from companion.calibration.stats import (
 )
 from companion.content.model import DIMENSIONS, Pack
 from companion.loop.status import DUE
-from companion.record.changes import Rate, Recommend
 from companion.record.decision import Decision
 from companion.record.independence import RoundLike, closed_candidates
 from companion.record.names import fold_name
+from companion.record.rated import RatedRound, item_kinds
+from companion.record.rated import rated as rated_round
 from companion.record.scorecard import (
     RATING_SCORE,
     RATINGS,
@@ -68,40 +68,12 @@ from companion.record.scorecard import (
 DUE_HOURS = DUE.total_seconds() / 3600
 REC_INDEX = {rec: n for n, rec in enumerate(RECOMMENDATIONS)}  # strong no 0 .. strong yes 3
 NEVER_VARIES = "the rating never varies, so there is no rank correlation"
-
-
-def round_end(sc: Scorecard) -> datetime:
-    """When the round ended: when its clock last stopped, as the engine recorded it.
-
-    Rounds stored before that was recorded (and imported files from older apps) fall
-    back to their start plus the time their clock ran.
-    """
-    return sc.ended_at or sc.started_at + timedelta(seconds=sc.duration_s)
+_NONE_ASKED: frozenset[str] = frozenset()
 
 
 def _seed(text: str) -> int:
     """A stable seed per figure, so each interval is the same whatever else is computed."""
     return zlib.crc32(text.encode("utf-8"))
-
-
-# ---------------------------------------------------------------- as submitted
-
-def submitted_ratings(sc: Scorecard) -> dict[str, str | None]:
-    """Item id -> the rating as submitted (before any amendment)."""
-    out = {it.item_id: it.rating for it in sc.items}
-    if not sc.amendments:
-        return out
-    seen: set[str] = set()
-    for a in sc.amendments:
-        if isinstance(a.undo, Rate) and a.undo.item_id in out and a.undo.item_id not in seen:
-            seen.add(a.undo.item_id)
-            out[a.undo.item_id] = a.undo.rating  # the first undo holds the submitted value
-    return out
-
-
-def submitted_recommendation(sc: Scorecard) -> str | None:
-    first = next((a.undo for a in sc.amendments if isinstance(a.undo, Recommend)), None)
-    return first.value if first is not None else sc.recommendation
 
 
 def held_back(viewer: str | None, rounds: Iterable[RoundLike]) -> set[str]:
@@ -126,10 +98,10 @@ def held_back(viewer: str | None, rounds: Iterable[RoundLike]) -> set[str]:
 class _Round:
     """One submitted scorecard, reduced to what the figures read."""
 
-    sc: Scorecard
+    src: RatedRound
     cand: str
     who: str  # the interviewer, as compared (trimmed, casefolded)
-    ratings: dict[str, str | None]
+    ratings: Mapping[str, str | None]
     scores: dict[str, int]  # items rated on the scale (not skipped, not unrated)
     recommendation: str | None
     usual_score: float = 0.0  # this interviewer's mean rating score, over every item
@@ -149,48 +121,57 @@ def compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pack
     submitted matter, so those alone will do); by default the scorecards themselves.
     Unsubmitted scorecards never count.
     """
+    with paused_gc():
+        everything = list(rounds) if rounds is not None else list(scorecards)
+        submitted = [sc for sc in scorecards if sc.submitted_at is not None]
+        return compute_rated([rated_round(sc) for sc in submitted], decisions, pack, viewer=viewer,
+                             rounds=everything, filters=filters, kinds=item_kinds(submitted))
+
+
+def compute_rated(cards: Sequence[RatedRound], decisions: Iterable[Decision], pack: Pack, *,
+                  viewer: str | None = None, rounds: Iterable[RoundLike] | None = None,
+                  filters: Filters | None = None,
+                  kinds: Mapping[str, str] | None = None) -> Calibration:
+    """``compute`` over scorecards already reduced to what calibration reads (the local
+    store reads them so, see store.bulk). ``kinds`` gives the kind of items the pack
+    does not hold (question by default)."""
     with paused_gc():  # many small acyclic objects: see companion/base/gcpause.py
-        return _compute(scorecards, decisions, pack, viewer, rounds, filters)
+        return _compute(cards, decisions, pack, viewer, rounds, filters, kinds or {})
 
 
-def _compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pack: Pack,
+def _compute(cards: Sequence[RatedRound], decisions: Iterable[Decision], pack: Pack,
              viewer: str | None, rounds: Iterable[RoundLike] | None,
-             filters: Filters | None) -> Calibration:
+             filters: Filters | None, kinds: Mapping[str, str]) -> Calibration:
     filters = filters or Filters()
-    everything = list(rounds) if rounds is not None else list(scorecards)
+    everything = list(rounds) if rounds is not None else list(cards)
     hidden = held_back(viewer, everything)
     chosen: list[_Round] = []
     seen_hidden: set[str] = set()
     keys: dict[str, str] = {}  # names as compared; each name recurs, so fold it once
-    for sc in scorecards:
-        if sc.submitted_at is None:
+    score_of = RATING_SCORE.get
+    for rc in cards:
+        if filters.archetype and rc.archetype != filters.archetype:
             continue
-        if filters.archetype and sc.archetype != filters.archetype:
+        if filters.since and rc.started_at.astimezone().date() < filters.since:
             continue
-        if filters.since and sc.started_at.astimezone().date() < filters.since:
-            continue
-        cand = keys.get(sc.candidate) or keys.setdefault(sc.candidate, fold_name(sc.candidate))
+        cand = keys.get(rc.candidate) or keys.setdefault(rc.candidate, fold_name(rc.candidate))
         if cand in hidden:
             seen_hidden.add(cand)
             continue
-        if sc.amendments:
-            ratings = submitted_ratings(sc)
-            recommendation = submitted_recommendation(sc)
-        else:  # most cards: as submitted is as stored
-            ratings = {it.item_id: it.rating for it in sc.items}
-            recommendation = sc.recommendation
-        scores = {i: RATING_SCORE[r] for i, r in ratings.items() if r in RATING_SCORE}
-        who = keys.get(sc.interviewer) or keys.setdefault(sc.interviewer, fold_name(sc.interviewer))
-        chosen.append(_Round(sc, cand, who, ratings, scores, recommendation))
+        ratings = rc.ratings
+        scores = {i: s for i, r in ratings.items() if (s := score_of(r)) is not None}  # type: ignore[arg-type]
+        who = keys.get(rc.interviewer) or keys.setdefault(rc.interviewer,
+                                                          fold_name(rc.interviewer))
+        chosen.append(_Round(rc, cand, who, ratings, scores, rc.recommendation))
     codes = _set_usual(chosen)
     verdicts = {fold_name(d.candidate): d for d in decisions if d.decided}
     cands = {r.cand for r in chosen}
     units = _units(chosen)
     interviewers = _interviewers(chosen, units, verdicts, pack)
     tallies = _tallies(chosen, units, verdicts)
-    items = _items(tallies, chosen, pack, codes)
+    items = _items(tallies, pack, codes, kinds)
     dimensions = _dimensions(tallies, chosen, pack, verdicts, filters.archetype)
-    starts = [r.sc.started_at for r in chosen]
+    starts = [r.src.started_at for r in chosen]
     result = Calibration(
         viewer=viewer, filters=filters, scorecards=len(chosen), candidates=len(cands),
         held_back=len(seen_hidden), decided=len(cands & verdicts.keys()),
@@ -228,15 +209,16 @@ def _set_usual(rounds: Sequence[_Round]) -> tuple[int, int]:
     return len(x_rank), len(y_rank)
 
 
-# (candidate, item) -> [(interviewer key, score)], for every rated item
-Units = dict[tuple[str, str], list[tuple[str, int]]]
+# (candidate, item) -> [(round, score)], for every rated item
+Units = dict[tuple[str, str], list[tuple[_Round, int]]]
 
 
 def _units(rounds: Sequence[_Round]) -> Units:
     units: Units = defaultdict(list)
     for r in rounds:
+        cand = r.cand
         for item_id, score in r.scores.items():
-            units[r.cand, item_id].append((r.who, score))
+            units[cand, item_id].append((r, score))
     return units
 
 
@@ -246,30 +228,36 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
     names: dict[str, str] = {}
     for r in rounds:
         by_person[r.who].append(r)
-        names.setdefault(r.who, r.sc.interviewer.strip())
+        names.setdefault(r.who, r.src.interviewer.strip())
     # Each rating against the mean of the co-panelists' ratings of the same answer.
     diffs: dict[str, list[float]] = defaultdict(list)
     clusters: dict[str, list[str]] = defaultdict(list)
+    # Candidates someone interviewed twice: only their answers need the people counted.
+    twice = {cand for (cand, _), n in Counter((r.cand, r.who) for r in rounds).items()
+             if n > 1}
     for (cand, _item), rated in units.items():
         m = len(rated)
         if m < 2:
             continue
-        people = {w for w, _ in rated}
-        if len(people) < 2:
-            continue
+        if cand in twice:
+            people = len({r.who for r, _ in rated})
+            if people < 2:
+                continue
+            once = people == m
+        else:
+            once = True
         total = sum(s for _, s in rated)
-        once = len(people) == m
-        for who, score in rated:
+        for r, score in rated:
+            who = r.who
             if once:  # each rated it once: the others' mean without a scan
                 mean_others = (total - score) / (m - 1)
             else:
-                others = [s for w, s in rated if w != who]
+                others = [s for o, s in rated if o.who != who]
                 mean_others = sum(others) / len(others)
             diffs[who].append(score - mean_others)
             clusters[who].append(cand)
     failure_ids = set(pack.failure_probe.probe_ids())
     probed = {s.id for s in pack.scenarios if s.failure_probes}  # scenarios with the 3 probes
-    skipped_of: dict[int, bool] = {}  # id of a probe tuple (alive in its scorecard)
     out = []
     for who, mine in by_person.items():
         leniency = mean_interval(diffs[who], clusters[who], unit="pairs", floor=RESOLUTION_VAR)
@@ -280,24 +268,16 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
         judged = [r for r in mine if r.cand in verdicts and r.recommendation in RECOMMENDATIONS]
         agree = sum((r.recommendation in YES_SIDE) == (verdicts[r.cand].outcome == "hire")
                     for r in judged)
-        confirmed = sum(any(f.state == "confirmed" for f in r.sc.flags) for r in mine)
+        confirmed = sum(r.src.confirmed_flag for r in mine)
         scenarios = skips = 0
         probed_cands: set[str] = set()
         for r in mine:
-            for it in r.sc.items:
-                if it.item_id not in probed or it.item_id not in r.scores:
-                    continue
+            for item_id in probed.intersection(r.scores):
                 scenarios += 1
                 probed_cands.add(r.cand)
-                # Probe lists recur (the bulk read shares equal ones): judge each once.
-                key = id(it.probes)
-                skipped = skipped_of.get(key)
-                if skipped is None:
-                    asked = {p.probe_id for p in it.probes if p.asked}
-                    skipped = skipped_of[key] = not failure_ids <= asked
-                skips += skipped
-        hours = [max(0.0, (r.sc.submitted_at - round_end(r.sc)).total_seconds() / 3600)
-                 for r in mine if r.sc.submitted_at is not None]
+                skips += not failure_ids <= r.src.failure_asked.get(item_id, _NONE_ASKED)
+        hours = [max(0.0, (r.src.submitted_at - r.src.ended_at).total_seconds() / 3600)
+                 for r in mine]
         met = len({r.cand for r in mine})
         out.append(InterviewerFigures(
             name=names[who], rounds=len(mine), ratings=ratings, leniency=leniency,
@@ -373,23 +353,25 @@ def _tallies(rounds: Sequence[_Round], units: Units,
     """One pass over every rating, per item."""
     # How often each item got each rating, counted at C speed; the loop below only
     # visits the ratings on the scale (r.scores), which the predictions need one by one.
-    given: Counter[tuple[str, str | None]] = Counter()
+    given: Counter[tuple[str, str | None]] = Counter(
+        chain.from_iterable(r.ratings.items() for r in rounds))
     found: dict[str, _Tally] = defaultdict(_Tally)
-    for r in rounds:
-        given.update(r.ratings.items())
-        cand, rec_rank, rank = r.cand, r.rec_rank, r.score_rank
-        verdict = verdicts.get(cand)
-        hired = None if verdict is None else int(verdict.outcome == "hire")
-        for item_id, score in r.scores.items():
-            t = found[item_id]
-            t.rated_by.add(cand)
-            # Measured from the interviewer's own average, so that a lenient
-            # interviewer's high ratings and many yeses do not pass for prediction.
-            x = rank[score]
-            if rec_rank is not None:
-                t.rec[cand].append((x, rec_rank))
-            if hired is not None:
-                t.dec[cand].append((x, hired))
+    hired_of = {cand: int(d.outcome == "hire") for cand, d in verdicts.items()}
+    for (cand, item_id), rated in units.items():
+        t = found[item_id]
+        t.rated_by.add(cand)
+        # Measured from the interviewer's own average, so that a lenient
+        # interviewer's high ratings and many yeses do not pass for prediction.
+        rec = [(r.score_rank[score], r.rec_rank) for r, score in rated
+               if r.rec_rank is not None]
+        if rec:
+            t.rec[cand] = rec
+        hired = hired_of.get(cand)
+        if hired is not None:
+            t.dec[cand] = [(r.score_rank[score], hired) for r, score in rated]
+        if len(rated) >= 2:
+            t.units.append([score for _, score in rated])
+            t.unit_of.add(cand)
     out: dict[str, _Tally] = {}  # in the order items were first met, as before
     for (item_id, rating), count in given.items():
         t = out.get(item_id) or out.setdefault(item_id, found.get(item_id) or _Tally())
@@ -400,11 +382,6 @@ def _tallies(rounds: Sequence[_Round], units: Units,
             t.skipped += count
         elif rating in RATING_SCORE:
             t.dist[rating] += count
-    for (cand, item_id), rated_by in units.items():
-        if len(rated_by) >= 2:
-            t = out[item_id]
-            t.units.append([s for _, s in rated_by])
-            t.unit_of.add(cand)
     return out
 
 
@@ -426,16 +403,15 @@ def _varies(t: _Tally) -> bool:
     return len([k for k in RATINGS if t.dist[k]]) >= 2
 
 
-def _items(tallies: Mapping[str, _Tally], rounds: Sequence[_Round], pack: Pack,
-           codes: tuple[int, int]) -> tuple[RatingFigures, ...]:
+def _items(tallies: Mapping[str, _Tally], pack: Pack, codes: tuple[int, int],
+           kinds: Mapping[str, str]) -> tuple[RatingFigures, ...]:
     order = [it.id for it in (*pack.questions, *pack.scenarios)]
     known = [i for i in order if i in tallies]
     unknown = sorted(set(tallies) - set(order))
     out = []
     for item_id in (*known, *unknown):
         item = pack.find_item(item_id)
-        kind = item.kind if item else next(
-            (it.kind for r in rounds for it in r.sc.items if it.item_id == item_id), "question")
+        kind = item.kind if item else kinds.get(item_id, "question")
         t = tallies[item_id]
         predicts = (_prediction(t.rec, codes, _varies(t)),
                     _prediction(t.dec, (codes[0], 2), _varies(t)))

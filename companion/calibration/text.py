@@ -18,6 +18,7 @@ from companion.calibration.model import (
     RatingFigures,
 )
 from companion.calibration.stats import (
+    ALPHA_INTERVAL_UNITS,
     MIN_CANDIDATES,
     MIN_N,
     SOLID_CANDIDATES,
@@ -136,8 +137,15 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("Agreement (alpha)",
      "Krippendorff's alpha (ordinal) over the answers two or more interviewers rated: 1 is "
      "full agreement, 0 no more than chance. 0.8 or more is commonly asked of a measure to "
-     "rely on; below 0.67, draw no conclusions from the ratings alone. Interval by "
-     "bootstrap."),
+     "rely on; below 0.67, draw no conclusions from the ratings alone. The interval comes "
+     "from resampling the answers (a bootstrap), widened for small samples: the plain "
+     "bootstrap's spread is that of the sample at hand, a little narrower than the truth's, "
+     "and in simulated panels its 95% interval held the true alpha in about 89 of 100 "
+     "samples of 10 answers and 92 of 100 at 30. Widened by the t distribution's quantile, "
+     "as Hesterberg (2015) proposes, it held it in 93.6 to 95.9 of 100 from 20 answers up "
+     "(1,000 samples a size, four kinds of panel), but in as few as 91 at 10 to 15. Below "
+     f"{ALPHA_INTERVAL_UNITS} answers, alpha is given with "
+     "no interval and says so."),
     ("Predicts recommendation / decision",
      "Kendall's tau-b between the rating of a question and the interviewer's recommendation, "
      "or the panel's hire / no hire, with each interviewer's ratings and recommendations "

@@ -32,7 +32,7 @@ from companion.record.scorecard import RATING_LABEL
 def compute_for_cli(args: argparse.Namespace, pack: Pack,
                     warnings: list[str] | None = None) -> Calibration:
     """The figures; with ``--team`` each stored row left out adds a line to ``warnings``."""
-    from companion.calibration.figures import compute
+    from companion.calibration.figures import compute, compute_rated
     from companion.store.bulk import read_for_calibration
 
     if args.archetype and pack.find_archetype(args.archetype) is None:
@@ -51,8 +51,8 @@ def compute_for_cli(args: argparse.Namespace, pack: Pack,
         return compute(team.scorecards, team.decisions, pack, viewer=None, filters=filters)
     with open_store(args) as store:
         data = read_for_calibration(store)
-    return compute(data.scorecards, data.decisions, pack, viewer=None, rounds=data.pending,
-                   filters=filters)
+    return compute_rated(data.rounds, data.decisions, pack, viewer=None, rounds=data.pending,
+                         filters=filters, kinds=data.kinds)
 
 
 def practice_for_cli(args: argparse.Namespace) -> dict[str, PracticeFigure]:

@@ -92,13 +92,13 @@ class Computed:
 def compute_calibration(store: Store, pack: Pack, viewer: str | None,
                         filters: Filters) -> Computed:
     """The figures for ``viewer``, and practice on this computer (runs on a worker thread)."""
-    from companion.calibration.figures import compute
+    from companion.calibration.figures import compute_rated
     from companion.practice.history import practice_by_interviewer
     from companion.store.bulk import read_for_calibration
 
     data = read_for_calibration(store)
-    return Computed(compute(data.scorecards, data.decisions, pack, viewer=viewer,
-                            rounds=data.pending, filters=filters),
+    return Computed(compute_rated(data.rounds, data.decisions, pack, viewer=viewer,
+                                  rounds=data.pending, filters=filters, kinds=data.kinds),
                     practice=practice_by_interviewer(store, filters.archetype))
 
 
