@@ -108,16 +108,15 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
      f"candidates (or {SOLID_N} ratings) it is tentative. Ten pairs from two candidates "
      "are two observations, not ten. \u201cn/a\u201d always says why there is no number."),
     ("How the intervals are made",
-     "Averages over candidates (leniency, scatter) use a t interval clustered by "
-     "candidate, with the candidates less one as its degrees of freedom, so few candidates "
-     "give a wide interval. Its spread between candidates is never taken as less than "
-     "whole-step rounding allows (a twelfth of a step squared): with ratings in whole "
-     "steps, two candidates' averages are often exactly equal, and an interval of zero "
-     "width would call an interviewer lenient on that chance alone. A bootstrap over "
-     "candidates was the other choice; it gives zero width in the same case, so it needs "
-     "the same floor and adds thousands of recomputations. Simulated teams with no "
-     "one biased, from 2 to 60 candidates, name nobody in at least 95 datasets of 100 at "
-     "every size, and the interval covers the true lean in at least 93 of 100."),
+     "Leniency and scatter average over candidates, so their interval is a t interval "
+     "clustered by candidate (candidates less one degrees of freedom): few candidates, a "
+     "wide interval. The spread between candidates is floored at what whole-step rounding "
+     "allows (a twelfth of a step squared), because two candidates' averages are often "
+     "exactly equal and a zero-width interval would name someone on that coincidence. A "
+     "bootstrap over candidates has the same zero-width case and costs thousands of "
+     "recomputations. In simulated teams with nobody biased (2 to 60 candidates), at least "
+     "95 datasets in 100 name nobody at every size, and the interval covers the true lean "
+     "at least 93 times in 100."),
     ("Leniency",
      "How far an interviewer's ratings sit above (+) or below (\u2212) their co-panelists' "
      "ratings of the same question for the same candidate, in rating steps (Strong, Mid, "
@@ -131,21 +130,19 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("Matches decision",
      "How often the interviewer's recommendation (yes or no side) matched the panel's hire "
      "or no hire. Withdrawn candidates and undecided ones are left out."),
-    ("Red flags, skipped failure probes, submitted after",
+    ("Red flags, skipped failure probes, submitted after, on time",
      "Rounds with a confirmed red flag; design scenarios where at least one of the three "
-     "failure probes was not asked; median hours from the end of the round to submission."),
+     "failure probes was not asked; median hours from the end of the round to submission; "
+     "the share of scorecards submitted within a day of the round's end."),
     ("Agreement (alpha)",
-     "Krippendorff's alpha (ordinal) over the answers two or more interviewers rated: 1 is "
-     "full agreement, 0 no more than chance. 0.8 or more is commonly asked of a measure to "
-     "rely on; below 0.67, draw no conclusions from the ratings alone. The interval comes "
-     "from resampling the answers (a bootstrap), widened for small samples: the plain "
-     "bootstrap's spread is that of the sample at hand, a little narrower than the truth's, "
-     "and in simulated panels its 95% interval held the true alpha in about 89 of 100 "
-     "samples of 10 answers and 92 of 100 at 30. Widened by the t distribution's quantile, "
-     "as Hesterberg (2015) proposes, it held it in 93.6 to 95.9 of 100 from 20 answers up "
-     "(1,000 samples a size, four kinds of panel), but in as few as 91 at 10 to 15. Below "
-     f"{ALPHA_INTERVAL_UNITS} answers, alpha is given with "
-     "no interval and says so."),
+     "Krippendorff's alpha (ordinal) over answers rated by two or more interviewers: 1 is "
+     "full agreement, 0 no better than chance; 0.8 is the usual bar for relying on a "
+     "measure, and under 0.67 the ratings alone support no conclusion. Its interval "
+     "resamples the answers (a bootstrap), widened by the t quantile as Hesterberg (2015) "
+     "proposes, since the plain bootstrap runs narrow in small samples (in simulation it "
+     "held the true alpha 89 times in 100 at 10 answers and 92 at 30; widened, 93.6 to "
+     "95.9 from 20 answers up, over four kinds of panel). Under "
+     f"{ALPHA_INTERVAL_UNITS} answers alpha has no interval and says so."),
     ("Predicts recommendation / decision",
      "Kendall's tau-b between the rating of a question and the interviewer's recommendation, "
      "or the panel's hire / no hire, with each interviewer's ratings and recommendations "
