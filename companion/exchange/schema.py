@@ -158,6 +158,11 @@ def scorecard_from_dict(data: Any, where: str = "scorecard", version: int = 2) -
         quick = quick_scorecard(data)
         if quick is not None:
             return quick
+    return scorecard_from_fields(data, where, version)
+
+
+def scorecard_from_fields(data: Any, where: str = "scorecard", version: int = 2) -> Scorecard:
+    """``scorecard_from_dict`` the long way: field by field, every location kept."""
     o = Obj(data, where)
     amendment = amendment_from if version >= 2 else _legacy_amendment
     sc = replace(
