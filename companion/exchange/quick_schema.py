@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from companion.intake import limits
-from companion.intake.json_reader import _CONTROL, _DEVICE_NAME, Obj, line_breaks
+from companion.intake.json_reader import _DEVICE_NAME, Obj, line_breaks
 from companion.record.change_codec import amendment_from
 from companion.record.scorecard import (
     FLAG_STATES,
@@ -36,42 +36,25 @@ from companion.record.scorecard import (
     SectionTiming,
 )
 
-# The ids of one scorecard joined by line breaks: each must be an id (intake.ID_FORM),
-# and no id holds a line break, so the whole is one fullmatch.
-_IDS = re.compile(r"[^\W_][\w.-]*(?:\n[^\W_][\w.-]*)*")
+# The ids of one scorecard joined by line breaks: each an id (intake.ID_FORM) of at most
+# ID_CHARS, and no id holds a line break, so the whole is one fullmatch. Names likewise:
+# one line of at most NAME_CHARS, no control character (json_reader._CONTROL).
+_IDS = re.compile(rf"[^\W_][\w.-]{{0,{limits.ID_CHARS - 1}}}"
+                  rf"(?:\n[^\W_][\w.-]{{0,{limits.ID_CHARS - 1}}})*")
+_NAMES = re.compile(rf"[^\x00-\x1f\x7f-\x9f\u2028\u2029]{{0,{limits.NAME_CHARS}}}"
+                    rf"(?:\n[^\x00-\x1f\x7f-\x9f\u2028\u2029]{{0,{limits.NAME_CHARS}}})*")
 _RATINGS = frozenset(RUBRIC_BUTTONS)
 _FLAG_STATES = frozenset(FLAG_STATES)
 _RECOMMENDATIONS = frozenset(RECOMMENDATIONS)
 _KINDS = frozenset(("question", "scenario"))  # schema.ITEM_KINDS
-_NOTE = limits.NOTE_CHARS
-_LINES = limits.NOTE_LINES
 
 
 class _Doubt(Exception):
     """Something the long way must look at (and name, if it is a problem)."""
 
 
-def _note(value: Any) -> str:
-    """Free text (a note, a summary): text of bounded length and lines."""
-    if type(value) is not str or len(value) > _NOTE:
-        raise _Doubt
-    if len(value) > _LINES and line_breaks(value) > _LINES:
-        raise _Doubt
-    return value
-
-
-def _short(value: Any, most: int, into: list[str]) -> str:
-    """An id or a name (checked later with the rest of its kind, see ``_IDS``)."""
-    if type(value) is not str or len(value) > most:
-        raise _Doubt
-    into.append(value)
-    return value
-
-
-def _time(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if type(value) is not str or len(value) > _NOTE:
+def _time(value: Any) -> datetime:
+    if type(value) is not str or len(value) > limits.NOTE_CHARS:
         raise _Doubt
     at = datetime.fromisoformat(value)  # ValueError: a doubt (see quick_scorecard)
     if at.tzinfo is None or not limits.YEAR_MIN <= at.year <= limits.YEAR_MAX:
@@ -87,16 +70,6 @@ def _seconds(value: Any) -> float:
     return float(value)
 
 
-def _choice(value: Any, allowed: frozenset[str]) -> str:
-    if type(value) is not str or value not in allowed:
-        raise _Doubt
-    return value
-
-
-def _rating(value: Any) -> str | None:
-    return None if value is None else _choice(value, _RATINGS)
-
-
 def _list(value: Any, most: int) -> list[dict[str, Any]]:
     if type(value) is not list or len(value) > most:
         raise _Doubt
@@ -104,6 +77,27 @@ def _list(value: Any, most: int) -> list[dict[str, Any]]:
         if type(entry) is not dict:
             raise _Doubt
     return value
+
+
+def _joined_fit(texts: list[str], form: re.Pattern[str]) -> bool:
+    """Each of ``texts`` has ``form``: one match over them all, joined by line breaks.
+
+    Joining fails on anything but text; counting the breaks keeps a line break
+    inside one text from passing as two texts.
+    """
+    joined = "\n".join(texts)
+    return joined.count("\n") == len(texts) - 1 and form.fullmatch(joined) is not None
+
+
+def _notes_fit(notes: list[str]) -> bool:
+    """Each free text (a note, a summary) is text of bounded length and lines."""
+    for note in notes:
+        if type(note) is not str:
+            return False
+    if max(map(len, notes)) <= limits.NOTE_LINES:  # too short to hold too many lines
+        return True
+    return all(len(n) <= limits.NOTE_CHARS and line_breaks(n) <= limits.NOTE_LINES
+               for n in notes if len(n) > limits.NOTE_LINES)
 
 
 def quick_scorecard(data: Any) -> Scorecard | None:
@@ -121,70 +115,73 @@ def quick_scorecard(data: Any) -> Scorecard | None:
 def _scorecard(d: Any) -> Scorecard:
     if type(d) is not dict:
         raise _Doubt
-    ids: list[str] = []
-    names: list[str] = []
-    name, ident = limits.NAME_CHARS, limits.ID_CHARS
-    round_id = _short(d["id"], ident, ids)
-    started = _time(d["started_at"])
-    if started is None or not round_id.strip() or _DEVICE_NAME.fullmatch(round_id):
-        raise _Doubt
+    # Ids, names and free texts are gathered as they are read and checked together.
+    round_id = d["id"]
+    ids = [round_id, d["archetype"], d["level"], d["template_id"], d["pack_id"]]
+    names = [d["candidate"], d["interviewer"], d["round_title"], d["pack_version"]]
+    notes = [d["said"], d["read"], d["summary"]]
     items = []
     for it in _list(d["items"], limits.ITEMS):
-        probes = tuple(
-            ProbeAnswer(probe_id=_short(p["probe_id"], ident, ids), asked=_flag(p["asked"]),
-                        rating=_rating(p["rating"]), note=_note(p["note"]), at=_time(p["at"]))
-            for p in _list(it["probes"], limits.PROBES_PER_ITEM))
-        items.append(ItemRecord(
-            item_id=_short(it["item_id"], ident, ids), kind=_choice(it["kind"], _KINDS),
-            rating=_rating(it["rating"]), rated_at=_time(it["rated_at"]), probes=probes,
-            said=_note(it["said"]), read=_note(it["read"]),
-            time_spent_s=_seconds(it["time_spent_s"])))
+        probes = []
+        for p in _list(it["probes"], limits.PROBES_PER_ITEM):
+            probe_id, asked, rating, note, at = (p["probe_id"], p["asked"], p["rating"],
+                                                 p["note"], p["at"])
+            if type(asked) is not bool or (rating is not None and rating not in _RATINGS):
+                raise _Doubt
+            ids.append(probe_id)
+            notes.append(note)
+            probes.append(ProbeAnswer(probe_id, asked, rating, note,
+                                      None if at is None else _time(at)))
+        item_id, rating, at, said, read = (it["item_id"], it["rating"], it["rated_at"],
+                                           it["said"], it["read"])
+        if it["kind"] not in _KINDS or (rating is not None and rating not in _RATINGS):
+            raise _Doubt
+        ids.append(item_id)
+        notes += (said, read)
+        items.append(ItemRecord(item_id, it["kind"], rating, None if at is None else _time(at),
+                                tuple(probes), said, read, _seconds(it["time_spent_s"])))
     flags = []
     for f in _list(d["flags"], limits.FLAGS):
         events = []
         for e in _list(f["events"], limits.EVENTS_PER_FLAG):
-            at = _time(e["at"])
-            if at is None:
+            if e["state"] not in _FLAG_STATES:
                 raise _Doubt
-            events.append(FlagEvent(state=_choice(e["state"], _FLAG_STATES), at=at))
-        on = f["item_id"]
-        flags.append(FlagRecord(
-            flag_id=_short(f["flag_id"], ident, ids), state=_choice(f["state"], _FLAG_STATES),
-            events=tuple(events), evidence=_note(f["evidence"]),
-            item_id=None if on is None else _short(on, ident, ids)))
-    sections = tuple(
-        SectionTiming(section_id=_short(s["section_id"], ident, ids),
-                      title=_short(s["title"], name, names),
-                      planned_s=_seconds(s["planned_s"]), elapsed_s=_seconds(s["elapsed_s"]),
-                      started_at=_time(s["started_at"]))
-        for s in _list(d["sections"], limits.SECTIONS))
+            events.append(FlagEvent(e["state"], _time(e["at"])))
+        flag_id, state, evidence, on = f["flag_id"], f["state"], f["evidence"], f["item_id"]
+        if state not in _FLAG_STATES:
+            raise _Doubt
+        ids.append(flag_id)
+        if on is not None:
+            ids.append(on)
+        notes.append(evidence)
+        flags.append(FlagRecord(flag_id, state, tuple(events), evidence, on))
+    sections = []
+    for s in _list(d["sections"], limits.SECTIONS):
+        at = s["started_at"]
+        ids.append(s["section_id"])
+        names.append(s["title"])
+        sections.append(SectionTiming(s["section_id"], s["title"], _seconds(s["planned_s"]),
+                                      _seconds(s["elapsed_s"]),
+                                      None if at is None else _time(at)))
     recommendation = d["recommendation"]
-    if recommendation is not None:
-        _choice(recommendation, _RECOMMENDATIONS)
-    amendments = tuple(amendment_from(Obj(a, f"scorecard.amendments[{n}]"))
-                       for n, a in enumerate(_list(d["amendments"], limits.AMENDMENTS)))
-    sc = Scorecard(
-        candidate=_short(d["candidate"], name, names),
-        interviewer=_short(d["interviewer"], name, names),
-        archetype=_short(d["archetype"], ident, ids), level=_short(d["level"], ident, ids),
-        template_id=_short(d["template_id"], ident, ids),
-        round_title=_short(d["round_title"], name, names),
-        pack_id=_short(d["pack_id"], ident, ids),
-        pack_version=_short(d["pack_version"], name, names), started_at=started,
-        id=round_id, submitted_at=_time(d["submitted_at"]), ended_at=_time(d["ended_at"]),
+    if recommendation is not None and recommendation not in _RECOMMENDATIONS:
+        raise _Doubt
+    if not (_joined_fit(ids, _IDS) and _joined_fit(names, _NAMES) and _notes_fit(notes)) \
+            or _DEVICE_NAME.fullmatch(round_id) or not round_id.strip():
+        raise _Doubt
+    submitted, ended = d["submitted_at"], d["ended_at"]
+    return Scorecard(
+        candidate=names[0], interviewer=names[1], archetype=ids[1], level=ids[2],
+        template_id=ids[3], round_title=names[2], pack_id=ids[4], pack_version=names[3],
+        started_at=_time(d["started_at"]), id=round_id,
+        submitted_at=None if submitted is None else _time(submitted),
+        ended_at=None if ended is None else _time(ended),
         duration_s=_seconds(d["duration_s"]), items=tuple(items), flags=tuple(flags),
-        sections=sections, said=_note(d["said"]), read=_note(d["read"]),
-        recommendation=recommendation, summary=_note(d["summary"]),
-        amendments=amendments, extra=_extra(d["extra"]))
-    if not _IDS.fullmatch("\n".join(ids)) or _CONTROL.search(" ".join(names)):
-        raise _Doubt
-    return sc
-
-
-def _flag(value: Any) -> bool:
-    if type(value) is not bool:
-        raise _Doubt
-    return value
+        sections=tuple(sections), said=notes[0], read=notes[1],
+        recommendation=recommendation, summary=notes[2],
+        amendments=tuple(amendment_from(Obj(a, f"scorecard.amendments[{n}]"))
+                         for n, a in enumerate(_list(d["amendments"], limits.AMENDMENTS))),
+        extra=_extra(d["extra"]))
 
 
 def _extra(value: Any) -> dict[str, Any]:
