@@ -120,6 +120,9 @@ def _counts(applied: Scorecard, where: str) -> None:
 
 def _first_repeat(ids: Iterable[str]) -> tuple[int, int, str] | None:
     """(index, index of the first occurrence, id) of the first id seen twice."""
+    ids = list(ids)
+    if len(set(ids)) == len(ids):  # nearly always: one set, no loop in Python
+        return None
     seen: dict[str, int] = {}
     for n, value in enumerate(ids):
         if value in seen:
@@ -129,20 +132,20 @@ def _first_repeat(ids: Iterable[str]) -> tuple[int, int, str] | None:
 
 
 def _unique(sc: Scorecard, where: str) -> None:
-    twice = _first_repeat(it.item_id for it in sc.items)
+    twice = _first_repeat([it.item_id for it in sc.items])
     if twice:
         n, first, value = twice
         raise Refused(f"{where}.items[{n}].item_id", f"item {value!r} appears twice (also "
                       f"items[{first}])", "each question or scenario has one record in a "
                       f"round; {_EDITED}")
     for i, it in enumerate(sc.items):
-        twice = _first_repeat(p.probe_id for p in it.probes)
+        twice = _first_repeat([p.probe_id for p in it.probes])
         if twice:
             n, first, value = twice
             raise Refused(f"{where}.items[{i}].probes[{n}].probe_id",
                           f"probe {value!r} appears twice on {it.item_id!r} (also "
                           f"probes[{first}])", f"each probe has one record; {_EDITED}")
-    twice = _first_repeat(f.flag_id for f in sc.flags)
+    twice = _first_repeat([f.flag_id for f in sc.flags])
     if twice:
         n, first, value = twice
         raise Refused(f"{where}.flags[{n}].flag_id", f"red flag {value!r} appears twice "
