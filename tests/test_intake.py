@@ -11,7 +11,15 @@ import pytest
 
 from companion.exchange.files import scorecard_document
 from companion.exchange.gate import scorecard_from_data
-from companion.intake.reading import Refused, nesting_depth, parse_json, parse_toml, read_capped
+from companion.intake.reading import (
+    _JSON_SKIP,
+    Refused,
+    json_code,
+    nesting_depth,
+    parse_json,
+    parse_toml,
+    read_capped,
+)
 from tests.test_exchange_samples import sample_scorecard
 
 
@@ -56,6 +64,21 @@ def test_nesting_is_measured_flat_and_stops_at_the_limit() -> None:
     assert nesting_depth("[" * 1_000_000, 16) == 17
     # Brackets inside strings do not count: parse_json cuts strings out first.
     assert parse_json('{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}') == {"a": "[" * 30}
+
+
+def test_strings_are_cut_out_alike_either_way() -> None:
+    """``json_code`` splits at quotes when it may; the result is the regular expression's."""
+    import random
+
+    rng = random.Random(7)
+    texts = ['{"a": "[[[", "b": [{"c": "]}"}]}', '"\\"[[[["', '"[[[', '[["]"]', '']
+    texts += ["".join(rng.choice('"[]{}\\a:,') for _ in range(rng.randint(1, 14)))
+              for _ in range(20_000)]
+    for text in texts:
+        assert json_code(text) == _JSON_SKIP.sub("", text), text
+    deep = '{"a": "' + "]" * 40 + '", "b": ' + "[" * 40 + "]" * 40 + "}"
+    with pytest.raises(Refused, match="nested more than 16"):
+        parse_json(deep)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -217,7 +217,9 @@ def scorecard_from_payload_text(body: str, expected_sha256: str, source: str,
         raise ImportFileError(f"{source}: the scorecard is not a JSON object")
     # parse_json bounded the depth; with no surrogate in the text nor escaped in it,
     # check_plain's walk could find nothing (it was half of a team calibration's read).
-    plain = _SURROGATE_OR_ESCAPE.search(body) is None
+    # (ASCII text without "\\u" holds neither: a check many times quicker than the search.)
+    plain = (body.isascii() and "\\u" not in body) or \
+        _SURROGATE_OR_ESCAPE.search(body) is None
     return scorecard_from_payload(payload, expected_sha256, source, pack, version,
                                   plain=plain)
 

@@ -19,6 +19,7 @@ from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
+from companion.exchange.quick_schema import quick_scorecard
 from companion.intake.json_reader import Obj, SchemaError
 from companion.record import legacy_amendments
 from companion.record.change_codec import amendment_from, amendment_to_dict, iso
@@ -147,7 +148,21 @@ def _header(o: Obj) -> RoundHeader:
 
 
 def scorecard_from_dict(data: Any, where: str = "scorecard", version: int = 2) -> Scorecard:
-    """Decode a payload of format ``version``; raises ``SchemaError``."""
+    """Decode a payload of format ``version``; raises ``SchemaError``.
+
+    Format 2 data that passes every check is decoded by ``quick_schema`` (the same
+    checks, no locations kept); anything else is read here, field by field, so a
+    problem is named with its location.
+    """
+    if version >= 2:
+        quick = quick_scorecard(data)
+        if quick is not None:
+            return quick
+    return scorecard_from_fields(data, where, version)
+
+
+def scorecard_from_fields(data: Any, where: str = "scorecard", version: int = 2) -> Scorecard:
+    """``scorecard_from_dict`` the long way: field by field, every location kept."""
     o = Obj(data, where)
     amendment = amendment_from if version >= 2 else _legacy_amendment
     sc = replace(

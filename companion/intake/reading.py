@@ -187,13 +187,27 @@ def _position(text: str, token: str) -> str:
     return f"line {line} column {at - (text.rfind(chr(10), 0, at) + 1) + 1}"
 
 
+def json_code(text: str) -> str:
+    """``text`` with its JSON strings cut out, as ``_JSON_SKIP`` cuts them.
+
+    Without a backslash, and with every quote paired, each string runs from one
+    quote to the next: splitting at the quotes gives the same code as the regular
+    expression in a fifth of the time (every row of a team calibration passes here).
+    """
+    if "\\" not in text:
+        parts = text.split('"')
+        if len(parts) % 2:
+            return "".join(parts[::2])
+    return _JSON_SKIP.sub("", text)
+
+
 def parse_json(text: str, kind: str = "scorecard file") -> Any:
     """``json.loads`` with nesting, number length and NaN/Infinity refused.
 
     Raises ``Refused`` for those; a syntax error stays ``json.JSONDecodeError``,
     which the caller words (a truncated file reads differently from a wrong one).
     """
-    if nesting_depth(_JSON_SKIP.sub("", text), limits.JSON_DEPTH) > limits.JSON_DEPTH:
+    if nesting_depth(json_code(text), limits.JSON_DEPTH) > limits.JSON_DEPTH:
         raise _too_deep(limits.JSON_DEPTH, kind)
 
     def digits(token: str) -> None:
@@ -209,9 +223,11 @@ def parse_json(text: str, kind: str = "scorecard file") -> Any:
     def as_float(token: str) -> float:
         # Significant digits only: PostgreSQL's jsonb writes 1.2345678901234567e-05 back
         # as 0.000012345678901234567, and float() is linear in the length anyway.
-        mantissa = token.lower().split("e")[0].lstrip("+-").replace(".", "").lstrip("0")
-        if len(mantissa) > limits.NUMBER_DIGITS:
-            digits(token)
+        # A float token holds a "." or an "e": 19 characters hold at most 18 digits.
+        if len(token) > limits.NUMBER_DIGITS + 1:
+            mantissa = token.lower().split("e")[0].lstrip("+-").replace(".", "").lstrip("0")
+            if len(mantissa) > limits.NUMBER_DIGITS:
+                digits(token)
         value = float(token)
         if value in (float("inf"), float("-inf")):
             raise Refused(_position(text, token), f"the number {token[:30]} is out of range",
