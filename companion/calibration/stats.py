@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import accumulate, chain
 from math import floor, lgamma, sqrt
-from operator import add, mul
+from operator import mul
 from typing import Any, Literal
 
 MIN_N = 10  # below this many ratings (pairs, rounds...), "too few": no number is shown
@@ -596,30 +596,55 @@ class _TauTable:
     """A contingency table of two ordinal variables, with each cell's concordance score."""
 
     def __init__(self, cells: Counter[tuple[int, int]], rows: int, cols: int) -> None:
-        self.n = sum(cells.values())
-        self.row = [0] * rows
-        self.col = [0] * cols
-        grid = [[0] * cols for _ in range(rows)]
+        self.n = n = sum(cells.values())
+        row = [0] * rows
+        col = [0] * cols
         for (i, j), c in cells.items():
-            self.row[i] += c
-            self.col[j] += c
-            grid[i][j] = c
-        # cum[i][j]: observations in rows < i and columns < j (running sums at C speed)
-        cum = [[0] * (cols + 1)]
-        for i in range(rows):
-            cum.append([0, *map(add, cum[-1][1:], accumulate(grid[i]))])
-        n, last = self.n, cum[rows]
+            row[i] += c
+            col[j] += c
+        self.row, self.col = row, col
+        last = [0, *accumulate(col)]  # last[j]: observations in columns < j
         # k[i][j]: pairs concordant minus discordant between one observation in cell
         # (i, j) and every observation of the table; only occupied cells are needed.
-        self.k = [[0] * cols for _ in range(rows)]
-        for i, j in cells:
-            self.k[i][j] = (cum[i][j]  # both smaller
-                            + n - cum[i + 1][cols] - last[j + 1] + cum[i + 1][j + 1]  # larger
-                            - (cum[i][cols] - cum[i][j + 1])  # smaller row, larger column
-                            - (last[j] - cum[i + 1][j]))  # larger row, smaller column
-        self.s = sum(c * self.k[i][j] for (i, j), c in cells.items()) // 2
-        self.untied_x = (n * n - sum(r * r for r in self.row)) // 2  # pairs not tied on x
-        self.untied_y = (n * n - sum(c * c for c in self.col)) // 2
+        # A sweep down the rows: a Fenwick tree counts the rows above by column, so the
+        # cost follows the occupied cells, not rows x columns.
+        self.k = k = [[0] * cols for _ in range(rows)]
+        tree = [0] * (cols + 1)
+        above_col = [0] * cols  # observations in rows above, per column
+        above = 0  # observations in rows above
+        twice_s = 0
+        ordered = sorted(cells.items())
+        start, end = 0, len(ordered)
+        while start < end:
+            i = ordered[start][0][0]
+            stop = start
+            while stop < end and ordered[stop][0][0] == i:
+                stop += 1
+            mine = ordered[start:stop]
+            ki, rest, run = k[i], n - above - row[i], 0  # run: this row, left of j
+            for (_, j), c in mine:
+                lt, x = 0, j  # rows above, columns left of j
+                while x:
+                    lt += tree[x]
+                    x &= x - 1
+                le = lt + above_col[j]  # rows above, columns up to j
+                # both smaller + both larger - (above, right) - (below, left)
+                kk = (lt + rest - last[j + 1] + le + run + c
+                      - (above - le) - (last[j] - lt - run))
+                ki[j] = kk
+                twice_s += c * kk
+                run += c
+            for (_, j), c in mine:
+                above_col[j] += c
+                x = j + 1
+                while x <= cols:
+                    tree[x] += c
+                    x += x & -x
+            above += row[i]
+            start = stop
+        self.s = twice_s // 2
+        self.untied_x = (n * n - sum(r * r for r in row)) // 2  # pairs not tied on x
+        self.untied_y = (n * n - sum(c * c for c in col)) // 2
 
     def change(self, part: Sequence[tuple[int, int]]) -> tuple[int, int, int]:
         """How S and the untied pair counts change when ``part`` (cells) is taken out.
