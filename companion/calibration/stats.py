@@ -608,7 +608,9 @@ class _TauTable:
         # (i, j) and every observation of the table; only occupied cells are needed.
         # A sweep down the rows: a Fenwick tree counts the rows above by column, so the
         # cost follows the occupied cells, not rows x columns.
-        self.k = k = [[0] * cols for _ in range(rows)]
+        # (a row of k is made only for a row with observations: the rest are never read)
+        k: list[list[int]] = [[]] * rows
+        self.k = k
         tree = [0] * (cols + 1)
         above_col = [0] * cols  # observations in rows above, per column
         above = 0  # observations in rows above
@@ -621,7 +623,8 @@ class _TauTable:
             while stop < end and ordered[stop][0][0] == i:
                 stop += 1
             mine = ordered[start:stop]
-            ki, rest, run = k[i], n - above - row[i], 0  # run: this row, left of j
+            ki = k[i] = [0] * cols
+            rest, run = n - above - row[i], 0  # run: this row, left of j
             for (_, j), c in mine:
                 lt, x = 0, j  # rows above, columns left of j
                 while x:
