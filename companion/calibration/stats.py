@@ -24,12 +24,12 @@ import math
 import random
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import accumulate, chain
 from math import floor, lgamma, sqrt
-from operator import mul
+from operator import itemgetter, mul
 from typing import Any, Literal
 
 MIN_N = 10  # below this many ratings (pairs, rounds...), "too few": no number is shown
@@ -372,6 +372,21 @@ def _coincidences(units: Iterable[Iterable[float | None]]) -> _Coincidences:
     return _Coincidences(values, tuple(t for t, _ in ordered), tuple(w for _, w in ordered))
 
 
+_Sparse = tuple[Callable[[Sequence[float]], Sequence[float]], tuple[float, ...]]
+
+
+def _sparse(col: Sequence[float]) -> _Sparse:
+    """A column as (what picks its non-zero rows out of a weight vector, their values)."""
+    idx = [i for i, x in enumerate(col) if x]
+    vals = tuple(col[i] for i in idx)
+    if len(idx) >= 2:
+        return itemgetter(*idx), vals
+    if idx:
+        only = idx[0]
+        return (lambda w: (w[only],)), vals
+    return (lambda w: ()), vals
+
+
 class _AlphaModel:
     """Alpha from type weights: lets the bootstrap reweigh types instead of units."""
 
@@ -381,14 +396,17 @@ class _AlphaModel:
         k = len(co.values)
         self.pairs = [(c, d) for c in range(k) for d in range(c + 1, k)]
         # Per type: its share of each off-diagonal coincidence cell, and its value counts.
-        self.cell_cols = [[t[c] * t[d] / (sum(t) - 1) for t in co.types] for c, d in self.pairs]
-        self.count_cols = [[float(t[c]) for t in co.types] for c in range(k)]
+        # Only the types that have a share are kept (a third of them, in bench/calibration.py):
+        # the products left out are 0.0, which leave a sum of non-negative terms unchanged.
+        self.cell_cols = [_sparse([t[c] * t[d] / (sum(t) - 1) for t in co.types])
+                          for c, d in self.pairs]
+        self.count_cols = [_sparse([float(t[c]) for t in co.types]) for c in range(k)]
         # Nominal, interval and ratio differences do not depend on the counts.
         self.fixed_deltas = [_delta2(level, co.values, [], c, d) if level != "ordinal" else 0.0
                              for c, d in self.pairs]
 
     def alpha(self, weights: Sequence[float]) -> float | None:
-        counts = [sum(map(mul, weights, col)) for col in self.count_cols]
+        counts = [sum(map(mul, pick(weights), col)) for pick, col in self.count_cols]
         n = sum(counts)
         if self.level == "ordinal":
             # delta(c, d) = (n_c + ... + n_d - (n_c + n_d) / 2) ** 2, from running totals
@@ -400,8 +418,8 @@ class _AlphaModel:
         else:
             deltas = self.fixed_deltas
         observed = expected = 0.0
-        for (c, d), col, delta in zip(self.pairs, self.cell_cols, deltas, strict=True):
-            observed += sum(map(mul, weights, col)) * delta
+        for (c, d), (pick, col), delta in zip(self.pairs, self.cell_cols, deltas, strict=True):
+            observed += sum(map(mul, pick(weights), col)) * delta
             expected += counts[c] * counts[d] * delta
         if expected <= 1e-12 * n * n or n < 2:
             return None  # no variation at all: agreement is not defined
