@@ -230,10 +230,10 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
         by_person[r.who].append(r)
         names.setdefault(r.who, r.src.interviewer.strip())
     # Each rating against the mean of the co-panelists' ratings of the same answer.
-    diffs: dict[str, list[float]] = defaultdict(list)
-    clusters: dict[str, list[str]] = defaultdict(list)
+    diffs: dict[str, list[float]] = {who: [] for who in by_person}
+    clusters: dict[str, list[str]] = {who: [] for who in by_person}
     # Candidates someone interviewed twice: only their answers need the people counted.
-    twice = {cand for (cand, _), n in Counter((r.cand, r.who) for r in rounds).items()
+    twice = {cand for (cand, _), n in Counter([(r.cand, r.who) for r in rounds]).items()
              if n > 1}
     for (cand, _item), rated in units.items():
         m = len(rated)
@@ -243,18 +243,21 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
             people = len({r.who for r, _ in rated})
             if people < 2:
                 continue
-            once = people == m
-        else:
-            once = True
-        total = sum(s for _, s in rated)
+            if people != m:  # someone rated it twice: the others' mean by a scan
+                for r, score in rated:
+                    who = r.who
+                    others = [s for o, s in rated if o.who != who]
+                    diffs[who].append(score - sum(others) / len(others))
+                    clusters[who].append(cand)
+                continue
+        # Each rated it once: the others' mean without a scan.
+        total = 0
+        for _, score in rated:
+            total += score
+        m1 = m - 1
         for r, score in rated:
             who = r.who
-            if once:  # each rated it once: the others' mean without a scan
-                mean_others = (total - score) / (m - 1)
-            else:
-                others = [s for o, s in rated if o.who != who]
-                mean_others = sum(others) / len(others)
-            diffs[who].append(score - mean_others)
+            diffs[who].append(score - (total - score) / m1)
             clusters[who].append(cand)
     failure_ids = set(pack.failure_probe.probe_ids())
     probed = {s.id for s in pack.scenarios if s.failure_probes}  # scenarios with the 3 probes
@@ -272,10 +275,11 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
         scenarios = skips = 0
         probed_cands: set[str] = set()
         for r in mine:
-            for item_id in probed.intersection(r.scores):
-                scenarios += 1
-                probed_cands.add(r.cand)
-                skips += not failure_ids <= r.src.failure_asked.get(item_id, _NONE_ASKED)
+            for item_id in r.scores:
+                if item_id in probed:
+                    scenarios += 1
+                    probed_cands.add(r.cand)
+                    skips += not failure_ids <= r.src.failure_asked.get(item_id, _NONE_ASKED)
         hours = [max(0.0, (r.src.submitted_at - r.src.ended_at).total_seconds() / 3600)
                  for r in mine]
         met = len({r.cand for r in mine})

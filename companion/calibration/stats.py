@@ -24,12 +24,12 @@ import math
 import random
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import accumulate, chain
+from itertools import accumulate, chain, combinations
 from math import floor, lgamma, sqrt
-from operator import add, mul
+from operator import itemgetter, mul
 from typing import Any, Literal
 
 MIN_N = 10  # below this many ratings (pairs, rounds...), "too few": no number is shown
@@ -372,6 +372,21 @@ def _coincidences(units: Iterable[Iterable[float | None]]) -> _Coincidences:
     return _Coincidences(values, tuple(t for t, _ in ordered), tuple(w for _, w in ordered))
 
 
+_Sparse = tuple[Callable[[Sequence[float]], Sequence[float]], tuple[float, ...]]
+
+
+def _sparse(col: Sequence[float]) -> _Sparse:
+    """A column as (what picks its non-zero rows out of a weight vector, their values)."""
+    idx = [i for i, x in enumerate(col) if x]
+    vals = tuple(col[i] for i in idx)
+    if len(idx) >= 2:
+        return itemgetter(*idx), vals
+    if idx:
+        only = idx[0]
+        return (lambda w: (w[only],)), vals
+    return (lambda w: ()), vals
+
+
 class _AlphaModel:
     """Alpha from type weights: lets the bootstrap reweigh types instead of units."""
 
@@ -381,14 +396,17 @@ class _AlphaModel:
         k = len(co.values)
         self.pairs = [(c, d) for c in range(k) for d in range(c + 1, k)]
         # Per type: its share of each off-diagonal coincidence cell, and its value counts.
-        self.cell_cols = [[t[c] * t[d] / (sum(t) - 1) for t in co.types] for c, d in self.pairs]
-        self.count_cols = [[float(t[c]) for t in co.types] for c in range(k)]
+        # Only the types that have a share are kept (a third of them, in bench/calibration.py):
+        # the products left out are 0.0, which leave a sum of non-negative terms unchanged.
+        self.cell_cols = [_sparse([t[c] * t[d] / (sum(t) - 1) for t in co.types])
+                          for c, d in self.pairs]
+        self.count_cols = [_sparse([float(t[c]) for t in co.types]) for c in range(k)]
         # Nominal, interval and ratio differences do not depend on the counts.
         self.fixed_deltas = [_delta2(level, co.values, [], c, d) if level != "ordinal" else 0.0
                              for c, d in self.pairs]
 
     def alpha(self, weights: Sequence[float]) -> float | None:
-        counts = [sum(map(mul, weights, col)) for col in self.count_cols]
+        counts = [sum(map(mul, pick(weights), col)) for pick, col in self.count_cols]
         n = sum(counts)
         if self.level == "ordinal":
             # delta(c, d) = (n_c + ... + n_d - (n_c + n_d) / 2) ** 2, from running totals
@@ -400,8 +418,8 @@ class _AlphaModel:
         else:
             deltas = self.fixed_deltas
         observed = expected = 0.0
-        for (c, d), col, delta in zip(self.pairs, self.cell_cols, deltas, strict=True):
-            observed += sum(map(mul, weights, col)) * delta
+        for (c, d), (pick, col), delta in zip(self.pairs, self.cell_cols, deltas, strict=True):
+            observed += sum(map(mul, pick(weights), col)) * delta
             expected += counts[c] * counts[d] * delta
         if expected <= 1e-12 * n * n or n < 2:
             return None  # no variation at all: agreement is not defined
@@ -596,30 +614,58 @@ class _TauTable:
     """A contingency table of two ordinal variables, with each cell's concordance score."""
 
     def __init__(self, cells: Counter[tuple[int, int]], rows: int, cols: int) -> None:
-        self.n = sum(cells.values())
-        self.row = [0] * rows
-        self.col = [0] * cols
-        grid = [[0] * cols for _ in range(rows)]
+        self.n = n = sum(cells.values())
+        row = [0] * rows
+        col = [0] * cols
         for (i, j), c in cells.items():
-            self.row[i] += c
-            self.col[j] += c
-            grid[i][j] = c
-        # cum[i][j]: observations in rows < i and columns < j (running sums at C speed)
-        cum = [[0] * (cols + 1)]
-        for i in range(rows):
-            cum.append([0, *map(add, cum[-1][1:], accumulate(grid[i]))])
-        n, last = self.n, cum[rows]
+            row[i] += c
+            col[j] += c
+        self.row, self.col = row, col
+        last = [0, *accumulate(col)]  # last[j]: observations in columns < j
         # k[i][j]: pairs concordant minus discordant between one observation in cell
         # (i, j) and every observation of the table; only occupied cells are needed.
-        self.k = [[0] * cols for _ in range(rows)]
-        for i, j in cells:
-            self.k[i][j] = (cum[i][j]  # both smaller
-                            + n - cum[i + 1][cols] - last[j + 1] + cum[i + 1][j + 1]  # larger
-                            - (cum[i][cols] - cum[i][j + 1])  # smaller row, larger column
-                            - (last[j] - cum[i + 1][j]))  # larger row, smaller column
-        self.s = sum(c * self.k[i][j] for (i, j), c in cells.items()) // 2
-        self.untied_x = (n * n - sum(r * r for r in self.row)) // 2  # pairs not tied on x
-        self.untied_y = (n * n - sum(c * c for c in self.col)) // 2
+        # A sweep down the rows: a Fenwick tree counts the rows above by column, so the
+        # cost follows the occupied cells, not rows x columns.
+        # (a row of k is made only for a row with observations: the rest are never read)
+        k: list[list[int]] = [[]] * rows
+        self.k = k
+        tree = [0] * (cols + 1)
+        above_col = [0] * cols  # observations in rows above, per column
+        above = 0  # observations in rows above
+        twice_s = 0
+        ordered = sorted(cells.items())
+        start, end = 0, len(ordered)
+        while start < end:
+            i = ordered[start][0][0]
+            stop = start
+            while stop < end and ordered[stop][0][0] == i:
+                stop += 1
+            mine = ordered[start:stop]
+            ki = k[i] = [0] * cols
+            rest, run = n - above - row[i], 0  # run: this row, left of j
+            for (_, j), c in mine:
+                lt, x = 0, j  # rows above, columns left of j
+                while x:
+                    lt += tree[x]
+                    x &= x - 1
+                le = lt + above_col[j]  # rows above, columns up to j
+                # both smaller + both larger - (above, right) - (below, left)
+                kk = (lt + rest - last[j + 1] + le + run + c
+                      - (above - le) - (last[j] - lt - run))
+                ki[j] = kk
+                twice_s += c * kk
+                run += c
+            for (_, j), c in mine:
+                above_col[j] += c
+                x = j + 1
+                while x <= cols:
+                    tree[x] += c
+                    x += x & -x
+            above += row[i]
+            start = stop
+        self.s = twice_s // 2
+        self.untied_x = (n * n - sum(r * r for r in row)) // 2  # pairs not tied on x
+        self.untied_y = (n * n - sum(c * c for c in col)) // 2
 
     def change(self, part: Sequence[tuple[int, int]]) -> tuple[int, int, int]:
         """How S and the untied pair counts change when ``part`` (cells) is taken out.
@@ -660,8 +706,8 @@ class _TauTable:
         """``change`` of every group in one loop: the jackknife's hot path.
 
         The same integers as ``change`` (tests/test_calibration_stats.py compares them),
-        with the margins' terms precomputed and no call or allocation per group beyond
-        its result.
+        with the margins' terms precomputed; the pairs within a group come from
+        ``itertools.combinations`` (in C) rather than a slice per observation.
         """
         k = self.k
         row2 = [2 * r - 1 for r in self.row]
@@ -670,24 +716,22 @@ class _TauTable:
         out = []
         for part in groups:
             ds = dr = dc = 0
-            a = 0
             for i, j in part:
                 ds -= k[i][j]
                 dr += row2[i]
                 dc += col2[j]
-                a += 1
-                for i2, j2 in part[a:]:
-                    if i == i2:
-                        dr -= 2
-                        if j == j2:
-                            dc -= 2
-                    elif j == j2:
+            for (i, j), (i2, j2) in combinations(part, 2):
+                if i == i2:
+                    dr -= 2
+                    if j == j2:
                         dc -= 2
-                    elif (i < i2) == (j < j2):
-                        ds += 1
-                    else:
-                        ds -= 1
-            shrink = (n - a) ** 2 - nn
+                elif j == j2:
+                    dc -= 2
+                elif (i < i2) == (j < j2):
+                    ds += 1
+                else:
+                    ds -= 1
+            shrink = (n - len(part)) ** 2 - nn
             out.append((ds, (shrink + dr) // 2, (shrink + dc) // 2))
         return out
 
