@@ -26,6 +26,7 @@ from companion.intake.json_reader import _DEVICE_NAME, Obj, line_breaks
 from companion.record.change_codec import amendment_from
 from companion.record.scorecard import (
     FLAG_STATES,
+    ITEM_KINDS,
     RECOMMENDATIONS,
     RUBRIC_BUTTONS,
     FlagEvent,
@@ -46,7 +47,7 @@ _NAMES = re.compile(rf"[^\x00-\x1f\x7f-\x9f\u2028\u2029]{{0,{limits.NAME_CHARS}}
 _RATINGS = frozenset(RUBRIC_BUTTONS)
 _FLAG_STATES = frozenset(FLAG_STATES)
 _RECOMMENDATIONS = frozenset(RECOMMENDATIONS)
-_KINDS = frozenset(("question", "scenario"))  # schema.ITEM_KINDS
+_KINDS = frozenset(ITEM_KINDS)
 
 
 class _Doubt(Exception):

@@ -26,6 +26,7 @@ from companion.record.change_codec import amendment_from, amendment_to_dict, iso
 from companion.record.changes import Amendment
 from companion.record.scorecard import (
     FLAG_STATES,
+    ITEM_KINDS,
     RECOMMENDATIONS,
     RUBRIC_BUTTONS,
     FlagEvent,
@@ -38,9 +39,6 @@ from companion.record.scorecard import (
     header_from,
     to_ms,
 )
-
-ITEM_KINDS: tuple[str, ...] = ("question", "scenario")
-
 
 # ---------------------------------------------------------------- encoding
 

@@ -53,6 +53,8 @@ RECOMMENDATION_LABEL: dict[str, str] = {
 }
 
 FLAG_STATES: tuple[str, ...] = ("off", "probed", "confirmed")
+# What an item of a round is (the pack's questions and scenarios).
+ITEM_KINDS: tuple[str, ...] = ("question", "scenario")
 
 
 @dataclass(frozen=True)
