@@ -129,7 +129,7 @@ def _load_cards(db: Any, owner_role: str, cards: int) -> str:
                                 words_per_note=40) for i in range(PER_CANDIDATE * 5)]
     start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     with db.raw("postgres") as conn, conn.cursor() as cur, cur.copy(
-            "COPY companion.scorecards (id, owner, published_by, interviewer, candidate, "
+            "COPY companion_data.scorecards (id, owner, published_by, interviewer, candidate, "
             "submitted_at, format_version, content_sha256, payload) FROM STDIN") as copy:
         for n in range(cards):
             cand = n // PER_CANDIDATE
@@ -149,10 +149,10 @@ def _load_cards(db: Any, owner_role: str, cards: int) -> str:
 def _fill_calibration_parts(db: Any) -> None:
     """What the publish function keeps beside each payload, for rows loaded with COPY."""
     with db.raw("postgres") as conn:
-        conn.execute("ALTER TABLE companion.scorecards DISABLE TRIGGER scorecards_append_only")
-        conn.execute("UPDATE companion.scorecards "
+        conn.execute("ALTER TABLE companion_data.scorecards DISABLE TRIGGER scorecards_append_only")
+        conn.execute("UPDATE companion_data.scorecards "
                      "SET calibration = companion.calibration_part(payload)")
-        conn.execute("ALTER TABLE companion.scorecards ENABLE TRIGGER scorecards_append_only")
+        conn.execute("ALTER TABLE companion_data.scorecards ENABLE TRIGGER scorecards_append_only")
         conn.commit()
 
 
@@ -201,7 +201,7 @@ def calibration_against_local(server: Any, folder: Path) -> dict[str, Any]:
     lead = db.add("cal", "lead", "Calibration Lead")
     scs, _decisions = _scorecards()
     with db.raw("postgres") as raw, raw.cursor() as cur, cur.copy(
-            "COPY companion.scorecards (id, owner, published_by, interviewer, candidate, "
+            "COPY companion_data.scorecards (id, owner, published_by, interviewer, candidate, "
             "submitted_at, format_version, content_sha256, payload) FROM STDIN") as copy:
         for sc in scs:
             sc = replace(sc, id=hashlib.md5(sc.id.encode()).hexdigest())
@@ -310,7 +310,7 @@ def taps_with_and_without(db: Any, folder: Path, role: str) -> dict[str, list[fl
     eng.close()
     store.close()
     with db.raw("postgres") as conn:
-        row = conn.execute("SELECT count(*) FROM companion.scorecards "
+        row = conn.execute("SELECT count(*) FROM companion_data.scorecards "
                            "WHERE candidate LIKE 'Backlog %'").fetchone()
     published = int(row[0]) if row else 0
     if len(out["publishing"]) < TAPS // 2 or not published:
@@ -335,8 +335,8 @@ def run() -> dict[str, Any]:
             candidate = _load_cards(db, sam, CARDS)
             load_s = time.perf_counter() - loaded
             with db.raw("postgres") as conn:
-                conn.execute("ANALYZE companion.scorecards")
-                total = conn.execute("SELECT count(*) FROM companion.scorecards").fetchone()
+                conn.execute("ANALYZE companion_data.scorecards")
+                total = conn.execute("SELECT count(*) FROM companion_data.scorecards").fetchone()
             debrief = debrief_times(db, ana, candidate, folder)
             command = debrief_command_s(db, ana, candidate, folder)
             taps = taps_with_and_without(db, folder, sam)

@@ -100,8 +100,8 @@ def publisher(store: Store, db: TeamDb, role: str, *, joined_at: datetime = EVER
 def server_counts(db: TeamDb) -> tuple[int, int]:
     """(scorecards, amendments) on the server, counted by the owner (no rules apply)."""
     with db.begin() as conn:
-        cards = conn.exec_driver_sql("SELECT count(*) FROM companion.scorecards").scalar()
-        amendments = conn.exec_driver_sql("SELECT count(*) FROM companion.amendments").scalar()
+        cards = conn.exec_driver_sql("SELECT count(*) FROM companion_data.scorecards").scalar()
+        amendments = conn.exec_driver_sql("SELECT count(*) FROM companion_data.amendments").scalar()
     return int(cards or 0), int(amendments or 0)
 
 

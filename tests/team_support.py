@@ -82,7 +82,9 @@ def create_database(server: PgServer, *, set_up: bool = True, revision: str = "h
         with db.begin() as conn:
             schema.upgrade(conn, revision)
             if not loops_required and revision not in ("t0001", "t0002", "t0003", "t0004"):
-                conn.execute(text("UPDATE companion.team_settings SET loops_required = false"))
+                settings = ("companion.team_settings" if revision in ("t0005", "t0006")
+                            else "companion_data.team_settings")  # moved in t0007
+                conn.execute(text(f"UPDATE {settings} SET loops_required = false"))
             if harden_catalog is None:
                 harden_catalog = bool(os.environ.get("COMPANION_TEST_HARDEN_CATALOG"))
             if harden_catalog:

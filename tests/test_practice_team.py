@@ -119,9 +119,9 @@ def test_the_server_keeps_practice_to_its_functions(db: TeamDb, tmp_path: Path) 
     assert res.returncode == 2 and "permission denied for function" in res.stderr
     # From the adversary's seat: a plain login, no app in between.
     with db.raw(kim.role) as conn:
-        for sql in ("SELECT * FROM companion.practice_summaries",
-                    "EXPLAIN ANALYZE SELECT * FROM companion.practice_summaries",
-                    "UPDATE companion.practice_bar SET exact = 0",
+        for sql in ("SELECT * FROM companion_data.practice_summaries",
+                    "EXPLAIN ANALYZE SELECT * FROM companion_data.practice_summaries",
+                    "UPDATE companion_data.practice_bar SET exact = 0",
                     "SELECT * FROM companion.practice_by_interviewer()",
                     "SELECT companion.set_practice_bar(0, 0, 1)"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -137,6 +137,6 @@ def test_the_server_keeps_practice_to_its_functions(db: TeamDb, tmp_path: Path) 
         conn.rollback()
     with db.begin() as conn:
         rows = conn.exec_driver_sql("SELECT owner, interviewer, rated FROM "
-                                    "companion.practice_summaries ORDER BY rated").all()
+                                    "companion_data.practice_summaries ORDER BY rated").all()
     assert [tuple(r) for r in rows] == [(kim.role, "Kim Lee", 12), (kim.role, "Kim Lee", 12)]
     assert ana.role  # the lead reads it (see the test above); an outsider cannot log in at all

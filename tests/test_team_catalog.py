@@ -27,7 +27,11 @@ from tests.team_support import TeamDb, create_database, drop_database
 
 HIDDEN = 7  # Lee's scorecards, none of which Sam may read
 DENIED = "42501"
-TABLE = "'companion.scorecards'::regclass"
+# By name in pg_class, which any login reads: a regclass cast would need USAGE on the
+# schema, which since t0007 no login has.
+TABLE = ("(SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+         "ON n.oid = c.relnamespace WHERE n.nspname = 'companion_data' "
+         "AND c.relname = 'scorecards')")
 
 # Each route a login has to the number (or the pages) of scorecards, as one query
 # that returns one number. Exact routes give HIDDEN itself.
@@ -100,7 +104,7 @@ def test_harden_catalog_closes_every_route_to_the_count_and_the_app_still_works(
                 pack(), interviewer="Lee Chen", candidate=f"Hidden {n}", seed=n,
                 sc_id=hex_id(f"lee-{n}")))
     with psycopg.connect(db.conninfo(), autocommit=True) as su:
-        su.execute("ANALYZE companion.scorecards")
+        su.execute("ANALYZE companion_data.scorecards")
         su.execute("SELECT pg_catalog.pg_stat_force_next_flush()")
 
     with db.raw(sam) as conn:  # before: each route tells Sam what the functions hide

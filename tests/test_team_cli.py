@@ -169,7 +169,7 @@ def test_a_managed_server_admin_without_superuser_sets_it_up(
         assert server.list_candidates(conn) == []
         assert server.fetch_scorecards(conn, "Priya Raman", pack()).scorecards == []
     with db.begin(dba) as conn:  # the setup account owns the tables (and is no member)
-        assert conn.execute(text("SELECT count(*) FROM companion.scorecards")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM companion_data.scorecards")).scalar() == 1
 
 
 def test_a_server_that_is_not_there_is_saved_and_reported(team, data_dir: Path) -> None:  # type: ignore[no-untyped-def]

@@ -68,14 +68,15 @@ def test_two_interviewers_and_a_lead_through_the_team_store(db: TeamDb, tmp_path
     # Lee has not submitted: the server shows Lee nothing of Sam's, and refuses changes.
     assert visible_to(db, lee.role) == []
     with db.raw(lee.role) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
-        conn.execute("UPDATE companion.scorecards SET payload = '{}'::jsonb")
+        conn.execute("UPDATE companion_data.scorecards SET payload = '{}'::jsonb")
     with db.raw(lee.role) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
-        conn.execute("DELETE FROM companion.scorecards")
+        conn.execute("DELETE FROM companion_data.scorecards")
     with db.raw(lee.role) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute(  # a scorecard under Sam's name, from Lee's login
-            "INSERT INTO companion.scorecards (id, owner, published_by, interviewer, candidate, "
-            "submitted_at, format_version, content_sha256, payload) VALUES ('forged', %s, %s, "
-            "'Sam Okafor', %s, now(), 2, 'x', jsonb_build_object('id', 'forged', "
+            "INSERT INTO companion_data.scorecards (id, owner, published_by, interviewer, "
+            "candidate, submitted_at, format_version, content_sha256, payload) "
+            "VALUES ('forged', %s, %s, 'Sam Okafor', %s, now(), 2, 'x', "
+            "jsonb_build_object('id', 'forged', "
             "'candidate', %s::text, 'interviewer', 'Sam Okafor', 'submitted_at', now()))",
             (sam.role, lee.role, CANDIDATE, CANDIDATE))
 

@@ -86,7 +86,7 @@ def slow_inserts(db: TeamDb, seconds: float) -> None:
         conn.execute(text(
             "CREATE FUNCTION companion.slow() RETURNS trigger LANGUAGE plpgsql AS "
             f"$$ BEGIN PERFORM pg_sleep({seconds}); RETURN NEW; END $$"))
-        conn.execute(text("CREATE TRIGGER slow BEFORE INSERT ON companion.scorecards "
+        conn.execute(text("CREATE TRIGGER slow BEFORE INSERT ON companion_data.scorecards "
                           "FOR EACH ROW EXECUTE FUNCTION companion.slow()"))
 
 
@@ -132,7 +132,7 @@ def test_the_server_stops_in_the_middle_of_a_publish_and_comes_back(
         own_server.resume()
         assert server_counts(team.db) == (0, 0)  # the interrupted insert never committed
         with team.db.begin() as conn:
-            conn.execute(text("DROP TRIGGER slow ON companion.scorecards"))
+            conn.execute(text("DROP TRIGGER slow ON companion_data.scorecards"))
         run = pub.publish(everything=True)
         again = pub.publish(everything=True)
         pub.close()

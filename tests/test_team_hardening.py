@@ -206,9 +206,12 @@ def test_a_planner_dump_of_every_function_says_nothing_of_hidden_rows(team: Team
         runnable = {str(r[0]) for r in sam.execute(
             "SELECT p.proname FROM pg_proc p WHERE p.pronamespace = 'companion'::regnamespace "
             "AND has_function_privilege(p.oid, 'EXECUTE')")}
-        # every one is tried; fold_name only answers an app older than t0002 (t0006)
-        assert runnable == {name.split(" ")[0] for name in calls} | {"fold_name"}
+        # every one is tried; fold_name and old_app_refused only answer an app older
+        # than t0002 (t0006, t0007), and read nothing
+        assert runnable == {name.split(" ")[0] for name in calls} | {"fold_name",
+                                                                      "old_app_refused"}
         assert refused(sam, "SELECT companion.fold_name('Priya Raman')") == DENIED
+        assert refused(sam, "SELECT companion.old_app_refused()") == DENIED
     with psycopg.connect(team.db.conninfo(), autocommit=True) as su:
         su.execute("VACUUM ANALYZE")  # every page all-visible, as autovacuum leaves them
     with team.db.raw(team.sam) as sam:
@@ -241,16 +244,17 @@ def test_a_planner_dump_of_every_function_says_nothing_of_hidden_rows(team: Team
 def test_the_tables_and_the_planner_behind_them_are_closed(team: Team) -> None:
     with team.db.raw(team.sam) as sam:
         for sql in (
-                "SET enable_seqscan = off; EXPLAIN ANALYZE SELECT id FROM companion.scorecards "
-                "WHERE candidate_key = 'priya raman' AND owner = 'x'",
-                "EXPLAIN ANALYZE SELECT * FROM companion.amendments",
+                "SET enable_seqscan = off; EXPLAIN ANALYZE SELECT id "
+                "FROM companion_data.scorecards WHERE candidate_key = 'priya raman' "
+                "AND owner = 'x'",
+                "EXPLAIN ANALYZE SELECT * FROM companion_data.amendments",
                 "SELECT * FROM companion.members",
                 "SELECT * FROM companion.readable(NULL)",
                 "SELECT companion.too_deep('[]'::jsonb, 1)",
                 "SELECT * FROM companion.read_decisions(NULL)",
                 "SELECT companion.record_decision('Kofi Mensah', 'hire', NULL, now(), '')",
                 "SELECT * FROM companion.delete_candidate('Kofi Mensah')",
-                "EXPLAIN ANALYZE SELECT * FROM companion.practice_summaries",
+                "EXPLAIN ANALYZE SELECT * FROM companion_data.practice_summaries",
                 "SELECT * FROM companion.practice_by_interviewer()",
                 "SELECT companion.set_practice_bar(0, 0, 1)",
                 "LOAD 'auto_explain'"):
@@ -341,10 +345,10 @@ def test_a_t0001_store_with_bad_rows_upgrades_and_every_good_scorecard_still_mak
         before = conn.execute(text("SELECT id, md5(payload::text) FROM companion.scorecards "
                                    "ORDER BY id")).all()
         assert schema.upgrade(conn) == ("t0001", schema.head_revision())
-    with db.begin() as conn:  # nothing lost, nothing changed
-        assert conn.execute(text("SELECT id, md5(payload::text) FROM companion.scorecards "
-                                 "ORDER BY id")).all() == before
-        assert conn.execute(text("SELECT count(*) FROM companion.amendments")).scalar() == 1
+    with db.begin() as conn:  # nothing lost, nothing changed (the tables moved in t0007)
+        assert conn.execute(text("SELECT id, md5(payload::text) "
+                                 "FROM companion_data.scorecards ORDER BY id")).all() == before
+        assert conn.execute(text("SELECT count(*) FROM companion_data.amendments")).scalar() == 1
 
     lead = tmp_path / "ana"
     lead.mkdir()
@@ -375,7 +379,8 @@ def test_a_t0001_store_with_bad_rows_upgrades_and_every_good_scorecard_still_mak
     with db.begin(rita) as conn:
         assert server.delete_candidate(conn, "Erin Privacy").scorecards == 1
     with db.begin() as conn:
-        audit = conn.execute(text("SELECT record_id FROM companion.deletions")).scalars().all()
+        audit = conn.execute(text("SELECT record_id FROM companion_data.deletions")
+                             ).scalars().all()
     assert audit == [hashlib.md5(b"Erin Privacy (erin@example.com): NO HIRE").hexdigest()]
 
 
@@ -418,10 +423,10 @@ def test_made_up_times_and_before_values_are_not_taken(team: Team, tmp_path: Pat
     with team.db.begin(team.sam) as conn:  # a real time, a made-up "before": stored ...
         server.append_amendment(conn, sc.id, 1, AT, amendment_to_dict(forged))
     with team.db.raw(team.sam) as sam:  # ... and no way to set times or ids by hand
-        assert refused(sam, "INSERT INTO companion.scorecards (id, published_at) "
+        assert refused(sam, "INSERT INTO companion_data.scorecards (id, published_at) "
                        "VALUES ('x', '2020-01-01')") == DENIED
     with team.db.raw(team.ana) as ana:
-        assert refused(ana, "INSERT INTO companion.decisions (id, candidate, outcome, "
+        assert refused(ana, "INSERT INTO companion_data.decisions (id, candidate, outcome, "
                        "decided_by, decided_at, recorded_at) OVERRIDING SYSTEM VALUE VALUES "
                        "(1, 'Noor Haddad', 'hire', 'Ana Pereira', now(), '2020-01-01')") == DENIED
 
@@ -502,14 +507,14 @@ def test_calibration_leaves_out_what_the_debrief_leaves_out_hash_and_notes_too(
             for sc in cards:
                 server.publish_scorecard(conn, sc)
         with db.raw("postgres") as su:  # as someone with the table in hand would
-            su.execute("ALTER TABLE companion.scorecards DISABLE TRIGGER USER")
-            su.execute("UPDATE companion.scorecards SET payload = jsonb_set(payload, "
+            su.execute("ALTER TABLE companion_data.scorecards DISABLE TRIGGER USER")
+            su.execute("UPDATE companion_data.scorecards SET payload = jsonb_set(payload, "
                        "'{summary}', to_jsonb('rewritten afterwards'::text)) WHERE id = %s",
                        (cards[0].id,))
-            su.execute("UPDATE companion.scorecards SET payload = jsonb_set(payload, "
+            su.execute("UPDATE companion_data.scorecards SET payload = jsonb_set(payload, "
                        "'{summary}', to_jsonb(repeat('x', 300000))), content_sha256 = %s "
                        "WHERE id = %s", ("0" * 64, cards[1].id))
-            su.execute("ALTER TABLE companion.scorecards ENABLE TRIGGER USER")
+            su.execute("ALTER TABLE companion_data.scorecards ENABLE TRIGGER USER")
             su.commit()
         with db.begin(ana) as conn:
             cal = read_for_calibration(conn, pack())
@@ -537,37 +542,73 @@ def test_an_app_of_t0001_still_reads_the_version_and_says_update_the_app(team: T
                                f"{row[0]}); update the app")
 
 
+UPGRADE = "this team store needs a newer Interview Companion; upgrade the app"
+OLD_SCORECARDS = ("SELECT id, owner, published_by, published_at, format_version, "
+                  "content_sha256, payload, candidate, interviewer FROM companion.scorecards")
+# Every read of the released t0001 client (companion/team/server.py at t0001), word for
+# word, keyed by the words its ``_translate`` put after "the team store refused".
+OLD_READS: dict[str, tuple[str, dict[str, object]]] = {
+    "to read the scorecards of 'Kofi Mensah'": (  # its debrief
+        f"{OLD_SCORECARDS} WHERE candidate_key = companion.fold_name(:c) "
+        "ORDER BY submitted_at, id", {"c": "Kofi Mensah"}),
+    "to read the scorecards": (  # its calibration
+        f"{OLD_SCORECARDS} WHERE CAST(:since AS timestamptz) IS NULL OR submitted_at >= :since "
+        "ORDER BY submitted_at, id", {"since": None}),
+    "to list candidates": (
+        "SELECT min(candidate), count(*), max(submitted_at) FROM companion.scorecards "
+        "GROUP BY candidate_key ORDER BY max(submitted_at) DESC, min(candidate)", {}),
+    "to read scorecard 0123": (  # after a conflicting publish
+        "SELECT owner, published_by, coalesce(jsonb_array_length(payload -> 'amendments'), 0) "
+        "FROM companion.scorecards WHERE id = :id", {"id": "0123"}),
+    "to read amendments": (
+        "SELECT scorecard_id, seq, at, author, change, recorded_at "
+        "FROM companion.amendments ORDER BY scorecard_id, seq", {}),
+    "to read amendments of two scorecards": (
+        "SELECT scorecard_id, seq, at, author, change, recorded_at "
+        "FROM companion.amendments WHERE scorecard_id = ANY(:ids) ORDER BY scorecard_id, seq",
+        {"ids": ["a", "b"]}),
+    "to read decisions": (
+        "SELECT DISTINCT ON (candidate_key) candidate, outcome, level, decided_by, "
+        "decided_at, note, recorded_by, recorded_at FROM companion.decisions "
+        "ORDER BY candidate_key, decided_at DESC, recorded_at DESC", {}),
+    "to read the decision on 'Kofi Mensah'": (
+        "SELECT candidate, outcome, level, decided_by, decided_at, note, recorded_by, "
+        "recorded_at FROM companion.decisions WHERE candidate_key = companion.fold_name(:c) "
+        "ORDER BY decided_at DESC, recorded_at DESC LIMIT 1", {"c": "Kofi Mensah"}),
+}
+
+
 def test_an_app_of_t0001_reading_a_candidate_is_told_to_upgrade(team: Team) -> None:
     """The released t0001 client's reads, word for word, against the head schema, and
-    the line that client's ``_translate`` made of the server's answer. Its debrief's
-    read says "upgrade the app" (t0006); its calibration's read names no function the
-    server could answer through, and is refused (docs/team-store.md says why)."""
-    columns = ("SELECT id, owner, published_by, published_at, format_version, "
-               "content_sha256, payload, candidate, interviewer FROM companion.scorecards")
-    old_reads = {
-        "to read the scorecards of 'Kofi Mensah'": (
-            f"{columns} WHERE candidate_key = companion.fold_name(:c) "
-            "ORDER BY submitted_at, id", {"c": "Kofi Mensah"}),
-        "to read the scorecards": (
-            f"{columns} WHERE CAST(:since AS timestamptz) IS NULL OR submitted_at >= :since "
-            "ORDER BY submitted_at, id", {"since": None}),
-    }
+    the line that client's ``_translate`` made of the server's answer: every one, for
+    an interviewer, a lead and an admin, says "upgrade the app". The debrief's read
+    meets ``fold_name`` first (t0006); the others meet the views that stand in the
+    tables' old names (t0007). An admin's delete is told the same, and deletes nothing."""
+    with team.db.begin(team.ana) as conn:
+        stored = conn.execute(text("SELECT id FROM companion.read_scorecards(NULL, NULL)")
+                              ).scalars().all()
     said = {}
-    for who in (team.ana, team.sam):
+    for who in (team.sam, team.ana, team.rita):
         with team.db.begin(who) as conn:
-            for what, (sql, params) in old_reads.items():
+            # t0001's read_decisions asked this first; an empty list when false
+            assert conn.execute(text("SELECT has_table_privilege('companion.decisions', "
+                                     "'SELECT')")).scalar_one() is True
+            for what, (sql, params) in OLD_READS.items():
                 with pytest.raises(DBAPIError) as caught, conn.begin_nested():
                     conn.execute(text(sql), params)
                 state, reason = server_reason(caught.value)
                 assert state == DENIED  # what made t0001's _translate say "refused"
                 said[who, what] = f"the team store refused {what}: {reason}"
-    for who in (team.ana, team.sam):
-        assert said[who, "to read the scorecards of 'Kofi Mensah'"] == (
-            "the team store refused to read the scorecards of 'Kofi Mensah': this team "
-            "store needs a newer Interview Companion; upgrade the app")
-        assert said[who, "to read the scorecards"] == (
-            "the team store refused to read the scorecards: permission denied for table "
-            "scorecards")
+    assert said == {key: f"the team store refused {key[1]}: {UPGRADE}" for key in said}
+    assert len(said) == 3 * len(OLD_READS)
+    with team.db.begin(team.rita) as conn, pytest.raises(DBAPIError) as caught, \
+            conn.begin_nested():
+        conn.execute(text("DELETE FROM companion.scorecards "  # t0001's delete_candidate
+                          "WHERE candidate_key = companion.fold_name(:c)"), {"c": "Kofi Mensah"})
+    assert server_reason(caught.value) == (DENIED, UPGRADE)
+    with team.db.begin(team.ana) as conn:
+        assert conn.execute(text("SELECT id FROM companion.read_scorecards(NULL, NULL)")
+                            ).scalars().all() == stored and len(stored) >= 3
     with team.db.begin(team.rita) as conn:  # an admin (who writes members) folds names
         assert conn.execute(text("SELECT companion.fold_name('  Kofi   Mensah ')")
                             ).scalar_one() == "kofi mensah"

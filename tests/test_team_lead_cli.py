@@ -61,7 +61,7 @@ def test_a_lead_imports_hand_carried_files_into_the_team_store(
     assert server_counts(db) == (1, 0)
     with db.begin() as conn:  # stored as Kim's, by the lead
         owner, by = conn.exec_driver_sql(
-            "SELECT owner, published_by FROM companion.scorecards").one()
+            "SELECT owner, published_by FROM companion_data.scorecards").one()
     assert (owner, by) == (kim.role, ana.role)
 
     again = run_cli("session", "import", "--team", str(good), data_dir=ana.data)

@@ -80,9 +80,9 @@ def test_a_lead_plans_and_assigns_and_interviewers_cannot(db: TeamDb) -> None:
         assert refused(conn, "SELECT companion.assign_round(%s, 2, 'Lee Chen', NULL)",
                        (loop_id,)) == DENIED
         assert refused(conn, "SELECT companion.close_loop(%s)", (loop_id,)) == DENIED
-        for sql in ("SELECT count(*) FROM companion.loops",
-                    "SELECT count(*) FROM companion.loop_rounds",
-                    "UPDATE companion.loop_rounds SET interviewer_role = session_user"):
+        for sql in ("SELECT count(*) FROM companion_data.loops",
+                    "SELECT count(*) FROM companion_data.loop_rounds",
+                    "UPDATE companion_data.loop_rounds SET interviewer_role = session_user"):
             assert refused(conn, sql) == DENIED, sql
     with db.raw(lee) as conn:  # round 3 is Lee's now: the loop is his to read
         assert len(conn.execute("SELECT id FROM companion.read_loops()").fetchall()) == 1

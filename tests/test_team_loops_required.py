@@ -209,9 +209,9 @@ def test_the_lead_sees_submitted_not_yet_published_when_the_scorecard_is_refused
     assert run.sent == () and run.stopped is not None and run.stopped.kind == "refused"
     with db.begin() as conn:
         stamped = conn.exec_driver_sql(
-            "SELECT submitted_at FROM companion.loop_rounds WHERE loop_id = %(l)s",
+            "SELECT submitted_at FROM companion_data.loop_rounds WHERE loop_id = %(l)s",
             {"l": loop.id}).scalar_one()
-        cards = conn.exec_driver_sql("SELECT count(*) FROM companion.scorecards").scalar()
+        cards = conn.exec_driver_sql("SELECT count(*) FROM companion_data.scorecards").scalar()
     assert stamped is not None and cards == 0
 
     lead = _connected(command, db, ana.role, ana.data)

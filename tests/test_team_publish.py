@@ -71,9 +71,9 @@ def test_publishing_twice_stores_once(team: Team) -> None:
     with team.db.begin(team.sam) as conn:
         assert server.publish_scorecard(conn, sc) is False
     with team.db.begin() as conn:
-        assert conn.execute(text("SELECT count(*) FROM companion.scorecards")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM companion_data.scorecards")).scalar() == 1
         row = conn.execute(text("SELECT owner, published_by, content_sha256 "
-                                "FROM companion.scorecards")).one()
+                                "FROM companion_data.scorecards")).one()
     assert tuple(row) == (team.sam, team.sam, content_hash(scorecard_to_dict(sc)))
 
 
@@ -124,9 +124,9 @@ def test_a_payload_altered_on_the_server_fails_the_import_checks(team: Team) -> 
         server.publish_scorecard(conn, sc)
     # Only the table owner can do this, and only by switching the guard off first.
     with team.db.begin() as conn:
-        conn.execute(text("ALTER TABLE companion.scorecards DISABLE TRIGGER "
+        conn.execute(text("ALTER TABLE companion_data.scorecards DISABLE TRIGGER "
                           "scorecards_append_only"))
-        conn.execute(text("UPDATE companion.scorecards SET payload = jsonb_set(payload, "
+        conn.execute(text("UPDATE companion_data.scorecards SET payload = jsonb_set(payload, "
                           "'{recommendation}', '\"strong_yes\"')"))
     with team.db.begin(team.ana) as conn:
         fetched = server.fetch_scorecards(conn, sc.candidate, pack())
@@ -140,9 +140,9 @@ def test_a_payload_in_a_newer_format_is_refused_on_read(team: Team) -> None:
     with team.db.begin(team.sam) as conn:
         server.publish_scorecard(conn, sc)
     with team.db.begin() as conn:  # as a newer app would have stored it
-        conn.execute(text("ALTER TABLE companion.scorecards DISABLE TRIGGER "
+        conn.execute(text("ALTER TABLE companion_data.scorecards DISABLE TRIGGER "
                           "scorecards_append_only"))
-        conn.execute(text("UPDATE companion.scorecards SET format_version = 99"))
+        conn.execute(text("UPDATE companion_data.scorecards SET format_version = 99"))
     with team.db.begin(team.ana) as conn:
         fetched = server.fetch_scorecards(conn, sc.candidate, pack())
     assert fetched.scorecards == []
@@ -316,8 +316,8 @@ def test_an_admin_deletes_a_candidate_and_leaves_an_audit_row_without_their_data
         assert server.read_decision(conn, sam_card.candidate) is None
         assert len(server.fetch_scorecards(conn, other.candidate, pack()).scorecards) == 1
     with team.db.begin() as conn:  # the audit, as the setup account reads it
-        audit = conn.execute(text("SELECT * FROM companion.deletions")).mappings().all()
-        left = conn.execute(text("SELECT count(*) FROM companion.amendments")).scalar()
+        audit = conn.execute(text("SELECT * FROM companion_data.deletions")).mappings().all()
+        left = conn.execute(text("SELECT count(*) FROM companion_data.amendments")).scalar()
     assert (deleted.scorecards, deleted.decisions) == (2, 1)
     assert left == 0
     assert sorted((a["record_kind"], a["deleted_by"]) for a in audit) == [

@@ -28,10 +28,11 @@ def empty_db(pg_server: PgServer) -> Iterator[TeamDb]:
         drop_database(db)
 
 
-def tables(db: TeamDb) -> set[str]:
+def tables(db: TeamDb, schema_name: str = "companion") -> set[str]:
     with db.begin() as conn:
         return set(conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'companion'")).scalars())
+            "SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": schema_name}
+        ).scalars())
 
 
 def test_setup_builds_the_apps_head_and_a_second_run_changes_nothing(empty_db: TeamDb) -> None:
@@ -46,11 +47,14 @@ def test_setup_builds_the_apps_head_and_a_second_run_changes_nothing(empty_db: T
                                   {"g": list(GROUPS)}).scalars())
         forced = conn.execute(text(
             "SELECT relname FROM pg_class WHERE relrowsecurity AND relnamespace = "
-            "'companion'::regnamespace ORDER BY relname")).scalars().all()
-    assert tables(empty_db) == {"alembic_version", "members", "scorecards", "amendments",
-                                "decisions", "deletions", "member_changes", "loops",
-                                "loop_rounds", "practice_summaries", "practice_bar",
-                                "team_settings", "setting_changes"}
+            "'companion_data'::regnamespace ORDER BY relname")).scalars().all()
+    # companion: what some group holds a grant on; companion_data: what only the owner
+    # role reaches (t0007)
+    assert tables(empty_db) == {"alembic_version", "members", "member_changes",
+                                "setting_changes"}
+    assert tables(empty_db, "companion_data") == {
+        "scorecards", "amendments", "decisions", "deletions", "loops", "loop_rounds",
+        "practice_summaries", "practice_bar", "team_settings"}
     assert groups == set(GROUPS)
     assert forced == ["amendments", "decisions", "scorecards"]
 
@@ -61,10 +65,11 @@ def test_downgrade_to_nothing_and_up_again(empty_db: TeamDb) -> None:
     with empty_db.begin() as conn:
         schema.downgrade(conn, "base")
     assert tables(empty_db) == {"alembic_version"}
+    assert tables(empty_db, "companion_data") == set()
     with empty_db.begin() as conn:
         assert schema.check(conn).state == "missing"
         schema.upgrade(conn)
-    assert "scorecards" in tables(empty_db)
+    assert "scorecards" in tables(empty_db, "companion_data")
 
 
 def test_a_schema_newer_than_the_app_is_never_written_to(empty_db: TeamDb) -> None:
@@ -82,7 +87,7 @@ def test_a_schema_newer_than_the_app_is_never_written_to(empty_db: TeamDb) -> No
     with pytest.raises(TeamSchemaError, match=re.escape(expected)), empty_db.begin() as conn:
         schema.upgrade(conn)  # an older app's `team setup` does not touch it either
     with empty_db.begin() as conn:
-        assert conn.execute(text("SELECT count(*) FROM companion.scorecards")).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM companion_data.scorecards")).scalar() == 0
         assert conn.execute(text("SELECT version_num FROM companion.alembic_version")
                             ).scalar() == "t0999"
 

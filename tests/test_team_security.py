@@ -96,7 +96,7 @@ def insert_sql(sc: Scorecard, columns: str = "", values: tuple[object, ...] = ()
     body = Jsonb(payload, dumps=lambda v: canonical_json(v).decode())
     extra_cols = f", {columns}" if columns else ""
     marks = ", %s" * len(values)
-    return (f"INSERT INTO companion.scorecards (id, interviewer, candidate, submitted_at, "
+    return (f"INSERT INTO companion_data.scorecards (id, interviewer, candidate, submitted_at, "
             f"format_version, content_sha256, payload{extra_cols}) "
             f"VALUES (%s, %s, %s, %s, %s, %s, %s{marks})",
             (sc.id, sc.interviewer, sc.candidate, sc.submitted_at, FORMAT_VERSION,
@@ -129,8 +129,8 @@ def test_a_colleagues_scorecard_stays_hidden_until_your_own_is_published(
                        ("Priya Raman",)).fetchone() == (0,)
     assert amendment_count(sam) == 0
     # the tables themselves are closed to people altogether
-    for sql in ("SELECT count(*) FROM companion.scorecards WHERE candidate = 'Priya Raman'",
-                "SELECT count(*) FROM companion.amendments",
+    for sql in ("SELECT count(*) FROM companion_data.scorecards WHERE candidate = 'Priya Raman'",
+                "SELECT count(*) FROM companion_data.amendments",
                 "SELECT * FROM companion.members"):
         assert refused(sam, sql) == DENIED, sql
 
@@ -160,19 +160,19 @@ def test_publishing_your_own_scorecard_opens_the_colleagues(team: Team) -> None:
 
 def test_a_submitted_row_cannot_be_updated(team: Team,
                                            sam: psycopg.Connection[tuple[object, ...]]) -> None:
-    for sql in ("UPDATE companion.scorecards SET payload = payload "
+    for sql in ("UPDATE companion_data.scorecards SET payload = payload "
                 "|| '{\"recommendation\": \"strong_yes\"}' WHERE owner = session_user",
-                "UPDATE companion.amendments SET change = '{}'",
-                "UPDATE companion.scorecards SET owner = session_user"):
+                "UPDATE companion_data.amendments SET change = '{}'",
+                "UPDATE companion_data.scorecards SET owner = session_user"):
         assert refused(sam, sql) == DENIED, sql
 
 
 def test_rows_cannot_be_deleted_or_truncated(team: Team,
                                              sam: psycopg.Connection[tuple[object, ...]]) -> None:
-    for sql in ("DELETE FROM companion.scorecards WHERE owner = session_user",
-                "DELETE FROM companion.scorecards",
-                "DELETE FROM companion.amendments",
-                "TRUNCATE companion.scorecards CASCADE",
+    for sql in ("DELETE FROM companion_data.scorecards WHERE owner = session_user",
+                "DELETE FROM companion_data.scorecards",
+                "DELETE FROM companion_data.amendments",
+                "TRUNCATE companion_data.scorecards CASCADE",
                 "DELETE FROM companion.members"):
         assert refused(sam, sql) == DENIED, sql
 
@@ -205,7 +205,7 @@ def test_a_display_name_cannot_be_taken_over(team: Team,
 
 def test_amending_a_colleagues_scorecard_is_refused(
         team: Team, sam: psycopg.Connection[tuple[object, ...]]) -> None:
-    sql = ("INSERT INTO companion.amendments (scorecard_id, seq, at, change) "
+    sql = ("INSERT INTO companion_data.amendments (scorecard_id, seq, at, change) "
            "VALUES (%s, 1, now(), '{\"kind\": \"summary\"}')")
     assert refused(sam, sql, (team.lee_on_kofi.id,)) == DENIED
     change = EditText(ROUND, "summary", "not mine to change")
@@ -221,29 +221,29 @@ def test_amending_a_colleagues_scorecard_is_refused(
 
 def test_an_interviewer_cannot_record_a_decision(
         team: Team, sam: psycopg.Connection[tuple[object, ...]]) -> None:
-    assert refused(sam, "INSERT INTO companion.decisions (candidate, outcome, decided_by, "
+    assert refused(sam, "INSERT INTO companion_data.decisions (candidate, outcome, decided_by, "
                    "decided_at) VALUES ('Kofi Mensah', 'hire', 'Sam Okafor', now())") == DENIED
-    assert refused(sam, "SELECT * FROM companion.decisions") == DENIED
+    assert refused(sam, "SELECT * FROM companion_data.decisions") == DENIED
 
 
 # --------------------------------------------------------------- the rules
 
 def test_the_audit_trail_is_closed_to_interviewers(
         team: Team, sam: psycopg.Connection[tuple[object, ...]]) -> None:
-    assert refused(sam, "SELECT * FROM companion.deletions") == DENIED
-    assert refused(sam, "INSERT INTO companion.deletions (record_kind, record_id, "
+    assert refused(sam, "SELECT * FROM companion_data.deletions") == DENIED
+    assert refused(sam, "INSERT INTO companion_data.deletions (record_kind, record_id, "
                    "record_owner) VALUES ('scorecard', 'x', 'x')") == DENIED
 
 
 def test_row_security_cannot_be_switched_off(team: Team,
                                              sam: psycopg.Connection[tuple[object, ...]]) -> None:
-    for sql in ("ALTER TABLE companion.scorecards DISABLE ROW LEVEL SECURITY",
-                "DROP POLICY interviewer_reads ON companion.scorecards",
-                "ALTER TABLE companion.scorecards DISABLE TRIGGER ALL",
-                "CREATE POLICY mine ON companion.scorecards FOR SELECT USING (true)",
+    for sql in ("ALTER TABLE companion_data.scorecards DISABLE ROW LEVEL SECURITY",
+                "DROP POLICY interviewer_reads ON companion_data.scorecards",
+                "ALTER TABLE companion_data.scorecards DISABLE TRIGGER ALL",
+                "CREATE POLICY mine ON companion_data.scorecards FOR SELECT USING (true)",
                 "CREATE OR REPLACE FUNCTION companion.has_published_for(key text) "
                 "RETURNS boolean LANGUAGE sql AS 'SELECT true'",
-                "SET row_security = off; SELECT * FROM companion.scorecards"):
+                "SET row_security = off; SELECT * FROM companion_data.scorecards"):
         assert refused(sam, sql) == DENIED, sql
 
 
@@ -262,18 +262,19 @@ def test_a_lead_reads_everything_but_changes_nothing(team: Team) -> None:
         assert visible_ids(ana) == {team.lee_on_priya.id, team.lee_on_kofi.id,
                                     team.sam_on_kofi.id}
         assert amendment_count(ana) == 1
-        for sql in ("UPDATE companion.scorecards SET candidate = candidate",
-                    "DELETE FROM companion.scorecards", "SELECT * FROM companion.deletions",
-                    "SELECT count(*) FROM companion.scorecards",
+        for sql in ("UPDATE companion_data.scorecards SET candidate = candidate",
+                    "DELETE FROM companion_data.scorecards",
+                    "SELECT * FROM companion_data.deletions",
+                    "SELECT count(*) FROM companion_data.scorecards",
                     "SELECT * FROM companion.delete_candidate('Kofi Mensah')"):
             assert refused(ana, sql) == DENIED, sql
 
 
 def test_an_admin_deletes_but_cannot_rewrite(team: Team) -> None:
     with team.db.raw(team.rita) as rita:
-        assert refused(rita, "UPDATE companion.scorecards SET candidate = 'x'") == DENIED
-        assert refused(rita, "DELETE FROM companion.deletions") == DENIED
-        assert refused(rita, "DELETE FROM companion.scorecards WHERE id = %s",
+        assert refused(rita, "UPDATE companion_data.scorecards SET candidate = 'x'") == DENIED
+        assert refused(rita, "DELETE FROM companion_data.deletions") == DENIED
+        assert refused(rita, "DELETE FROM companion_data.scorecards WHERE id = %s",
                        (team.lee_on_kofi.id,)) == DENIED  # only through the function
         with rita.transaction(force_rollback=True):  # control: deleting works, and is audited
             assert rita.execute("SELECT * FROM companion.delete_candidate('kofi mensah')"

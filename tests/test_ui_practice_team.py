@@ -57,7 +57,7 @@ def test_a_finished_set_is_published_from_the_window(
         assert rec.published_at is not None
     with db.begin() as conn:
         rows = conn.exec_driver_sql("SELECT owner, interviewer, rated, exact FROM "
-                                    "companion.practice_summaries").all()
+                                    "companion_data.practice_summaries").all()
     assert [tuple(r) for r in rows] == [(kim, "Kim Lee", 12, 12)]
 
 

@@ -101,7 +101,7 @@ def test_a_slow_server_never_holds_the_window(  # type: ignore[no-untyped-def]
     with db.begin() as conn:
         conn.execute(text("CREATE FUNCTION companion.slow() RETURNS trigger LANGUAGE plpgsql "
                           "AS $$ BEGIN PERFORM pg_sleep(4); RETURN NEW; END $$"))
-        conn.execute(text("CREATE TRIGGER slow BEFORE INSERT ON companion.scorecards "
+        conn.execute(text("CREATE TRIGGER slow BEFORE INSERT ON companion_data.scorecards "
                           "FOR EACH ROW EXECUTE FUNCTION companion.slow()"))
     connected(data_dir, db, sam)
     window = open_window(qtbot, data_dir)
@@ -162,7 +162,7 @@ def test_the_panel_page_reads_and_decides_on_the_team_store(  # type: ignore[no-
     bad["recommendation"] = 42
     with db.begin() as conn:
         conn.execute(text(
-            "INSERT INTO companion.scorecards (id, owner, interviewer, candidate, "
+            "INSERT INTO companion_data.scorecards (id, owner, interviewer, candidate, "
             "submitted_at, format_version, content_sha256, payload) VALUES (:id, :owner, "
             "'Lee Chen', 'Mei Lin', now(), 2, :sha, CAST(:payload AS jsonb))"),
             {"id": bad["id"], "owner": lee.role, "sha": content_hash(bad),
@@ -193,7 +193,7 @@ def test_the_panel_page_reads_and_decides_on_the_team_store(  # type: ignore[no-
         assert box.message.text().startswith("Recorded in the team store")
         with db.begin() as conn:
             assert conn.execute(text("SELECT outcome, level, decided_by FROM "
-                                     "companion.decisions")).one() == ("hire", "senior",
+                                     "companion_data.decisions")).one() == ("hire", "senior",
                                                                        "Ana Pereira")
         screenshot(window, "team_panel_page")
 
