@@ -25,7 +25,7 @@ def fast_check(original: Callable[[ModuleType], bool]) -> Callable[[ModuleType],
     """``original``'s answer for ``module``, read from its ``.py`` file when it has one."""
 
     def uses_pyside(module: ModuleType) -> bool:
-        path = getattr(module, "__file__", None)
+        path = vars(module).get("__file__")
         if isinstance(path, str) and path.endswith(".py"):
             try:
                 with open(path, "rb") as source:
@@ -42,9 +42,9 @@ def install() -> bool:
     """Put ``fast_check`` in place of PySide6's check (once); False when there is none."""
     for name in FEATURE_MODULES:
         feature = sys.modules.get(name)
-        check = getattr(feature, "_mod_uses_pyside", None)
-        if check is not None:
+        check = vars(feature).get("_mod_uses_pyside") if feature is not None else None
+        if feature is not None and check is not None:
             if not hasattr(check, "original"):
-                feature._mod_uses_pyside = fast_check(check)  # type: ignore[union-attr]
+                feature._mod_uses_pyside = fast_check(check)  # type: ignore[attr-defined]
             return True
     return False
