@@ -86,3 +86,35 @@ def test_the_collector_is_off_until_the_first_paint_and_on_after(data_dir) -> No
                          cwd=REPO, env=env, timeout=120)
     assert res.returncode == 0, res.stderr[-2000:]
     assert "collector False True" in res.stdout
+
+
+# Reports, at the first paint, which of PySide6's lazily built types exist yet.
+TYPES_SPY = """
+import sys
+import PySide6.QtGui as QtGui
+import companion.ui.main_window as mw
+original = mw.MainWindow.when_first_painted
+def spy(self, callback):
+    def check():
+        print("built", sorted(k for k in ("QIcon", "QMouseEvent", "QWheelEvent")
+                              if QtGui.__dict__.get(k) is not None), flush=True)
+        callback()
+    original(self, check)
+mw.MainWindow.when_first_painted = spy
+from companion.cli import main
+sys.exit(main(["--smoke"]))
+"""
+
+
+def test_the_first_frame_builds_no_icon_or_event_types_it_does_not_use(data_dir) -> None:  # type: ignore[no-untyped-def]
+    # QIcon's types (its ThemeIcon enum alone has 151 members) come with the first
+    # QPushButton(text, parent) or QAction(text, parent); every event type PySide6 knows
+    # (some fifty) with the first event a Python event filter sees. Both cost milliseconds
+    # the first frame need not wait for; a new filter or such a call on the start path
+    # fails this test.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COMPANION_DATA_DIR=str(data_dir))
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    res = subprocess.run([sys.executable, "-c", TYPES_SPY], capture_output=True, text=True,
+                         cwd=REPO, env=env, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "built []" in res.stdout

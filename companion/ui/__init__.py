@@ -7,7 +7,10 @@ that runs after the first paint. The first use of that namespace makes PySide6
 build all of its ninety-odd enums, about 40 ms (tests/test_startup_path.py).
 """
 
+from companion.ui import feature_scan
 from companion.ui.refcounts import pin_singletons
 
 # Before any Qt object exists; see refcounts.py (PySide6 6.12 on CPython < 3.12).
 pin_singletons()
+# Before the window's modules load: PySide6 checks each one (feature_scan.py).
+feature_scan.install()

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from companion.base.errors import CompanionError
+from companion.ui.buttons import push_button
 from companion.ui.theme import set_look
 
 if TYPE_CHECKING:  # the pack and scorecards arrive after the first frame
@@ -150,11 +151,11 @@ class ExportStatus(QWidget):
         self.label = QLabel(self)
         self.label.setObjectName("exportMessage")
         self.label.setWordWrap(True)
-        self.open_folder = QPushButton("Open folder", self)
+        self.open_folder = push_button("Open folder", self)
         self.open_folder.setObjectName("exportOpenFolder")
         self.open_folder.setAccessibleDescription("Show the exported PDF in its folder.")
         self.open_folder.clicked.connect(self.open_containing_folder)
-        self.save_as_button = QPushButton("Save as…", self)
+        self.save_as_button = push_button("Save as…", self)
         self.save_as_button.setObjectName("exportSaveAs")
         self.save_as_button.setAccessibleDescription(
             "Choose another folder and file name for this PDF.")

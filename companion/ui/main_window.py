@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QScreen, QShowEvent
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent, QScreen, QShowEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from companion.base.errors import CompanionError
@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self._shown_once = False
         self.compact = CompactMode(self)
         self.fit = ScreenFit(self)  # frame inside the screen, zoom only as large as fits
+        self.when_first_painted(self.fit.watch)
         self.team_wiring = TeamWiring(self)  # the team store, when team.json names one
 
         # Built top-down, each widget under its final parent: moving a subtree to a new
@@ -357,21 +358,21 @@ class MainWindow(QMainWindow):
 
     # -- events ------------------------------------------------------------------------------------
     def when_first_painted(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` once, right after the window's first paint has been handled."""
-        if not self._first_paint_callbacks:
-            self.installEventFilter(self)
+        """Call ``callback`` once, right after the window's next paint has been handled."""
         self._first_paint_callbacks.append(callback)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self and event.type() == QEvent.Type.Paint and self._first_paint_callbacks:
+    # The paint handler rather than an event filter: the first event a Python filter sees
+    # makes PySide6 build every event type it knows, about 2 ms before the first frame.
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._first_paint_callbacks:
             callbacks, self._first_paint_callbacks = self._first_paint_callbacks, []
-            self.removeEventFilter(self)
             for cb in callbacks:
                 QTimer.singleShot(0, cb)  # after the paint completes
-        return False
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self.fit.schedule(force=True)  # the window's frame and screen may be new
         if not self._shown_once:
             # The frame's size is only known once the window is shown: clamp again with it.
             self._shown_once = True

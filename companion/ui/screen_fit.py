@@ -28,9 +28,10 @@ log = logging.getLogger("companion.ui.fit")
 # Each LayoutRequest pass moves a changed minimum size up one parent; the deepest
 # live widget sits about twenty levels under the window.
 LAYOUT_DEPTH = 24
+# A Show comes through the window's showEvent, which schedules a forced fit itself.
 REFIT_EVENTS = frozenset({QEvent.Type.LayoutRequest, QEvent.Type.Move, QEvent.Type.Resize,
-                          QEvent.Type.Show, QEvent.Type.ScreenChangeInternal})
-FORCE_EVENTS = frozenset({QEvent.Type.Show, QEvent.Type.ScreenChangeInternal})
+                          QEvent.Type.ScreenChangeInternal})
+FORCE_EVENTS = frozenset({QEvent.Type.ScreenChangeInternal})
 
 
 def settle_layouts() -> None:
@@ -51,7 +52,21 @@ class ScreenFit(QObject):
         # What the last fit answered: the window's minimum, its frame margins, its screen.
         # A resize by the user (or a test) changes none of them and is left alone.
         self._seen: tuple[QSize, QSize, str] | None = None
-        window.installEventFilter(self)
+
+    def watch(self) -> None:
+        """Follow the window's moves, resizes and layout changes from now on.
+
+        The window calls it after its first paint, and it starts one loop turn later:
+        the first event a Python filter sees makes PySide6 build every event type it
+        knows (about 2 ms), which the first frame need not wait for. The fit that the
+        window's first show scheduled has run by then; one more fit catches whatever
+        changed in between (a fit that finds nothing changed does nothing).
+        """
+        QTimer.singleShot(0, self, self._start_watching)
+
+    def _start_watching(self) -> None:
+        self.window.installEventFilter(self)
+        self.schedule()
 
     # -- measuring ----------------------------------------------------------------------
     def room(self) -> QSize:

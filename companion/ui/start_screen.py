@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.base.errors import CompanionError
+from companion.ui.buttons import push_button
 from companion.ui.export_task import ExportJob, ExportStatus, export_file_name, scorecard_job
 from companion.ui.item_views import ShyTreeWidget
 from companion.ui.round_list import USER, RoundListModel, RoundListView
@@ -136,6 +137,7 @@ class StartScreen(QWidget):
         self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget(self.page_scroll)
         body.setObjectName("startBody")
+        self.page_scroll.setWidget(body)
         title = QLabel("Interview Companion", body)
         title.setProperty("role", "title")
         subtitle = QLabel("Start a round, pick up an unfinished one, or export a scorecard.", body)
@@ -204,7 +206,7 @@ class StartScreen(QWidget):
         self.form_error.setWordWrap(True)
         self.form_error.hide()
         new_layout.addWidget(self.form_error)
-        self.start_button = QPushButton("Start round", new_card)
+        self.start_button = push_button("Start round", new_card)
         self.start_button.setObjectName("startRoundButton")
         self.start_button.setProperty("role", "primary")
         self.start_button.setDefault(True)
@@ -230,7 +232,7 @@ class StartScreen(QWidget):
         self.unfinished_empty.setObjectName("unfinishedEmpty")
         self.unfinished_empty.setProperty("role", "muted")
         self.unfinished_empty.setWordWrap(True)
-        self.resume_button = QPushButton("Resume", resume_card)
+        self.resume_button = push_button("Resume", resume_card)
         self.resume_button.setObjectName("resumeButton")
         self.resume_button.clicked.connect(self.request_resume)
         self.resume_button.setAccessibleDescription("Open the selected unfinished round where "
@@ -260,17 +262,17 @@ class StartScreen(QWidget):
         self.past_empty.setObjectName("pastEmpty")
         self.past_empty.setProperty("role", "muted")
         self.past_empty.setWordWrap(True)
-        self.export_button = QPushButton("Export PDF", past_card)
+        self.export_button = push_button("Export PDF", past_card)
         self.export_button.setObjectName("exportPdfButton")
         self.export_button.clicked.connect(self.export_selected)
         self.export_button.setAccessibleDescription(
             "Write the selected scorecard as a PDF into the exports folder.")
-        self.save_as_button = QPushButton("Save PDF as…", past_card)
+        self.save_as_button = push_button("Save PDF as…", past_card)
         self.save_as_button.setObjectName("savePdfAsButton")
         self.save_as_button.setAccessibleDescription(
             "Write the selected scorecard as a PDF where you choose.")
         self.save_as_button.clicked.connect(lambda: self.export_selected(ask=True))
-        self.panel_button = QPushButton("Panel debrief…", past_card)
+        self.panel_button = push_button("Panel debrief…", past_card)
         self.panel_button.setObjectName("panelDebriefButton")
         self.panel_button.setToolTip("Import the panel's scorecard files and export one "
                                      "debrief PDF (Ctrl+Shift+D)")
@@ -278,7 +280,7 @@ class StartScreen(QWidget):
         self.panel_button.setAccessibleDescription(
             "Import the panel's scorecard files and export one debrief PDF. Shortcut: "
             "Ctrl+Shift+D.")
-        self.calibration_button = QPushButton("Calibration…", past_card)
+        self.calibration_button = push_button("Calibration…", past_card)
         self.calibration_button.setObjectName("calibrationButton")
         self.calibration_button.setToolTip("Which interviewers lean or scatter and which "
                                            "questions tell candidates apart (Ctrl+Shift+K)")
@@ -286,7 +288,7 @@ class StartScreen(QWidget):
         self.calibration_button.setAccessibleDescription(
             "How far each interviewer leans and scatters, and which questions tell "
             "candidates apart. Shortcut: Ctrl+Shift+K.")
-        self.practice_button = QPushButton("Practice…", past_card)
+        self.practice_button = push_button("Practice…", past_card)
         self.practice_button.setObjectName("practiceButton")
         self.practice_button.setToolTip("Rate sample answers, then see the level each was "
                                         "written to show (Ctrl+Shift+E)")
@@ -345,7 +347,6 @@ class StartScreen(QWidget):
         outer.setSpacing(12)
         outer.addLayout(heading)
         outer.addLayout(columns, 1)
-        self.page_scroll.setWidget(body)
         page = QVBoxLayout(self)
         page.setContentsMargins(0, 0, 0, 0)
         page.addWidget(self.page_scroll)

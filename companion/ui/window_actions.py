@@ -16,7 +16,10 @@ PAPER_TEXT = {"a4": "A4 paper for PDFs", "letter": "US Letter paper for PDFs"}
 
 def _action(window: QMainWindow, name: str, text: str, keys: tuple[str, ...] | str,
             help_text: str, checkable: bool = False) -> QAction:
-    action = QAction(text, window)
+    # The text as a keyword: QAction(text, parent) makes PySide6 weigh the (icon, text)
+    # overload and build QIcon's types, which the first frame never needs (see
+    # buttons.push_button).
+    action = QAction(window, text=text)
     action.setObjectName(name)
     key_list = (keys,) if isinstance(keys, str) else keys
     action.setShortcuts([QKeySequence(k) for k in key_list if k])

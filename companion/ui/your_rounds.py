@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.ui.buttons import push_button
 from companion.ui.item_views import ShyTreeWidget
 
 if TYPE_CHECKING:
@@ -84,13 +84,13 @@ class YourRounds(QFrame):
         self.note.setObjectName("yourRoundsNote")
         self.note.setProperty("role", "small")
         self.note.setWordWrap(True)
-        self.start_button = QPushButton("Start this round", self)
+        self.start_button = push_button("Start this round", self)
         self.start_button.setObjectName("startAssignedButton")
         self.start_button.setProperty("role", "primary")
         self.start_button.setAccessibleDescription(
             "Open the live round selected in Your rounds. Return in the list does the same.")
         self.start_button.clicked.connect(self.request_start)
-        self.loops_button = QPushButton("Loops…", self)
+        self.loops_button = push_button("Loops…", self)
         self.loops_button.setObjectName("openLoopsButton")
         self.loops_button.setAccessibleDescription(
             "Plan and assign candidates' loops and see who is late. Shortcut: Ctrl+Shift+L.")
