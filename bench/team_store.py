@@ -187,7 +187,7 @@ def calibration_against_local(server: Any, folder: Path) -> dict[str, Any]:
     import hashlib
 
     from bench.calibration import _scorecards, build_store
-    from companion.calibration.figures import compute, compute_rated
+    from companion.calibration.figures import compute_rated
     from companion.content.loader import builtin_pack
     from companion.exchange.files import FORMAT_VERSION, canonical_json, content_hash
     from companion.exchange.schema import scorecard_to_dict
@@ -221,7 +221,7 @@ def calibration_against_local(server: Any, folder: Path) -> dict[str, Any]:
         began = time.perf_counter()
         with team_connection(team) as conn:
             data = read_for_calibration(conn, p)
-        counted = compute(data.scorecards, data.decisions, p).scorecards
+        counted = compute_rated(data.rounds, data.decisions, p, kinds=data.kinds).scorecards
         team_s.append(time.perf_counter() - began)
         began = time.perf_counter()
         with Store.open(local) as store:

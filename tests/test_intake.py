@@ -15,6 +15,7 @@ from companion.intake.reading import (
     _JSON_SKIP,
     Refused,
     json_code,
+    json_nesting,
     nesting_depth,
     parse_json,
     parse_toml,
@@ -79,6 +80,38 @@ def test_strings_are_cut_out_alike_either_way() -> None:
     deep = '{"a": "' + "]" * 40 + '", "b": ' + "[" * 40 + "]" * 40 + "}"
     with pytest.raises(Refused, match="nested more than 16"):
         parse_json(deep)
+
+
+def test_json_nesting_is_nesting_depth_of_the_code() -> None:
+    """The quick count (brackets picked out in C, empty pairs removed a level at a
+    time) gives ``nesting_depth(json_code(text))`` for any text, balanced or not."""
+    import random
+
+    rng = random.Random(18)
+    texts = ['{"a": "[[[", "b": [{"c": "]}"}]}', '"\\"[[[["', "]]][[[", "[" * 17 + "]" * 17,
+             "[" * 16 + "]" * 16, "{[}]", "[" * 5000, '"é[" [{"ü": ["\ud800"]}]', ""]
+    texts += ["".join(rng.choice('"[]{}\\a:,') for _ in range(rng.randint(1, 40)))
+              for _ in range(20_000)]
+    texts += ["".join(rng.choice("[]{}") for _ in range(rng.randint(1, 60)))
+              for _ in range(5_000)]
+    for text in texts:
+        assert json_nesting(text, 16) == nesting_depth(json_code(text), 16), text
+
+
+@pytest.mark.parametrize(("token", "value"), [
+    ("-123456789012345678", -123456789012345678), ("123456789012345678", 123456789012345678),
+    ("1e308", 1e308), ("0.000012345678901234567", 0.000012345678901234567), ("2.5", 2.5)])
+def test_numbers_nothing_refuses_are_read_as_json_reads_them(token: str, value: object) -> None:
+    assert parse_json(f'{{"n": {token}}}') == {"n": value}
+
+
+@pytest.mark.parametrize(("token", "expected"), [
+    ("1234567890123456789", "19 digits"), ("-1e309", "out of range"),
+    ("0.0000123456789012345678901", "26 digits"), ("NaN", "not a finite number")])
+def test_the_numbers_refused_are_named_where_they_stand(token: str, expected: str) -> None:
+    with pytest.raises(Refused, match=expected) as refused:
+        parse_json(f'{{"a": 1,\n "n": {token}}}')
+    assert refused.value.text().startswith("line 2 column 7")
 
 
 @pytest.mark.parametrize(("text", "expected"), [

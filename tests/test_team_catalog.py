@@ -139,7 +139,7 @@ def test_harden_catalog_closes_every_route_to_the_count_and_the_app_still_works(
     with db.begin(ana) as conn:  # the lead's debrief and calibration reads
         assert len(read_panel(conn, "Hidden 1", pack()).scorecards) == 2
         cal = read_for_calibration(conn, pack())
-        assert len(cal.scorecards) == HIDDEN + 1 and cal.problems == ()
+        assert len(cal.rounds) == HIDDEN + 1 and cal.problems == ()
         assert whoami(conn).groups == ("companion_lead",)
 
 def test_harden_catalog_is_idempotent_and_needs_a_superuser(db: TeamDb) -> None:

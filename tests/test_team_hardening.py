@@ -496,7 +496,7 @@ def test_calibration_leaves_out_what_the_debrief_leaves_out_hash_and_notes_too(
     """A payload changed behind the app's back (a note rewritten, a note too long) keeps
     every field calibration computes with; calibration still refuses it, as the
     debrief does, because it reads each row through the same gate."""
-    from companion.calibration.figures import compute
+    from companion.calibration.figures import compute_rated
     from companion.team.reading import brought_up_to_date, read_for_calibration
 
     db = create_database(pg_server)
@@ -520,13 +520,91 @@ def test_calibration_leaves_out_what_the_debrief_leaves_out_hash_and_notes_too(
             cal = read_for_calibration(conn, pack())
             debrief, debrief_problems = brought_up_to_date(
                 server.fetch_all_scorecards(conn, pack()))
-        assert [sc.id for sc in cal.scorecards] == [cards[2].id] == \
+        assert [rc.id for rc in cal.rounds] == [cards[2].id] == \
             [sc.id for sc in debrief]
         assert list(cal.problems) == debrief_problems and len(debrief_problems) == 2
         assert f"team store scorecard {cards[0].id} by Sam Okafor: " in cal.problems[0]
         assert "content hash does not match" in cal.problems[0]
         assert f"{cards[1].id} by Sam Okafor" in cal.problems[1]
-        assert compute(cal.scorecards, (), pack()).scorecards == 1
+        assert compute_rated(cal.rounds, (), pack(), kinds=cal.kinds).scorecards == 1
+    finally:
+        drop_database(db)
+
+
+def test_calibrations_lean_read_gives_the_figures_of_whole_amended_scorecards(
+        pg_server: PgServer) -> None:
+    """Calibration reads each team row into what it computes with (``record.rated``);
+    its figures are those of ``compute`` over the debrief's whole scorecards, and over
+    the same scorecards amended here, with amended cards counted as submitted and a
+    refused row left out of all three."""
+    import random
+
+    from companion.calibration.figures import compute, compute_rated
+    from companion.record.changes import AnswerProbe, Recommend
+    from companion.record.decision import Decision
+    from companion.record.scorecard import RATINGS, RECOMMENDATIONS
+    from companion.team.reading import brought_up_to_date, read_for_calibration
+
+    db = create_database(pg_server)
+    try:
+        roles = {who: db.add(base, "interviewer", who)
+                 for base, who in (("sam", "Sam Okafor"), ("lee", "Lee Chen"))}
+        ana = db.add("ana", "lead", "Ana P")
+        ids = [it.item_id for it in card("Sam Okafor", "x", 1).items]
+        rnd = random.Random(18)
+        cards = [card(who, f"Cal Candidate {n}", 200 + n,
+                      ratings={i: rnd.choice(RATINGS) for i in ids},
+                      recommendation=rnd.choice(RECOMMENDATIONS))
+                 for n in range(8) for who in roles]
+        first = cards[0].items[0]
+        failure = next(it for it in cards[1].items
+                       if any(p.probe_id.startswith("failure.") for p in it.probes))
+        probe = next(p for p in failure.probes if p.probe_id.startswith("failure."))
+        changes = {cards[0].id: [Rate(first.item_id, "strong" if first.rating != "strong"
+                                      else "very_thin", AT), Recommend("strong_no")],
+                   cards[1].id: [AnswerProbe(failure.item_id, probe.probe_id, False, None,
+                                             "", AT)]}
+        expected = []
+        for sc in cards:
+            with db.begin(roles[sc.interviewer]) as conn:
+                server.publish_scorecard(conn, sc)
+                for seq, change in enumerate(changes.get(sc.id, ()), start=1):
+                    amendment = Amendment(AT, change, sc.undo_for(change), "")
+                    server.append_amendment(conn, sc.id, seq, AT, amendment_to_dict(amendment))
+                    sc = sc.apply(amendment)
+            expected.append(sc)
+        with db.begin(ana) as conn:
+            for n, outcome in enumerate(("hire", "no_hire", "hire", "no_hire", "hire")):
+                server.record_decision(conn, Decision(f"Cal Candidate {n}", outcome, "Ana P",
+                                                      AT, "senior" if outcome == "hire"
+                                                      else None))
+        refused_card = cards[5]
+        with db.raw("postgres") as su:  # a row changed behind the app's back
+            su.execute("ALTER TABLE companion.scorecards DISABLE TRIGGER USER")
+            su.execute("UPDATE companion.scorecards SET payload = jsonb_set(payload, "
+                       "'{summary}', to_jsonb('rewritten'::text)) WHERE id = %s",
+                       (refused_card.id,))
+            su.execute("ALTER TABLE companion.scorecards ENABLE TRIGGER USER")
+            su.commit()
+        expected = [sc for sc in expected if sc.id != refused_card.id]
+        with db.begin(ana) as conn:
+            cal = read_for_calibration(conn, pack())
+            whole, problems = brought_up_to_date(server.fetch_all_scorecards(conn, pack()))
+        assert list(cal.problems) == problems and len(problems) == 1
+        assert f"team store scorecard {refused_card.id} by " in problems[0]
+        assert sorted(rc.id for rc in cal.rounds) == sorted(sc.id for sc in expected) == \
+            sorted(sc.id for sc in whole)
+        amended = next(rc for rc in cal.rounds if rc.id == cards[0].id)
+        assert amended.ratings[first.item_id] == first.rating  # as submitted
+        assert amended.recommendation == cards[0].recommendation
+        probed = next(rc for rc in cal.rounds if rc.id == cards[1].id)
+        assert probe.probe_id not in probed.failure_asked.get(failure.item_id, ())  # current
+
+        lean = compute_rated(cal.rounds, cal.decisions, pack(), kinds=cal.kinds)
+        assert lean.scorecards == 15 and lean.candidates == 8 and lean.decided == 5
+        assert lean.interviewers and lean.items
+        assert lean.to_dict() == compute(whole, cal.decisions, pack()).to_dict() == \
+            compute(expected, cal.decisions, pack()).to_dict()
     finally:
         drop_database(db)
 

@@ -32,7 +32,7 @@ from companion.record.scorecard import RATING_LABEL
 def compute_for_cli(args: argparse.Namespace, pack: Pack,
                     warnings: list[str] | None = None) -> Calibration:
     """The figures; with ``--team`` each stored row left out adds a line to ``warnings``."""
-    from companion.calibration.figures import compute, compute_rated
+    from companion.calibration.figures import compute_rated
     from companion.store.bulk import read_for_calibration
 
     if args.archetype and pack.find_archetype(args.archetype) is None:
@@ -48,7 +48,8 @@ def compute_for_cli(args: argparse.Namespace, pack: Pack,
             team = read_team(conn, pack)
         if warnings is not None:
             warnings.extend(team.problems)
-        return compute(team.scorecards, team.decisions, pack, viewer=None, filters=filters)
+        return compute_rated(team.rounds, team.decisions, pack, viewer=None, filters=filters,
+                             kinds=team.kinds)
     with open_store(args) as store:
         data = read_for_calibration(store)
     return compute_rated(data.rounds, data.decisions, pack, viewer=None, rounds=data.pending,

@@ -50,7 +50,7 @@ class _Row:
 
 
 def _rows(args: argparse.Namespace) -> tuple[Readiness, list[_Row]]:
-    from companion.calibration.figures import compute
+    from companion.calibration.figures import compute_rated
     from companion.calibration.model import Filters
     from companion.team.practice import read_bar, read_practice
     from companion.team.reading import read_for_calibration, require_team, team_connection
@@ -62,8 +62,8 @@ def _rows(args: argparse.Namespace) -> tuple[Readiness, list[_Row]]:
         data = read_for_calibration(conn, pack)
     rows = []
     for arch in sorted({p.archetype for p in found}):
-        live = compute(data.scorecards, data.decisions, pack, viewer=None,
-                       filters=Filters(archetype=arch))
+        live = compute_rated(data.rounds, data.decisions, pack, viewer=None,
+                             filters=Filters(archetype=arch), kinds=data.kinds)
         lean = {fold_name(i.name): i.leniency for i in live.interviewers}
         for p in (p for p in found if p.archetype == arch):
             f = p.figures

@@ -46,10 +46,14 @@ SUFFIX = ".icscore.json"
 MAX_BYTES = limits.SCORECARD_FILE_BYTES
 
 
+# What json.dumps(payload, **these settings) builds anew on every call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                              allow_nan=False)
+
+
 def canonical_json(payload: Any) -> bytes:
     """The one byte form of ``payload`` that the content hash is taken over."""
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    return _CANONICAL.encode(payload).encode("utf-8")
 
 
 def content_hash(payload: Any) -> str:

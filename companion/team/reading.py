@@ -9,7 +9,7 @@ rules decide what the login may read; nothing is filtered here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -23,6 +23,7 @@ from companion.content.model import Pack
 from companion.intake.json_reader import Obj, SchemaError
 from companion.record.change_codec import amendment_from
 from companion.record.decision import Decision
+from companion.record.rated import RatedRound, item_kinds, rated
 from companion.record.scorecard import Scorecard
 from companion.team import server
 from companion.team.connect import connection, make_engine
@@ -57,8 +58,11 @@ def with_amendments(stored: server.StoredScorecard) -> Scorecard:
     what the chain says the value was, and its time is the one the server kept
     (bounded by the submission and the server's clock).
     """
-    sc = stored.scorecard
-    for a in stored.amendments:
+    return _amended(stored.scorecard, stored.amendments)
+
+
+def _amended(sc: Scorecard, amendments: Sequence[server.StoredAmendment]) -> Scorecard:
+    for a in amendments:
         source = f"team store amendment {a.seq} of scorecard {a.scorecard_id}"
         try:
             amendment = amendment_from(Obj(a.change, source))
@@ -66,6 +70,10 @@ def with_amendments(stored: server.StoredScorecard) -> Scorecard:
             raise ImportFileError(f"{source}: {exc}") from None
         sc = sc.apply(replace(amendment, at=a.at, undo=sc.undo_for(amendment.change)))
     return sc
+
+
+def _unamendable(sc: Scorecard, exc: ImportFileError) -> str:
+    return server.Unreadable("scorecard", sc.id, sc.interviewer, str(exc)).line()
 
 
 def brought_up_to_date(fetched: server.Fetched) -> tuple[list[Scorecard], list[str]]:
@@ -76,9 +84,7 @@ def brought_up_to_date(fetched: server.Fetched) -> tuple[list[Scorecard], list[s
         try:
             cards.append(with_amendments(stored))
         except ImportFileError as exc:
-            problems.append(server.Unreadable(
-                "scorecard", stored.scorecard.id, stored.scorecard.interviewer,
-                str(exc)).line())
+            problems.append(_unamendable(stored.scorecard, exc))
     return cards, problems
 
 
@@ -135,24 +141,58 @@ def as_decision(stored: server.StoredDecision) -> Decision:
 
 @dataclass(frozen=True)
 class TeamCalibrationData:
-    scorecards: tuple[Scorecard, ...]  # up to date, every amendment applied
+    """What calibration reads of the team store, in the form the local store gives it."""
+
+    rounds: tuple[RatedRound, ...]  # every readable scorecard, amendments applied
+    kinds: dict[str, str]  # item id -> kind (question or scenario), as the scorecards say
     decisions: tuple[Decision, ...]  # the latest per candidate (none for an interviewer)
     problems: tuple[str, ...] = ()  # one line per stored row left out
 
 
 def read_for_calibration(conn: Connection, pack: Pack | None) -> TeamCalibrationData:
-    """Everything calibration needs that the login may read: two queries and the decisions.
+    """Everything calibration needs that the login may read, for ``compute_rated``.
 
-    Every scorecard passes the debrief's own gate (``server.fetch_all_scorecards``:
-    the bounded parser, the content hash, the whole record's shape and bounds), so
-    calibration counts exactly the rows a debrief would show. Pack checks are left
-    out, as calibration over local rounds leaves them out: a round made with another
-    pack still counts. The server's rules already hold back what an interviewer may
-    not see yet, so every scorecard here counts.
+    Every row passes the debrief's own checks (``server.checked_scorecard``: the
+    bounded parser, the content hash, the whole record's shape and bounds) and its
+    amendments are applied as the debrief applies them, so calibration counts
+    exactly the rows a debrief would show, and names the same rows in the same
+    lines. Pack checks are left out, as calibration over local rounds leaves them
+    out: a round made with another pack still counts. The server's rules already
+    hold back what an interviewer may not see yet, so every scorecard here counts.
+
+    Unlike the debrief, it reads no more of a row than those checks use (no
+    provenance) and hands calibration each scorecard reduced to what it reads
+    (``record.rated``), as the local store's bulk read does.
     """
     del pack  # calibration does not refuse a round for being of another pack
     with paused_gc():  # 10,000 scorecards of small objects: no collection in between
-        cards, problems = brought_up_to_date(server.fetch_all_scorecards(conn, None))
-    return TeamCalibrationData(tuple(cards),
+        rows = server.all_scorecard_rows(conn)
+        chains, broken = server.amendments_of(conn, None) if rows else ({}, [])
+        cards: list[Scorecard] = []
+        decoded: set[str] = set()
+        problems: list[str] = []
+        unamendable: list[str] = []
+        for sid, version, digest, payload, candidate, who in rows:
+            try:
+                sc = server.checked_scorecard(sid, version, digest, payload, candidate, who,
+                                              None)
+            except ImportFileError as exc:
+                problems.append(server.unreadable_row(sid, who, exc).line())
+                continue
+            decoded.add(sc.id)
+            chain = chains.get(sc.id)
+            if chain:
+                try:
+                    sc = _amended(sc, chain)
+                except ImportFileError as exc:
+                    unamendable.append(_unamendable(sc, exc))
+                    continue
+            cards.append(sc)
+        # The debrief's lines in its order: rows that fail, amendment rows that fail
+        # (of scorecards that did not), chains that do not apply.
+        problems += [u.line() for u in broken if u.scorecard_id in decoded]
+        problems += unamendable
+        rounds = tuple(rated(sc) for sc in cards)
+    return TeamCalibrationData(rounds, item_kinds(cards),
                                tuple(as_decision(d) for d in server.read_decisions(conn)),
                                tuple(problems))

@@ -337,28 +337,68 @@ def _decoded(rows: Sequence[Row[*tuple[Any, ...]]],
     out: list[StoredScorecard] = []
     bad: list[Unreadable] = []
     for sid, owner, by, at, version, digest, payload, cand, who in rows:
-        source = f"team store scorecard {one_line(str(sid))[:80]}"
         try:
-            if not isinstance(payload, str) or not isinstance(digest, str):
-                raise ImportFileError(f"{source}: the stored payload is not JSON text")
-            if not 1 <= int(version) <= FORMAT_VERSION:
-                raise ImportFileError(f"{source}: written in scorecard format {version}, "
-                                      f"which this app does not read (it reads 1 to "
-                                      f"{FORMAT_VERSION}): update the app")
-            sc = scorecard_from_payload_text(payload, digest, source, pack, int(version))
-            if (sc.id, sc.candidate, sc.interviewer) != (sid, cand, who):
-                raise ImportFileError(f"{source}: the payload does not match its row")
-            stored = StoredScorecard(sc, str(owner), str(by), _time(at, source),
+            sc = checked_scorecard(sid, version, digest, payload, cand, who, pack)
+            stored = StoredScorecard(sc, str(owner), str(by), _time(at, _source(sid)),
                                      tuple(found.get(str(sid), ())))
         except ImportFileError as exc:
-            bad.append(Unreadable("scorecard", str(sid), str(who),
-                                  str(exc).removeprefix(f"{source}: ")))
+            bad.append(unreadable_row(sid, who, exc))
             continue
         out.append(stored)
     kept = {s.scorecard.id for s in out}
     # An amendment of a left-out scorecard is not news: the scorecard is named already.
     bad.extend(u for u in unreadable if u.scorecard_id in kept)
     return Fetched(out, bad)
+
+
+def _source(sid: object) -> str:
+    return f"team store scorecard {one_line(str(sid))[:80]}"
+
+
+def checked_scorecard(sid: Any, version: Any, digest: Any, payload: Any, candidate: Any,
+                      interviewer: Any, pack: Pack | None) -> Scorecard:
+    """One stored row through the checks of an imported file, or ``ImportFileError``.
+
+    The payload's text passes the exchange file's bounded gate and content hash,
+    and the record must be the row's own (id, candidate, interviewer). Every read
+    of scorecards (a debrief, a calibration) decodes its rows here.
+    """
+    source = _source(sid)
+    if not isinstance(payload, str) or not isinstance(digest, str):
+        raise ImportFileError(f"{source}: the stored payload is not JSON text")
+    if not 1 <= int(version) <= FORMAT_VERSION:
+        raise ImportFileError(f"{source}: written in scorecard format {version}, "
+                              f"which this app does not read (it reads 1 to "
+                              f"{FORMAT_VERSION}): update the app")
+    sc = scorecard_from_payload_text(payload, digest, source, pack, int(version))
+    if (sc.id, sc.candidate, sc.interviewer) != (sid, candidate, interviewer):
+        raise ImportFileError(f"{source}: the payload does not match its row")
+    return sc
+
+
+def unreadable_row(sid: object, interviewer: object, exc: ImportFileError) -> Unreadable:
+    """The line naming a row ``checked_scorecard`` refused."""
+    return Unreadable("scorecard", str(sid), str(interviewer),
+                      str(exc).removeprefix(f"{_source(sid)}: "))
+
+
+# Everything a calibration checks of every row, and no more: who stored a row and
+# when are for the debrief's page. The function sorts and holds its whole answer
+# on the server (two row stores of every payload); with the default 4 MB of
+# work_mem a team's year (10,000 scorecards, 16 MB of payload text) spilled to
+# temporary files, about 0.08 s of the read (bench/team_store.py). SET LOCAL ends
+# with the read's transaction.
+_ALL_ROWS = ("SELECT id, format_version, content_sha256, payload, candidate, interviewer "
+             "FROM companion.read_scorecards(NULL, NULL)")
+_ROOM_FOR_EVERY_ROW = "SET LOCAL work_mem = '64MB'"
+
+
+def all_scorecard_rows(conn: Connection) -> Sequence[Row[*tuple[Any, ...]]]:
+    """Every scorecard row the caller may read, oldest first, unchecked: (id, format
+    version, content hash, payload text, candidate, interviewer), for ``checked_scorecard``.
+    """
+    _execute(conn, "to read the scorecards", _ROOM_FOR_EVERY_ROW, {})
+    return _execute(conn, "to read the scorecards", _ALL_ROWS, {}).all()
 
 
 def amendments_of(conn: Connection, candidate: str | None

@@ -109,7 +109,7 @@ def compute_team_calibration(team: TeamSettings, password: str | None, pack: Pac
     The server's rules decide what the login may read, independence included,
     so nothing is held back here.
     """
-    from companion.calibration.figures import compute
+    from companion.calibration.figures import compute_rated
     from companion.team.errors import TeamRefusedError
     from companion.team.practice import practice_by_interviewer
     from companion.team.reading import read_for_calibration, team_connection
@@ -120,8 +120,8 @@ def compute_team_calibration(team: TeamSettings, password: str | None, pack: Pac
             practice = practice_by_interviewer(conn, filters.archetype)
         except TeamRefusedError:  # practice is for panel leads to read
             practice = {}
-    return Computed(compute(data.scorecards, data.decisions, pack, viewer=None,
-                            filters=filters), data.problems, practice)
+    return Computed(compute_rated(data.rounds, data.decisions, pack, viewer=None,
+                                  filters=filters, kinds=data.kinds), data.problems, practice)
 
 
 def _practice(name: str, practice: dict[str, PracticeFigure]) -> str:
