@@ -580,11 +580,11 @@ def test_calibrations_lean_read_gives_the_figures_of_whole_amended_scorecards(
                                                       else None))
         refused_card = cards[5]
         with db.raw("postgres") as su:  # a row changed behind the app's back
-            su.execute("ALTER TABLE companion.scorecards DISABLE TRIGGER USER")
-            su.execute("UPDATE companion.scorecards SET payload = jsonb_set(payload, "
+            su.execute("ALTER TABLE companion_data.scorecards DISABLE TRIGGER USER")
+            su.execute("UPDATE companion_data.scorecards SET payload = jsonb_set(payload, "
                        "'{summary}', to_jsonb('rewritten'::text)) WHERE id = %s",
                        (refused_card.id,))
-            su.execute("ALTER TABLE companion.scorecards ENABLE TRIGGER USER")
+            su.execute("ALTER TABLE companion_data.scorecards ENABLE TRIGGER USER")
             su.commit()
         expected = [sc for sc in expected if sc.id != refused_card.id]
         with db.begin(ana) as conn:
