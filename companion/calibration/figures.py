@@ -17,7 +17,7 @@ Findings (lenient, harsh, noisy, no spread, predicts nothing) are raised only
 when the whole 95% interval lies past a threshold that matters, so a finding
 says what the data support and no more; a tentative figure (under 15 candidates
 or 30 of its n) that crosses one is reported as tentative, and a figure from fewer
-than 5 candidates is not computed at all (see stats.MIN_CANDIDATES).
+than 5 candidates is not computed at all (see stats.estimate.MIN_CANDIDATES).
 """
 
 from __future__ import annotations
@@ -39,17 +39,10 @@ from companion.calibration.model import (
     InterviewerFigures,
     RatingFigures,
 )
-from companion.calibration.stats import (
-    RESOLUTION_VAR,
-    Estimate,
-    alpha_interval,
-    estimate,
-    kendall_tau_b,
-    mean_interval,
-    median_interval,
-    tau_b_grouped,
-    wilson,
-)
+from companion.calibration.stats.bootstrap import alpha_interval
+from companion.calibration.stats.estimate import RESOLUTION_VAR, Estimate, estimate
+from companion.calibration.stats.intervals import mean_interval, median_interval, wilson
+from companion.calibration.stats.tau import kendall_tau_b, tau_b_grouped
 from companion.content.model import DIMENSIONS, Pack
 from companion.loop.status import DUE
 from companion.record.decision import Decision
