@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
+from types import MappingProxyType
 
 from companion.base.gcpause import paused_gc
 from companion.calibration.findings import find
@@ -62,6 +63,7 @@ DUE_HOURS = DUE.total_seconds() / 3600
 REC_INDEX = {rec: n for n, rec in enumerate(RECOMMENDATIONS)}  # strong no 0 .. strong yes 3
 NEVER_VARIES = "the rating never varies, so there is no rank correlation"
 _NONE_ASKED: frozenset[str] = frozenset()
+_NO_RANKS: Mapping[int, int] = MappingProxyType({})
 
 
 def _seed(text: str) -> int:
@@ -87,7 +89,7 @@ def held_back(viewer: str | None, rounds: Iterable[RoundLike]) -> set[str]:
 
 # ---------------------------------------------------------------- the computation
 
-@dataclass
+@dataclass(slots=True)
 class _Round:
     """One submitted scorecard, reduced to what the figures read."""
 
@@ -97,12 +99,16 @@ class _Round:
     ratings: Mapping[str, str | None]
     scores: dict[str, int]  # items rated on the scale (not skipped, not unrated)
     recommendation: str | None
+    # Ranks of (score - usual_score) by score, and of (recommendation - usual_rec),
+    # among every interviewer's: what the rank correlations compare (set by _set_usual).
+    score_rank: Mapping[int, int]
     usual_score: float = 0.0  # this interviewer's mean rating score, over every item
     usual_rec: float = 0.0  # and their mean recommendation (0 strong no .. 3 strong yes)
-    # Ranks of (score - usual_score) by score, and of (recommendation - usual_rec),
-    # among every interviewer's: what the rank correlations compare.
-    score_rank: dict[int, int] = field(default_factory=dict)
     rec_rank: int | None = None
+
+
+# (candidate, item) -> [(round, score)], for every rated item
+Units = dict[tuple[str, str], list[tuple[_Round, int]]]
 
 
 def compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pack: Pack, *,
@@ -139,6 +145,9 @@ def _compute(cards: Sequence[RatedRound], decisions: Iterable[Decision], pack: P
     everything = list(rounds) if rounds is not None else list(cards)
     hidden = held_back(viewer, everything)
     chosen: list[_Round] = []
+    # Every rated answer, gathered while the rounds are reduced (a second walk over
+    # 50,000 ratings to group them cost more than the grouping).
+    units: Units = defaultdict(list)
     seen_hidden: set[str] = set()
     keys: dict[str, str] = {}  # names as compared; each name recurs, so fold it once
     score_of = RATING_SCORE.get
@@ -152,14 +161,19 @@ def _compute(cards: Sequence[RatedRound], decisions: Iterable[Decision], pack: P
             seen_hidden.add(cand)
             continue
         ratings = rc.ratings
-        scores = {i: s for i, r in ratings.items() if (s := score_of(r)) is not None}  # type: ignore[arg-type]
         who = keys.get(rc.interviewer) or keys.setdefault(rc.interviewer,
                                                           fold_name(rc.interviewer))
-        chosen.append(_Round(rc, cand, who, ratings, scores, rc.recommendation))
+        scores: dict[str, int] = {}
+        r = _Round(rc, cand, who, ratings, scores, rc.recommendation, _NO_RANKS)
+        chosen.append(r)
+        for item_id, rating in ratings.items():
+            score = score_of(rating)  # type: ignore[arg-type]
+            if score is not None:
+                scores[item_id] = score
+                units[cand, item_id].append((r, score))
     codes = _set_usual(chosen)
     verdicts = {fold_name(d.candidate): d for d in decisions if d.decided}
     cands = {r.cand for r in chosen}
-    units = _units(chosen)
     interviewers = _interviewers(chosen, units, verdicts, pack)
     tallies = _tallies(chosen, units, verdicts)
     items = _items(tallies, pack, codes, kinds)
@@ -200,19 +214,6 @@ def _set_usual(rounds: Sequence[_Round]) -> tuple[int, int]:
         if r.recommendation in REC_INDEX:
             r.rec_rank = y_rank[REC_INDEX[r.recommendation] - r.usual_rec]
     return len(x_rank), len(y_rank)
-
-
-# (candidate, item) -> [(round, score)], for every rated item
-Units = dict[tuple[str, str], list[tuple[_Round, int]]]
-
-
-def _units(rounds: Sequence[_Round]) -> Units:
-    units: Units = defaultdict(list)
-    for r in rounds:
-        cand = r.cand
-        for item_id, score in r.scores.items():
-            units[cand, item_id].append((r, score))
-    return units
 
 
 def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str, Decision],
