@@ -449,30 +449,35 @@ def _dimension_links(rounds: Sequence[_Round], of_item: Mapping[str, str],
     """Per dimension: (the round's mean rating of its items, measured from the interviewer's
     own average; the recommendation likewise) and (the same rating; hire 1 / no hire 0),
     each with its candidate: a dimension predicts as the loop weighting combines it."""
-    out: dict[str, _Links] = {d: ([], [], [], []) for d in DIMENSIONS}
+    # Each item's dimension as a position, and per round a total and a count per position:
+    # a dict and two fresh lists per round cost more than the sums themselves.
+    place = {i: DIMENSIONS.index(d) for i, d in of_item.items() if d in DIMENSIONS}
+    links: list[_Links] = [([], [], [], []) for _ in DIMENSIONS]
+    none = [0] * len(DIMENSIONS)
     for r in rounds:
-        sums: dict[str, list[int]] = {}
+        totals, counts = none.copy(), none.copy()
         for item_id, score in r.scores.items():
-            dim = of_item.get(item_id)
-            if dim is not None:
-                acc = sums.setdefault(dim, [0, 0])
-                acc[0] += score
-                acc[1] += 1
-        if not sums:
+            d = place.get(item_id)
+            if d is not None:
+                totals[d] += score
+                counts[d] += 1
+        if counts == none:
             continue
         rec = REC_INDEX[r.recommendation] - r.usual_rec if (
             r.recommendation in REC_INDEX) else None
         verdict = verdicts.get(r.cand)
-        for dim, (total, count) in sums.items():
+        hired = float(verdict.outcome == "hire") if verdict is not None else 0.0
+        for pairs, total, count in zip(links, totals, counts, strict=True):
+            if not count:
+                continue
             x = total / count - r.usual_score
-            pairs = out.setdefault(dim, ([], [], [], []))
             if rec is not None:
                 pairs[0].append((x, rec))
                 pairs[1].append(r.cand)
             if verdict is not None:
-                pairs[2].append((x, float(verdict.outcome == "hire")))
+                pairs[2].append((x, hired))
                 pairs[3].append(r.cand)
-    return out
+    return dict(zip(DIMENSIONS, links, strict=True))
 
 
 def _round_link(pairs: list[tuple[float, float]], cands: list[str], varies: bool) -> Estimate:
