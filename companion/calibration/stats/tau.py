@@ -110,17 +110,21 @@ class _TauTable:
         return ds, (shrink + dr) // 2, (shrink + dc) // 2
 
 
-    def changes(self, groups: Sequence[Sequence[tuple[int, int]]]) -> list[tuple[int, int, int]]:
-        """``change`` of every group in one loop: the jackknife's hot path.
+    def left_out(self, groups: Sequence[Sequence[tuple[int, int]]]) -> list[float] | None:
+        """tau-b with each group left out in turn (the jackknife's values), or None when
+        leaving some group out removes all variation: the jackknife's hot path.
 
-        The same integers as ``change`` (tests/test_calibration_stats.py compares them),
-        with the margins' terms precomputed; the pairs within a group come from
-        ``itertools.combinations`` (in C) rather than a slice per observation.
+        The integers of ``change`` (tests/test_calibration_stats.py compares them), with
+        the margins' terms precomputed, the pairs within a group from
+        ``itertools.combinations`` (in C) rather than a slice per observation, and each
+        value computed where its changes are (no tuple per group, no second loop).
         """
         k = self.k
         row2 = [2 * r - 1 for r in self.row]
         col2 = [2 * c - 1 for c in self.col]
         n, nn = self.n, self.n * self.n
+        s, ux, uy = self.s, self.untied_x, self.untied_y
+        sqrt = math.sqrt
         out = []
         for part in groups:
             ds = dr = dc = 0
@@ -140,7 +144,10 @@ class _TauTable:
                 else:
                     ds -= 1
             shrink = (n - len(part)) ** 2 - nn
-            out.append((ds, (shrink + dr) // 2, (shrink + dc) // 2))
+            denom = (ux + (shrink + dr) // 2) * (uy + (shrink + dc) // 2)
+            if denom <= 0:
+                return None
+            out.append((s + ds) / sqrt(denom))
         return out
 
 
@@ -198,14 +205,10 @@ def tau_b_grouped(groups: Sequence[Sequence[tuple[int, int]]], rows: int, cols: 
     if g < 3:
         return estimate(value, None, None, n, unit, method, g,
                         "fewer than three candidates: no interval can be given")
-    loo: list[float] = []
-    s, ux, uy = table.s, table.untied_x, table.untied_y
-    for ds, dx, dy in table.changes(groups):
-        denom = (ux + dx) * (uy + dy)
-        if denom <= 0:  # leaving this group out removes all variation
-            return estimate(value, None, None, n, unit, method, counted,
-                            "too little variation for an interval")
-        loo.append((s + ds) / math.sqrt(denom))
+    loo = table.left_out(groups)
+    if loo is None:
+        return estimate(value, None, None, n, unit, method, counted,
+                        "too little variation for an interval")
     mean = math.fsum(loo) / g
     var = (g - 1) / g * math.fsum((t - mean) ** 2 for t in loo)
     half = t_quantile(0.5 + CONFIDENCE / 2, g - 1) * math.sqrt(var)
