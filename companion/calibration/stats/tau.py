@@ -25,37 +25,35 @@ class _TauTable:
         self.n = n = sum(cells.values())
         row = [0] * rows
         col = [0] * cols
+        # Cells by row, gathered with the margins: sorting the ((row, column), count)
+        # pairs instead compared nested tuples, a tenth of the table's instructions.
+        in_row: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)  # (column, count)
         for (i, j), c in cells.items():
             row[i] += c
             col[j] += c
+            in_row[i].append((j, c))
         self.row, self.col = row, col
         last = [0, *accumulate(col)]  # last[j]: observations in columns < j
         # k[i][j]: pairs concordant minus discordant between one observation in cell
         # (i, j) and every observation of the table; only occupied cells are needed.
-        # A sweep down the rows: a Fenwick tree counts the rows above by column, so the
-        # cost follows the occupied cells, not rows x columns.
+        # A sweep down the occupied rows, keeping the rows above counted by column; the
+        # count left of a cell is the one left of the row's previous cell plus the
+        # columns between, summed in C. A Fenwick tree did the same with about 15 Python
+        # loop steps a cell, which cost more than summing a row's few hundred columns.
         # (a row of k is made only for a row with observations: the rest are never read)
         k: list[list[int]] = [[]] * rows
         self.k = k
-        tree = [0] * (cols + 1)
         above_col = [0] * cols  # observations in rows above, per column
         above = 0  # observations in rows above
         twice_s = 0
-        ordered = sorted(cells.items())
-        start, end = 0, len(ordered)
-        while start < end:
-            i = ordered[start][0][0]
-            stop = start
-            while stop < end and ordered[stop][0][0] == i:
-                stop += 1
-            mine = ordered[start:stop]
+        for i in sorted(in_row):
+            mine = sorted(in_row[i])
             ki = k[i] = [0] * cols
             rest, run = n - above - row[i], 0  # run: this row, left of j
-            for (_, j), c in mine:
-                lt, x = 0, j  # rows above, columns left of j
-                while x:
-                    lt += tree[x]
-                    x &= x - 1
+            lt = prev = 0  # lt: rows above, columns left of j (and prev)
+            for j, c in mine:
+                lt += sum(above_col[prev:j])
+                prev = j
                 le = lt + above_col[j]  # rows above, columns up to j
                 # both smaller + both larger - (above, right) - (below, left)
                 kk = (lt + rest - last[j + 1] + le + run + c
@@ -63,14 +61,9 @@ class _TauTable:
                 ki[j] = kk
                 twice_s += c * kk
                 run += c
-            for (_, j), c in mine:
+            for j, c in mine:
                 above_col[j] += c
-                x = j + 1
-                while x <= cols:
-                    tree[x] += c
-                    x += x & -x
             above += row[i]
-            start = stop
         self.s = twice_s // 2
         self.untied_x = (n * n - sum(r * r for r in row)) // 2  # pairs not tied on x
         self.untied_y = (n * n - sum(c * c for c in col)) // 2
