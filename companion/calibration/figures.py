@@ -360,15 +360,25 @@ def _tallies(rounds: Sequence[_Round], units: Units,
         t.rated_by.add(cand)
         # Measured from the interviewer's own average, so that a lenient
         # interviewer's high ratings and many yeses do not pass for prediction.
-        rec = [(r.score_rank[score], r.rec_rank) for r, score in rated
-               if r.rec_rank is not None]
+        # One loop for the three lists: a comprehension is a function call in
+        # Python 3.11, dearer than the few ratings of an answer it walks.
+        rec: list[tuple[int, int]] = []
+        dec: list[tuple[int, int]] = []
+        scores: list[int] = []
+        hired = hired_of.get(cand)
+        for r, score in rated:
+            x = r.score_rank[score]
+            if r.rec_rank is not None:
+                rec.append((x, r.rec_rank))
+            if hired is not None:
+                dec.append((x, hired))
+            scores.append(score)
         if rec:
             t.rec[cand] = rec
-        hired = hired_of.get(cand)
         if hired is not None:
-            t.dec[cand] = [(r.score_rank[score], hired) for r, score in rated]
+            t.dec[cand] = dec
         if len(rated) >= 2:
-            t.units.append([score for _, score in rated])
+            t.units.append(scores)
             t.unit_of.add(cand)
     out: dict[str, _Tally] = {}  # in the order items were first met, as before
     for (item_id, rating), count in given.items():
