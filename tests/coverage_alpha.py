@@ -4,8 +4,8 @@ Not part of the default test run (a minute or more): the suite checks 40 units i
 tests/test_calibration_null.py. This runs simulated panels (each answer's quality
 spread normally, each rating that plus the rater's noise, rounded to whole steps) at
 several unit counts and noise levels, and prints, per count, how often the expanded
-percentile bootstrap's interval (``stats.expanded_tail``) held the truth. Below
-``stats.ALPHA_INTERVAL_UNITS`` units the app gives the value without an interval; the
+percentile bootstrap's interval (``stats.bootstrap.expanded_tail``) held the truth. Below
+``stats.bootstrap.ALPHA_INTERVAL_UNITS`` units the app gives the value without an interval; the
 script asks for one anyway, to show why.
 
     python -m tests.coverage_alpha [--reps 400]
@@ -19,11 +19,8 @@ import argparse
 import random
 import sys
 
-from companion.calibration.stats import (
-    ALPHA_INTERVAL_UNITS,
-    alpha_interval,
-    krippendorff_alpha,
-)
+from companion.calibration.stats.alpha import krippendorff_alpha
+from companion.calibration.stats.bootstrap import ALPHA_INTERVAL_UNITS, alpha_interval
 
 COUNTS = (10, 15, 20, 30, 40, 100)
 # (raters per answer, each rating's noise in steps): the suite's process first.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from companion.calibration.stats import Estimate
+from companion.calibration.stats.estimate import Estimate
 from companion.content.loader import load_pack
 from companion.content.model import CUE_LEVELS, Pack
 from companion.practice.model import PracticeItem

@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 from reportlab.graphics.shapes import Drawing, Line, Polygon
 
 from companion.calibration.model import InterviewerFigures
-from companion.calibration.stats import Estimate
+from companion.calibration.stats.estimate import Estimate
 from companion.calibration.text import cut_ends, figure
 from companion.export import calibration_pdf
 from companion.ui.calibration_charts import LeniencyChart

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from companion.calibration.stats import ALPHA_INTERVAL_UNITS
+from companion.calibration.stats.bootstrap import ALPHA_INTERVAL_UNITS
 from companion.calibration.text import figure
 from companion.demo.team_plan import HARSH, LENIENT, NOISY, USELESS_ITEM
 from tests.conftest import run_cli

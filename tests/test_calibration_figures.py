@@ -11,7 +11,8 @@ import pytest
 
 from companion.calibration.figures import compute, held_back
 from companion.calibration.model import Filters
-from companion.calibration.stats import RESOLUTION_VAR, t_quantile
+from companion.calibration.stats.estimate import RESOLUTION_VAR
+from companion.calibration.stats.student_t import t_quantile
 from companion.content.loader import builtin_pack
 from companion.content.model import Pack
 from companion.record.changes import Amendment, Rate, Recommend

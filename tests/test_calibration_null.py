@@ -17,13 +17,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from companion.calibration.figures import compute
-from companion.calibration.stats import (
-    RESOLUTION_VAR,
-    alpha_interval,
-    krippendorff_alpha,
-    mean_interval,
-    t_quantile,
-)
+from companion.calibration.stats.alpha import krippendorff_alpha
+from companion.calibration.stats.bootstrap import alpha_interval
+from companion.calibration.stats.estimate import RESOLUTION_VAR
+from companion.calibration.stats.intervals import mean_interval
+from companion.calibration.stats.student_t import t_quantile
 from companion.calibration.text import figure
 from companion.content.loader import builtin_pack
 from companion.content.model import Pack

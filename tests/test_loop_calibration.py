@@ -33,7 +33,7 @@ def test_on_time_share_counts_a_day_and_says_n() -> None:
 
 
 def test_a_share_of_all_or_nothing_keeps_its_value_inside_the_interval() -> None:
-    from companion.calibration.stats import wilson
+    from companion.calibration.stats.intervals import wilson
 
     for hits in (0, 12):
         e = wilson(hits, 12)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.calibration.stats import mean_interval, wilson
+from companion.calibration.stats.intervals import mean_interval, wilson
 from companion.content.model import CUE_LEVELS
 from companion.practice import draw, history
 from companion.practice.draw import PracticeError

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from companion.calibration.stats import Estimate
+from companion.calibration.stats.estimate import Estimate
 from companion.calibration.text import figure
 from companion.content.loader import builtin_pack
 from companion.content.planner import PlannedRound

@@ -17,7 +17,7 @@ Findings (lenient, harsh, noisy, no spread, predicts nothing) are raised only
 when the whole 95% interval lies past a threshold that matters, so a finding
 says what the data support and no more; a tentative figure (under 15 candidates
 or 30 of its n) that crosses one is reported as tentative, and a figure from fewer
-than 5 candidates is not computed at all (see stats.MIN_CANDIDATES).
+than 5 candidates is not computed at all (see stats.estimate.MIN_CANDIDATES).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
+from types import MappingProxyType
 
 from companion.base.gcpause import paused_gc
 from companion.calibration.findings import find
@@ -39,17 +40,10 @@ from companion.calibration.model import (
     InterviewerFigures,
     RatingFigures,
 )
-from companion.calibration.stats import (
-    RESOLUTION_VAR,
-    Estimate,
-    alpha_interval,
-    estimate,
-    kendall_tau_b,
-    mean_interval,
-    median_interval,
-    tau_b_grouped,
-    wilson,
-)
+from companion.calibration.stats.bootstrap import alpha_interval
+from companion.calibration.stats.estimate import RESOLUTION_VAR, Estimate, estimate
+from companion.calibration.stats.intervals import mean_interval, median_interval, wilson
+from companion.calibration.stats.tau import kendall_tau_b, tau_b_grouped
 from companion.content.model import DIMENSIONS, Pack
 from companion.loop.status import DUE
 from companion.record.decision import Decision
@@ -69,6 +63,7 @@ DUE_HOURS = DUE.total_seconds() / 3600
 REC_INDEX = {rec: n for n, rec in enumerate(RECOMMENDATIONS)}  # strong no 0 .. strong yes 3
 NEVER_VARIES = "the rating never varies, so there is no rank correlation"
 _NONE_ASKED: frozenset[str] = frozenset()
+_NO_RANKS: Mapping[int, int] = MappingProxyType({})
 
 
 def _seed(text: str) -> int:
@@ -94,7 +89,7 @@ def held_back(viewer: str | None, rounds: Iterable[RoundLike]) -> set[str]:
 
 # ---------------------------------------------------------------- the computation
 
-@dataclass
+@dataclass(slots=True)
 class _Round:
     """One submitted scorecard, reduced to what the figures read."""
 
@@ -104,12 +99,16 @@ class _Round:
     ratings: Mapping[str, str | None]
     scores: dict[str, int]  # items rated on the scale (not skipped, not unrated)
     recommendation: str | None
+    # Ranks of (score - usual_score) by score, and of (recommendation - usual_rec),
+    # among every interviewer's: what the rank correlations compare (set by _set_usual).
+    score_rank: Mapping[int, int]
     usual_score: float = 0.0  # this interviewer's mean rating score, over every item
     usual_rec: float = 0.0  # and their mean recommendation (0 strong no .. 3 strong yes)
-    # Ranks of (score - usual_score) by score, and of (recommendation - usual_rec),
-    # among every interviewer's: what the rank correlations compare.
-    score_rank: dict[int, int] = field(default_factory=dict)
     rec_rank: int | None = None
+
+
+# (candidate, item) -> [(round, score)], for every rated item
+Units = dict[tuple[str, str], list[tuple[_Round, int]]]
 
 
 def compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pack: Pack, *,
@@ -146,6 +145,9 @@ def _compute(cards: Sequence[RatedRound], decisions: Iterable[Decision], pack: P
     everything = list(rounds) if rounds is not None else list(cards)
     hidden = held_back(viewer, everything)
     chosen: list[_Round] = []
+    # Every rated answer, gathered while the rounds are reduced (a second walk over
+    # 50,000 ratings to group them cost more than the grouping).
+    units: Units = defaultdict(list)
     seen_hidden: set[str] = set()
     keys: dict[str, str] = {}  # names as compared; each name recurs, so fold it once
     score_of = RATING_SCORE.get
@@ -159,14 +161,19 @@ def _compute(cards: Sequence[RatedRound], decisions: Iterable[Decision], pack: P
             seen_hidden.add(cand)
             continue
         ratings = rc.ratings
-        scores = {i: s for i, r in ratings.items() if (s := score_of(r)) is not None}  # type: ignore[arg-type]
         who = keys.get(rc.interviewer) or keys.setdefault(rc.interviewer,
                                                           fold_name(rc.interviewer))
-        chosen.append(_Round(rc, cand, who, ratings, scores, rc.recommendation))
+        scores: dict[str, int] = {}
+        r = _Round(rc, cand, who, ratings, scores, rc.recommendation, _NO_RANKS)
+        chosen.append(r)
+        for item_id, rating in ratings.items():
+            score = score_of(rating)  # type: ignore[arg-type]
+            if score is not None:
+                scores[item_id] = score
+                units[cand, item_id].append((r, score))
     codes = _set_usual(chosen)
     verdicts = {fold_name(d.candidate): d for d in decisions if d.decided}
     cands = {r.cand for r in chosen}
-    units = _units(chosen)
     interviewers = _interviewers(chosen, units, verdicts, pack)
     tallies = _tallies(chosen, units, verdicts)
     items = _items(tallies, pack, codes, kinds)
@@ -207,19 +214,6 @@ def _set_usual(rounds: Sequence[_Round]) -> tuple[int, int]:
         if r.recommendation in REC_INDEX:
             r.rec_rank = y_rank[REC_INDEX[r.recommendation] - r.usual_rec]
     return len(x_rank), len(y_rank)
-
-
-# (candidate, item) -> [(round, score)], for every rated item
-Units = dict[tuple[str, str], list[tuple[_Round, int]]]
-
-
-def _units(rounds: Sequence[_Round]) -> Units:
-    units: Units = defaultdict(list)
-    for r in rounds:
-        cand = r.cand
-        for item_id, score in r.scores.items():
-            units[cand, item_id].append((r, score))
-    return units
 
 
 def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str, Decision],
@@ -366,15 +360,25 @@ def _tallies(rounds: Sequence[_Round], units: Units,
         t.rated_by.add(cand)
         # Measured from the interviewer's own average, so that a lenient
         # interviewer's high ratings and many yeses do not pass for prediction.
-        rec = [(r.score_rank[score], r.rec_rank) for r, score in rated
-               if r.rec_rank is not None]
+        # One loop for the three lists: a comprehension is a function call in
+        # Python 3.11, dearer than the few ratings of an answer it walks.
+        rec: list[tuple[int, int]] = []
+        dec: list[tuple[int, int]] = []
+        scores: list[int] = []
+        hired = hired_of.get(cand)
+        for r, score in rated:
+            x = r.score_rank[score]
+            if r.rec_rank is not None:
+                rec.append((x, r.rec_rank))
+            if hired is not None:
+                dec.append((x, hired))
+            scores.append(score)
         if rec:
             t.rec[cand] = rec
-        hired = hired_of.get(cand)
         if hired is not None:
-            t.dec[cand] = [(r.score_rank[score], hired) for r, score in rated]
+            t.dec[cand] = dec
         if len(rated) >= 2:
-            t.units.append([score for _, score in rated])
+            t.units.append(scores)
             t.unit_of.add(cand)
     out: dict[str, _Tally] = {}  # in the order items were first met, as before
     for (item_id, rating), count in given.items():
@@ -455,30 +459,35 @@ def _dimension_links(rounds: Sequence[_Round], of_item: Mapping[str, str],
     """Per dimension: (the round's mean rating of its items, measured from the interviewer's
     own average; the recommendation likewise) and (the same rating; hire 1 / no hire 0),
     each with its candidate: a dimension predicts as the loop weighting combines it."""
-    out: dict[str, _Links] = {d: ([], [], [], []) for d in DIMENSIONS}
+    # Each item's dimension as a position, and per round a total and a count per position:
+    # a dict and two fresh lists per round cost more than the sums themselves.
+    place = {i: DIMENSIONS.index(d) for i, d in of_item.items() if d in DIMENSIONS}
+    links: list[_Links] = [([], [], [], []) for _ in DIMENSIONS]
+    none = [0] * len(DIMENSIONS)
     for r in rounds:
-        sums: dict[str, list[int]] = {}
+        totals, counts = none.copy(), none.copy()
         for item_id, score in r.scores.items():
-            dim = of_item.get(item_id)
-            if dim is not None:
-                acc = sums.setdefault(dim, [0, 0])
-                acc[0] += score
-                acc[1] += 1
-        if not sums:
+            d = place.get(item_id)
+            if d is not None:
+                totals[d] += score
+                counts[d] += 1
+        if counts == none:
             continue
         rec = REC_INDEX[r.recommendation] - r.usual_rec if (
             r.recommendation in REC_INDEX) else None
         verdict = verdicts.get(r.cand)
-        for dim, (total, count) in sums.items():
+        hired = float(verdict.outcome == "hire") if verdict is not None else 0.0
+        for pairs, total, count in zip(links, totals, counts, strict=True):
+            if not count:
+                continue
             x = total / count - r.usual_score
-            pairs = out.setdefault(dim, ([], [], [], []))
             if rec is not None:
                 pairs[0].append((x, rec))
                 pairs[1].append(r.cand)
             if verdict is not None:
-                pairs[2].append((x, float(verdict.outcome == "hire")))
+                pairs[2].append((x, hired))
                 pairs[3].append(r.cand)
-    return out
+    return dict(zip(DIMENSIONS, links, strict=True))
 
 
 def _round_link(pairs: list[tuple[float, float]], cands: list[str], varies: bool) -> Estimate:

@@ -23,7 +23,7 @@ from companion.calibration.model import (
     InterviewerFigures,
     RatingFigures,
 )
-from companion.calibration.stats import Estimate
+from companion.calibration.stats.estimate import Estimate
 from companion.record.scorecard import RATING_LABEL
 
 

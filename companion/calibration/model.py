@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from companion.calibration.stats import Estimate
+from companion.calibration.stats.estimate import Estimate
 
 # A lean must lie beyond this many rating steps (whole interval) to be called lenient/harsh.
 LEAN_MIN = 0.2

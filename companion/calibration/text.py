@@ -17,8 +17,8 @@ from companion.calibration.model import (
     Calibration,
     RatingFigures,
 )
-from companion.calibration.stats import (
-    ALPHA_INTERVAL_UNITS,
+from companion.calibration.stats.bootstrap import ALPHA_INTERVAL_UNITS
+from companion.calibration.stats.estimate import (
     MIN_CANDIDATES,
     MIN_N,
     SOLID_CANDIDATES,

@@ -19,7 +19,7 @@ from pathlib import Path
 from companion.base.errors import CompanionError
 from companion.calibration.findings import basis
 from companion.calibration.model import Calibration, Filters, RatingFigures
-from companion.calibration.stats import Estimate
+from companion.calibration.stats.estimate import Estimate
 from companion.calibration.text import figure, scope
 from companion.commands.common import data_root
 from companion.commands.session_cmd import open_store

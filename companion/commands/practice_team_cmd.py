@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from companion.base.errors import CompanionError
-from companion.calibration.stats import Estimate
+from companion.calibration.stats.estimate import Estimate
 from companion.calibration.text import figure
 from companion.commands.common import data_root
 from companion.commands.session_cmd import open_store

@@ -29,7 +29,7 @@ from companion.calibration.model import (
     Finding,
     RatingFigures,
 )
-from companion.calibration.stats import Estimate
+from companion.calibration.stats.estimate import Estimate
 from companion.calibration.text import GLOSSARY, cut_ends, figure, item_counts, scope
 from companion.content.model import Pack
 from companion.export.document import MARGIN_X, PAGE_SIZES, build_pdf

@@ -14,7 +14,9 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from companion.calibration.stats import CONFIDENCE, Estimate, estimate, t_quantile, wilson
+from companion.calibration.stats.estimate import CONFIDENCE, Estimate, estimate
+from companion.calibration.stats.intervals import wilson
+from companion.calibration.stats.student_t import t_quantile
 from companion.practice.model import Rated
 
 UNIT = "sample answers"
@@ -59,7 +61,7 @@ class Figures:
 
 
 def signed_error(t: Tally) -> Estimate:
-    """The mean signed error with a t interval, from sums (as ``stats.mean_interval``)."""
+    """The mean signed error with a t interval, from sums (as ``stats.intervals.mean_interval``)."""
     if t.n < 2:
         return estimate(None, None, None, t.n, UNIT, SIGNED_METHOD)
     mean = t.error_sum / t.n

@@ -24,7 +24,7 @@ from companion.calibration.model import (
     InterviewerFigures,
     RatingFigures,
 )
-from companion.calibration.stats import Estimate
+from companion.calibration.stats.estimate import Estimate
 from companion.calibration.text import cut_ends, figure, item_counts
 
 Axis = tuple[float, float]

@@ -1,0 +1,106 @@
+"""Intervals of proportions, means and medians: Wilson, the cluster-robust t, and the
+order-statistic interval."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Hashable, Iterable, Sequence
+from fractions import Fraction
+
+from companion.calibration.stats.estimate import (
+    CONFIDENCE,
+    Z95,
+    Estimate,
+    estimate,
+    is_too_few,
+    too_few,
+)
+from companion.calibration.stats.student_t import t_quantile
+
+
+def wilson(successes: int, n: int, unit: str = "cases",
+           clusters: int | None = None) -> Estimate:
+    """A proportion with its Wilson score interval (good at small n and near 0 or 1).
+
+    ``clusters``: how many candidates the n cases come from (for the thresholds).
+    """
+    method = "proportion, Wilson 95% interval"
+    if is_too_few(n, clusters):
+        return too_few(n, unit, method, clusters)
+    p = successes / n
+    z2 = Z95 * Z95
+    denom = 1.0 + z2 / n
+    centre = (p + z2 / (2 * n)) / denom
+    half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
+    # At p = 0 or 1 the bound meets p exactly, up to rounding; the interval must hold p.
+    return estimate(p, min(p, max(0.0, centre - half)), max(p, min(1.0, centre + half)), n,
+                    unit, method, clusters)
+
+
+def mean_interval(values: Sequence[float], clusters: Sequence[Hashable] | None = None,
+                  unit: str = "pairs", floor: float = 0.0) -> Estimate:
+    """A mean with a 95% t interval; cluster-robust when ``clusters`` names each value's group.
+
+    With clusters, the standard error is the sandwich (CR1) estimate over the
+    groups and the t quantile has (groups - 1) degrees of freedom; without, each
+    value is its own group, which is the ordinary ``s / sqrt(n)``.
+
+    ``floor`` is the least variance a group's mean may have: the standard error
+    is never below ``sqrt(floor / groups)``. From few candidates rated in whole
+    steps the sandwich estimate is often exactly 0 (two candidates with equal
+    means), and an interval of zero width would call anything beyond the line;
+    the floor (``RESOLUTION_VAR`` for ratings) keeps what the scale cannot resolve.
+    """
+    n = len(values)
+    method = "mean, 95% t interval" + (", clustered by candidate" if clusters else "")
+    if floor:
+        method += ", variance floored at the rating scale's resolution"
+    keys: Iterable[Hashable] = clusters if clusters is not None else range(n)
+    groups: dict[Hashable, list[float]] = {}  # group -> [sum, count]
+    for key, v in zip(keys, values, strict=True):
+        acc = groups.get(key)
+        if acc is None:
+            groups[key] = [v, 1.0]
+        else:
+            acc[0] += v
+            acc[1] += 1.0
+    g = len(groups)
+    counted = g if clusters is not None else None
+    if is_too_few(n, counted):
+        return too_few(n, unit, method, counted)
+    mean = math.fsum(values) / n
+    if g < 2:
+        return estimate(None, None, None, n, unit, method, counted,
+                        "all from one candidate: no interval can be given")
+    # Each group's residual sum: its sum less its size times the mean.
+    spread = math.fsum((total - size * mean) ** 2 for total, size in groups.values())
+    var = g / (g - 1) * spread / (n * n)
+    se = math.sqrt(max(var, floor / g))
+    half = t_quantile(0.5 + CONFIDENCE / 2, g - 1) * se
+    return estimate(mean, mean - half, mean + half, n, unit, method, counted)
+
+
+def median_interval(values: Sequence[float], unit: str = "rounds",
+                    clusters: int | None = None) -> Estimate:
+    """A median with the distribution-free interval between two order statistics.
+
+    The ranks are chosen from the binomial(n, 1/2) distribution so that the
+    interval covers the true median with at least 95% probability.
+    """
+    n = len(values)
+    method = "median, 95% order-statistic interval"
+    if is_too_few(n, clusters):
+        return too_few(n, unit, method, clusters)
+    xs = sorted(values)
+    # Largest k with P(B <= k - 1) <= alpha / 2, B ~ binomial(n, 1/2), in exact integers
+    # (2**n overflows a float from n = 1024).
+    tail = Fraction(1 - CONFIDENCE).limit_denominator(1000) / 2
+    limit = tail * 2**n
+    k, cum, term = 0, 0, 1  # term = comb(n, k)
+    while k < n and cum + term <= limit:
+        cum += term
+        term = term * (n - k) // (k + 1)
+        k += 1
+    k = max(k, 1)
+    return estimate(statistics.median(xs), xs[k - 1], xs[n - k], n, unit, method, clusters)
