@@ -83,7 +83,9 @@ def start_from_your_rounds(qtbot: QtBot, person: Member, *, submit: bool = True)
         start.interviewer.setText(person.name)
         start.interviewer.editingFinished.emit()
         card = start.your_rounds
-        qtbot.waitUntil(lambda: card.list.topLevelItemCount() > 0, timeout=30_000)
+        # The card builds its list when it first has rounds to show (YourRounds._build).
+        qtbot.waitUntil(lambda: card.isVisible() and card.list.topLevelItemCount() > 0,
+                        timeout=30_000)
         assert start.candidate.text() == ""
         card.list.setFocus()
         qtbot.keyClick(card.list, Qt.Key.Key_Return)

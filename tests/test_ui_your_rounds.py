@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from companion.content.loader import builtin_pack
 from companion.content.planner import plan_loop
@@ -35,6 +35,8 @@ def test_an_assigned_round_starts_with_return_and_nothing_typed(qtbot, data_dir:
         start = window.start_screen
         card = start.your_rounds
         assert not card.isVisible()  # nobody named yet: nothing is "yours"
+        # ... and nothing built for it: the first frame makes no widgets it never shows.
+        assert card.findChildren(QWidget) == []
         name = start.findChild(QLineEdit, "interviewerInput")
         name.setText("Grace Hopper")
         name.editingFinished.emit()
@@ -42,6 +44,12 @@ def test_an_assigned_round_starts_with_return_and_nothing_typed(qtbot, data_dir:
         rows = [card.list.topLevelItem(i).text(1) for i in range(card.list.topLevelItemCount())]
         assert rows == ["Bo Chen", "Ada Obi"]  # soonest first
         assert card.list.topLevelItem(0).text(2) == "System design scenario"
+        # Built late, the list still gets the style sheet's roomy rows (5 px above and
+        # below each item) for every row, not just the first.
+        heights = [card.list.visualItemRect(card.list.topLevelItem(i)).height()
+                   for i in range(card.list.topLevelItemCount())]
+        assert heights[0] >= card.list.fontMetrics().height() + 10
+        assert len(set(heights)) == 1, heights
         card.list.setFocus()
         qtbot.keyClick(card.list, Qt.Key.Key_Down)
         qtbot.keyClick(card.list, Qt.Key.Key_Return)

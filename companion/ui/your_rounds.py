@@ -66,6 +66,16 @@ class YourRounds(QFrame):
         self.pack: Pack | None = None
         self.me: Callable[[], str] = lambda: ""  # the interviewer's name; the screen sets it
         self._rows: list[Assigned] = []
+        # The card is hidden until a store lists rounds for this interviewer, after the
+        # first frame; its list, note and buttons are built then (``_build``), so the
+        # first frame does not make and style a dozen widgets it never shows.
+        self._built = False
+        self.hide()
+
+    def _build(self) -> None:
+        if self._built:
+            return
+        self._built = True
         heading = QLabel("Your rounds", self)
         heading.setProperty("role", "heading")
         heading.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -105,7 +115,9 @@ class YourRounds(QFrame):
         layout.addWidget(heading)
         layout.addWidget(self.list)
         layout.addLayout(row)
-        self.hide()
+        # Styled before the rows go in: row heights measured on an unpolished list lack
+        # the style sheet's item padding.
+        self.list.ensurePolished()
 
     def set_sources(self, store: Store, pack: Pack | None) -> None:
         self.store, self.pack = store, pack
@@ -118,11 +130,17 @@ class YourRounds(QFrame):
         from companion.base.errors import CompanionError
         from companion.store.loops import assigned_to
 
+        problem = ""
         try:
             self._rows = assigned_to(self.store, self.me())
         except CompanionError as exc:
             self._rows = []
-            self.note.setText(f"Cannot read the loops: {exc}")
+            problem = f"Cannot read the loops: {exc}"
+        if not self._rows and not self._built:
+            return  # hidden, with nothing to show: nothing to build
+        self._build()
+        if problem:
+            self.note.setText(problem)
         self.list.clear()
         for a in self._rows:
             item = QTreeWidgetItem([_when(a), a.loop.candidate, a.round.title,
@@ -145,6 +163,8 @@ class YourRounds(QFrame):
         self.setVisible(bool(count))
 
     def selected(self) -> Assigned | None:
+        if not self._built:
+            return None
         item = self.list.currentItem()
         index = self.list.indexOfTopLevelItem(item) if item is not None else -1
         return self._rows[index] if 0 <= index < len(self._rows) else None
