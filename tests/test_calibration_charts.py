@@ -29,6 +29,15 @@ def test_cut_ends_and_the_words_for_a_missing_figure() -> None:
                                      "12 pairs from 6 candidates")
 
 
+def test_a_count_of_one_reads_in_the_singular() -> None:
+    """A new team's first rounds: "1 pair from 1 candidate", not "1 pairs from 1 candidates"."""
+    one = Estimate(None, None, None, 1, "pairs", "mean", clusters=1)
+    assert figure(one) == "too few (1 pair from 1 candidate)"
+    assert figure(Estimate(None, None, None, 2, "units", "alpha", clusters=1)) == (
+        "too few (2 units from 1 candidate)")
+    assert figure(Estimate(None, None, None, 1, "rounds", "median")) == "too few (1 round)"
+
+
 def test_pdf_whisker_cut_at_the_edge_ends_in_an_arrowhead() -> None:
     def shapes(e: Estimate) -> list[object]:
         d = Drawing(300, 20)

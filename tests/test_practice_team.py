@@ -12,6 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from companion.calibration.findings import counted
 from companion.content.loader import builtin_pack
 from companion.practice.session import PracticeSession, SetChoice
 from companion.store import Store
@@ -95,8 +96,8 @@ def test_an_interviewer_publishes_and_the_lead_sees_it_beside_live_leniency(
     assert "Kim Lee, api: 2 practice sets, ready" in text
     assert "Kim Lee, data: 1 practice set, not yet ready" in text
     live = kim_live["leniency"]
-    assert (f"live leniency:       too few ({live['n']} {live['unit']} from "
-            f"{live['candidates']} candidate") in text
+    assert (f"live leniency:       too few ({counted(live['n'], live['unit'])} from "
+            f"{counted(live['candidates'], 'candidates')})") in text
 
     # The lead raises the bar; Kim is no longer ready on too few answers.
     res = run_cli("practice", "bar", "--min-rated", "30", data_dir=ana.data)

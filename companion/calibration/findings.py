@@ -39,10 +39,16 @@ def percent(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.0f}%"
 
 
+def counted(n: int, plural: str) -> str:
+    """"52 pairs", "1 pair": every unit a figure counts is a plural in -s."""
+    return f"{n} {plural.removesuffix('s') if n == 1 else plural}"
+
+
 def basis(e: Estimate) -> str:
     """"52 pairs from 17 candidates": what the figure rests on."""
-    text = f"{e.n} {e.unit}"
-    return f"{text} from {e.clusters} candidates" if e.clusters is not None else text
+    text = counted(e.n, e.unit)
+    return (f"{text} from {counted(e.clusters, 'candidates')}" if e.clusters is not None
+            else text)
 
 
 def interval(e: Estimate, show: Callable[[float | None], str] = plain) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from companion.calibration.findings import basis, percent, plain, signed
+from companion.calibration.findings import basis, counted, percent, plain, signed
 from companion.calibration.model import (
     LEAN_MIN,
     NO_SPREAD_SHARE,
@@ -65,8 +65,8 @@ def item_counts(f: RatingFigures) -> str:
     """What a question's chart row rests on: ``alpha 40 units, tau-b 120 ratings, from 40
     candidates`` (each answer rated by two or more is one unit of alpha)."""
     ag, tau = f.agreement, f.predicts_recommendation
-    return (f"alpha {ag.n} units, tau-b {tau.n} ratings, from "
-            f"{max(ag.clusters or 0, tau.clusters or 0)} candidates")
+    return (f"alpha {counted(ag.n, 'units')}, tau-b {counted(tau.n, 'ratings')}, from "
+            f"{counted(max(ag.clusters or 0, tau.clusters or 0), 'candidates')}")
 
 
 def cut_ends(e: Estimate, axis: tuple[float, float]) -> tuple[bool, bool]:
@@ -80,7 +80,8 @@ def cut_ends(e: Estimate, axis: tuple[float, float]) -> tuple[bool, bool]:
 
 def scope(cal: Calibration) -> str:
     """One line: what the figures rest on and what was left out."""
-    parts = [f"{cal.scorecards} submitted scorecards of {cal.candidates} candidates",
+    parts = [f"{counted(cal.scorecards, 'submitted scorecards')} of "
+             f"{counted(cal.candidates, 'candidates')}",
              f"{cal.decided} with a hire / no hire decision"]
     if cal.first and cal.last:
         parts.append(f"rounds from {cal.first.astimezone():%Y-%m-%d} to "
