@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import REPO, run_cli
 
@@ -79,13 +80,18 @@ sys.exit(main(["--smoke"]))
 """
 
 
-def test_the_collector_is_off_until_the_first_paint_and_on_after(data_dir) -> None:  # type: ignore[no-untyped-def]
+def _smoke_with(spy: str, data_dir: Path) -> str:
+    """What ``spy`` (a script that patches the window, then runs ``--smoke``) prints."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COMPANION_DATA_DIR=str(data_dir))
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
-    res = subprocess.run([sys.executable, "-c", GC_SPY], capture_output=True, text=True,
+    res = subprocess.run([sys.executable, "-c", spy], capture_output=True, text=True,
                          cwd=REPO, env=env, timeout=120)
     assert res.returncode == 0, res.stderr[-2000:]
-    assert "collector False True" in res.stdout
+    return res.stdout
+
+
+def test_the_collector_is_off_until_the_first_paint_and_on_after(data_dir) -> None:  # type: ignore[no-untyped-def]
+    assert "collector False True" in _smoke_with(GC_SPY, data_dir)
 
 
 # Reports, at the first paint, which of PySide6's lazily built types exist yet.
@@ -112,9 +118,4 @@ def test_the_first_frame_builds_no_icon_or_event_types_it_does_not_use(data_dir)
     # (some fifty) with the first event a Python event filter sees. Both cost milliseconds
     # the first frame need not wait for; a new filter or such a call on the start path
     # fails this test.
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COMPANION_DATA_DIR=str(data_dir))
-    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
-    res = subprocess.run([sys.executable, "-c", TYPES_SPY], capture_output=True, text=True,
-                         cwd=REPO, env=env, timeout=120)
-    assert res.returncode == 0, res.stderr[-2000:]
-    assert "built []" in res.stdout
+    assert "built []" in _smoke_with(TYPES_SPY, data_dir)
