@@ -56,15 +56,13 @@ class ScreenFit(QObject):
     def watch(self) -> None:
         """Follow the window's moves, resizes and layout changes from now on.
 
-        The window calls it after its first paint, and it starts one loop turn later:
-        the first event a Python filter sees makes PySide6 build every event type it
-        knows (about 2 ms), which the first frame need not wait for. The fit that the
-        window's first show scheduled has run by then; one more fit catches whatever
-        changed in between (a fit that finds nothing changed does nothing).
+        The window calls it once its first paint is done (``when_first_painted``
+        defers the call a loop turn): the first event a Python filter sees makes
+        PySide6 build every event type it knows (about 2 ms), which the first frame
+        need not wait for. The fit that the window's first show scheduled has run by
+        then; one more fit catches whatever changed in between (a fit that finds
+        nothing changed does nothing).
         """
-        QTimer.singleShot(0, self, self._start_watching)
-
-    def _start_watching(self) -> None:
         self.window.installEventFilter(self)
         self.schedule()
 
