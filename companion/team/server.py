@@ -315,9 +315,10 @@ def fetch_all_scorecards(conn: Connection, pack: Pack | None,
                          since: datetime | None = None) -> Fetched:
     """Every scorecard the caller may read (submitted at or after ``since``), oldest first.
 
-    What calibration over the team store reads: the server decides what that is
-    (an interviewer sees colleagues' scorecards only of candidates they published
-    a scorecard of themselves). Checked as ``fetch_scorecards`` does.
+    The server decides what that is (an interviewer sees colleagues' scorecards only
+    of candidates they published a scorecard of themselves). Checked as
+    ``fetch_scorecards`` does. Calibration reads the same rows without their
+    provenance (``all_scorecard_rows``) and checks each with ``checked_scorecard``.
     """
     rows = _execute(conn, "to read the scorecards",
                     f"{_SCORECARDS}(NULL, CAST(:since AS timestamptz))",
