@@ -18,14 +18,16 @@ import pytest
 
 from companion.calibration.figures import compute
 from companion.calibration.stats.alpha import krippendorff_alpha
-from companion.calibration.stats.bootstrap import alpha_interval
+from companion.calibration.stats.bootstrap import ALPHA_JACKKNIFE_UNITS, alpha_interval
 from companion.calibration.stats.estimate import RESOLUTION_VAR
 from companion.calibration.stats.intervals import mean_interval
 from companion.calibration.stats.student_t import t_quantile
+from companion.calibration.stats.tau import TAU_LINEAR_GROUPS, tau_b_grouped
 from companion.calibration.text import figure
 from companion.content.loader import builtin_pack
 from companion.content.model import Pack
 from companion.record.scorecard import ItemRecord, Scorecard
+from tests import coverage_alpha, coverage_tau
 from tests.calibration_sim import ITEMS, Team, name, scorecards
 
 # Datasets per size: 10 sizes x 20 = 200. At 20 a size, one false alarm is 5%.
@@ -150,5 +152,37 @@ def test_alpha_bootstrap_covers_the_true_alpha() -> None:
     for seed in range(200):
         e = alpha_interval(units(rng, 40), seed=seed)
         assert e.low is not None and e.high is not None
+        hits.append(e.low <= truth <= e.high)
+    assert statistics.fmean(hits) >= 0.93, statistics.fmean(hits)
+
+
+def test_alpha_jackknife_covers_the_true_alpha() -> None:
+    # From ALPHA_JACKKNIFE_UNITS units the interval is the jackknife's: 200 datasets at
+    # twice that, of the noisiest panel of tests/coverage_alpha.py (four raters an answer).
+    truth = krippendorff_alpha(coverage_alpha.units(random.Random(1), 200_000, 4, 1.0))
+    assert truth is not None
+    rng = random.Random(3)
+    hits = []
+    for _ in range(200):
+        e = alpha_interval(coverage_alpha.units(rng, 2 * ALPHA_JACKKNIFE_UNITS, 4, 1.0))
+        assert e.low is not None and e.high is not None and "jackknife" in e.method
+        assert e.low < e.value < e.high  # type: ignore[operator]
+        hits.append(e.low <= truth <= e.high)
+    assert statistics.fmean(hits) >= 0.93, statistics.fmean(hits)
+
+
+@pytest.mark.parametrize("process", ["rating vs recommendation", "rating vs decision"])
+def test_tau_linearized_jackknife_covers_the_true_tau(process: str) -> None:
+    # At TAU_LINEAR_GROUPS candidates, where the linearized jackknife starts: 200
+    # datasets (the exact jackknife below it, and other sizes: tests/coverage_tau.py).
+    make = coverage_tau.PROCESSES[process]
+    truth = coverage_tau.truth(make)
+    rng = random.Random(5)
+    hits = []
+    for _ in range(200):
+        groups, cols = make(rng, TAU_LINEAR_GROUPS)
+        e = tau_b_grouped(groups, 4, cols)
+        assert e.low is not None and e.high is not None and e.value is not None
+        assert e.low < e.value < e.high
         hits.append(e.low <= truth <= e.high)
     assert statistics.fmean(hits) >= 0.93, statistics.fmean(hits)

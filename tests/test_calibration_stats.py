@@ -21,12 +21,16 @@ from companion.calibration.findings import plain
 from companion.calibration.stats import alpha as alpha_mod
 from companion.calibration.stats import tau as tau_mod
 from companion.calibration.stats.alpha import krippendorff_alpha
-from companion.calibration.stats.bootstrap import ALPHA_INTERVAL_UNITS, alpha_interval
+from companion.calibration.stats.bootstrap import (
+    ALPHA_INTERVAL_UNITS,
+    ALPHA_JACKKNIFE_UNITS,
+    alpha_interval,
+)
 from companion.calibration.stats.draws import binomial
 from companion.calibration.stats.estimate import MIN_N
 from companion.calibration.stats.intervals import mean_interval, median_interval, wilson
 from companion.calibration.stats.student_t import t_cdf, t_quantile
-from companion.calibration.stats.tau import kendall_tau_b
+from companion.calibration.stats.tau import TAU_LINEAR_GROUPS, kendall_tau_b, tau_b_grouped
 from companion.calibration.text import figure
 
 
@@ -165,6 +169,95 @@ def test_alpha_interval_narrows_with_more_units_and_withholds_few() -> None:
     few = alpha_interval(units(MIN_N - 1))
     assert few.status == "too_few" and few.value is None and few.low is None
     assert "too few" in few.note
+
+
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio"])
+def test_alpha_jackknife_leaves_each_unit_out_as_recomputing_does(level: str) -> None:
+    # Subtracting one unit's counts must give alpha of the data without that unit.
+    rng = random.Random(17)
+    units = [[rng.choice((1, 2, 3, 4, None)) for _ in range(rng.randint(2, 4))]
+             for _ in range(45)]
+    co = alpha_mod.coincidences(units)
+    loo = alpha_mod.AlphaModel(co, level).left_out()  # type: ignore[arg-type]
+    assert loo is not None and len(loo) == len(co.types) > 10
+    of_type = dict(zip(co.types, loo, strict=True))
+    checked = 0
+    for k, unit in enumerate(units):
+        vals = [v for v in unit if v is not None]
+        if len(vals) < 2:
+            continue
+        t = tuple(vals.count(v) for v in co.values)
+        rest = units[:k] + units[k + 1:]
+        expected = krippendorff_alpha(rest, level)  # type: ignore[arg-type]
+        assert of_type[t] == pytest.approx(expected, abs=1e-12)
+        checked += 1
+    assert checked > 20
+
+
+def test_alpha_jackknife_interval_from_its_unit_count() -> None:
+    rng = random.Random(23)
+    units = []
+    for _ in range(ALPHA_JACKKNIFE_UNITS):
+        true = rng.gauss(0, 1)
+        units.append([min(4, max(1, round(2.5 + true + rng.gauss(0, 0.7))))
+                      for _ in range(rng.choice((2, 3, 4)))])
+    est = alpha_interval(units)
+    assert "jackknife t interval" in est.method and est.n == ALPHA_JACKKNIFE_UNITS
+    assert est.value == pytest.approx(krippendorff_alpha(units))
+    # The textbook jackknife, recomputing alpha without each unit in turn.
+    n = len(units)
+    loo = [krippendorff_alpha(units[:k] + units[k + 1:]) for k in range(n)]
+    assert None not in loo
+    mean = statistics.fmean(loo)  # type: ignore[arg-type]
+    se = math.sqrt((n - 1) / n * sum((a - mean) ** 2 for a in loo))  # type: ignore[operator]
+    half = sps.t.ppf(0.975, n - 1) * se
+    assert est.low == pytest.approx(est.value - half, abs=1e-9)
+    assert est.high == pytest.approx(min(1.0, est.value + half), abs=1e-9)
+    assert est.low < est.value < est.high
+    # One unit fewer: the bootstrap, as before.
+    assert "bootstrap" in alpha_interval(units[1:]).method
+    # Units that all look alike leave the jackknife nothing to vary: bootstrapped instead.
+    alike = alpha_interval([[1, 2]] * ALPHA_JACKKNIFE_UNITS)
+    assert "bootstrap" in alike.method and alike.value is not None
+
+
+def test_tau_b_linearized_jackknife_is_the_exact_one_to_first_order() -> None:
+    # Many candidates: leaving one out moves tau-b by its influence, up to the pairs
+    # within that candidate, so the two variances agree closely.
+    rng = random.Random(41)
+    groups = []
+    for _ in range(400):
+        quality = rng.gauss(0, 1)
+        hire = int(quality + rng.gauss(0, 0.7) > 0)
+        groups.append([(min(3, max(0, round(1.5 + quality + rng.gauss(0, 0.6)))), hire)
+                       for _ in range(rng.choice((3, 4)))])
+    table = tau_mod._TauTable(Counter(chain.from_iterable(groups)), 4, 2)
+    tau = tau_mod._tau(table.s, table.untied_x, table.untied_y)
+    exact, lin = table.left_out(groups), table.influence(groups)
+    assert tau is not None and exact is not None and lin is not None
+    drops = [tau - t for t in exact]
+    scale = max(map(abs, drops))
+    assert max(abs(a - b) for a, b in zip(drops, lin, strict=True)) < 0.05 * scale
+    assert sum(lin) == pytest.approx(0.0, abs=1e-12)  # first-order drops cancel
+    var_exact = statistics.pvariance(exact) * len(exact) * (len(exact) - 1) / len(exact)
+    var_lin = sum(d * d for d in lin) * (len(lin) - 1) / len(lin)
+    assert var_lin == pytest.approx(var_exact, rel=0.03)
+    est = tau_b_grouped(groups, 4, 2)
+    assert est.high is not None and est.low is not None
+    half = t_quantile(0.975, len(groups) - 1) * math.sqrt(var_lin)
+    assert (est.low, est.high) == pytest.approx((tau - half, tau + half))
+    # Below TAU_LINEAR_GROUPS candidates the jackknife is the exact one.
+    few = groups[:TAU_LINEAR_GROUPS - 1]
+    table = tau_mod._TauTable(Counter(chain.from_iterable(few)), 4, 2)
+    exact_few = table.left_out(few)
+    assert exact_few is not None
+    g = len(few)
+    var = statistics.pvariance(exact_few) * (g - 1)
+    value = tau_mod._tau(table.s, table.untied_x, table.untied_y)
+    assert value is not None
+    est = tau_b_grouped(few, 4, 2)
+    half = t_quantile(0.975, g - 1) * math.sqrt(var)
+    assert (est.low, est.high) == pytest.approx((value - half, min(1.0, value + half)))
 
 
 def test_binomial_draws_have_the_right_distribution() -> None:

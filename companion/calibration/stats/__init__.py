@@ -13,8 +13,10 @@ at all, and below ``SOLID_CANDIDATES`` (or ``SOLID_N``) it is tentative.
 
 Intervals that average over candidates are clustered by candidate: the
 cluster-robust mean with a variance floor (see ``mean_interval``), and a
-delete-one-candidate jackknife for Kendall's tau-b. Krippendorff's alpha is
-bootstrapped over units, as Hayes and Krippendorff (2007) do.
+delete-one-candidate jackknife for Kendall's tau-b (linearized from ``TAU_LINEAR_GROUPS``
+candidates). Krippendorff's alpha is bootstrapped over units, as Hayes and Krippendorff
+(2007) do, and from ``ALPHA_JACKKNIFE_UNITS`` units given the delete-one-unit jackknife's
+t interval, which covers as well there at a fraction of the cost.
 
 The modules, each importable on its own:
 
@@ -23,7 +25,7 @@ The modules, each importable on its own:
 - ``student_t``: the t distribution's function and quantiles;
 - ``intervals``: ``wilson``, ``mean_interval`` (cluster-robust), ``median_interval``;
 - ``alpha``: Krippendorff's alpha from the coincidences of unit types;
-- ``bootstrap``: ``alpha_interval``, its expanded percentile bootstrap;
+- ``bootstrap``: ``alpha_interval``, its expanded percentile bootstrap or jackknife;
 - ``draws``: the seeded binomial draws and multinomial resamples the bootstrap makes;
-- ``tau``: Kendall's tau-b and its delete-one-candidate jackknife.
+- ``tau``: Kendall's tau-b and its delete-one-candidate jackknife, exact or linearized.
 """

@@ -1,6 +1,7 @@
 """Krippendorff's alpha from the coincidence matrix, for any number of coders and
 missing values: units reduced to types, and a model that weighs types (so the bootstrap
-can reweigh them instead of redrawing units)."""
+can reweigh them instead of redrawing units, and the jackknife can leave one unit of each
+type out by subtracting its counts)."""
 
 from __future__ import annotations
 
@@ -85,6 +86,7 @@ class AlphaModel:
     def __init__(self, co: Coincidences, level: Level) -> None:
         self.level = level
         self.values = co.values
+        self.co = co
         k = len(co.values)
         self.pairs = [(c, d) for c in range(k) for d in range(c + 1, k)]
         # Per type: its share of each off-diagonal coincidence cell, and its value counts.
@@ -116,6 +118,50 @@ class AlphaModel:
         if expected <= 1e-12 * n * n or n < 2:
             return None  # no variation at all: agreement is not defined
         return 1.0 - (n - 1.0) * observed / expected
+
+    def left_out(self) -> list[float] | None:
+        """Alpha with one unit of each type left out, per type (``co.types`` order): the
+        delete-one-unit jackknife's values, each as many times as its type's weight.
+
+        A unit enters alpha only through its value counts, so leaving one out subtracts
+        them from the totals: O(values squared) a type, however many units. None when
+        leaving some unit out leaves no variation (alpha undefined there).
+        """
+        co, pairs, ordinal = self.co, self.pairs, self.level == "ordinal"
+        k = len(co.values)
+        counts = [0.0] * k
+        cells = [0.0] * len(pairs)
+        shares: list[list[float]] = []  # per type, its part of each off-diagonal cell
+        for t, w in zip(co.types, co.weights, strict=True):
+            m1 = sum(t) - 1
+            share = [t[c] * t[d] / m1 for c, d in pairs]
+            shares.append(share)
+            for c in range(k):
+                counts[c] += w * t[c]
+            for p, x in enumerate(share):
+                cells[p] += w * x
+        n = sum(counts)
+        fixed = self.fixed_deltas
+        out: list[float] = []
+        for t, share in zip(co.types, shares, strict=True):
+            left = [a - b for a, b in zip(counts, t, strict=True)]
+            n1 = n - sum(t)
+            if ordinal:
+                run = [0.0]
+                for x in left:
+                    run.append(run[-1] + x)
+                deltas = [(run[d + 1] - run[c] - (left[c] + left[d]) / 2.0) ** 2
+                          for c, d in pairs]
+            else:
+                deltas = fixed
+            observed = expected = 0.0
+            for (c, d), cell, mine, delta in zip(pairs, cells, share, deltas, strict=True):
+                observed += (cell - mine) * delta
+                expected += left[c] * left[d] * delta
+            if expected <= 1e-12 * n1 * n1 or n1 < 2:
+                return None
+            out.append(1.0 - (n1 - 1.0) * observed / expected)
+        return out
 
 
 def krippendorff_alpha(units: Iterable[Iterable[float | None]],

@@ -1,4 +1,5 @@
-"""Kendall's tau-b (ties handled) with a delete-one-candidate jackknife interval."""
+"""Kendall's tau-b (ties handled) with a delete-one-candidate jackknife interval: exact
+below ``TAU_LINEAR_GROUPS`` candidates, linearized from there up."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ from companion.calibration.stats.estimate import (
 )
 from companion.calibration.stats.student_t import t_quantile
 
+# From this many candidates the jackknife is linearized (see _TauTable.influence): it
+# covers as well as the exact one there (tests/coverage_tau.py) without the loop over
+# the pairs within each candidate.
+TAU_LINEAR_GROUPS = 60
+
 
 class _TauTable:
     """A contingency table of two ordinal variables, with each cell's concordance score."""
@@ -33,6 +39,7 @@ class _TauTable:
             col[j] += c
             in_row[i].append((j, c))
         self.row, self.col = row, col
+        self.occupied = in_row
         last = [0, *accumulate(col)]  # last[j]: observations in columns < j
         # k[i][j]: pairs concordant minus discordant between one observation in cell
         # (i, j) and every observation of the table; only occupied cells are needed.
@@ -144,6 +151,36 @@ class _TauTable:
         return out
 
 
+    def influence(self, groups: Sequence[Sequence[tuple[int, int]]]) -> list[float] | None:
+        """How much tau-b falls with each group left out, to first order: the linearized
+        (infinitesimal) jackknife, whose variance is the cluster sandwich estimate.
+
+        Leaving one observation out lowers S by its concordance score k and the pairs
+        untied on x (y) by the observations outside its row (column), exactly; a group
+        lowers them by its observations' sums, less the pairs within the group, which
+        the linearization drops (a group's own pairs are a vanishing share of all of
+        them). The delta method turns the three changes into tau-b's. None when some
+        group holds nearly all the variation, where the exact jackknife must decide.
+        """
+        n, row, col = self.n, self.row, self.col
+        biggest = max(map(len, groups))
+        if n - max(row) <= biggest or n - max(col) <= biggest:
+            return None  # some group may hold every observation off the commonest value
+        ux, uy = self.untied_x, self.untied_y
+        root = math.sqrt(ux * uy)
+        tau = self.s / root
+        wx, wy = tau / (2 * ux), tau / (2 * uy)
+        # Each occupied cell's first-order part; a group's is the sum over its cells.
+        psi: dict[tuple[int, int], float] = {}
+        by_col = [wy * (n - c) for c in col]
+        for i, cells in self.occupied.items():
+            ki, ax = self.k[i], wx * (n - row[i])
+            for j, _ in cells:
+                psi[i, j] = ki[j] / root - ax - by_col[j]
+        pick = psi.__getitem__
+        return [sum(map(pick, part)) for part in groups]
+
+
 def _tau(s: int, untied_x: int, untied_y: int) -> float | None:
     denom = untied_x * untied_y
     return s / math.sqrt(denom) if denom > 0 else None
@@ -179,10 +216,14 @@ def _tau_method(clustered: bool) -> str:
 
 
 def tau_b_grouped(groups: Sequence[Sequence[tuple[int, int]]], rows: int, cols: int,
-                  unit: str = "ratings", clustered: bool = True) -> Estimate:
+                  unit: str = "ratings", clustered: bool = True,
+                  linear_from: int = TAU_LINEAR_GROUPS) -> Estimate:
     """``kendall_tau_b`` for observations already coded as ranks (row, column), one
     list per cluster: the form calibration builds while it tallies, so the pairs are
-    not coded and grouped a second time for every question and dimension."""
+    not coded and grouped a second time for every question and dimension.
+
+    From ``linear_from`` groups the jackknife is linearized (``_TauTable.influence``);
+    below, and wherever the linearized variance is not positive, it is exact."""
     method = _tau_method(clustered)
     n = sum(map(len, groups))
     g = len(groups)
@@ -198,12 +239,19 @@ def tau_b_grouped(groups: Sequence[Sequence[tuple[int, int]]], rows: int, cols: 
     if g < 3:
         return estimate(value, None, None, n, unit, method, g,
                         "fewer than three candidates: no interval can be given")
-    loo = table.left_out(groups)
-    if loo is None:
-        return estimate(value, None, None, n, unit, method, counted,
-                        "too little variation for an interval")
-    mean = math.fsum(loo) / g
-    var = (g - 1) / g * math.fsum((t - mean) ** 2 for t in loo)
+    var = 0.0
+    if g >= linear_from:
+        lin = table.influence(groups)
+        if lin is not None:
+            var = (g - 1) / g * math.fsum(d * d for d in lin)
+            method = method.replace("jackknife", "linearized jackknife")
+    if not var > 0.0:
+        loo = table.left_out(groups)
+        if loo is None:
+            return estimate(value, None, None, n, unit, method, counted,
+                            "too little variation for an interval")
+        mean = math.fsum(loo) / g
+        var = (g - 1) / g * math.fsum((t - mean) ** 2 for t in loo)
     half = t_quantile(0.5 + CONFIDENCE / 2, g - 1) * math.sqrt(var)
     return estimate(value, max(-1.0, value - half), min(1.0, value + half), n, unit, method,
                     g if clustered else None)
