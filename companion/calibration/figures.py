@@ -43,7 +43,7 @@ from companion.calibration.model import (
 from companion.calibration.stats.bootstrap import alpha_interval
 from companion.calibration.stats.estimate import RESOLUTION_VAR, Estimate, estimate
 from companion.calibration.stats.intervals import mean_interval, median_interval, wilson
-from companion.calibration.stats.tau import kendall_tau_b, tau_b_grouped
+from companion.calibration.stats.tau import kendall_tau_b_grouped, tau_b_grouped
 from companion.content.model import DIMENSIONS, Pack
 from companion.loop.status import DUE
 from companion.record.decision import Decision
@@ -107,8 +107,6 @@ class _Round:
     rec_rank: int | None = None
 
 
-# (candidate, item) -> [(round, score)], for every rated item
-Units = dict[tuple[str, str], list[tuple[_Round, int]]]
 
 
 def compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pack: Pack, *,
@@ -145,9 +143,9 @@ def _compute(cards: Sequence[RatedRound], decisions: Iterable[Decision], pack: P
     everything = list(rounds) if rounds is not None else list(cards)
     hidden = held_back(viewer, everything)
     chosen: list[_Round] = []
-    # Every rated answer, gathered while the rounds are reduced (a second walk over
-    # 50,000 ratings to group them cost more than the grouping).
-    units: Units = defaultdict(list)
+    # The rounds of each candidate: the panel's answers are compared within a candidate,
+    # so every per-answer figure is gathered in one walk over them (see _sweep).
+    by_cand: dict[str, list[_Round]] = defaultdict(list)
     seen_hidden: set[str] = set()
     keys: dict[str, str] = {}  # names as compared; each name recurs, so fold it once
     score_of = RATING_SCORE.get
@@ -163,25 +161,22 @@ def _compute(cards: Sequence[RatedRound], decisions: Iterable[Decision], pack: P
         ratings = rc.ratings
         who = keys.get(rc.interviewer) or keys.setdefault(rc.interviewer,
                                                           fold_name(rc.interviewer))
-        scores: dict[str, int] = {}
+        scores = {item_id: score for item_id, rating in ratings.items()
+                  if (score := score_of(rating)) is not None}  # type: ignore[arg-type]
         r = _Round(rc, cand, who, ratings, scores, rc.recommendation, _NO_RANKS)
         chosen.append(r)
-        for item_id, rating in ratings.items():
-            score = score_of(rating)  # type: ignore[arg-type]
-            if score is not None:
-                scores[item_id] = score
-                units[cand, item_id].append((r, score))
+        by_cand[cand].append(r)
     codes = _set_usual(chosen)
     verdicts = {fold_name(d.candidate): d for d in decisions if d.decided}
-    cands = {r.cand for r in chosen}
-    interviewers = _interviewers(chosen, units, verdicts, pack)
-    tallies = _tallies(chosen, units, verdicts)
+    swept = _sweep(by_cand, verdicts, pack)
+    interviewers = _interviewers(chosen, swept, verdicts, pack)
+    tallies = _tallies(chosen, swept.found)
     items = _items(tallies, pack, codes, kinds)
-    dimensions = _dimensions(tallies, chosen, pack, verdicts, filters.archetype)
+    dimensions = _dimensions(tallies, swept.links, pack, filters.archetype)
     starts = [r.src.started_at for r in chosen]
     result = Calibration(
-        viewer=viewer, filters=filters, scorecards=len(chosen), candidates=len(cands),
-        held_back=len(seen_hidden), decided=len(cands & verdicts.keys()),
+        viewer=viewer, filters=filters, scorecards=len(chosen), candidates=len(by_cand),
+        held_back=len(seen_hidden), decided=len(by_cand.keys() & verdicts.keys()),
         first=min(starts) if starts else None, last=max(starts) if starts else None,
         interviewers=interviewers, items=items, dimensions=dimensions)
     return replace(result, findings=find(result))
@@ -216,49 +211,129 @@ def _set_usual(rounds: Sequence[_Round]) -> tuple[int, int]:
     return len(x_rank), len(y_rank)
 
 
-def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str, Decision],
+_Pairs = defaultdict[str, list[tuple[float, float]]]  # candidate -> (rating, outcome)
+_Links = tuple[_Pairs, _Pairs]  # a dimension's (vs recommendation, vs decision)
+
+
+@dataclass
+class _Swept:
+    """What the walk over each candidate's panel gathers (see _sweep)."""
+
+    # Per interviewer, each rating against the mean of the co-panelists' ratings of the
+    # same answer, and the candidate of each.
+    diffs: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    clusters: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    found: dict[str, _Tally] = field(default_factory=lambda: defaultdict(_Tally))
+    links: dict[str, _Links] = field(default_factory=dict)
+
+
+def _sweep(by_cand: Mapping[str, Sequence[_Round]], verdicts: Mapping[str, Decision],
+           pack: Pack) -> _Swept:
+    """One walk over every rating, candidate by candidate: leniency's differences, each
+    item's comparisons with the recommendation and the decision and its units of
+    agreement, and each dimension's per-round comparisons.
+
+    Every one of these compares ratings within a candidate, so one walk serves them all
+    (four walks over the 50,000 ratings of bench/calibration.py, with (candidate, item)
+    keys hashed for each, cost more than the figures' arithmetic).
+    """
+    out = _Swept()
+    diffs, clusters, found = out.diffs, out.clusters, out.found
+    place = {item.id: DIMENSIONS.index(item.dimension)
+             for item in (*pack.questions, *pack.scenarios) if item.dimension in DIMENSIONS}
+    links: list[_Links] = [(defaultdict(list), defaultdict(list)) for _ in DIMENSIONS]
+    out.links = dict(zip(DIMENSIONS, links, strict=True))
+    none = [0] * len(DIMENSIONS)
+    hired_of = {cand: int(d.outcome == "hire") for cand, d in verdicts.items()}
+    for cand, panel in by_cand.items():
+        hired = hired_of.get(cand)
+        outcome = float(hired) if hired is not None else 0.0
+        rated_here: dict[str, list[tuple[_Round, int]]] = defaultdict(list)
+        for r in panel:
+            totals, counts = none.copy(), none.copy()
+            for item_id, score in r.scores.items():
+                rated_here[item_id].append((r, score))
+                d = place.get(item_id)
+                if d is not None:
+                    totals[d] += score
+                    counts[d] += 1
+            if counts == none:
+                continue
+            # The round's mean rating per dimension, measured from the interviewer's own
+            # average, against the recommendation likewise and the decision (hire 1 / no
+            # hire 0): a dimension predicts as the loop weighting combines it.
+            rec_x = REC_INDEX[r.recommendation] - r.usual_rec if (
+                r.recommendation in REC_INDEX) else None
+            usual = r.usual_score
+            for (by_rec, by_dec), total, count in zip(links, totals, counts, strict=True):
+                if count:
+                    x = total / count - usual
+                    if rec_x is not None:
+                        by_rec[cand].append((x, rec_x))
+                    if hired is not None:
+                        by_dec[cand].append((x, outcome))
+        # Someone who met the candidate twice is compared with the others only.
+        twice = len(panel) > 1 and len({r.who for r in panel}) < len(panel)
+        for item_id, rated in rated_here.items():
+            t = found[item_id]
+            t.rated_by.add(cand)
+            # Measured from the interviewer's own average, so that a lenient
+            # interviewer's high ratings and many yeses do not pass for prediction.
+            rec: list[tuple[int, int]] = []
+            dec: list[tuple[int, int]] = []
+            scores: list[int] = []
+            for r, score in rated:
+                x = r.score_rank[score]
+                if r.rec_rank is not None:
+                    rec.append((x, r.rec_rank))
+                if hired is not None:
+                    dec.append((x, hired))
+                scores.append(score)
+            if rec:
+                t.rec[cand] = rec
+            if hired is not None:
+                t.dec[cand] = dec
+            m = len(rated)
+            if m < 2:
+                continue
+            t.units.append(scores)
+            t.unit_of.add(cand)
+            if twice:
+                people = len({r.who for r, _ in rated})
+                if people < 2:
+                    continue
+                if people != m:  # someone rated it twice: the others' mean by a scan
+                    for r, score in rated:
+                        who = r.who
+                        others = [s for o, s in rated if o.who != who]
+                        diffs[who].append(score - sum(others) / len(others))
+                        clusters[who].append(cand)
+                    continue
+            # Each rated it once: the others' mean without a scan.
+            total = sum(scores)
+            m1 = m - 1
+            for r, score in rated:
+                who = r.who
+                diffs[who].append(score - (total - score) / m1)
+                clusters[who].append(cand)
+    return out
+
+
+def _interviewers(rounds: Sequence[_Round], swept: _Swept, verdicts: Mapping[str, Decision],
                   pack: Pack) -> tuple[InterviewerFigures, ...]:
     by_person: dict[str, list[_Round]] = defaultdict(list)
     names: dict[str, str] = {}
     for r in rounds:
         by_person[r.who].append(r)
         names.setdefault(r.who, r.src.interviewer.strip())
-    # Each rating against the mean of the co-panelists' ratings of the same answer.
-    diffs: dict[str, list[float]] = {who: [] for who in by_person}
-    clusters: dict[str, list[str]] = {who: [] for who in by_person}
-    # Candidates someone interviewed twice: only their answers need the people counted.
-    twice = {cand for (cand, _), n in Counter([(r.cand, r.who) for r in rounds]).items()
-             if n > 1}
-    for (cand, _item), rated in units.items():
-        m = len(rated)
-        if m < 2:
-            continue
-        if cand in twice:
-            people = len({r.who for r, _ in rated})
-            if people < 2:
-                continue
-            if people != m:  # someone rated it twice: the others' mean by a scan
-                for r, score in rated:
-                    who = r.who
-                    others = [s for o, s in rated if o.who != who]
-                    diffs[who].append(score - sum(others) / len(others))
-                    clusters[who].append(cand)
-                continue
-        # Each rated it once: the others' mean without a scan.
-        total = 0
-        for _, score in rated:
-            total += score
-        m1 = m - 1
-        for r, score in rated:
-            who = r.who
-            diffs[who].append(score - (total - score) / m1)
-            clusters[who].append(cand)
+    diffs, clusters = swept.diffs, swept.clusters
     failure_ids = set(pack.failure_probe.probe_ids())
     probed = {s.id for s in pack.scenarios if s.failure_probes}  # scenarios with the 3 probes
     out = []
     for who, mine in by_person.items():
-        leniency = mean_interval(diffs[who], clusters[who], unit="pairs", floor=RESOLUTION_VAR)
-        scatter = _scatter(diffs[who], clusters[who], leniency)
+        leniency = mean_interval(diffs.get(who, []), clusters.get(who, []), unit="pairs",
+                                 floor=RESOLUTION_VAR)
+        scatter = _scatter(diffs.get(who, []), clusters.get(who, []), leniency)
         counts = Counter(chain.from_iterable(r.ratings.values() for r in mine))
         counts["unrated"] = counts.pop(None, 0)
         ratings = {k: counts.get(k, 0) for k in (*RATINGS, "skip", "unrated")}
@@ -269,11 +344,11 @@ def _interviewers(rounds: Sequence[_Round], units: Units, verdicts: Mapping[str,
         scenarios = skips = 0
         probed_cands: set[str] = set()
         for r in mine:
-            for item_id in r.scores:
-                if item_id in probed:
-                    scenarios += 1
-                    probed_cands.add(r.cand)
-                    skips += not failure_ids <= r.src.failure_asked.get(item_id, _NONE_ASKED)
+            # Scenarios are few among the items: picked out by a set operation, in C.
+            for item_id in probed.intersection(r.scores):
+                scenarios += 1
+                probed_cands.add(r.cand)
+                skips += not failure_ids <= r.src.failure_asked.get(item_id, _NONE_ASKED)
         hours = [max(0.0, (r.src.submitted_at - r.src.ended_at).total_seconds() / 3600)
                  for r in mine]
         met = len({r.cand for r in mine})
@@ -346,40 +421,11 @@ class _Tally:
         self.unit_of |= other.unit_of
 
 
-def _tallies(rounds: Sequence[_Round], units: Units,
-             verdicts: Mapping[str, Decision]) -> dict[str, _Tally]:
-    """One pass over every rating, per item."""
-    # How often each item got each rating, counted at C speed; the loop below only
-    # visits the ratings on the scale (r.scores), which the predictions need one by one.
+def _tallies(rounds: Sequence[_Round], found: Mapping[str, _Tally]) -> dict[str, _Tally]:
+    """Each item's tally (from _sweep) with how often it got each rating, counted at C
+    speed over every round's ratings, skipped and unrated ones included."""
     given: Counter[tuple[str, str | None]] = Counter(
         chain.from_iterable(r.ratings.items() for r in rounds))
-    found: dict[str, _Tally] = defaultdict(_Tally)
-    hired_of = {cand: int(d.outcome == "hire") for cand, d in verdicts.items()}
-    for (cand, item_id), rated in units.items():
-        t = found[item_id]
-        t.rated_by.add(cand)
-        # Measured from the interviewer's own average, so that a lenient
-        # interviewer's high ratings and many yeses do not pass for prediction.
-        # One loop for the three lists: a comprehension is a function call in
-        # Python 3.11, dearer than the few ratings of an answer it walks.
-        rec: list[tuple[int, int]] = []
-        dec: list[tuple[int, int]] = []
-        scores: list[int] = []
-        hired = hired_of.get(cand)
-        for r, score in rated:
-            x = r.score_rank[score]
-            if r.rec_rank is not None:
-                rec.append((x, r.rec_rank))
-            if hired is not None:
-                dec.append((x, hired))
-            scores.append(score)
-        if rec:
-            t.rec[cand] = rec
-        if hired is not None:
-            t.dec[cand] = dec
-        if len(rated) >= 2:
-            t.units.append(scores)
-            t.unit_of.add(cand)
     out: dict[str, _Tally] = {}  # in the order items were first met, as before
     for (item_id, rating), count in given.items():
         t = out.get(item_id) or out.setdefault(item_id, found.get(item_id) or _Tally())
@@ -429,12 +475,10 @@ def _items(tallies: Mapping[str, _Tally], pack: Pack, codes: tuple[int, int],
     return tuple(out)
 
 
-def _dimensions(tallies: Mapping[str, _Tally], rounds: Sequence[_Round], pack: Pack,
-                verdicts: Mapping[str, Decision],
+def _dimensions(tallies: Mapping[str, _Tally], links: Mapping[str, _Links], pack: Pack,
                 archetype: str | None) -> tuple[RatingFigures, ...]:
     arche = pack.find_archetype(archetype) if archetype else None
     of_item = {i: item.dimension for i in tallies if (item := pack.find_item(i)) is not None}
-    links = _dimension_links(rounds, of_item, verdicts)
     out = []
     for dim in DIMENSIONS:
         ids = sorted(i for i, d in of_item.items() if d == dim)
@@ -442,56 +486,16 @@ def _dimensions(tallies: Mapping[str, _Tally], rounds: Sequence[_Round], pack: P
         for i in ids:
             pooled.add(tallies[i])
         label = arche.label(dim) if arche else GENERIC_DIMENSION.get(dim, dim)
-        rec, rec_cands, dec, dec_cands = links[dim]
-        predicts = (_round_link(rec, rec_cands, _varies(pooled)),
-                    _round_link(dec, dec_cands, _varies(pooled)))
+        rec, dec = links[dim]
+        predicts = (_round_link(rec, _varies(pooled)), _round_link(dec, _varies(pooled)))
         out.append(_rating_figures(pooled, predicts, id=dim, title=label, kind="dimension",
                                    dimension=dim, weight=arche.weight(dim) if arche else None,
                                    items=tuple(ids)))
     return tuple(out)
 
 
-_Links = tuple[list[tuple[float, float]], list[str], list[tuple[float, float]], list[str]]
-
-
-def _dimension_links(rounds: Sequence[_Round], of_item: Mapping[str, str],
-                     verdicts: Mapping[str, Decision]) -> dict[str, _Links]:
-    """Per dimension: (the round's mean rating of its items, measured from the interviewer's
-    own average; the recommendation likewise) and (the same rating; hire 1 / no hire 0),
-    each with its candidate: a dimension predicts as the loop weighting combines it."""
-    # Each item's dimension as a position, and per round a total and a count per position:
-    # a dict and two fresh lists per round cost more than the sums themselves.
-    place = {i: DIMENSIONS.index(d) for i, d in of_item.items() if d in DIMENSIONS}
-    links: list[_Links] = [([], [], [], []) for _ in DIMENSIONS]
-    none = [0] * len(DIMENSIONS)
-    for r in rounds:
-        totals, counts = none.copy(), none.copy()
-        for item_id, score in r.scores.items():
-            d = place.get(item_id)
-            if d is not None:
-                totals[d] += score
-                counts[d] += 1
-        if counts == none:
-            continue
-        rec = REC_INDEX[r.recommendation] - r.usual_rec if (
-            r.recommendation in REC_INDEX) else None
-        verdict = verdicts.get(r.cand)
-        hired = float(verdict.outcome == "hire") if verdict is not None else 0.0
-        for pairs, total, count in zip(links, totals, counts, strict=True):
-            if not count:
-                continue
-            x = total / count - r.usual_score
-            if rec is not None:
-                pairs[0].append((x, rec))
-                pairs[1].append(r.cand)
-            if verdict is not None:
-                pairs[2].append((x, hired))
-                pairs[3].append(r.cand)
-    return dict(zip(DIMENSIONS, links, strict=True))
-
-
-def _round_link(pairs: list[tuple[float, float]], cands: list[str], varies: bool) -> Estimate:
+def _round_link(groups: _Pairs, varies: bool) -> Estimate:
     if not varies:
-        return estimate(None, None, None, len(pairs), "rounds", "Kendall's tau-b",
-                        len(set(cands)), note=NEVER_VARIES)
-    return kendall_tau_b(pairs, cands, unit="rounds")
+        return estimate(None, None, None, sum(map(len, groups.values())), "rounds",
+                        "Kendall's tau-b", len(groups), note=NEVER_VARIES)
+    return kendall_tau_b_grouped(list(groups.values()), unit="rounds")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from fractions import Fraction
+from itertools import accumulate, groupby
 
 from companion.calibration.stats.estimate import (
     CONFIDENCE,
@@ -56,15 +57,7 @@ def mean_interval(values: Sequence[float], clusters: Sequence[Hashable] | None =
     method = "mean, 95% t interval" + (", clustered by candidate" if clusters else "")
     if floor:
         method += ", variance floored at the rating scale's resolution"
-    keys: Iterable[Hashable] = clusters if clusters is not None else range(n)
-    groups: dict[Hashable, list[float]] = {}  # group -> [sum, count]
-    for key, v in zip(keys, values, strict=True):
-        acc = groups.get(key)
-        if acc is None:
-            groups[key] = [v, 1.0]
-        else:
-            acc[0] += v
-            acc[1] += 1.0
+    groups = _group_sums(values, clusters)  # [sum, count] per group
     g = len(groups)
     counted = g if clusters is not None else None
     if is_too_few(n, counted):
@@ -74,11 +67,36 @@ def mean_interval(values: Sequence[float], clusters: Sequence[Hashable] | None =
         return estimate(None, None, None, n, unit, method, counted,
                         "all from one candidate: no interval can be given")
     # Each group's residual sum: its sum less its size times the mean.
-    spread = math.fsum((total - size * mean) ** 2 for total, size in groups.values())
+    spread = math.fsum((total - size * mean) ** 2 for total, size in groups)
     var = g / (g - 1) * spread / (n * n)
     se = math.sqrt(max(var, floor / g))
     half = t_quantile(0.5 + CONFIDENCE / 2, g - 1) * se
     return estimate(mean, mean - half, mean + half, n, unit, method, counted)
+
+
+def _group_sums(values: Sequence[float],
+                clusters: Sequence[Hashable] | None) -> list[tuple[float, float]]:
+    """Each group's (sum, size), values added in their order. Calibration hands each
+    interviewer's differences in runs, a candidate at a time: then each run is summed by
+    ``sum`` over a slice (in C), not value by value."""
+    if clusters is None:
+        return [(v, 1.0) for v in values]
+    if len(values) != len(clusters):
+        raise ValueError("one cluster per value")
+    sizes = [len(list(run)) for _, run in groupby(clusters)]
+    if len(sizes) == len(set(clusters)):  # every group is one run
+        ends = list(accumulate(sizes))
+        return [(sum(values[a:b]), float(b - a))
+                for a, b in zip([0, *ends], ends, strict=False)]
+    acc: dict[Hashable, list[float]] = {}
+    for key, v in zip(clusters, values, strict=True):
+        got = acc.get(key)
+        if got is None:
+            acc[key] = [v, 1.0]
+        else:
+            got[0] += v
+            got[1] += 1.0
+    return [(total, size) for total, size in acc.values()]
 
 
 def median_interval(values: Sequence[float], unit: str = "rounds",
@@ -96,9 +114,10 @@ def median_interval(values: Sequence[float], unit: str = "rounds",
     # Largest k with P(B <= k - 1) <= alpha / 2, B ~ binomial(n, 1/2), in exact integers
     # (2**n overflows a float from n = 1024).
     tail = Fraction(1 - CONFIDENCE).limit_denominator(1000) / 2
-    limit = tail * 2**n
+    # cum + term <= tail * 2**n, in integers (a Fraction compared per step was slower)
+    limit, scale = tail.numerator * 2**n, tail.denominator
     k, cum, term = 0, 0, 1  # term = comb(n, k)
-    while k < n and cum + term <= limit:
+    while k < n and (cum + term) * scale <= limit:
         cum += term
         term = term * (n - k) // (k + 1)
         k += 1

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from itertools import accumulate, chain, combinations
+from operator import sub
 
 from companion.calibration.stats.estimate import (
     CONFIDENCE,
@@ -177,8 +178,11 @@ class _TauTable:
             ki, ax = self.k[i], wx * (n - row[i])
             for j, _ in cells:
                 psi[i, j] = ki[j] / root - ax - by_col[j]
-        pick = psi.__getitem__
-        return [sum(map(pick, part)) for part in groups]
+        # Each group's sum as the difference of running totals at its ends, all in C:
+        # a loop over the groups cost more than the rest (most hold three or four).
+        run = [0.0, *accumulate(map(psi.__getitem__, chain.from_iterable(groups)))]
+        ends = list(map(run.__getitem__, accumulate(map(len, groups))))
+        return list(map(sub, ends, [0.0, *ends[:-1]]))
 
 
 def _tau(s: int, untied_x: int, untied_y: int) -> float | None:
@@ -195,19 +199,30 @@ def kendall_tau_b(pairs: Sequence[tuple[float, float]],
     whole group at a time gives a standard error that holds when pairs of one
     candidate move together. Without clusters each pair is its own group.
     """
-    if len(pairs) < MIN_N:
-        g = len(set(clusters)) if clusters is not None else None
-        return too_few(len(pairs), unit, _tau_method(clusters is not None), g)
-    x_col, y_col = zip(*pairs, strict=True)
+    if clusters is None:
+        return kendall_tau_b_grouped([[p] for p in pairs], unit, clustered=False)
+    groups: defaultdict[Hashable, list[tuple[float, float]]] = defaultdict(list)
+    for key, pair in zip(clusters, pairs, strict=True):
+        groups[key].append(pair)
+    return kendall_tau_b_grouped(list(groups.values()), unit)
+
+
+def kendall_tau_b_grouped(groups: Sequence[Sequence[tuple[float, float]]],
+                          unit: str = "ratings", clustered: bool = True) -> Estimate:
+    """``kendall_tau_b`` for pairs already grouped by cluster: each group's values are
+    coded as ranks by ``map`` (in C) rather than pair by pair."""
+    n = sum(map(len, groups))
+    if n < MIN_N:
+        return too_few(n, unit, _tau_method(clustered), len(groups) if clustered else None)
+    # Coded all at once and cut back into the groups: a zip and two maps per group cost
+    # more than the coding itself for groups of a few pairs.
+    x_col, y_col = zip(*chain.from_iterable(groups), strict=True)
     xi = {x: i for i, x in enumerate(sorted(set(x_col)))}
     yi = {y: i for i, y in enumerate(sorted(set(y_col)))}
-    coded = zip(map(xi.__getitem__, x_col), map(yi.__getitem__, y_col), strict=True)
-    groups: defaultdict[Hashable, list[tuple[int, int]]] = defaultdict(list)
-    keys: Iterable[Hashable] = clusters if clusters is not None else range(len(pairs))
-    for key, cell in zip(keys, coded, strict=True):
-        groups[key].append(cell)
-    return tau_b_grouped(list(groups.values()), len(xi), len(yi), unit,
-                         clustered=clusters is not None)
+    flat = list(zip(map(xi.__getitem__, x_col), map(yi.__getitem__, y_col), strict=True))
+    ends = list(accumulate(map(len, groups)))
+    coded = [flat[a:b] for a, b in zip([0, *ends], ends, strict=False)]
+    return tau_b_grouped(coded, len(xi), len(yi), unit, clustered=clustered)
 
 
 def _tau_method(clustered: bool) -> str:
