@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
+from operator import attrgetter, methodcaller
 from types import MappingProxyType
 
 from companion.base.gcpause import paused_gc
@@ -64,6 +65,7 @@ REC_INDEX = {rec: n for n, rec in enumerate(RECOMMENDATIONS)}  # strong no 0 .. 
 NEVER_VARIES = "the rating never varies, so there is no rank correlation"
 _NONE_ASKED: frozenset[str] = frozenset()
 _NO_RANKS: Mapping[int, int] = MappingProxyType({})
+_RATINGS_OF = attrgetter("ratings")
 
 
 def _seed(text: str) -> int:
@@ -225,6 +227,11 @@ class _Swept:
     clusters: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     found: dict[str, _Tally] = field(default_factory=lambda: defaultdict(_Tally))
     links: dict[str, _Links] = field(default_factory=dict)
+    # Per interviewer: scenarios with the three failure probes they rated, how many of
+    # those missed one or more of the probes, and the candidates of those scenarios.
+    scenarios: Counter[str] = field(default_factory=Counter)
+    skips: Counter[str] = field(default_factory=Counter)
+    probed_cands: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
 def _sweep(by_cand: Mapping[str, Sequence[_Round]], verdicts: Mapping[str, Decision],
@@ -245,6 +252,8 @@ def _sweep(by_cand: Mapping[str, Sequence[_Round]], verdicts: Mapping[str, Decis
     out.links = dict(zip(DIMENSIONS, links, strict=True))
     none = [0] * len(DIMENSIONS)
     hired_of = {cand: int(d.outcome == "hire") for cand, d in verdicts.items()}
+    failure_ids = set(pack.failure_probe.probe_ids())
+    probed = {s.id for s in pack.scenarios if s.failure_probes}  # scenarios with the 3 probes
     for cand, panel in by_cand.items():
         hired = hired_of.get(cand)
         outcome = float(hired) if hired is not None else 0.0
@@ -293,6 +302,12 @@ def _sweep(by_cand: Mapping[str, Sequence[_Round]], verdicts: Mapping[str, Decis
                 t.rec[cand] = rec
             if hired is not None:
                 t.dec[cand] = dec
+            if item_id in probed:
+                for r, _ in rated:
+                    out.scenarios[r.who] += 1
+                    out.probed_cands[r.who].add(cand)
+                    asked = r.src.failure_asked.get(item_id, _NONE_ASKED)
+                    out.skips[r.who] += not failure_ids <= asked
             m = len(rated)
             if m < 2:
                 continue
@@ -327,28 +342,19 @@ def _interviewers(rounds: Sequence[_Round], swept: _Swept, verdicts: Mapping[str
         by_person[r.who].append(r)
         names.setdefault(r.who, r.src.interviewer.strip())
     diffs, clusters = swept.diffs, swept.clusters
-    failure_ids = set(pack.failure_probe.probe_ids())
-    probed = {s.id for s in pack.scenarios if s.failure_probes}  # scenarios with the 3 probes
+    values = methodcaller("values")
     out = []
     for who, mine in by_person.items():
         leniency = mean_interval(diffs.get(who, []), clusters.get(who, []), unit="pairs",
                                  floor=RESOLUTION_VAR)
         scatter = _scatter(diffs.get(who, []), clusters.get(who, []), leniency)
-        counts = Counter(chain.from_iterable(r.ratings.values() for r in mine))
+        counts = Counter(chain.from_iterable(map(values, map(_RATINGS_OF, mine))))
         counts["unrated"] = counts.pop(None, 0)
         ratings = {k: counts.get(k, 0) for k in (*RATINGS, "skip", "unrated")}
         judged = [r for r in mine if r.cand in verdicts and r.recommendation in RECOMMENDATIONS]
         agree = sum((r.recommendation in YES_SIDE) == (verdicts[r.cand].outcome == "hire")
                     for r in judged)
         confirmed = sum(r.src.confirmed_flag for r in mine)
-        scenarios = skips = 0
-        probed_cands: set[str] = set()
-        for r in mine:
-            # Scenarios are few among the items: picked out by a set operation, in C.
-            for item_id in probed.intersection(r.scores):
-                scenarios += 1
-                probed_cands.add(r.cand)
-                skips += not failure_ids <= r.src.failure_asked.get(item_id, _NONE_ASKED)
         hours = [max(0.0, (r.src.submitted_at - r.src.ended_at).total_seconds() / 3600)
                  for r in mine]
         met = len({r.cand for r in mine})
@@ -357,7 +363,8 @@ def _interviewers(rounds: Sequence[_Round], swept: _Swept, verdicts: Mapping[str
             scatter=scatter,
             agreement=wilson(agree, len(judged), "rounds", len({r.cand for r in judged})),
             red_flags=wilson(confirmed, len(mine), "rounds", met),
-            failure_probe_skips=wilson(skips, scenarios, "scenarios", len(probed_cands)),
+            failure_probe_skips=wilson(swept.skips[who], swept.scenarios[who], "scenarios",
+                                       len(swept.probed_cands.get(who, ()))),
             lateness_h=median_interval(hours, "rounds", met),
             on_time=wilson(sum(h <= DUE_HOURS for h in hours), len(hours), "rounds", met)))
     out.sort(key=lambda f: f.name.casefold())
