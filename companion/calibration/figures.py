@@ -44,7 +44,7 @@ from companion.calibration.model import (
 from companion.calibration.stats.bootstrap import alpha_interval
 from companion.calibration.stats.estimate import RESOLUTION_VAR, Estimate, estimate
 from companion.calibration.stats.intervals import mean_interval, median_interval, wilson
-from companion.calibration.stats.tau import kendall_tau_b_grouped, tau_b_grouped
+from companion.calibration.stats.tau import tau_b_runs
 from companion.content.model import DIMENSIONS, Pack
 from companion.loop.status import DUE
 from companion.record.decision import Decision
@@ -174,7 +174,7 @@ def _compute(cards: Sequence[RatedRound], decisions: Iterable[Decision], pack: P
     interviewers = _interviewers(chosen, swept, verdicts, pack)
     tallies = _tallies(chosen, swept.found)
     items = _items(tallies, pack, codes, kinds)
-    dimensions = _dimensions(tallies, swept.links, pack, filters.archetype)
+    dimensions = _dimensions(tallies, swept.links, pack, codes, filters.archetype)
     starts = [r.src.started_at for r in chosen]
     result = Calibration(
         viewer=viewer, filters=filters, scorecards=len(chosen), candidates=len(by_cand),
@@ -213,8 +213,27 @@ def _set_usual(rounds: Sequence[_Round]) -> tuple[int, int]:
     return len(x_rank), len(y_rank)
 
 
-_Pairs = defaultdict[str, list[tuple[float, float]]]  # candidate -> (rating, outcome)
-_Links = tuple[_Pairs, _Pairs]  # a dimension's (vs recommendation, vs decision)
+@dataclass(slots=True)
+class _Runs:
+    """Observations (rating rank, outcome rank), candidate after candidate, and how many
+    each candidate has: the form stats.tau.tau_b_runs reads."""
+
+    cells: list[tuple[int, int]] = field(default_factory=list)
+    lengths: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _RoundRuns:
+    """A dimension's rounds, candidate after candidate: each round's mean rating from the
+    interviewer's average (coded once all are known), the outcome's rank, and how many
+    rounds each candidate has."""
+
+    xs: list[float] = field(default_factory=list)
+    ys: list[int] = field(default_factory=list)
+    lengths: list[int] = field(default_factory=list)
+
+
+_Links = tuple[_RoundRuns, _RoundRuns]  # a dimension's (vs recommendation, vs decision)
 
 
 @dataclass
@@ -248,16 +267,18 @@ def _sweep(by_cand: Mapping[str, Sequence[_Round]], verdicts: Mapping[str, Decis
     diffs, clusters, found = out.diffs, out.clusters, out.found
     place = {item.id: DIMENSIONS.index(item.dimension)
              for item in (*pack.questions, *pack.scenarios) if item.dimension in DIMENSIONS}
-    links: list[_Links] = [(defaultdict(list), defaultdict(list)) for _ in DIMENSIONS]
+    links: list[_Links] = [(_RoundRuns(), _RoundRuns()) for _ in DIMENSIONS]
     out.links = dict(zip(DIMENSIONS, links, strict=True))
+    by_rec = [rec for rec, _ in links]
+    by_dec = [dec for _, dec in links]
     none = [0] * len(DIMENSIONS)
     hired_of = {cand: int(d.outcome == "hire") for cand, d in verdicts.items()}
     failure_ids = set(pack.failure_probe.probe_ids())
     probed = {s.id for s in pack.scenarios if s.failure_probes}  # scenarios with the 3 probes
     for cand, panel in by_cand.items():
         hired = hired_of.get(cand)
-        outcome = float(hired) if hired is not None else 0.0
         rated_here: dict[str, list[tuple[_Round, int]]] = defaultdict(list)
+        n_rec, n_dec = none.copy(), none.copy()  # this candidate's rounds per dimension
         for r in panel:
             totals, counts = none.copy(), none.copy()
             for item_id, score in r.scores.items():
@@ -269,18 +290,31 @@ def _sweep(by_cand: Mapping[str, Sequence[_Round]], verdicts: Mapping[str, Decis
             if counts == none:
                 continue
             # The round's mean rating per dimension, measured from the interviewer's own
-            # average, against the recommendation likewise and the decision (hire 1 / no
-            # hire 0): a dimension predicts as the loop weighting combines it.
-            rec_x = REC_INDEX[r.recommendation] - r.usual_rec if (
-                r.recommendation in REC_INDEX) else None
+            # average, against the recommendation likewise (its rank) and the decision
+            # (hire 1 / no hire 0): a dimension predicts as the loop weighting combines it.
+            rr = r.rec_rank
             usual = r.usual_score
-            for (by_rec, by_dec), total, count in zip(links, totals, counts, strict=True):
+            for d, count in enumerate(counts):
                 if count:
-                    x = total / count - usual
-                    if rec_x is not None:
-                        by_rec[cand].append((x, rec_x))
+                    x = totals[d] / count - usual
+                    if rr is not None:
+                        runs = by_rec[d]
+                        runs.xs.append(x)
+                        runs.ys.append(rr)
+                        n_rec[d] += 1
                     if hired is not None:
-                        by_dec[cand].append((x, outcome))
+                        runs = by_dec[d]
+                        runs.xs.append(x)
+                        runs.ys.append(hired)
+                        n_dec[d] += 1
+        if n_rec != none:
+            for runs, got in zip(by_rec, n_rec, strict=True):
+                if got:
+                    runs.lengths.append(got)
+        if n_dec != none:
+            for runs, got in zip(by_dec, n_dec, strict=True):
+                if got:
+                    runs.lengths.append(got)
         # Someone who met the candidate twice is compared with the others only.
         twice = len(panel) > 1 and len({r.who for r in panel}) < len(panel)
         for item_id, rated in rated_here.items():
@@ -288,8 +322,8 @@ def _sweep(by_cand: Mapping[str, Sequence[_Round]], verdicts: Mapping[str, Decis
             t.rated_by.add(cand)
             # Measured from the interviewer's own average, so that a lenient
             # interviewer's high ratings and many yeses do not pass for prediction.
-            rec: list[tuple[int, int]] = []
-            dec: list[tuple[int, int]] = []
+            rec, dec = t.rec.cells, t.dec.cells
+            before = len(rec)
             scores: list[int] = []
             for r, score in rated:
                 x = r.score_rank[score]
@@ -298,10 +332,10 @@ def _sweep(by_cand: Mapping[str, Sequence[_Round]], verdicts: Mapping[str, Decis
                 if hired is not None:
                     dec.append((x, hired))
                 scores.append(score)
-            if rec:
-                t.rec[cand] = rec
+            if len(rec) > before:
+                t.rec.lengths.append(len(rec) - before)
             if hired is not None:
-                t.dec[cand] = dec
+                t.dec.lengths.append(len(rated))
             if item_id in probed:
                 for r, _ in rated:
                     out.scenarios[r.who] += 1
@@ -387,20 +421,16 @@ def _scatter(diffs: Sequence[float], clusters: Sequence[str], lean: Estimate) ->
                    "the mean square, clustered by candidate")
 
 
-Groups = defaultdict[str, list[tuple[int, int]]]  # candidate -> (rating rank, outcome rank)
-
-
-def _prediction(groups: Groups, codes: tuple[int, int], varies: bool) -> Estimate:
+def _prediction(runs: _Runs, codes: tuple[int, int], varies: bool) -> Estimate:
     """Kendall's tau-b of ratings (from each interviewer's average) against an outcome.
 
     A rating that never varies would seem to once measured from each interviewer's
     average: it has nothing to correlate, and says so.
     """
-    n = sum(map(len, groups.values()))
     if not varies:
-        return estimate(None, None, None, n, "ratings", "Kendall's tau-b", len(groups),
-                        note=NEVER_VARIES)
-    return tau_b_grouped(list(groups.values()), *codes)
+        return estimate(None, None, None, len(runs.cells), "ratings", "Kendall's tau-b",
+                        len(runs.lengths), note=NEVER_VARIES)
+    return tau_b_runs(runs.cells, runs.lengths, *codes)
 
 
 @dataclass
@@ -411,8 +441,8 @@ class _Tally:
     skipped: int = 0
     unrated: int = 0
     dist: Counter[str] = field(default_factory=Counter)
-    rec: Groups = field(default_factory=lambda: defaultdict(list))  # vs recommendation
-    dec: Groups = field(default_factory=lambda: defaultdict(list))  # vs hire (1) / not (0)
+    rec: _Runs = field(default_factory=_Runs)  # vs recommendation
+    dec: _Runs = field(default_factory=_Runs)  # vs hire (1) / not (0)
     # (a dimension's predictions come from each round's mean: _dimension_predictions)
     units: list[list[int]] = field(default_factory=list)  # scores of one answer, 2 or more
     rated_by: set[str] = field(default_factory=set)  # candidates with a rating of it
@@ -483,7 +513,7 @@ def _items(tallies: Mapping[str, _Tally], pack: Pack, codes: tuple[int, int],
 
 
 def _dimensions(tallies: Mapping[str, _Tally], links: Mapping[str, _Links], pack: Pack,
-                archetype: str | None) -> tuple[RatingFigures, ...]:
+                codes: tuple[int, int], archetype: str | None) -> tuple[RatingFigures, ...]:
     arche = pack.find_archetype(archetype) if archetype else None
     of_item = {i: item.dimension for i in tallies if (item := pack.find_item(i)) is not None}
     out = []
@@ -494,15 +524,19 @@ def _dimensions(tallies: Mapping[str, _Tally], links: Mapping[str, _Links], pack
             pooled.add(tallies[i])
         label = arche.label(dim) if arche else GENERIC_DIMENSION.get(dim, dim)
         rec, dec = links[dim]
-        predicts = (_round_link(rec, _varies(pooled)), _round_link(dec, _varies(pooled)))
+        predicts = (_round_link(rec, codes[1], _varies(pooled)),
+                    _round_link(dec, 2, _varies(pooled)))
         out.append(_rating_figures(pooled, predicts, id=dim, title=label, kind="dimension",
                                    dimension=dim, weight=arche.weight(dim) if arche else None,
                                    items=tuple(ids)))
     return tuple(out)
 
 
-def _round_link(groups: _Pairs, varies: bool) -> Estimate:
+def _round_link(runs: _RoundRuns, cols: int, varies: bool) -> Estimate:
     if not varies:
-        return estimate(None, None, None, sum(map(len, groups.values())), "rounds",
-                        "Kendall's tau-b", len(groups), note=NEVER_VARIES)
-    return kendall_tau_b_grouped(list(groups.values()), unit="rounds")
+        return estimate(None, None, None, len(runs.xs), "rounds", "Kendall's tau-b",
+                        len(runs.lengths), note=NEVER_VARIES)
+    # Only the order of the means matters: rank them, all at once.
+    rank = {x: i for i, x in enumerate(sorted(set(runs.xs)))}
+    cells = list(zip(map(rank.__getitem__, runs.xs), runs.ys, strict=True))
+    return tau_b_runs(cells, runs.lengths, len(rank), cols, unit="rounds")

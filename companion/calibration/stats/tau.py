@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from itertools import accumulate, chain, combinations
 from operator import sub
 
@@ -152,9 +152,11 @@ class _TauTable:
         return out
 
 
-    def influence(self, groups: Sequence[Sequence[tuple[int, int]]]) -> list[float] | None:
+    def influence(self, cells: Sequence[tuple[int, int]],
+                  lengths: Sequence[int]) -> list[float] | None:
         """How much tau-b falls with each group left out, to first order: the linearized
         (infinitesimal) jackknife, whose variance is the cluster sandwich estimate.
+        ``cells`` holds the observations group after group, ``lengths`` each group's size.
 
         Leaving one observation out lowers S by its concordance score k and the pairs
         untied on x (y) by the observations outside its row (column), exactly; a group
@@ -164,7 +166,7 @@ class _TauTable:
         group holds nearly all the variation, where the exact jackknife must decide.
         """
         n, row, col = self.n, self.row, self.col
-        biggest = max(map(len, groups))
+        biggest = max(lengths)
         if n - max(row) <= biggest or n - max(col) <= biggest:
             return None  # some group may hold every observation off the commonest value
         ux, uy = self.untied_x, self.untied_y
@@ -174,14 +176,14 @@ class _TauTable:
         # Each occupied cell's first-order part; a group's is the sum over its cells.
         psi: dict[tuple[int, int], float] = {}
         by_col = [wy * (n - c) for c in col]
-        for i, cells in self.occupied.items():
+        for i, occupied in self.occupied.items():
             ki, ax = self.k[i], wx * (n - row[i])
-            for j, _ in cells:
+            for j, _ in occupied:
                 psi[i, j] = ki[j] / root - ax - by_col[j]
         # Each group's sum as the difference of running totals at its ends, all in C:
         # a loop over the groups cost more than the rest (most hold three or four).
-        run = [0.0, *accumulate(map(psi.__getitem__, chain.from_iterable(groups)))]
-        ends = list(map(run.__getitem__, accumulate(map(len, groups))))
+        run = [0.0, *accumulate(map(psi.__getitem__, cells))]
+        ends = list(map(run.__getitem__, accumulate(lengths)))
         return list(map(sub, ends, [0.0, *ends[:-1]]))
 
 
@@ -199,30 +201,19 @@ def kendall_tau_b(pairs: Sequence[tuple[float, float]],
     whole group at a time gives a standard error that holds when pairs of one
     candidate move together. Without clusters each pair is its own group.
     """
-    if clusters is None:
-        return kendall_tau_b_grouped([[p] for p in pairs], unit, clustered=False)
-    groups: defaultdict[Hashable, list[tuple[float, float]]] = defaultdict(list)
-    for key, pair in zip(clusters, pairs, strict=True):
-        groups[key].append(pair)
-    return kendall_tau_b_grouped(list(groups.values()), unit)
-
-
-def kendall_tau_b_grouped(groups: Sequence[Sequence[tuple[float, float]]],
-                          unit: str = "ratings", clustered: bool = True) -> Estimate:
-    """``kendall_tau_b`` for pairs already grouped by cluster: each group's values are
-    coded as ranks by ``map`` (in C) rather than pair by pair."""
-    n = sum(map(len, groups))
-    if n < MIN_N:
-        return too_few(n, unit, _tau_method(clustered), len(groups) if clustered else None)
-    # Coded all at once and cut back into the groups: a zip and two maps per group cost
-    # more than the coding itself for groups of a few pairs.
-    x_col, y_col = zip(*chain.from_iterable(groups), strict=True)
+    if len(pairs) < MIN_N:
+        g = len(set(clusters)) if clusters is not None else None
+        return too_few(len(pairs), unit, _tau_method(clusters is not None), g)
+    x_col, y_col = zip(*pairs, strict=True)
     xi = {x: i for i, x in enumerate(sorted(set(x_col)))}
     yi = {y: i for i, y in enumerate(sorted(set(y_col)))}
-    flat = list(zip(map(xi.__getitem__, x_col), map(yi.__getitem__, y_col), strict=True))
-    ends = list(accumulate(map(len, groups)))
-    coded = [flat[a:b] for a, b in zip([0, *ends], ends, strict=False)]
-    return tau_b_grouped(coded, len(xi), len(yi), unit, clustered=clustered)
+    coded = zip(map(xi.__getitem__, x_col), map(yi.__getitem__, y_col), strict=True)
+    groups: defaultdict[Hashable, list[tuple[int, int]]] = defaultdict(list)
+    keys: Iterable[Hashable] = clusters if clusters is not None else range(len(pairs))
+    for key, cell in zip(keys, coded, strict=True):
+        groups[key].append(cell)
+    return tau_b_grouped(list(groups.values()), len(xi), len(yi), unit,
+                         clustered=clusters is not None)
 
 
 def _tau_method(clustered: bool) -> str:
@@ -234,18 +225,27 @@ def tau_b_grouped(groups: Sequence[Sequence[tuple[int, int]]], rows: int, cols: 
                   unit: str = "ratings", clustered: bool = True,
                   linear_from: int = TAU_LINEAR_GROUPS) -> Estimate:
     """``kendall_tau_b`` for observations already coded as ranks (row, column), one
-    list per cluster: the form calibration builds while it tallies, so the pairs are
-    not coded and grouped a second time for every question and dimension.
+    list per cluster (see ``tau_b_runs``)."""
+    return tau_b_runs(list(chain.from_iterable(groups)), list(map(len, groups)), rows, cols,
+                      unit, clustered, linear_from)
+
+
+def tau_b_runs(cells: Sequence[tuple[int, int]], lengths: Sequence[int], rows: int, cols: int,
+               unit: str = "ratings", clustered: bool = True,
+               linear_from: int = TAU_LINEAR_GROUPS) -> Estimate:
+    """``kendall_tau_b`` for observations already coded as ranks (row, column), cluster
+    after cluster, with each cluster's size: the form calibration builds while it walks
+    each candidate's ratings, so the pairs are neither coded nor grouped again.
 
     From ``linear_from`` groups the jackknife is linearized (``_TauTable.influence``);
     below, and wherever the linearized variance is not positive, it is exact."""
     method = _tau_method(clustered)
-    n = sum(map(len, groups))
-    g = len(groups)
+    n = len(cells)
+    g = len(lengths)
     counted = g if clustered else None
     if is_too_few(n, counted):
         return too_few(n, unit, method, counted)
-    table = _TauTable(Counter(chain.from_iterable(groups)), rows, cols)
+    table = _TauTable(Counter(cells), rows, cols)
     value = _tau(table.s, table.untied_x, table.untied_y)
     if value is None:
         what = "the rating" if not table.untied_x else "the outcome"
@@ -256,11 +256,13 @@ def tau_b_grouped(groups: Sequence[Sequence[tuple[int, int]]], rows: int, cols: 
                         "fewer than three candidates: no interval can be given")
     var = 0.0
     if g >= linear_from:
-        lin = table.influence(groups)
+        lin = table.influence(cells, lengths)
         if lin is not None:
             var = (g - 1) / g * math.fsum(d * d for d in lin)
             method = method.replace("jackknife", "linearized jackknife")
     if not var > 0.0:
+        ends = list(accumulate(lengths))
+        groups = [cells[a:b] for a, b in zip([0, *ends], ends, strict=False)]
         loo = table.left_out(groups)
         if loo is None:
             return estimate(value, None, None, n, unit, method, counted,
