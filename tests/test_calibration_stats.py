@@ -316,6 +316,14 @@ def test_mean_interval_plain_and_clustered() -> None:
     naive = mean_interval(values)
     assert naive.high is not None and naive.low is not None and est.high is not None
     assert est.low is not None and naive.high - naive.low < est.high - est.low
+    # The same values with each candidate's interleaved (not in one run): the same figure.
+    order = list(range(36))
+    rng.shuffle(order)
+    mixed = mean_interval([values[k] for k in order], [clusters[k] for k in order])
+    assert (mixed.value, mixed.low, mixed.high) == pytest.approx((est.value, est.low, est.high))
+    assert (mixed.n, mixed.clusters) == (36, 12)
+    with pytest.raises(ValueError):
+        mean_interval(values, clusters[:-1])
 
 
 def test_median_interval_uses_binomial_order_statistics() -> None:

@@ -27,8 +27,8 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import chain
-from operator import attrgetter, methodcaller
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter, methodcaller, mul, sub
 from types import MappingProxyType
 
 from companion.base.gcpause import paused_gc
@@ -66,6 +66,7 @@ NEVER_VARIES = "the rating never varies, so there is no rank correlation"
 _NONE_ASKED: frozenset[str] = frozenset()
 _NO_RANKS: Mapping[int, int] = MappingProxyType({})
 _RATINGS_OF = attrgetter("ratings")
+_SCORE = itemgetter(1)
 
 
 def _seed(text: str) -> int:
@@ -320,6 +321,18 @@ def _sweep(by_cand: Mapping[str, Sequence[_Round]], verdicts: Mapping[str, Decis
         for item_id, rated in rated_here.items():
             t = found[item_id]
             t.rated_by.add(cand)
+            # Leniency: each rating against the mean of the others' ratings of the same
+            # answer, gathered in the same loop as the comparisons below. Someone who
+            # rated it twice (they met the candidate twice) needs the scan further down.
+            m = len(rated)
+            plain = m >= 2
+            scan = False
+            if plain and twice:
+                people = len({r.who for r, _ in rated})
+                plain = people == m
+                scan = 2 <= people < m
+            total = sum(map(_SCORE, rated)) if plain else 0
+            m1 = m - 1
             # Measured from the interviewer's own average, so that a lenient
             # interviewer's high ratings and many yeses do not pass for prediction.
             rec, dec = t.rec.cells, t.dec.cells
@@ -332,39 +345,30 @@ def _sweep(by_cand: Mapping[str, Sequence[_Round]], verdicts: Mapping[str, Decis
                 if hired is not None:
                     dec.append((x, hired))
                 scores.append(score)
+                if plain:
+                    who = r.who
+                    diffs[who].append(score - (total - score) / m1)
+                    clusters[who].append(cand)
             if len(rec) > before:
                 t.rec.lengths.append(len(rec) - before)
             if hired is not None:
-                t.dec.lengths.append(len(rated))
+                t.dec.lengths.append(m)
             if item_id in probed:
                 for r, _ in rated:
                     out.scenarios[r.who] += 1
                     out.probed_cands[r.who].add(cand)
                     asked = r.src.failure_asked.get(item_id, _NONE_ASKED)
                     out.skips[r.who] += not failure_ids <= asked
-            m = len(rated)
             if m < 2:
                 continue
             t.units.append(scores)
             t.unit_of.add(cand)
-            if twice:
-                people = len({r.who for r, _ in rated})
-                if people < 2:
-                    continue
-                if people != m:  # someone rated it twice: the others' mean by a scan
-                    for r, score in rated:
-                        who = r.who
-                        others = [s for o, s in rated if o.who != who]
-                        diffs[who].append(score - sum(others) / len(others))
-                        clusters[who].append(cand)
-                    continue
-            # Each rated it once: the others' mean without a scan.
-            total = sum(scores)
-            m1 = m - 1
-            for r, score in rated:
-                who = r.who
-                diffs[who].append(score - (total - score) / m1)
-                clusters[who].append(cand)
+            if scan:  # the others' mean by a scan
+                for r, score in rated:
+                    who = r.who
+                    others = [s for o, s in rated if o.who != who]
+                    diffs[who].append(score - sum(others) / len(others))
+                    clusters[who].append(cand)
     return out
 
 
@@ -413,7 +417,8 @@ def _scatter(diffs: Sequence[float], clusters: Sequence[str], lean: Estimate) ->
     the same n."""
     if lean.value is None:
         return replace(lean, method="root mean square")
-    square = mean_interval([(d - lean.value) ** 2 for d in diffs], clusters, unit="pairs")
+    off = list(map(sub, diffs, repeat(lean.value, len(diffs))))
+    square = mean_interval(list(map(mul, off, off)), clusters, unit="pairs")
     if square.value is None or square.low is None or square.high is None:
         return square
     return replace(square, value=math.sqrt(square.value), low=math.sqrt(max(0.0, square.low)),

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections import Counter
 from collections.abc import Hashable, Sequence
 from fractions import Fraction
-from itertools import accumulate, groupby
+from itertools import accumulate, islice
+from operator import ne
 
 from companion.calibration.stats.estimate import (
     CONFIDENCE,
@@ -83,9 +85,10 @@ def _group_sums(values: Sequence[float],
         return [(v, 1.0) for v in values]
     if len(values) != len(clusters):
         raise ValueError("one cluster per value")
-    sizes = [len(list(run)) for _, run in groupby(clusters)]
-    if len(sizes) == len(set(clusters)):  # every group is one run
-        ends = list(accumulate(sizes))
+    sizes = Counter(clusters)  # in order of first appearance
+    runs = 1 + sum(map(ne, clusters, islice(clusters, 1, None))) if clusters else 0
+    if runs == len(sizes):  # every group is one run, so its size is its run's length
+        ends = list(accumulate(sizes.values()))
         return [(sum(values[a:b]), float(b - a))
                 for a, b in zip([0, *ends], ends, strict=False)]
     acc: dict[Hashable, list[float]] = {}
