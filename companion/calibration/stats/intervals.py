@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections import Counter
 from collections.abc import Hashable, Sequence
 from fractions import Fraction
-from itertools import accumulate, islice
-from operator import ne
+from itertools import compress, count, islice
+from operator import ne, sub
 
 from companion.calibration.stats.estimate import (
     CONFIDENCE,
@@ -85,12 +84,12 @@ def _group_sums(values: Sequence[float],
         return [(v, 1.0) for v in values]
     if len(values) != len(clusters):
         raise ValueError("one cluster per value")
-    sizes = Counter(clusters)  # in order of first appearance
-    runs = 1 + sum(map(ne, clusters, islice(clusters, 1, None))) if clusters else 0
-    if runs == len(sizes):  # every group is one run, so its size is its run's length
-        ends = list(accumulate(sizes.values()))
-        return [(sum(values[a:b]), float(b - a))
-                for a, b in zip([0, *ends], ends, strict=False)]
+    # Where one run of equal clusters ends and the next starts, found in C.
+    cuts = list(compress(count(1), map(ne, clusters, islice(clusters, 1, None))))
+    if len(cuts) + 1 == len(set(clusters)):  # every group is one run
+        starts, ends = [0, *cuts], [*cuts, len(values)]
+        totals = map(sum, map(values.__getitem__, map(slice, starts, ends)))
+        return list(zip(totals, map(float, map(sub, ends, starts)), strict=True))
     acc: dict[Hashable, list[float]] = {}
     for key, v in zip(clusters, values, strict=True):
         got = acc.get(key)
