@@ -448,7 +448,7 @@ class _Tally:
     dist: Counter[str] = field(default_factory=Counter)
     rec: _Runs = field(default_factory=_Runs)  # vs recommendation
     dec: _Runs = field(default_factory=_Runs)  # vs hire (1) / not (0)
-    # (a dimension's predictions come from each round's mean: _dimension_predictions)
+    # (a dimension's predictions come from each round's mean: see _sweep)
     units: list[list[int]] = field(default_factory=list)  # scores of one answer, 2 or more
     rated_by: set[str] = field(default_factory=set)  # candidates with a rating of it
     unit_of: set[str] = field(default_factory=set)  # candidates of the units
@@ -467,7 +467,7 @@ def _tallies(rounds: Sequence[_Round], found: Mapping[str, _Tally]) -> dict[str,
     """Each item's tally (from _sweep) with how often it got each rating, counted at C
     speed over every round's ratings, skipped and unrated ones included."""
     given: Counter[tuple[str, str | None]] = Counter(
-        chain.from_iterable(r.ratings.items() for r in rounds))
+        chain.from_iterable(map(methodcaller("items"), map(_RATINGS_OF, rounds))))
     out: dict[str, _Tally] = {}  # in the order items were first met, as before
     for (item_id, rating), count in given.items():
         t = out.get(item_id) or out.setdefault(item_id, found.get(item_id) or _Tally())
