@@ -1,6 +1,6 @@
 """How often alpha's 95% intervals hold the true alpha, by number of units.
 
-Not part of the default test run (several minutes): the suite checks 40 and 400 units in
+Not part of the default test run (several minutes): the suite checks 40 and 200 units in
 tests/test_calibration_null.py. This runs simulated panels (each answer's quality
 spread normally, each rating that plus the rater's noise, rounded to whole steps) at
 several unit counts and noise levels, and prints, per count, how often each method's
