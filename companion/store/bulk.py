@@ -49,18 +49,16 @@ from companion.store.store import Store
 
 # Each submitted round's header, and how long its clock ran where it has no end time.
 # A REAL would come through the text as 15 digits, so the seconds come exactly, as two
-# integers: the whole part and the fraction in units of 2**-52 (exact for any duration
-# of a second or more; a shorter one with finer bits says '?' and its id, and is read
-# by itself).
+# integers: the whole part and the fraction in units of 2**-52. That is exact from one
+# second up (a double's last bit there is worth 2**-52 or more); a shorter nonzero
+# duration says '?' and its id, and is read by itself.
 _WHOLE = "CAST(round_elapsed_s AS INTEGER)"
-_FRACTION = f"(round_elapsed_s - {_WHOLE}) * 4503599627370496.0"
-_NO_END = "ifnull(ended_at, '') = ''"
 _SUBMITTED = Columns(
     "FROM round WHERE submitted_at IS NOT NULL",
     ("id", "candidate_id", "interviewer_id", "archetype", "started_at", "submitted_at",
-     "ifnull(ended_at, '')", f"CASE WHEN {_NO_END} THEN {_WHOLE} ELSE '' END",
-     f"CASE WHEN NOT {_NO_END} THEN '' WHEN {_FRACTION} = CAST({_FRACTION} AS INTEGER) "
-     f"THEN CAST({_FRACTION} AS INTEGER) ELSE '?' || id END"),
+     "ifnull(ended_at, '')", f"CASE WHEN ifnull(ended_at, '') = '' THEN {_WHOLE} ELSE '' END",
+     "CASE WHEN abs(round_elapsed_s) < 1 AND round_elapsed_s <> 0 THEN '?' || id "
+     f"ELSE CAST((round_elapsed_s - {_WHOLE}) * 4503599627370496.0 AS INTEGER) END"),
     ("recommendation",))
 _ELAPSED = "SELECT round_elapsed_s FROM round WHERE id = ?"
 _CANDIDATES = Columns("FROM candidate", ("id",), ("name",))
