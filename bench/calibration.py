@@ -14,8 +14,8 @@ memory, and the same before any calibration ran (imports and pack only).
 
 Baselines, in the same run and the same file: the bare SQL (``BARE``: every row
 calibration rests on, fetched with sqlite3, no objects built), the floor a read of
-those rows can reach; the read's own SELECTs, bare, for the record (they let SQLite
-fold the failure probes and flag events, so they fetch fewer rows); and loading each
+those rows can reach; the read's own SELECTs, bare, for the record (each gives one row:
+SQLite folds every column into one value, see ``store.columnar``); and loading each
 scorecard whole with ``Store.load_scorecard``, the path calibration would take
 without the bulk read (timed on 500 rounds, scaled to 10,000).
 
@@ -107,12 +107,10 @@ for _ in range(runs):
         conn.execute(sql).fetchall()
     conn.close()
     bare.append(time.perf_counter() - t0)
-    # For the record: the read's own SELECTs, bare (they fold rows in SQL, so read less).
+    # For the record: the read's own SELECTs, bare (one row each: columns folded in SQL).
     t0 = time.perf_counter()
     conn = sqlite3.connect(folder / DB_NAME)
-    for sql in (bulk._SUBMITTED, bulk._PENDING, bulk._ITEMS, bulk._ASKED, bulk._CONFIRMED,
-                bulk._AMENDMENTS, bulk._AMENDED_PROBES, bulk._AMENDED_FLAGS,
-                bulk._DECISIONS):
+    for sql in bulk.STATEMENTS:
         conn.execute(sql).fetchall()
     conn.close()
     own.append(time.perf_counter() - t0)

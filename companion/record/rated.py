@@ -11,11 +11,11 @@ reduces its scorecards with ``rated``, the one definition of what each field mea
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from companion.record.changes import Rate, Recommend
+from companion.record.changes import Amendment, Rate, Recommend
 from companion.record.scorecard import Scorecard
 
 
@@ -49,19 +49,31 @@ def round_end(sc: Scorecard) -> datetime:
 def submitted_ratings(sc: Scorecard) -> dict[str, str | None]:
     """Item id -> the rating as submitted (before any amendment)."""
     out = {it.item_id: it.rating for it in sc.items}
-    if not sc.amendments:
-        return out
+    return ratings_as_submitted(out, sc.amendments) if sc.amendments else out
+
+
+def ratings_as_submitted(current: Mapping[str, str | None],
+                         amendments: Iterable[Amendment]) -> dict[str, str | None]:
+    """``current`` (item id -> rating, the amendments' edits or not) as submitted: the
+    first undo of an item's rating holds the submitted value. Only ratings change it."""
+    out = dict(current)
     seen: set[str] = set()
-    for a in sc.amendments:
+    for a in amendments:
         if isinstance(a.undo, Rate) and a.undo.item_id in out and a.undo.item_id not in seen:
             seen.add(a.undo.item_id)
-            out[a.undo.item_id] = a.undo.rating  # the first undo holds the submitted value
+            out[a.undo.item_id] = a.undo.rating
     return out
 
 
 def submitted_recommendation(sc: Scorecard) -> str | None:
-    first = next((a.undo for a in sc.amendments if isinstance(a.undo, Recommend)), None)
-    return first.value if first is not None else sc.recommendation
+    return recommendation_as_submitted(sc.recommendation, sc.amendments)
+
+
+def recommendation_as_submitted(current: str | None,
+                                amendments: Iterable[Amendment]) -> str | None:
+    """As ``ratings_as_submitted``, for the recommendation."""
+    first = next((a.undo for a in amendments if isinstance(a.undo, Recommend)), None)
+    return first.value if first is not None else current
 
 
 def failure_asked(sc: Scorecard) -> dict[str, frozenset[str]]:
