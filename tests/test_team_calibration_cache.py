@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -151,7 +152,7 @@ def same_as_uncached(team: Team, cache: CheckedCache,
 
 
 def entries(team: Team) -> int:
-    with sqlite3.connect(cache_path(team.folder)) as db:
+    with closing(sqlite3.connect(cache_path(team.folder))) as db:
         return int(db.execute("SELECT count(*) FROM entry").fetchone()[0])
 
 
@@ -236,9 +237,10 @@ def _torn(path: Path) -> None:
 
 def _sql(*statements: str) -> Callable[[Path], None]:
     def change(path: Path) -> None:
-        with sqlite3.connect(path) as db:
+        with closing(sqlite3.connect(path)) as db:
             for sql in statements:
                 db.execute(sql)
+            db.commit()
 
     return change
 

@@ -26,7 +26,7 @@ from companion.record.decision import Decision
 from companion.record.rated import RatedRound, add_item_kinds, rated
 from companion.record.scorecard import Scorecard
 from companion.team import server
-from companion.team.checked_cache import CheckedCache, Known, known_of
+from companion.team.checked_cache import CheckedCache
 from companion.team.connect import connection, make_engine
 from companion.team.settings import TeamSettings, load_team
 
@@ -180,7 +180,6 @@ def read_for_calibration(conn: Connection, pack: Pack | None,
         known = cache.load({k for k in keys if k is not None}) if cache is not None else {}
         rounds: list[RatedRound] = []
         kinds: dict[str, str] = {}
-        new: dict[bytes, Known] = {}
         decoded: set[str] = set()
         problems: list[str] = []
         unamendable: list[str] = []
@@ -209,17 +208,17 @@ def read_for_calibration(conn: Connection, pack: Pack | None,
             r = rated(sc)
             rounds.append(r)
             add_item_kinds(kinds, ((it.item_id, it.kind) for it in sc.items))
-            if key is not None:
-                new[key] = known_of(r, sc)
+            if key is not None and cache is not None:
+                cache.add(key, r, sc.items)
         # The debrief's lines in its order: rows that fail, amendment rows that fail
         # (of scorecards that did not), chains that do not apply.
         problems += [u.line() for u in broken if u.scorecard_id in decoded]
         problems += unamendable
         if cache is not None:
-            cache.keep([k for k in keys if k is not None and k in known], new)
+            cache.keep([k for k in keys if k is not None and k in known])
         # Freed while the collector waits: alive when it resumes, the cache's 10,000
         # entries made its first full pass cost 0.2 s (bench/team_store.py).
-        del rows, keys, known, new
+        del rows, keys, known
     return TeamCalibrationData(tuple(rounds), kinds,
                                tuple(as_decision(d) for d in server.read_decisions(conn)),
                                tuple(problems))
