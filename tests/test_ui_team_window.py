@@ -9,8 +9,10 @@ the Calibration page read the team store. Screenshots go to screenshots/.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from companion.exchange.files import content_hash
 from companion.exchange.schema import scorecard_to_dict
 from companion.live.engine import RoundEngine
 from companion.store import Store
-from companion.team.settings import EVERYTHING, save_conninfo
+from companion.team.settings import EVERYTHING, cache_path, save_conninfo
 from tests.pg_server import PgServer
 from tests.publish_support import member, run_round, server_counts
 from tests.scorecards import make_scorecard, pack
@@ -42,6 +44,12 @@ def db(pg_server: PgServer) -> Iterator[TeamDb]:
         yield fresh
     finally:
         drop_database(fresh)
+
+
+def cache_entries(data_dir: Path) -> int:
+    """Entries in calibration's cache of checked team-store rows (``team.checked_cache``)."""
+    with closing(sqlite3.connect(cache_path(data_dir))) as cache:
+        return int(cache.execute("SELECT count(*) FROM entry").fetchone()[0])
 
 
 def connected(data_dir: Path, db: TeamDb, role: str) -> None:
@@ -214,6 +222,13 @@ def test_the_panel_page_reads_and_decides_on_the_team_store(  # type: ignore[no-
             cal.from_team.setChecked(True)
         assert cal.scope.text().startswith("2 submitted scorecards of 1 candidate")
         assert cal.problems.isVisible() and left_out in cal.problems.text()
+        # The row that passed is kept beside team.json; the amended one and the refused
+        # one are not, and the page reads the same with the cache the second time.
+        assert cache_entries(data_dir) == 1
+        with qtbot.waitSignal(cal.computed, timeout=60_000):
+            cal.refresh()
+        assert cal.scope.text().startswith("2 submitted scorecards of 1 candidate")
+        assert left_out in cal.problems.text()
         screenshot(window, "team_calibration_left_out")
     QApplication.processEvents()
 

@@ -40,12 +40,14 @@ def compute_for_cli(args: argparse.Namespace, pack: Pack,
         raise CompanionError(f"no archetype {args.archetype!r}; the pack has {known}")
     filters = Filters(since=args.since, archetype=args.archetype)
     if args.team:
+        from companion.team.checked_cache import CheckedCache
         from companion.team.reading import read_for_calibration as read_team
         from companion.team.reading import require_team, team_connection
 
         # The server's rules already hold back what this login may not see yet.
-        with team_connection(require_team(data_root(args))) as conn:
-            team = read_team(conn, pack)
+        settings = require_team(data_root(args))
+        with team_connection(settings) as conn:
+            team = read_team(conn, pack, CheckedCache(data_root(args), settings.conninfo))
         if warnings is not None:
             warnings.extend(team.problems)
         return compute_rated(team.rounds, team.decisions, pack, viewer=None, filters=filters,

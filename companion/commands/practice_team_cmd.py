@@ -52,14 +52,16 @@ class _Row:
 def _rows(args: argparse.Namespace) -> tuple[Readiness, list[_Row]]:
     from companion.calibration.figures import compute_rated
     from companion.calibration.model import Filters
+    from companion.team.checked_cache import CheckedCache
     from companion.team.practice import read_bar, read_practice
     from companion.team.reading import read_for_calibration, require_team, team_connection
 
     pack = load_for_cli(args)
-    with team_connection(require_team(data_root(args))) as conn:
+    team = require_team(data_root(args))
+    with team_connection(team) as conn:
         bar = read_bar(conn)
         found = read_practice(conn)
-        data = read_for_calibration(conn, pack)
+        data = read_for_calibration(conn, pack, CheckedCache(data_root(args), team.conninfo))
     rows = []
     for arch in sorted({p.archetype for p in found}):
         live = compute_rated(data.rounds, data.decisions, pack, viewer=None,

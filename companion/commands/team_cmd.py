@@ -92,8 +92,8 @@ def _waiting(data_dir: Path, team: TeamSettings) -> int:
 
 def run_disconnect(args: argparse.Namespace) -> int:
     if clear_conninfo(data_root(args)):
-        print("disconnected from the team store; nothing was deleted on the server or on "
-              "this computer")
+        print("disconnected from the team store; nothing was deleted on the server, and on "
+              "this computer only calibration's cache of team-store rows")
     else:
         print("no team store was configured")
     return 0

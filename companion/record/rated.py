@@ -101,6 +101,12 @@ def item_kinds(scorecards: list[Scorecard]) -> dict[str, str]:
     """Item id -> its kind (question or scenario), as the first scorecard to hold it says."""
     out: dict[str, str] = {}
     for sc in scorecards:
-        for it in sc.items:
-            out.setdefault(it.item_id, it.kind)
+        add_item_kinds(out, ((it.item_id, it.kind) for it in sc.items))
     return out
+
+
+def add_item_kinds(kinds: dict[str, str], items: Iterable[tuple[str, str]]) -> None:
+    """Add one scorecard's (item id, kind) pairs to ``kinds``; an earlier scorecard's
+    word on an item stands (a reader that holds no ``Scorecard`` builds ``item_kinds``)."""
+    for item_id, kind in items:
+        kinds.setdefault(item_id, kind)

@@ -9,6 +9,10 @@ The file also records when this laptop joined the team (``joined_at``): rounds
 submitted before then were never meant for the team and stay local, unless the
 user asked to publish them too (``team connect --publish-existing``, saved as
 the earliest possible time).
+
+Beside it, calibration keeps a cache of the team-store rows it already checked
+(``CACHE_FILE_NAME``, see ``team.checked_cache``); it belongs to the settings in use,
+so saving another team store or forgetting this one removes it.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from companion.intake import limits
 from companion.intake.reading import Refused, parse_json, read_capped
 
 FILE_NAME = "team.json"
+CACHE_FILE_NAME = "team-calibration-cache.sqlite3"
 # "Publish everything this laptop ever submitted": the join time of --publish-existing.
 EVERYTHING = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -38,6 +43,22 @@ class TeamSettings:
 
 def settings_path(data_dir: Path) -> Path:
     return data_dir / FILE_NAME
+
+
+def cache_path(data_dir: Path) -> Path:
+    return data_dir / CACHE_FILE_NAME
+
+
+def forget_cache(data_dir: Path) -> None:
+    """Remove calibration's cache of team-store rows, and any journal SQLite left of it."""
+    path = cache_path(data_dir)
+    for name in (path, path.with_name(path.name + "-journal")):
+        try:
+            name.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise CompanionError(f"{name}: cannot remove: {exc.strerror or exc}") from None
 
 
 def load_conninfo(data_dir: Path) -> str | None:
@@ -91,12 +112,15 @@ def save_conninfo(data_dir: Path, conninfo: str, joined_at: datetime | None = No
     ``joined_at`` defaults to now, or to the saved one when the same team store
     is saved again (connecting twice must not hide what waited in between).
     """
+    try:
+        old = load_team(data_dir)
+    except CompanionError:
+        old = None
+    same = old is not None and old.conninfo == conninfo
     if joined_at is None:
-        try:
-            old = load_team(data_dir)
-        except CompanionError:
-            old = None
-        joined_at = old.joined_at if old and old.conninfo == conninfo else datetime.now(UTC)
+        joined_at = old.joined_at if old and same else datetime.now(UTC)
+    if not same:  # what another team store's rows said stays with it
+        forget_cache(data_dir)
     ensure_private_dir(data_dir)
     path = settings_path(data_dir)
     text = json.dumps({"conninfo": conninfo, "joined_at": joined_at.isoformat()},
@@ -105,7 +129,9 @@ def save_conninfo(data_dir: Path, conninfo: str, joined_at: datetime | None = No
 
 
 def clear_conninfo(data_dir: Path) -> bool:
-    """Forget the team store; False when none was configured."""
+    """Forget the team store (and calibration's cache of it); False when none was
+    configured."""
+    forget_cache(data_dir)
     path = settings_path(data_dir)
     try:
         path.unlink()

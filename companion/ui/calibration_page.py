@@ -103,19 +103,20 @@ def compute_calibration(store: Store, pack: Pack, viewer: str | None,
 
 
 def compute_team_calibration(team: TeamSettings, password: str | None, pack: Pack,
-                             filters: Filters) -> Computed:
+                             filters: Filters, data_dir: Path) -> Computed:
     """The figures and published practice over the team store (runs on a worker thread).
 
     The server's rules decide what the login may read, independence included,
     so nothing is held back here.
     """
     from companion.calibration.figures import compute_rated
+    from companion.team.checked_cache import CheckedCache
     from companion.team.errors import TeamRefusedError
     from companion.team.practice import practice_by_interviewer
     from companion.team.reading import read_for_calibration, team_connection
 
     with team_connection(team, password) as conn:
-        data = read_for_calibration(conn, pack)
+        data = read_for_calibration(conn, pack, CheckedCache(data_dir, team.conninfo))
         try:
             practice = practice_by_interviewer(conn, filters.archetype)
         except TeamRefusedError:  # practice is for panel leads to read
@@ -367,7 +368,8 @@ class CalibrationPage(QWidget):
         job: Callable[[], Computed]
         if team is not None:
             self.scope.setText("Reading the team store and computing the figures\u2026")
-            job = partial(compute_team_calibration, team, self.team_password(), pack, filters)
+            job = partial(compute_team_calibration, team, self.team_password(), pack, filters,
+                          store.data_dir)
         else:
             self.scope.setText("Computing the figures\u2026")
             job = partial(compute_calibration, store, pack, viewer, filters)
