@@ -15,7 +15,8 @@ def resource_dir() -> Path:
     from another checkout would otherwise map ``companion.resources`` there. In a
     wheel they are the package ``companion.resources``.
     """
-    source = Path(__file__).resolve().parent.parent / "resources"
+    # companion/base/assets.py: three levels up is the checkout's root.
+    source = Path(__file__).resolve().parents[2] / "resources"
     if (source / "styles" / "app.qss").is_file():
         return source
     try:
