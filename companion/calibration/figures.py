@@ -26,9 +26,9 @@ import math
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from itertools import chain, repeat
-from operator import attrgetter, itemgetter, methodcaller, mul, sub
+from operator import attrgetter, methodcaller, mul, sub
 from types import MappingProxyType
 
 from companion.base.gcpause import paused_gc
@@ -45,6 +45,7 @@ from companion.calibration.stats.bootstrap import alpha_interval
 from companion.calibration.stats.estimate import RESOLUTION_VAR, Estimate, estimate
 from companion.calibration.stats.intervals import mean_interval, median_interval, wilson
 from companion.calibration.stats.tau import tau_b_runs
+from companion.calibration.sweep import Links, Round, RoundRuns, Runs, Swept, Tally, sweep
 from companion.content.model import DIMENSIONS, Pack
 from companion.loop.status import DUE
 from companion.record.decision import Decision
@@ -63,10 +64,8 @@ from companion.record.scorecard import (
 DUE_HOURS = DUE.total_seconds() / 3600
 REC_INDEX = {rec: n for n, rec in enumerate(RECOMMENDATIONS)}  # strong no 0 .. strong yes 3
 NEVER_VARIES = "the rating never varies, so there is no rank correlation"
-_NONE_ASKED: frozenset[str] = frozenset()
 _NO_RANKS: Mapping[int, int] = MappingProxyType({})
 _RATINGS_OF = attrgetter("ratings")
-_SCORE = itemgetter(1)
 
 
 def _seed(text: str) -> int:
@@ -91,26 +90,6 @@ def held_back(viewer: str | None, rounds: Iterable[RoundLike]) -> set[str]:
 
 
 # ---------------------------------------------------------------- the computation
-
-@dataclass(slots=True)
-class _Round:
-    """One submitted scorecard, reduced to what the figures read."""
-
-    src: RatedRound
-    cand: str
-    who: str  # the interviewer, as compared (trimmed, casefolded)
-    ratings: Mapping[str, str | None]
-    scores: dict[str, int]  # items rated on the scale (not skipped, not unrated)
-    recommendation: str | None
-    # Ranks of (score - usual_score) by score, and of (recommendation - usual_rec),
-    # among every interviewer's: what the rank correlations compare (set by _set_usual).
-    score_rank: Mapping[int, int]
-    usual_score: float = 0.0  # this interviewer's mean rating score, over every item
-    usual_rec: float = 0.0  # and their mean recommendation (0 strong no .. 3 strong yes)
-    rec_rank: int | None = None
-
-
-
 
 def compute(scorecards: Sequence[Scorecard], decisions: Iterable[Decision], pack: Pack, *,
             viewer: str | None = None, rounds: Iterable[RoundLike] | None = None,
@@ -145,10 +124,10 @@ def _compute(cards: Sequence[RatedRound], decisions: Iterable[Decision], pack: P
     filters = filters or Filters()
     everything = list(rounds) if rounds is not None else list(cards)
     hidden = held_back(viewer, everything)
-    chosen: list[_Round] = []
+    chosen: list[Round] = []
     # The rounds of each candidate: the panel's answers are compared within a candidate,
-    # so every per-answer figure is gathered in one walk over them (see _sweep).
-    by_cand: dict[str, list[_Round]] = defaultdict(list)
+    # so every per-answer figure is gathered in one walk over them (see sweep).
+    by_cand: dict[str, list[Round]] = defaultdict(list)
     seen_hidden: set[str] = set()
     keys: dict[str, str] = {}  # names as compared; each name recurs, so fold it once
     score_of = RATING_SCORE.get
@@ -166,12 +145,12 @@ def _compute(cards: Sequence[RatedRound], decisions: Iterable[Decision], pack: P
                                                           fold_name(rc.interviewer))
         scores = {item_id: score for item_id, rating in ratings.items()
                   if (score := score_of(rating)) is not None}  # type: ignore[arg-type]
-        r = _Round(rc, cand, who, ratings, scores, rc.recommendation, _NO_RANKS)
+        r = Round(rc, cand, who, ratings, scores, rc.recommendation, _NO_RANKS)
         chosen.append(r)
         by_cand[cand].append(r)
     codes = _set_usual(chosen)
     verdicts = {fold_name(d.candidate): d for d in decisions if d.decided}
-    swept = _sweep(by_cand, verdicts, pack)
+    swept = sweep(by_cand, verdicts, pack)
     interviewers = _interviewers(chosen, swept, verdicts, pack)
     tallies = _tallies(chosen, swept.found)
     items = _items(tallies, pack, codes, kinds)
@@ -185,7 +164,7 @@ def _compute(cards: Sequence[RatedRound], decisions: Iterable[Decision], pack: P
     return replace(result, findings=find(result))
 
 
-def _set_usual(rounds: Sequence[_Round]) -> tuple[int, int]:
+def _set_usual(rounds: Sequence[Round]) -> tuple[int, int]:
     """Give each round its interviewer's mean rating and recommendation, and the ranks of
     its ratings and recommendation measured from those means; returns how many distinct
     ranks each has (so every question's comparison shares one coding)."""
@@ -214,167 +193,9 @@ def _set_usual(rounds: Sequence[_Round]) -> tuple[int, int]:
     return len(x_rank), len(y_rank)
 
 
-@dataclass(slots=True)
-class _Runs:
-    """Observations (rating rank, outcome rank), candidate after candidate, and how many
-    each candidate has: the form stats.tau.tau_b_runs reads."""
-
-    cells: list[tuple[int, int]] = field(default_factory=list)
-    lengths: list[int] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class _RoundRuns:
-    """A dimension's rounds, candidate after candidate: each round's mean rating from the
-    interviewer's average (coded once all are known), the outcome's rank, and how many
-    rounds each candidate has."""
-
-    xs: list[float] = field(default_factory=list)
-    ys: list[int] = field(default_factory=list)
-    lengths: list[int] = field(default_factory=list)
-
-
-_Links = tuple[_RoundRuns, _RoundRuns]  # a dimension's (vs recommendation, vs decision)
-
-
-@dataclass
-class _Swept:
-    """What the walk over each candidate's panel gathers (see _sweep)."""
-
-    # Per interviewer, each rating against the mean of the co-panelists' ratings of the
-    # same answer, and the candidate of each.
-    diffs: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    clusters: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    found: dict[str, _Tally] = field(default_factory=lambda: defaultdict(_Tally))
-    links: dict[str, _Links] = field(default_factory=dict)
-    # Per interviewer: scenarios with the three failure probes they rated, how many of
-    # those missed one or more of the probes, and the candidates of those scenarios.
-    scenarios: Counter[str] = field(default_factory=Counter)
-    skips: Counter[str] = field(default_factory=Counter)
-    probed_cands: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-
-
-def _sweep(by_cand: Mapping[str, Sequence[_Round]], verdicts: Mapping[str, Decision],
-           pack: Pack) -> _Swept:
-    """One walk over every rating, candidate by candidate: leniency's differences, each
-    item's comparisons with the recommendation and the decision and its units of
-    agreement, and each dimension's per-round comparisons.
-
-    Every one of these compares ratings within a candidate, so one walk serves them all
-    (four walks over the 50,000 ratings of bench/calibration.py, with (candidate, item)
-    keys hashed for each, cost more than the figures' arithmetic).
-    """
-    out = _Swept()
-    diffs, clusters, found = out.diffs, out.clusters, out.found
-    place = {item.id: DIMENSIONS.index(item.dimension)
-             for item in (*pack.questions, *pack.scenarios) if item.dimension in DIMENSIONS}
-    links: list[_Links] = [(_RoundRuns(), _RoundRuns()) for _ in DIMENSIONS]
-    out.links = dict(zip(DIMENSIONS, links, strict=True))
-    by_rec = [rec for rec, _ in links]
-    by_dec = [dec for _, dec in links]
-    none = [0] * len(DIMENSIONS)
-    hired_of = {cand: int(d.outcome == "hire") for cand, d in verdicts.items()}
-    failure_ids = set(pack.failure_probe.probe_ids())
-    probed = {s.id for s in pack.scenarios if s.failure_probes}  # scenarios with the 3 probes
-    for cand, panel in by_cand.items():
-        hired = hired_of.get(cand)
-        rated_here: dict[str, list[tuple[_Round, int]]] = defaultdict(list)
-        n_rec, n_dec = none.copy(), none.copy()  # this candidate's rounds per dimension
-        for r in panel:
-            totals, counts = none.copy(), none.copy()
-            for item_id, score in r.scores.items():
-                rated_here[item_id].append((r, score))
-                d = place.get(item_id)
-                if d is not None:
-                    totals[d] += score
-                    counts[d] += 1
-            if counts == none:
-                continue
-            # The round's mean rating per dimension, measured from the interviewer's own
-            # average, against the recommendation likewise (its rank) and the decision
-            # (hire 1 / no hire 0): a dimension predicts as the loop weighting combines it.
-            rr = r.rec_rank
-            usual = r.usual_score
-            for d, count in enumerate(counts):
-                if count:
-                    x = totals[d] / count - usual
-                    if rr is not None:
-                        runs = by_rec[d]
-                        runs.xs.append(x)
-                        runs.ys.append(rr)
-                        n_rec[d] += 1
-                    if hired is not None:
-                        runs = by_dec[d]
-                        runs.xs.append(x)
-                        runs.ys.append(hired)
-                        n_dec[d] += 1
-        if n_rec != none:
-            for runs, got in zip(by_rec, n_rec, strict=True):
-                if got:
-                    runs.lengths.append(got)
-        if n_dec != none:
-            for runs, got in zip(by_dec, n_dec, strict=True):
-                if got:
-                    runs.lengths.append(got)
-        # Someone who met the candidate twice is compared with the others only.
-        twice = len(panel) > 1 and len({r.who for r in panel}) < len(panel)
-        for item_id, rated in rated_here.items():
-            t = found[item_id]
-            t.rated_by.add(cand)
-            # Leniency: each rating against the mean of the others' ratings of the same
-            # answer, gathered in the same loop as the comparisons below. Someone who
-            # rated it twice (they met the candidate twice) needs the scan further down.
-            m = len(rated)
-            plain = m >= 2
-            scan = False
-            if plain and twice:
-                people = len({r.who for r, _ in rated})
-                plain = people == m
-                scan = 2 <= people < m
-            total = sum(map(_SCORE, rated)) if plain else 0
-            m1 = m - 1
-            # Measured from the interviewer's own average, so that a lenient
-            # interviewer's high ratings and many yeses do not pass for prediction.
-            rec, dec = t.rec.cells, t.dec.cells
-            before = len(rec)
-            scores: list[int] = []
-            for r, score in rated:
-                x = r.score_rank[score]
-                if r.rec_rank is not None:
-                    rec.append((x, r.rec_rank))
-                if hired is not None:
-                    dec.append((x, hired))
-                scores.append(score)
-                if plain:
-                    who = r.who
-                    diffs[who].append(score - (total - score) / m1)
-                    clusters[who].append(cand)
-            if len(rec) > before:
-                t.rec.lengths.append(len(rec) - before)
-            if hired is not None:
-                t.dec.lengths.append(m)
-            if item_id in probed:
-                for r, _ in rated:
-                    out.scenarios[r.who] += 1
-                    out.probed_cands[r.who].add(cand)
-                    asked = r.src.failure_asked.get(item_id, _NONE_ASKED)
-                    out.skips[r.who] += not failure_ids <= asked
-            if m < 2:
-                continue
-            t.units.append(scores)
-            t.unit_of.add(cand)
-            if scan:  # the others' mean by a scan
-                for r, score in rated:
-                    who = r.who
-                    others = [s for o, s in rated if o.who != who]
-                    diffs[who].append(score - sum(others) / len(others))
-                    clusters[who].append(cand)
-    return out
-
-
-def _interviewers(rounds: Sequence[_Round], swept: _Swept, verdicts: Mapping[str, Decision],
+def _interviewers(rounds: Sequence[Round], swept: Swept, verdicts: Mapping[str, Decision],
                   pack: Pack) -> tuple[InterviewerFigures, ...]:
-    by_person: dict[str, list[_Round]] = defaultdict(list)
+    by_person: dict[str, list[Round]] = defaultdict(list)
     names: dict[str, str] = {}
     for r in rounds:
         by_person[r.who].append(r)
@@ -426,7 +247,7 @@ def _scatter(diffs: Sequence[float], clusters: Sequence[str], lean: Estimate) ->
                    "the mean square, clustered by candidate")
 
 
-def _prediction(runs: _Runs, codes: tuple[int, int], varies: bool) -> Estimate:
+def _prediction(runs: Runs, codes: tuple[int, int], varies: bool) -> Estimate:
     """Kendall's tau-b of ratings (from each interviewer's average) against an outcome.
 
     A rating that never varies would seem to once measured from each interviewer's
@@ -438,39 +259,14 @@ def _prediction(runs: _Runs, codes: tuple[int, int], varies: bool) -> Estimate:
     return tau_b_runs(runs.cells, runs.lengths, *codes)
 
 
-@dataclass
-class _Tally:
-    """Everything one question (or a dimension's questions together) contributes."""
-
-    asked: int = 0
-    skipped: int = 0
-    unrated: int = 0
-    dist: Counter[str] = field(default_factory=Counter)
-    rec: _Runs = field(default_factory=_Runs)  # vs recommendation
-    dec: _Runs = field(default_factory=_Runs)  # vs hire (1) / not (0)
-    # (a dimension's predictions come from each round's mean: see _sweep)
-    units: list[list[int]] = field(default_factory=list)  # scores of one answer, 2 or more
-    rated_by: set[str] = field(default_factory=set)  # candidates with a rating of it
-    unit_of: set[str] = field(default_factory=set)  # candidates of the units
-
-    def add(self, other: _Tally) -> None:
-        self.asked += other.asked
-        self.skipped += other.skipped
-        self.unrated += other.unrated
-        self.dist.update(other.dist)
-        self.units += other.units
-        self.rated_by |= other.rated_by
-        self.unit_of |= other.unit_of
-
-
-def _tallies(rounds: Sequence[_Round], found: Mapping[str, _Tally]) -> dict[str, _Tally]:
-    """Each item's tally (from _sweep) with how often it got each rating, counted at C
+def _tallies(rounds: Sequence[Round], found: Mapping[str, Tally]) -> dict[str, Tally]:
+    """Each item's tally (from sweep) with how often it got each rating, counted at C
     speed over every round's ratings, skipped and unrated ones included."""
     given: Counter[tuple[str, str | None]] = Counter(
         chain.from_iterable(map(methodcaller("items"), map(_RATINGS_OF, rounds))))
-    out: dict[str, _Tally] = {}  # in the order items were first met, as before
+    out: dict[str, Tally] = {}  # in the order items were first met, as before
     for (item_id, rating), count in given.items():
-        t = out.get(item_id) or out.setdefault(item_id, found.get(item_id) or _Tally())
+        t = out.get(item_id) or out.setdefault(item_id, found.get(item_id) or Tally())
         t.asked += count
         if rating is None:
             t.unrated += count
@@ -481,7 +277,7 @@ def _tallies(rounds: Sequence[_Round], found: Mapping[str, _Tally]) -> dict[str,
     return out
 
 
-def _rating_figures(t: _Tally, predicts: tuple[Estimate, Estimate], *, id: str, title: str,
+def _rating_figures(t: Tally, predicts: tuple[Estimate, Estimate], *, id: str, title: str,
                     kind: str, dimension: str | None, weight: int | None = None,
                     items: tuple[str, ...] = ()) -> RatingFigures:
     rated = sum(t.dist.values())
@@ -495,11 +291,11 @@ def _rating_figures(t: _Tally, predicts: tuple[Estimate, Estimate], *, id: str, 
         weight=weight, items=items)
 
 
-def _varies(t: _Tally) -> bool:
+def _varies(t: Tally) -> bool:
     return len([k for k in RATINGS if t.dist[k]]) >= 2
 
 
-def _items(tallies: Mapping[str, _Tally], pack: Pack, codes: tuple[int, int],
+def _items(tallies: Mapping[str, Tally], pack: Pack, codes: tuple[int, int],
            kinds: Mapping[str, str]) -> tuple[RatingFigures, ...]:
     order = [it.id for it in (*pack.questions, *pack.scenarios)]
     known = [i for i in order if i in tallies]
@@ -517,14 +313,14 @@ def _items(tallies: Mapping[str, _Tally], pack: Pack, codes: tuple[int, int],
     return tuple(out)
 
 
-def _dimensions(tallies: Mapping[str, _Tally], links: Mapping[str, _Links], pack: Pack,
+def _dimensions(tallies: Mapping[str, Tally], links: Mapping[str, Links], pack: Pack,
                 codes: tuple[int, int], archetype: str | None) -> tuple[RatingFigures, ...]:
     arche = pack.find_archetype(archetype) if archetype else None
     of_item = {i: item.dimension for i in tallies if (item := pack.find_item(i)) is not None}
     out = []
     for dim in DIMENSIONS:
         ids = sorted(i for i, d in of_item.items() if d == dim)
-        pooled = _Tally()
+        pooled = Tally()
         for i in ids:
             pooled.add(tallies[i])
         label = arche.label(dim) if arche else GENERIC_DIMENSION.get(dim, dim)
@@ -537,7 +333,7 @@ def _dimensions(tallies: Mapping[str, _Tally], links: Mapping[str, _Links], pack
     return tuple(out)
 
 
-def _round_link(runs: _RoundRuns, cols: int, varies: bool) -> Estimate:
+def _round_link(runs: RoundRuns, cols: int, varies: bool) -> Estimate:
     if not varies:
         return estimate(None, None, None, len(runs.xs), "rounds", "Kendall's tau-b",
                         len(runs.lengths), note=NEVER_VARIES)
