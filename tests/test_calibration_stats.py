@@ -27,8 +27,13 @@ from companion.calibration.stats.bootstrap import (
     alpha_interval,
 )
 from companion.calibration.stats.draws import binomial
-from companion.calibration.stats.estimate import MIN_N
-from companion.calibration.stats.intervals import mean_interval, median_interval, wilson
+from companion.calibration.stats.estimate import MIN_N, RESOLUTION_VAR
+from companion.calibration.stats.intervals import (
+    mean_interval,
+    mean_interval_runs,
+    median_interval,
+    wilson,
+)
 from companion.calibration.stats.student_t import t_cdf, t_quantile
 from companion.calibration.stats.tau import TAU_LINEAR_GROUPS, kendall_tau_b, tau_b_grouped
 from companion.calibration.text import figure
@@ -324,6 +329,23 @@ def test_mean_interval_plain_and_clustered() -> None:
     assert (mixed.n, mixed.clusters) == (36, 12)
     with pytest.raises(ValueError):
         mean_interval(values, clusters[:-1])
+
+
+def test_mean_interval_from_runs_is_the_clustered_one() -> None:
+    # Calibration's walk gives each group's size instead of naming each value's group:
+    # the same estimate to the last bit, floor and all, and with nothing at all.
+    rng = random.Random(8)
+    sizes = [rng.randint(1, 6) for _ in range(40)]
+    values = [rng.choice((-1.5, -1.0, 0.0, 0.5, 1.0, 4 / 3)) for _ in range(sum(sizes))]
+    clusters = [g for g, size in enumerate(sizes) for _ in range(size)]
+    for floor in (0.0, RESOLUTION_VAR):
+        assert (mean_interval_runs(values, sizes, floor=floor)
+                == mean_interval(values, clusters, floor=floor))
+        few = sizes[0] + sizes[1]  # too few: the same n and note
+        assert mean_interval_runs(values[:few], sizes[:2]) == mean_interval(values[:few],
+                                                                            clusters[:few])
+    assert mean_interval_runs([], []) == mean_interval([], [])
+    assert mean_interval_runs(values, sizes).clusters == 40
 
 
 def test_median_interval_uses_binomial_order_statistics() -> None:

@@ -43,7 +43,7 @@ from companion.calibration.model import (
 )
 from companion.calibration.stats.bootstrap import alpha_interval
 from companion.calibration.stats.estimate import RESOLUTION_VAR, Estimate, estimate
-from companion.calibration.stats.intervals import mean_interval, median_interval, wilson
+from companion.calibration.stats.intervals import mean_interval_runs, median_interval, wilson
 from companion.calibration.stats.tau import tau_b_runs
 from companion.calibration.sweep import Links, Round, RoundRuns, Runs, Swept, Tally, sweep
 from companion.content.model import DIMENSIONS, Pack
@@ -200,13 +200,13 @@ def _interviewers(rounds: Sequence[Round], swept: Swept, verdicts: Mapping[str, 
     for r in rounds:
         by_person[r.who].append(r)
         names.setdefault(r.who, r.src.interviewer.strip())
-    diffs, clusters = swept.diffs, swept.clusters
+    diffs, runs = swept.diffs, swept.runs
     values = methodcaller("values")
     out = []
     for who, mine in by_person.items():
-        leniency = mean_interval(diffs.get(who, []), clusters.get(who, []), unit="pairs",
-                                 floor=RESOLUTION_VAR)
-        scatter = _scatter(diffs.get(who, []), clusters.get(who, []), leniency)
+        leniency = mean_interval_runs(diffs.get(who, []), runs.get(who, []), unit="pairs",
+                                      floor=RESOLUTION_VAR)
+        scatter = _scatter(diffs.get(who, []), runs.get(who, []), leniency)
         counts = Counter(chain.from_iterable(map(values, map(_RATINGS_OF, mine))))
         counts["unrated"] = counts.pop(None, 0)
         ratings = {k: counts.get(k, 0) for k in (*RATINGS, "skip", "unrated")}
@@ -230,7 +230,7 @@ def _interviewers(rounds: Sequence[Round], swept: Swept, verdicts: Mapping[str, 
     return tuple(out)
 
 
-def _scatter(diffs: Sequence[float], clusters: Sequence[str], lean: Estimate) -> Estimate:
+def _scatter(diffs: Sequence[float], runs: Sequence[int], lean: Estimate) -> Estimate:
     """How far an interviewer's ratings stray around their own lean: the root mean square
     of (difference - lean), with the interval of the mean square carried over.
 
@@ -239,7 +239,7 @@ def _scatter(diffs: Sequence[float], clusters: Sequence[str], lean: Estimate) ->
     if lean.value is None:
         return replace(lean, method="root mean square")
     off = list(map(sub, diffs, repeat(lean.value, len(diffs))))
-    square = mean_interval(list(map(mul, off, off)), clusters, unit="pairs")
+    square = mean_interval_runs(list(map(mul, off, off)), runs, unit="pairs")
     if square.value is None or square.low is None or square.high is None:
         return square
     return replace(square, value=math.sqrt(square.value), low=math.sqrt(max(0.0, square.low)),

@@ -93,9 +93,10 @@ class Swept:
     """What the walk over each candidate's panel gathers (see sweep)."""
 
     # Per interviewer, each rating against the mean of the co-panelists' ratings of the
-    # same answer, and the candidate of each.
+    # same answer, candidate after candidate, and how many each candidate gave (the form
+    # stats.intervals.mean_interval_runs reads: no candidate named per difference).
     diffs: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    clusters: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    runs: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     found: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     links: dict[str, Links] = field(default_factory=dict)
     # Per interviewer: scenarios with the three failure probes they rated, how many of
@@ -116,7 +117,7 @@ def sweep(by_cand: Mapping[str, Sequence[Round]], verdicts: Mapping[str, Decisio
     keys hashed for each, cost more than the figures' arithmetic).
     """
     out = Swept()
-    diffs, clusters, found = out.diffs, out.clusters, out.found
+    diffs, found = out.diffs, out.found
     place = {item.id: DIMENSIONS.index(item.dimension)
              for item in (*pack.questions, *pack.scenarios) if item.dimension in DIMENSIONS}
     links: list[Links] = [(RoundRuns(), RoundRuns()) for _ in DIMENSIONS]
@@ -168,7 +169,9 @@ def sweep(by_cand: Mapping[str, Sequence[Round]], verdicts: Mapping[str, Decisio
                 if got:
                     runs.lengths.append(got)
         # Someone who met the candidate twice is compared with the others only.
-        twice = len(panel) > 1 and len({r.who for r in panel}) < len(panel)
+        panelists = {r.who for r in panel}
+        twice = len(panelists) < len(panel)
+        had = {who: len(diffs[who]) for who in panelists}  # differences before this one
         for item_id, rated in rated_here.items():
             t = found[item_id]
             t.rated_by.add(cand)
@@ -199,7 +202,6 @@ def sweep(by_cand: Mapping[str, Sequence[Round]], verdicts: Mapping[str, Decisio
                 if plain:
                     who = r.who
                     diffs[who].append(score - (total - score) / m1)
-                    clusters[who].append(cand)
             if len(rec) > before:
                 t.rec.lengths.append(len(rec) - before)
             if hired is not None:
@@ -219,5 +221,7 @@ def sweep(by_cand: Mapping[str, Sequence[Round]], verdicts: Mapping[str, Decisio
                     who = r.who
                     others = [s for o, s in rated if o.who != who]
                     diffs[who].append(score - sum(others) / len(others))
-                    clusters[who].append(cand)
+        for who, start in had.items():
+            if got := len(diffs[who]) - start:
+                out.runs[who].append(got)
     return out

@@ -7,7 +7,7 @@ import math
 import statistics
 from collections.abc import Hashable, Sequence
 from fractions import Fraction
-from itertools import compress, count, islice
+from itertools import accumulate, compress, count, islice
 from operator import ne, sub
 
 from companion.calibration.stats.estimate import (
@@ -54,13 +54,31 @@ def mean_interval(values: Sequence[float], clusters: Sequence[Hashable] | None =
     means), and an interval of zero width would call anything beyond the line;
     the floor (``RESOLUTION_VAR`` for ratings) keeps what the scale cannot resolve.
     """
+    return _mean_interval(values, _group_sums(values, clusters), clusters is not None,
+                          bool(clusters), unit, floor)
+
+
+def mean_interval_runs(values: Sequence[float], lengths: Sequence[int], unit: str = "pairs",
+                       floor: float = 0.0) -> Estimate:
+    """``mean_interval`` clustered, for values that come group after group, with each
+    group's size (each positive): the form calibration's walk gathers, with no cluster
+    named per value. Each group's sum is a ``sum`` over its slice, as there."""
+    ends = list(accumulate(lengths))
+    totals = map(sum, map(values.__getitem__, map(slice, [0, *ends[:-1]], ends)))
+    groups = list(zip(totals, map(float, lengths), strict=True))
+    return _mean_interval(values, groups, True, bool(lengths), unit, floor)
+
+
+def _mean_interval(values: Sequence[float], groups: Sequence[tuple[float, float]],
+                   clustered: bool, named: bool, unit: str, floor: float) -> Estimate:
+    """``mean_interval`` from each group's (sum, size); ``named``: the method says it is
+    clustered (not when no value came)."""
     n = len(values)
-    method = "mean, 95% t interval" + (", clustered by candidate" if clusters else "")
+    method = "mean, 95% t interval" + (", clustered by candidate" if named else "")
     if floor:
         method += ", variance floored at the rating scale's resolution"
-    groups = _group_sums(values, clusters)  # [sum, count] per group
     g = len(groups)
-    counted = g if clusters is not None else None
+    counted = g if clustered else None
     if is_too_few(n, counted):
         return too_few(n, unit, method, counted)
     mean = math.fsum(values) / n
