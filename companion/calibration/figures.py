@@ -44,7 +44,7 @@ from companion.calibration.model import (
 from companion.calibration.stats.bootstrap import alpha_interval
 from companion.calibration.stats.estimate import RESOLUTION_VAR, Estimate, estimate
 from companion.calibration.stats.intervals import mean_interval_runs, median_interval, wilson
-from companion.calibration.stats.tau import tau_b_runs
+from companion.calibration.stats.tau import tau_b_codes
 from companion.calibration.sweep import Links, Round, RoundRuns, Runs, Swept, Tally, sweep
 from companion.content.model import DIMENSIONS, Pack
 from companion.loop.status import DUE
@@ -64,7 +64,7 @@ from companion.record.scorecard import (
 DUE_HOURS = DUE.total_seconds() / 3600
 REC_INDEX = {rec: n for n, rec in enumerate(RECOMMENDATIONS)}  # strong no 0 .. strong yes 3
 NEVER_VARIES = "the rating never varies, so there is no rank correlation"
-_NO_RANKS: Mapping[int, int] = MappingProxyType({})
+_NO_CODES: Mapping[int, int] = MappingProxyType({})
 _RATINGS_OF = attrgetter("ratings")
 
 
@@ -145,7 +145,7 @@ def _compute(cards: Sequence[RatedRound], decisions: Iterable[Decision], pack: P
                                                           fold_name(rc.interviewer))
         scores = {item_id: score for item_id, rating in ratings.items()
                   if (score := score_of(rating)) is not None}  # type: ignore[arg-type]
-        r = Round(rc, cand, who, ratings, scores, rc.recommendation, _NO_RANKS)
+        r = Round(rc, cand, who, ratings, scores, rc.recommendation, _NO_CODES)
         chosen.append(r)
         by_cand[cand].append(r)
     codes = _set_usual(chosen)
@@ -182,15 +182,23 @@ def _set_usual(rounds: Sequence[Round]) -> tuple[int, int]:
     ys = {x - v for _, v in usual.values() for x in REC_INDEX.values()}
     x_rank = {x: n for n, x in enumerate(sorted(xs))}
     y_rank = {y: n for n, y in enumerate(sorted(ys))}
-    # One rank table per interviewer, shared by their rounds (it is read, never changed).
+    cols = len(y_rank)
+    # Code tables (see Round) per interviewer, and per interviewer and recommendation,
+    # shared by their rounds (they are read, never changed).
     ranks = {who: {s: x_rank[s - u] for s in RATING_SCORE.values()}
              for who, (u, _) in usual.items()}
+    dec_codes = {who: {s: 2 * x for s, x in rank.items()} for who, rank in ranks.items()}
+    rec_codes: dict[tuple[str, int], dict[int, int]] = {}
     for r in rounds:
         r.usual_score, r.usual_rec = usual[r.who]
-        r.score_rank = ranks[r.who]
+        r.dec_code = dec_codes[r.who]
         if r.recommendation in REC_INDEX:
-            r.rec_rank = y_rank[REC_INDEX[r.recommendation] - r.usual_rec]
-    return len(x_rank), len(y_rank)
+            y = r.rec_rank = y_rank[REC_INDEX[r.recommendation] - r.usual_rec]
+            code = rec_codes.get((r.who, y))
+            if code is None:
+                code = rec_codes[r.who, y] = {s: x * cols + y for s, x in ranks[r.who].items()}
+            r.rec_code = code
+    return len(x_rank), cols
 
 
 def _interviewers(rounds: Sequence[Round], swept: Swept, verdicts: Mapping[str, Decision],
@@ -254,9 +262,9 @@ def _prediction(runs: Runs, codes: tuple[int, int], varies: bool) -> Estimate:
     average: it has nothing to correlate, and says so.
     """
     if not varies:
-        return estimate(None, None, None, len(runs.cells), "ratings", "Kendall's tau-b",
+        return estimate(None, None, None, len(runs.codes), "ratings", "Kendall's tau-b",
                         len(runs.lengths), note=NEVER_VARIES)
-    return tau_b_runs(runs.cells, runs.lengths, *codes)
+    return tau_b_codes(runs.codes, runs.lengths, *codes)
 
 
 def _tallies(rounds: Sequence[Round], found: Mapping[str, Tally]) -> dict[str, Tally]:
@@ -339,5 +347,5 @@ def _round_link(runs: RoundRuns, cols: int, varies: bool) -> Estimate:
                         len(runs.lengths), note=NEVER_VARIES)
     # Only the order of the means matters: rank them, all at once.
     rank = {x: i for i, x in enumerate(sorted(set(runs.xs)))}
-    cells = list(zip(map(rank.__getitem__, runs.xs), runs.ys, strict=True))
-    return tau_b_runs(cells, runs.lengths, len(rank), cols, unit="rounds")
+    coded = [rank[x] * cols + y for x, y in zip(runs.xs, runs.ys, strict=True)]
+    return tau_b_codes(coded, runs.lengths, len(rank), cols, unit="rounds")

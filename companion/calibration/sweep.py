@@ -32,9 +32,13 @@ class Round:
     ratings: Mapping[str, str | None]
     scores: dict[str, int]  # items rated on the scale (not skipped, not unrated)
     recommendation: str | None
-    # Ranks of (score - usual_score) by score, and of (recommendation - usual_rec),
-    # among every interviewer's: what the rank correlations compare (set by _set_usual).
-    score_rank: Mapping[int, int]
+    # The rank correlations compare the rank of (score - usual_score) among every
+    # interviewer's with that of (recommendation - usual_rec), and with the decision;
+    # each (rating rank x, outcome rank y) is coded x * columns + y, as stats.tau's
+    # tau_b_codes reads it. By score: the cell against the decision less the decision's
+    # rank (2x), and against the recommendation (None without one). Set by _set_usual.
+    dec_code: Mapping[int, int]
+    rec_code: Mapping[int, int] | None = None
     usual_score: float = 0.0  # this interviewer's mean rating score, over every item
     usual_rec: float = 0.0  # and their mean recommendation (0 strong no .. 3 strong yes)
     rec_rank: int | None = None
@@ -42,10 +46,10 @@ class Round:
 
 @dataclass(slots=True)
 class Runs:
-    """Observations (rating rank, outcome rank), candidate after candidate, and how many
-    each candidate has: the form stats.tau.tau_b_runs reads."""
+    """Observations (rating rank, outcome rank) coded as in Round, candidate after
+    candidate, and how many each candidate has: the form stats.tau.tau_b_codes reads."""
 
-    cells: list[tuple[int, int]] = field(default_factory=list)
+    codes: list[int] = field(default_factory=list)
     lengths: list[int] = field(default_factory=list)
 
 
@@ -185,23 +189,20 @@ def sweep(by_cand: Mapping[str, Sequence[Round]], verdicts: Mapping[str, Decisio
                 people = len({r.who for r, _ in rated})
                 plain = people == m
                 scan = 2 <= people < m
-            total = sum(map(_SCORE, rated)) if plain else 0
+            scores = list(map(_SCORE, rated))
+            total = sum(scores) if plain else 0
             m1 = m - 1
             # Measured from the interviewer's own average, so that a lenient
             # interviewer's high ratings and many yeses do not pass for prediction.
-            rec, dec = t.rec.cells, t.dec.cells
+            rec = t.rec.codes
             before = len(rec)
-            scores: list[int] = []
             for r, score in rated:
-                x = r.score_rank[score]
-                if r.rec_rank is not None:
-                    rec.append((x, r.rec_rank))
-                if hired is not None:
-                    dec.append((x, hired))
-                scores.append(score)
+                if (codes := r.rec_code) is not None:
+                    rec.append(codes[score])
                 if plain:
-                    who = r.who
-                    diffs[who].append(score - (total - score) / m1)
+                    diffs[r.who].append(score - (total - score) / m1)
+            if hired is not None:
+                t.dec.codes += [r.dec_code[score] + hired for r, score in rated]
             if len(rec) > before:
                 t.rec.lengths.append(len(rec) - before)
             if hired is not None:

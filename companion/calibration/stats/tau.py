@@ -152,11 +152,11 @@ class _TauTable:
         return out
 
 
-    def influence(self, cells: Sequence[tuple[int, int]],
-                  lengths: Sequence[int]) -> list[float] | None:
+    def influence(self, codes: Sequence[int], lengths: Sequence[int]) -> list[float] | None:
         """How much tau-b falls with each group left out, to first order: the linearized
         (infinitesimal) jackknife, whose variance is the cluster sandwich estimate.
-        ``cells`` holds the observations group after group, ``lengths`` each group's size.
+        ``codes`` holds the observations group after group, each cell (i, j) as
+        i * columns + j (see ``tau_b_codes``), ``lengths`` each group's size.
 
         Leaving one observation out lowers S by its concordance score k and the pairs
         untied on x (y) by the observations outside its row (column), exactly; a group
@@ -174,15 +174,16 @@ class _TauTable:
         tau = self.s / root
         wx, wy = tau / (2 * ux), tau / (2 * uy)
         # Each occupied cell's first-order part; a group's is the sum over its cells.
-        psi: dict[tuple[int, int], float] = {}
+        psi: dict[int, float] = {}
         by_col = [wy * (n - c) for c in col]
+        cols = len(col)
         for i, occupied in self.occupied.items():
-            ki, ax = self.k[i], wx * (n - row[i])
+            ki, ax, at = self.k[i], wx * (n - row[i]), i * cols
             for j, _ in occupied:
-                psi[i, j] = ki[j] / root - ax - by_col[j]
+                psi[at + j] = ki[j] / root - ax - by_col[j]
         # Each group's sum as the difference of running totals at its ends, all in C:
         # a loop over the groups cost more than the rest (most hold three or four).
-        run = [0.0, *accumulate(map(psi.__getitem__, cells))]
+        run = [0.0, *accumulate(map(psi.__getitem__, codes))]
         ends = list(map(run.__getitem__, accumulate(lengths)))
         return list(map(sub, ends, [0.0, *ends[:-1]]))
 
@@ -239,13 +240,24 @@ def tau_b_runs(cells: Sequence[tuple[int, int]], lengths: Sequence[int], rows: i
 
     From ``linear_from`` groups the jackknife is linearized (``_TauTable.influence``);
     below, and wherever the linearized variance is not positive, it is exact."""
+    return tau_b_codes([i * cols + j for i, j in cells], lengths, rows, cols, unit, clustered,
+                       linear_from)
+
+
+def tau_b_codes(codes: Sequence[int], lengths: Sequence[int], rows: int, cols: int,
+                unit: str = "ratings", clustered: bool = True,
+                linear_from: int = TAU_LINEAR_GROUPS) -> Estimate:
+    """``tau_b_runs`` with each cell (i, j) given as the integer i * cols + j: counted and
+    looked up by an int's hash rather than a tuple's, and with no tuple built per
+    observation (calibration's walk codes its cells so as it gathers them)."""
     method = _tau_method(clustered)
-    n = len(cells)
+    n = len(codes)
     g = len(lengths)
     counted = g if clustered else None
     if is_too_few(n, counted):
         return too_few(n, unit, method, counted)
-    table = _TauTable(Counter(cells), rows, cols)
+    table = _TauTable(Counter({divmod(code, cols): c for code, c in Counter(codes).items()}),
+                      rows, cols)
     value = _tau(table.s, table.untied_x, table.untied_y)
     if value is None:
         what = "the rating" if not table.untied_x else "the outcome"
@@ -256,12 +268,13 @@ def tau_b_runs(cells: Sequence[tuple[int, int]], lengths: Sequence[int], rows: i
                         "fewer than three candidates: no interval can be given")
     var = 0.0
     if g >= linear_from:
-        lin = table.influence(cells, lengths)
+        lin = table.influence(codes, lengths)
         if lin is not None:
             var = (g - 1) / g * math.fsum(d * d for d in lin)
             method = method.replace("jackknife", "linearized jackknife")
     if not var > 0.0:
         ends = list(accumulate(lengths))
+        cells = [divmod(code, cols) for code in codes]
         groups = [cells[a:b] for a, b in zip([0, *ends], ends, strict=False)]
         loo = table.left_out(groups)
         if loo is None:
