@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
-from itertools import accumulate, chain, combinations
+from itertools import accumulate, chain, combinations, pairwise
 from operator import sub
 
 from companion.calibration.stats.estimate import (
@@ -54,18 +54,21 @@ class _TauTable:
         above_col = [0] * cols  # observations in rows above, per column
         above = 0  # observations in rows above
         twice_s = 0
+        # With le = lt + above_col[j] (rows above, columns up to j), a cell's score is
+        #   both smaller + both larger - (above, right) - (below, left)
+        #   = lt + (rest - last[j + 1] + le + run + c) - (above - le) - (last[j] - lt - run)
+        #   = 4 lt + 2 above_col[j] + 2 run + c + (rest - above) - (last[j] + last[j + 1]),
+        # the last two terms fixed per row and per column.
+        edges = list(map(sum, pairwise(last)))  # last[j] + last[j + 1]
         for i in sorted(in_row):
             mine = sorted(in_row[i])
             ki = k[i] = [0] * cols
-            rest, run = n - above - row[i], 0  # run: this row, left of j
+            base, run = n - 2 * above - row[i], 0  # rest - above; run: this row, left of j
             lt = prev = 0  # lt: rows above, columns left of j (and prev)
             for j, c in mine:
                 lt += sum(above_col[prev:j])
                 prev = j
-                le = lt + above_col[j]  # rows above, columns up to j
-                # both smaller + both larger - (above, right) - (below, left)
-                kk = (lt + rest - last[j + 1] + le + run + c
-                      - (above - le) - (last[j] - lt - run))
+                kk = 4 * lt + 2 * (above_col[j] + run) + c + base - edges[j]
                 ki[j] = kk
                 twice_s += c * kk
                 run += c
