@@ -66,6 +66,7 @@ REC_INDEX = {rec: n for n, rec in enumerate(RECOMMENDATIONS)}  # strong no 0 .. 
 NEVER_VARIES = "the rating never varies, so there is no rank correlation"
 _NO_CODES: Mapping[int, int] = MappingProxyType({})
 _RATINGS_OF = attrgetter("ratings")
+_ITEMS = methodcaller("items")
 
 
 def _seed(text: str) -> int:
@@ -151,8 +152,15 @@ def _compute(cards: Sequence[RatedRound], decisions: Iterable[Decision], pack: P
     codes = _set_usual(chosen)
     verdicts = {fold_name(d.candidate): d for d in decisions if d.decided}
     swept = sweep(by_cand, verdicts, pack)
-    interviewers = _interviewers(chosen, swept, verdicts, pack)
-    tallies = _tallies(chosen, swept.found)
+    by_person: dict[str, list[Round]] = defaultdict(list)
+    for r in chosen:
+        by_person[r.who].append(r)
+    # Each interviewer's ratings by (item, rating), counted at C speed, skipped and unrated
+    # ones included: summed by item for the items, by rating for the interviewer.
+    given = {who: Counter(chain.from_iterable(map(_ITEMS, map(_RATINGS_OF, mine))))
+             for who, mine in by_person.items()}
+    interviewers = _interviewers(by_person, given, swept, verdicts, pack)
+    tallies = _tallies(given.values(), swept.found)
     items = _items(tallies, pack, codes, kinds)
     dimensions = _dimensions(tallies, swept.links, pack, codes, filters.archetype)
     starts = [r.src.started_at for r in chosen]
@@ -201,21 +209,19 @@ def _set_usual(rounds: Sequence[Round]) -> tuple[int, int]:
     return len(x_rank), cols
 
 
-def _interviewers(rounds: Sequence[Round], swept: Swept, verdicts: Mapping[str, Decision],
-                  pack: Pack) -> tuple[InterviewerFigures, ...]:
-    by_person: dict[str, list[Round]] = defaultdict(list)
-    names: dict[str, str] = {}
-    for r in rounds:
-        by_person[r.who].append(r)
-        names.setdefault(r.who, r.src.interviewer.strip())
+def _interviewers(by_person: Mapping[str, Sequence[Round]],
+                  given: Mapping[str, Counter[tuple[str, str | None]]], swept: Swept,
+                  verdicts: Mapping[str, Decision], pack: Pack
+                  ) -> tuple[InterviewerFigures, ...]:
     diffs, runs = swept.diffs, swept.runs
-    values = methodcaller("values")
     out = []
     for who, mine in by_person.items():
         leniency = mean_interval_runs(diffs.get(who, []), runs.get(who, []), unit="pairs",
                                       floor=RESOLUTION_VAR)
         scatter = _scatter(diffs.get(who, []), runs.get(who, []), leniency)
-        counts = Counter(chain.from_iterable(map(values, map(_RATINGS_OF, mine))))
+        counts: Counter[str | None] = Counter()
+        for (_, rating), count in given[who].items():
+            counts[rating] += count
         counts["unrated"] = counts.pop(None, 0)
         ratings = {k: counts.get(k, 0) for k in (*RATINGS, "skip", "unrated")}
         judged = [r for r in mine if r.cand in verdicts and r.recommendation in RECOMMENDATIONS]
@@ -226,8 +232,8 @@ def _interviewers(rounds: Sequence[Round], swept: Swept, verdicts: Mapping[str, 
                  for r in mine]
         met = len({r.cand for r in mine})
         out.append(InterviewerFigures(
-            name=names[who], rounds=len(mine), ratings=ratings, leniency=leniency,
-            scatter=scatter,
+            name=mine[0].src.interviewer.strip(), rounds=len(mine), ratings=ratings,
+            leniency=leniency, scatter=scatter,
             agreement=wilson(agree, len(judged), "rounds", len({r.cand for r in judged})),
             red_flags=wilson(confirmed, len(mine), "rounds", met),
             failure_probe_skips=wilson(swept.skips[who], swept.scenarios[who], "scenarios",
@@ -267,13 +273,12 @@ def _prediction(runs: Runs, codes: tuple[int, int], varies: bool) -> Estimate:
     return tau_b_codes(runs.codes, runs.lengths, *codes)
 
 
-def _tallies(rounds: Sequence[Round], found: Mapping[str, Tally]) -> dict[str, Tally]:
-    """Each item's tally (from sweep) with how often it got each rating, counted at C
-    speed over every round's ratings, skipped and unrated ones included."""
-    given: Counter[tuple[str, str | None]] = Counter(
-        chain.from_iterable(map(methodcaller("items"), map(_RATINGS_OF, rounds))))
-    out: dict[str, Tally] = {}  # in the order items were first met, as before
-    for (item_id, rating), count in given.items():
+def _tallies(given: Iterable[Counter[tuple[str, str | None]]],
+             found: Mapping[str, Tally]) -> dict[str, Tally]:
+    """Each item's tally (from sweep) with how often it got each rating, from each
+    interviewer's counts by (item, rating)."""
+    out: dict[str, Tally] = {}  # in the order items were first met (no order is read)
+    for (item_id, rating), count in chain.from_iterable(map(_ITEMS, given)):
         t = out.get(item_id) or out.setdefault(item_id, found.get(item_id) or Tally())
         t.asked += count
         if rating is None:
