@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from itertools import chain, repeat
-from operator import attrgetter, methodcaller, mul, sub
+from operator import add, attrgetter, methodcaller, mul, sub
 from types import MappingProxyType
 
 from companion.base.gcpause import paused_gc
@@ -67,6 +67,8 @@ NEVER_VARIES = "the rating never varies, so there is no rank correlation"
 _NO_CODES: Mapping[int, int] = MappingProxyType({})
 _RATINGS_OF = attrgetter("ratings")
 _ITEMS = methodcaller("items")
+_CONFIRMED = attrgetter("src.confirmed_flag")
+_CAND = attrgetter("cand")
 
 
 def _seed(text: str) -> int:
@@ -227,10 +229,10 @@ def _interviewers(by_person: Mapping[str, Sequence[Round]],
         judged = [r for r in mine if r.cand in verdicts and r.recommendation in RECOMMENDATIONS]
         agree = sum((r.recommendation in YES_SIDE) == (verdicts[r.cand].outcome == "hire")
                     for r in judged)
-        confirmed = sum(r.src.confirmed_flag for r in mine)
+        confirmed = sum(map(_CONFIRMED, mine))
         hours = [max(0.0, (r.src.submitted_at - r.src.ended_at).total_seconds() / 3600)
                  for r in mine]
-        met = len({r.cand for r in mine})
+        met = len(set(map(_CAND, mine)))
         out.append(InterviewerFigures(
             name=mine[0].src.interviewer.strip(), rounds=len(mine), ratings=ratings,
             leniency=leniency, scatter=scatter,
@@ -239,7 +241,7 @@ def _interviewers(by_person: Mapping[str, Sequence[Round]],
             failure_probe_skips=wilson(swept.skips[who], swept.scenarios[who], "scenarios",
                                        len(swept.probed_cands.get(who, ()))),
             lateness_h=median_interval(hours, "rounds", met),
-            on_time=wilson(sum(h <= DUE_HOURS for h in hours), len(hours), "rounds", met)))
+            on_time=wilson(sum(map(DUE_HOURS.__ge__, hours)), len(hours), "rounds", met)))
     out.sort(key=lambda f: f.name.casefold())
     return tuple(out)
 
@@ -350,7 +352,8 @@ def _round_link(runs: RoundRuns, cols: int, varies: bool) -> Estimate:
     if not varies:
         return estimate(None, None, None, len(runs.xs), "rounds", "Kendall's tau-b",
                         len(runs.lengths), note=NEVER_VARIES)
-    # Only the order of the means matters: rank them, all at once.
-    rank = {x: i for i, x in enumerate(sorted(set(runs.xs)))}
-    coded = [rank[x] * cols + y for x, y in zip(runs.xs, runs.ys, strict=True)]
-    return tau_b_codes(coded, runs.lengths, len(rank), cols, unit="rounds")
+    # Only the order of the means matters: rank them, all at once, and code each round's
+    # cell as sweep.Round does (rank * columns + outcome), in C.
+    code = {x: i * cols for i, x in enumerate(sorted(set(runs.xs)))}
+    coded = list(map(add, map(code.__getitem__, runs.xs), runs.ys))
+    return tau_b_codes(coded, runs.lengths, len(code), cols, unit="rounds")

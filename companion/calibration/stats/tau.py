@@ -7,7 +7,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from itertools import accumulate, chain, combinations, pairwise
-from operator import sub
+from operator import mul, sub
 
 from companion.calibration.stats.estimate import (
     CONFIDENCE,
@@ -273,7 +273,7 @@ def tau_b_codes(codes: Sequence[int], lengths: Sequence[int], rows: int, cols: i
     if g >= linear_from:
         lin = table.influence(codes, lengths)
         if lin is not None:
-            var = (g - 1) / g * math.fsum(d * d for d in lin)
+            var = (g - 1) / g * math.fsum(map(mul, lin, lin))
             method = method.replace("jackknife", "linearized jackknife")
     if not var > 0.0:
         ends = list(accumulate(lengths))
