@@ -23,7 +23,8 @@ The modules, each importable on its own:
 - ``estimate``: ``Estimate``, the thresholds (``MIN_N``, ``MIN_CANDIDATES``...) and
   ``estimate``/``too_few``, which withhold a value the data cannot carry;
 - ``student_t``: the t distribution's function and quantiles;
-- ``intervals``: ``wilson``, ``mean_interval`` (cluster-robust), ``median_interval``;
+- ``intervals``: ``wilson``, ``mean_interval`` (cluster-robust; ``mean_interval_runs`` for
+  groups given by their sizes), ``median_interval``;
 - ``alpha``: Krippendorff's alpha from the coincidences of unit types;
 - ``bootstrap``: ``alpha_interval``, its expanded percentile bootstrap or jackknife;
 - ``draws``: the seeded binomial draws and multinomial resamples the bootstrap makes;
