@@ -68,6 +68,19 @@ def pg_server():  # type: ignore[no-untyped-def]
     server.stop()
 
 
+@pytest.fixture
+def db(pg_server):  # type: ignore[no-untyped-def]
+    """A team store of its own for one test (a new database on the shared server),
+    dropped after it."""
+    from tests.team_support import create_database, drop_database
+
+    fresh = create_database(pg_server)
+    try:
+        yield fresh
+    finally:
+        drop_database(fresh)
+
+
 @pytest.fixture(scope="session")
 def team_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder holding ``demo --team`` (a quarter of loops), made once per run."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -17,20 +16,10 @@ from companion.content.loader import builtin_pack
 from companion.practice.session import PracticeSession, SetChoice
 from companion.store import Store
 from tests.conftest import run_cli
-from tests.pg_server import PgServer
 from tests.publish_support import Member, member, run_round, server_counts
-from tests.team_support import TeamDb, create_database, drop_database
+from tests.team_support import TeamDb
 
 DIGIT = {"strong": "1", "mid": "2", "thin": "3", "very_thin": "4"}
-
-
-@pytest.fixture
-def db(pg_server: PgServer) -> Iterator[TeamDb]:
-    fresh = create_database(pg_server)
-    try:
-        yield fresh
-    finally:
-        drop_database(fresh)
 
 
 def _connect(person: Member, db: TeamDb) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -38,9 +38,8 @@ from companion.team.reading import (
 )
 from companion.team.settings import cache_path, clear_conninfo, load_conninfo, save_conninfo
 from tests.conftest import run_cli
-from tests.pg_server import PgServer
 from tests.scorecards import hex_id, make_scorecard, pack
-from tests.team_support import TeamDb, create_database, drop_database
+from tests.team_support import TeamDb
 
 AT = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
 PEOPLE = ("Sam Okafor", "Lee Chen")
@@ -49,15 +48,6 @@ PEOPLE = ("Sam Okafor", "Lee Chen")
 def card(interviewer: str, candidate: str, seed: int) -> Scorecard:
     return make_scorecard(pack(), interviewer=interviewer, candidate=candidate, seed=seed,
                           words_per_note=8, sc_id=hex_id(f"{interviewer}-{seed}"))
-
-
-@pytest.fixture
-def db(pg_server: PgServer) -> Iterator[TeamDb]:
-    fresh = create_database(pg_server)
-    try:
-        yield fresh
-    finally:
-        drop_database(fresh)
 
 
 class Team:

@@ -10,7 +10,6 @@ makes the debrief PDF from the team store, and the amendment shows as one.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,21 +19,11 @@ import pytest
 from companion.live.engine import ROUND
 from companion.store import Store
 from tests.conftest import run_cli
-from tests.pg_server import PgServer
 from tests.publish_support import member, run_round, server_counts
 from tests.scorecards import pack, pdf_body
-from tests.team_support import TeamDb, create_database, drop_database
+from tests.team_support import TeamDb
 
 CANDIDATE = "Mei Lin"
-
-
-@pytest.fixture
-def db(pg_server: PgServer) -> Iterator[TeamDb]:
-    fresh = create_database(pg_server)
-    try:
-        yield fresh
-    finally:
-        drop_database(fresh)
 
 
 def ok(data: Path, *args: str) -> str:

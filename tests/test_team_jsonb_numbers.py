@@ -11,27 +11,16 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 
 from companion.intake.reading import Refused, parse_json
 from companion.team import server
-from tests.pg_server import PgServer
 from tests.scorecards import make_scorecard, pack
-from tests.team_support import TeamDb, create_database, drop_database
+from tests.team_support import TeamDb
 
 TINY = 1.2345678901234567e-05
-
-
-@pytest.fixture
-def db(pg_server: PgServer) -> Iterator[TeamDb]:
-    fresh = create_database(pg_server)
-    try:
-        yield fresh
-    finally:
-        drop_database(fresh)
 
 
 def test_significant_digits_are_what_is_bounded() -> None:

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from companion.store import Store
 from tests.conftest import run_cli
-from tests.pg_server import PgServer
 from tests.publish_support import Member, member, run_round, server_counts
 from tests.scorecards import pdf_body
-from tests.team_support import TeamDb, create_database, drop_database
-
-
-@pytest.fixture
-def db(pg_server: PgServer) -> Iterator[TeamDb]:
-    fresh = create_database(pg_server)
-    try:
-        yield fresh
-    finally:
-        drop_database(fresh)
+from tests.team_support import TeamDb
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -23,22 +22,12 @@ from companion.exchange.schema import scorecard_to_dict
 from companion.loop.model import assign, loop_from_plan, loop_to_dict
 from companion.record.scorecard import Scorecard
 from companion.team import loops, schema
-from tests.pg_server import PgServer
 from tests.scorecards import make_scorecard, pack
-from tests.team_support import TeamDb, create_database, drop_database
+from tests.team_support import TeamDb
 from tests.test_team_security import DENIED, publish_sql, refused
 
 CANDIDATE = "Rui Costa"
 AT = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=6)
-
-
-@pytest.fixture
-def db(pg_server: PgServer) -> Iterator[TeamDb]:
-    fresh = create_database(pg_server)
-    try:
-        yield fresh
-    finally:
-        drop_database(fresh)
 
 
 def _card(interviewer: str, template: str = "technical", items: tuple[str, ...] = (),

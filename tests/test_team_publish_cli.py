@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,19 +12,16 @@ import pytest
 
 from companion.store import Store
 from companion.team.settings import load_team
-from tests.pg_server import PgServer, free_port
+from tests.pg_server import free_port
 from tests.publish_support import run_round, server_counts
-from tests.team_support import TeamDb, create_database, drop_database
+from tests.team_support import TeamDb
 
 
 @pytest.fixture
-def db(pg_server: PgServer) -> Iterator[TeamDb]:
-    fresh = create_database(pg_server)
-    try:
-        fresh.add("sam", "interviewer", "Sam Okafor")
-        yield fresh
-    finally:
-        drop_database(fresh)
+def db(db: TeamDb) -> TeamDb:
+    """The conftest's fresh team store, with Sam as an interviewer."""
+    db.add("sam", "interviewer", "Sam Okafor")
+    return db
 
 
 def _rows(cli: Any) -> dict[str, dict[str, Any]]:

@@ -4,29 +4,17 @@ window (off its thread), once, and the server holds it under the login's own nam
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from companion.practice import history
 from companion.team.settings import EVERYTHING, save_conninfo
-from tests.pg_server import PgServer
-from tests.team_support import TeamDb, create_database, drop_database
+from tests.team_support import TeamDb
 from tests.ui_helpers import loaded, open_window
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-
-
-@pytest.fixture
-def db(pg_server: PgServer) -> Iterator[TeamDb]:
-    fresh = create_database(pg_server)
-    try:
-        yield fresh
-    finally:
-        drop_database(fresh)
 
 
 def test_a_finished_set_is_published_from_the_window(

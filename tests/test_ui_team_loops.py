@@ -4,29 +4,17 @@ interviewer's attempt is refused by the server and the page says so."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from companion.team import loops, server
 from companion.team.settings import EVERYTHING, save_conninfo
-from tests.pg_server import PgServer
 from tests.scorecards import make_scorecard, pack
-from tests.team_support import TeamDb, create_database, drop_database
+from tests.team_support import TeamDb
 from tests.ui_helpers import loaded, open_window
-
-
-@pytest.fixture
-def db(pg_server: PgServer) -> Iterator[TeamDb]:
-    fresh = create_database(pg_server)
-    try:
-        yield fresh
-    finally:
-        drop_database(fresh)
 
 
 def rows_id(db: TeamDb, lead: str) -> str:

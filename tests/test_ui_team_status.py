@@ -17,13 +17,10 @@ from tests.ui_helpers import screenshot
 
 
 @pytest.fixture
-def db(pg_server: PgServer) -> Iterator[TeamDb]:
-    fresh = create_database(pg_server)
-    try:
-        fresh.add("sam", "interviewer", "Sam Okafor")
-        yield fresh
-    finally:
-        drop_database(fresh)
+def db(db: TeamDb) -> TeamDb:
+    """The conftest's fresh team store, with Sam as an interviewer."""
+    db.add("sam", "interviewer", "Sam Okafor")
+    return db
 
 
 @pytest.fixture

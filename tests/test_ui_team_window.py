@@ -11,12 +11,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -29,21 +27,11 @@ from companion.exchange.schema import scorecard_to_dict
 from companion.live.engine import RoundEngine
 from companion.store import Store
 from companion.team.settings import EVERYTHING, cache_path, save_conninfo
-from tests.pg_server import PgServer
 from tests.publish_support import member, run_round, server_counts
 from tests.scorecards import make_scorecard, pack
-from tests.team_support import TeamDb, create_database, drop_database
+from tests.team_support import TeamDb
 from tests.test_ui_panel import pdf_text
 from tests.ui_helpers import loaded, open_window, screenshot
-
-
-@pytest.fixture
-def db(pg_server: PgServer) -> Iterator[TeamDb]:
-    fresh = create_database(pg_server)
-    try:
-        yield fresh
-    finally:
-        drop_database(fresh)
 
 
 def cache_entries(data_dir: Path) -> int:
