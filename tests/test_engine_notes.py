@@ -114,3 +114,27 @@ def test_disk_full_reports_and_keeps_state_then_recovers(tmp_path: Path) -> None
     assert _said(store, eng.round_id, "q-opener") == big
     eng.close()
     store.close()
+
+
+def test_a_nul_character_never_reaches_the_store(tmp_path: Path) -> None:
+    # A paste can carry U+0000; the team store cannot hold it, so a note with one could
+    # never be published (hypothesis found it: tests/test_round_trip_property.py).
+    clock = ManualClock()
+    with Store.open(tmp_path) as store:
+        eng = _engine(store, clock)
+        eng.edit_notes("said", "owns\x00 the pager")
+        eng.edit_notes("read", "\x00", item_id=ROUND)
+        eng.set_summary("hire\x00")
+        eng.cycle_flag("rf-blame", evidence="blamed\x00 the team")
+        eng.answer_probe("failure.queue", rating="thin", note="lost\x00 messages",
+                         item_id="s-orders")
+        eng.flush()
+        sc = store.load_scorecard(eng.round_id)
+        assert sc.item("q-opener").said == "owns the pager"  # type: ignore[union-attr]
+        assert sc.text(ROUND, "read") == ""
+        assert sc.summary == "hire"
+        assert sc.flag("rf-blame").evidence == "blamed the team"  # type: ignore[union-attr]
+        probe = sc.item("s-orders").probes[0]  # type: ignore[union-attr]
+        assert probe.note == "lost messages"
+        assert "\x00" not in repr(sc)
+        eng.close()

@@ -298,6 +298,7 @@ class RoundEngine:
             old = next((p for p in record.probes if p.probe_id == probe_id),
                        None) if record else None
             note = old.note if old else ""
+        note = note.replace("\x00", "")  # as typed text (_edit_text)
         return self._edit(AnswerProbe(iid, probe_id, asked, rating, note, self._clock.now()))
 
     def set_flag(self, flag_id: str, state: str, evidence: str | None = None) -> bool:
@@ -306,7 +307,8 @@ class RoundEngine:
             raise ValueError(f"not a flag state: {state!r}")
         if self.flag_state(flag_id) == state and not evidence:
             return True
-        return self._edit(StepFlag(flag_id, state, self._clock.now(), evidence or "",
+        evidence = (evidence or "").replace("\x00", "")  # as typed text (_edit_text)
+        return self._edit(StepFlag(flag_id, state, self._clock.now(), evidence,
                                    self.current_id))
 
     def cycle_flag(self, flag_id: str, evidence: str | None = None) -> str:
@@ -340,6 +342,9 @@ class RoundEngine:
         self._edit_text((ROUND, "summary"), text)
 
     def _edit_text(self, key: NoteKey, text: str) -> None:
+        # U+0000 is nothing anyone means to write (a paste can carry one), and the team
+        # store cannot hold it: a note with one could never be published.
+        text = text.replace("\x00", "")
         before = self._card.text(*key)
         if before == text:
             return
