@@ -1,6 +1,11 @@
-"""How often Kendall's tau-b 95% jackknife interval, clustered by candidate, holds the
-true tau-b, by number of candidates: the exact delete-one-candidate jackknife and the
-linearized one, which the app uses from ``stats.tau.TAU_LINEAR_GROUPS`` candidates up.
+"""How often Kendall's tau-b 95% jackknife interval, clustered by candidate and worked on
+Fisher's z scale, holds the true tau-b, by number of candidates: the exact
+delete-one-candidate jackknife and the linearized one, which the app uses from
+``stats.tau.TAU_LINEAR_GROUPS`` candidates up.
+
+Last run (1,000 teams a size, 2026-12-07): the exact one held it in 93.0-97.7% at 5-40
+candidates over the three processes (on tau-b's own scale, 89.8-92.5% for rating vs
+decision at 5-20); the linearized one in 93.5-95.8% at 60-200.
 
 Not part of the default test run (minutes): the suite checks 60 candidates in
 tests/test_calibration_null.py. Each simulated candidate has a quality; a panel of

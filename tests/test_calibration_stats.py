@@ -251,20 +251,42 @@ def test_tau_b_linearized_jackknife_is_the_exact_one_to_first_order() -> None:
     assert var_lin == pytest.approx(var_exact, rel=0.03)
     est = tau_b_grouped(groups, 4, 2)
     assert est.high is not None and est.low is not None
-    half = t_quantile(0.975, len(groups) - 1) * math.sqrt(var_lin)
-    assert (est.low, est.high) == pytest.approx((tau - half, tau + half))
+    # On Fisher's z scale: the delta method carries the variance over, tanh carries back.
+    half = t_quantile(0.975, len(groups) - 1) * math.sqrt(var_lin) / (1 - tau * tau)
+    assert (est.low, est.high) == pytest.approx((math.tanh(math.atanh(tau) - half),
+                                                 math.tanh(math.atanh(tau) + half)))
+    assert est.low < tau < est.high
     # Below TAU_LINEAR_GROUPS candidates the jackknife is the exact one.
     few = groups[:TAU_LINEAR_GROUPS - 1]
     table = tau_mod._TauTable(Counter(chain.from_iterable(few)), 4, 2)
     exact_few = table.left_out(few)
     assert exact_few is not None
     g = len(few)
-    var = statistics.pvariance(exact_few) * (g - 1)
     value = tau_mod._tau(table.s, table.untied_x, table.untied_y)
     assert value is not None
+    zs = [math.atanh(t) for t in exact_few]
+    var_z = statistics.pvariance(zs) * (g - 1)
     est = tau_b_grouped(few, 4, 2)
-    half = t_quantile(0.975, g - 1) * math.sqrt(var)
-    assert (est.low, est.high) == pytest.approx((value - half, min(1.0, value + half)))
+    half = t_quantile(0.975, g - 1) * math.sqrt(var_z)
+    assert (est.low, est.high) == pytest.approx((math.tanh(math.atanh(value) - half),
+                                                 math.tanh(math.atanh(value) + half)))
+    assert "Fisher's z" in est.method and "linearized" not in est.method
+
+
+def test_tau_b_gives_no_interval_of_zero_width() -> None:
+    # Perfect order in every candidate: leaving any one out leaves tau-b at 1, so the
+    # jackknife has nothing to vary. That is no interval, not [1, 1].
+    groups = [[(0, 0), (1, 1), (2, 2)] for _ in range(6)]
+    est = tau_b_grouped(groups, 3, 3)
+    assert est.value == pytest.approx(1.0)
+    assert est.low is None and est.high is None
+    assert est.note == "too little variation for an interval"
+    assert est.clusters == 6
+    # One left-out value at the bound is held to Z_LIMIT, not taken to infinity.
+    mixed = [[(0, 0), (1, 1)], [(1, 0), (0, 1)]] + [[(0, 0), (1, 1)]] * 4
+    est = tau_b_grouped(mixed, 2, 2)
+    assert est.low is not None and est.high is not None and est.value is not None
+    assert -1.0 < est.low < est.value < est.high <= 1.0
 
 
 def test_binomial_draws_have_the_right_distribution() -> None:

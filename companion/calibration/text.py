@@ -150,8 +150,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
      "measured from their own average (so a lenient interviewer's highs do not pass for "
      "prediction). A question is said to predict nothing when the whole interval for the "
      f"recommendation lies below {USEFUL_TAU:.1f} and the decision shows no sign of a link. "
-     "Its interval is a jackknife over candidates, to first order from "
-     f"{TAU_LINEAR_GROUPS} of them (as reliable there, and cheaper)."),
+     "Its interval is a jackknife over candidates on Fisher's z scale (to first order "
+     f"from {TAU_LINEAR_GROUPS})."),
     ("Spread",
      "The share of ratings that are the question's most common rating. A question is said "
      f"not to tell candidates apart when the whole interval lies above "

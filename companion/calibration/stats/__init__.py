@@ -13,10 +13,10 @@ at all, and below ``SOLID_CANDIDATES`` (or ``SOLID_N``) it is tentative.
 
 Intervals that average over candidates are clustered by candidate: the
 cluster-robust mean with a variance floor (see ``mean_interval``), and a
-delete-one-candidate jackknife for Kendall's tau-b (linearized from ``TAU_LINEAR_GROUPS``
-candidates). Krippendorff's alpha is bootstrapped over units, as Hayes and Krippendorff
-(2007) do, and from ``ALPHA_JACKKNIFE_UNITS`` units given the delete-one-unit jackknife's
-t interval, which covers as well there at a fraction of the cost.
+delete-one-candidate jackknife for Kendall's tau-b on Fisher's z scale (linearized from
+``TAU_LINEAR_GROUPS`` candidates). Krippendorff's alpha is bootstrapped over units, as
+Hayes and Krippendorff (2007) do, and from ``ALPHA_JACKKNIFE_UNITS`` units given the
+delete-one-unit jackknife's t interval, which covers as well there at a fraction of the cost.
 
 The modules, each importable on its own:
 

@@ -1,5 +1,5 @@
-"""Kendall's tau-b (ties handled) with a delete-one-candidate jackknife interval: exact
-below ``TAU_LINEAR_GROUPS`` candidates, linearized from there up."""
+"""Kendall's tau-b (ties handled) with a delete-one-candidate jackknife interval on
+Fisher's z scale: exact below ``TAU_LINEAR_GROUPS`` candidates, linearized from there up."""
 
 from __future__ import annotations
 
@@ -23,6 +23,12 @@ from companion.calibration.stats.student_t import t_quantile
 # covers as well as the exact one there (tests/coverage_tau.py) without the loop over
 # the pairs within each candidate.
 TAU_LINEAR_GROUPS = 60
+# The jackknife works on z = atanh(tau-b), where tau-b's skew near its bounds is undone, and
+# its interval is carried back with tanh. On tau-b's own scale the exact jackknife held the
+# true tau-b in 89.8-92.5 of 100 simulated teams of 5-20 candidates, rating against the
+# panel's decision; on z, 93.0-96.1, with intervals no wider (tests/coverage_tau.py). A
+# left-out value of +-1 would put z at infinity: values are held to +-Z_LIMIT first.
+Z_LIMIT = 0.999
 
 
 class _TauTable:
@@ -221,7 +227,7 @@ def kendall_tau_b(pairs: Sequence[tuple[float, float]],
 
 
 def _tau_method(clustered: bool) -> str:
-    return "Kendall's tau-b, 95% jackknife interval" + (
+    return "Kendall's tau-b, 95% jackknife interval on Fisher's z scale" + (
         ", clustered by candidate" if clustered else "")
 
 
@@ -269,11 +275,12 @@ def tau_b_codes(codes: Sequence[int], lengths: Sequence[int], rows: int, cols: i
     if g < 3:
         return estimate(value, None, None, n, unit, method, g,
                         "fewer than three candidates: no interval can be given")
-    var = 0.0
-    if g >= linear_from:
+    var = 0.0  # the jackknife's variance of atanh(tau-b)
+    if g >= linear_from and abs(value) < Z_LIMIT:
         lin = table.influence(codes, lengths)
         if lin is not None:
-            var = (g - 1) / g * math.fsum(map(mul, lin, lin))
+            # The delta method carries tau-b's first-order drops over to z.
+            var = (g - 1) / g * math.fsum(map(mul, lin, lin)) / (1.0 - value * value) ** 2
             method = method.replace("jackknife", "linearized jackknife")
     if not var > 0.0:
         ends = list(accumulate(lengths))
@@ -283,8 +290,18 @@ def tau_b_codes(codes: Sequence[int], lengths: Sequence[int], rows: int, cols: i
         if loo is None:
             return estimate(value, None, None, n, unit, method, counted,
                             "too little variation for an interval")
-        mean = math.fsum(loo) / g
-        var = (g - 1) / g * math.fsum((t - mean) ** 2 for t in loo)
-    half = t_quantile(0.5 + CONFIDENCE / 2, g - 1) * math.sqrt(var)
-    return estimate(value, max(-1.0, value - half), min(1.0, value + half), n, unit, method,
+        zs = list(map(_z, loo))
+        mean = math.fsum(zs) / g
+        var = (g - 1) / g * math.fsum((z - mean) ** 2 for z in zs)
+    if not var > 0.0:  # every candidate's absence leaves tau-b as it is: no zero width
+        return estimate(value, None, None, n, unit, method, counted,
+                        "too little variation for an interval")
+    z, half = _z(value), t_quantile(0.5 + CONFIDENCE / 2, g - 1) * math.sqrt(var)
+    low, high = math.tanh(z - half), math.tanh(z + half)
+    return estimate(value, min(low, value), max(high, value), n, unit, method,
                     g if clustered else None)
+
+
+def _z(tau: float) -> float:
+    """Fisher's z of ``tau``, held to +-Z_LIMIT first (see Z_LIMIT)."""
+    return math.atanh(max(-Z_LIMIT, min(Z_LIMIT, tau)))
