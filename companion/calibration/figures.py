@@ -133,7 +133,7 @@ def _compute(cards: Sequence[RatedRound], decisions: Iterable[Decision], pack: P
     by_cand: dict[str, list[Round]] = defaultdict(list)
     seen_hidden: set[str] = set()
     keys: dict[str, str] = {}  # names as compared; each name recurs, so fold it once
-    score_of = RATING_SCORE.get
+    by_person: dict[str, list[Round]] = defaultdict(list)
     for rc in cards:
         if filters.archetype and rc.archetype != filters.archetype:
             continue
@@ -143,24 +143,20 @@ def _compute(cards: Sequence[RatedRound], decisions: Iterable[Decision], pack: P
         if cand in hidden:
             seen_hidden.add(cand)
             continue
-        ratings = rc.ratings
         who = keys.get(rc.interviewer) or keys.setdefault(rc.interviewer,
                                                           fold_name(rc.interviewer))
-        scores = {item_id: score for item_id, rating in ratings.items()
-                  if (score := score_of(rating)) is not None}  # type: ignore[arg-type]
-        r = Round(rc, cand, who, ratings, scores, rc.recommendation, _NO_CODES)
+        r = Round(rc, cand, who, rc.ratings, rc.recommendation, _NO_CODES)
         chosen.append(r)
         by_cand[cand].append(r)
-    codes = _set_usual(chosen)
-    verdicts = {fold_name(d.candidate): d for d in decisions if d.decided}
-    swept = sweep(by_cand, verdicts, pack)
-    by_person: dict[str, list[Round]] = defaultdict(list)
-    for r in chosen:
-        by_person[r.who].append(r)
+        by_person[who].append(r)
     # Each interviewer's ratings by (item, rating), counted at C speed, skipped and unrated
-    # ones included: summed by item for the items, by rating for the interviewer.
+    # ones included: summed by item for the items, by rating for the interviewer, and
+    # scored for the interviewer's usual rating.
     given = {who: Counter(chain.from_iterable(map(_ITEMS, map(_RATINGS_OF, mine))))
              for who, mine in by_person.items()}
+    codes = _set_usual(chosen, given)
+    verdicts = {fold_name(d.candidate): d for d in decisions if d.decided}
+    swept = sweep(by_cand, verdicts, pack)
     interviewers = _interviewers(by_person, given, swept, verdicts, pack)
     tallies = _tallies(given.values(), swept.found)
     items = _items(tallies, pack, codes, kinds)
@@ -174,15 +170,21 @@ def _compute(cards: Sequence[RatedRound], decisions: Iterable[Decision], pack: P
     return replace(result, findings=find(result))
 
 
-def _set_usual(rounds: Sequence[Round]) -> tuple[int, int]:
+def _set_usual(rounds: Sequence[Round],
+               given: Mapping[str, Counter[tuple[str, str | None]]]) -> tuple[int, int]:
     """Give each round its interviewer's mean rating and recommendation, and the ranks of
     its ratings and recommendation measured from those means; returns how many distinct
-    ranks each has (so every question's comparison shares one coding)."""
+    ranks each has (so every question's comparison shares one coding). ``given`` counts
+    each interviewer's ratings by (item, rating)."""
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # sum, n, rec sum, n
+    for who, counted in given.items():
+        t = totals[who]
+        for (_, rating), count in counted.items():
+            if (score := RATING_SCORE.get(rating)) is not None:  # type: ignore[arg-type]
+                t[0] += score * count
+                t[1] += count
     for r in rounds:
         t = totals[r.who]
-        t[0] += sum(r.scores.values())
-        t[1] += len(r.scores)
         if r.recommendation in REC_INDEX:
             t[2] += REC_INDEX[r.recommendation]
             t[3] += 1

@@ -17,6 +17,7 @@ from operator import itemgetter
 from companion.content.model import DIMENSIONS, Pack
 from companion.record.decision import Decision
 from companion.record.rated import RatedRound
+from companion.record.scorecard import RATING_SCORE
 
 _NONE_ASKED: frozenset[str] = frozenset()
 _SCORE = itemgetter(1)
@@ -29,8 +30,7 @@ class Round:
     src: RatedRound
     cand: str
     who: str  # the interviewer, as compared (trimmed, casefolded)
-    ratings: Mapping[str, str | None]
-    scores: dict[str, int]  # items rated on the scale (not skipped, not unrated)
+    ratings: Mapping[str, str | None]  # item -> rating (skip and None are off the scale)
     recommendation: str | None
     # The rank correlations compare the rank of (score - usual_score) among every
     # interviewer's with that of (recommendation - usual_rec), and with the decision;
@@ -132,13 +132,16 @@ def sweep(by_cand: Mapping[str, Sequence[Round]], verdicts: Mapping[str, Decisio
     hired_of = {cand: int(d.outcome == "hire") for cand, d in verdicts.items()}
     failure_ids = set(pack.failure_probe.probe_ids())
     probed = {s.id for s in pack.scenarios if s.failure_probes}  # scenarios with the 3 probes
+    score_of = RATING_SCORE.get
     for cand, panel in by_cand.items():
         hired = hired_of.get(cand)
         rated_here: dict[str, list[tuple[Round, int]]] = defaultdict(list)
         n_rec, n_dec = none.copy(), none.copy()  # this candidate's rounds per dimension
         for r in panel:
             totals, counts = none.copy(), none.copy()
-            for item_id, score in r.scores.items():
+            for item_id, rating in r.ratings.items():
+                if (score := score_of(rating)) is None:  # type: ignore[arg-type]
+                    continue  # skipped or unrated
                 rated_here[item_id].append((r, score))
                 d = place.get(item_id)
                 if d is not None:
