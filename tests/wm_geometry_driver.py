@@ -48,6 +48,11 @@ from tests.window_driver import _part_of_another
 
 CONTROLS = (QAbstractButton, QLineEdit, QPlainTextEdit, QComboBox)
 SETTLE_S = 0.12  # geometry unchanged this long: the window manager has answered
+# A state that looks wrong is looked at again after this long a stillness: on a machine
+# busy with the rest of the suite, a deferred fit can come after SETTLE_S of stillness
+# (twice a probe row was caught clipped by 12-19 px that no quiet run ever shows). Only
+# what is still wrong then is a problem; what was not is printed to stderr.
+RECHECK_SETTLE_S = 1.0
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 6.0) -> bool:
@@ -60,7 +65,7 @@ def wait_for(condition: Callable[[], bool], timeout: float = 6.0) -> bool:
     return condition()
 
 
-def settle(window: QWidget) -> None:
+def settle(window: QWidget, still_s: float = SETTLE_S) -> None:
     """Process events until the frame geometry, and every shown widget's, has been still
     for ``SETTLE_S``.
 
@@ -77,7 +82,7 @@ def settle(window: QWidget) -> None:
                [w.geometry() for w in window.findChildren(QWidget) if w.isVisible()])
         if now != last:
             last, still_since = now, time.monotonic()
-        elif time.monotonic() - still_since >= SETTLE_S:
+        elif time.monotonic() - still_since >= still_s:
             return
         time.sleep(0.01)
 
@@ -100,13 +105,29 @@ class ScreenChecker:
 
     def check(self, state: str, page: QWidget, also: tuple[QWidget, ...] = ()) -> None:
         settle(self.window)
+        n, problems = self._examine(state, page, also)
+        if problems:
+            print(f"{state}: looked again after {RECHECK_SETTLE_S:g} s still: "
+                  + "; ".join(problems), file=sys.stderr)
+            settle(self.window, RECHECK_SETTLE_S)
+            n, problems = self._examine(state, page, also)
+        self.problems += problems
+        self.checked[state] = n
+        if self.shots is not None:
+            self.shots.mkdir(parents=True, exist_ok=True)
+            self.window.grab().save(str(self.shots / f"{self.tag}-{state}.png"))
+
+    def _examine(self, state: str, page: QWidget,
+                 also: tuple[QWidget, ...]) -> tuple[int, list[str]]:
+        """How many controls were looked at, and what is wrong with them or the frame."""
+        problems: list[str] = []
         area = self.window.screen().availableGeometry()
         frame = self.window.frameGeometry()
         if frame == self.window.geometry():
-            self.problems.append(f"{state}: no frame: is a window manager running?")
+            problems.append(f"{state}: no frame: is a window manager running?")
         if not area.contains(frame):
-            self.problems.append(f"{state}: frame {_rect(frame)} outside {_rect(area)} "
-                                 f"(minimum {self.window.minimumHeight()} px high)")
+            problems.append(f"{state}: frame {_rect(frame)} outside {_rect(area)} "
+                            f"(minimum {self.window.minimumHeight()} px high)")
         n = 0
         for widget in dict.fromkeys((*page.findChildren(QWidget), *also)):
             if not widget.isVisible() or _part_of_another(widget):
@@ -119,15 +140,12 @@ class ScreenChecker:
             name = widget.objectName() or type(widget).__name__
             rect = global_rect(widget)
             if not area.contains(rect):
-                self.problems.append(f"{state}: {name} at {_rect(rect)} outside {_rect(area)}")
+                problems.append(f"{state}: {name} at {_rect(rect)} outside {_rect(area)}")
             shown = widget.visibleRegion().boundingRect()
             if shown != widget.rect():
-                self.problems.append(f"{state}: {name} only {shown.width()}x{shown.height()} "
-                                     f"of {widget.width()}x{widget.height()} shown")
-        self.checked[state] = n
-        if self.shots is not None:
-            self.shots.mkdir(parents=True, exist_ok=True)
-            self.window.grab().save(str(self.shots / f"{self.tag}-{state}.png"))
+                problems.append(f"{state}: {name} only {shown.width()}x{shown.height()} "
+                                f"of {widget.width()}x{widget.height()} shown")
+        return n, problems
 
 
 def run(data: Path, shots: Path | None, theme: str) -> dict[str, object]:
