@@ -19,7 +19,7 @@ import pytest
 from companion.calibration.figures import compute
 from companion.calibration.stats.alpha import krippendorff_alpha
 from companion.calibration.stats.bootstrap import ALPHA_JACKKNIFE_UNITS, alpha_interval
-from companion.calibration.stats.estimate import RESOLUTION_VAR
+from companion.calibration.stats.estimate import RESOLUTION_VAR, SQUARE_RESOLUTION_VAR
 from companion.calibration.stats.intervals import mean_interval
 from companion.calibration.stats.student_t import t_quantile
 from companion.calibration.stats.tau import TAU_LINEAR_GROUPS, tau_b_grouped
@@ -80,6 +80,24 @@ def test_ten_pairs_from_two_candidates_with_equal_means_name_nobody(pack: Pack) 
     half = t_quantile(0.975, 4) * (RESOLUTION_VAR / 5) ** 0.5
     assert (five.low, five.high) == pytest.approx((0.4 - half, 0.4 + half))
     assert five.low is not None and five.low < 0.2
+
+
+def test_a_panel_that_always_agrees_gets_no_zero_width_interval(pack: Pack) -> None:
+    # Nobody's rating ever differs from the co-panelists': every difference is 0, every
+    # candidate's mean is 0, and without floors both leniency and scatter would read
+    # "0.00 (0.00 to 0.00)". Whole steps cannot tell apart what rounding hides.
+    scs, decisions = scorecards(Team(candidates=8, interviewers=3, panel=3, noise=0.0), 1)
+    cal = compute(scs, decisions, pack)
+    assert cal.findings == ()
+    for person in cal.interviewers:
+        for e in (person.leniency, person.scatter):
+            assert e.value == 0.0 and e.clusters == 8 and e.status == "tentative"
+            assert e.low is not None and e.high is not None and e.high - e.low > 0.1
+            assert "floored at the rating scale's resolution" in e.method
+        half = t_quantile(0.975, 7) * (SQUARE_RESOLUTION_VAR / 8) ** 0.5
+        assert person.scatter.high == pytest.approx(half ** 0.5)
+        shown = figure(person.scatter, "steps")
+        assert "to +0.25)" in shown and shown.endswith("40 pairs from 8 candidates")
 
 
 def _named(pack: Pack, size: int, seed: int) -> set[tuple[str, str]]:

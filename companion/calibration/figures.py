@@ -42,7 +42,12 @@ from companion.calibration.model import (
     RatingFigures,
 )
 from companion.calibration.stats.bootstrap import alpha_interval
-from companion.calibration.stats.estimate import RESOLUTION_VAR, Estimate, estimate
+from companion.calibration.stats.estimate import (
+    RESOLUTION_VAR,
+    SQUARE_RESOLUTION_VAR,
+    Estimate,
+    estimate,
+)
 from companion.calibration.stats.intervals import mean_interval_runs, median_interval, wilson
 from companion.calibration.stats.tau import tau_b_codes
 from companion.calibration.sweep import Links, Round, RoundRuns, Runs, Swept, Tally, sweep
@@ -257,12 +262,14 @@ def _scatter(diffs: Sequence[float], runs: Sequence[int], lean: Estimate) -> Est
     if lean.value is None:
         return replace(lean, method="root mean square")
     off = list(map(sub, diffs, repeat(lean.value, len(diffs))))
-    square = mean_interval_runs(list(map(mul, off, off)), runs, unit="pairs")
+    square = mean_interval_runs(list(map(mul, off, off)), runs, unit="pairs",
+                                floor=SQUARE_RESOLUTION_VAR)
     if square.value is None or square.low is None or square.high is None:
         return square
     return replace(square, value=math.sqrt(square.value), low=math.sqrt(max(0.0, square.low)),
                    high=math.sqrt(square.high), method="root mean square, 95% t interval of "
-                   "the mean square, clustered by candidate")
+                   "the mean square, clustered by candidate, variance floored at the rating "
+                   "scale's resolution")
 
 
 def _prediction(runs: Runs, codes: tuple[int, int], varies: bool) -> Estimate:

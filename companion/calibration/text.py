@@ -113,7 +113,7 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
      "Leniency and scatter average over candidates, so their interval is a t interval "
      "clustered by candidate (candidates less one degrees of freedom): few candidates, a "
      "wide interval. The spread between candidates is floored at what whole-step rounding "
-     "allows (a twelfth of a step squared), because two candidates' averages are often "
+     "allows (for leniency a twelfth of a step squared), as two candidates' averages are often "
      "exactly equal and a zero-width interval would name someone on that coincidence. A "
      "bootstrap over candidates has the same zero-width case and costs thousands of "
      "recomputations. In simulated teams with nobody biased (2 to 60 candidates), at least "

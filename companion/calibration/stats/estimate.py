@@ -25,6 +25,11 @@ SOLID_CANDIDATES = 15
 # Two candidates whose whole-step means happen to be equal show no spread between them;
 # the true values still differ by up to a step's rounding. See mean_interval.
 RESOLUTION_VAR = 1.0 / 12.0
+# The same for a mean of squared differences (scatter's mean square): a rounding error e,
+# uniform over a step, has Var(e^2) = E[e^4] - E[e^2]^2 = 1/80 - 1/144 = 1/180. Without
+# it, an interviewer whose ratings always equal the co-panelists' shows a scatter of 0
+# with an interval of zero width.
+SQUARE_RESOLUTION_VAR = 1.0 / 180.0
 CONFIDENCE = 0.95
 Z95 = statistics.NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)
 
