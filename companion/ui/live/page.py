@@ -190,11 +190,22 @@ class ReadThenControls(QLayout):
         inner = rect.marginsRemoved(self.contentsMargins())
         width, room = inner.width(), inner.height() - self.spacing()
         least = self._reading.minimumSizeHint().height()
-        controls = min(self._wants(self._controls, width), max(room - least, 0))
+        wanted = self._wants(self._controls, width)
+        controls = min(wanted, max(room - least, 0))
         reading = max(min(self._wants(self._reading, width), room - controls), 0)
         if width_changed:
             # The controls' height at the new width is a new minimum.
             _stale_upwards(self.parentWidget())
+        # Given their whole height, the controls need no scroll bar, and must not keep one:
+        # a bar shown while the window was briefly too short (the window manager answers a
+        # resize later) narrows the controls, their lines wrap into more height than was
+        # measured at the full width, and Qt, measuring at the narrow width, keeps the bar
+        # and cuts the last probe row (seen under openbox on a busy machine: 34 of its 46
+        # pixels, the row 15 px narrower). Short of room, the bar lets them scroll.
+        policy = (Qt.ScrollBarPolicy.ScrollBarAlwaysOff if controls >= wanted
+                  else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        if self._controls.verticalScrollBarPolicy() != policy:
+            self._controls.setVerticalScrollBarPolicy(policy)
         self._reading.setGeometry(QRect(inner.x(), inner.y(), width, reading))
         self._controls.setGeometry(QRect(inner.x(), inner.y() + reading + self.spacing(),
                                          width, controls))
