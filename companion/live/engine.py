@@ -59,6 +59,13 @@ TIMER_SAVE_S = 1.0  # while the clock runs, save the timers this often
 RETRY_S = 1.0  # after a failed write, try again at most this often
 
 
+def _typed(text: str) -> str:
+    """``text`` as typed text is kept: without U+0000, which nobody means to write (a
+    paste can carry one) and the team store cannot hold, so that a note with one could
+    never be published."""
+    return text.replace("\x00", "")
+
+
 class RoundEngine:
     """One round being run (or amended after submission). Not thread-safe: one UI thread.
 
@@ -298,7 +305,7 @@ class RoundEngine:
             old = next((p for p in record.probes if p.probe_id == probe_id),
                        None) if record else None
             note = old.note if old else ""
-        note = note.replace("\x00", "")  # as typed text (_edit_text)
+        note = _typed(note)
         return self._edit(AnswerProbe(iid, probe_id, asked, rating, note, self._clock.now()))
 
     def set_flag(self, flag_id: str, state: str, evidence: str | None = None) -> bool:
@@ -307,7 +314,7 @@ class RoundEngine:
             raise ValueError(f"not a flag state: {state!r}")
         if self.flag_state(flag_id) == state and not evidence:
             return True
-        evidence = (evidence or "").replace("\x00", "")  # as typed text (_edit_text)
+        evidence = _typed(evidence or "")
         return self._edit(StepFlag(flag_id, state, self._clock.now(), evidence,
                                    self.current_id))
 
@@ -342,9 +349,7 @@ class RoundEngine:
         self._edit_text((ROUND, "summary"), text)
 
     def _edit_text(self, key: NoteKey, text: str) -> None:
-        # U+0000 is nothing anyone means to write (a paste can carry one), and the team
-        # store cannot hold it: a note with one could never be published.
-        text = text.replace("\x00", "")
+        text = _typed(text)
         before = self._card.text(*key)
         if before == text:
             return
