@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
+from PySide6.QtCore import QEvent, QPointF, QRect, Qt, QTimer
 from PySide6.QtGui import QEnterEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -445,9 +446,6 @@ def test_controls_keep_no_scroll_bar_once_they_have_their_whole_height(
     # height than was measured, and the last probe row stays cut (seen under openbox in
     # tests/test_ui_geometry_wm.py; the code before this test kept the bar at 9 of the
     # widths and items tried here, e.g. the opener at 695 to 770 px).
-    from PySide6.QtCore import QRect
-    from PySide6.QtWidgets import QScrollArea
-
     view = shown(qtbot, rnd, activate=False)
     view.set_compact(True)
     if not view.item_panel.cues_visible():
