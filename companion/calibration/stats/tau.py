@@ -286,14 +286,12 @@ def tau_b_codes(codes: Sequence[int], lengths: Sequence[int], rows: int, cols: i
         ends = list(accumulate(lengths))
         cells = [divmod(code, cols) for code in codes]
         groups = [cells[a:b] for a, b in zip([0, *ends], ends, strict=False)]
-        loo = table.left_out(groups)
-        if loo is None:
-            return estimate(value, None, None, n, unit, method, counted,
-                            "too little variation for an interval")
-        zs = list(map(_z, loo))
-        mean = math.fsum(zs) / g
-        var = (g - 1) / g * math.fsum((z - mean) ** 2 for z in zs)
-    if not var > 0.0:  # every candidate's absence leaves tau-b as it is: no zero width
+        loo = table.left_out(groups)  # None: some candidate's absence leaves no variation
+        if loo is not None:
+            zs = list(map(_z, loo))
+            mean = math.fsum(zs) / g
+            var = (g - 1) / g * math.fsum((z - mean) ** 2 for z in zs)
+    if not var > 0.0:  # or every candidate's absence leaves tau-b as it is: no zero width
         return estimate(value, None, None, n, unit, method, counted,
                         "too little variation for an interval")
     z, half = _z(value), t_quantile(0.5 + CONFIDENCE / 2, g - 1) * math.sqrt(var)
