@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -226,6 +227,36 @@ def test_no_finding_rests_on_too_few(pack: Pack) -> None:
     assert cal.findings == ()
     assert all(i.spread.status == "too_few" and i.spread.value is None for i in cal.items)
     assert all(i.agreement.status == "too_few" for i in cal.items)
+
+
+def test_a_candidate_with_thousands_of_rounds_costs_no_more_than_their_number(
+        pack: Pack) -> None:
+    # An import gone wrong (or a hostile one) gives Cand 0 six thousand more rounds by
+    # Avery. Each of Avery's ratings is still set against Blake's, and Blake's against
+    # the mean of Avery's; the walk and tau-b's jackknife must not pay the square of
+    # the candidate's ratings for it (7.8 s on this machine before they were bounded,
+    # 0.06 s after).
+    extra = 6000
+    asked = (Q1, Q2, SCEN)
+    scs = [card(f"a{n}", f"Cand {n}", "Avery", dict.fromkeys(asked, "strong"),
+                "yes" if n % 2 else "no") for n in range(10)]
+    scs += [card(f"b{n}", f"Cand {n}", "Blake", dict.fromkeys(asked, "mid"),
+                 "yes" if n % 3 else "no") for n in range(10)]
+    scs += [card(f"x{n}", "Cand 0", "Avery", dict.fromkeys(asked, "thin"), "no")
+            for n in range(extra)]
+    decisions = [Decision(f"Cand {n}", "hire", "Lead", T0, "senior") if n % 2 else
+                 Decision(f"Cand {n}", "no_hire", "Lead", T0) for n in range(10)]
+    began = time.perf_counter()
+    cal = compute(scs, decisions, pack)
+    assert time.perf_counter() - began < 2.0
+    avery, blake = (next(f for f in cal.interviewers if f.name == n) for n in ("Avery", "Blake"))
+    assert avery.leniency.n == 3 * (10 + extra)
+    assert avery.leniency.value == pytest.approx((9 * 1 + 1 - extra) / (10 + extra))
+    assert blake.leniency.n == 3 * 10
+    assert blake.leniency.value == pytest.approx((-9 + 3 - (4 + 2 * extra) / (1 + extra)) / 10)
+    q1 = next(i for i in cal.items if i.id == Q1)
+    assert (q1.predicts_decision.n, q1.predicts_decision.clusters) == (20 + extra, 10)
+    assert q1.predicts_decision.low is not None  # the exact jackknife ran over every group
 
 
 def test_an_interviewer_who_met_a_candidate_twice_is_compared_with_the_others(

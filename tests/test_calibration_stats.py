@@ -487,6 +487,28 @@ def test_tau_b_batched_jackknife_equals_the_plain_update() -> None:
     assert compared >= 20  # most tables keep some variation with any group left out
 
 
+def test_tau_b_jackknife_counts_a_large_groups_pairs_from_its_table() -> None:
+    # A candidate with hundreds of ratings (an import gone wrong) has the pairs within
+    # the group counted from its own table: the same values as the pair-by-pair update.
+    rng = random.Random(47)
+    for _ in range(12):
+        rows, cols = rng.randint(2, 9), rng.randint(2, 6)
+        groups = [[(rng.randrange(rows), rng.randrange(cols))
+                   for _ in range(rng.randint(1, 5))] for _ in range(rng.randint(3, 20))]
+        for _ in range(rng.randint(1, 3)):
+            j0 = rng.randrange(cols)
+            same = rng.random() < 0.3
+            size = rng.randint(tau_mod.PAIRS_BY_TABLE + 1, 400)
+            groups.insert(rng.randrange(len(groups) + 1),
+                          [(rng.randrange(rows), j0 if same else rng.randrange(cols))
+                           for _ in range(size)])
+        table = tau_mod._TauTable(Counter(chain.from_iterable(groups)), rows, cols)
+        plain = [tau_mod._tau(table.s + ds, table.untied_x + dx, table.untied_y + dy)
+                 for ds, dx, dy in map(table.change, groups)]
+        assert None not in plain
+        assert table.left_out(groups) == plain
+
+
 def _plain_btrs(rng: random.Random, n: int, p: float) -> int:
     """Hormann's BTRS as published, with lgamma and abs: what binomial's fast loop must
     match draw for draw (for n * p >= 10 and p <= 0.5, where binomial uses it)."""

@@ -184,7 +184,7 @@ def sweep(by_cand: Mapping[str, Sequence[Round]], verdicts: Mapping[str, Decisio
             t.rated_by.add(cand)
             # Leniency: each rating against the mean of the others' ratings of the same
             # answer, gathered in the same loop as the comparisons below. Someone who
-            # rated it twice (they met the candidate twice) needs the scan further down.
+            # rated it twice (they met the candidate twice) is compared further down.
             m = len(rated)
             plain = m >= 2
             scan = False
@@ -193,7 +193,7 @@ def sweep(by_cand: Mapping[str, Sequence[Round]], verdicts: Mapping[str, Decisio
                 plain = people == m
                 scan = 2 <= people < m
             scores = list(map(_SCORE, rated))
-            total = sum(scores) if plain else 0
+            total = sum(scores)
             m1 = m - 1
             # Measured from the interviewer's own average, so that a lenient
             # interviewer's high ratings and many yeses do not pass for prediction.
@@ -220,11 +220,15 @@ def sweep(by_cand: Mapping[str, Sequence[Round]], verdicts: Mapping[str, Decisio
                 continue
             t.units.append(scores)
             t.unit_of.add(cand)
-            if scan:  # the others' mean by a scan
+            if scan:  # the others' mean, from each person's own total (no scan per rating)
+                own: dict[str, list[int]] = {}
                 for r, score in rated:
-                    who = r.who
-                    others = [s for o, s in rated if o.who != who]
-                    diffs[who].append(score - sum(others) / len(others))
+                    mine = own.get(r.who) or own.setdefault(r.who, [0, 0])
+                    mine[0] += score
+                    mine[1] += 1
+                for r, score in rated:
+                    mine = own[r.who]
+                    diffs[r.who].append(score - (total - mine[0]) / (m - mine[1]))
         for who, start in had.items():
             if got := len(diffs[who]) - start:
                 out.runs[who].append(got)
