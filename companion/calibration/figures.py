@@ -91,10 +91,9 @@ def held_back(viewer: str | None, rounds: Iterable[RoundLike]) -> set[str]:
     everything = list(rounds)
     if viewer is not None:
         return closed_candidates(viewer, everything)
-    out: set[str] = set()
-    for who in {r.interviewer for r in everything if r.submitted_at is None}:
-        out |= closed_candidates(who, everything)
-    return out
+    # Every author's closed candidates together are the candidates of every unsubmitted
+    # round: one pass, where a pass per author cost authors x rounds.
+    return {fold_name(r.candidate) for r in everything if r.submitted_at is None}
 
 
 # ---------------------------------------------------------------- the computation
