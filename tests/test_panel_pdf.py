@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from companion.base.errors import CompanionError
 from companion.exchange.files import write_scorecard_file
-from companion.export.panel_pdf import render_panel
+from companion.export.panel_pdf import PANEL_COLUMNS, column_blocks, render_panel
 from companion.record.scorecard import Scorecard
 from companion.store import Store
 from tests.scorecards import flag, make_scorecard, pack, pdf_body, squash
@@ -81,6 +81,49 @@ def test_debrief_lists_agenda_first_and_shows_every_voice(tmp_path: Path) -> Non
     unasked = [q for q in p.questions if q.suits("api", "senior") and q.id not in items]
     assert all(q.title in flat for q in unasked)
 
+
+
+def test_column_blocks_are_few_even_and_in_order() -> None:
+    assert column_blocks(0) == []
+    for n in range(1, 60):
+        blocks = column_blocks(n)
+        assert [c for b in blocks for c in b] == list(range(n))
+        assert len(blocks) == -(-n // PANEL_COLUMNS)  # as few as will do
+        sizes = {len(b) for b in blocks}
+        assert max(sizes) <= PANEL_COLUMNS and max(sizes) - min(sizes) <= 1
+    assert column_blocks(8) == [range(8)] and column_blocks(12) == [range(6), range(6, 12)]
+
+
+def test_a_panel_of_forty_one_prints_its_columns_in_blocks(tmp_path: Path) -> None:
+    # Forty-one scorecards of one candidate (a hostile teammate's, or a lead's wide pick)
+    # made the rating matrix's columns narrower than their padding: reportlab raised
+    # instead of writing the debrief. Each wide table now comes in blocks of at most
+    # PANEL_COLUMNS interviewers, each block under a caption, in panel order.
+    p = pack()
+    q = next(q.id for q in p.questions if q.suits("api", "senior"))
+    steps = ("strong", "mid", "thin", "very_thin")
+    labels = ("Strong", "Mid", "Thin", "Very thin")
+    scs = [make_scorecard(p, interviewer=f"Panelist {k:02d}", seed=k, item_ids=[q],
+                          ratings={q: steps[k % 4]}, words_per_note=3,
+                          sc_id=f"{k:032x}") for k in range(41)]
+    out = render_panel(scs, p, tmp_path / "wide.pdf")
+    flat = " ".join(pdf_body(out).split())
+    matrix = flat.index("Ratings per question and scenario")
+    dims = flat.index("Dimensions and weighted summary")
+    title = p.item(q).title
+    blocks = column_blocks(41)
+    assert [len(b) for b in blocks] == [7, 7, 7, 7, 7, 6]
+    at = matrix
+    for block in blocks:
+        at = flat.index(f"Interviewers {block.start + 1} to {block.stop} of 41", at)
+        names = " ".join(f"Panelist {k:02d}" for k in block)
+        row = " ".join(labels[k % 4] for k in block)
+        assert names in flat[at:at + 400]
+        assert f"{title} " in flat[at:at + 600] and row in flat[at:at + 600], block
+    assert at < dims  # every block of the matrix before the dimensions
+    at = dims
+    for block in blocks:  # and the dimensions' table the same way
+        at = flat.index(f"Interviewers {block.start + 1} to {block.stop} of 41", at)
 
 def test_debrief_metadata_names_and_pages(tmp_path: Path) -> None:
     _, scs = _panel()

@@ -48,6 +48,28 @@ from companion.record.scorecard import ProbeAnswer, Scorecard
 
 AGENDA_MARK = "(!)"
 AMENDED_MARK = "(changed)"
+# The tables with a column per interviewer take at most this many side by side: more, and
+# their cells wrap letter by letter (from about 12), then do not fit at all (about 40).
+PANEL_COLUMNS = 8
+
+
+def column_blocks(n: int) -> list[range]:
+    """The ``n`` interviewers' columns in as few blocks of at most PANEL_COLUMNS as will
+    do, of equal size give or take one (12 make two blocks of 6, not 8 and 4)."""
+    if n <= 0:
+        return []
+    count = -(-n // PANEL_COLUMNS)
+    size, extra = divmod(n, count)
+    out, start = [], 0
+    for b in range(count):
+        end = start + size + (b < extra)
+        out.append(range(start, end))
+        start = end
+    return out
+
+
+def _block_caption(block: range, n: int) -> Flowable:
+    return para(f"Interviewers {block.start + 1} to {block.stop} of {n}", styles().small)
 
 
 def render_panel(scorecards: Sequence[Scorecard], pack: Pack, out: Path, *,
@@ -224,32 +246,37 @@ def _matrix(pack: Pack, a: PanelAnalysis, changes: Sequence[LateChange]) -> list
         out.append(para("No question or scenario was recorded.", st.body))
         return out
     disputed = {d.subject for d in a.disagreements if d.kind == "rating"}
-    header = [para("Item (dimension)", st.cell_bold)]
-    header += [para(c, st.col_head) for c in a.columns]
-    data = [header]
-    marked_rows = []
-    for item_id in a.item_ids:
-        mark = item_id in disputed
-        title = f"{AGENDA_MARK} {item_title(pack, item_id)}" if mark else item_title(pack, item_id)
-        cell = st.cell_bold if mark else st.cell
-        row: list[object] = [[para(title, cell),
-                              para(_dim_label(pack, a, item_id), st.small_cell)]]
-        for col, rating in zip(a.columns, a.ratings[item_id], strict=True):
-            shown = para(rating_label(rating) if rating else "-", cell)
-            late = rating_change(changes, col, item_id)
-            row.append([shown, para(f"{AMENDED_MARK} was {late.before}", st.small_cell)]
-                       if late else shown)
-        if mark:
-            marked_rows.append(len(data))
-        data.append(row)
-    n = len(a.columns)
-    widths = ["34%"] + [f"{66 / n:.3f}%"] * n
-    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    style = grid()
-    for r in marked_rows:
-        style.add("BACKGROUND", (0, r), (-1, r), MARK)
-    table.setStyle(style)
-    out.append(table)
+    blocks = column_blocks(len(a.columns))
+    for block in blocks:
+        header = [para("Item (dimension)", st.cell_bold)]
+        header += [para(a.columns[c], st.col_head) for c in block]
+        data = [header]
+        marked_rows = []
+        for item_id in a.item_ids:
+            mark = item_id in disputed
+            title = (f"{AGENDA_MARK} {item_title(pack, item_id)}" if mark
+                     else item_title(pack, item_id))
+            cell = st.cell_bold if mark else st.cell
+            row: list[object] = [[para(title, cell),
+                                  para(_dim_label(pack, a, item_id), st.small_cell)]]
+            for c in block:
+                rating = a.ratings[item_id][c]
+                shown = para(rating_label(rating) if rating else "-", cell)
+                late = rating_change(changes, a.columns[c], item_id)
+                row.append([shown, para(f"{AMENDED_MARK} was {late.before}", st.small_cell)]
+                           if late else shown)
+            if mark:
+                marked_rows.append(len(data))
+            data.append(row)
+        widths = ["34%"] + [f"{66 / len(block):.3f}%"] * len(block)
+        table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+        style = grid()
+        for r in marked_rows:
+            style.add("BACKGROUND", (0, r), (-1, r), MARK)
+        table.setStyle(style)
+        # The caption goes where its block goes (a block longer than a page still splits).
+        out.append(KeepTogether([_block_caption(block, len(a.columns)), table])
+                   if len(blocks) > 1 else table)
     changed = (f" {AMENDED_MARK} \u201cwas \u2026\u201d: the rating was changed after "
                "submission (on the agenda)." if any(c.is_rating for c in changes) else "")
     out.append(para(f"{AGENDA_MARK} and shading: on the agenda above. \"-\": not asked by "
@@ -274,24 +301,30 @@ def _dimensions(pack: Pack, a: PanelAnalysis) -> list[Flowable]:
                     "thin 2, very thin 1; skipped items left out), and those means combined "
                     f"with the {a.archetype_title} loop weighting. Use it to spot patterns "
                     "beside the evidence, not to decide.", st.small))
-    header = [para("Dimension", st.cell_bold), para("Weight", st.cell_bold)]
-    header += [para(c, st.col_head) for c in a.columns]
-    data = [header]
     first = a.weighted[0].dimensions if a.weighted else ()
-    for dim in first:
-        row = [para(dim.label, st.cell), para(f"{dim.weight}%", st.cell)]
-        row += [para(format_score(a.dimension_means[dim.dimension][c]), st.cell)
-                for c in range(len(a.columns))]
-        data.append(row)
-    data.append([para("Weighted mean", st.cell_bold), para("", st.cell)]
-                + [para(format_score(w.overall), st.cell_bold) for w in a.weighted])
-    n = len(a.columns)
-    widths = ["30%", "10%"] + [f"{60 / n:.3f}%"] * n
-    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(grid())
-    out.append(table)
-    # A few rows under a heading: one block, so the header row never ends a page alone.
-    return [KeepTogether(out)]
+    blocks = column_blocks(len(a.columns))
+    kept: list[Flowable] = []
+    for block in blocks:
+        if len(blocks) > 1:
+            out.append(_block_caption(block, len(a.columns)))
+        header = [para("Dimension", st.cell_bold), para("Weight", st.cell_bold)]
+        header += [para(a.columns[c], st.col_head) for c in block]
+        data = [header]
+        for dim in first:
+            row = [para(dim.label, st.cell), para(f"{dim.weight}%", st.cell)]
+            row += [para(format_score(a.dimension_means[dim.dimension][c]), st.cell)
+                    for c in block]
+            data.append(row)
+        data.append([para("Weighted mean", st.cell_bold), para("", st.cell)]
+                    + [para(format_score(a.weighted[c].overall), st.cell_bold) for c in block])
+        widths = ["30%", "10%"] + [f"{60 / len(block):.3f}%"] * len(block)
+        table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+        table.setStyle(grid())
+        out.append(table)
+        # A few rows under a heading: one block, so the header row never ends a page alone.
+        kept.append(KeepTogether(out))
+        out = []
+    return kept
 
 
 def _flags(a: PanelAnalysis) -> list[Flowable]:
