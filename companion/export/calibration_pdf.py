@@ -42,6 +42,9 @@ LIGHT = colors.Color(0.68, 0.68, 0.68)
 ROW_H = 15.0
 NAME_W = 130.0
 ITEM_NAME_W = 170.0  # a question's title and its counts
+# A chart up to this tall (in points; the page body of A4 and of Letter both hold it)
+# moves whole to the next page rather than break; a taller one breaks where it starts.
+KEEP_CHART_H = 560.0
 LEAN_AXIS = (-1.5, 1.5)
 SCATTER_AXIS = (0.0, 1.6)
 ITEM_AXIS = (-0.4, 1.0)
@@ -77,12 +80,14 @@ def calibration_story(cal: Calibration, width: float,
                           st.body))
         return story
     story.append(para("Interviewers against their co-panelists", st.h1))
-    story.append(_interviewer_chart(cal, width))
+    story.extend(_interviewer_chart(cal, width))
     story.extend(_findings([f for f in cal.findings if f.about == "interviewer"],
                            "No interviewer leans or scatters beyond what chance allows here."))
-    # The heading goes with its chart: never alone at the foot of a page.
-    story.append(KeepTogether([para("Questions and scenarios: agreement and prediction",
-                                    st.h1), _item_chart(cal.items, width)]))
+    # The heading goes with its chart: never alone at the foot of a page (a chart taller
+    # than a page starts under it, which the room kept before each heading allows).
+    heading = para("Questions and scenarios: agreement and prediction", st.h1)
+    chart = _item_chart(cal.items, width)
+    story.extend([KeepTogether([heading, *chart])] if len(chart) == 1 else [heading, *chart])
     story.extend(_findings([f for f in cal.findings if f.about != "interviewer"],
                            "No question stands out as uninformative at this confidence."))
     story.extend(_tables(cal, width))
@@ -182,7 +187,27 @@ def _chart_table(rows: list[list[object]], heights: list[float],
     return table
 
 
-def _interviewer_chart(cal: Calibration, width: float) -> Table:
+def _fitted(cell: object, width: float, least: float) -> float:
+    """A chart row's height: ``least``, or more where its name and counts wrap onto
+    more lines than that holds (a long name drawn over the next row otherwise)."""
+    assert isinstance(cell, list)
+    return max(least, sum(p.wrap(width, 10_000)[1] for p in cell) + 2)
+
+
+_DOTS_KEY = ("Dots: estimates; whiskers: 95% intervals, with an arrowhead where "
+             "one runs on past the chart's edge; hollow: tentative (fewer than 15 "
+             f"candidates). Dashed lines at \u00b1{LEAN_MIN:.1f} steps: leaning "
+             "beyond them with the whole whisker is called lenient or harsh. Scatter: "
+             "the solid line is the rest of the team's typical value, the dashed one "
+             f"{NOISY_RATIO:g} times it.")
+_BARS_KEY = ("Bars: estimates; whiskers: 95% intervals, with an arrowhead where "
+             "one runs on past the chart's edge; bars without fill: "
+             f"tentative. Dashed lines at {USEFUL_TAU:.1f} (a useful question's link "
+             "to the recommendation) and 0.8 (agreement commonly asked of a "
+             "measure).")
+
+
+def _interviewer_chart(cal: Calibration, width: float) -> list[Flowable]:
     st = styles()
     plot_w = width - NAME_W
     gap = 16.0
@@ -207,16 +232,11 @@ def _interviewer_chart(cal: Calibration, width: float) -> Table:
         _dot(d, f.leniency, LEAN_AXIS, 0, lean_span, ROW_H / 2)
         _dot(d, f.scatter, SCATTER_AXIS, scat_left, scat_span, ROW_H / 2)
         rows.append([[para(f.name, st.small_cell), para(basis(f.leniency), st.small_cell)], d])
-    out = _chart_table(rows, [24.0] + [2 * ROW_H - 4] * len(cal.interviewers))
-    return _with_note(out, "Dots: estimates; whiskers: 95% intervals, with an arrowhead where "
-                      "one runs on past the chart's edge; hollow: tentative (fewer than 15 "
-                      f"candidates). Dashed lines at \u00b1{LEAN_MIN:.1f} steps: leaning "
-                      "beyond them with the whole whisker is called lenient or harsh. Scatter: "
-                      "the solid line is the rest of the team's typical value, the dashed one "
-                      f"{NOISY_RATIO:g} times it.", width)
+    heights = [24.0] + [_fitted(row[0], NAME_W, 2 * ROW_H - 4) for row in rows[1:]]
+    return _with_note(_chart_table(rows, heights), sum(heights), _DOTS_KEY, width)
 
 
-def _item_chart(items: Sequence[RatingFigures], width: float) -> Table:
+def _item_chart(items: Sequence[RatingFigures], width: float) -> list[Flowable]:
     st = styles()
     plot_w = width - ITEM_NAME_W
     span = plot_w - 4
@@ -232,12 +252,9 @@ def _item_chart(items: Sequence[RatingFigures], width: float) -> Table:
         _bar(d, f.agreement, span, row_h * 0.72, DARK)
         _bar(d, f.predicts_recommendation, span, row_h * 0.28, LIGHT)
         rows.append([[para(f.title, st.small_cell), para(item_counts(f), st.small_cell)], d])
-    out = _chart_table(rows, [24.0] + [row_h + 2] * len(items), ITEM_NAME_W)
-    return _with_note(out, "Bars: estimates; whiskers: 95% intervals, with an arrowhead where "
-                      "one runs on past the chart's edge; bars without fill: "
-                      f"tentative. Dashed lines at {USEFUL_TAU:.1f} (a useful question's link "
-                      "to the recommendation) and 0.8 (agreement commonly asked of a "
-                      "measure).", width)
+    heights = [24.0] + [_fitted(row[0], ITEM_NAME_W, row_h + 2) for row in rows[1:]]
+    return _with_note(_chart_table(rows, heights, ITEM_NAME_W), sum(heights), _BARS_KEY,
+                      width)
 
 
 def _bar(d: Drawing, e: Estimate, span: float, y: float, fill: colors.Color) -> None:
@@ -251,14 +268,20 @@ def _bar(d: Drawing, e: Estimate, span: float, y: float, fill: colors.Color) -> 
     _whisker(d, e, ITEM_AXIS, 0, span, y)
 
 
-def _with_note(chart: Table, note: str, width: float) -> Table:
-    """The chart with its reading key under it, kept together."""
+def _with_note(chart: Table, height: float, note: str, width: float) -> list[Flowable]:
+    """The chart (``height`` tall) with its reading key: under it and kept together
+    when the two fit on a page; else the key first and the chart breaking between its
+    rows from where it starts (the axis repeated on each page), so that the key is
+    never left alone at the top of the page after.
+
+    Not as the two rows of one table, as before: a row cannot break across pages, so
+    a chart of thirty interviewers or more could not be laid out at all.
+    """
     st = styles()
-    box = Table([[chart], [para(note, st.small)]], colWidths=[width], hAlign="LEFT")
-    box.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
-                             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                             ("TOPPADDING", (0, 0), (-1, -1), 0)]))
-    return box
+    key = para(note, st.small)
+    if height <= KEEP_CHART_H:
+        return [KeepTogether([chart, Spacer(width, 6), key])]
+    return [key, Spacer(width, 4), chart]
 
 
 # ---------------------------------------------------------------- tables
