@@ -125,6 +125,29 @@ def test_a_panel_of_forty_one_prints_its_columns_in_blocks(tmp_path: Path) -> No
     for block in blocks:  # and the dimensions' table the same way
         at = flat.index(f"Interviewers {block.start + 1} to {block.stop} of 41", at)
 
+
+def test_a_disagreement_among_many_long_names_goes_on_over_rows(tmp_path: Path) -> None:
+    # Twenty-four voices with names of 200 characters (the longest a file may carry) made
+    # the agenda's "who said what" one cell taller than a page: reportlab raised. The
+    # voices now come at most PANEL_COLUMNS a row, the rest on "(continued)" rows.
+    p = pack()
+    q = next(q.id for q in p.questions if q.suits("api", "senior"))
+    names = [f"Panelist {k:02d} " + "w" * 188 for k in range(24)]
+    scs = [make_scorecard(p, interviewer=who, seed=k, item_ids=[q],
+                          ratings={q: "strong" if k % 2 else "very_thin"}, words_per_note=3,
+                          recommendation="yes" if k % 2 else "no", sc_id=f"{k:032x}")
+           for k, who in enumerate(names)]
+    out = render_panel(scs, p, tmp_path / "long.pdf")
+    flat = squash(pdf_body(out))
+    agenda = flat.index(squash("Debrief agenda: where the panel disagrees"))
+    matrix = flat.index(squash("Ratings per question and scenario"))
+    head = flat[agenda:matrix]
+    assert head.count("(continued)") == 2 * (len(column_blocks(24)) - 1)  # two topics
+    at = 0
+    for who in names:  # every voice, in panel order, under the first topic
+        at = head.index(squash(who), at) + 1
+
+
 def test_debrief_metadata_names_and_pages(tmp_path: Path) -> None:
     _, scs = _panel()
     out = render_panel(scs, pack(), tmp_path / "debrief.pdf")

@@ -173,9 +173,15 @@ def _agenda(a: PanelAnalysis, changes: Sequence[LateChange]) -> list[Flowable]:
     data = [[para("#", st.cell_bold), para("Topic", st.cell_bold),
              para("Who said what", st.cell_bold)]]
     for n, d in enumerate(a.disagreements, 1):
-        data.append([para(f"{n}.", st.cell_bold),
-                     para(f"{AGENDA_MARK} {_agenda_title(d)}", st.cell_bold),
-                     para("; ".join(f"{who}: {value}" for who, value in d.positions), st.cell)])
+        voices = [f"{who}: {value}" for who, value in d.positions]
+        # At most PANEL_COLUMNS voices a row, the rest on rows under it: a table row
+        # cannot break across pages, and a wide panel's voices would outgrow one.
+        for k, block in enumerate(column_blocks(len(voices))):
+            said = para("; ".join(voices[i] for i in block), st.cell)
+            data.append([para(f"{n}.", st.cell_bold),
+                         para(f"{AGENDA_MARK} {_agenda_title(d)}", st.cell_bold), said]
+                        if k == 0 else [para("", st.cell), para("(continued)", st.small_cell),
+                                        said])
     table = Table(data, colWidths=["6%", "40%", "54%"], repeatRows=1, hAlign="LEFT")
     table.setStyle(grid())
     out.append(table)
