@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -147,6 +148,25 @@ def test_a_disagreement_among_many_long_names_goes_on_over_rows(tmp_path: Path) 
     for who in names:  # every voice, in panel order, under the first topic
         at = head.index(squash(who), at) + 1
 
+
+def test_long_column_heads_are_cut_in_the_middle_and_still_tell_rounds_apart(
+        tmp_path: Path) -> None:
+    # One interviewer's eight rounds, name and round titles of 200 characters each:
+    # their column heads (name and title, 400 characters) made a head row taller than a
+    # page. Heads are now cut in the middle; the end that differs stays, and the header
+    # table above still gives each one whole.
+    p = pack()
+    q = next(q.id for q in p.questions if q.suits("api", "senior"))
+    who = "Long Name " + "n" * 190
+    scs = [replace(make_scorecard(p, interviewer=who, seed=k, item_ids=[q], words_per_note=3,
+                                  sc_id=f"{k:032x}"), round_title="Round " + "t" * 190 + f"{k:04d}")
+           for k in range(8)]
+    flat = squash(pdf_body(render_panel(scs, p, tmp_path / "heads.pdf")))
+    matrix = flat.index(squash("Ratings per question and scenario"))
+    dims = flat.index(squash("Dimensions and weighted summary"))
+    for k, sc in enumerate(scs):
+        assert squash(f"{who} ({sc.round_title})") in flat[:matrix]  # whole, above
+        assert re.search(f"\u2026t+{k:04d}\\)", flat[matrix:dims])  # cut, its end kept
 
 def test_debrief_metadata_names_and_pages(tmp_path: Path) -> None:
     _, scs = _panel()

@@ -51,6 +51,7 @@ AMENDED_MARK = "(changed)"
 # The tables with a column per interviewer take at most this many side by side: more, and
 # their cells wrap letter by letter (from about 12), then do not fit at all (about 40).
 PANEL_COLUMNS = 8
+COLUMN_HEAD_CHARS = 60
 
 
 def column_blocks(n: int) -> list[range]:
@@ -66,6 +67,17 @@ def column_blocks(n: int) -> list[range]:
         out.append(range(start, end))
         start = end
     return out
+
+
+def _column_head(label: str) -> str:
+    """A column's label cut in the middle to COLUMN_HEAD_CHARS, keeping both ends (what
+    tells one round of an interviewer from another is at the end); the header table
+    above gives it whole. Eight labels of 400 characters (a name and a round title of
+    200 each) made a head row taller than a page."""
+    if len(label) <= COLUMN_HEAD_CHARS:
+        return label
+    keep = (COLUMN_HEAD_CHARS - 1) // 2
+    return f"{label[:keep]}\u2026{label[-keep:]}"
 
 
 def _block_caption(block: range, n: int) -> Flowable:
@@ -255,7 +267,7 @@ def _matrix(pack: Pack, a: PanelAnalysis, changes: Sequence[LateChange]) -> list
     blocks = column_blocks(len(a.columns))
     for block in blocks:
         header = [para("Item (dimension)", st.cell_bold)]
-        header += [para(a.columns[c], st.col_head) for c in block]
+        header += [para(_column_head(a.columns[c]), st.col_head) for c in block]
         data = [header]
         marked_rows = []
         for item_id in a.item_ids:
@@ -314,7 +326,7 @@ def _dimensions(pack: Pack, a: PanelAnalysis) -> list[Flowable]:
         if len(blocks) > 1:
             out.append(_block_caption(block, len(a.columns)))
         header = [para("Dimension", st.cell_bold), para("Weight", st.cell_bold)]
-        header += [para(a.columns[c], st.col_head) for c in block]
+        header += [para(_column_head(a.columns[c]), st.col_head) for c in block]
         data = [header]
         for dim in first:
             row = [para(dim.label, st.cell), para(f"{dim.weight}%", st.cell)]
