@@ -1,4 +1,5 @@
-"""Fuzzers for what comes from outside: scorecard exchange files and question packs.
+"""Fuzzers for what comes from outside: scorecard exchange files and question packs,
+and the wide panels and teams such files can add up to.
 
 Each case is a mutated copy of a valid input. Scorecard mutations work on the JSON
 tree (wrong types, other enum values with invisible marks, far dates, huge numbers,
@@ -15,6 +16,10 @@ Every case must end in one of two ways within ``HANG_S`` seconds:
   merges into a debrief, is stored and read back, shows as text and is written
   out again; a pack plans a loop, runs a round through the live engine, and
   renders its scorecard and debrief.
+
+Panels (``panel_cases``) and teams are valid by construction, so each must be
+accepted: a panel of up to sixty scorecards with names of up to 200 characters makes
+its debrief, a team of up to sixty interviewers its calibration text, JSON and PDF.
 
 Anything else (a traceback, a wrong kind of error, a hang) is a fault, recorded with
 the case that caused it. ``tests/test_fuzz.py`` runs a few hundred cases in the
@@ -656,4 +661,101 @@ def fuzz_packs(count: int, seed: int, work: Path,
                 progress(n)
     finally:
         oracle.close()
+    return tally
+
+
+# ------------------------------------------------------------------ wide panels and teams
+
+_NAME_CHARS = "abcdefghij xyz-éøł王芳😀\u202e"
+_PANEL_SIZES = (1, 2, 3, 5, 8, 9, 13, 20, 33, 41, 60)
+
+
+def _odd_name(rng: random.Random, longest: int) -> str:
+    """A name of 1 to ``longest`` characters, from Latin, CJK, emoji and bidi marks."""
+    size = rng.choice((1, 4, 12, 30, 60, 120, longest))
+    return "".join(rng.choice(_NAME_CHARS) for _ in range(size)).strip() or "x"
+
+
+def panel_cases(pack: Pack, seed: int, count: int) -> Iterator[tuple[str, list[Scorecard]]]:
+    """Valid panels of one candidate, from one scorecard to sixty, with names and round
+    titles of up to the 200 characters a file may carry, and every mix of ratings."""
+    from companion.intake.limits import NAME_CHARS
+    from tests.scorecards import make_scorecard
+
+    ids = [it.id for it in (*pack.questions, *pack.scenarios)]
+    steps = ("strong", "mid", "thin", "very_thin", "skip", None)
+    recs = ("strong_no", "no", "yes", "strong_yes", None)
+    for case in range(count):
+        rng = random.Random(seed * 1_000_003 + case)
+        size = rng.choice(_PANEL_SIZES)
+        asked = rng.sample(ids, rng.randint(1, len(ids)))
+        panel = []
+        for k in range(size):
+            mine = rng.sample(asked, rng.randint(1, len(asked)))
+            sc = make_scorecard(pack, interviewer=_odd_name(rng, NAME_CHARS),
+                                seed=rng.randrange(10**6), item_ids=mine,
+                                ratings={i: rng.choice(steps) for i in mine},
+                                words_per_note=rng.choice((0, 3, 40)),
+                                recommendation=rng.choice(recs), sc_id=f"{case:016x}{k:016x}")
+            if rng.random() < 0.3:
+                sc = replace(sc, round_title=_odd_name(rng, NAME_CHARS))
+            panel.append(sc)
+        yield f"panel case {case} of {size} (seed {seed})", panel
+
+
+def fuzz_panels(count: int, seed: int, work: Path,
+                progress: Callable[[int], None] | None = None) -> Tally:
+    """Each panel goes out as files, comes back through the intake and is merged into a
+    debrief: it must render (a valid panel is never refused)."""
+    from companion.export.panel_pdf import render_panel
+
+    pack = builtin_pack()
+    tally = Tally()
+
+    def check(panel: list[Scorecard]) -> bool:
+        back = [read_scorecard_file(write_scorecard_file(sc, work / f"{n}.icscore.json"), pack)
+                for n, sc in enumerate(panel)]
+        render_panel(back, pack, work / "panel.pdf")
+        return True
+
+    for n, (name, panel) in enumerate(panel_cases(pack, seed, count)):
+        _run_case(tally, name, lambda panel=panel: check(panel))  # type: ignore[misc]
+        if progress:
+            progress(n)
+    return tally
+
+
+def fuzz_calibrations(count: int, seed: int, work: Path,
+                      progress: Callable[[int], None] | None = None) -> Tally:
+    """Simulated teams of 2 to 60 interviewers, named as ``panel_cases`` names them:
+    calibration's text, JSON and PDF must all come out."""
+    from companion.calibration.figures import compute
+    from companion.calibration.text import figure
+    from companion.export.calibration_pdf import render_calibration
+    from companion.intake.limits import NAME_CHARS
+    from tests.calibration_sim import Team, scorecards
+
+    pack = builtin_pack()
+    tally = Tally()
+
+    def check(case: int) -> bool:
+        rng = random.Random(seed * 1_000_003 + case)
+        people = rng.choice((2, 3, 5, 12, 30, 45, 60))
+        team = Team(rng.choice((2, 4, 8, 20, 60, 150)), interviewers=people,
+                    panel=min(people, rng.choice((2, 3, 4))))
+        scs, decisions = scorecards(team, seed=rng.randrange(10**6))
+        names = {sc.interviewer: _odd_name(rng, NAME_CHARS) for sc in scs}
+        cal = compute([replace(sc, interviewer=names[sc.interviewer]) for sc in scs],
+                      decisions, pack)
+        json.dumps(cal.to_dict())
+        for f in cal.interviewers:
+            figure(f.leniency, "steps")
+        render_calibration(cal, pack, work / "calibration.pdf")
+        return True
+
+    for n in range(count):
+        _run_case(tally, f"calibration case {n} (seed {seed})",
+                  lambda n=n: check(n))  # type: ignore[misc]
+        if progress:
+            progress(n)
     return tally
