@@ -17,7 +17,7 @@ from tests.calibration_sim import Team, name, scorecards
 
 
 def test_forty_interviewers_get_their_chart_across_pages(tmp_path: Path) -> None:
-    # Thirty interviewers or more made the chart taller than a page inside a table row,
+    # Twenty-eight interviewers or more made the chart taller than a page inside a table row,
     # which cannot break: reportlab raised and the command wrote no PDF at all.
     pack = builtin_pack()
     scs, decisions = scorecards(Team(120, interviewers=40, panel=3), seed=3)

@@ -275,7 +275,7 @@ def _with_note(chart: Table, height: float, note: str, width: float) -> list[Flo
     never left alone at the top of the page after.
 
     Not as the two rows of one table, as before: a row cannot break across pages, so
-    a chart of thirty interviewers or more could not be laid out at all.
+    a chart of 28 interviewers or more could not be laid out at all.
     """
     st = styles()
     key = para(note, st.small)
