@@ -187,11 +187,10 @@ def _chart_table(rows: list[list[object]], heights: list[float],
     return table
 
 
-def _fitted(cell: object, width: float, least: float) -> float:
+def _fitted(label: Sequence[Flowable], width: float, least: float) -> float:
     """A chart row's height: ``least``, or more where its name and counts wrap onto
     more lines than that holds (a long name drawn over the next row otherwise)."""
-    assert isinstance(cell, list)
-    return max(least, sum(p.wrap(width, 10_000)[1] for p in cell) + 2)
+    return max(least, sum(p.wrap(width, 10_000)[1] for p in label) + 2)
 
 
 _DOTS_KEY = ("Dots: estimates; whiskers: 95% intervals, with an arrowhead where "
@@ -222,6 +221,7 @@ def _interviewer_chart(cal: Calibration, width: float) -> list[Flowable]:
          (scat_left + scat_span / 2, "Scatter (rating steps)")])
     rows: list[list[object]] = [[para("Interviewer (pairs rated with others)", st.small_cell),
                                  head]]
+    heights = [24.0]
     for f in cal.interviewers:
         d = Drawing(plot_w, ROW_H)
         _guides(d, LEAN_AXIS, 0, lean_span, dashed=(-LEAN_MIN, LEAN_MIN), solid=(0,))
@@ -231,8 +231,9 @@ def _interviewer_chart(cal: Calibration, width: float) -> list[Flowable]:
                     dashed=(NOISY_RATIO * typical,))
         _dot(d, f.leniency, LEAN_AXIS, 0, lean_span, ROW_H / 2)
         _dot(d, f.scatter, SCATTER_AXIS, scat_left, scat_span, ROW_H / 2)
-        rows.append([[para(f.name, st.small_cell), para(basis(f.leniency), st.small_cell)], d])
-    heights = [24.0] + [_fitted(row[0], NAME_W, 2 * ROW_H - 4) for row in rows[1:]]
+        label = [para(f.name, st.small_cell), para(basis(f.leniency), st.small_cell)]
+        rows.append([label, d])
+        heights.append(_fitted(label, NAME_W, 2 * ROW_H - 4))
     return _with_note(_chart_table(rows, heights), sum(heights), _DOTS_KEY, width)
 
 
@@ -245,14 +246,16 @@ def _item_chart(items: Sequence[RatingFigures], width: float) -> list[Flowable]:
                  [(span / 2, "Agreement (alpha, dark) and predicts recommendation "
                              "(tau-b, light)")])
     rows: list[list[object]] = [[para("Question or scenario", st.small_cell), head]]
+    heights = [24.0]
     row_h = 3 * ROW_H - 4
     for f in items:
         d = Drawing(plot_w, row_h)
         _guides(d, ITEM_AXIS, 0, span, solid=(0,), dashed=(USEFUL_TAU, 0.8))
         _bar(d, f.agreement, span, row_h * 0.72, DARK)
         _bar(d, f.predicts_recommendation, span, row_h * 0.28, LIGHT)
-        rows.append([[para(f.title, st.small_cell), para(item_counts(f), st.small_cell)], d])
-    heights = [24.0] + [_fitted(row[0], ITEM_NAME_W, row_h + 2) for row in rows[1:]]
+        label = [para(f.title, st.small_cell), para(item_counts(f), st.small_cell)]
+        rows.append([label, d])
+        heights.append(_fitted(label, ITEM_NAME_W, row_h + 2))
     return _with_note(_chart_table(rows, heights, ITEM_NAME_W), sum(heights), _BARS_KEY,
                       width)
 

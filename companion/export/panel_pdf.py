@@ -49,9 +49,9 @@ from companion.record.scorecard import ProbeAnswer, Scorecard
 AGENDA_MARK = "(!)"
 AMENDED_MARK = "(changed)"
 # The tables with a column per interviewer take at most this many side by side: more, and
-# their cells wrap letter by letter (from about 12), then do not fit at all (about 40).
+# their cells wrap letter by letter (from about 12), then do not fit at all (from 37).
 PANEL_COLUMNS = 8
-COLUMN_HEAD_CHARS = 60
+COLUMN_HEAD_CHARS = 60  # see _column_head
 
 
 def column_blocks(n: int) -> list[range]:
