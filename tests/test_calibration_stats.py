@@ -11,6 +11,7 @@ import importlib
 import math
 import random
 import statistics
+import time
 from collections import Counter
 from itertools import chain
 from typing import Any
@@ -32,6 +33,7 @@ from companion.calibration.stats.intervals import (
     mean_interval,
     mean_interval_runs,
     median_interval,
+    median_rank,
     wilson,
 )
 from companion.calibration.stats.student_t import t_cdf, t_quantile
@@ -379,6 +381,19 @@ def test_median_interval_uses_binomial_order_statistics() -> None:
     big = median_interval(values)
     assert big.low is not None and big.high is not None
     assert big.low < statistics.median(values) < big.high
+
+
+def test_median_ranks_in_floating_point_are_the_exact_ones() -> None:
+    # Past EXACT_RANKS_UP_TO values the ranks come from floating point, checked against
+    # a margin; here they must equal the exact integers wherever both are computed.
+    for n in [*range(1, 3001, 7), *range(20_000, 20_021)]:
+        assert median_rank(n, exact_up_to=0) == median_rank(n, exact_up_to=10**9), n
+    assert median_rank(10) == 2 and median_rank(1) == 0
+    # One interviewer's 200,000 rounds: the exact sum took about 3 s here.
+    began = time.perf_counter()
+    k = median_rank(200_000)
+    assert time.perf_counter() - began < 1.0
+    assert abs(k - (100_000 - 0.98 * 200_000 ** 0.5)) < 3  # the normal approximation's
 
 
 def test_tau_b_matches_scipy_with_ties() -> None:
